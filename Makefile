@@ -1,0 +1,108 @@
+# drtriage - hand-written Makefile.
+#   make              build build/drtriage
+#   make run          report on the bundled samples (installs what is missing)
+#   make check        every test (installs what is missing)
+#   make SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench        throughput and memory against a bare libcsv parse
+#   make valgrind     end-to-end cases under valgrind
+#   make fuzz         libFuzzer harnesses for FUZZ_SECONDS each
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+STD      = -std=c11 -D_POSIX_C_SOURCE=200809L -DPCRE2_CODE_UNIT_WIDTH=8
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+# Recursively expanded on purpose: evaluated when a recipe runs, after `deps`.
+PCRE_CFLAGS  = $(shell pkg-config --cflags libpcre2-8)
+PCRE_LIBS    = $(shell pkg-config --libs libpcre2-8)
+CHECK_CFLAGS = $(shell pkg-config --cflags check)
+CHECK_LIBS   = $(shell pkg-config --libs check)
+LIBS         = -lcsv $(PCRE_LIBS) -lm
+
+ifeq ($(SANITIZE),1)
+BUILD   = build/san
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD   = build
+SANFLAGS =
+endif
+
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -I$(BUILD)/gen $(PCRE_CFLAGS) -MMD -MP
+
+LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/rules_embedded.o
+RULES    = $(sort $(wildcard rules/*.rules))
+TEST_SRC = $(wildcard tests/unit/*.c)
+TEST_OBJ = $(TEST_SRC:tests/unit/%.c=$(BUILD)/test-obj/%.o)
+
+.PHONY: all deps run check check-unit check-cases check-cli bench valgrind fuzz clean
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/drtriage
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/obj $(BUILD)/test-obj $(BUILD)/gen $(BUILD)/tools:
+	@mkdir -p $@
+
+$(BUILD)/obj/%.o: src/%.c | deps $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/rules_embedded.o: $(BUILD)/gen/rules_embedded.c | deps $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The rules/ directory is compiled into the binary; never edit the output.
+$(BUILD)/gen/rules_embedded.c: $(RULES) build/tools/embed | $(BUILD)/gen
+	build/tools/embed $@ $(RULES)
+
+build/tools/embed: scripts/embed.c | deps
+	@mkdir -p build/tools
+	$(CC) $(STD) $(WARN) -O2 $< -o $@
+
+$(BUILD)/libdrtriage.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/drtriage: $(BUILD)/obj/main.o $(BUILD)/libdrtriage.a
+	$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LIBS) -o $@
+
+# Tools for tests and benchmarks (not part of the product).
+build/gen-export: scripts/gen-export.c | deps
+	@mkdir -p build
+	$(CC) $(STD) $(WARN) -O2 $< -o $@ -lm
+
+build/csv-baseline: scripts/csv-baseline.c | deps
+	@mkdir -p build
+	$(CC) $(STD) $(WARN) -O2 $< -o $@ -lcsv
+
+build/measure: scripts/measure.c | deps
+	@mkdir -p build
+	$(CC) $(STD) $(WARN) -O2 $< -o $@
+
+$(BUILD)/test-obj/%.o: tests/unit/%.c | deps $(BUILD)/test-obj
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
+$(BUILD)/check_drtriage: $(TEST_OBJ) $(BUILD)/libdrtriage.a
+	$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LIBS) $(CHECK_LIBS) -o $@
+
+run: $(BUILD)/drtriage
+	$(BUILD)/drtriage samples/*.csv
+
+check: check-unit check-cases check-cli
+
+check-unit: $(BUILD)/check_drtriage
+	CK_VERBOSITY=normal $(BUILD)/check_drtriage
+
+check-cases: $(BUILD)/drtriage
+	DRTRIAGE=$(BUILD)/drtriage tests/run-cases
+
+check-cli: $(BUILD)/drtriage build/gen-export
+	DRTRIAGE=$(BUILD)/drtriage tests/cli.sh
+
+bench: build/drtriage build/gen-export build/csv-baseline build/measure
+	scripts/bench
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/test-obj/*.d)

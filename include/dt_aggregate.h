@@ -1,0 +1,149 @@
+/* dt_aggregate.h - counts calls into the report's tables (totals, by origin,
+ * by code, by action, by SBC) with bounded memory, then ranks them into a
+ * dt_report_t that every writer reads. Tables keyed by input text (SBC names,
+ * unknown codes) hold at most a fixed number of distinct keys; the rest is
+ * counted in an "other" row and the report says so. */
+#ifndef DT_AGGREGATE_H
+#define DT_AGGREGATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dt_classify.h"
+#include "dt_codes.h"
+#include "dt_common.h"
+#include "dt_map.h"
+#include "dt_rules.h"
+
+#define DT_REJECTION_SAMPLES 10
+#define DT_PHRASE_KEEP 160      /* bytes of an observed phrase kept for display */
+#define DT_DEFAULT_KEY_CAP 10000 /* distinct codes or SBCs per table */
+#define DT_NOTES_MAX 32
+
+typedef struct {
+    uint64_t rows, calls, succeeded, failed, rejected;
+    uint64_t effective;                      /* NER numerator */
+    uint64_t failed_by_origin[DT_ORIGIN_COUNT];
+    uint64_t failed_expected;                /* failures whose action is an expected ending */
+} dt_totals_t;
+
+typedef struct {
+    const char *path;
+    dt_family_t family;
+    char delimiter;
+    uint64_t rows, rejected;
+} dt_input_stats_t;
+
+typedef struct {
+    const char *path;
+    uint64_t line;
+    char reason[DT_REASON_MAX];
+} dt_rejection_t;
+
+typedef struct {
+    dt_code_key_t key;
+    dt_match_t match;          /* copied: level, entry, action, origin, known */
+    uint64_t failed;
+    char phrase[DT_PHRASE_KEEP]; /* first phrase seen for this key (for unknown codes) */
+    bool other;                /* the overflow row */
+} dt_code_row_t;
+
+typedef struct {
+    size_t action;             /* index into rules->actions, or DT_NO_ACTION (unknown) */
+    uint64_t failed;
+    const dt_code_row_t **codes; /* this action's code rows, ranked */
+    size_t ncodes;
+} dt_action_row_t;
+
+typedef struct {
+    const char *name;          /* "" when the row had no SBC */
+    uint64_t calls, succeeded, failed, effective;
+    uint64_t failed_by_origin[DT_ORIGIN_COUNT];
+    bool other;                /* the overflow row */
+} dt_sbc_row_t;
+
+typedef struct {
+    const dt_rules_t *rules;
+    dt_totals_t totals;
+
+    dt_input_stats_t *inputs;
+    size_t ninputs, inputs_cap;
+
+    dt_rejection_t rejections[DT_REJECTION_SAMPLES];
+    size_t nrejections;
+
+    dt_code_row_t *codes;
+    size_t ncodes, codes_cap;
+    dt_map_t code_index;
+    uint64_t code_overflow;     /* failed calls counted in the "other" code row */
+    size_t code_other;          /* index of that row, or SIZE_MAX */
+
+    dt_sbc_row_t *sbcs;
+    size_t nsbcs, sbcs_cap;
+    dt_map_t sbc_index;
+    uint64_t sbc_overflow;
+    size_t sbc_other;           /* index of the "other" SBC row, or SIZE_MAX */
+
+    uint64_t *failed_by_action; /* nactions + 1 entries; the last is "no action" */
+
+    const char *notes[DT_NOTES_MAX]; /* things the report must say (arena strings) */
+    size_t nnotes;
+
+    dt_arena_t arena;
+} dt_aggregate_t;
+
+/* Prepares empty tables for rules (which must outlive the aggregate).
+ * key_cap bounds distinct codes and SBCs (0: DT_DEFAULT_KEY_CAP).
+ * Returns DT_ERR_NOMEM on allocation failure. */
+dt_status_t dt_aggregate_init(dt_aggregate_t *agg, const dt_rules_t *rules, size_t key_cap);
+
+void dt_aggregate_free(dt_aggregate_t *agg);
+
+/* Starts counting a new input; later calls are attributed to it. path is
+ * copied. Returns DT_ERR_NOMEM on allocation failure. */
+dt_status_t dt_aggregate_begin_input(dt_aggregate_t *agg, const char *path);
+
+/* Sets the current input's family and delimiter once its header is known. */
+void dt_aggregate_set_format(dt_aggregate_t *agg, dt_family_t family, char delimiter);
+
+/* Counts one call. Returns DT_ERR_NOMEM only when memory is exhausted. */
+dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call);
+
+/* Counts one rejected row of the current input at line, keeping the first
+ * DT_REJECTION_SAMPLES reasons. */
+void dt_aggregate_reject(dt_aggregate_t *agg, uint64_t line, const char *reason);
+
+/* Adds a line the report must carry (formatted like printf; copied). Notes
+ * past DT_NOTES_MAX are dropped, the last one saying so. */
+void dt_aggregate_note(dt_aggregate_t *agg, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* NER in percent for effective/calls; returns -1 when calls is 0. */
+double dt_ner_percent(uint64_t effective, uint64_t calls);
+
+typedef struct {
+    const dt_aggregate_t *agg;
+    const dt_rules_t *rules;
+    const dt_code_row_t **codes;  /* all code rows, most failed first */
+    size_t ncodes;
+    dt_action_row_t *actions;     /* actions with failures, most failed first */
+    size_t nactions;
+    const dt_sbc_row_t **sbcs;    /* SBC rows, most calls first */
+    size_t nsbcs;
+    size_t top;                   /* rows per table a writer shows; 0 = all */
+    const char *const *notes;     /* extra lines the report must carry */
+    size_t nnotes;
+} dt_report_t;
+
+/* Ranks the aggregate into a report (ties broken by key so output is
+ * stable). The report borrows agg and must be released with
+ * dt_report_free before agg. Returns DT_ERR_NOMEM on allocation failure. */
+dt_status_t dt_report_build(dt_report_t *report, const dt_aggregate_t *agg, size_t top);
+
+void dt_report_free(dt_report_t *report);
+
+/* The action row's display id: the action's id or "unknown". */
+const char *dt_report_action_id(const dt_report_t *report, size_t action);
+
+#endif

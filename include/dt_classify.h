@@ -1,0 +1,43 @@
+/* dt_classify.h - decides, for one record, whether it is a call or a rejected
+ * row, and for a call: did it succeed, who produced its final response
+ * (origin), does it count as effective for NER, and which documented entry and
+ * action it joins. Reads the record's cells by dt_field_t slot. */
+#ifndef DT_CLASSIFY_H
+#define DT_CLASSIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dt_codes.h"
+#include "dt_common.h"
+#include "dt_reader.h"
+#include "dt_rules.h"
+
+typedef struct {
+    bool succeeded;
+    bool effective;        /* counts toward NER: succeeded, or failed with an effective SIP code */
+    dt_origin_t origin;    /* for failed calls */
+    dt_code_key_t key;
+    const dt_match_t *match; /* failed calls only; NULL for succeeded ones */
+    dt_slice_t sbc;        /* SBC FQDN cell (may be empty) */
+    dt_slice_t phrase;     /* phrase cell (may be empty) */
+} dt_call_t;
+
+#define DT_REASON_MAX 256
+
+/* Classifies one data record. expected_fields is the header's field count.
+ * Returns true and fills *call for a call; returns false and writes why into
+ * reason (DT_REASON_MAX bytes) for a rejected row: a field count that differs
+ * from the header's, or a code that is neither empty nor a whole number.
+ * The slices in *call point into the record and live as long as it does. */
+bool dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes, const dt_record_t *record,
+                        size_t expected_fields, dt_call_t *call, char *reason);
+
+/* Reads a success cell: 1 for a value in [values success] true, 0 for false,
+ * -1 for an empty or unrecognised value. */
+int dt_classify_success_value(const dt_rules_t *rules, const char *text, size_t len);
+
+/* True when a call with no success column counts as completed: SIP 0 or 2xx. */
+bool dt_classify_sip_completed(unsigned sip);
+
+#endif

@@ -1,0 +1,79 @@
+/* dt_codes.h - the code table compiled for lookups: joins a failed call's
+ * (Microsoft code, SIP code, phrase) with the documented entries, most specific
+ * first. Phrase patterns are compiled with PCRE2 once; each distinct key is
+ * resolved once and cached, so the per-row cost is one hash lookup. */
+#ifndef DT_CODES_H
+#define DT_CODES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dt_common.h"
+#include "dt_map.h"
+#include "dt_rules.h"
+
+/* How specific the match was; the order is the lookup order. */
+typedef enum {
+    DT_MATCH_PHRASE = 0, /* Microsoft code, SIP code and phrase */
+    DT_MATCH_CODES,      /* Microsoft code and SIP code */
+    DT_MATCH_MS,         /* Microsoft code alone */
+    DT_MATCH_ORIGIN,     /* origin rule (560xxx: the SBC sent SIP xxx) */
+    DT_MATCH_SIP_PHRASE, /* no Microsoft code: SIP code and a documented phrase */
+    DT_MATCH_SIP_CODE,   /* the SIP code's own fallback action ([sip N] action) */
+    DT_MATCH_SIP_CLASS,  /* only the SIP code's class is known */
+    DT_MATCH_NONE,       /* nothing known */
+    DT_MATCH_COUNT
+} dt_match_level_t;
+
+/* Returns "phrase", "codes", "ms", "origin-rule", "sip-phrase", "sip-code",
+ * "sip-class" or "none". */
+const char *dt_match_level_name(dt_match_level_t level);
+
+/* A call's codes as read from one row. */
+typedef struct {
+    bool has_sip, has_ms;
+    unsigned sip;        /* valid when has_sip; may exceed 999 in hostile input */
+    uint64_t ms;         /* valid when has_ms */
+} dt_code_key_t;
+
+typedef struct {
+    dt_match_level_t level;
+    size_t entry;        /* index into rules->codes, or SIZE_MAX */
+    size_t action;       /* index into rules->actions, or DT_NO_ACTION */
+    dt_origin_t origin;  /* from the origin rules; unknown when no Microsoft code */
+    bool known;          /* a documented entry matched (phrase, codes, ms, sip-phrase) */
+    unsigned sbc_sip;    /* the SIP code the SBC sent, under a sip-from-code rule */
+    bool has_sbc_sip;
+} dt_match_t;
+
+typedef struct dt_codes dt_codes_t;
+
+/* Compiles the lookup structures for a finished rule set. rules must outlive
+ * the returned table. cache_cap bounds the number of distinct keys cached
+ * (further keys are resolved without caching). Returns NULL and fills err
+ * (naming file:line and the pattern offset) when a PCRE2 pattern is bad or
+ * memory is exhausted. */
+dt_codes_t *dt_codes_new(const dt_rules_t *rules, size_t cache_cap, dt_error_t *err);
+
+/* Releases the table and its cache. */
+void dt_codes_free(dt_codes_t *codes);
+
+/* Joins one call's codes and phrase (not NUL-terminated; may be empty) with
+ * the table. The returned match is owned by the table and stays valid until
+ * dt_codes_free (or, for uncached keys, until the next lookup). Never fails:
+ * an unmatched key yields level DT_MATCH_NONE. */
+const dt_match_t *dt_codes_lookup(dt_codes_t *codes, const dt_code_key_t *key,
+                                  const char *phrase, size_t phrase_len);
+
+/* True when the phrase matches code entry `entry` (literal phrases compared
+ * case-insensitively with blanks collapsed and a trailing period ignored, or
+ * any of its PCRE2 patterns). */
+bool dt_codes_phrase_matches(const dt_codes_t *codes, size_t entry,
+                             const char *phrase, size_t phrase_len);
+
+/* Number of distinct keys resolved so far, and how many could not be cached. */
+size_t dt_codes_cached(const dt_codes_t *codes);
+uint64_t dt_codes_uncached_lookups(const dt_codes_t *codes);
+
+#endif

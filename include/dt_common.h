@@ -1,0 +1,80 @@
+/* dt_common.h - small types shared by every stage of the drtriage pipeline. */
+#ifndef DT_COMMON_H
+#define DT_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Outcome of a library call. Library code never exits and never prints:
+ * it returns one of these and, on failure, fills a dt_error_t. */
+typedef enum {
+    DT_OK = 0,
+    DT_ERR_USAGE,    /* the caller asked for something malformed (option value, expression) */
+    DT_ERR_INPUT,    /* an input file or rules file is unreadable or malformed */
+    DT_ERR_OUTPUT,   /* the report could not be written */
+    DT_ERR_NOMEM,    /* an allocation failed */
+} dt_status_t;
+
+#define DT_ERROR_MAX 1024
+
+/* A human-readable message, "file:line: what went wrong" where there is a place. */
+typedef struct {
+    char msg[DT_ERROR_MAX];
+} dt_error_t;
+
+/* A byte range that is not NUL-terminated and not owned. */
+typedef struct {
+    const char *ptr;
+    size_t len;
+} dt_slice_t;
+
+/* Formats a message into err (if err is not NULL) and returns status, so that
+ * callers can write `return dt_fail(err, DT_ERR_INPUT, "%s:%llu: ...", ...)`. */
+dt_status_t dt_fail(dt_error_t *err, dt_status_t status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Who produced the final SIP response of a failed call. */
+typedef enum {
+    DT_ORIGIN_SBC = 0,
+    DT_ORIGIN_MICROSOFT,
+    DT_ORIGIN_UNKNOWN,
+    DT_ORIGIN_COUNT
+} dt_origin_t;
+
+/* Returns "sbc", "microsoft" or "unknown". */
+const char *dt_origin_name(dt_origin_t origin);
+
+/* Parses "sbc", "microsoft" or "unknown" (case-insensitive) into *out.
+ * Returns false (leaving *out alone) for anything else. */
+bool dt_origin_parse(const char *text, dt_origin_t *out);
+
+/* The export family a file belongs to, decided from its header. */
+typedef enum {
+    DT_FAMILY_TAC = 0, /* Teams admin center, Direct Routing tab */
+    DT_FAMILY_GRAPH,   /* Microsoft Graph getDirectRoutingCalls via PowerShell/CLI */
+    DT_FAMILY_CQD,     /* Call Quality Dashboard / Power BI QER */
+    DT_FAMILY_ACS,     /* Azure Communication Services Log Analytics */
+    DT_FAMILY_ANY,     /* a header alias shared by several families */
+    DT_FAMILY_COUNT
+} dt_family_t;
+
+/* Returns "tac", "graph", "cqd", "acs" or "any". */
+const char *dt_family_name(dt_family_t family);
+
+/* Parses a family name as written in rules files; false if unknown. */
+bool dt_family_parse(const char *text, dt_family_t *out);
+
+/* Reads an unsigned decimal code the way call-record exports write it.
+ * Accepts surrounding blanks, plain digits, and the two forms Excel produces
+ * for whole numbers: a zero decimal part ("403.0") and scientific notation
+ * that lands on a whole number ("5.60403E+05"). Rejects an empty value,
+ * a sign, inner blanks, a non-zero fraction and values above 10^18.
+ * Returns true and stores the value in *out on success; on failure returns
+ * false and, if why is not NULL, points *why at a static reason. */
+bool dt_parse_code(const char *text, size_t len, uint64_t *out, const char **why);
+
+/* True when the slice is empty or holds only blanks (space, tab). */
+bool dt_is_blank(const char *text, size_t len);
+
+#endif

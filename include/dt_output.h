@@ -1,0 +1,29 @@
+/* dt_output.h - where a report goes. A regular file is written under a
+ * temporary name beside it and renamed into place only when complete, so a
+ * failed run never leaves half a report; standard output, devices and pipes
+ * are written directly. */
+#ifndef DT_OUTPUT_H
+#define DT_OUTPUT_H
+
+#include <stdio.h>
+
+#include "dt_common.h"
+
+typedef struct {
+    FILE *fp;
+    char *path;     /* the final path, or NULL for standard output */
+    char *tmp_path; /* the temporary file, or NULL when writing directly */
+} dt_output_t;
+
+/* Opens path for writing (NULL or "-" for standard output). Fails with
+ * DT_ERR_OUTPUT naming the path (directory missing, not writable). */
+dt_status_t dt_output_open(dt_output_t *out, const char *path, dt_error_t *err);
+
+/* Flushes and closes the stream and renames the temporary file into place.
+ * On any error removes the temporary file and returns DT_ERR_OUTPUT. */
+dt_status_t dt_output_commit(dt_output_t *out, dt_error_t *err);
+
+/* Gives up: closes the stream and removes the temporary file. */
+void dt_output_abort(dt_output_t *out);
+
+#endif

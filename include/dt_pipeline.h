@@ -1,0 +1,32 @@
+/* dt_pipeline.h - runs the stages over a list of inputs:
+ * input -> reader -> schema -> classify -> aggregate. The caller owns the
+ * rules, the code table and the aggregate; the pipeline only fills the latter. */
+#ifndef DT_PIPELINE_H
+#define DT_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dt_aggregate.h"
+#include "dt_codes.h"
+#include "dt_common.h"
+#include "dt_rules.h"
+#include "dt_schema.h"
+
+#define DT_DEFAULT_MAX_FIELD (1024 * 1024)
+
+typedef struct {
+    const char *const *paths;       /* "-" is standard input */
+    size_t npaths;
+    dt_schema_overrides_t overrides;
+    size_t max_field;               /* 0: DT_DEFAULT_MAX_FIELD */
+    bool strict;                    /* a rejected row is an input error */
+} dt_pipeline_options_t;
+
+/* Reads every input into agg. Returns DT_OK; DT_ERR_INPUT with "file:line:
+ * why" for an unreadable or malformed input (or, with strict, the first
+ * rejected row); DT_ERR_NOMEM. On error agg holds what was counted so far. */
+dt_status_t dt_pipeline_run(const dt_pipeline_options_t *options, const dt_rules_t *rules,
+                            dt_codes_t *codes, dt_aggregate_t *agg, dt_error_t *err);
+
+#endif

@@ -1,0 +1,60 @@
+/* dt_reader.h - turns blocks of bytes into records with libcsv. Skips a
+ * PowerShell "#TYPE ..." first line, detects the delimiter (',' ';' or tab)
+ * from the header line, tracks the physical line each record starts on, and
+ * keeps only the columns the caller asked for. Memory is bounded by the
+ * longest field allowed (max_field). */
+#ifndef DT_READER_H
+#define DT_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dt_common.h"
+
+typedef struct {
+    uint64_t line;       /* physical line (1-based) where the record starts */
+    uint64_t index;      /* 0 for the header, then 1, 2, ... */
+    size_t nfields;      /* fields the record had */
+    const dt_slice_t *cells; /* ncells kept values by slot; a slot whose column
+                                the record lacks has ptr == NULL */
+    size_t ncells;
+} dt_record_t;
+
+/* Called once per record. Return DT_OK to go on; anything else stops the
+ * reader, which returns that status (the callback fills the error). */
+typedef dt_status_t (*dt_record_fn)(void *ctx, const dt_record_t *record, dt_error_t *err);
+
+typedef struct dt_reader dt_reader_t;
+
+/* Creates a reader for one input. `path` names it in messages (not copied:
+ * it must outlive the reader). Until dt_reader_keep is called every column
+ * is kept (slot i = column i); the header arrives that way. max_field bounds
+ * one field's size in bytes. Returns NULL when out of memory. */
+dt_reader_t *dt_reader_new(const char *path, size_t max_field, dt_record_fn on_record,
+                           void *ctx);
+
+/* Keeps only some columns from now on: slot_of_column[c] is the slot that
+ * column c fills, or -1 to drop it; columns past ncolumns are dropped.
+ * nslots is the number of slots. The array is copied. */
+dt_status_t dt_reader_keep(dt_reader_t *reader, const int *slot_of_column, size_t ncolumns,
+                           size_t nslots);
+
+/* Feeds the next bytes. Returns DT_OK, the callback's status, or
+ * DT_ERR_INPUT naming file:line (a field longer than max_field, a header
+ * line longer than max_field). */
+dt_status_t dt_reader_feed(dt_reader_t *reader, const unsigned char *data, size_t len,
+                           dt_error_t *err);
+
+/* Ends the input: delivers a last record that lacks a final line break.
+ * Fails with DT_ERR_INPUT for a quoted field still open at end of input. */
+dt_status_t dt_reader_finish(dt_reader_t *reader, dt_error_t *err);
+
+/* The delimiter in use (',' until the header line has been seen). */
+char dt_reader_delimiter(const dt_reader_t *reader);
+
+/* Physical lines consumed so far (for progress and messages). */
+uint64_t dt_reader_lines(const dt_reader_t *reader);
+
+void dt_reader_free(dt_reader_t *reader);
+
+#endif

@@ -1,0 +1,187 @@
+/* dt_rules.h - the knowledge drtriage works from, loaded from plain-text
+ * rules files (format: docs/rules.md): actions, documented code entries, SIP
+ * reason phrases, origin rules, header aliases, success values, call types and
+ * the NER classes. The embedded table is loaded first; user files on top of it,
+ * later files winning for the same key. */
+#ifndef DT_RULES_H
+#define DT_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dt_arena.h"
+#include "dt_common.h"
+#include "dt_map.h"
+
+/* The fields drtriage reads from an export, found by header name. */
+typedef enum {
+    DT_FIELD_SIP = 0,   /* final SIP code (CallEndReason) */
+    DT_FIELD_MS,        /* Microsoft response code (CallEndSubReason) */
+    DT_FIELD_PHRASE,    /* final SIP phrase */
+    DT_FIELD_SUCCESS,   /* success flag, where the family has one */
+    DT_FIELD_SBC,       /* SBC / trunk FQDN */
+    DT_FIELD_CORRELATION,
+    DT_FIELD_START,     /* call start time */
+    DT_FIELD_INVITE,    /* invite time */
+    DT_FIELD_CALL_TYPE,
+    DT_FIELD_DIRECTION,
+    DT_FIELD_USER,
+    DT_FIELD_CALLER,
+    DT_FIELD_CALLEE,
+    DT_FIELD_DURATION,
+    DT_FIELD_COUNT
+} dt_field_t;
+
+/* Returns the rules-file name of a field ("sip", "ms", "call-type", ...). */
+const char *dt_field_name(dt_field_t field);
+
+/* Parses a field name; false if unknown. */
+bool dt_field_parse(const char *name, dt_field_t *out);
+
+/* Who has to act on a failure. */
+typedef enum {
+    DT_OWNER_SBC = 0,   /* SBC admin or vendor */
+    DT_OWNER_TENANT,    /* Teams admin: policies, licences, routing */
+    DT_OWNER_NETWORK,   /* firewall, DNS, certificates */
+    DT_OWNER_MICROSOFT, /* open a support case */
+    DT_OWNER_USER,      /* expected behaviour, nothing to fix */
+    DT_OWNER_COUNT
+} dt_owner_t;
+
+const char *dt_owner_name(dt_owner_t owner);
+
+/* Where a rule came from, for messages and `rules list`. */
+typedef struct {
+    const char *file; /* owned by the rules arena */
+    unsigned line;
+} dt_rule_origin_t;
+
+typedef struct {
+    const char *id;
+    const char *title;
+    const char *text;
+    dt_owner_t owner;
+    bool expected;        /* a normal ending (busy, cancelled...), not a fault */
+    const char **docs;    /* ndocs links, site-relative or absolute */
+    size_t ndocs;
+    dt_rule_origin_t at;
+} dt_action_t;
+
+/* One documented (Microsoft code, SIP code, phrase...) entry. */
+typedef struct {
+    uint64_t ms;
+    unsigned sip;
+    const char **phrases;  /* nphrases literal phrases; [0] is the display phrase */
+    size_t nphrases;
+    const char **patterns; /* npatterns PCRE2 patterns */
+    size_t npatterns;
+    const char *action_id;
+    size_t action;         /* index into rules->actions, set by dt_rules_finish */
+    const char *documented_origin; /* "sbc", "microsoft" or NULL */
+    const char *source;
+    const char *note;
+    unsigned layer;        /* 0 = embedded, 1.. = user files in load order */
+    dt_rule_origin_t at;
+} dt_code_rule_t;
+
+typedef struct {
+    unsigned code;
+    const char *phrase;
+    const char *rfc;
+    bool obsolete;
+    const char *action_id; /* fallback action for this SIP code, or NULL */
+    size_t action;         /* resolved by dt_rules_finish, else DT_NO_ACTION */
+    dt_rule_origin_t at;
+} dt_sip_rule_t;
+
+/* "[origin PREFIX]": Microsoft codes starting with prefix ("*" = any other). */
+typedef struct {
+    const char *prefix;
+    dt_origin_t origin;
+    bool sip_from_code;    /* the last three digits are the SIP code the SBC sent */
+    const char *action_id; /* fallback action, or NULL */
+    size_t action;
+    dt_rule_origin_t at;
+} dt_origin_rule_t;
+
+typedef struct {
+    dt_field_t field;
+    dt_family_t family;
+    const char *pattern;   /* anchored PCRE2 over the normalised header */
+    dt_rule_origin_t at;
+} dt_header_rule_t;
+
+#define DT_SIP_MAX 999
+#define DT_NO_ACTION SIZE_MAX
+
+typedef struct {
+    dt_arena_t arena;      /* owns every string and array below */
+
+    dt_action_t *actions;
+    size_t nactions, actions_cap;
+    dt_map_t action_index; /* id -> index */
+
+    dt_code_rule_t *codes;
+    size_t ncodes, codes_cap;
+
+    dt_sip_rule_t *sips;   /* sorted by code after dt_rules_finish */
+    size_t nsips, sips_cap;
+
+    const char *class_action_id[7]; /* [sip-class N] */
+    size_t class_action[7];
+
+    dt_origin_rule_t *origins;
+    size_t norigins, origins_cap;
+
+    dt_header_rule_t *headers;
+    size_t nheaders, headers_cap;
+
+    dt_map_t success_true, success_false; /* normalised values */
+    dt_map_t call_type_in, call_type_out;
+
+    bool ner_effective[DT_SIP_MAX + 1];
+    uint64_t ner_min_calls;
+
+    unsigned layers;       /* number of layers loaded */
+    bool finished;
+} dt_rules_t;
+
+/* Prepares an empty rule set. */
+void dt_rules_init(dt_rules_t *rules);
+
+/* Releases everything the rule set owns. */
+void dt_rules_free(dt_rules_t *rules);
+
+/* Parses one rules file held in memory (text need not be NUL-terminated) and
+ * merges it into rules: an action, a code entry (same MS/SIP and same first
+ * phrase) or a [sip]/[sip-class]/[origin]/[ner] section with the same key
+ * replaces the earlier one; header aliases and values add up. `name` is used
+ * in messages and copied. `layer` is 0 for the embedded table, then rises
+ * with each user file. Returns DT_OK, or DT_ERR_INPUT with "name:line: why". */
+dt_status_t dt_rules_load_text(dt_rules_t *rules, const char *name, unsigned layer,
+                               const char *text, size_t len, dt_error_t *err);
+
+/* Reads a rules file, or every *.rules file of a directory in name order, and
+ * loads it as dt_rules_load_text does. */
+dt_status_t dt_rules_load_path(dt_rules_t *rules, const char *path, unsigned layer,
+                               dt_error_t *err);
+
+/* Loads the table compiled into the binary from rules/ at build time. */
+dt_status_t dt_rules_load_embedded(dt_rules_t *rules, dt_error_t *err);
+
+/* Resolves action references and checks that the set is usable (every
+ * referenced action exists, an [origin *] rule exists). Call once after the
+ * last load. Returns DT_ERR_INPUT naming the file:line of the first problem. */
+dt_status_t dt_rules_finish(dt_rules_t *rules, dt_error_t *err);
+
+/* The RFC reason phrase of a SIP code, or NULL if the code is not registered. */
+const dt_sip_rule_t *dt_rules_sip(const dt_rules_t *rules, unsigned code);
+
+/* The action with this id, or NULL. */
+const dt_action_t *dt_rules_action(const dt_rules_t *rules, const char *id);
+
+/* The origin rule that applies to a Microsoft code written as decimal text. */
+const dt_origin_rule_t *dt_rules_origin_for(const dt_rules_t *rules, const char *ms_text);
+
+#endif

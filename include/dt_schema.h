@@ -1,0 +1,39 @@
+/* dt_schema.h - maps an export's header row to the fields drtriage reads,
+ * using the header aliases from the rules (PCRE2 over the normalised header:
+ * lowercased, whitespace removed) and the user's --FIELD-column overrides. */
+#ifndef DT_SCHEMA_H
+#define DT_SCHEMA_H
+
+#include <stddef.h>
+
+#include "dt_common.h"
+#include "dt_rules.h"
+
+#define DT_NO_COLUMN ((size_t)-1)
+
+typedef struct {
+    size_t column[DT_FIELD_COUNT]; /* header position of each field, or DT_NO_COLUMN */
+    size_t ncolumns;               /* fields in the header row */
+    dt_family_t family;            /* decided by the alias that found the ms (else sip) column */
+    char duplicate_note[256];      /* "" or a note about a header name given twice */
+} dt_schema_t;
+
+/* User overrides: column header names for fields (NULL = use the aliases). */
+typedef struct {
+    const char *column[DT_FIELD_COUNT];
+} dt_schema_overrides_t;
+
+/* Writes the normalised form of a header name (lowercased, whitespace and
+ * a leading UTF-8 BOM removed) into out (NUL-terminated, truncated to cap)
+ * and returns its length. */
+size_t dt_schema_normalise(const char *name, size_t len, char *out, size_t cap);
+
+/* Decides the schema of a file from its header cells. `path` names the file in
+ * messages. Fails with DT_ERR_INPUT when neither code column is found (the
+ * message lists the headers found) or an override names a missing column;
+ * DT_ERR_INPUT also for a bad alias pattern in the rules. */
+dt_status_t dt_schema_build(dt_schema_t *schema, const dt_rules_t *rules,
+                            const dt_schema_overrides_t *overrides, const char *path,
+                            const dt_slice_t *headers, size_t nheaders, dt_error_t *err);
+
+#endif

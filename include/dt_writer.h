@@ -1,0 +1,70 @@
+/* dt_writer.h - the output formats, one writer per format behind a dispatch
+ * table. A writer renders a finished dt_report_t to a stream and reports
+ * write errors; it never decides exit codes. Text from input files is
+ * untrusted: writers escape it for their format. */
+#ifndef DT_WRITER_H
+#define DT_WRITER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "dt_aggregate.h"
+#include "dt_common.h"
+
+#define DT_SCHEMA_VERSION 1
+
+typedef struct {
+    bool color;          /* ANSI colour (text writer only) */
+    unsigned width;      /* terminal width for the text writer; 0 = 100 */
+} dt_write_options_t;
+
+typedef dt_status_t (*dt_write_fn)(FILE *out, const dt_report_t *report,
+                                   const dt_write_options_t *options, dt_error_t *err);
+
+typedef struct {
+    const char *name;        /* the --format value */
+    const char *description; /* one line for --help */
+    dt_write_fn write;
+} dt_writer_t;
+
+/* The writers, terminated by an entry whose name is NULL. */
+extern const dt_writer_t dt_writers[];
+
+/* The writer for a --format value, or NULL if there is none. */
+const dt_writer_t *dt_writer_find(const char *name);
+
+/* Each format's entry point (see dt_write_fn). Return DT_ERR_OUTPUT when the
+ * stream reports an error. */
+dt_status_t dt_write_text(FILE *out, const dt_report_t *report,
+                          const dt_write_options_t *options, dt_error_t *err);
+dt_status_t dt_write_json(FILE *out, const dt_report_t *report,
+                          const dt_write_options_t *options, dt_error_t *err);
+
+/* Helpers the writers share for untrusted text. */
+
+/* Writes text as a JSON string literal (quotes included) per RFC 8259,
+ * replacing invalid UTF-8 with U+FFFD. */
+void dt_json_write_string(FILE *out, const char *text, size_t len);
+
+/* Writes text for a terminal: control characters and escape sequences are
+ * dropped, invalid UTF-8 bytes become '?'. At most max_cols characters are
+ * written (0: no limit); returns the number written. With out NULL nothing is
+ * written and the return value is the width the text would take. */
+size_t dt_text_write_safe(FILE *out, const char *text, size_t len, size_t max_cols);
+
+/* The phrase a report shows for a code row: the documented canonical phrase
+ * when the row matched an entry, else the phrase seen in the export, else the
+ * RFC reason phrase of its SIP code, else "". */
+const char *dt_writer_code_phrase(const dt_report_t *report, const dt_code_row_t *row);
+
+/* Flushes out; returns DT_OK, or DT_ERR_OUTPUT when the stream reports an
+ * error. Every writer ends with it. */
+dt_status_t dt_writer_finish(FILE *out, dt_error_t *err);
+
+#define DT_NUMBER_MAX 32
+
+/* Formats a non-negative value with `decimals` (0-4) digits after a '.',
+ * whatever the locale ("91.30"), into buf (DT_NUMBER_MAX bytes); returns buf. */
+const char *dt_format_fixed(char *buf, double value, unsigned decimals);
+
+#endif

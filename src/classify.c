@@ -1,0 +1,95 @@
+/* classify.c - one record in, one call (or a rejection) out. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dt_classify.h"
+
+#define VALUE_MAX 32
+
+int dt_classify_success_value(const dt_rules_t *rules, const char *text, size_t len)
+{
+    while (len && (*text == ' ' || *text == '\t'))
+        text++, len--;
+    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+        len--;
+    if (len == 0 || len >= VALUE_MAX)
+        return -1;
+    char lower[VALUE_MAX];
+    for (size_t i = 0; i < len; i++)
+        lower[i] = (char)tolower((unsigned char)text[i]);
+    if (dt_map_get(&rules->success_true, lower, len))
+        return 1;
+    if (dt_map_get(&rules->success_false, lower, len))
+        return 0;
+    return -1;
+}
+
+bool dt_classify_sip_completed(unsigned sip)
+{
+    return sip == 0 || (sip >= 200 && sip < 300);
+}
+
+static dt_slice_t cell(const dt_record_t *record, dt_field_t field)
+{
+    if ((size_t)field < record->ncells && record->cells[field].ptr)
+        return record->cells[field];
+    return (dt_slice_t){"", 0};
+}
+
+/* Reads an optional code cell into *value; false (with reason) when the cell
+ * holds something that is not a whole number. */
+static bool read_code(const dt_record_t *record, dt_field_t field, const char *label,
+                      bool *present, uint64_t *value, char *reason)
+{
+    dt_slice_t c = cell(record, field);
+    *present = false;
+    if (dt_is_blank(c.ptr, c.len))
+        return true;
+    const char *why;
+    if (!dt_parse_code(c.ptr, c.len, value, &why)) {
+        snprintf(reason, DT_REASON_MAX, "%s '%.*s' %s", label, (int)(c.len > 40 ? 40 : c.len),
+                 c.ptr, why);
+        return false;
+    }
+    *present = true;
+    return true;
+}
+
+bool dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes, const dt_record_t *record,
+                        size_t expected_fields, dt_call_t *call, char *reason)
+{
+    if (record->nfields != expected_fields) {
+        snprintf(reason, DT_REASON_MAX, "has %zu fields, the header has %zu", record->nfields,
+                 expected_fields);
+        return false;
+    }
+    memset(call, 0, sizeof *call);
+    uint64_t sip = 0;
+    if (!read_code(record, DT_FIELD_SIP, "SIP code", &call->key.has_sip, &sip, reason) ||
+        !read_code(record, DT_FIELD_MS, "Microsoft code", &call->key.has_ms, &call->key.ms,
+                   reason))
+        return false;
+    if (call->key.has_sip && sip > UINT32_MAX) {
+        snprintf(reason, DT_REASON_MAX, "SIP code %llu is out of range", (unsigned long long)sip);
+        return false;
+    }
+    call->key.sip = (unsigned)sip;
+    call->sbc = cell(record, DT_FIELD_SBC);
+    call->phrase = cell(record, DT_FIELD_PHRASE);
+
+    dt_slice_t success = cell(record, DT_FIELD_SUCCESS);
+    int flag = dt_classify_success_value(rules, success.ptr, success.len);
+    call->succeeded = flag >= 0 ? flag == 1
+                                : call->key.has_sip && dt_classify_sip_completed(call->key.sip);
+    if (call->succeeded) {
+        call->effective = true;
+        call->origin = DT_ORIGIN_UNKNOWN;
+        return true;
+    }
+    call->match = dt_codes_lookup(codes, &call->key, call->phrase.ptr, call->phrase.len);
+    call->origin = call->match->origin;
+    call->effective = call->key.has_sip && call->key.sip <= DT_SIP_MAX &&
+                      rules->ner_effective[call->key.sip];
+    return true;
+}

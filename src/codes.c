@@ -1,0 +1,428 @@
+/* codes.c - the join of a call's codes with the documented entries.
+ *
+ * Lookup order, most specific first:
+ *   1. entries for (Microsoft code, SIP code) whose phrase matches;
+ *   2. the entry for that pair without phrases, else the pair's first entry;
+ *   3. the first entry for the Microsoft code alone;
+ *   4. the origin rule's fallback action (560xxx: the SBC sent SIP xxx);
+ *   5. with no Microsoft code: an entry for the SIP code whose phrase matches;
+ *   6. the SIP code's own fallback action, then its class's.
+ * Within a step, entries from later rules layers come first, then file order.
+ * Each distinct (codes, phrase) key is resolved once and cached. */
+#include <ctype.h>
+#include <inttypes.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dt_codes.h"
+
+#define PAIR_KEY_LEN 12
+#define CACHE_KEY_MAX 512
+
+typedef struct {
+    pcre2_code **patterns;  /* npatterns compiled patterns */
+    char **phrases;         /* nphrases normalised literal phrases */
+} compiled_entry_t;
+
+struct dt_codes {
+    const dt_rules_t *rules;
+    compiled_entry_t *entries;  /* one per rules->codes entry */
+    size_t *order;              /* entry indices by (ms, sip, layer desc, index) */
+    dt_map_t pairs;             /* (ms, sip) -> first position in order */
+    dt_map_t by_ms;             /* ms -> first position in order */
+    dt_map_t cache;             /* key bytes -> count of matches (unused value) */
+    dt_arena_t arena;           /* cached matches: stable addresses */
+    dt_match_t **matches;       /* by cache value */
+    size_t nmatches, matches_cap;
+    dt_match_t scratch;         /* result of an uncached lookup */
+    uint64_t uncached;
+    pcre2_match_data *match_data;
+    char *normal;               /* normalisation buffer for input phrases */
+    size_t normal_cap;
+};
+
+static const char *const level_names[DT_MATCH_COUNT] = {
+    "phrase", "codes", "ms", "origin-rule", "sip-phrase", "sip-code", "sip-class", "none"};
+
+const char *dt_match_level_name(dt_match_level_t level)
+{
+    return level < DT_MATCH_COUNT ? level_names[level] : "none";
+}
+
+/* Lowercases ASCII, collapses blank runs to one space, trims, and drops one
+ * trailing period. out must hold len + 1 bytes. Returns the new length. */
+static size_t normalise_phrase(const char *in, size_t len, char *out)
+{
+    size_t n = 0;
+    bool pending_space = false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            pending_space = n > 0;
+            continue;
+        }
+        if (pending_space)
+            out[n++] = ' ';
+        pending_space = false;
+        out[n++] = (char)tolower(c);
+    }
+    if (n > 0 && out[n - 1] == '.')
+        n--;
+    while (n > 0 && out[n - 1] == ' ')
+        n--;
+    out[n] = '\0';
+    return n;
+}
+
+static void pack_pair(unsigned char key[PAIR_KEY_LEN], uint64_t ms, unsigned sip)
+{
+    uint32_t s = sip;
+    memcpy(key, &ms, 8);
+    memcpy(key + 8, &s, 4);
+}
+
+typedef struct {
+    uint64_t ms;
+    unsigned sip, layer;
+    size_t index;
+} order_key_t;
+
+static int compare_order(const void *a, const void *b)
+{
+    const order_key_t *x = a, *y = b;
+    if (x->ms != y->ms)
+        return x->ms < y->ms ? -1 : 1;
+    if (x->sip != y->sip)
+        return x->sip < y->sip ? -1 : 1;
+    if (x->layer != y->layer)
+        return x->layer > y->layer ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+static bool compile_entry(dt_codes_t *codes, size_t e, dt_error_t *err)
+{
+    const dt_code_rule_t *rule = &codes->rules->codes[e];
+    compiled_entry_t *c = &codes->entries[e];
+    c->phrases = calloc(rule->nphrases + 1, sizeof *c->phrases);
+    c->patterns = calloc(rule->npatterns + 1, sizeof *c->patterns);
+    if (!c->phrases || !c->patterns) {
+        dt_fail(err, DT_ERR_NOMEM, "out of memory compiling the code table");
+        return false;
+    }
+    for (size_t i = 0; i < rule->nphrases; i++) {
+        size_t len = strlen(rule->phrases[i]);
+        if (!(c->phrases[i] = malloc(len + 1))) {
+            dt_fail(err, DT_ERR_NOMEM, "out of memory compiling the code table");
+            return false;
+        }
+        normalise_phrase(rule->phrases[i], len, c->phrases[i]);
+    }
+    for (size_t i = 0; i < rule->npatterns; i++) {
+        int code;
+        PCRE2_SIZE offset;
+        c->patterns[i] = pcre2_compile((PCRE2_SPTR)rule->patterns[i], PCRE2_ZERO_TERMINATED,
+                                       PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code,
+                                       &offset, NULL);
+        if (!c->patterns[i]) {
+            PCRE2_UCHAR msg[256];
+            pcre2_get_error_message(code, msg, sizeof msg);
+            dt_fail(err, DT_ERR_INPUT, "%s:%u: [code %" PRIu64 "/%u] pattern '%s': %s at offset %zu",
+                    rule->at.file, rule->at.line, rule->ms, rule->sip, rule->patterns[i],
+                    (const char *)msg, (size_t)offset);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool index_entries(dt_codes_t *codes)
+{
+    const dt_rules_t *rules = codes->rules;
+    order_key_t *keys = calloc(rules->ncodes + 1, sizeof *keys);
+    if (!keys)
+        return false;
+    for (size_t i = 0; i < rules->ncodes; i++)
+        keys[i] = (order_key_t){rules->codes[i].ms, rules->codes[i].sip, rules->codes[i].layer, i};
+    qsort(keys, rules->ncodes, sizeof *keys, compare_order);
+    for (size_t i = 0; i < rules->ncodes; i++)
+        codes->order[i] = keys[i].index;
+    free(keys);
+    for (size_t pos = 0; pos < rules->ncodes; pos++) {
+        const dt_code_rule_t *rule = &rules->codes[codes->order[pos]];
+        unsigned char key[PAIR_KEY_LEN];
+        pack_pair(key, rule->ms, rule->sip);
+        uint32_t *slot;
+        if (dt_map_upsert(&codes->pairs, key, sizeof key, (uint32_t)pos, &slot) == DT_MAP_NOMEM ||
+            dt_map_upsert(&codes->by_ms, &rule->ms, sizeof rule->ms, (uint32_t)pos, &slot) ==
+                DT_MAP_NOMEM)
+            return false;
+    }
+    return true;
+}
+
+dt_codes_t *dt_codes_new(const dt_rules_t *rules, size_t cache_cap, dt_error_t *err)
+{
+    dt_codes_t *codes = calloc(1, sizeof *codes);
+    if (!codes) {
+        dt_fail(err, DT_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    codes->rules = rules;
+    dt_map_init(&codes->pairs, 0);
+    dt_map_init(&codes->by_ms, 0);
+    dt_map_init(&codes->cache, cache_cap);
+    codes->entries = calloc(rules->ncodes + 1, sizeof *codes->entries);
+    codes->order = calloc(rules->ncodes + 1, sizeof *codes->order);
+    codes->match_data = pcre2_match_data_create(1, NULL);
+    if (!codes->entries || !codes->order || !codes->match_data) {
+        dt_fail(err, DT_ERR_NOMEM, "out of memory");
+        dt_codes_free(codes);
+        return NULL;
+    }
+    for (size_t e = 0; e < rules->ncodes; e++)
+        if (!compile_entry(codes, e, err)) {
+            dt_codes_free(codes);
+            return NULL;
+        }
+    if (!index_entries(codes)) {
+        dt_fail(err, DT_ERR_NOMEM, "out of memory");
+        dt_codes_free(codes);
+        return NULL;
+    }
+    return codes;
+}
+
+void dt_codes_free(dt_codes_t *codes)
+{
+    if (!codes)
+        return;
+    for (size_t e = 0; codes->entries && e < codes->rules->ncodes; e++) {
+        compiled_entry_t *c = &codes->entries[e];
+        for (size_t i = 0; c->phrases && c->phrases[i]; i++)
+            free(c->phrases[i]);
+        for (size_t i = 0; c->patterns && c->patterns[i]; i++)
+            pcre2_code_free(c->patterns[i]);
+        free(c->phrases);
+        free(c->patterns);
+    }
+    free(codes->entries);
+    free(codes->order);
+    free(codes->matches);
+    dt_arena_free(&codes->arena);
+    free(codes->normal);
+    pcre2_match_data_free(codes->match_data);
+    dt_map_free(&codes->pairs);
+    dt_map_free(&codes->by_ms);
+    dt_map_free(&codes->cache);
+    free(codes);
+}
+
+static bool phrase_matches(const dt_codes_t *codes, size_t e, const char *phrase, size_t len,
+                           const char *normal)
+{
+    const dt_code_rule_t *rule = &codes->rules->codes[e];
+    const compiled_entry_t *c = &codes->entries[e];
+    for (size_t i = 0; i < rule->nphrases; i++)
+        if (strcmp(c->phrases[i], normal) == 0)
+            return true;
+    for (size_t i = 0; i < rule->npatterns; i++)
+        if (pcre2_match(c->patterns[i], (PCRE2_SPTR)phrase, len, 0, 0, codes->match_data, NULL) >= 0)
+            return true;
+    return false;
+}
+
+bool dt_codes_phrase_matches(const dt_codes_t *codes, size_t entry, const char *phrase,
+                             size_t phrase_len)
+{
+    char *normal = malloc(phrase_len + 1);
+    if (!normal)
+        return false;
+    normalise_phrase(phrase, phrase_len, normal);
+    bool hit = phrase_matches(codes, entry, phrase, phrase_len, normal);
+    free(normal);
+    return hit;
+}
+
+static void set_entry(dt_match_t *m, const dt_rules_t *rules, size_t e, dt_match_level_t level)
+{
+    m->level = level;
+    m->entry = e;
+    m->action = rules->codes[e].action;
+    m->known = true;
+}
+
+/* Steps 1 and 2: the entries documented for the pair. */
+static bool match_pair(dt_codes_t *codes, const dt_code_key_t *key, const char *phrase,
+                       size_t len, const char *normal, dt_match_t *m)
+{
+    unsigned char pk[PAIR_KEY_LEN];
+    pack_pair(pk, key->ms, key->sip);
+    uint32_t *first = dt_map_get(&codes->pairs, pk, sizeof pk);
+    if (!first)
+        return false;
+    const dt_rules_t *rules = codes->rules;
+    size_t fallback = SIZE_MAX;
+    for (size_t pos = *first; pos < rules->ncodes; pos++) {
+        size_t e = codes->order[pos];
+        const dt_code_rule_t *rule = &rules->codes[e];
+        if (rule->ms != key->ms || rule->sip != key->sip)
+            break;
+        if (len > 0 && phrase_matches(codes, e, phrase, len, normal)) {
+            set_entry(m, rules, e, DT_MATCH_PHRASE);
+            return true;
+        }
+        bool generic = rule->nphrases == 0 && rule->npatterns == 0;
+        if (fallback == SIZE_MAX || (generic && rules->codes[fallback].nphrases > 0))
+            fallback = e;
+    }
+    set_entry(m, rules, fallback, DT_MATCH_CODES);
+    return true;
+}
+
+/* Step 5: a row without a Microsoft code, but with a documented phrase. */
+static bool match_sip_phrase(dt_codes_t *codes, unsigned sip, const char *phrase, size_t len,
+                             const char *normal, dt_match_t *m)
+{
+    const dt_rules_t *rules = codes->rules;
+    for (size_t pos = 0; pos < rules->ncodes; pos++) {
+        size_t e = codes->order[pos];
+        if (rules->codes[e].sip == sip && phrase_matches(codes, e, phrase, len, normal)) {
+            set_entry(m, rules, e, DT_MATCH_SIP_PHRASE);
+            return true;
+        }
+    }
+    return false;
+}
+
+static void resolve(dt_codes_t *codes, const dt_code_key_t *key, const char *phrase, size_t len,
+                    dt_match_t *m)
+{
+    const dt_rules_t *rules = codes->rules;
+    *m = (dt_match_t){.level = DT_MATCH_NONE, .entry = SIZE_MAX, .action = DT_NO_ACTION,
+                      .origin = DT_ORIGIN_UNKNOWN};
+    const dt_origin_rule_t *origin_rule = NULL;
+    if (key->has_ms) {
+        char ms_text[24];
+        snprintf(ms_text, sizeof ms_text, "%" PRIu64, key->ms);
+        origin_rule = dt_rules_origin_for(rules, ms_text);
+        if (origin_rule) {
+            m->origin = origin_rule->origin;
+            if (origin_rule->sip_from_code && strlen(ms_text) > 3) {
+                m->sbc_sip = (unsigned)(key->ms % 1000);
+                m->has_sbc_sip = true;
+            }
+        }
+    }
+    if (len + 1 > codes->normal_cap) {
+        char *p = realloc(codes->normal, len + 1);
+        if (!p)
+            len = 0; /* match on codes only */
+        else
+            codes->normal = p, codes->normal_cap = len + 1;
+    }
+    if (len > 0)
+        normalise_phrase(phrase, len, codes->normal);
+    if (key->has_ms && key->has_sip && match_pair(codes, key, phrase, len, codes->normal, m))
+        return;
+    if (key->has_ms) {
+        uint32_t *pos = dt_map_get(&codes->by_ms, &key->ms, sizeof key->ms);
+        if (pos) {
+            set_entry(m, rules, codes->order[*pos], DT_MATCH_MS);
+            return;
+        }
+        if (origin_rule && origin_rule->action != DT_NO_ACTION) {
+            m->level = DT_MATCH_ORIGIN;
+            m->action = origin_rule->action;
+            return;
+        }
+    }
+    if (!key->has_ms && key->has_sip && len > 0 &&
+        match_sip_phrase(codes, key->sip, phrase, len, codes->normal, m))
+        return;
+    unsigned sip = key->has_sip ? key->sip : m->sbc_sip;
+    if (!(key->has_sip || m->has_sbc_sip) || sip < 100 || sip > DT_SIP_MAX)
+        return;
+    const dt_sip_rule_t *sip_rule = dt_rules_sip(rules, sip);
+    if (sip_rule && sip_rule->action != DT_NO_ACTION) {
+        m->level = DT_MATCH_SIP_CODE;
+        m->action = sip_rule->action;
+    } else if (rules->class_action[sip / 100] != DT_NO_ACTION) {
+        m->level = DT_MATCH_SIP_CLASS;
+        m->action = rules->class_action[sip / 100];
+    }
+}
+
+/* Cache key: flags, codes, then the raw phrase (truncated; the tail rarely matters
+ * and a truncated key only shares a result with an identical prefix). */
+static size_t pack_cache_key(unsigned char *buf, const dt_code_key_t *key, const char *phrase,
+                             size_t len)
+{
+    size_t n = 0;
+    buf[n++] = (unsigned char)(key->has_sip | key->has_ms << 1);
+    uint32_t sip = key->has_sip ? key->sip : 0;
+    uint64_t ms = key->has_ms ? key->ms : 0;
+    memcpy(buf + n, &sip, 4);
+    memcpy(buf + n + 4, &ms, 8);
+    n += 12;
+    if (len > CACHE_KEY_MAX - n)
+        len = CACHE_KEY_MAX - n;
+    memcpy(buf + n, phrase, len);
+    return n + len;
+}
+
+/* Stores a resolved match under its key; NULL when the cache is full or
+ * memory ran out (the caller then returns an uncached result). */
+static dt_match_t *cache_match(dt_codes_t *codes, const unsigned char *key, size_t n,
+                               const dt_match_t *m)
+{
+    if (codes->cache.cap && codes->cache.count >= codes->cache.cap)
+        return NULL;
+    if (codes->nmatches == codes->matches_cap) {
+        size_t cap = codes->matches_cap ? codes->matches_cap * 2 : 64;
+        dt_match_t **grown = realloc(codes->matches, cap * sizeof *grown);
+        if (!grown)
+            return NULL;
+        codes->matches = grown;
+        codes->matches_cap = cap;
+    }
+    dt_match_t *copy = dt_arena_alloc(&codes->arena, sizeof *copy);
+    uint32_t *slot;
+    if (!copy || dt_map_upsert(&codes->cache, key, n, (uint32_t)codes->nmatches, &slot) !=
+                     DT_MAP_ADDED)
+        return NULL;
+    *copy = *m;
+    codes->matches[codes->nmatches++] = copy;
+    return copy;
+}
+
+const dt_match_t *dt_codes_lookup(dt_codes_t *codes, const dt_code_key_t *key,
+                                  const char *phrase, size_t phrase_len)
+{
+    unsigned char buf[CACHE_KEY_MAX];
+    bool truncated = phrase_len > CACHE_KEY_MAX - 13;
+    size_t n = pack_cache_key(buf, key, phrase, phrase_len);
+    uint32_t *slot = truncated ? NULL : dt_map_get(&codes->cache, buf, n);
+    if (slot)
+        return codes->matches[*slot];
+
+    dt_match_t m;
+    resolve(codes, key, phrase, phrase_len, &m);
+    dt_match_t *kept = truncated ? NULL : cache_match(codes, buf, n, &m);
+    if (kept)
+        return kept;
+    codes->uncached++;
+    codes->scratch = m;
+    return &codes->scratch;
+}
+
+size_t dt_codes_cached(const dt_codes_t *codes)
+{
+    return codes->nmatches;
+}
+
+uint64_t dt_codes_uncached_lookups(const dt_codes_t *codes)
+{
+    return codes->uncached;
+}

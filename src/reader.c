@@ -1,0 +1,377 @@
+/* reader.c - records from bytes, with libcsv doing the CSV grammar.
+ *
+ * Before libcsv sees anything, the reader collects the first line(s): a
+ * PowerShell "#TYPE ..." line is skipped, and the delimiter is the most
+ * frequent of ',' ';' and tab outside quotes on the header line. libcsv runs
+ * with CSV_REPALL_NL so that every line break reaches the reader, which is
+ * how records get their physical line numbers. */
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dt_reader.h"
+
+/* libcsv's parser state for "inside a field" (libcsv.c, FIELD_BEGUN). */
+#define LIBCSV_FIELD_BEGUN 2
+#define LIBCSV_BLOCK 4096
+
+struct dt_reader {
+    const char *path;
+    size_t max_field;
+    dt_record_fn on_record;
+    void *ctx;
+
+    struct csv_parser parser;
+    bool parsing;            /* libcsv has been set up (prelude done) */
+    unsigned char *prelude;  /* bytes held until the header line is complete */
+    size_t prelude_len, prelude_cap;
+    char delimiter;
+    bool cr_only;            /* lines end with a bare CR (count CRs in fields) */
+
+    uint64_t line;           /* physical line of the parse position */
+    bool after_cr;           /* the last line break was a CR: a LF now ends nothing */
+    bool in_record;
+    uint64_t record_line;
+    uint64_t index;
+    size_t nfields;
+
+    bool keep_all;
+    int *slot_of_column;
+    size_t ncolumns;
+    size_t nslots;
+
+    dt_slice_t *cells;       /* by slot; ptr set from offsets when delivered */
+    size_t *offsets;
+    size_t cells_cap;
+    char *buf;               /* kept cell bytes of the current record */
+    size_t buf_len, buf_cap;
+
+    dt_status_t status;      /* first failure inside a libcsv callback */
+    dt_error_t error;
+};
+
+dt_reader_t *dt_reader_new(const char *path, size_t max_field, dt_record_fn on_record,
+                           void *ctx)
+{
+    dt_reader_t *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->path = path;
+    r->max_field = max_field;
+    r->on_record = on_record;
+    r->ctx = ctx;
+    r->delimiter = ',';
+    r->line = 1;
+    r->keep_all = true;
+    return r;
+}
+
+void dt_reader_free(dt_reader_t *r)
+{
+    if (!r)
+        return;
+    if (r->parsing)
+        csv_free(&r->parser);
+    free(r->prelude);
+    free(r->slot_of_column);
+    free(r->cells);
+    free(r->offsets);
+    free(r->buf);
+    free(r);
+}
+
+static bool ensure_cells(dt_reader_t *r, size_t n)
+{
+    if (n <= r->cells_cap)
+        return true;
+    size_t cap = r->cells_cap ? r->cells_cap : 16;
+    while (cap < n)
+        cap *= 2;
+    dt_slice_t *cells = realloc(r->cells, cap * sizeof *cells);
+    if (cells)
+        r->cells = cells;
+    size_t *offsets = cells ? realloc(r->offsets, cap * sizeof *offsets) : NULL;
+    if (!offsets)
+        return false;
+    r->offsets = offsets;
+    r->cells_cap = cap;
+    return true;
+}
+
+dt_status_t dt_reader_keep(dt_reader_t *r, const int *slot_of_column, size_t ncolumns,
+                           size_t nslots)
+{
+    int *copy = malloc((ncolumns ? ncolumns : 1) * sizeof *copy);
+    if (!copy || !ensure_cells(r, nslots)) {
+        free(copy);
+        return DT_ERR_NOMEM;
+    }
+    if (ncolumns)
+        memcpy(copy, slot_of_column, ncolumns * sizeof *copy);
+    free(r->slot_of_column);
+    r->slot_of_column = copy;
+    r->ncolumns = ncolumns;
+    r->nslots = nslots;
+    r->keep_all = false;
+    return DT_OK;
+}
+
+static void stop(dt_reader_t *r, dt_status_t status)
+{
+    if (r->status == DT_OK)
+        r->status = status;
+}
+
+static void begin_record(dt_reader_t *r)
+{
+    r->in_record = true;
+    r->record_line = r->line;
+    r->nfields = 0;
+    r->buf_len = 0;
+    if (!r->keep_all)
+        for (size_t s = 0; s < r->nslots; s++)
+            r->cells[s].ptr = NULL, r->cells[s].len = 0;
+}
+
+static uint64_t count_breaks(const dt_reader_t *r, const char *s, size_t len)
+{
+    char brk = r->cr_only ? '\r' : '\n';
+    uint64_t n = 0;
+    const char *end = s + len;
+    while ((s = memchr(s, brk, (size_t)(end - s))) != NULL)
+        n++, s++;
+    return n;
+}
+
+static bool keep_cell(dt_reader_t *r, size_t slot, const char *s, size_t len)
+{
+    if (r->buf_len + len > r->buf_cap) {
+        size_t cap = r->buf_cap ? r->buf_cap : 1024;
+        while (cap < r->buf_len + len)
+            cap *= 2;
+        char *buf = realloc(r->buf, cap);
+        if (!buf)
+            return false;
+        r->buf = buf;
+        r->buf_cap = cap;
+    }
+    if (len)
+        memcpy(r->buf + r->buf_len, s, len);
+    r->offsets[slot] = r->buf_len;
+    r->cells[slot].len = len;
+    r->cells[slot].ptr = r->buf; /* marks the slot present; fixed up on delivery */
+    r->buf_len += len;
+    return true;
+}
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+    dt_reader_t *r = ctx;
+    if (r->status)
+        return;
+    if (!r->in_record)
+        begin_record(r);
+    r->after_cr = false;
+    size_t column = r->nfields++;
+    if (len > r->max_field) {
+        stop(r, dt_fail(&r->error, DT_ERR_INPUT,
+                        "%s:%llu: field %zu is %zu bytes, longer than --max-field %zu "
+                        "(a stray quote?)",
+                        r->path, (unsigned long long)r->record_line, column + 1, len,
+                        r->max_field));
+        return;
+    }
+    size_t slot;
+    if (r->keep_all) {
+        if (!ensure_cells(r, column + 1)) {
+            stop(r, dt_fail(&r->error, DT_ERR_NOMEM, "%s: out of memory", r->path));
+            return;
+        }
+        slot = column;
+    } else if (column < r->ncolumns && r->slot_of_column[column] >= 0) {
+        slot = (size_t)r->slot_of_column[column];
+    } else {
+        slot = SIZE_MAX;
+    }
+    if (slot != SIZE_MAX && !keep_cell(r, slot, data, len))
+        stop(r, dt_fail(&r->error, DT_ERR_NOMEM, "%s: out of memory", r->path));
+    if (len && memchr(data, r->cr_only ? '\r' : '\n', len))
+        r->line += count_breaks(r, data, len);
+}
+
+static void deliver(dt_reader_t *r)
+{
+    size_t ncells = r->keep_all ? r->nfields : r->nslots;
+    for (size_t s = 0; s < ncells; s++)
+        if (r->cells[s].ptr)
+            r->cells[s].ptr = r->buf + r->offsets[s];
+    dt_record_t record = {.line = r->record_line, .index = r->index++, .nfields = r->nfields,
+                          .cells = r->cells, .ncells = ncells};
+    dt_status_t st = r->on_record(r->ctx, &record, &r->error);
+    if (st)
+        stop(r, st);
+    r->in_record = false;
+}
+
+static void on_row_end(int c, void *ctx)
+{
+    dt_reader_t *r = ctx;
+    if (r->status)
+        return;
+    if (r->in_record)
+        deliver(r);
+    else if (c == '\n' && r->after_cr) {
+        r->after_cr = false; /* the LF of a CRLF: same line break */
+        return;
+    }
+    if (c != -1)
+        r->line++;
+    r->after_cr = c == '\r';
+}
+
+/* Finds the end of the first line (outside quotes) from `from`; returns its
+ * offset or SIZE_MAX when the line is not complete yet. */
+static size_t line_end(const unsigned char *p, size_t from, size_t len)
+{
+    bool quoted = false;
+    for (size_t i = from; i < len; i++) {
+        if (p[i] == '"')
+            quoted = !quoted;
+        else if (!quoted && (p[i] == '\n' || p[i] == '\r'))
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+static char sniff_delimiter(const unsigned char *p, size_t len)
+{
+    static const char candidates[] = {',', ';', '\t'};
+    size_t counts[3] = {0, 0, 0};
+    bool quoted = false;
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] == '"')
+            quoted = !quoted;
+        for (size_t k = 0; !quoted && k < 3; k++)
+            counts[k] += p[i] == (unsigned char)candidates[k];
+    }
+    size_t best = 0;
+    for (size_t k = 1; k < 3; k++)
+        if (counts[k] > counts[best])
+            best = k;
+    return candidates[best];
+}
+
+static bool is_type_line(const unsigned char *p, size_t len)
+{
+    return len >= 5 && memcmp(p, "#TYPE", 5) == 0;
+}
+
+static dt_status_t parse(dt_reader_t *r, const unsigned char *data, size_t len, dt_error_t *err)
+{
+    size_t done = csv_parse(&r->parser, data, len, on_field, on_row_end, r);
+    if (r->status) {
+        *err = r->error;
+        return r->status;
+    }
+    if (done < len)
+        return dt_fail(err, DT_ERR_NOMEM, "%s:%llu: out of memory reading a field", r->path,
+                       (unsigned long long)r->line);
+    if (r->parser.entry_pos > r->max_field)
+        return dt_fail(err, DT_ERR_INPUT,
+                       "%s:%llu: a field grows past --max-field %zu bytes (a stray quote "
+                       "swallowing the rest of the file?)",
+                       r->path, (unsigned long long)(r->in_record ? r->record_line : r->line),
+                       r->max_field);
+    return DT_OK;
+}
+
+/* Sets up libcsv once the header line is complete (or the input ended). */
+static dt_status_t start_parsing(dt_reader_t *r, bool at_end, dt_error_t *err)
+{
+    size_t start = 0;
+    size_t end = line_end(r->prelude, 0, r->prelude_len);
+    if (end != SIZE_MAX && is_type_line(r->prelude, end)) {
+        start = end + 1;
+        if (r->prelude[end] == '\r' && start < r->prelude_len && r->prelude[start] == '\n')
+            start++;
+        else if (r->prelude[end] == '\r' && start == r->prelude_len && !at_end)
+            return DT_OK; /* need the byte after the CR */
+        r->line++;
+        end = line_end(r->prelude, start, r->prelude_len);
+    }
+    if (end == SIZE_MAX && !at_end) {
+        if (r->prelude_len - start > r->max_field)
+            return dt_fail(err, DT_ERR_INPUT,
+                           "%s:%llu: no end of the header line within --max-field %zu bytes",
+                           r->path, (unsigned long long)r->line, r->max_field);
+        return DT_OK;
+    }
+    if (end == SIZE_MAX)
+        end = r->prelude_len;
+    r->cr_only = end < r->prelude_len && r->prelude[end] == '\r' &&
+                 (end + 1 == r->prelude_len || r->prelude[end + 1] != '\n');
+    r->delimiter = sniff_delimiter(r->prelude + start, end - start);
+
+    if (csv_init(&r->parser, CSV_REPALL_NL) != 0)
+        return dt_fail(err, DT_ERR_NOMEM, "%s: out of memory", r->path);
+    csv_set_delim(&r->parser, (unsigned char)r->delimiter);
+    csv_set_blk_size(&r->parser, LIBCSV_BLOCK);
+    r->parsing = true;
+    dt_status_t st = parse(r, r->prelude + start, r->prelude_len - start, err);
+    free(r->prelude);
+    r->prelude = NULL;
+    r->prelude_len = r->prelude_cap = 0;
+    return st;
+}
+
+dt_status_t dt_reader_feed(dt_reader_t *r, const unsigned char *data, size_t len,
+                           dt_error_t *err)
+{
+    if (r->parsing)
+        return parse(r, data, len, err);
+    if (r->prelude_len + len > r->prelude_cap) {
+        size_t cap = r->prelude_cap ? r->prelude_cap : 64 * 1024;
+        while (cap < r->prelude_len + len)
+            cap *= 2;
+        unsigned char *p = realloc(r->prelude, cap);
+        if (!p)
+            return dt_fail(err, DT_ERR_NOMEM, "%s: out of memory", r->path);
+        r->prelude = p;
+        r->prelude_cap = cap;
+    }
+    memcpy(r->prelude + r->prelude_len, data, len);
+    r->prelude_len += len;
+    return start_parsing(r, false, err);
+}
+
+dt_status_t dt_reader_finish(dt_reader_t *r, dt_error_t *err)
+{
+    if (!r->parsing) {
+        dt_status_t st = start_parsing(r, true, err);
+        if (st)
+            return st;
+        if (!r->parsing)
+            return DT_OK;
+    }
+    if (r->parser.pstate == LIBCSV_FIELD_BEGUN && r->parser.quoted)
+        return dt_fail(err, DT_ERR_INPUT,
+                       "%s:%llu: a quoted field opened on this line is never closed (the file "
+                       "ends inside it)",
+                       r->path, (unsigned long long)(r->in_record ? r->record_line : r->line));
+    csv_fini(&r->parser, on_field, on_row_end, r);
+    if (r->status) {
+        *err = r->error;
+        return r->status;
+    }
+    return DT_OK;
+}
+
+char dt_reader_delimiter(const dt_reader_t *r)
+{
+    return r->delimiter;
+}
+
+uint64_t dt_reader_lines(const dt_reader_t *r)
+{
+    return r->line;
+}

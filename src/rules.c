@@ -1,0 +1,810 @@
+/* rules.c - parses rules files (docs/rules.md) into a dt_rules_t.
+ *
+ * A file is a list of sections, "[kind args]" followed by "key = value" lines.
+ * Each section is collected whole, checked, then merged: a section with the
+ * key of an earlier one replaces it (later files win), except header aliases
+ * and value lists, which add up. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "dt_embedded.h"
+#include "dt_rules.h"
+
+#define RULES_FILE_MAX (16 * 1024 * 1024)
+#define SECTION_VALUES_MAX 64
+
+static const char *const field_names[DT_FIELD_COUNT] = {
+    "sip",       "ms",        "phrase", "success", "sbc",    "correlation", "start",
+    "invite",    "call-type", "direction", "user", "caller", "callee",      "duration",
+};
+
+static const char *const owner_names[DT_OWNER_COUNT] = {"sbc", "tenant", "network", "microsoft",
+                                                        "user"};
+
+const char *dt_field_name(dt_field_t field)
+{
+    return field < DT_FIELD_COUNT ? field_names[field] : "?";
+}
+
+bool dt_field_parse(const char *name, dt_field_t *out)
+{
+    for (size_t i = 0; i < DT_FIELD_COUNT; i++)
+        if (strcasecmp(name, field_names[i]) == 0) {
+            *out = (dt_field_t)i;
+            return true;
+        }
+    return false;
+}
+
+const char *dt_owner_name(dt_owner_t owner)
+{
+    return owner < DT_OWNER_COUNT ? owner_names[owner] : "?";
+}
+
+static bool owner_parse(const char *text, dt_owner_t *out)
+{
+    for (size_t i = 0; i < DT_OWNER_COUNT; i++)
+        if (strcmp(text, owner_names[i]) == 0) {
+            *out = (dt_owner_t)i;
+            return true;
+        }
+    return false;
+}
+
+void dt_rules_init(dt_rules_t *rules)
+{
+    memset(rules, 0, sizeof *rules);
+    dt_map_init(&rules->action_index, 0);
+    dt_map_init(&rules->success_true, 0);
+    dt_map_init(&rules->success_false, 0);
+    dt_map_init(&rules->call_type_in, 0);
+    dt_map_init(&rules->call_type_out, 0);
+    for (size_t i = 0; i < 7; i++)
+        rules->class_action[i] = DT_NO_ACTION;
+    rules->ner_min_calls = 100;
+}
+
+void dt_rules_free(dt_rules_t *rules)
+{
+    free(rules->actions);
+    free(rules->codes);
+    free(rules->sips);
+    free(rules->origins);
+    free(rules->headers);
+    dt_map_free(&rules->action_index);
+    dt_map_free(&rules->success_true);
+    dt_map_free(&rules->success_false);
+    dt_map_free(&rules->call_type_in);
+    dt_map_free(&rules->call_type_out);
+    dt_arena_free(&rules->arena);
+    dt_rules_init(rules);
+}
+
+/* Makes room for one more element in a growable array. */
+static bool reserve(void **items, size_t *cap, size_t count, size_t size)
+{
+    if (count < *cap)
+        return true;
+    size_t n = *cap ? *cap * 2 : 16;
+    void *p = realloc(*items, n * size);
+    if (!p)
+        return false;
+    *items = p;
+    *cap = n;
+    return true;
+}
+
+#define RESERVE(array, n, cap) reserve((void **)&(array), &(cap), (n), sizeof *(array))
+
+/* ---- the section being parsed ---- */
+
+typedef enum {
+    SEC_NONE,
+    SEC_ACTION,
+    SEC_CODE,
+    SEC_SIP,
+    SEC_SIP_CLASS,
+    SEC_ORIGIN,
+    SEC_HEADER,
+    SEC_VALUES,
+    SEC_CALL_TYPE,
+    SEC_NER,
+} section_kind_t;
+
+typedef struct {
+    const char *key;
+    const char *value; /* arena copy */
+    unsigned line;
+} kv_t;
+
+typedef struct {
+    section_kind_t kind;
+    const char *arg;     /* arena copy of the section argument */
+    unsigned line;
+    kv_t values[SECTION_VALUES_MAX];
+    size_t nvalues;
+} section_t;
+
+typedef struct {
+    dt_rules_t *rules;
+    const char *file;   /* arena copy of the file name */
+    unsigned layer;
+    dt_error_t *err;
+    size_t first_code;  /* codes[first_code..] came from this file */
+} parse_t;
+
+__attribute__((format(printf, 3, 4))) static dt_status_t fail_at(parse_t *ps, unsigned line,
+                                                                  const char *fmt, ...)
+{
+    char what[DT_ERROR_MAX / 2];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return dt_fail(ps->err, DT_ERR_INPUT, "%s:%u: %s", ps->file, line, what);
+}
+
+static dt_status_t no_memory(parse_t *ps)
+{
+    return dt_fail(ps->err, DT_ERR_NOMEM, "%s: out of memory", ps->file);
+}
+
+static size_t count_key(const section_t *sec, const char *key)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sec->nvalues; i++)
+        n += strcmp(sec->values[i].key, key) == 0;
+    return n;
+}
+
+static const kv_t *find_key(const section_t *sec, const char *key)
+{
+    for (size_t i = 0; i < sec->nvalues; i++)
+        if (strcmp(sec->values[i].key, key) == 0)
+            return &sec->values[i];
+    return NULL;
+}
+
+/* Collects every value of a repeatable key into an arena array. */
+static const char **collect(parse_t *ps, const section_t *sec, const char *key, size_t *n)
+{
+    *n = count_key(sec, key);
+    const char **list = dt_arena_alloc(&ps->rules->arena, (*n ? *n : 1) * sizeof *list);
+    if (!list)
+        return NULL;
+    size_t j = 0;
+    for (size_t i = 0; i < sec->nvalues; i++)
+        if (strcmp(sec->values[i].key, key) == 0)
+            list[j++] = sec->values[i].value;
+    return list;
+}
+
+/* Checks that every key is allowed, that single keys appear once and that
+ * required keys are present. `spec` lists "key", "key+" (repeatable),
+ * "key!" (required), "key!+" (required, repeatable). */
+static dt_status_t check_keys(parse_t *ps, const section_t *sec, const char *const *spec,
+                              const char *kind)
+{
+    for (size_t i = 0; i < sec->nvalues; i++) {
+        const char *key = sec->values[i].key;
+        bool known = false, repeatable = false;
+        for (const char *const *s = spec; *s; s++) {
+            size_t n = strcspn(*s, "!+");
+            if (strlen(key) == n && strncmp(*s, key, n) == 0) {
+                known = true;
+                repeatable = strchr(*s, '+') != NULL;
+            }
+        }
+        if (!known)
+            return fail_at(ps, sec->values[i].line, "unknown key '%s' in [%s] section", key, kind);
+        if (!repeatable && count_key(sec, key) > 1 && find_key(sec, key) != &sec->values[i])
+            return fail_at(ps, sec->values[i].line, "key '%s' given twice in [%s] section", key,
+                           kind);
+    }
+    for (const char *const *s = spec; *s; s++) {
+        if (!strchr(*s, '!'))
+            continue;
+        char key[64];
+        snprintf(key, sizeof key, "%.*s", (int)strcspn(*s, "!+"), *s);
+        if (!find_key(sec, key))
+            return fail_at(ps, sec->line, "[%s] section lacks required key '%s'", kind, key);
+    }
+    return DT_OK;
+}
+
+static bool parse_uint(const char *text, uint64_t max, uint64_t *out)
+{
+    if (!*text)
+        return false;
+    uint64_t v = 0;
+    for (const char *p = text; *p; p++) {
+        if (!isdigit((unsigned char)*p) || v > (max - (uint64_t)(*p - '0')) / 10)
+            return false;
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    *out = v;
+    return true;
+}
+
+static bool parse_yes_no(const char *text, bool *out)
+{
+    if (strcmp(text, "yes") == 0 || strcmp(text, "true") == 0)
+        return *out = true, true;
+    if (strcmp(text, "no") == 0 || strcmp(text, "false") == 0)
+        return *out = false, true;
+    return false;
+}
+
+static dt_rule_origin_t here(parse_t *ps, unsigned line)
+{
+    return (dt_rule_origin_t){ps->file, line};
+}
+
+/* ---- one merge function per section kind ---- */
+
+static dt_status_t merge_action(parse_t *ps, const section_t *sec)
+{
+    static const char *const spec[] = {"title!", "owner!", "text!", "expected", "doc+", NULL};
+    dt_status_t st = check_keys(ps, sec, spec, "action");
+    if (st)
+        return st;
+    dt_rules_t *r = ps->rules;
+    dt_action_t a = {.id = sec->arg, .at = here(ps, sec->line)};
+    a.title = find_key(sec, "title")->value;
+    a.text = find_key(sec, "text")->value;
+    const kv_t *owner = find_key(sec, "owner");
+    if (!owner_parse(owner->value, &a.owner))
+        return fail_at(ps, owner->line,
+                       "owner '%s' is not one of sbc, tenant, network, microsoft, user",
+                       owner->value);
+    const kv_t *expected = find_key(sec, "expected");
+    if (expected && !parse_yes_no(expected->value, &a.expected))
+        return fail_at(ps, expected->line, "expected must be yes or no, not '%s'",
+                       expected->value);
+    if (!(a.docs = collect(ps, sec, "doc", &a.ndocs)))
+        return no_memory(ps);
+
+    uint32_t *slot;
+    int rc = dt_map_upsert(&r->action_index, a.id, strlen(a.id), (uint32_t)r->nactions, &slot);
+    if (rc == DT_MAP_NOMEM)
+        return no_memory(ps);
+    if (rc == DT_MAP_FOUND) {
+        dt_action_t *old = &r->actions[*slot];
+        if (old->at.file == ps->file)
+            return fail_at(ps, sec->line, "action '%s' defined twice in this file", a.id);
+        *old = a;
+        return DT_OK;
+    }
+    if (!RESERVE(r->actions, r->nactions, r->actions_cap))
+        return no_memory(ps);
+    r->actions[r->nactions++] = a;
+    return DT_OK;
+}
+
+static bool same_first_phrase(const dt_code_rule_t *a, const dt_code_rule_t *b)
+{
+    if (a->nphrases == 0 || b->nphrases == 0)
+        return a->nphrases == b->nphrases && a->npatterns == 0 && b->npatterns == 0;
+    return strcasecmp(a->phrases[0], b->phrases[0]) == 0;
+}
+
+static dt_status_t merge_code(parse_t *ps, const section_t *sec)
+{
+    static const char *const spec[] = {"phrase+", "pattern+", "action!", "origin",
+                                       "source!", "note",     NULL};
+    dt_status_t st = check_keys(ps, sec, spec, "code");
+    if (st)
+        return st;
+    dt_rules_t *r = ps->rules;
+    dt_code_rule_t c = {.layer = ps->layer, .at = here(ps, sec->line)};
+
+    const char *slash = strchr(sec->arg, '/');
+    char ms_text[32];
+    uint64_t sip;
+    if (!slash || (size_t)(slash - sec->arg) >= sizeof ms_text)
+        return fail_at(ps, sec->line, "[code %s]: expected [code MS/SIP], e.g. [code 560403/403]",
+                       sec->arg);
+    snprintf(ms_text, sizeof ms_text, "%.*s", (int)(slash - sec->arg), sec->arg);
+    if (!parse_uint(ms_text, UINT64_MAX / 10, &c.ms) || !parse_uint(slash + 1, DT_SIP_MAX, &sip))
+        return fail_at(ps, sec->line,
+                       "[code %s]: MS and SIP must be whole numbers (SIP up to 999)", sec->arg);
+    c.sip = (unsigned)sip;
+    c.action_id = find_key(sec, "action")->value;
+    c.source = find_key(sec, "source")->value;
+    const kv_t *note = find_key(sec, "note");
+    c.note = note ? note->value : NULL;
+    const kv_t *origin = find_key(sec, "origin");
+    if (origin) {
+        dt_origin_t o;
+        if (!dt_origin_parse(origin->value, &o) || o == DT_ORIGIN_UNKNOWN)
+            return fail_at(ps, origin->line, "origin must be sbc or microsoft, not '%s'",
+                           origin->value);
+        c.documented_origin = dt_origin_name(o);
+    }
+    if (!(c.phrases = collect(ps, sec, "phrase", &c.nphrases)) ||
+        !(c.patterns = collect(ps, sec, "pattern", &c.npatterns)))
+        return no_memory(ps);
+    for (size_t i = 0; i < c.nphrases; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcasecmp(c.phrases[i], c.phrases[j]) == 0)
+                return fail_at(ps, sec->line, "[code %s]: phrase '%s' listed twice", sec->arg,
+                               c.phrases[i]);
+
+    for (size_t i = 0; i < r->ncodes; i++) {
+        dt_code_rule_t *old = &r->codes[i];
+        if (old->ms != c.ms || old->sip != c.sip || !same_first_phrase(old, &c))
+            continue;
+        if (i >= ps->first_code)
+            return fail_at(ps, sec->line, "[code %s] duplicates the entry at line ", sec->arg) == DT_OK
+                       ? DT_OK
+                       : dt_fail(ps->err, DT_ERR_INPUT,
+                                 "%s:%u: [code %s] with the same first phrase as line %u", ps->file,
+                                 sec->line, sec->arg, old->at.line);
+        *old = c;
+        return DT_OK;
+    }
+    if (!RESERVE(r->codes, r->ncodes, r->codes_cap))
+        return no_memory(ps);
+    r->codes[r->ncodes++] = c;
+    return DT_OK;
+}
+
+static dt_status_t merge_sip(parse_t *ps, const section_t *sec)
+{
+    static const char *const spec[] = {"phrase!", "rfc", "obsolete", "action", NULL};
+    dt_status_t st = check_keys(ps, sec, spec, "sip");
+    if (st)
+        return st;
+    uint64_t code;
+    if (!parse_uint(sec->arg, DT_SIP_MAX, &code) || code < 100)
+        return fail_at(ps, sec->line, "[sip %s]: expected a SIP code from 100 to 999", sec->arg);
+    dt_sip_rule_t s = {.code = (unsigned)code, .phrase = find_key(sec, "phrase")->value,
+                       .action = DT_NO_ACTION, .at = here(ps, sec->line)};
+    const kv_t *rfc = find_key(sec, "rfc"), *obsolete = find_key(sec, "obsolete");
+    const kv_t *action = find_key(sec, "action");
+    s.rfc = rfc ? rfc->value : NULL;
+    s.action_id = action ? action->value : NULL;
+    if (obsolete && !parse_yes_no(obsolete->value, &s.obsolete))
+        return fail_at(ps, obsolete->line, "obsolete must be yes or no, not '%s'",
+                       obsolete->value);
+    dt_rules_t *r = ps->rules;
+    for (size_t i = 0; i < r->nsips; i++)
+        if (r->sips[i].code == s.code) {
+            r->sips[i] = s;
+            return DT_OK;
+        }
+    if (!RESERVE(r->sips, r->nsips, r->sips_cap))
+        return no_memory(ps);
+    r->sips[r->nsips++] = s;
+    return DT_OK;
+}
+
+static dt_status_t merge_sip_class(parse_t *ps, const section_t *sec)
+{
+    static const char *const spec[] = {"action!", NULL};
+    dt_status_t st = check_keys(ps, sec, spec, "sip-class");
+    if (st)
+        return st;
+    uint64_t n;
+    if (!parse_uint(sec->arg, 6, &n) || n < 1)
+        return fail_at(ps, sec->line, "[sip-class %s]: expected a class from 1 to 6", sec->arg);
+    ps->rules->class_action_id[n] = find_key(sec, "action")->value;
+    return DT_OK;
+}
+
+static dt_status_t merge_origin(parse_t *ps, const section_t *sec)
+{
+    static const char *const spec[] = {"origin!", "sip-from-code", "action", NULL};
+    dt_status_t st = check_keys(ps, sec, spec, "origin");
+    if (st)
+        return st;
+    uint64_t ignored;
+    if (strcmp(sec->arg, "*") != 0 && !parse_uint(sec->arg, UINT64_MAX / 10, &ignored))
+        return fail_at(ps, sec->line, "[origin %s]: expected digits or *", sec->arg);
+    dt_origin_rule_t o = {.prefix = sec->arg, .action = DT_NO_ACTION, .at = here(ps, sec->line)};
+    const kv_t *origin = find_key(sec, "origin");
+    if (!dt_origin_parse(origin->value, &o.origin))
+        return fail_at(ps, origin->line, "origin must be sbc, microsoft or unknown, not '%s'",
+                       origin->value);
+    const kv_t *sip = find_key(sec, "sip-from-code"), *action = find_key(sec, "action");
+    if (sip && !parse_yes_no(sip->value, &o.sip_from_code))
+        return fail_at(ps, sip->line, "sip-from-code must be yes or no, not '%s'", sip->value);
+    o.action_id = action ? action->value : NULL;
+    dt_rules_t *r = ps->rules;
+    for (size_t i = 0; i < r->norigins; i++)
+        if (strcmp(r->origins[i].prefix, o.prefix) == 0) {
+            r->origins[i] = o;
+            return DT_OK;
+        }
+    if (!RESERVE(r->origins, r->norigins, r->origins_cap))
+        return no_memory(ps);
+    r->origins[r->norigins++] = o;
+    return DT_OK;
+}
+
+static dt_status_t merge_header(parse_t *ps, const section_t *sec)
+{
+    dt_field_t field;
+    if (!dt_field_parse(sec->arg, &field))
+        return fail_at(ps, sec->line, "[header %s]: unknown field '%s'", sec->arg, sec->arg);
+    dt_rules_t *r = ps->rules;
+    for (size_t i = 0; i < sec->nvalues; i++) {
+        const kv_t *kv = &sec->values[i];
+        dt_header_rule_t h = {.field = field, .pattern = kv->value, .at = here(ps, kv->line)};
+        if (!dt_family_parse(kv->key, &h.family))
+            return fail_at(ps, kv->line,
+                           "unknown family '%s' in [header] (tac, graph, cqd, acs or any)",
+                           kv->key);
+        if (!RESERVE(r->headers, r->nheaders, r->headers_cap))
+            return no_memory(ps);
+        r->headers[r->nheaders++] = h;
+    }
+    return DT_OK;
+}
+
+/* Adds each blank-separated word of value to map, lowercased. */
+static dt_status_t add_words(parse_t *ps, dt_map_t *map, const char *value)
+{
+    const char *p = value;
+    while (*p) {
+        p += strspn(p, " \t");
+        size_t n = strcspn(p, " \t");
+        if (!n)
+            break;
+        char word[256];
+        if (n >= sizeof word)
+            return fail_at(ps, 0, "value '%.40s...' is too long", p);
+        for (size_t i = 0; i < n; i++)
+            word[i] = (char)tolower((unsigned char)p[i]);
+        uint32_t *slot;
+        if (dt_map_upsert(map, word, n, 1, &slot) == DT_MAP_NOMEM)
+            return no_memory(ps);
+        p += n;
+    }
+    return DT_OK;
+}
+
+static dt_status_t merge_values(parse_t *ps, const section_t *sec)
+{
+    if (strcmp(sec->arg, "success") != 0)
+        return fail_at(ps, sec->line, "[values %s]: only [values success] is known", sec->arg);
+    static const char *const spec[] = {"true+", "false+", NULL};
+    dt_status_t st = check_keys(ps, sec, spec, "values");
+    for (size_t i = 0; st == DT_OK && i < sec->nvalues; i++) {
+        const kv_t *kv = &sec->values[i];
+        dt_map_t *map = strcmp(kv->key, "true") == 0 ? &ps->rules->success_true
+                                                     : &ps->rules->success_false;
+        st = add_words(ps, map, kv->value);
+    }
+    return st;
+}
+
+static dt_status_t merge_call_type(parse_t *ps, const section_t *sec)
+{
+    bool in = strcmp(sec->arg, "in") == 0;
+    if (!in && strcmp(sec->arg, "out") != 0)
+        return fail_at(ps, sec->line, "[call-type %s]: expected in or out", sec->arg);
+    static const char *const spec[] = {"values!+", NULL};
+    dt_status_t st = check_keys(ps, sec, spec, "call-type");
+    for (size_t i = 0; st == DT_OK && i < sec->nvalues; i++)
+        st = add_words(ps, in ? &ps->rules->call_type_in : &ps->rules->call_type_out,
+                       sec->values[i].value);
+    return st;
+}
+
+static dt_status_t merge_ner(parse_t *ps, const section_t *sec)
+{
+    static const char *const spec[] = {"effective-sip", "min-calls", NULL};
+    dt_status_t st = check_keys(ps, sec, spec, "ner");
+    if (st)
+        return st;
+    dt_rules_t *r = ps->rules;
+    const kv_t *sips = find_key(sec, "effective-sip"), *min = find_key(sec, "min-calls");
+    if (sips) {
+        bool set[DT_SIP_MAX + 1] = {false};
+        for (const char *p = sips->value; *p;) {
+            p += strspn(p, " \t,");
+            size_t n = strcspn(p, " \t,");
+            if (!n)
+                break;
+            char word[8];
+            uint64_t code;
+            snprintf(word, sizeof word, "%.*s", (int)(n < 7 ? n : 7), p);
+            if (n > 3 || !parse_uint(word, DT_SIP_MAX, &code) || code < 100)
+                return fail_at(ps, sips->line, "effective-sip: '%s' is not a SIP code", word);
+            set[code] = true;
+            p += n;
+        }
+        memcpy(r->ner_effective, set, sizeof set);
+    }
+    if (min && !parse_uint(min->value, UINT64_MAX / 10, &r->ner_min_calls))
+        return fail_at(ps, min->line, "min-calls must be a whole number, not '%s'", min->value);
+    return DT_OK;
+}
+
+static const struct {
+    const char *name;
+    section_kind_t kind;
+    bool takes_arg;
+    dt_status_t (*merge)(parse_t *, const section_t *);
+} section_kinds[] = {
+    {"action", SEC_ACTION, true, merge_action},
+    {"code", SEC_CODE, true, merge_code},
+    {"sip", SEC_SIP, true, merge_sip},
+    {"sip-class", SEC_SIP_CLASS, true, merge_sip_class},
+    {"origin", SEC_ORIGIN, true, merge_origin},
+    {"header", SEC_HEADER, true, merge_header},
+    {"values", SEC_VALUES, true, merge_values},
+    {"call-type", SEC_CALL_TYPE, true, merge_call_type},
+    {"ner", SEC_NER, false, merge_ner},
+};
+
+static dt_status_t end_section(parse_t *ps, const section_t *sec)
+{
+    for (size_t i = 0; i < sizeof section_kinds / sizeof section_kinds[0]; i++)
+        if (section_kinds[i].kind == sec->kind)
+            return section_kinds[i].merge(ps, sec);
+    return DT_OK; /* SEC_NONE: nothing collected */
+}
+
+static dt_status_t begin_section(parse_t *ps, section_t *sec, const char *line, size_t len,
+                                 unsigned lineno)
+{
+    if (len < 2 || line[len - 1] != ']')
+        return fail_at(ps, lineno, "section header must end with ']'");
+    const char *p = line + 1;
+    size_t rest = len - 2;
+    size_t name_len = 0;
+    while (name_len < rest && p[name_len] != ' ' && p[name_len] != '\t')
+        name_len++;
+    const char *arg = p + name_len;
+    size_t arg_len = rest - name_len;
+    while (arg_len && (*arg == ' ' || *arg == '\t'))
+        arg++, arg_len--;
+    while (arg_len && (arg[arg_len - 1] == ' ' || arg[arg_len - 1] == '\t'))
+        arg_len--;
+
+    memset(sec, 0, sizeof *sec);
+    sec->line = lineno;
+    char name[32];
+    snprintf(name, sizeof name, "%.*s", (int)(name_len < 31 ? name_len : 31), p);
+    for (size_t i = 0; i < sizeof section_kinds / sizeof section_kinds[0]; i++) {
+        if (strlen(section_kinds[i].name) != name_len || strncmp(section_kinds[i].name, p, name_len))
+            continue;
+        if (section_kinds[i].takes_arg != (arg_len > 0))
+            return fail_at(ps, lineno,
+                           section_kinds[i].takes_arg ? "[%s] needs an argument"
+                                                      : "[%s] takes no argument",
+                           name);
+        sec->kind = section_kinds[i].kind;
+        sec->arg = dt_arena_strndup(&ps->rules->arena, arg, arg_len);
+        return sec->arg ? DT_OK : no_memory(ps);
+    }
+    return fail_at(ps, lineno,
+                   "unknown section [%s] (action, code, sip, sip-class, origin, header, values, "
+                   "call-type, ner)",
+                   name);
+}
+
+static dt_status_t add_value(parse_t *ps, section_t *sec, const char *line, size_t len,
+                             unsigned lineno)
+{
+    const char *eq = memchr(line, '=', len);
+    if (!eq)
+        return fail_at(ps, lineno, "expected 'key = value' or a [section]");
+    if (sec->kind == SEC_NONE)
+        return fail_at(ps, lineno, "'key = value' before any [section]");
+    if (sec->nvalues == SECTION_VALUES_MAX)
+        return fail_at(ps, lineno, "more than 64 keys in one section");
+    size_t key_len = (size_t)(eq - line);
+    while (key_len && (line[key_len - 1] == ' ' || line[key_len - 1] == '\t'))
+        key_len--;
+    const char *value = eq + 1;
+    size_t value_len = len - (size_t)(value - line);
+    while (value_len && (*value == ' ' || *value == '\t'))
+        value++, value_len--;
+    if (key_len == 0)
+        return fail_at(ps, lineno, "missing key before '='");
+    if (value_len == 0)
+        return fail_at(ps, lineno, "key '%.*s' has no value", (int)key_len, line);
+    kv_t *kv = &sec->values[sec->nvalues];
+    kv->key = dt_arena_strndup(&ps->rules->arena, line, key_len);
+    kv->value = dt_arena_strndup(&ps->rules->arena, value, value_len);
+    kv->line = lineno;
+    if (!kv->key || !kv->value)
+        return no_memory(ps);
+    sec->nvalues++;
+    return DT_OK;
+}
+
+dt_status_t dt_rules_load_text(dt_rules_t *rules, const char *name, unsigned layer,
+                               const char *text, size_t len, dt_error_t *err)
+{
+    parse_t ps = {.rules = rules, .layer = layer, .err = err, .first_code = rules->ncodes};
+    if (!(ps.file = dt_arena_strndup(&rules->arena, name, strlen(name))))
+        return dt_fail(err, DT_ERR_NOMEM, "%s: out of memory", name);
+    if (layer + 1 > rules->layers)
+        rules->layers = layer + 1;
+    rules->finished = false;
+
+    section_t sec = {.kind = SEC_NONE};
+    unsigned lineno = 0;
+    size_t pos = 0;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        pos = 3;
+    dt_status_t st = DT_OK;
+    while (st == DT_OK && pos < len) {
+        const char *line = text + pos;
+        const char *nl = memchr(line, '\n', len - pos);
+        size_t line_len = nl ? (size_t)(nl - line) : len - pos;
+        pos += line_len + (nl != NULL);
+        lineno++;
+        if (memchr(line, '\0', line_len))
+            return fail_at(&ps, lineno, "NUL byte in rules file");
+        while (line_len && (line[line_len - 1] == '\r' || line[line_len - 1] == ' ' ||
+                            line[line_len - 1] == '\t'))
+            line_len--;
+        while (line_len && (*line == ' ' || *line == '\t'))
+            line++, line_len--;
+        if (line_len == 0 || *line == '#')
+            continue;
+        if (*line == '[') {
+            st = end_section(&ps, &sec);
+            if (st == DT_OK)
+                st = begin_section(&ps, &sec, line, line_len, lineno);
+        } else {
+            st = add_value(&ps, &sec, line, line_len, lineno);
+        }
+    }
+    return st == DT_OK ? end_section(&ps, &sec) : st;
+}
+
+static dt_status_t load_file(dt_rules_t *rules, const char *path, unsigned layer,
+                             dt_error_t *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return dt_fail(err, DT_ERR_INPUT, "cannot read rules '%s': %s", path, strerror(errno));
+    char *text = malloc(RULES_FILE_MAX);
+    if (!text) {
+        fclose(f);
+        return dt_fail(err, DT_ERR_NOMEM, "%s: out of memory", path);
+    }
+    size_t len = fread(text, 1, RULES_FILE_MAX, f);
+    bool bad = ferror(f) != 0, too_big = len == RULES_FILE_MAX;
+    fclose(f);
+    dt_status_t st;
+    if (bad)
+        st = dt_fail(err, DT_ERR_INPUT, "cannot read rules '%s'", path);
+    else if (too_big)
+        st = dt_fail(err, DT_ERR_INPUT, "rules '%s' is larger than 16 MiB", path);
+    else
+        st = dt_rules_load_text(rules, path, layer, text, len, err);
+    free(text);
+    return st;
+}
+
+static int rules_file_filter(const struct dirent *e)
+{
+    size_t n = strlen(e->d_name);
+    return e->d_name[0] != '.' && n > 6 && strcmp(e->d_name + n - 6, ".rules") == 0;
+}
+
+dt_status_t dt_rules_load_path(dt_rules_t *rules, const char *path, unsigned layer,
+                               dt_error_t *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return dt_fail(err, DT_ERR_INPUT, "cannot read rules '%s': %s", path, strerror(errno));
+    if (!S_ISDIR(sb.st_mode))
+        return load_file(rules, path, layer, err);
+    struct dirent **names;
+    int n = scandir(path, &names, rules_file_filter, alphasort);
+    if (n < 0)
+        return dt_fail(err, DT_ERR_INPUT, "cannot list rules directory '%s': %s", path,
+                       strerror(errno));
+    dt_status_t st = DT_OK;
+    for (int i = 0; i < n; i++) {
+        if (st == DT_OK) {
+            char file[4096];
+            snprintf(file, sizeof file, "%s/%s", path, names[i]->d_name);
+            st = load_file(rules, file, layer, err);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return st;
+}
+
+dt_status_t dt_rules_load_embedded(dt_rules_t *rules, dt_error_t *err)
+{
+    for (const dt_embedded_file_t *f = dt_embedded_rules; f->name; f++) {
+        char name[256];
+        snprintf(name, sizeof name, "(built-in)/%s", f->name);
+        dt_status_t st = dt_rules_load_text(rules, name, 0, (const char *)f->data, f->len, err);
+        if (st)
+            return st;
+    }
+    return DT_OK;
+}
+
+static dt_status_t resolve_action(const dt_rules_t *rules, const char *id, dt_rule_origin_t at,
+                                  size_t *out, dt_error_t *err)
+{
+    uint32_t *index = dt_map_get(&rules->action_index, id, strlen(id));
+    if (!index)
+        return dt_fail(err, DT_ERR_INPUT, "%s:%u: no [action %s] is defined", at.file, at.line,
+                       id);
+    *out = *index;
+    return DT_OK;
+}
+
+static int compare_sip(const void *a, const void *b)
+{
+    const dt_sip_rule_t *x = a, *y = b;
+    return (x->code > y->code) - (x->code < y->code);
+}
+
+dt_status_t dt_rules_finish(dt_rules_t *rules, dt_error_t *err)
+{
+    dt_status_t st = DT_OK;
+    for (size_t i = 0; st == DT_OK && i < rules->ncodes; i++)
+        st = resolve_action(rules, rules->codes[i].action_id, rules->codes[i].at,
+                            &rules->codes[i].action, err);
+    bool has_default = false;
+    for (size_t i = 0; st == DT_OK && i < rules->norigins; i++) {
+        dt_origin_rule_t *o = &rules->origins[i];
+        has_default |= strcmp(o->prefix, "*") == 0;
+        if (o->action_id)
+            st = resolve_action(rules, o->action_id, o->at, &o->action, err);
+    }
+    for (size_t i = 0; st == DT_OK && i < rules->nsips; i++)
+        if (rules->sips[i].action_id)
+            st = resolve_action(rules, rules->sips[i].action_id, rules->sips[i].at,
+                                &rules->sips[i].action, err);
+    for (size_t n = 1; st == DT_OK && n <= 6; n++)
+        if (rules->class_action_id[n])
+            st = resolve_action(rules, rules->class_action_id[n], (dt_rule_origin_t){"rules", 0},
+                                &rules->class_action[n], err);
+    if (st)
+        return st;
+    if (!has_default)
+        return dt_fail(err, DT_ERR_INPUT, "rules: no [origin *] rule gives the default origin");
+    qsort(rules->sips, rules->nsips, sizeof *rules->sips, compare_sip);
+    rules->finished = true;
+    return DT_OK;
+}
+
+const dt_sip_rule_t *dt_rules_sip(const dt_rules_t *rules, unsigned code)
+{
+    dt_sip_rule_t key = {.code = code};
+    return bsearch(&key, rules->sips, rules->nsips, sizeof key, compare_sip);
+}
+
+const dt_action_t *dt_rules_action(const dt_rules_t *rules, const char *id)
+{
+    uint32_t *index = dt_map_get(&rules->action_index, id, strlen(id));
+    return index ? &rules->actions[*index] : NULL;
+}
+
+const dt_origin_rule_t *dt_rules_origin_for(const dt_rules_t *rules, const char *ms_text)
+{
+    const dt_origin_rule_t *best = NULL, *fallback = NULL;
+    size_t best_len = 0;
+    for (size_t i = 0; i < rules->norigins; i++) {
+        const dt_origin_rule_t *o = &rules->origins[i];
+        size_t n = strlen(o->prefix);
+        if (strcmp(o->prefix, "*") == 0)
+            fallback = o;
+        else if (n > best_len && strncmp(ms_text, o->prefix, n) == 0)
+            best = o, best_len = n;
+    }
+    return best ? best : fallback;
+}

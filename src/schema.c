@@ -1,0 +1,169 @@
+/* schema.c - finds the columns drtriage needs by header name. */
+#include <ctype.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dt_schema.h"
+
+size_t dt_schema_normalise(const char *name, size_t len, char *out, size_t cap)
+{
+    if (len >= 3 && memcmp(name, "\xEF\xBB\xBF", 3) == 0)
+        name += 3, len -= 3;
+    size_t n = 0;
+    for (size_t i = 0; i < len && n + 1 < cap; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (!isspace(c))
+            out[n++] = (char)tolower(c);
+    }
+    if (cap)
+        out[n] = '\0';
+    return n;
+}
+
+/* Lists the header names found, for the "no code columns" message. */
+static void describe_headers(const dt_slice_t *headers, size_t n, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && used + 8 < cap; i++) {
+        int w = snprintf(out + used, cap - used, "%s'%.*s'", i ? ", " : "",
+                         (int)(headers[i].len > 40 ? 40 : headers[i].len), headers[i].ptr);
+        if (w < 0 || (size_t)w >= cap - used) {
+            snprintf(out + (cap > 5 ? cap - 5 : 0), 5, "...");
+            return;
+        }
+        used += (size_t)w;
+    }
+    if (n == 0)
+        snprintf(out, cap, "(none)");
+}
+
+static bool header_matches(pcre2_code *re, pcre2_match_data *md, const char *normal, size_t len)
+{
+    return pcre2_match(re, (PCRE2_SPTR)normal, len, 0, 0, md, NULL) >= 0;
+}
+
+/* Finds each field's column through the aliases in rules order; the first
+ * column a field's aliases match wins. Records which family found it. */
+static dt_status_t apply_aliases(dt_schema_t *schema, const dt_rules_t *rules,
+                                 const dt_slice_t *headers, size_t n, char (*normal)[256],
+                                 dt_family_t family_of[DT_FIELD_COUNT], dt_error_t *err)
+{
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    if (!md)
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    dt_status_t st = DT_OK;
+    for (size_t r = 0; st == DT_OK && r < rules->nheaders; r++) {
+        const dt_header_rule_t *alias = &rules->headers[r];
+        if (schema->column[alias->field] != DT_NO_COLUMN)
+            continue;
+        int code;
+        PCRE2_SIZE offset;
+        pcre2_code *re = pcre2_compile((PCRE2_SPTR)alias->pattern, PCRE2_ZERO_TERMINATED,
+                                       PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code,
+                                       &offset, NULL);
+        if (!re) {
+            PCRE2_UCHAR msg[256];
+            pcre2_get_error_message(code, msg, sizeof msg);
+            st = dt_fail(err, DT_ERR_INPUT, "%s:%u: header pattern '%s': %s at offset %zu",
+                         alias->at.file, alias->at.line, alias->pattern, (const char *)msg,
+                         (size_t)offset);
+            break;
+        }
+        for (size_t c = 0; c < n; c++)
+            if (header_matches(re, md, normal[c], strlen(normal[c]))) {
+                schema->column[alias->field] = c;
+                family_of[alias->field] = alias->family;
+                break;
+            }
+        pcre2_code_free(re);
+    }
+    pcre2_match_data_free(md);
+    (void)headers;
+    return st;
+}
+
+static dt_status_t apply_overrides(dt_schema_t *schema, const dt_schema_overrides_t *overrides,
+                                   const char *path, const dt_slice_t *headers, size_t n,
+                                   char (*normal)[256], dt_error_t *err)
+{
+    for (size_t f = 0; overrides && f < DT_FIELD_COUNT; f++) {
+        const char *want = overrides->column[f];
+        if (!want)
+            continue;
+        char want_normal[256];
+        dt_schema_normalise(want, strlen(want), want_normal, sizeof want_normal);
+        schema->column[f] = DT_NO_COLUMN;
+        for (size_t c = 0; c < n && schema->column[f] == DT_NO_COLUMN; c++)
+            if (strcmp(normal[c], want_normal) == 0)
+                schema->column[f] = c;
+        if (schema->column[f] == DT_NO_COLUMN) {
+            char found[DT_ERROR_MAX / 2];
+            describe_headers(headers, n, found, sizeof found);
+            return dt_fail(err, DT_ERR_INPUT, "%s:1: --%s-column '%s': no such column; found %s",
+                           path, dt_field_name((dt_field_t)f), want, found);
+        }
+    }
+    return DT_OK;
+}
+
+static void note_duplicates(dt_schema_t *schema, const dt_slice_t *headers, size_t n,
+                            char (*normal)[256])
+{
+    for (size_t f = 0; f < DT_FIELD_COUNT; f++) {
+        size_t c = schema->column[f];
+        if (c == DT_NO_COLUMN)
+            continue;
+        for (size_t d = c + 1; d < n; d++)
+            if (strcmp(normal[c], normal[d]) == 0) {
+                snprintf(schema->duplicate_note, sizeof schema->duplicate_note,
+                         "header '%.*s' appears in columns %zu and %zu; column %zu is used",
+                         (int)(headers[c].len > 60 ? 60 : headers[c].len), headers[c].ptr, c + 1,
+                         d + 1, c + 1);
+                return;
+            }
+    }
+}
+
+dt_status_t dt_schema_build(dt_schema_t *schema, const dt_rules_t *rules,
+                            const dt_schema_overrides_t *overrides, const char *path,
+                            const dt_slice_t *headers, size_t nheaders, dt_error_t *err)
+{
+    memset(schema, 0, sizeof *schema);
+    for (size_t f = 0; f < DT_FIELD_COUNT; f++)
+        schema->column[f] = DT_NO_COLUMN;
+    schema->ncolumns = nheaders;
+    schema->family = DT_FAMILY_ANY;
+
+    char (*normal)[256] = calloc(nheaders ? nheaders : 1, sizeof *normal);
+    if (!normal)
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory reading the header of %s", path);
+    for (size_t c = 0; c < nheaders; c++)
+        dt_schema_normalise(headers[c].ptr, headers[c].len, normal[c], sizeof normal[c]);
+
+    dt_family_t family_of[DT_FIELD_COUNT];
+    for (size_t f = 0; f < DT_FIELD_COUNT; f++)
+        family_of[f] = DT_FAMILY_ANY;
+    dt_status_t st = apply_aliases(schema, rules, headers, nheaders, normal, family_of, err);
+    if (st == DT_OK)
+        st = apply_overrides(schema, overrides, path, headers, nheaders, normal, err);
+    if (st == DT_OK && schema->column[DT_FIELD_SIP] == DT_NO_COLUMN &&
+        schema->column[DT_FIELD_MS] == DT_NO_COLUMN) {
+        char found[DT_ERROR_MAX / 2];
+        describe_headers(headers, nheaders, found, sizeof found);
+        st = dt_fail(err, DT_ERR_INPUT,
+                     "%s:1: no SIP code or Microsoft code column found (use --sip-column and "
+                     "--ms-column to name them); headers found: %s",
+                     path, found);
+    }
+    if (st == DT_OK) {
+        schema->family = family_of[DT_FIELD_MS] != DT_FAMILY_ANY ? family_of[DT_FIELD_MS]
+                                                                 : family_of[DT_FIELD_SIP];
+        note_duplicates(schema, headers, nheaders, normal);
+    }
+    free(normal);
+    return st;
+}

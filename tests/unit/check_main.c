@@ -1,0 +1,18 @@
+/* check_main.c - runs every module's Check suite; exit status 0 only if all pass. */
+#include <stdlib.h>
+
+#include "check_suites.h"
+
+int main(void)
+{
+    Suite *(*const suites[])(void) = {
+        dt_suite_common,
+    };
+    SRunner *runner = srunner_create(suites[0]());
+    for (size_t i = 1; i < sizeof suites / sizeof suites[0]; i++)
+        srunner_add_suite(runner, suites[i]());
+    srunner_run_all(runner, CK_ENV);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,21 @@
+/* check_suites.h - one Check suite per pipeline module; check_main.c runs them all. */
+#ifndef CHECK_SUITES_H
+#define CHECK_SUITES_H
+
+#include <check.h>
+
+Suite *dt_suite_common(void);
+Suite *dt_suite_map(void);
+Suite *dt_suite_rules(void);
+Suite *dt_suite_codes(void);
+Suite *dt_suite_schema(void);
+Suite *dt_suite_input(void);
+Suite *dt_suite_reader(void);
+Suite *dt_suite_classify(void);
+Suite *dt_suite_aggregate(void);
+Suite *dt_suite_writer(void);
+Suite *dt_suite_threshold(void);
+Suite *dt_suite_output(void);
+Suite *dt_suite_pipeline(void);
+
+#endif
