@@ -282,7 +282,9 @@ static dt_status_t write_report(const options_t *o, const dt_report_t *report, d
     st = dt_writer_find(o->format)->write(out.fp, report, &wo, err);
     if (st) {
         dt_output_abort(&out);
-        return st;
+        char what[DT_ERROR_MAX];
+        snprintf(what, sizeof what, "%s", err->msg);
+        return dt_fail(err, st, "%s: %s", o->output ? o->output : "<stdout>", what);
     }
     return dt_output_commit(&out, err);
 }

@@ -26,10 +26,10 @@ struct dt_reader {
     unsigned char *prelude;  /* bytes held until the header line is complete */
     size_t prelude_len, prelude_cap;
     char delimiter;
-    bool cr_only;            /* lines end with a bare CR (count CRs in fields) */
+    unsigned char line_break; /* '\n', or '\r' in a file whose lines end with a bare CR */
 
-    uint64_t line;           /* physical line of the parse position */
-    bool after_cr;           /* the last line break was a CR: a LF now ends nothing */
+    uint64_t line;           /* physical line being parsed (1-based) */
+    uint64_t next_record_line; /* where the next record starts */
     bool in_record;
     uint64_t record_line;
     uint64_t index;
@@ -62,6 +62,7 @@ dt_reader_t *dt_reader_new(const char *path, size_t max_field, dt_record_fn on_r
     r->ctx = ctx;
     r->delimiter = ',';
     r->line = 1;
+    r->next_record_line = 1;
     r->keep_all = true;
     return r;
 }
@@ -125,22 +126,12 @@ static void stop(dt_reader_t *r, dt_status_t status)
 static void begin_record(dt_reader_t *r)
 {
     r->in_record = true;
-    r->record_line = r->line;
+    r->record_line = r->next_record_line;
     r->nfields = 0;
     r->buf_len = 0;
     if (!r->keep_all)
         for (size_t s = 0; s < r->nslots; s++)
             r->cells[s].ptr = NULL, r->cells[s].len = 0;
-}
-
-static uint64_t count_breaks(const dt_reader_t *r, const char *s, size_t len)
-{
-    char brk = r->cr_only ? '\r' : '\n';
-    uint64_t n = 0;
-    const char *end = s + len;
-    while ((s = memchr(s, brk, (size_t)(end - s))) != NULL)
-        n++, s++;
-    return n;
 }
 
 static bool keep_cell(dt_reader_t *r, size_t slot, const char *s, size_t len)
@@ -171,7 +162,6 @@ static void on_field(void *data, size_t len, void *ctx)
         return;
     if (!r->in_record)
         begin_record(r);
-    r->after_cr = false;
     size_t column = r->nfields++;
     if (len > r->max_field) {
         stop(r, dt_fail(&r->error, DT_ERR_INPUT,
@@ -182,21 +172,18 @@ static void on_field(void *data, size_t len, void *ctx)
         return;
     }
     size_t slot;
-    if (r->keep_all) {
-        if (!ensure_cells(r, column + 1)) {
-            stop(r, dt_fail(&r->error, DT_ERR_NOMEM, "%s: out of memory", r->path));
+    if (!r->keep_all) {
+        if (column >= r->ncolumns || r->slot_of_column[column] < 0)
             return;
-        }
-        slot = column;
-    } else if (column < r->ncolumns && r->slot_of_column[column] >= 0) {
         slot = (size_t)r->slot_of_column[column];
+    } else if (ensure_cells(r, column + 1)) {
+        slot = column;
     } else {
-        slot = SIZE_MAX;
-    }
-    if (slot != SIZE_MAX && !keep_cell(r, slot, data, len))
         stop(r, dt_fail(&r->error, DT_ERR_NOMEM, "%s: out of memory", r->path));
-    if (len && memchr(data, r->cr_only ? '\r' : '\n', len))
-        r->line += count_breaks(r, data, len);
+        return;
+    }
+    if (!keep_cell(r, slot, data, len))
+        stop(r, dt_fail(&r->error, DT_ERR_NOMEM, "%s: out of memory", r->path));
 }
 
 static void deliver(dt_reader_t *r)
@@ -220,13 +207,8 @@ static void on_row_end(int c, void *ctx)
         return;
     if (r->in_record)
         deliver(r);
-    else if (c == '\n' && r->after_cr) {
-        r->after_cr = false; /* the LF of a CRLF: same line break */
-        return;
-    }
     if (c != -1)
-        r->line++;
-    r->after_cr = c == '\r';
+        r->next_record_line = r->line + 1;
 }
 
 /* Finds the end of the first line (outside quotes) from `from`; returns its
@@ -268,20 +250,28 @@ static bool is_type_line(const unsigned char *p, size_t len)
 
 static dt_status_t parse(dt_reader_t *r, const unsigned char *data, size_t len, dt_error_t *err)
 {
-    size_t done = csv_parse(&r->parser, data, len, on_field, on_row_end, r);
-    if (r->status) {
-        *err = r->error;
-        return r->status;
+    const unsigned char *end = data + len;
+    while (data < end) {
+        const unsigned char *brk = memchr(data, r->line_break, (size_t)(end - data));
+        size_t chunk = brk ? (size_t)(brk - data) + 1 : (size_t)(end - data);
+        size_t done = csv_parse(&r->parser, data, chunk, on_field, on_row_end, r);
+        if (r->status) {
+            *err = r->error;
+            return r->status;
+        }
+        if (done < chunk)
+            return dt_fail(err, DT_ERR_NOMEM, "%s:%llu: out of memory reading a field",
+                           r->path, (unsigned long long)r->line);
+        if (r->parser.entry_pos > r->max_field)
+            return dt_fail(err, DT_ERR_INPUT,
+                           "%s:%llu: a field grows past --max-field %zu bytes (a stray quote "
+                           "swallowing the rest of the file?)",
+                           r->path, (unsigned long long)(r->in_record ? r->record_line
+                                                                      : r->next_record_line),
+                           r->max_field);
+        r->line += brk != NULL;
+        data += chunk;
     }
-    if (done < len)
-        return dt_fail(err, DT_ERR_NOMEM, "%s:%llu: out of memory reading a field", r->path,
-                       (unsigned long long)r->line);
-    if (r->parser.entry_pos > r->max_field)
-        return dt_fail(err, DT_ERR_INPUT,
-                       "%s:%llu: a field grows past --max-field %zu bytes (a stray quote "
-                       "swallowing the rest of the file?)",
-                       r->path, (unsigned long long)(r->in_record ? r->record_line : r->line),
-                       r->max_field);
     return DT_OK;
 }
 
@@ -297,6 +287,7 @@ static dt_status_t start_parsing(dt_reader_t *r, bool at_end, dt_error_t *err)
         else if (r->prelude[end] == '\r' && start == r->prelude_len && !at_end)
             return DT_OK; /* need the byte after the CR */
         r->line++;
+        r->next_record_line++;
         end = line_end(r->prelude, start, r->prelude_len);
     }
     if (end == SIZE_MAX && !at_end) {
@@ -308,8 +299,9 @@ static dt_status_t start_parsing(dt_reader_t *r, bool at_end, dt_error_t *err)
     }
     if (end == SIZE_MAX)
         end = r->prelude_len;
-    r->cr_only = end < r->prelude_len && r->prelude[end] == '\r' &&
-                 (end + 1 == r->prelude_len || r->prelude[end + 1] != '\n');
+    bool cr_only = end < r->prelude_len && r->prelude[end] == '\r' &&
+                   (end + 1 == r->prelude_len || r->prelude[end + 1] != '\n');
+    r->line_break = cr_only ? '\r' : '\n';
     r->delimiter = sniff_delimiter(r->prelude + start, end - start);
 
     if (csv_init(&r->parser, CSV_REPALL_NL) != 0)
@@ -357,7 +349,8 @@ dt_status_t dt_reader_finish(dt_reader_t *r, dt_error_t *err)
         return dt_fail(err, DT_ERR_INPUT,
                        "%s:%llu: a quoted field opened on this line is never closed (the file "
                        "ends inside it)",
-                       r->path, (unsigned long long)(r->in_record ? r->record_line : r->line));
+                       r->path,
+                       (unsigned long long)(r->in_record ? r->record_line : r->next_record_line));
     csv_fini(&r->parser, on_field, on_row_end, r);
     if (r->status) {
         *err = r->error;

@@ -1,0 +1,164 @@
+#!/bin/sh
+# Command-line behaviour: every exit code, the error messages users see, and
+# the guarantees of -o (no partial files). Run by `make check`.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+. tests/lib.sh
+
+TAC=samples/tac-directrouting.csv
+GEN=${GEN:-build/gen-export}
+
+# --- help and usage ---
+run "$DRTRIAGE" --help
+expect_status "--help" 0
+expect_stdout "--help names the exit codes" "Exit status:"
+expect_stdout "--help lists the formats" "text, json"
+for field in sip ms phrase success sbc; do
+    expect_stdout "--help lists --FIELD-column for $field" "$field"
+done
+
+run "$DRTRIAGE" --version
+expect_status "--version" 0
+expect_stdout "--version prints the name" "drtriage "
+
+run "$DRTRIAGE"
+expect_status "no arguments" 2
+expect_stderr "no arguments" "no input files"
+
+run "$DRTRIAGE" --bogus "$TAC"
+expect_status "unknown option" 2
+expect_stderr "unknown option" "--bogus"
+
+run "$DRTRIAGE" --format xml "$TAC"
+expect_status "unknown format" 2
+expect_stderr "unknown format" "unknown --format 'xml'"
+
+run "$DRTRIAGE" --top many "$TAC"
+expect_status "bad --top" 2
+expect_stderr "bad --top" "--top 'many'"
+
+run "$DRTRIAGE" --fail-if 'failed>>3' "$TAC"
+expect_status "malformed --fail-if" 2
+expect_stderr "malformed --fail-if quotes it" "failed>>3"
+
+run "$DRTRIAGE" report --format json "$TAC"
+expect_status "explicit report subcommand" 0
+expect_json "report subcommand gives JSON" '.schema_version == 1' "$WORK/out"
+
+# --- input errors: exit 2, message names the file ---
+run "$DRTRIAGE" does-not-exist.csv
+expect_status "missing file" 2
+expect_stderr "missing file" "does-not-exist.csv: cannot open"
+
+run "$DRTRIAGE" samples
+expect_status "directory" 2
+expect_stderr "directory" "samples: is a directory"
+
+printf '\377\376C\000o\000d\000e\000\n\000' >"$WORK/utf16.csv"
+run "$DRTRIAGE" "$WORK/utf16.csv"
+expect_status "UTF-16 file" 2
+expect_stderr "UTF-16 file says how to convert" "iconv -f UTF-16 -t UTF-8"
+
+printf 'a,b,c\n1,2,3\n' >"$WORK/nocodes.csv"
+run "$DRTRIAGE" "$WORK/nocodes.csv"
+expect_status "no code columns" 2
+expect_stderr "no code columns lists the headers" "headers found: 'a', 'b', 'c'"
+
+: >"$WORK/empty.csv"
+run "$DRTRIAGE" "$WORK/empty.csv"
+expect_status "empty file" 2
+expect_stderr "empty file" "empty file"
+
+printf 'Final SIP code,Final Microsoft subcode\n403,"560403\n' >"$WORK/openquote.csv"
+run "$DRTRIAGE" "$WORK/openquote.csv"
+expect_status "unterminated quote" 2
+expect_stderr "unterminated quote names file:line" "openquote.csv:2:"
+
+run "$DRTRIAGE" --sip-column 'No Such Column' "$TAC"
+expect_status "override names a missing column" 2
+expect_stderr "override names a missing column" "--sip-column 'No Such Column': no such column"
+
+# --- rejected rows: counted, reported, exit 0; --strict makes them errors ---
+printf 'Final SIP code,Final Microsoft subcode,SBC FQDN\n403,560403,a\n4x3,560403,a\n404,511404\n' >"$WORK/bad.csv"
+run "$DRTRIAGE" --format json "$WORK/bad.csv"
+expect_status "rejected rows are not fatal" 0
+expect_json "rejected rows counted" '.totals.rows == 3 and .totals.rejected == 2 and .totals.calls == 1' "$WORK/out"
+expect_json "rejected rows listed with line" '[.rejected_rows[].line] == [3, 4]' "$WORK/out"
+expect_stderr "rejected rows warned about" "2 of 3 rows rejected"
+expect_stderr "first rejection named" "bad.csv:3: SIP code '4x3'"
+
+run "$DRTRIAGE" --strict "$WORK/bad.csv"
+expect_status "--strict" 2
+expect_stderr "--strict names file:line" "bad.csv:3: rejected row (--strict)"
+
+# --- standard input and several files ---
+run sh -c "\"$DRTRIAGE\" --format json - <\"$TAC\""
+expect_status "stdin" 0
+expect_json "stdin read as <stdin>" '.inputs[0].path == "<stdin>" and .totals.rows == 400' "$WORK/out"
+
+run "$DRTRIAGE" --format json samples/*.csv
+expect_status "all samples" 0
+expect_json "all samples are one report" '(.inputs | length) == 5' "$WORK/out"
+expect_json "families detected" '[.inputs[].format] == ["acs","cqd","graph","tac","tac"]' "$WORK/out"
+expect_accounting "all samples" "$WORK/out"
+
+# --- --fail-if: exit 1 and the breach named; min-calls guards ratios ---
+run "$DRTRIAGE" --fail-if 'failed>0' "$TAC"
+expect_status "breached count" 1
+expect_stderr "breach named" "--fail-if breached: failed>0"
+
+run "$DRTRIAGE" --fail-if 'failed>100%' --fail-if 'ner<1' "$TAC"
+expect_status "conditions that hold" 0
+
+run "$DRTRIAGE" --min-calls 100000 --fail-if 'failed>1%' "$TAC"
+expect_status "ratio skipped below --min-calls" 0
+expect_stderr "skip explained" "not judged"
+
+run "$DRTRIAGE" --fail-if 'action:tls-certificate>0' --fail-if 'code:569002/504>0' "$TAC"
+expect_status "action and code conditions" 1
+
+# --- -o: atomic, nothing partial ---
+run "$DRTRIAGE" --format json -o "$WORK/report.json" "$TAC"
+expect_status "-o FILE" 0
+expect_json "-o wrote a full report" '.totals.rows == 400' "$WORK/report.json"
+expect_true "-o leaves no temporary file" test "$(ls "$WORK" | grep -c 'report.json.')" -eq 0
+
+run "$DRTRIAGE" -o "$WORK/missing-dir/report.txt" "$TAC"
+expect_status "-o into a missing directory" 2
+expect_stderr "-o into a missing directory" "missing-dir/report.txt"
+expect_true "nothing created in the missing directory" test ! -e "$WORK/missing-dir"
+
+if [ -w /dev/full ]; then
+    run "$DRTRIAGE" -o /dev/full "$TAC"
+    expect_status "-o /dev/full" 2
+    expect_stderr "-o /dev/full" "/dev/full"
+fi
+
+echo "old" >"$WORK/keep.txt"
+run "$DRTRIAGE" -o "$WORK/keep.txt" does-not-exist.csv
+expect_status "failed run keeps the old report" 2
+expect_true "failed run keeps the old report" grep -qx old "$WORK/keep.txt"
+
+# --- user rules on top of the built-in ones ---
+cat >"$WORK/site.rules" <<'RULES'
+[action call-our-carrier]
+title = Carrier rejects the call
+owner = sbc
+text = Open a ticket with the carrier.
+
+[code 599999/500]
+phrase = Internal Server Error
+action = call-our-carrier
+source = our runbook
+RULES
+printf 'Final SIP code,Final Microsoft subcode,Final SIP Phrase\n500,599999,Internal Server Error\n' >"$WORK/unknown.csv"
+run "$DRTRIAGE" --format json --rules "$WORK/site.rules" "$WORK/unknown.csv"
+expect_status "--rules" 0
+expect_json "--rules teaches a code" '.by_code[0].action == "call-our-carrier" and .by_code[0].known' "$WORK/out"
+
+printf '[action x]\ntitle = y\n' >"$WORK/broken.rules"
+run "$DRTRIAGE" --rules "$WORK/broken.rules" "$TAC"
+expect_status "broken rules" 2
+expect_stderr "broken rules name file:line" "broken.rules:1:"
+
+finish

@@ -1,0 +1,77 @@
+# tests/lib.sh - tiny assertion helpers shared by the shell test scripts.
+# Each script sources this, calls the helpers, then `finish`, which prints the
+# closing line "N passed, M failed" and sets the exit status.
+
+passed=0
+failed=0
+DRTRIAGE=${DRTRIAGE:-build/drtriage}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/drtriage-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+pass() { passed=$((passed + 1)); }
+fail() {
+    failed=$((failed + 1))
+    printf 'FAIL: %s\n' "$1" >&2
+    [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/    /' | head -20 >&2
+    return 0
+}
+
+# run CMD...: runs a command, keeping its status, stdout and stderr.
+run() {
+    "$@" >"$WORK/out" 2>"$WORK/err"
+    status=$?
+}
+
+# expect_status DESC CODE: the last `run` exited with CODE.
+expect_status() {
+    if [ "$status" -eq "$2" ]; then pass; else
+        fail "$1: exit $status, expected $2" "$(cat "$WORK/err")"
+    fi
+}
+
+# expect_stderr DESC TEXT: the last `run` wrote TEXT (fixed string) to stderr.
+expect_stderr() {
+    if grep -qF -- "$2" "$WORK/err"; then pass; else
+        fail "$1: stderr lacks '$2'" "$(cat "$WORK/err")"
+    fi
+}
+
+# expect_stdout DESC TEXT: the last `run` wrote TEXT (fixed string) to stdout.
+expect_stdout() {
+    if grep -qF -- "$2" "$WORK/out"; then pass; else
+        fail "$1: stdout lacks '$2'" "$(head -c 2000 "$WORK/out")"
+    fi
+}
+
+# expect_true DESC CMD...: CMD succeeds.
+expect_true() {
+    desc=$1
+    shift
+    if "$@"; then pass; else fail "$desc"; fi
+}
+
+# expect_json DESC FILTER FILE: jq -e FILTER holds for FILE.
+expect_json() {
+    if jq -e "$2" "$3" >/dev/null 2>"$WORK/jqerr"; then pass; else
+        fail "$1: jq '$2' is false" "$(cat "$WORK/jqerr")"
+    fi
+}
+
+# The accounting every report must satisfy.
+ACCOUNTING='.totals.rows == .totals.calls + .totals.rejected
+  and .totals.calls == .totals.succeeded + .totals.failed
+  and ([.by_origin[].failed] | add) == .totals.failed
+  and ([.by_action[].failed] | add // 0) == .totals.failed
+  and ([.by_code[].failed] | add // 0) == .totals.failed
+  and ([.by_sbc[].calls] | add // 0) == .totals.calls
+  and ([.inputs[].rows] | add) == .totals.rows
+  and ([.inputs[].rejected] | add) == .totals.rejected'
+
+expect_accounting() {
+    expect_json "$1: rows, calls, origins, actions, codes and SBCs add up" "$ACCOUNTING" "$2"
+}
+
+finish() {
+    printf '%s: %d passed, %d failed\n' "${0##*/}" "$passed" "$failed"
+    [ "$failed" -eq 0 ]
+}
