@@ -28,7 +28,8 @@ endif
 
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -I$(BUILD)/gen $(PCRE_CFLAGS) -MMD -MP
 
-LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_SRC  = $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c))
+CLI_OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,src/main.c $(wildcard src/cli_*.c))
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/rules_embedded.o
 RULES    = $(sort $(wildcard rules/*.rules))
 TEST_SRC = $(wildcard tests/unit/*.c)
@@ -63,7 +64,7 @@ $(BUILD)/libdrtriage.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/drtriage: $(BUILD)/obj/main.o $(BUILD)/libdrtriage.a
+$(BUILD)/drtriage: $(CLI_OBJ) $(BUILD)/libdrtriage.a
 	$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LIBS) -o $@
 
 # Tools for tests and benchmarks (not part of the product).

@@ -1,0 +1,58 @@
+/* dt_cli.h - the command-line layer (src/main.c and src/cli_*.c, not part of
+ * libdrtriage): each subcommand parses its options, calls the library and
+ * maps the outcome to an exit code. Only this layer prints to the terminal. */
+#ifndef DT_CLI_H
+#define DT_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dt_rules.h"
+
+#define DRTRIAGE_VERSION "0.2.0"
+
+/* Exit codes, documented in --help, README and docs/drtriage.1. */
+typedef enum {
+    DT_EXIT_OK = 0,     /* done; for explain: something matched */
+    DT_EXIT_BREACH = 1, /* report: a --fail-if condition breached; explain: nothing matched */
+    DT_EXIT_ERROR = 2,  /* usage, input or output error */
+} dt_exit_t;
+
+/* Where rules come from: built-in table, then user files. */
+typedef struct {
+    bool builtin;              /* load the embedded table (--no-builtin-rules clears it) */
+    bool user;                 /* load $DRTRIAGE_RULES and the XDG rules.d (--no-user-rules) */
+    const char *paths[64];     /* --rules, in order */
+    size_t npaths;
+} dt_cli_rules_t;
+
+#define DT_CLI_RULES_DEFAULT {.builtin = true, .user = true}
+
+/* Subcommands: argv[0] is the subcommand name. Return an exit code. */
+int dt_cli_report(int argc, char **argv);
+int dt_cli_explain(int argc, char **argv);
+int dt_cli_rules(int argc, char **argv);
+
+/* Prints "drtriage: MESSAGE" and the --help hint for `command` to stderr;
+ * returns DT_EXIT_ERROR. */
+int dt_cli_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Prints "drtriage: MESSAGE" to stderr; returns DT_EXIT_ERROR. */
+int dt_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Handles the options every subcommand shares for rules (--rules PATH,
+ * --no-builtin-rules, --no-user-rules). Returns true when `opt` was one of
+ * them (arg is its value), storing it in *rules; false otherwise. On a bad
+ * value prints the error and sets *exit_code. */
+bool dt_cli_rules_option(dt_cli_rules_t *rules, const char *opt, const char *arg,
+                         int *exit_code);
+
+/* Loads the rules as configured and finishes them: built-in table, then
+ * $DRTRIAGE_RULES (a file or directory; several separated by ':'), then
+ * $XDG_CONFIG_HOME/drtriage/rules.d/ (default ~/.config/drtriage/rules.d/)
+ * when it exists, then each --rules path. Later layers win. On error prints
+ * it and returns false. */
+bool dt_cli_load_rules(const dt_cli_rules_t *config, dt_rules_t *rules);
+
+#endif

@@ -1,0 +1,111 @@
+/* cli_common.c - what every subcommand shares: error messages and rules loading. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dt_cli.h"
+
+int dt_cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "drtriage: ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return DT_EXIT_ERROR;
+}
+
+int dt_cli_usage_error(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "drtriage: ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'drtriage %s --help' for more information.\n", command);
+    return DT_EXIT_ERROR;
+}
+
+bool dt_cli_rules_option(dt_cli_rules_t *rules, const char *opt, const char *arg,
+                         int *exit_code)
+{
+    if (strcmp(opt, "rules") == 0) {
+        if (rules->npaths == sizeof rules->paths / sizeof rules->paths[0]) {
+            *exit_code = dt_cli_error("too many --rules (at most 64)");
+            return true;
+        }
+        rules->paths[rules->npaths++] = arg;
+        return true;
+    }
+    if (strcmp(opt, "no-builtin-rules") == 0) {
+        rules->builtin = false;
+        return true;
+    }
+    if (strcmp(opt, "no-user-rules") == 0) {
+        rules->user = false;
+        return true;
+    }
+    return false;
+}
+
+/* Loads one user layer; a missing XDG directory is not an error. */
+static dt_status_t load_layer(dt_rules_t *rules, const char *path, unsigned *layer,
+                              bool optional, dt_error_t *err)
+{
+    struct stat sb;
+    if (optional && stat(path, &sb) != 0 && errno == ENOENT)
+        return DT_OK;
+    return dt_rules_load_path(rules, path, ++*layer, err);
+}
+
+static dt_status_t load_env_rules(dt_rules_t *rules, unsigned *layer, dt_error_t *err)
+{
+    const char *env = getenv("DRTRIAGE_RULES");
+    if (!env || !*env)
+        return DT_OK;
+    char *list = strdup(env);
+    if (!list)
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    dt_status_t st = DT_OK;
+    char *save = NULL;
+    for (char *p = strtok_r(list, ":", &save); p && st == DT_OK; p = strtok_r(NULL, ":", &save))
+        st = load_layer(rules, p, layer, false, err);
+    free(list);
+    return st;
+}
+
+static dt_status_t load_xdg_rules(dt_rules_t *rules, unsigned *layer, dt_error_t *err)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME");
+    const char *home = getenv("HOME");
+    char dir[4096];
+    if (xdg && *xdg)
+        snprintf(dir, sizeof dir, "%s/drtriage/rules.d", xdg);
+    else if (home && *home)
+        snprintf(dir, sizeof dir, "%s/.config/drtriage/rules.d", home);
+    else
+        return DT_OK;
+    return load_layer(rules, dir, layer, true, err);
+}
+
+bool dt_cli_load_rules(const dt_cli_rules_t *config, dt_rules_t *rules)
+{
+    dt_error_t err = {{0}};
+    unsigned layer = 0;
+    dt_status_t st = config->builtin ? dt_rules_load_embedded(rules, &err) : DT_OK;
+    if (st == DT_OK && config->user)
+        st = load_xdg_rules(rules, &layer, &err);
+    if (st == DT_OK && config->user)
+        st = load_env_rules(rules, &layer, &err);
+    for (size_t i = 0; st == DT_OK && i < config->npaths; i++)
+        st = load_layer(rules, config->paths[i], &layer, false, &err);
+    if (st == DT_OK)
+        st = dt_rules_finish(rules, &err);
+    if (st)
+        dt_cli_error("%s", err.msg);
+    return st == DT_OK;
+}

@@ -1,0 +1,333 @@
+/* cli_report.c - `drtriage [report] [OPTIONS] FILE...`: options, the
+ * pipeline, the report, and the --fail-if verdict as an exit code. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dt_aggregate.h"
+#include "dt_cli.h"
+#include "dt_codes.h"
+#include "dt_output.h"
+#include "dt_pipeline.h"
+#include "dt_rules.h"
+#include "dt_threshold.h"
+#include "dt_writer.h"
+
+#define MAX_THRESHOLDS 64
+#define CODE_CACHE_CAP 16384
+
+typedef struct {
+    const char *format;
+    const char *output;
+    size_t top;
+    uint64_t min_calls;
+    bool min_calls_set;
+    bool strict;
+    size_t max_field;
+    const char *color;
+    dt_cli_rules_t rules;
+    dt_threshold_t thresholds[MAX_THRESHOLDS];
+    size_t nthresholds;
+    dt_schema_overrides_t overrides;
+} options_t;
+
+#define USAGE_TEXT \
+    "Usage: drtriage [report] [OPTIONS] FILE...\n" \
+    "\n" \
+    "Reads Teams Direct Routing call-record exports (CSV from the Teams admin center,\n" \
+    "Graph/PowerShell, Call Quality Dashboard/Power BI or Azure Communication Services)\n" \
+    "and reports failed calls by origin (SBC or Microsoft), by recommended action and\n" \
+    "by code, with per-SBC NER. FILE may be - for standard input; several files make\n" \
+    "one report.\n" \
+    "\n" \
+    "Output:\n" \
+    "  -f, --format FORMAT    report format: %s (default text)\n" \
+    "  -o, --output FILE      write the report to FILE (atomically) instead of stdout\n" \
+    "      --top N            show N rows per table in the text report (default: all)\n" \
+    "      --color WHEN       auto, always or never (default auto; NO_COLOR is honoured)\n" \
+    "\n" \
+    "CI gate:\n" \
+    "      --fail-if EXPR     exit 1 when EXPR holds; repeatable. EXPR is one of\n" \
+    "                         failed>N  failed>P%%  sbc>N|P%%  microsoft>N|P%%\n" \
+    "                         unknown>N|P%%  ner<P  action:ID>N|P%%  code:MS/SIP>N|P%%\n" \
+    "                         (also >=, <=, <); P%% is a percentage of all calls\n" \
+    "      --min-calls N      judge ratio conditions (P%%, ner) only with at least N calls\n" \
+    "                         (default: the rules' NER minimum, 100)\n" \
+    "\n" \
+    "Input:\n" \
+    "      --strict           treat any rejected row as an input error\n" \
+    "      --max-field BYTES  longest field accepted (default 1048576)\n" \
+    "      --FIELD-column NAME  read FIELD from the column with header NAME; FIELD is one\n" \
+    "                         of: %s\n" \
+    "\n" \
+    "Rules:\n" \
+    "      --rules PATH       load a rules file or directory on top of the built-in\n" \
+    "                         rules and the user rules; repeatable, later files win\n" \
+    "      --no-user-rules    ignore $DRTRIAGE_RULES and ~/.config/drtriage/rules.d/\n" \
+    "      --no-builtin-rules start from an empty rule set (use with --rules)\n" \
+    "\n" \
+    "  -h, --help             show this help\n" \
+    "      --version          show the version\n" \
+    "\n" \
+    "Other commands: drtriage explain CODE..., drtriage rules check|list FILE...\n" \
+    "\n" \
+    "Exit status:\n" \
+    "  0  report written, no --fail-if condition breached\n" \
+    "  1  report written, a --fail-if condition breached (named on stderr)\n" \
+    "  2  usage, input or output error (message on stderr, no report written)\n" \
+    "\n" \
+    "Examples:\n" \
+    "  drtriage DirectRouting.calls.2026-11-01.csv\n" \
+    "  drtriage --format json -o report.json exports/*.csv\n" \
+    "  drtriage --fail-if 'sbc>2%%' --fail-if 'ner<95' nightly.csv\n"
+
+static void print_usage(FILE *out)
+{
+    char formats[256] = "", fields[512] = "";
+    for (const dt_writer_t *w = dt_writers; w->name; w++)
+        snprintf(formats + strlen(formats), sizeof formats - strlen(formats), "%s%s",
+                 w == dt_writers ? "" : ", ", w->name);
+    for (size_t f = 0; f < DT_FIELD_COUNT; f++)
+        snprintf(fields + strlen(fields), sizeof fields - strlen(fields), "%s%s",
+                 f ? (f % 7 == 0 ? ",\n                         " : ", ") : "",
+                 dt_field_name((dt_field_t)f));
+    fprintf(out, USAGE_TEXT, formats, fields);
+}
+
+static bool parse_size(const char *text, uint64_t max, uint64_t *out)
+{
+    uint64_t v;
+    const char *why;
+    if (!dt_parse_code(text, strlen(text), &v, &why) || strchr(text, '.') || strchr(text, 'e') ||
+        strchr(text, 'E') || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+enum {
+    OPT_TOP = 256,
+    OPT_COLOR,
+    OPT_FAIL_IF,
+    OPT_MIN_CALLS,
+    OPT_STRICT,
+    OPT_MAX_FIELD,
+    OPT_RULES,
+    OPT_VERSION,
+    OPT_COLUMN, /* OPT_COLUMN + field */
+};
+
+/* Builds the long option table, with one --FIELD-column per field. */
+static void build_long_options(struct option *opts, char names[][32])
+{
+    static const struct option fixed[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {"top", required_argument, NULL, OPT_TOP},
+        {"color", required_argument, NULL, OPT_COLOR},
+        {"colour", required_argument, NULL, OPT_COLOR},
+        {"fail-if", required_argument, NULL, OPT_FAIL_IF},
+        {"min-calls", required_argument, NULL, OPT_MIN_CALLS},
+        {"strict", no_argument, NULL, OPT_STRICT},
+        {"max-field", required_argument, NULL, OPT_MAX_FIELD},
+        {"rules", required_argument, NULL, OPT_RULES},
+        {"no-builtin-rules", no_argument, NULL, OPT_RULES},
+        {"no-user-rules", no_argument, NULL, OPT_RULES},
+        {"version", no_argument, NULL, OPT_VERSION},
+    };
+    size_t n = sizeof fixed / sizeof fixed[0];
+    memcpy(opts, fixed, sizeof fixed);
+    for (size_t f = 0; f < DT_FIELD_COUNT; f++) {
+        snprintf(names[f], 32, "%s-column", dt_field_name((dt_field_t)f));
+        opts[n++] = (struct option){names[f], required_argument, NULL, OPT_COLUMN + (int)f};
+    }
+    opts[n] = (struct option){NULL, 0, NULL, 0};
+}
+
+/* Returns -1 to go on, or an exit code. */
+static int parse_option(options_t *o, int c, const char *name, const char *arg)
+{
+    uint64_t n;
+    dt_error_t err;
+    if (c == OPT_RULES) {
+        int rc = -1;
+        dt_cli_rules_option(&o->rules, name, arg, &rc);
+        return rc;
+    }
+    switch (c) {
+    case 'f':
+        if (!dt_writer_find(arg))
+            return dt_cli_usage_error("report", "unknown --format '%s'", arg);
+        o->format = arg;
+        return -1;
+    case 'o':
+        o->output = arg;
+        return -1;
+    case 'h':
+        print_usage(stdout);
+        return DT_EXIT_OK;
+    case OPT_VERSION:
+        printf("drtriage %s\n", DRTRIAGE_VERSION);
+        return DT_EXIT_OK;
+    case OPT_TOP:
+        if (!parse_size(arg, 1000000, &n))
+            return dt_cli_usage_error("report", "--top '%s': expected a whole number", arg);
+        o->top = (size_t)n;
+        return -1;
+    case OPT_COLOR:
+        if (strcmp(arg, "auto") && strcmp(arg, "always") && strcmp(arg, "never"))
+            return dt_cli_usage_error("report", "--color '%s': expected auto, always or never", arg);
+        o->color = arg;
+        return -1;
+    case OPT_FAIL_IF:
+        if (o->nthresholds == MAX_THRESHOLDS)
+            return dt_cli_usage_error("report", "too many --fail-if conditions (at most %d)", MAX_THRESHOLDS);
+        if (dt_threshold_parse(arg, &o->thresholds[o->nthresholds], &err))
+            return dt_cli_usage_error("report", "%s", err.msg);
+        o->nthresholds++;
+        return -1;
+    case OPT_MIN_CALLS:
+        if (!parse_size(arg, UINT64_MAX / 10, &o->min_calls))
+            return dt_cli_usage_error("report", "--min-calls '%s': expected a whole number", arg);
+        o->min_calls_set = true;
+        return -1;
+    case OPT_STRICT:
+        o->strict = true;
+        return -1;
+    case OPT_MAX_FIELD:
+        if (!parse_size(arg, (uint64_t)1 << 40, &n) || n < 1024)
+            return dt_cli_usage_error("report", "--max-field '%s': expected a whole number of bytes >= 1024", arg);
+        o->max_field = (size_t)n;
+        return -1;
+    default:
+        if (c >= OPT_COLUMN && c < OPT_COLUMN + DT_FIELD_COUNT) {
+            o->overrides.column[c - OPT_COLUMN] = arg;
+            return -1;
+        }
+        return dt_cli_usage_error("report", "invalid option");
+    }
+}
+
+static int parse_args(options_t *o, int argc, char **argv)
+{
+    struct option longopts[32 + DT_FIELD_COUNT];
+    char names[DT_FIELD_COUNT][32];
+    build_long_options(longopts, names);
+    opterr = 0;
+    int c, index = 0;
+    while ((c = getopt_long(argc, argv, "f:o:h", longopts, &index)) != -1) {
+        if (c == '?' || c == ':') {
+            const char *bad = argv[optind - 1];
+            return dt_cli_usage_error("report", "unknown option or missing value: '%s'", bad);
+        }
+        int rc = parse_option(o, c, longopts[index].name, optarg);
+        if (rc >= 0)
+            return rc;
+    }
+    return -1;
+}
+
+static bool want_color(const options_t *o)
+{
+    if (strcmp(o->color, "always") == 0)
+        return true;
+    if (strcmp(o->color, "never") == 0)
+        return false;
+    const char *no_color = getenv("NO_COLOR");
+    return !(no_color && *no_color) && !o->output && isatty(STDOUT_FILENO);
+}
+
+static dt_status_t write_report(const options_t *o, const dt_report_t *report, dt_error_t *err)
+{
+    dt_output_t out;
+    dt_status_t st = dt_output_open(&out, o->output, err);
+    if (st)
+        return st;
+    dt_write_options_t wo = {.color = want_color(o), .width = 100};
+    st = dt_writer_find(o->format)->write(out.fp, report, &wo, err);
+    if (st) {
+        dt_output_abort(&out);
+        char what[DT_ERROR_MAX];
+        snprintf(what, sizeof what, "%s", err->msg);
+        return dt_fail(err, st, "%s: %s", o->output ? o->output : "<stdout>", what);
+    }
+    return dt_output_commit(&out, err);
+}
+
+static void warn_rejections(const dt_aggregate_t *agg)
+{
+    if (!agg->totals.rejected)
+        return;
+    const dt_rejection_t *first = &agg->rejections[0];
+    fprintf(stderr, "drtriage: warning: %" PRIu64 " of %" PRIu64
+                    " rows rejected (listed in the report); first: %s:%" PRIu64 ": %s\n",
+            agg->totals.rejected, agg->totals.rows, first->path, first->line, first->reason);
+}
+
+/* Judges every --fail-if condition; names each breach on stderr. */
+static dt_exit_t judge(const options_t *o, const dt_report_t *report, uint64_t min_calls)
+{
+    dt_exit_t rc = DT_EXIT_OK;
+    for (size_t i = 0; i < o->nthresholds; i++) {
+        char why[512];
+        if (dt_threshold_check(&o->thresholds[i], report, min_calls, why, sizeof why)) {
+            fprintf(stderr, "drtriage: --fail-if breached: %s\n", why);
+            rc = DT_EXIT_BREACH;
+        } else if (why[0]) {
+            fprintf(stderr, "drtriage: --fail-if %s\n", why);
+        }
+    }
+    return rc;
+}
+
+static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
+{
+    dt_rules_t rules;
+    dt_codes_t *codes = NULL;
+    dt_aggregate_t agg = {0};
+    dt_report_t report = {0};
+    dt_error_t err = {{0}};
+    dt_exit_t rc = DT_EXIT_ERROR;
+    dt_rules_init(&rules);
+
+    dt_pipeline_options_t po = {.paths = (const char *const *)paths, .npaths = npaths,
+                                .overrides = o->overrides, .max_field = o->max_field,
+                                .strict = o->strict};
+    if (!dt_cli_load_rules(&o->rules, &rules)) {
+        dt_rules_free(&rules);
+        return DT_EXIT_ERROR;
+    }
+    if ((codes = dt_codes_new(&rules, CODE_CACHE_CAP, &err)) != NULL &&
+        dt_aggregate_init(&agg, &rules, 0) == DT_OK && dt_pipeline_run(&po, &rules, codes, &agg, &err) == DT_OK) {
+        if (dt_report_build(&report, &agg, o->top) != DT_OK)
+            snprintf(err.msg, sizeof err.msg, "out of memory");
+        else if (write_report(o, &report, &err) == DT_OK) {
+            warn_rejections(&agg);
+            rc = judge(o, &report, o->min_calls_set ? o->min_calls : rules.ner_min_calls);
+        }
+    }
+    if (rc == DT_EXIT_ERROR)
+        fprintf(stderr, "drtriage: %s\n", err.msg[0] ? err.msg : "out of memory");
+    dt_report_free(&report);
+    if (agg.rules)
+        dt_aggregate_free(&agg);
+    dt_codes_free(codes);
+    dt_rules_free(&rules);
+    return rc;
+}
+
+int dt_cli_report(int argc, char **argv)
+{
+    options_t o = {.format = "text", .color = "auto", .rules = DT_CLI_RULES_DEFAULT};
+    optind = 1;
+    int rc = parse_args(&o, argc, argv);
+    if (rc >= 0)
+        return rc;
+    if (optind >= argc)
+        return dt_cli_usage_error("report", "no input files (use - to read standard input)");
+    return (int)run_report(&o, argv + optind, (size_t)(argc - optind));
+}
