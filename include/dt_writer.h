@@ -53,9 +53,13 @@ void dt_json_write_string(FILE *out, const char *text, size_t len);
 size_t dt_text_write_safe(FILE *out, const char *text, size_t len, size_t max_cols);
 
 /* The phrase a report shows for a code row: the documented canonical phrase
- * when the row matched an entry, else the phrase seen in the export, else the
- * RFC reason phrase of its SIP code, else "". */
+ * when the phrase decided the match (or none was seen), else the phrase seen
+ * in the export, else the RFC reason phrase of its SIP code, else "". */
 const char *dt_writer_code_phrase(const dt_report_t *report, const dt_code_row_t *row);
+
+/* The action an action row or code match refers to; for DT_NO_ACTION the
+ * rules' "unknown" action when there is one, else NULL. */
+const dt_action_t *dt_writer_action(const dt_report_t *report, size_t action);
 
 /* Flushes out; returns DT_OK, or DT_ERR_OUTPUT when the stream reports an
  * error. Every writer ends with it. */

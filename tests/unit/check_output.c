@@ -1,0 +1,240 @@
+/* check_output.c - atomic report files: commit renames into place, abort and
+ * failures leave no temporary file, devices are written directly. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check_suites.h"
+#include "dt_output.h"
+#include "test_util.h"
+
+static char dir[64];
+
+static void make_dir(void)
+{
+    strcpy(dir, "/tmp/dt-output-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    umask(022);
+}
+
+static void remove_dir(void)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char path[512];
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    closedir(d);
+    rmdir(dir);
+}
+
+static size_t dir_entries(void)
+{
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+static char *path_in_dir(const char *name)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return path;
+}
+
+static void assert_content(const char *path, const char *want)
+{
+    char buf[256] = "";
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    ck_assert_str_eq(buf, want);
+}
+
+static void write_report(const char *path, const char *text)
+{
+    dt_output_t out;
+    dt_error_t err = {{0}};
+    ck_assert_msg(dt_output_open(&out, path, &err) == DT_OK, "%s", err.msg);
+    fputs(text, out.fp);
+    ck_assert_msg(dt_output_commit(&out, &err) == DT_OK, "%s", err.msg);
+    ck_assert_ptr_null(out.fp);
+}
+
+START_TEST(test_commit_new_file)
+{
+    char *path = path_in_dir("report.json");
+    dt_output_t out;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(dt_output_open(&out, path, &err), DT_OK);
+    ck_assert_ptr_nonnull(out.tmp_path);
+    ck_assert_int_eq(strncmp(out.tmp_path, path, strlen(path)), 0);
+    fputs("{}\n", out.fp);
+    ck_assert_int_eq(access(path, F_OK), -1); /* nothing at the final path before commit */
+    ck_assert_int_eq(dt_output_commit(&out, &err), DT_OK);
+    assert_content(path, "{}\n");
+    ck_assert_uint_eq(dir_entries(), 1);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 0777, 0644); /* 0666 less the umask, not mkstemp's 0600 */
+}
+END_TEST
+
+START_TEST(test_commit_replaces)
+{
+    char *path = path_in_dir("report.txt");
+    write_report(path, "old report, longer than the new one\n");
+    ck_assert_int_eq(chmod(path, 0600), 0);
+    write_report(path, "new\n");
+    assert_content(path, "new\n");
+    ck_assert_uint_eq(dir_entries(), 1);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 0777, 0600); /* an existing file keeps its mode */
+}
+END_TEST
+
+START_TEST(test_commit_through_symlink)
+{
+    char target[512], link[512];
+    snprintf(target, sizeof target, "%s", path_in_dir("target.txt"));
+    snprintf(link, sizeof link, "%s", path_in_dir("link.txt"));
+    write_report(target, "old\n");
+    ck_assert_int_eq(symlink("target.txt", link), 0);
+    write_report(link, "new\n");
+    struct stat st;
+    ck_assert_int_eq(lstat(link, &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    assert_content(target, "new\n");
+    ck_assert_uint_eq(dir_entries(), 2);
+}
+END_TEST
+
+START_TEST(test_abort)
+{
+    char *path = path_in_dir("report.txt");
+    dt_output_t out;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(dt_output_open(&out, path, &err), DT_OK);
+    fputs("half a report", out.fp);
+    dt_output_abort(&out);
+    ck_assert_uint_eq(dir_entries(), 0);
+    ck_assert_ptr_null(out.fp);
+    ck_assert_ptr_null(out.tmp_path);
+    /* An existing report survives an aborted run. */
+    write_report(path, "kept\n");
+    ck_assert_int_eq(dt_output_open(&out, path, &err), DT_OK);
+    fputs("partial", out.fp);
+    dt_output_abort(&out);
+    assert_content(path, "kept\n");
+    ck_assert_uint_eq(dir_entries(), 1);
+}
+END_TEST
+
+START_TEST(test_missing_directory)
+{
+    char path[512], want[600];
+    snprintf(path, sizeof path, "%s/no-such-dir/report.json", dir);
+    snprintf(want, sizeof want, "cannot write '%s': No such file or directory", path);
+    dt_output_t out;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(dt_output_open(&out, path, &err), DT_ERR_OUTPUT);
+    ck_assert_str_eq(err.msg, want);
+    ck_assert_ptr_null(out.fp);
+    ck_assert_uint_eq(dir_entries(), 0);
+}
+END_TEST
+
+START_TEST(test_directory_as_path)
+{
+    dt_output_t out;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(dt_output_open(&out, dir, &err), DT_ERR_OUTPUT);
+    ck_assert_contains(err.msg, "Is a directory");
+}
+END_TEST
+
+START_TEST(test_dev_full)
+{
+    dt_output_t out;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(dt_output_open(&out, "/dev/full", &err), DT_OK);
+    ck_assert_ptr_null(out.tmp_path); /* a device is written directly */
+    fputs("report\n", out.fp);
+    ck_assert_int_eq(dt_output_commit(&out, &err), DT_ERR_OUTPUT);
+    ck_assert_str_eq(err.msg, "cannot write '/dev/full': No space left on device");
+    ck_assert_ptr_null(out.fp);
+}
+END_TEST
+
+START_TEST(test_dev_null)
+{
+    write_report("/dev/null", "discarded\n");
+    struct stat st;
+    ck_assert_int_eq(stat("/dev/null", &st), 0);
+    ck_assert(S_ISCHR(st.st_mode)); /* not replaced by a regular file */
+}
+END_TEST
+
+START_TEST(test_stdout)
+{
+    dt_output_t out;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(dt_output_open(&out, "-", &err), DT_OK);
+    ck_assert_ptr_eq(out.fp, stdout);
+    ck_assert_int_eq(dt_output_commit(&out, &err), DT_OK);
+    ck_assert_int_eq(dt_output_open(&out, NULL, &err), DT_OK);
+    ck_assert_ptr_eq(out.fp, stdout);
+    ck_assert_ptr_null(out.path);
+    dt_output_abort(&out);
+    ck_assert_int_eq(fileno(stdout), 1); /* still open */
+}
+END_TEST
+
+START_TEST(test_read_only_directory)
+{
+    if (geteuid() == 0)
+        return; /* root writes anywhere */
+    ck_assert_int_eq(chmod(dir, 0555), 0);
+    dt_output_t out;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(dt_output_open(&out, path_in_dir("r.txt"), &err), DT_ERR_OUTPUT);
+    ck_assert_contains(err.msg, "Permission denied");
+    chmod(dir, 0755);
+}
+END_TEST
+
+Suite *dt_suite_output(void)
+{
+    Suite *s = suite_create("output");
+    TCase *t = tcase_create("output");
+    tcase_add_checked_fixture(t, make_dir, remove_dir);
+    tcase_add_test(t, test_commit_new_file);
+    tcase_add_test(t, test_commit_replaces);
+    tcase_add_test(t, test_commit_through_symlink);
+    tcase_add_test(t, test_abort);
+    tcase_add_test(t, test_missing_directory);
+    tcase_add_test(t, test_directory_as_path);
+    tcase_add_test(t, test_dev_full);
+    tcase_add_test(t, test_dev_null);
+    tcase_add_test(t, test_stdout);
+    tcase_add_test(t, test_read_only_directory);
+    suite_add_tcase(s, t);
+    return s;
+}

@@ -1,0 +1,169 @@
+/* test_util.c - see test_util.h. */
+#include "test_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char tu_base_rules[] =
+    "[action a-one]\n"
+    "title = First action\n"
+    "owner = sbc\n"
+    "text = Do the first thing.\n"
+    "\n"
+    "[action a-two]\n"
+    "title = Second action\n"
+    "owner = tenant\n"
+    "text = Do the second thing.\n"
+    "doc = /some/page\n"
+    "doc = https://example.com/other\n"
+    "\n"
+    "[action sbc-fallback]\n"
+    "title = The SBC answered\n"
+    "owner = sbc\n"
+    "text = Read the SBC log.\n"
+    "\n"
+    "[action class-4]\n"
+    "title = Some 4xx\n"
+    "owner = tenant\n"
+    "text = Look at the request.\n"
+    "\n"
+    "[origin 560]\n"
+    "origin = sbc\n"
+    "sip-from-code = yes\n"
+    "action = sbc-fallback\n"
+    "\n"
+    "[origin *]\n"
+    "origin = microsoft\n"
+    "\n"
+    "[sip-class 4]\n"
+    "action = class-4\n"
+    "\n"
+    "[ner]\n"
+    "effective-sip = 486 487\n"
+    "min-calls = 5\n";
+
+void tu_rules_embedded(dt_rules_t *rules)
+{
+    dt_error_t err = {{0}};
+    dt_rules_init(rules);
+    dt_status_t st = dt_rules_load_embedded(rules, &err);
+    ck_assert_msg(st == DT_OK, "embedded rules: %s", err.msg);
+    st = dt_rules_finish(rules, &err);
+    ck_assert_msg(st == DT_OK, "embedded rules finish: %s", err.msg);
+}
+
+dt_status_t tu_rules_text(dt_rules_t *rules, const char *name, unsigned layer, const char *text,
+                          dt_error_t *err)
+{
+    return dt_rules_load_text(rules, name, layer, text, strlen(text), err);
+}
+
+static const char *temp_root(void)
+{
+    const char *dir = getenv("TMPDIR");
+    return dir && *dir ? dir : "/tmp";
+}
+
+char *tu_temp_file(const void *data, size_t len)
+{
+    char *path = malloc(4096);
+    ck_assert_ptr_nonnull(path);
+    snprintf(path, 4096, "%s/drtriage-test-XXXXXX", temp_root());
+    int fd = mkstemp(path);
+    ck_assert_msg(fd >= 0, "mkstemp %s failed", path);
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        ck_assert_msg(n > 0, "write to %s failed", path);
+        p += n;
+        len -= (size_t)n;
+    }
+    close(fd);
+    return path;
+}
+
+char *tu_temp_text(const char *text)
+{
+    return tu_temp_file(text, strlen(text));
+}
+
+char *tu_temp_dir(void)
+{
+    char *path = malloc(4096);
+    ck_assert_ptr_nonnull(path);
+    snprintf(path, 4096, "%s/drtriage-test-XXXXXX", temp_root());
+    ck_assert_msg(mkdtemp(path) != NULL, "mkdtemp %s failed", path);
+    return path;
+}
+
+void tu_temp_remove(char *path)
+{
+    if (!path)
+        return;
+    if (unlink(path) != 0)
+        rmdir(path);
+    free(path);
+}
+
+const char *tu_repo_file(const char *relative)
+{
+    static char buf[4096];
+    static const char *const prefixes[] = {"", "../", "../../"};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        snprintf(buf, sizeof buf, "%s%s", prefixes[i], relative);
+        if (access(buf, R_OK) == 0)
+            return buf;
+    }
+    snprintf(buf, sizeof buf, "%s", relative);
+    return buf;
+}
+
+char *tu_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    ck_assert_ptr_nonnull(buf);
+    for (;;) {
+        if (n + 1 >= cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            ck_assert_ptr_nonnull(buf);
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        if (got == 0)
+            break;
+        n += got;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+dt_slice_t *tu_split(const char *text, char delim, size_t *n)
+{
+    size_t count = 1;
+    for (const char *p = text; *p; p++)
+        count += *p == delim;
+    dt_slice_t *cells = calloc(count, sizeof *cells);
+    ck_assert_ptr_nonnull(cells);
+    size_t i = 0;
+    const char *start = text;
+    for (const char *p = text;; p++) {
+        if (*p == delim || *p == '\0') {
+            cells[i].ptr = start;
+            cells[i].len = (size_t)(p - start);
+            i++;
+            start = p + 1;
+            if (*p == '\0')
+                break;
+        }
+    }
+    *n = count;
+    return cells;
+}
