@@ -23,10 +23,18 @@
 
 typedef struct {
     uint64_t rows, calls, succeeded, failed, rejected;
+    uint64_t excluded;                       /* calls left out by filters (rows = calls + rejected + excluded) */
+    uint64_t undated;                        /* of those, calls whose start time could not be read */
     uint64_t effective;                      /* NER numerator */
     uint64_t failed_by_origin[DT_ORIGIN_COUNT];
     uint64_t failed_expected;                /* failures whose action is an expected ending */
 } dt_totals_t;
+
+/* A correlation id and start time of an affected call, for support cases. */
+typedef struct {
+    const char *correlation;
+    const char *start;
+} dt_sample_t;
 
 typedef struct {
     const char *path;
@@ -47,6 +55,8 @@ typedef struct {
     uint64_t failed;
     char phrase[DT_PHRASE_KEEP]; /* first phrase seen for this key (for unknown codes) */
     bool other;                /* the overflow row */
+    dt_sample_t *samples;      /* up to the configured number of affected calls */
+    size_t nsamples;
 } dt_code_row_t;
 
 typedef struct {
@@ -54,14 +64,41 @@ typedef struct {
     uint64_t failed;
     const dt_code_row_t **codes; /* this action's code rows, ranked */
     size_t ncodes;
+    const dt_sample_t *samples; /* affected calls of this action */
+    size_t nsamples;
 } dt_action_row_t;
 
+/* Call counts of one key of a keyed table: an SBC, a time bucket, a group. */
 typedef struct {
-    const char *name;          /* "" when the row had no SBC */
+    const char *name;          /* the key as text ("" when the cell was empty) */
+    int64_t start;             /* time rows: the bucket's start, epoch seconds */
     uint64_t calls, succeeded, failed, effective;
     uint64_t failed_by_origin[DT_ORIGIN_COUNT];
     bool other;                /* the overflow row */
-} dt_sbc_row_t;
+} dt_keyed_row_t;
+
+typedef dt_keyed_row_t dt_sbc_row_t;
+
+/* Rows keyed by text, capped: keys past the cap share one "other" row. */
+typedef struct {
+    dt_keyed_row_t *rows;
+    size_t nrows, rows_cap;
+    dt_map_t index;
+    size_t other;              /* index of the "other" row, or SIZE_MAX */
+    uint64_t overflow;         /* calls counted in it */
+} dt_keyed_table_t;
+
+#define DT_GROUP_COLUMNS_MAX 8
+#define DT_SAMPLES_MAX 20
+
+/* What to count beyond the built-in tables. */
+typedef struct {
+    bool by_time;              /* a time series (--by) */
+    int bucket;                /* dt_bucket_t */
+    size_t samples;            /* correlation ids kept per code and action (--samples) */
+    const char *group_columns[DT_GROUP_COLUMNS_MAX]; /* --group-by header names */
+    size_t ngroup_columns;
+} dt_aggregate_options_t;
 
 typedef struct {
     const dt_rules_t *rules;
@@ -79,11 +116,14 @@ typedef struct {
     uint64_t code_overflow;     /* failed calls counted in the "other" code row */
     size_t code_other;          /* index of that row, or SIZE_MAX */
 
-    dt_sbc_row_t *sbcs;
-    size_t nsbcs, sbcs_cap;
-    dt_map_t sbc_index;
-    uint64_t sbc_overflow;
-    size_t sbc_other;           /* index of the "other" SBC row, or SIZE_MAX */
+    dt_keyed_table_t sbcs;
+    dt_keyed_table_t times;     /* --by buckets, named by their start time */
+    dt_keyed_table_t groups;    /* --group-by values joined with DT_GROUP_SEPARATOR */
+    uint64_t undated_in_series; /* calls left out of the time series: no start time */
+
+    dt_aggregate_options_t options;
+    dt_sample_t **action_samples; /* nactions + 1 arrays of options.samples */
+    size_t *action_nsamples;
 
     uint64_t *failed_by_action; /* nactions + 1 entries; the last is "no action" */
 
@@ -98,6 +138,21 @@ typedef struct {
  * Returns DT_ERR_NOMEM on allocation failure. */
 dt_status_t dt_aggregate_init(dt_aggregate_t *agg, const dt_rules_t *rules, size_t key_cap);
 
+/* Turns on the optional tables (time series, groups, samples). Call before
+ * the first call is counted. Returns DT_ERR_NOMEM on allocation failure. */
+dt_status_t dt_aggregate_configure(dt_aggregate_t *agg, const dt_aggregate_options_t *options);
+
+#define DT_GROUP_SEPARATOR '\x1f'
+
+/* Extra facts about a call that only some tables need; fields may be empty. */
+typedef struct {
+    bool has_time;
+    int64_t time;              /* start time, for the time series */
+    dt_slice_t correlation;    /* for samples */
+    dt_slice_t start;          /* start time as written, for samples */
+    dt_slice_t group;          /* group-by values joined with DT_GROUP_SEPARATOR */
+} dt_call_extra_t;
+
 void dt_aggregate_free(dt_aggregate_t *agg);
 
 /* Starts counting a new input; later calls are attributed to it. path is
@@ -107,8 +162,14 @@ dt_status_t dt_aggregate_begin_input(dt_aggregate_t *agg, const char *path);
 /* Sets the current input's family and delimiter once its header is known. */
 void dt_aggregate_set_format(dt_aggregate_t *agg, dt_family_t family, char delimiter);
 
-/* Counts one call. Returns DT_ERR_NOMEM only when memory is exhausted. */
-dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call);
+/* Counts one call; extra may be NULL when no optional table is on.
+ * Returns DT_ERR_NOMEM only when memory is exhausted. */
+dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
+                              const dt_call_extra_t *extra);
+
+/* Counts a call that a filter left out (undated: its start time was needed
+ * and could not be read). */
+void dt_aggregate_exclude(dt_aggregate_t *agg, bool undated);
 
 /* Counts one rejected row of the current input at line, keeping the first
  * DT_REJECTION_SAMPLES reasons. */
@@ -131,6 +192,11 @@ typedef struct {
     size_t nactions;
     const dt_sbc_row_t **sbcs;    /* SBC rows, most calls first */
     size_t nsbcs;
+    const dt_keyed_row_t **times; /* time rows, oldest first (empty without --by) */
+    size_t ntimes;
+    const dt_keyed_row_t **groups; /* group rows, most failed first (empty without --group-by) */
+    size_t ngroups;
+    const char *filters;          /* the filters applied, described; NULL when none */
     size_t top;                   /* rows per table a writer shows; 0 = all */
     const char *const *notes;     /* extra lines the report must carry */
     size_t nnotes;

@@ -8,8 +8,11 @@
 #include <stddef.h>
 
 #include "dt_aggregate.h"
+#include <stdio.h>
+
 #include "dt_codes.h"
 #include "dt_common.h"
+#include "dt_filter.h"
 #include "dt_rules.h"
 #include "dt_schema.h"
 
@@ -21,11 +24,17 @@ typedef struct {
     dt_schema_overrides_t overrides;
     size_t max_field;               /* 0: DT_DEFAULT_MAX_FIELD */
     bool strict;                    /* a rejected row is an input error */
+    dt_filter_t filter;             /* calls outside it are excluded (counted, not reported) */
+    const dt_filter_t *rows;        /* drill-down: write the rows of calls matching it ... */
+    FILE *rows_out;                 /* ... as CSV here, header first (NULL: no drill-down) */
 } dt_pipeline_options_t;
 
-/* Reads every input into agg. Returns DT_OK; DT_ERR_INPUT with "file:line:
+/* Reads every input into agg, which must be configured (dt_aggregate_configure)
+ * for the optional tables wanted. Returns DT_OK; DT_ERR_INPUT with "file:line:
  * why" for an unreadable or malformed input (or, with strict, the first
- * rejected row); DT_ERR_NOMEM. On error agg holds what was counted so far. */
+ * rejected row; or a --group-by column the file lacks); DT_ERR_OUTPUT when
+ * drill-down rows cannot be written; DT_ERR_NOMEM. On error agg holds what
+ * was counted so far. */
 dt_status_t dt_pipeline_run(const dt_pipeline_options_t *options, const dt_rules_t *rules,
                             dt_codes_t *codes, dt_aggregate_t *agg, dt_error_t *err);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dt_aggregate.h"
+#include "dt_date.h"
 
 #define GROW(array, n, cap) grow_array((void **)&(array), &(cap), (n), sizeof *(array))
 
@@ -28,20 +29,46 @@ dt_status_t dt_aggregate_init(dt_aggregate_t *agg, const dt_rules_t *rules, size
     if (!key_cap)
         key_cap = DT_DEFAULT_KEY_CAP;
     dt_map_init(&agg->code_index, key_cap);
-    dt_map_init(&agg->sbc_index, key_cap);
-    agg->code_other = agg->sbc_other = SIZE_MAX;
+    agg->code_other = SIZE_MAX;
+    dt_keyed_table_t *tables[] = {&agg->sbcs, &agg->times, &agg->groups};
+    for (size_t i = 0; i < 3; i++) {
+        dt_map_init(&tables[i]->index, key_cap);
+        tables[i]->other = SIZE_MAX;
+    }
     agg->failed_by_action = calloc(rules->nactions + 1, sizeof *agg->failed_by_action);
     return agg->failed_by_action ? DT_OK : DT_ERR_NOMEM;
+}
+
+dt_status_t dt_aggregate_configure(dt_aggregate_t *agg, const dt_aggregate_options_t *options)
+{
+    agg->options = *options;
+    if (agg->options.samples > DT_SAMPLES_MAX)
+        agg->options.samples = DT_SAMPLES_MAX;
+    if (!agg->options.samples)
+        return DT_OK;
+    size_t n = agg->rules->nactions + 1;
+    agg->action_samples = calloc(n, sizeof *agg->action_samples);
+    agg->action_nsamples = calloc(n, sizeof *agg->action_nsamples);
+    return agg->action_samples && agg->action_nsamples ? DT_OK : DT_ERR_NOMEM;
+}
+
+static void free_table(dt_keyed_table_t *table)
+{
+    free(table->rows);
+    dt_map_free(&table->index);
 }
 
 void dt_aggregate_free(dt_aggregate_t *agg)
 {
     free(agg->inputs);
     free(agg->codes);
-    free(agg->sbcs);
+    free_table(&agg->sbcs);
+    free_table(&agg->times);
+    free_table(&agg->groups);
     free(agg->failed_by_action);
+    free(agg->action_samples);
+    free(agg->action_nsamples);
     dt_map_free(&agg->code_index);
-    dt_map_free(&agg->sbc_index);
     dt_arena_free(&agg->arena);
     memset(agg, 0, sizeof *agg);
 }
@@ -144,28 +171,88 @@ static dt_code_row_t *code_row(dt_aggregate_t *agg, const dt_call_t *call)
     return &agg->codes[i];
 }
 
-static dt_sbc_row_t *sbc_row(dt_aggregate_t *agg, dt_slice_t name)
+/* The row for key in a keyed table, added if new (or the overflow row when
+ * the table is full); NULL when out of memory. */
+static dt_keyed_row_t *keyed_row(dt_aggregate_t *agg, dt_keyed_table_t *table, const char *key,
+                                 size_t len)
 {
     bool added, overflow;
-    long i = find_row(&agg->sbc_index, &agg->sbc_other, name.ptr, name.len, agg->nsbcs, &added,
-                      &overflow);
+    long i = find_row(&table->index, &table->other, key, len, table->nrows, &added, &overflow);
     if (i < 0)
         return NULL;
-    agg->sbc_overflow += overflow;
     if (added) {
-        if (!GROW(agg->sbcs, agg->nsbcs, agg->sbcs_cap))
+        if (!GROW(table->rows, table->nrows, table->rows_cap))
             return NULL;
-        dt_sbc_row_t *row = &agg->sbcs[agg->nsbcs++];
+        dt_keyed_row_t *row = &table->rows[table->nrows++];
         memset(row, 0, sizeof *row);
         row->other = overflow;
-        row->name = overflow ? "" : dt_arena_strndup(&agg->arena, name.ptr, name.len);
+        row->name = overflow ? "" : dt_arena_strndup(&agg->arena, key, len);
         if (!row->name)
             return NULL;
     }
-    return &agg->sbcs[i];
+    table->overflow += overflow;
+    return &table->rows[i];
 }
 
-dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call)
+static dt_keyed_row_t *count_keyed(dt_aggregate_t *agg, dt_keyed_table_t *table,
+                                   const char *key, size_t len, const dt_call_t *call)
+{
+    dt_keyed_row_t *row = keyed_row(agg, table, key, len);
+    if (!row)
+        return NULL;
+    row->calls++;
+    row->effective += call->effective;
+    if (call->succeeded) {
+        row->succeeded++;
+    } else {
+        row->failed++;
+        row->failed_by_origin[call->origin]++;
+    }
+    return row;
+}
+
+/* Keeps the call as a sample in a list of at most options.samples. */
+static dt_status_t keep_sample(dt_aggregate_t *agg, dt_sample_t **samples, size_t *n,
+                               const dt_call_extra_t *extra)
+{
+    size_t cap = agg->options.samples;
+    if (!cap || *n >= cap || !extra || extra->correlation.len == 0)
+        return DT_OK;
+    if (!*samples && !(*samples = dt_arena_alloc(&agg->arena, cap * sizeof **samples)))
+        return DT_ERR_NOMEM;
+    dt_sample_t *s = &(*samples)[*n];
+    s->correlation = dt_arena_strndup(&agg->arena, extra->correlation.ptr,
+                                      extra->correlation.len < 128 ? extra->correlation.len : 128);
+    s->start = dt_arena_strndup(&agg->arena, extra->start.ptr,
+                                extra->start.len < 64 ? extra->start.len : 64);
+    if (!s->correlation || !s->start)
+        return DT_ERR_NOMEM;
+    (*n)++;
+    return DT_OK;
+}
+
+static dt_status_t count_extra(dt_aggregate_t *agg, const dt_call_t *call,
+                               const dt_call_extra_t *extra)
+{
+    if (agg->options.by_time && extra && extra->has_time) {
+        int64_t start = dt_date_bucket(extra->time, (dt_bucket_t)agg->options.bucket);
+        char name[32];
+        dt_date_format(start, name, sizeof name);
+        dt_keyed_row_t *row = count_keyed(agg, &agg->times, name, strlen(name), call);
+        if (!row)
+            return DT_ERR_NOMEM;
+        row->start = start;
+    } else if (agg->options.by_time) {
+        agg->undated_in_series++;
+    }
+    if (agg->options.ngroup_columns && extra &&
+        !count_keyed(agg, &agg->groups, extra->group.ptr, extra->group.len, call))
+        return DT_ERR_NOMEM;
+    return DT_OK;
+}
+
+dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
+                              const dt_call_extra_t *extra)
 {
     dt_totals_t *t = &agg->totals;
     dt_input_stats_t *in = current_input(agg);
@@ -173,29 +260,39 @@ dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call)
     t->rows++;
     t->calls++;
     t->effective += call->effective;
-    dt_sbc_row_t *sbc = sbc_row(agg, call->sbc);
-    if (!sbc)
+    if (!count_keyed(agg, &agg->sbcs, call->sbc.ptr, call->sbc.len, call) ||
+        count_extra(agg, call, extra))
         return DT_ERR_NOMEM;
-    sbc->calls++;
-    sbc->effective += call->effective;
     if (call->succeeded) {
         t->succeeded++;
-        sbc->succeeded++;
         return DT_OK;
     }
     t->failed++;
     t->failed_by_origin[call->origin]++;
-    sbc->failed++;
-    sbc->failed_by_origin[call->origin]++;
     size_t action = call->match->action;
     if (action != DT_NO_ACTION && agg->rules->actions[action].expected)
         t->failed_expected++;
-    agg->failed_by_action[action == DT_NO_ACTION ? agg->rules->nactions : action]++;
+    size_t slot = action == DT_NO_ACTION ? agg->rules->nactions : action;
+    agg->failed_by_action[slot]++;
     dt_code_row_t *code = code_row(agg, call);
     if (!code)
         return DT_ERR_NOMEM;
     code->failed++;
+    if (keep_sample(agg, &code->samples, &code->nsamples, extra))
+        return DT_ERR_NOMEM;
+    if (agg->action_samples &&
+        keep_sample(agg, &agg->action_samples[slot], &agg->action_nsamples[slot], extra))
+        return DT_ERR_NOMEM;
     return DT_OK;
+}
+
+void dt_aggregate_exclude(dt_aggregate_t *agg, bool undated)
+{
+    dt_input_stats_t *in = current_input(agg);
+    in->rows++;
+    agg->totals.rows++;
+    agg->totals.excluded++;
+    agg->totals.undated += undated;
 }
 
 void dt_aggregate_note(dt_aggregate_t *agg, const char *fmt, ...)
@@ -243,14 +340,47 @@ static int compare_actions(const void *a, const void *b)
     return (x->action > y->action) - (x->action < y->action);
 }
 
-static int compare_sbcs(const void *a, const void *b)
+static int compare_by_calls(const void *a, const void *b)
 {
-    const dt_sbc_row_t *x = *(const dt_sbc_row_t *const *)a, *y = *(const dt_sbc_row_t *const *)b;
+    const dt_keyed_row_t *x = *(const dt_keyed_row_t *const *)a;
+    const dt_keyed_row_t *y = *(const dt_keyed_row_t *const *)b;
     if (x->other != y->other)
         return x->other ? 1 : -1;
     if (x->calls != y->calls)
         return x->calls > y->calls ? -1 : 1;
     return strcmp(x->name, y->name);
+}
+
+static int compare_by_failed(const void *a, const void *b)
+{
+    const dt_keyed_row_t *x = *(const dt_keyed_row_t *const *)a;
+    const dt_keyed_row_t *y = *(const dt_keyed_row_t *const *)b;
+    if (x->other == y->other && x->failed != y->failed)
+        return x->failed > y->failed ? -1 : 1;
+    return compare_by_calls(a, b);
+}
+
+static int compare_by_time(const void *a, const void *b)
+{
+    const dt_keyed_row_t *x = *(const dt_keyed_row_t *const *)a;
+    const dt_keyed_row_t *y = *(const dt_keyed_row_t *const *)b;
+    if (x->other != y->other)
+        return x->other ? 1 : -1;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+/* Sorted pointers to a keyed table's rows; NULL when out of memory. */
+static const dt_keyed_row_t **rank_table(const dt_keyed_table_t *table, size_t *n,
+                                         int (*compare)(const void *, const void *))
+{
+    const dt_keyed_row_t **rows = calloc(table->nrows + 1, sizeof *rows);
+    if (!rows)
+        return NULL;
+    for (size_t i = 0; i < table->nrows; i++)
+        rows[i] = &table->rows[i];
+    qsort(rows, table->nrows, sizeof *rows, compare);
+    *n = table->nrows;
+    return rows;
 }
 
 static dt_status_t rank_actions(dt_report_t *report)
@@ -278,6 +408,11 @@ static dt_status_t rank_actions(dt_report_t *report)
         for (size_t c = 0; c < report->ncodes; c++)
             if (report->codes[c]->match.action == row->action)
                 row->codes[row->ncodes++] = report->codes[c];
+        if (agg->action_samples) {
+            size_t slot = row->action == DT_NO_ACTION ? agg->rules->nactions : row->action;
+            row->samples = agg->action_samples[slot];
+            row->nsamples = agg->action_nsamples[slot];
+        }
     }
     return DT_OK;
 }
@@ -291,17 +426,15 @@ dt_status_t dt_report_build(dt_report_t *report, const dt_aggregate_t *agg, size
     report->notes = agg->notes;
     report->nnotes = agg->nnotes;
     report->codes = calloc(agg->ncodes + 1, sizeof *report->codes);
-    report->sbcs = calloc(agg->nsbcs + 1, sizeof *report->sbcs);
-    if (!report->codes || !report->sbcs)
+    report->sbcs = rank_table(&agg->sbcs, &report->nsbcs, compare_by_calls);
+    report->times = rank_table(&agg->times, &report->ntimes, compare_by_time);
+    report->groups = rank_table(&agg->groups, &report->ngroups, compare_by_failed);
+    if (!report->codes || !report->sbcs || !report->times || !report->groups)
         return DT_ERR_NOMEM;
     for (size_t i = 0; i < agg->ncodes; i++)
         report->codes[i] = &agg->codes[i];
-    for (size_t i = 0; i < agg->nsbcs; i++)
-        report->sbcs[i] = &agg->sbcs[i];
     report->ncodes = agg->ncodes;
-    report->nsbcs = agg->nsbcs;
     qsort(report->codes, report->ncodes, sizeof *report->codes, compare_codes);
-    qsort(report->sbcs, report->nsbcs, sizeof *report->sbcs, compare_sbcs);
     return rank_actions(report);
 }
 
@@ -312,6 +445,8 @@ void dt_report_free(dt_report_t *report)
     free(report->actions);
     free(report->codes);
     free(report->sbcs);
+    free(report->times);
+    free(report->groups);
     memset(report, 0, sizeof *report);
 }
 

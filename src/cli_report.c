@@ -10,6 +10,7 @@
 #include "dt_aggregate.h"
 #include "dt_cli.h"
 #include "dt_codes.h"
+#include "dt_filter.h"
 #include "dt_output.h"
 #include "dt_pipeline.h"
 #include "dt_rules.h"
@@ -32,6 +33,11 @@ typedef struct {
     dt_threshold_t thresholds[MAX_THRESHOLDS];
     size_t nthresholds;
     dt_schema_overrides_t overrides;
+    dt_filter_t filter;            /* --since, --until, --sbc, ... */
+    dt_filter_t rows;              /* --rows */
+    bool rows_set;
+    dt_aggregate_options_t tables; /* --by, --group-by, --samples */
+    char group_spec[512];          /* --group-by's value, split in place */
 } options_t;
 
 #define USAGE_TEXT \
@@ -56,6 +62,28 @@ typedef struct {
     "                         (also >=, <=, <); P%% is a percentage of all calls\n" \
     "      --min-calls N      judge ratio conditions (P%%, ner) only with at least N calls\n" \
     "                         (default: the rules' NER minimum, 100)\n" \
+    "\n" \
+    "Filters (they compose; the report says how many calls they excluded):\n" \
+    "      --since TIME       calls that started at or after TIME (2026-11-01 or\n" \
+    "                         2026-11-01T08:00:00Z, UTC)\n" \
+    "      --until TIME       calls that started before TIME\n" \
+    "      --sbc GLOB         calls through matching SBCs (* and ?, case-insensitive)\n" \
+    "      --call-type GLOB   calls of matching call types (dr_out, ByotIn, ...)\n" \
+    "      --direction in|out inbound or outbound calls\n" \
+    "      --origin ORIGIN    failed calls of that origin: sbc, microsoft or unknown\n" \
+    "      --code MS[/SIP]    failed calls with that Microsoft (and SIP) code\n" \
+    "\n" \
+    "Investigation:\n" \
+    "      --by hour|day|week add a time series of calls, failures by origin and NER\n" \
+    "      --group-by COLS    add failures grouped by input columns (header names,\n" \
+    "                         comma-separated), e.g. --group-by 'Callee Number'\n" \
+    "      --samples N        list up to N correlation ids (and start times) of affected\n" \
+    "                         calls for each code and action (at most 20)\n" \
+    "      --rows FILTER      write the matching input rows as CSV (header first) instead\n" \
+    "                         of the report; FILTER is key=value[,key=value...] with keys\n" \
+    "                         since until sbc call-type direction origin code ms sip\n" \
+    "                         action result known correlation, e.g.\n" \
+    "                         --rows 'origin=sbc,sbc=sbc1.contoso.com'\n" \
     "\n" \
     "Input:\n" \
     "      --strict           treat any rejected row as an input error\n" \
@@ -117,8 +145,44 @@ enum {
     OPT_MAX_FIELD,
     OPT_RULES,
     OPT_VERSION,
+    OPT_FILTER,
+    OPT_BY,
+    OPT_GROUP_BY,
+    OPT_SAMPLES,
+    OPT_ROWS,
     OPT_COLUMN, /* OPT_COLUMN + field */
 };
+
+static int parse_by(options_t *o, const char *arg)
+{
+    static const char *const names[] = {"hour", "day", "week"};
+    for (int b = 0; b < 3; b++)
+        if (strcmp(arg, names[b]) == 0) {
+            o->tables.by_time = true;
+            o->tables.bucket = b;
+            return -1;
+        }
+    return dt_cli_usage_error("report", "--by '%s': expected hour, day or week", arg);
+}
+
+/* Splits "COL[,COL...]" into o->tables.group_columns (pointing into o->group_spec). */
+static int parse_group_by(options_t *o, const char *arg)
+{
+    if (strlen(arg) >= sizeof o->group_spec)
+        return dt_cli_usage_error("report", "--group-by: the column list is too long");
+    snprintf(o->group_spec, sizeof o->group_spec, "%s", arg);
+    o->tables.ngroup_columns = 0;
+    char *save = NULL;
+    for (char *col = strtok_r(o->group_spec, ",", &save); col; col = strtok_r(NULL, ",", &save)) {
+        if (o->tables.ngroup_columns == DT_GROUP_COLUMNS_MAX)
+            return dt_cli_usage_error("report", "--group-by: at most %d columns",
+                                      DT_GROUP_COLUMNS_MAX);
+        o->tables.group_columns[o->tables.ngroup_columns++] = col;
+    }
+    if (!o->tables.ngroup_columns)
+        return dt_cli_usage_error("report", "--group-by '%s': expected column names", arg);
+    return -1;
+}
 
 /* Builds the long option table, with one --FIELD-column per field. */
 static void build_long_options(struct option *opts, char names[][32])
@@ -138,6 +202,17 @@ static void build_long_options(struct option *opts, char names[][32])
         {"no-builtin-rules", no_argument, NULL, OPT_RULES},
         {"no-user-rules", no_argument, NULL, OPT_RULES},
         {"version", no_argument, NULL, OPT_VERSION},
+        {"since", required_argument, NULL, OPT_FILTER},
+        {"until", required_argument, NULL, OPT_FILTER},
+        {"sbc", required_argument, NULL, OPT_FILTER},
+        {"call-type", required_argument, NULL, OPT_FILTER},
+        {"direction", required_argument, NULL, OPT_FILTER},
+        {"origin", required_argument, NULL, OPT_FILTER},
+        {"code", required_argument, NULL, OPT_FILTER},
+        {"by", required_argument, NULL, OPT_BY},
+        {"group-by", required_argument, NULL, OPT_GROUP_BY},
+        {"samples", required_argument, NULL, OPT_SAMPLES},
+        {"rows", required_argument, NULL, OPT_ROWS},
     };
     size_t n = sizeof fixed / sizeof fixed[0];
     memcpy(opts, fixed, sizeof fixed);
@@ -197,6 +272,25 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
         return -1;
     case OPT_STRICT:
         o->strict = true;
+        return -1;
+    case OPT_FILTER:
+        if (dt_filter_add(&o->filter, name, arg, &err))
+            return dt_cli_usage_error("report", "--%s: %s", name, err.msg);
+        return -1;
+    case OPT_ROWS:
+        if (dt_filter_parse(&o->rows, arg, &err))
+            return dt_cli_usage_error("report", "--rows: %s", err.msg);
+        o->rows_set = true;
+        return -1;
+    case OPT_BY:
+        return parse_by(o, arg);
+    case OPT_GROUP_BY:
+        return parse_group_by(o, arg);
+    case OPT_SAMPLES:
+        if (!parse_size(arg, DT_SAMPLES_MAX, &n))
+            return dt_cli_usage_error("report", "--samples '%s': expected a whole number from 0 to %d",
+                                      arg, DT_SAMPLES_MAX);
+        o->tables.samples = (size_t)n;
         return -1;
     case OPT_MAX_FIELD:
         if (!parse_size(arg, (uint64_t)1 << 40, &n) || n < 1024)
@@ -258,14 +352,25 @@ static dt_status_t write_report(const options_t *o, const dt_report_t *report, d
     return dt_output_commit(&out, err);
 }
 
+/* Writes text that may quote input bytes (cells, header names) to stderr
+ * without control characters or escape sequences. */
+static void put_stderr_safe(const char *text)
+{
+    dt_text_write_safe(stderr, text, strlen(text), 0);
+}
+
 static void warn_rejections(const dt_aggregate_t *agg)
 {
     if (!agg->totals.rejected)
         return;
     const dt_rejection_t *first = &agg->rejections[0];
     fprintf(stderr, "drtriage: warning: %" PRIu64 " of %" PRIu64
-                    " rows rejected (listed in the report); first: %s:%" PRIu64 ": %s\n",
-            agg->totals.rejected, agg->totals.rows, first->path, first->line, first->reason);
+                    " rows rejected (listed in the report); first: ",
+            agg->totals.rejected, agg->totals.rows);
+    put_stderr_safe(first->path);
+    fprintf(stderr, ":%" PRIu64 ": ", first->line);
+    put_stderr_safe(first->reason);
+    fputc('\n', stderr);
 }
 
 /* Judges every --fail-if condition; names each breach on stderr. */
@@ -284,35 +389,82 @@ static dt_exit_t judge(const options_t *o, const dt_report_t *report, uint64_t m
     return rc;
 }
 
+static void print_error(const dt_error_t *err)
+{
+    fputs("drtriage: ", stderr);
+    put_stderr_safe(err->msg[0] ? err->msg : "out of memory");
+    fputc('\n', stderr);
+}
+
+/* Drill-down: the pipeline writes the matching rows as it reads them. */
+static dt_exit_t run_rows(const options_t *o, dt_pipeline_options_t *po, const dt_rules_t *rules,
+                          dt_codes_t *codes, dt_aggregate_t *agg)
+{
+    dt_output_t out;
+    dt_error_t err = {{0}};
+    if (dt_output_open(&out, o->output, &err)) {
+        print_error(&err);
+        return DT_EXIT_ERROR;
+    }
+    po->rows = &o->rows;
+    po->rows_out = out.fp;
+    if (dt_pipeline_run(po, rules, codes, agg, &err) || dt_output_commit(&out, &err)) {
+        dt_output_abort(&out);
+        print_error(&err);
+        return DT_EXIT_ERROR;
+    }
+    warn_rejections(agg);
+    return DT_EXIT_OK;
+}
+
+static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po,
+                             const dt_rules_t *rules, dt_codes_t *codes, dt_aggregate_t *agg)
+{
+    dt_report_t report = {0};
+    dt_error_t err = {{0}};
+    dt_exit_t rc = DT_EXIT_ERROR;
+    char filters[1024] = "";
+    dt_filter_describe(&o->filter, filters, sizeof filters);
+    if (dt_pipeline_run(po, rules, codes, agg, &err) == DT_OK) {
+        if (dt_report_build(&report, agg, o->top) != DT_OK) {
+            snprintf(err.msg, sizeof err.msg, "out of memory");
+        } else {
+            report.filters = filters[0] ? filters : NULL;
+            if (write_report(o, &report, &err) == DT_OK) {
+                warn_rejections(agg);
+                rc = judge(o, &report, o->min_calls_set ? o->min_calls : rules->ner_min_calls);
+            }
+        }
+    }
+    if (rc == DT_EXIT_ERROR)
+        print_error(&err);
+    dt_report_free(&report);
+    return rc;
+}
+
 static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
 {
     dt_rules_t rules;
     dt_codes_t *codes = NULL;
     dt_aggregate_t agg = {0};
-    dt_report_t report = {0};
     dt_error_t err = {{0}};
     dt_exit_t rc = DT_EXIT_ERROR;
     dt_rules_init(&rules);
 
     dt_pipeline_options_t po = {.paths = (const char *const *)paths, .npaths = npaths,
                                 .overrides = o->overrides, .max_field = o->max_field,
-                                .strict = o->strict};
+                                .strict = o->strict, .filter = o->filter};
     if (!dt_cli_load_rules(&o->rules, &rules)) {
         dt_rules_free(&rules);
         return DT_EXIT_ERROR;
     }
-    if ((codes = dt_codes_new(&rules, CODE_CACHE_CAP, &err)) != NULL &&
-        dt_aggregate_init(&agg, &rules, 0) == DT_OK && dt_pipeline_run(&po, &rules, codes, &agg, &err) == DT_OK) {
-        if (dt_report_build(&report, &agg, o->top) != DT_OK)
-            snprintf(err.msg, sizeof err.msg, "out of memory");
-        else if (write_report(o, &report, &err) == DT_OK) {
-            warn_rejections(&agg);
-            rc = judge(o, &report, o->min_calls_set ? o->min_calls : rules.ner_min_calls);
-        }
-    }
-    if (rc == DT_EXIT_ERROR)
-        fprintf(stderr, "drtriage: %s\n", err.msg[0] ? err.msg : "out of memory");
-    dt_report_free(&report);
+    if (!(codes = dt_codes_new(&rules, CODE_CACHE_CAP, &err)) ||
+        dt_aggregate_init(&agg, &rules, 0) || dt_aggregate_configure(&agg, &o->tables))
+        print_error(&err);
+    else if (o->rows_set)
+        rc = run_rows(o, &po, &rules, codes, &agg);
+    else
+        rc = run_summary(o, &po, &rules, codes, &agg);
     if (agg.rules)
         dt_aggregate_free(&agg);
     dt_codes_free(codes);
@@ -322,12 +474,16 @@ static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
 
 int dt_cli_report(int argc, char **argv)
 {
-    options_t o = {.format = "text", .color = "auto", .rules = DT_CLI_RULES_DEFAULT};
+    options_t *o = calloc(1, sizeof *o);
+    if (!o)
+        return dt_cli_error("out of memory");
+    *o = (options_t){.format = "text", .color = "auto", .rules = DT_CLI_RULES_DEFAULT};
     optind = 1;
-    int rc = parse_args(&o, argc, argv);
-    if (rc >= 0)
-        return rc;
-    if (optind >= argc)
-        return dt_cli_usage_error("report", "no input files (use - to read standard input)");
-    return (int)run_report(&o, argv + optind, (size_t)(argc - optind));
+    int rc = parse_args(o, argc, argv);
+    if (rc < 0 && optind >= argc)
+        rc = dt_cli_usage_error("report", "no input files (use - to read standard input)");
+    if (rc < 0)
+        rc = (int)run_report(o, argv + optind, (size_t)(argc - optind));
+    free(o);
+    return rc;
 }

@@ -1,12 +1,21 @@
-/* pipeline.c - drives input -> reader -> schema -> classify -> aggregate. */
+/* pipeline.c - drives input -> reader -> schema -> classify -> aggregate.
+ *
+ * The reader keeps a record's cells in slots: slot f holds field f, and
+ * slots from DT_FIELD_COUNT on hold the --group-by columns. For drill-down
+ * (--rows) every column is kept instead, and a view by field is built per
+ * record, so the original row can be written out. */
+#include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dt_classify.h"
+#include "dt_date.h"
 #include "dt_input.h"
 #include "dt_pipeline.h"
 #include "dt_reader.h"
+
+#define GROUP_KEY_MAX 1024
 
 typedef struct {
     const dt_pipeline_options_t *options;
@@ -17,21 +26,44 @@ typedef struct {
     const char *path;
     dt_schema_t schema;
     bool have_header;
+    bool keep_all;                  /* drill-down: all columns kept, slot = column */
+    bool need_time;
+    size_t group_slot[DT_GROUP_COLUMNS_MAX];
+    dt_slice_t view[DT_FIELD_COUNT];
+    char group_key[GROUP_KEY_MAX];
 } run_t;
 
-/* The header decides the schema; from then on the reader keeps only the
- * columns of known fields, each in the slot numbered by its dt_field_t. */
-static dt_status_t on_header(run_t *run, const dt_record_t *record, dt_error_t *err)
+/* Finds each --group-by column in the header; DT_ERR_INPUT naming a missing one. */
+static dt_status_t find_group_columns(run_t *run, const dt_record_t *header,
+                                      size_t column[DT_GROUP_COLUMNS_MAX], dt_error_t *err)
 {
-    dt_status_t st = dt_schema_build(&run->schema, run->rules, &run->options->overrides,
-                                     run->path, record->cells, record->ncells, err);
-    if (st)
-        return st;
-    run->have_header = true;
-    dt_aggregate_set_format(run->agg, run->schema.family, dt_reader_delimiter(run->reader));
-    if (run->schema.duplicate_note[0])
-        dt_aggregate_note(run->agg, "%s: %s", run->path, run->schema.duplicate_note);
+    const dt_aggregate_options_t *o = &run->agg->options;
+    for (size_t k = 0; k < o->ngroup_columns; k++) {
+        char want[256], have[256];
+        dt_schema_normalise(o->group_columns[k], strlen(o->group_columns[k]), want, sizeof want);
+        column[k] = DT_NO_COLUMN;
+        for (size_t c = 0; c < header->ncells && column[k] == DT_NO_COLUMN; c++) {
+            dt_schema_normalise(header->cells[c].ptr, header->cells[c].len, have, sizeof have);
+            if (strcmp(want, have) == 0)
+                column[k] = c;
+        }
+        if (column[k] == DT_NO_COLUMN)
+            return dt_fail(err, DT_ERR_INPUT, "%s:1: --group-by column '%s' is not in the header",
+                           run->path, o->group_columns[k]);
+    }
+    return DT_OK;
+}
+
+/* Tells the reader which columns to keep, in which slots. */
+static dt_status_t keep_columns(run_t *run, const size_t group_column[], dt_error_t *err)
+{
     size_t ncolumns = run->schema.ncolumns;
+    size_t ngroups = run->agg->options.ngroup_columns;
+    if (run->keep_all) {
+        for (size_t k = 0; k < ngroups; k++)
+            run->group_slot[k] = group_column[k];
+        return DT_OK;
+    }
     int *slot_of_column = malloc((ncolumns ? ncolumns : 1) * sizeof *slot_of_column);
     if (!slot_of_column)
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
@@ -40,9 +72,123 @@ static dt_status_t on_header(run_t *run, const dt_record_t *record, dt_error_t *
     for (size_t f = 0; f < DT_FIELD_COUNT; f++)
         if (run->schema.column[f] != DT_NO_COLUMN)
             slot_of_column[run->schema.column[f]] = (int)f;
-    st = dt_reader_keep(run->reader, slot_of_column, ncolumns, DT_FIELD_COUNT);
+    for (size_t k = 0; k < ngroups; k++) {
+        int used = slot_of_column[group_column[k]];
+        run->group_slot[k] = used >= 0 ? (size_t)used : DT_FIELD_COUNT + k;
+        slot_of_column[group_column[k]] = (int)run->group_slot[k];
+    }
+    dt_status_t st = dt_reader_keep(run->reader, slot_of_column, ncolumns, DT_FIELD_COUNT + ngroups);
     free(slot_of_column);
     return st ? dt_fail(err, st, "out of memory") : DT_OK;
+}
+
+static dt_status_t write_csv_row(run_t *run, const dt_record_t *record, dt_error_t *err)
+{
+    FILE *out = run->options->rows_out;
+    for (size_t c = 0; c < record->ncells; c++) {
+        const dt_slice_t *cell = &record->cells[c];
+        if (c)
+            fputc(',', out);
+        bool quote = cell->len && (memchr(cell->ptr, ',', cell->len) || memchr(cell->ptr, '"', cell->len) ||
+                                   memchr(cell->ptr, '\n', cell->len) || memchr(cell->ptr, '\r', cell->len) ||
+                                   cell->ptr[0] == ' ' || cell->ptr[cell->len - 1] == ' ');
+        if (quote)
+            csv_fwrite(out, cell->ptr, cell->len);
+        else if (cell->len)
+            fwrite(cell->ptr, 1, cell->len, out);
+    }
+    fputs("\r\n", out);
+    return ferror(out) ? dt_fail(err, DT_ERR_OUTPUT, "cannot write the selected rows")
+                       : DT_OK;
+}
+
+/* The header decides the schema; from then on the reader keeps only the
+ * columns it needs. */
+static dt_status_t on_header(run_t *run, const dt_record_t *record, dt_error_t *err)
+{
+    dt_status_t st = dt_schema_build(&run->schema, run->rules, &run->options->overrides,
+                                     run->path, record->cells, record->ncells, err);
+    size_t group_column[DT_GROUP_COLUMNS_MAX];
+    if (st == DT_OK)
+        st = find_group_columns(run, record, group_column, err);
+    if (st)
+        return st;
+    run->have_header = true;
+    dt_aggregate_set_format(run->agg, run->schema.family, dt_reader_delimiter(run->reader));
+    if (run->schema.duplicate_note[0])
+        dt_aggregate_note(run->agg, "%s: %s", run->path, run->schema.duplicate_note);
+    if (run->keep_all && (st = write_csv_row(run, record, err)))
+        return st;
+    return keep_columns(run, group_column, err);
+}
+
+/* In drill-down mode, a record viewed by field slot. */
+static dt_record_t field_view(run_t *run, const dt_record_t *record)
+{
+    for (size_t f = 0; f < DT_FIELD_COUNT; f++) {
+        size_t c = run->schema.column[f];
+        run->view[f] = c < record->ncells ? record->cells[c] : (dt_slice_t){NULL, 0};
+    }
+    dt_record_t view = *record;
+    view.cells = run->view;
+    view.ncells = DT_FIELD_COUNT;
+    return view;
+}
+
+static dt_slice_t slot_cell(const dt_record_t *record, size_t slot)
+{
+    if (slot < record->ncells && record->cells[slot].ptr)
+        return record->cells[slot];
+    return (dt_slice_t){"", 0};
+}
+
+/* Joins the --group-by values of a record into run->group_key. */
+static dt_slice_t group_key(run_t *run, const dt_record_t *record)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < run->agg->options.ngroup_columns; k++) {
+        dt_slice_t v = slot_cell(record, run->group_slot[k]);
+        if (k && n < GROUP_KEY_MAX)
+            run->group_key[n++] = DT_GROUP_SEPARATOR;
+        for (size_t i = 0; i < v.len && n < GROUP_KEY_MAX; i++)
+            run->group_key[n++] = v.ptr[i] == DT_GROUP_SEPARATOR ? ' ' : v.ptr[i];
+    }
+    return (dt_slice_t){run->group_key, n};
+}
+
+static void call_extra(run_t *run, const dt_record_t *all, const dt_record_t *fields,
+                       dt_call_extra_t *extra)
+{
+    memset(extra, 0, sizeof *extra);
+    extra->correlation = slot_cell(fields, DT_FIELD_CORRELATION);
+    extra->start = slot_cell(fields, DT_FIELD_START);
+    if (extra->start.len == 0)
+        extra->start = slot_cell(fields, DT_FIELD_INVITE);
+    if (run->need_time)
+        extra->has_time =
+            dt_date_parse(extra->start.ptr, extra->start.len, &extra->time) == DT_DATE_OK;
+    if (run->agg->options.ngroup_columns)
+        extra->group = group_key(run, all);
+}
+
+static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_record_t *fields,
+                           const dt_call_t *call, dt_error_t *err)
+{
+    const dt_pipeline_options_t *o = run->options;
+    dt_call_extra_t extra;
+    call_extra(run, record, fields, &extra);
+    dt_filter_result_t verdict =
+        dt_filter_match(&o->filter, run->rules, fields, call, extra.has_time, extra.time);
+    if (verdict != DT_FILTER_PASS) {
+        dt_aggregate_exclude(run->agg, verdict == DT_FILTER_UNDATED);
+        return DT_OK;
+    }
+    if (dt_aggregate_call(run->agg, call, &extra))
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    if (o->rows && dt_filter_match(o->rows, run->rules, fields, call, extra.has_time,
+                                   extra.time) == DT_FILTER_PASS)
+        return write_csv_row(run, record, err);
+    return DT_OK;
 }
 
 static dt_status_t on_record(void *ctx, const dt_record_t *record, dt_error_t *err)
@@ -50,11 +196,16 @@ static dt_status_t on_record(void *ctx, const dt_record_t *record, dt_error_t *e
     run_t *run = ctx;
     if (!run->have_header)
         return on_header(run, record, err);
+    dt_record_t view;
+    const dt_record_t *fields = record;
+    if (run->keep_all) {
+        view = field_view(run, record);
+        fields = &view;
+    }
     dt_call_t call;
     char reason[DT_REASON_MAX];
-    if (dt_classify_record(run->rules, run->codes, record, run->schema.ncolumns, &call, reason))
-        return dt_aggregate_call(run->agg, &call) ? dt_fail(err, DT_ERR_NOMEM, "out of memory")
-                                                   : DT_OK;
+    if (dt_classify_record(run->rules, run->codes, fields, run->schema.ncolumns, &call, reason))
+        return on_call(run, record, fields, &call, err);
     if (run->options->strict)
         return dt_fail(err, DT_ERR_INPUT, "%s:%llu: rejected row (--strict): %s", run->path,
                        (unsigned long long)record->line, reason);
@@ -89,18 +240,26 @@ static dt_status_t run_one(const dt_pipeline_options_t *options, const dt_rules_
     dt_status_t st = dt_input_open(&in, path, err);
     if (st)
         return st;
-    run_t run = {.options = options, .rules = rules, .codes = codes, .agg = agg,
-                 .path = in.path};
+    run_t *run = calloc(1, sizeof *run);
+    if (!run) {
+        dt_input_close(&in);
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    }
+    *run = (run_t){.options = options, .rules = rules, .codes = codes, .agg = agg,
+                   .path = in.path, .keep_all = options->rows_out != NULL,
+                   .need_time = agg->options.by_time || dt_filter_uses_time(&options->filter) ||
+                                (options->rows && dt_filter_uses_time(options->rows))};
     size_t max_field = options->max_field ? options->max_field : DT_DEFAULT_MAX_FIELD;
-    run.reader = dt_reader_new(in.path, max_field, on_record, &run);
-    if (!run.reader)
+    run->reader = dt_reader_new(in.path, max_field, on_record, run);
+    if (!run->reader)
         st = dt_fail(err, DT_ERR_NOMEM, "out of memory");
     if (st == DT_OK && dt_aggregate_begin_input(agg, in.path))
         st = dt_fail(err, DT_ERR_NOMEM, "out of memory");
     if (st == DT_OK)
-        st = run_input(&run, &in, err);
-    dt_reader_free(run.reader);
+        st = run_input(run, &in, err);
+    dt_reader_free(run->reader);
     dt_input_close(&in);
+    free(run);
     return st;
 }
 
@@ -117,10 +276,17 @@ dt_status_t dt_pipeline_run(const dt_pipeline_options_t *options, const dt_rules
                           "%llu failed calls had codes beyond the first %zu distinct ones and "
                           "are counted in an \"other\" row",
                           (unsigned long long)agg->code_overflow, agg->code_index.cap);
-    if (agg->sbc_overflow)
-        dt_aggregate_note(agg,
-                          "%llu calls came from SBCs beyond the first %zu distinct names and "
-                          "are counted in an \"other\" row",
-                          (unsigned long long)agg->sbc_overflow, agg->sbc_index.cap);
+    const struct {
+        const dt_keyed_table_t *table;
+        const char *what;
+    } tables[] = {{&agg->sbcs, "SBC names"}, {&agg->groups, "--group-by values"},
+                  {&agg->times, "time buckets"}};
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+        if (tables[i].table->overflow)
+            dt_aggregate_note(agg,
+                              "%llu calls fell beyond the first %zu distinct %s and are "
+                              "counted in an \"other\" row",
+                              (unsigned long long)tables[i].table->overflow,
+                              tables[i].table->index.cap, tables[i].what);
     return DT_OK;
 }

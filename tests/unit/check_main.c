@@ -7,6 +7,12 @@ int main(void)
 {
     Suite *(*const suites[])(void) = {
         dt_suite_common,
+        dt_suite_map,
+        dt_suite_writer,
+        dt_suite_threshold,
+        dt_suite_output,
+        dt_suite_date,
+        dt_suite_filter,
     };
     SRunner *runner = srunner_create(suites[0]());
     for (size_t i = 1; i < sizeof suites / sizeof suites[0]; i++)

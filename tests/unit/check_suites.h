@@ -17,5 +17,7 @@ Suite *dt_suite_writer(void);
 Suite *dt_suite_threshold(void);
 Suite *dt_suite_output(void);
 Suite *dt_suite_pipeline(void);
+Suite *dt_suite_date(void);
+Suite *dt_suite_filter(void);
 
 #endif

@@ -1,0 +1,278 @@
+/* filter.c - conditions on calls for report filters and drill-down. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dt_date.h"
+#include "dt_filter.h"
+
+static const char *const cond_keys[DT_COND_COUNT] = {
+    "since", "until",  "sbc",  "call-type", "direction", "origin",     "code",
+    "ms",    "sip",    "action", "result",  "known",     "correlation",
+};
+
+static dt_status_t bad_value(dt_error_t *err, const char *key, const char *value,
+                             const char *expected)
+{
+    return dt_fail(err, DT_ERR_USAGE, "filter %s='%s': expected %s", key, value, expected);
+}
+
+static bool parse_code_value(const char *value, dt_code_key_t *code, bool allow_pair)
+{
+    const char *slash = allow_pair ? strchr(value, '/') : NULL;
+    size_t ms_len = slash ? (size_t)(slash - value) : strlen(value);
+    memset(code, 0, sizeof *code);
+    if (!dt_parse_code(value, ms_len, &code->ms, NULL) || strchr(value, '.'))
+        return false;
+    code->has_ms = true;
+    if (slash) {
+        uint64_t sip;
+        if (!dt_parse_code(slash + 1, strlen(slash + 1), &sip, NULL) || sip > 999)
+            return false;
+        code->sip = (unsigned)sip;
+        code->has_sip = true;
+    }
+    return true;
+}
+
+static bool parse_choice(const char *value, const char *yes, const char *no, bool *out)
+{
+    if (strcasecmp(value, yes) == 0)
+        return *out = true, true;
+    if (strcasecmp(value, no) == 0)
+        return *out = false, true;
+    return false;
+}
+
+/* Fills the kind-specific part of c from value; false when value is malformed,
+ * with *expected saying what was wanted. */
+static bool parse_value(dt_cond_t *c, const char *value, const char **expected)
+{
+    switch (c->kind) {
+    case DT_COND_SINCE:
+    case DT_COND_UNTIL:
+        *expected = "a date or date-time (2026-11-01 or 2026-11-01T08:00:00Z)";
+        return dt_date_parse(value, strlen(value), &c->time) == DT_DATE_OK;
+    case DT_COND_DIRECTION:
+        *expected = "in or out";
+        return parse_choice(value, "in", "out", &c->flag);
+    case DT_COND_ORIGIN:
+        *expected = "sbc, microsoft or unknown";
+        return dt_origin_parse(value, &c->origin);
+    case DT_COND_CODE:
+        *expected = "a Microsoft code, optionally /SIP (560403 or 560403/403)";
+        return parse_code_value(value, &c->code, true);
+    case DT_COND_MS:
+    case DT_COND_SIP:
+        *expected = "a whole number";
+        if (!parse_code_value(value, &c->code, false))
+            return false;
+        if (c->kind == DT_COND_SIP) {
+            c->code.sip = (unsigned)c->code.ms;
+            c->code.has_sip = c->code.ms <= 999;
+            c->code.has_ms = false;
+            *expected = "a SIP code from 0 to 999";
+            return c->code.has_sip;
+        }
+        return true;
+    case DT_COND_RESULT:
+        *expected = "failed or succeeded";
+        return parse_choice(value, "failed", "succeeded", &c->flag);
+    case DT_COND_KNOWN:
+        *expected = "yes or no";
+        return parse_choice(value, "yes", "no", &c->flag);
+    default:
+        *expected = "a value";
+        return *value != '\0';
+    }
+}
+
+dt_status_t dt_filter_add(dt_filter_t *filter, const char *key, const char *value,
+                          dt_error_t *err)
+{
+    if (filter->n == DT_FILTER_MAX)
+        return dt_fail(err, DT_ERR_USAGE, "too many filter conditions (at most %d)",
+                       DT_FILTER_MAX);
+    dt_cond_t c = {.kind = DT_COND_COUNT};
+    for (size_t k = 0; k < DT_COND_COUNT; k++)
+        if (strcasecmp(key, cond_keys[k]) == 0)
+            c.kind = (dt_cond_kind_t)k;
+    if (c.kind == DT_COND_COUNT)
+        return dt_fail(err, DT_ERR_USAGE,
+                       "filter key '%s' is unknown (since, until, sbc, call-type, direction, "
+                       "origin, code, ms, sip, action, result, known, correlation)",
+                       key);
+    if (strlen(value) >= sizeof c.text)
+        return bad_value(err, key, value, "a shorter value");
+    snprintf(c.text, sizeof c.text, "%s", value);
+    const char *expected;
+    if (!parse_value(&c, value, &expected))
+        return bad_value(err, key, value, expected);
+    filter->conds[filter->n++] = c;
+    return DT_OK;
+}
+
+dt_status_t dt_filter_parse(dt_filter_t *filter, const char *expr, dt_error_t *err)
+{
+    const char *p = expr;
+    if (!*p)
+        return dt_fail(err, DT_ERR_USAGE, "empty filter: expected key=value[,key=value...]");
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        const char *eq = memchr(p, '=', n);
+        char key[32], value[DT_FILTER_TEXT];
+        if (!eq || eq == p || (size_t)(eq - p) >= sizeof key || n - (size_t)(eq - p) > sizeof value)
+            return dt_fail(err, DT_ERR_USAGE,
+                           "filter '%s': expected key=value[,key=value...] at '%.*s'", expr,
+                           (int)n, p);
+        snprintf(key, sizeof key, "%.*s", (int)(eq - p), p);
+        snprintf(value, sizeof value, "%.*s", (int)(n - (size_t)(eq - p) - 1), eq + 1);
+        dt_status_t st = dt_filter_add(filter, key, value, err);
+        if (st)
+            return st;
+        p += n;
+        if (*p == ',' && !*++p)
+            return dt_fail(err, DT_ERR_USAGE, "filter '%s': trailing ','", expr);
+    }
+    return DT_OK;
+}
+
+bool dt_filter_uses_time(const dt_filter_t *filter)
+{
+    for (size_t i = 0; i < filter->n; i++)
+        if (filter->conds[i].kind == DT_COND_SINCE || filter->conds[i].kind == DT_COND_UNTIL)
+            return true;
+    return false;
+}
+
+bool dt_glob_match(const char *pattern, const char *text, size_t len)
+{
+    size_t t = 0;
+    const char *star = NULL;
+    size_t star_t = 0;
+    while (t < len) {
+        if (*pattern == '*') {
+            star = pattern++;
+            star_t = t;
+        } else if (*pattern && (*pattern == '?' ||
+                                tolower((unsigned char)*pattern) ==
+                                    tolower((unsigned char)text[t]))) {
+            pattern++;
+            t++;
+        } else if (star) {
+            pattern = star + 1;
+            t = ++star_t;
+        } else {
+            return false;
+        }
+    }
+    while (*pattern == '*')
+        pattern++;
+    return *pattern == '\0';
+}
+
+static dt_slice_t cell(const dt_record_t *record, dt_field_t field)
+{
+    if ((size_t)field < record->ncells && record->cells[field].ptr)
+        return record->cells[field];
+    return (dt_slice_t){"", 0};
+}
+
+int dt_call_direction(const dt_rules_t *rules, const dt_record_t *record)
+{
+    dt_slice_t d = cell(record, DT_FIELD_DIRECTION);
+    if (d.len >= 2 && strncasecmp(d.ptr, "in", 2) == 0)
+        return 1;
+    if (d.len >= 3 && strncasecmp(d.ptr, "out", 3) == 0)
+        return 0;
+    dt_slice_t type = cell(record, DT_FIELD_CALL_TYPE);
+    char lower[64];
+    if (type.len == 0 || type.len >= sizeof lower)
+        return -1;
+    for (size_t i = 0; i < type.len; i++)
+        lower[i] = (char)tolower((unsigned char)type.ptr[i]);
+    if (dt_map_get(&rules->call_type_in, lower, type.len))
+        return 1;
+    if (dt_map_get(&rules->call_type_out, lower, type.len))
+        return 0;
+    return -1;
+}
+
+static bool code_matches(const dt_code_key_t *want, const dt_code_key_t *have)
+{
+    if (want->has_ms && (!have->has_ms || have->ms != want->ms))
+        return false;
+    return !want->has_sip || (have->has_sip && have->sip == want->sip);
+}
+
+static bool cond_holds(const dt_cond_t *c, const dt_rules_t *rules, const dt_record_t *record,
+                       const dt_call_t *call, int64_t time)
+{
+    bool failed = !call->succeeded;
+    switch (c->kind) {
+    case DT_COND_SINCE:
+        return time >= c->time;
+    case DT_COND_UNTIL:
+        return time < c->time;
+    case DT_COND_SBC:
+        return dt_glob_match(c->text, call->sbc.ptr, call->sbc.len);
+    case DT_COND_CALL_TYPE: {
+        dt_slice_t type = cell(record, DT_FIELD_CALL_TYPE);
+        return dt_glob_match(c->text, type.ptr, type.len);
+    }
+    case DT_COND_DIRECTION:
+        return dt_call_direction(rules, record) == (c->flag ? 1 : 0);
+    case DT_COND_ORIGIN:
+        return failed && call->origin == c->origin;
+    case DT_COND_CODE:
+    case DT_COND_MS:
+    case DT_COND_SIP:
+        return failed && code_matches(&c->code, &call->key);
+    case DT_COND_ACTION: {
+        if (!failed)
+            return false;
+        size_t a = call->match->action;
+        const char *id = a == DT_NO_ACTION ? "unknown" : rules->actions[a].id;
+        return strcasecmp(id, c->text) == 0;
+    }
+    case DT_COND_RESULT:
+        return failed == c->flag;
+    case DT_COND_KNOWN:
+        return failed && call->match->known == c->flag;
+    case DT_COND_CORRELATION: {
+        dt_slice_t id = cell(record, DT_FIELD_CORRELATION);
+        return id.len == strlen(c->text) && memcmp(id.ptr, c->text, id.len) == 0;
+    }
+    default:
+        return false;
+    }
+}
+
+dt_filter_result_t dt_filter_match(const dt_filter_t *filter, const dt_rules_t *rules,
+                                   const dt_record_t *record, const dt_call_t *call,
+                                   bool has_time, int64_t time)
+{
+    for (size_t i = 0; i < filter->n; i++) {
+        const dt_cond_t *c = &filter->conds[i];
+        bool timed = c->kind == DT_COND_SINCE || c->kind == DT_COND_UNTIL;
+        if (timed && !has_time)
+            return DT_FILTER_UNDATED;
+        if (!cond_holds(c, rules, record, call, time))
+            return DT_FILTER_EXCLUDE;
+    }
+    return DT_FILTER_PASS;
+}
+
+void dt_filter_describe(const dt_filter_t *filter, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < filter->n && used < cap; i++) {
+        int w = snprintf(out + used, cap - used, "%s%s=%s", i ? ", " : "",
+                         cond_keys[filter->conds[i].kind], filter->conds[i].text);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}

@@ -1,0 +1,190 @@
+/* check_filter.c - filter parsing, globbing and judging calls. */
+#include <stdio.h>
+#include <string.h>
+
+#include "check_suites.h"
+#include "dt_date.h"
+#include "dt_filter.h"
+#include "test_util.h"
+
+static dt_rules_t rules;
+static dt_codes_t *codes;
+
+static void setup(void)
+{
+    tu_rules_embedded(&rules);
+    dt_error_t err;
+    codes = dt_codes_new(&rules, 64, &err);
+    ck_assert_ptr_nonnull(codes);
+}
+
+static void teardown(void)
+{
+    dt_codes_free(codes);
+    dt_rules_free(&rules);
+}
+
+/* A record viewed by field slot, and its classified call. */
+typedef struct {
+    dt_slice_t cells[DT_FIELD_COUNT];
+    dt_record_t record;
+    dt_call_t call;
+} fixture_call_t;
+
+static void make_call(fixture_call_t *f, const char *sip, const char *ms, const char *sbc,
+                      const char *call_type, const char *correlation)
+{
+    memset(f, 0, sizeof *f);
+    const char *values[DT_FIELD_COUNT] = {0};
+    values[DT_FIELD_SIP] = sip;
+    values[DT_FIELD_MS] = ms;
+    values[DT_FIELD_SBC] = sbc;
+    values[DT_FIELD_CALL_TYPE] = call_type;
+    values[DT_FIELD_CORRELATION] = correlation;
+    for (size_t i = 0; i < DT_FIELD_COUNT; i++)
+        if (values[i])
+            f->cells[i] = (dt_slice_t){values[i], strlen(values[i])};
+    f->record = (dt_record_t){.line = 2, .index = 1, .nfields = 5, .cells = f->cells,
+                              .ncells = DT_FIELD_COUNT};
+    char reason[DT_REASON_MAX];
+    ck_assert(dt_classify_record(&rules, codes, &f->record, 5, &f->call, reason));
+}
+
+static dt_filter_result_t judge(const char *expr, const fixture_call_t *f, bool has_time,
+                                int64_t time)
+{
+    dt_filter_t filter = {0};
+    dt_error_t err;
+    ck_assert_msg(dt_filter_parse(&filter, expr, &err) == DT_OK, "%s: %s", expr, err.msg);
+    return dt_filter_match(&filter, &rules, &f->record, &f->call, has_time, time);
+}
+
+START_TEST(glob)
+{
+    ck_assert(dt_glob_match("sbc*", "SBC1.contoso.com", 16));
+    ck_assert(dt_glob_match("*.contoso.com", "sbc1.contoso.com", 16));
+    ck_assert(dt_glob_match("sbc?.contoso.com", "sbc2.contoso.com", 16));
+    ck_assert(!dt_glob_match("sbc?.contoso.com", "sbc22.contoso.com", 17));
+    ck_assert(dt_glob_match("*", "", 0));
+    ck_assert(!dt_glob_match("a", "", 0));
+    ck_assert(dt_glob_match("a*b*c", "axxbyyc", 7));
+    ck_assert(!dt_glob_match("a*b*c", "axxbyy", 6));
+}
+END_TEST
+
+START_TEST(parse_errors)
+{
+    static const char *const bad[] = {"",           "origin",       "=sbc",
+                                      "origin=mars", "code=56x",     "since=yesterday",
+                                      "direction=up", "colour=red",  "origin=sbc,",
+                                      "sip=1000",   "result=maybe", "known=perhaps"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        dt_filter_t filter = {0};
+        dt_error_t err = {{0}};
+        ck_assert_msg(dt_filter_parse(&filter, bad[i], &err) == DT_ERR_USAGE, "'%s' accepted",
+                      bad[i]);
+        ck_assert_msg(err.msg[0] != '\0', "'%s': no message", bad[i]);
+    }
+    dt_filter_t filter = {0};
+    dt_error_t err;
+    ck_assert_int_eq(dt_filter_parse(&filter, "origin=mars", &err), DT_ERR_USAGE);
+    ck_assert_msg(strstr(err.msg, "sbc, microsoft or unknown"), "%s", err.msg);
+    ck_assert_int_eq(dt_filter_parse(&filter, "colour=red", &err), DT_ERR_USAGE);
+    ck_assert_msg(strstr(err.msg, "'colour' is unknown"), "%s", err.msg);
+}
+END_TEST
+
+START_TEST(too_many_conditions)
+{
+    dt_filter_t filter = {0};
+    dt_error_t err;
+    for (int i = 0; i < DT_FILTER_MAX; i++)
+        ck_assert_int_eq(dt_filter_add(&filter, "sbc", "x*", &err), DT_OK);
+    ck_assert_int_eq(dt_filter_add(&filter, "sbc", "x*", &err), DT_ERR_USAGE);
+}
+END_TEST
+
+START_TEST(conditions_on_a_failed_call)
+{
+    fixture_call_t f;
+    make_call(&f, "403", "560403", "sbc1.contoso.com", "dr_out", "corr-1");
+    ck_assert_int_eq(judge("origin=sbc", &f, false, 0), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("origin=microsoft", &f, false, 0), DT_FILTER_EXCLUDE);
+    ck_assert_int_eq(judge("code=560403", &f, false, 0), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("code=560403/403", &f, false, 0), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("code=560403/404", &f, false, 0), DT_FILTER_EXCLUDE);
+    ck_assert_int_eq(judge("ms=560403,sip=403", &f, false, 0), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("sbc=SBC1*", &f, false, 0), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("sbc=sbc2*", &f, false, 0), DT_FILTER_EXCLUDE);
+    ck_assert_int_eq(judge("direction=out", &f, false, 0), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("direction=in", &f, false, 0), DT_FILTER_EXCLUDE);
+    ck_assert_int_eq(judge("call-type=dr_*", &f, false, 0), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("result=failed,known=yes", &f, false, 0), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("correlation=corr-1", &f, false, 0), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("correlation=corr-2", &f, false, 0), DT_FILTER_EXCLUDE);
+    const char *action = rules.actions[f.call.match->action].id;
+    char expr[128];
+    snprintf(expr, sizeof expr, "action=%s", action);
+    ck_assert_int_eq(judge(expr, &f, false, 0), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("action=tls-certificate", &f, false, 0), DT_FILTER_EXCLUDE);
+}
+END_TEST
+
+START_TEST(conditions_on_a_succeeded_call)
+{
+    fixture_call_t f;
+    make_call(&f, "0", "540000", "sbc1.contoso.com", "ByotIn", "corr-9");
+    ck_assert(f.call.succeeded);
+    ck_assert_int_eq(judge("result=succeeded", &f, false, 0), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("origin=unknown", &f, false, 0), DT_FILTER_EXCLUDE);
+    ck_assert_int_eq(judge("code=540000", &f, false, 0), DT_FILTER_EXCLUDE);
+    ck_assert_int_eq(judge("direction=in", &f, false, 0), DT_FILTER_PASS);
+}
+END_TEST
+
+START_TEST(time_conditions)
+{
+    fixture_call_t f;
+    make_call(&f, "503", "560503", "sbc1", "dr_out", "c");
+    int64_t t;
+    ck_assert_int_eq(dt_date_parse("2026-11-03T10:00:00Z", 20, &t), DT_DATE_OK);
+    ck_assert_int_eq(judge("since=2026-11-03", &f, true, t), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("since=2026-11-04", &f, true, t), DT_FILTER_EXCLUDE);
+    ck_assert_int_eq(judge("until=2026-11-03T10:00:00Z", &f, true, t), DT_FILTER_EXCLUDE);
+    ck_assert_int_eq(judge("until=2026-11-03T10:00:01Z", &f, true, t), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("since=2026-11-01", &f, false, 0), DT_FILTER_UNDATED);
+    dt_filter_t filter = {0};
+    dt_error_t err;
+    ck_assert_int_eq(dt_filter_parse(&filter, "sbc=x", &err), DT_OK);
+    ck_assert(!dt_filter_uses_time(&filter));
+    ck_assert_int_eq(dt_filter_add(&filter, "until", "2026-11-01", &err), DT_OK);
+    ck_assert(dt_filter_uses_time(&filter));
+}
+END_TEST
+
+START_TEST(describe)
+{
+    dt_filter_t filter = {0};
+    dt_error_t err;
+    ck_assert_int_eq(dt_filter_parse(&filter, "origin=sbc,sbc=sbc1*", &err), DT_OK);
+    char text[128];
+    dt_filter_describe(&filter, text, sizeof text);
+    ck_assert_str_eq(text, "origin=sbc, sbc=sbc1*");
+}
+END_TEST
+
+Suite *dt_suite_filter(void)
+{
+    Suite *s = suite_create("filter");
+    TCase *tc = tcase_create("filter");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, glob);
+    tcase_add_test(tc, parse_errors);
+    tcase_add_test(tc, too_many_conditions);
+    tcase_add_test(tc, conditions_on_a_failed_call);
+    tcase_add_test(tc, conditions_on_a_succeeded_call);
+    tcase_add_test(tc, time_conditions);
+    tcase_add_test(tc, describe);
+    suite_add_tcase(s, tc);
+    return s;
+}
