@@ -161,4 +161,56 @@ run "$DRTRIAGE" --rules "$WORK/broken.rules" "$TAC"
 expect_status "broken rules" 2
 expect_stderr "broken rules name file:line" "broken.rules:1:"
 
+# --- filters, slices and drill-down (bad values are usage errors) ---
+run "$DRTRIAGE" --since yesterday "$TAC"
+expect_status "invalid date" 2
+expect_stderr "invalid date names the value" "--since: filter since='yesterday': expected a date"
+
+run "$DRTRIAGE" --direction sideways "$TAC"
+expect_status "invalid direction" 2
+expect_stderr "invalid direction" "expected in or out"
+
+run "$DRTRIAGE" --by month "$TAC"
+expect_status "invalid --by" 2
+expect_stderr "invalid --by" "--by 'month': expected hour, day or week"
+
+run "$DRTRIAGE" --group-by 'No Such Column' "$TAC"
+expect_status "unknown --group-by column" 2
+expect_stderr "unknown --group-by column names it" "--group-by column 'No Such Column' is not in the header"
+
+run "$DRTRIAGE" --rows 'origin' "$TAC"
+expect_status "malformed --rows filter" 2
+expect_stderr "malformed --rows filter" "expected key=value"
+
+run "$DRTRIAGE" --rows 'colour=red' "$TAC"
+expect_status "unknown --rows key" 2
+expect_stderr "unknown --rows key" "filter key 'colour' is unknown"
+
+run "$DRTRIAGE" --samples 500 "$TAC"
+expect_status "too many samples" 2
+
+run "$DRTRIAGE" --rows 'action=tls-certificate' "$TAC"
+expect_status "--rows" 0
+expect_true "--rows starts with the header" sh -c "head -1 '$WORK/out' | grep -q '^CorrelationId,AAD ObjectId,UPN'"
+want=$("$DRTRIAGE" --format json "$TAC" | jq '[.by_code[] | select(.action == "tls-certificate") | .failed] | add')
+got=$("$DRTRIAGE" --format json "$WORK/out" | jq '.totals.rows')
+expect_true "--rows writes one CSV row per matching call ($got, want $want)" test "$got" -eq "$want"
+
+run "$DRTRIAGE" --rows 'origin=sbc,result=failed' -o "$WORK/rows.csv" "$TAC"
+expect_status "--rows -o" 0
+expect_true "--rows -o output parses with the same header" sh -c "\"$DRTRIAGE\" --format json '$WORK/rows.csv' | jq -e '.totals.failed == .totals.calls and .by_origin[0].failed == .totals.calls' >/dev/null"
+
+run "$DRTRIAGE" --format json --sbc 'sbc-eu*' --origin microsoft "$TAC"
+expect_status "filters" 0
+expect_json "filters are stated" '.filters == "sbc=sbc-eu*, origin=microsoft"' "$WORK/out"
+expect_json "filters exclude calls, counted" '.totals.excluded > 0 and .totals.failed == .by_origin[1].failed' "$WORK/out"
+expect_json "only the filtered SBC remains" '[.by_sbc[].sbc] == ["sbc-eu.fabrikam.net"]' "$WORK/out"
+expect_accounting "filters" "$WORK/out"
+
+run "$DRTRIAGE" --format json --by hour --samples 3 "$TAC"
+expect_status "--by hour --samples" 0
+expect_json "samples are capped per code" '[.by_code[].samples | length] | max <= 3' "$WORK/out"
+expect_json "samples carry correlation ids" '.by_action[0].samples[0].correlation | length > 10' "$WORK/out"
+expect_accounting "--by hour" "$WORK/out"
+
 finish

@@ -58,12 +58,15 @@ expect_json() {
 }
 
 # The accounting every report must satisfy.
-ACCOUNTING='.totals.rows == .totals.calls + .totals.rejected
+ACCOUNTING='.totals.rows == .totals.calls + .totals.rejected + .totals.excluded
+  and .totals.undated <= .totals.excluded
   and .totals.calls == .totals.succeeded + .totals.failed
   and ([.by_origin[].failed] | add) == .totals.failed
   and ([.by_action[].failed] | add // 0) == .totals.failed
   and ([.by_code[].failed] | add // 0) == .totals.failed
   and ([.by_sbc[].calls] | add // 0) == .totals.calls
+  and ((.by_time | length) == 0 or ([.by_time[].calls] | add) + .undated_in_series == .totals.calls)
+  and ((.by_group | length) == 0 or ([.by_group[].calls] | add) == .totals.calls)
   and ([.inputs[].rows] | add) == .totals.rows
   and ([.inputs[].rejected] | add) == .totals.rejected'
 
