@@ -442,6 +442,23 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
     return rc;
 }
 
+/* A --fail-if on an action id the rules lack could never breach: refuse it. */
+static bool check_threshold_actions(const options_t *o, const dt_rules_t *rules)
+{
+    for (size_t i = 0; i < o->nthresholds; i++) {
+        const dt_threshold_t *t = &o->thresholds[i];
+        if (t->metric == DT_METRIC_ACTION && strcmp(t->action_id, "unknown") != 0 &&
+            !dt_rules_action(rules, t->action_id)) {
+            dt_cli_usage_error("report",
+                               "--fail-if '%s': no action '%s' in the rules (drtriage rules "
+                               "list shows them)",
+                               t->text, t->action_id);
+            return false;
+        }
+    }
+    return true;
+}
+
 static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
 {
     dt_rules_t rules;
@@ -454,7 +471,7 @@ static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
     dt_pipeline_options_t po = {.paths = (const char *const *)paths, .npaths = npaths,
                                 .overrides = o->overrides, .max_field = o->max_field,
                                 .strict = o->strict, .filter = o->filter};
-    if (!dt_cli_load_rules(&o->rules, &rules)) {
+    if (!dt_cli_load_rules(&o->rules, &rules) || !check_threshold_actions(o, &rules)) {
         dt_rules_free(&rules);
         return DT_EXIT_ERROR;
     }

@@ -117,6 +117,10 @@ expect_stderr "skip explained" "not judged"
 run "$DRTRIAGE" --fail-if 'action:tls-certificate>0' --fail-if 'code:569002/504>0' "$TAC"
 expect_status "action and code conditions" 1
 
+run "$DRTRIAGE" --fail-if 'action:tls-certifcate>0' "$TAC"
+expect_status "--fail-if on an action the rules lack" 2
+expect_stderr "--fail-if on an action the rules lack" "no action 'tls-certifcate' in the rules"
+
 # --- -o: atomic, nothing partial ---
 run "$DRTRIAGE" --format json -o "$WORK/report.json" "$TAC"
 expect_status "-o FILE" 0
