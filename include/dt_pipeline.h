@@ -18,6 +18,11 @@
 
 #define DT_DEFAULT_MAX_FIELD (1024 * 1024)
 
+/* Progress of the current input: path, bytes read so far, its size (0 when
+ * unknown, as for a pipe) and the rows counted so far over all inputs. */
+typedef void (*dt_progress_fn)(void *ctx, const char *path, uint64_t bytes, uint64_t size,
+                               uint64_t rows);
+
 typedef struct {
     const char *const *paths;       /* "-" is standard input */
     size_t npaths;
@@ -27,6 +32,8 @@ typedef struct {
     dt_filter_t filter;             /* calls outside it are excluded (counted, not reported) */
     const dt_filter_t *rows;        /* drill-down: write the rows of calls matching it ... */
     FILE *rows_out;                 /* ... as CSV here, header first (NULL: no drill-down) */
+    dt_progress_fn progress;        /* called after each block read, or NULL */
+    void *progress_ctx;
 } dt_pipeline_options_t;
 
 /* Reads every input into agg, which must be configured (dt_aggregate_configure)

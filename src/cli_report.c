@@ -9,6 +9,7 @@
 
 #include "dt_aggregate.h"
 #include "dt_cli.h"
+#include "dt_cli_progress.h"
 #include "dt_codes.h"
 #include "dt_filter.h"
 #include "dt_output.h"
@@ -408,7 +409,9 @@ static dt_exit_t run_rows(const options_t *o, dt_pipeline_options_t *po, const d
     }
     po->rows = &o->rows;
     po->rows_out = out.fp;
-    if (dt_pipeline_run(po, rules, codes, agg, &err) || dt_output_commit(&out, &err)) {
+    dt_status_t st = dt_pipeline_run(po, rules, codes, agg, &err);
+    dt_cli_progress_done(po->progress_ctx);
+    if (st || dt_output_commit(&out, &err)) {
         dt_output_abort(&out);
         print_error(&err);
         return DT_EXIT_ERROR;
@@ -425,7 +428,9 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
     dt_exit_t rc = DT_EXIT_ERROR;
     char filters[1024] = "";
     dt_filter_describe(&o->filter, filters, sizeof filters);
-    if (dt_pipeline_run(po, rules, codes, agg, &err) == DT_OK) {
+    dt_status_t st = dt_pipeline_run(po, rules, codes, agg, &err);
+    dt_cli_progress_done(po->progress_ctx);
+    if (st == DT_OK) {
         if (dt_report_build(&report, agg, o->top) != DT_OK) {
             snprintf(err.msg, sizeof err.msg, "out of memory");
         } else {
@@ -468,9 +473,12 @@ static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
     dt_exit_t rc = DT_EXIT_ERROR;
     dt_rules_init(&rules);
 
+    dt_cli_progress_t progress;
+    dt_cli_progress_init(&progress);
     dt_pipeline_options_t po = {.paths = (const char *const *)paths, .npaths = npaths,
                                 .overrides = o->overrides, .max_field = o->max_field,
-                                .strict = o->strict, .filter = o->filter};
+                                .strict = o->strict, .filter = o->filter,
+                                .progress = dt_cli_progress_update, .progress_ctx = &progress};
     if (!dt_cli_load_rules(&o->rules, &rules) || !check_threshold_actions(o, &rules)) {
         dt_rules_free(&rules);
         return DT_EXIT_ERROR;

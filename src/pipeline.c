@@ -225,6 +225,9 @@ static dt_status_t run_input(run_t *run, dt_input_t *in, dt_error_t *err)
             break;
         if ((st = dt_reader_feed(run->reader, data, len, err)))
             return st;
+        if (run->options->progress)
+            run->options->progress(run->options->progress_ctx, run->path, in->bytes, in->size,
+                                   run->agg->totals.rows);
     }
     dt_status_t st = dt_reader_finish(run->reader, err);
     if (st == DT_OK && !run->have_header)

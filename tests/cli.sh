@@ -217,4 +217,15 @@ expect_json "samples are capped per code" '[.by_code[].samples | length] | max <
 expect_json "samples carry correlation ids" '.by_action[0].samples[0].correlation | length > 10' "$WORK/out"
 expect_accounting "--by hour" "$WORK/out"
 
+# --- progress line: on a terminal's stderr after a second, never otherwise ---
+"$GEN" --rows 4000 --seed 9 -o "$WORK/progress.csv"
+slow_feed="(head -c 100000 '$WORK/progress.csv'; sleep 1.3; tail -c +100001 '$WORK/progress.csv')"
+if command -v script >/dev/null 2>&1; then
+    script -qc "sh -c \"$slow_feed | '$DRTRIAGE' - >/dev/null\"" "$WORK/typescript" >/dev/null 2>&1
+    expect_true "progress line on a terminal" grep -q "rows/s" "$WORK/typescript"
+fi
+run sh -c "$slow_feed | '$DRTRIAGE' - >/dev/null"
+expect_status "slow input" 0
+expect_true "no progress line when stderr is not a terminal" test ! -s "$WORK/err"
+
 finish

@@ -1,0 +1,26 @@
+/* dt_cli_progress.h - the progress line the CLI draws on a terminal's stderr. */
+#ifndef DT_CLI_PROGRESS_H
+#define DT_CLI_PROGRESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+    bool enabled;     /* stderr is a terminal */
+    bool shown;       /* a line is on screen and must be cleared */
+    double started;
+    double last_draw;
+} dt_cli_progress_t;
+
+/* Starts the clock; the line is enabled only when stderr is a terminal. */
+void dt_cli_progress_init(dt_cli_progress_t *progress);
+
+/* A dt_progress_fn: ctx is a dt_cli_progress_t. Draws at most four times a
+ * second, and not during the first second. */
+void dt_cli_progress_update(void *ctx, const char *path, uint64_t bytes, uint64_t size,
+                            uint64_t rows);
+
+/* Clears the line if one was drawn. */
+void dt_cli_progress_done(dt_cli_progress_t *progress);
+
+#endif

@@ -1,0 +1,55 @@
+/* cli_progress.c - the progress line on stderr for long inputs: bytes read,
+ * rows per second and, when the size is known, the time left. Shown only
+ * when stderr is a terminal and an input has taken more than a second. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dt_cli_progress.h"
+
+#define SHOW_AFTER 1.0     /* seconds before the first line */
+#define REDRAW_EVERY 0.25  /* seconds between lines */
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void dt_cli_progress_init(dt_cli_progress_t *p)
+{
+    p->enabled = isatty(STDERR_FILENO);
+    p->started = now();
+    p->last_draw = 0;
+    p->shown = false;
+}
+
+void dt_cli_progress_update(void *ctx, const char *path, uint64_t bytes, uint64_t size,
+                            uint64_t rows)
+{
+    dt_cli_progress_t *p = ctx;
+    if (!p->enabled)
+        return;
+    double t = now(), elapsed = t - p->started;
+    if (elapsed < SHOW_AFTER || t - p->last_draw < REDRAW_EVERY)
+        return;
+    p->last_draw = t;
+    p->shown = true;
+    double rate = (double)rows / elapsed;
+    fprintf(stderr, "\r\033[K%s: %.1f MB", path, (double)bytes / 1e6);
+    if (size)
+        fprintf(stderr, " of %.1f MB (%.0f%%)", (double)size / 1e6, 100.0 * (double)bytes / (double)size);
+    fprintf(stderr, ", %.0f rows/s", rate);
+    if (size && bytes && bytes < size)
+        fprintf(stderr, ", %.0f s left", elapsed * (double)(size - bytes) / (double)bytes);
+    fflush(stderr);
+}
+
+void dt_cli_progress_done(dt_cli_progress_t *p)
+{
+    if (p->shown)
+        fputs("\r\033[K", stderr);
+    p->shown = false;
+}
