@@ -171,11 +171,18 @@ static dt_code_row_t *code_row(dt_aggregate_t *agg, const dt_call_t *call)
     return &agg->codes[i];
 }
 
+/* Bytes of a key kept (an SBC FQDN has at most 253): with the key cap, this
+ * bounds a table's memory whatever the cells hold. Longer keys are cut, so
+ * keys sharing their first KEY_TEXT_MAX bytes share a row. */
+#define KEY_TEXT_MAX 256
+
 /* The row for key in a keyed table, added if new (or the overflow row when
  * the table is full); NULL when out of memory. */
 static dt_keyed_row_t *keyed_row(dt_aggregate_t *agg, dt_keyed_table_t *table, const char *key,
                                  size_t len)
 {
+    if (len > KEY_TEXT_MAX)
+        len = KEY_TEXT_MAX;
     bool added, overflow;
     long i = find_row(&table->index, &table->other, key, len, table->nrows, &added, &overflow);
     if (i < 0)
@@ -297,15 +304,15 @@ void dt_aggregate_exclude(dt_aggregate_t *agg, bool undated)
 
 void dt_aggregate_note(dt_aggregate_t *agg, const char *fmt, ...)
 {
-    if (agg->nnotes == DT_NOTES_MAX)
+    if (agg->nnotes == DT_NOTES_MAX) { /* one too many: the last note says so */
+        agg->notes[DT_NOTES_MAX - 1] = "further notes omitted";
         return;
+    }
     char text[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    if (agg->nnotes == DT_NOTES_MAX - 1)
-        snprintf(text, sizeof text, "further notes omitted");
     const char *copy = dt_arena_strndup(&agg->arena, text, strlen(text));
     if (copy)
         agg->notes[agg->nnotes++] = copy;
@@ -329,6 +336,10 @@ static int compare_codes(const void *a, const void *b)
         return x->key.ms < y->key.ms ? -1 : 1;
     if (x->key.sip != y->key.sip)
         return x->key.sip < y->key.sip ? -1 : 1;
+    if (x->key.has_ms != y->key.has_ms) /* an empty code before a zero */
+        return x->key.has_ms ? 1 : -1;
+    if (x->key.has_sip != y->key.has_sip)
+        return x->key.has_sip ? 1 : -1;
     return (x->match.entry > y->match.entry) - (x->match.entry < y->match.entry);
 }
 

@@ -274,7 +274,8 @@ static bool match_pair(dt_codes_t *codes, const dt_code_key_t *key, const char *
             return true;
         }
         bool generic = rule->nphrases == 0 && rule->npatterns == 0;
-        if (fallback == SIZE_MAX || (generic && rules->codes[fallback].nphrases > 0))
+        if (fallback == SIZE_MAX || (generic && (rules->codes[fallback].nphrases > 0 ||
+                                                 rules->codes[fallback].npatterns > 0)))
             fallback = e;
     }
     set_entry(m, rules, fallback, DT_MATCH_CODES);
@@ -348,7 +349,8 @@ static void resolve(dt_codes_t *codes, const dt_code_key_t *key, const char *phr
     if (sip_rule && sip_rule->action != DT_NO_ACTION) {
         m->level = DT_MATCH_SIP_CODE;
         m->action = sip_rule->action;
-    } else if (rules->class_action[sip / 100] != DT_NO_ACTION) {
+    } else if (sip / 100 < sizeof rules->class_action / sizeof rules->class_action[0] &&
+               rules->class_action[sip / 100] != DT_NO_ACTION) { /* no class 7xx-9xx */
         m->level = DT_MATCH_SIP_CLASS;
         m->action = rules->class_action[sip / 100];
     }

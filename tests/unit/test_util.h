@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "dt_aggregate.h"
 #include "dt_common.h"
 #include "dt_rules.h"
 
@@ -49,5 +50,10 @@ char *tu_read_file(const char *path, size_t *len);
 /* Splits text on delim (no quoting) into slices pointing into text. *n gets the count;
  * free the array. */
 dt_slice_t *tu_split(const char *text, char delim, size_t *n);
+
+/* Asserts the sums a report relies on: rows = calls + rejected + excluded,
+ * calls = succeeded + failed, and failed (calls, effective) summed over origins,
+ * actions, code rows, SBC rows and inputs. */
+void tu_assert_totals(const dt_aggregate_t *agg);
 
 #endif

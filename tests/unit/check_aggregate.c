@@ -1,0 +1,378 @@
+/* check_aggregate.c - counting into bounded tables and ranking the report. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_suites.h"
+#include "dt_aggregate.h"
+#include "test_util.h"
+
+static dt_rules_t rules;
+static dt_codes_t *codes;
+
+static void setup(void)
+{
+    tu_rules_embedded(&rules);
+    dt_error_t err = {{0}};
+    codes = dt_codes_new(&rules, 0, &err);
+    ck_assert_msg(codes != NULL, "%s", err.msg);
+}
+
+static void teardown(void)
+{
+    dt_codes_free(codes);
+    dt_rules_free(&rules);
+}
+
+#define NONE (-1)
+
+static dt_slice_t slice(const char *text)
+{
+    return (dt_slice_t){text ? text : "", text ? strlen(text) : 0};
+}
+
+/* A call as classify would make it. */
+static dt_call_t call_of(long long sip, long long ms, const char *phrase, const char *sbc,
+                         bool succeeded)
+{
+    dt_call_t c;
+    memset(&c, 0, sizeof c);
+    c.key.has_sip = sip >= 0;
+    c.key.sip = sip >= 0 ? (unsigned)sip : 0;
+    c.key.has_ms = ms >= 0;
+    c.key.ms = ms >= 0 ? (uint64_t)ms : 0;
+    c.sbc = slice(sbc);
+    c.phrase = slice(phrase);
+    c.succeeded = succeeded;
+    if (succeeded) {
+        c.effective = true;
+        c.origin = DT_ORIGIN_UNKNOWN;
+        return c;
+    }
+    c.match = dt_codes_lookup(codes, &c.key, c.phrase.ptr, c.phrase.len);
+    c.origin = c.match->origin;
+    c.effective = c.key.has_sip && c.key.sip <= DT_SIP_MAX && rules.ner_effective[c.key.sip];
+    return c;
+}
+
+static void add(dt_aggregate_t *agg, unsigned n, long long sip, long long ms, const char *phrase,
+                const char *sbc, bool succeeded)
+{
+    dt_call_t c = call_of(sip, ms, phrase, sbc, succeeded);
+    for (unsigned i = 0; i < n; i++)
+        ck_assert_int_eq(dt_aggregate_call(agg, &c, NULL), DT_OK);
+}
+
+START_TEST(test_totals)
+{
+    dt_aggregate_t agg;
+    ck_assert_int_eq(dt_aggregate_init(&agg, &rules, 0), DT_OK);
+    ck_assert_int_eq(dt_aggregate_begin_input(&agg, "a.csv"), DT_OK);
+    dt_aggregate_set_format(&agg, DT_FAMILY_TAC, ';');
+    add(&agg, 10, 0, 540000, "BYE", "sbc1", true);
+    add(&agg, 3, 486, 560486, "", "sbc1", false);        /* sbc, effective, expected */
+    add(&agg, 2, 504, 569002, "x", "sbc2", false);       /* microsoft */
+    add(&agg, 1, 503, NONE, "", "", false);              /* unknown origin */
+    dt_aggregate_reject(&agg, 7, "has 3 fields, the header has 5");
+    ck_assert_int_eq(dt_aggregate_begin_input(&agg, "b.csv"), DT_OK);
+    add(&agg, 4, NONE, NONE, "", "sbc2", false);         /* nothing known */
+    dt_aggregate_reject(&agg, 2, "SIP code 'x' is not a number");
+    dt_aggregate_reject(&agg, 3, "SIP code 'y' is not a number");
+    dt_aggregate_exclude(&agg, true);
+
+    const dt_totals_t *t = &agg.totals;
+    ck_assert_uint_eq(t->rows, 24);
+    ck_assert_uint_eq(t->calls, 20);
+    ck_assert_uint_eq(t->succeeded, 10);
+    ck_assert_uint_eq(t->failed, 10);
+    ck_assert_uint_eq(t->rejected, 3);
+    ck_assert_uint_eq(t->excluded, 1);
+    ck_assert_uint_eq(t->undated, 1);
+    ck_assert_uint_eq(t->effective, 13);
+    ck_assert_uint_eq(t->failed_by_origin[DT_ORIGIN_SBC], 3);
+    ck_assert_uint_eq(t->failed_by_origin[DT_ORIGIN_MICROSOFT], 2);
+    ck_assert_uint_eq(t->failed_by_origin[DT_ORIGIN_UNKNOWN], 5);
+    ck_assert_uint_eq(t->failed_expected, 3);
+    ck_assert_uint_eq(agg.failed_by_action[rules.nactions], 4);
+    ck_assert_uint_eq(agg.ninputs, 2);
+    ck_assert_str_eq(agg.inputs[0].path, "a.csv");
+    ck_assert_int_eq(agg.inputs[0].family, DT_FAMILY_TAC);
+    ck_assert_int_eq(agg.inputs[0].delimiter, ';');
+    ck_assert_uint_eq(agg.inputs[0].rows, 17);
+    ck_assert_uint_eq(agg.inputs[0].rejected, 1);
+    ck_assert_int_eq(agg.inputs[1].family, DT_FAMILY_ANY);
+    ck_assert_uint_eq(agg.inputs[1].rows, 7);
+    ck_assert_uint_eq(agg.ncodes, 4);
+    ck_assert_uint_eq(agg.sbcs.nrows, 3); /* sbc1, sbc2 and the empty name */
+    tu_assert_totals(&agg);
+    ck_assert_double_eq_tol(dt_ner_percent(t->effective, t->calls), 65.0, 1e-9);
+    ck_assert_double_eq(dt_ner_percent(0, 0), -1.0);
+    dt_aggregate_free(&agg);
+}
+END_TEST
+
+START_TEST(test_sbc_cap)
+{
+    dt_aggregate_t agg;
+    ck_assert_int_eq(dt_aggregate_init(&agg, &rules, 3), DT_OK);
+    ck_assert_int_eq(dt_aggregate_begin_input(&agg, "a.csv"), DT_OK);
+    static const char *const names[] = {"s1", "s2", "s3", "s4", "s5", "s6"};
+    for (unsigned i = 0; i < 6; i++)
+        add(&agg, i + 1, 403, 560403, "Forbidden", names[i], i % 2 == 0);
+    add(&agg, 5, 403, 560403, "Forbidden", "s1", false); /* a known key after the cap */
+    ck_assert_uint_eq(agg.sbcs.nrows, 4);
+    size_t others = 0;
+    const dt_keyed_row_t *other = NULL;
+    for (size_t i = 0; i < agg.sbcs.nrows; i++)
+        if (agg.sbcs.rows[i].other)
+            others++, other = &agg.sbcs.rows[i];
+    ck_assert_uint_eq(others, 1);
+    ck_assert_uint_eq(other->calls, 4 + 5 + 6);
+    ck_assert_uint_eq(other->succeeded, 5);
+    ck_assert_uint_eq(agg.sbcs.overflow, 15);
+    ck_assert_uint_eq(agg.sbcs.rows[0].calls, 6);
+    tu_assert_totals(&agg);
+
+    dt_report_t report;
+    ck_assert_int_eq(dt_report_build(&report, &agg, 0), DT_OK);
+    ck_assert_uint_eq(report.nsbcs, 4);
+    ck_assert_msg(report.sbcs[3]->other, "the other row ranks last");
+    ck_assert_str_eq(report.sbcs[0]->name, "s1");
+    ck_assert_str_eq(report.sbcs[1]->name, "s3");
+    ck_assert_str_eq(report.sbcs[2]->name, "s2");
+    dt_report_free(&report);
+    dt_aggregate_free(&agg);
+}
+END_TEST
+
+START_TEST(test_code_cap)
+{
+    dt_aggregate_t agg;
+    ck_assert_int_eq(dt_aggregate_init(&agg, &rules, 3), DT_OK);
+    ck_assert_int_eq(dt_aggregate_begin_input(&agg, "a.csv"), DT_OK);
+    for (unsigned i = 0; i < 6; i++)
+        add(&agg, i + 1, 400 + i, 560400 + i, "", "sbc", false);
+    add(&agg, 2, 400, 560400, "", "sbc", false);
+    ck_assert_uint_eq(agg.ncodes, 4);
+    ck_assert_uint_ne(agg.code_other, SIZE_MAX);
+    const dt_code_row_t *other = &agg.codes[agg.code_other];
+    ck_assert(other->other);
+    ck_assert_uint_eq(other->failed, 4 + 5 + 6);
+    ck_assert_uint_eq(agg.code_overflow, 15);
+    ck_assert_uint_eq(agg.codes[0].failed, 3);
+    size_t others = 0;
+    for (size_t i = 0; i < agg.ncodes; i++)
+        others += agg.codes[i].other;
+    ck_assert_uint_eq(others, 1);
+    tu_assert_totals(&agg);
+
+    dt_report_t report;
+    ck_assert_int_eq(dt_report_build(&report, &agg, 0), DT_OK);
+    ck_assert_msg(report.codes[report.ncodes - 1]->other, "the other row ranks last");
+    /* 560400 and 560402 have 3 failures each (ties by MS code), 560401 has 2. */
+    ck_assert_uint_eq(report.codes[0]->key.ms, 560400);
+    ck_assert_uint_eq(report.codes[1]->key.ms, 560402);
+    ck_assert_uint_eq(report.codes[2]->key.ms, 560401);
+    dt_report_free(&report);
+    dt_aggregate_free(&agg);
+}
+END_TEST
+
+START_TEST(test_ranking)
+{
+    dt_aggregate_t agg;
+    ck_assert_int_eq(dt_aggregate_init(&agg, &rules, 0), DT_OK);
+    ck_assert_int_eq(dt_aggregate_begin_input(&agg, "a.csv"), DT_OK);
+    add(&agg, 2, 403, 560403, "Forbidden", "b", false);
+    add(&agg, 5, 486, 560486, "", "a", false);
+    add(&agg, 2, 403, 510560, "User is not Enterprise Voice enabled", "c", false);
+    add(&agg, 2, 480, 560480, "", "d", false);
+    add(&agg, 2, 404, 560404, "", "d", true);
+    add(&agg, 1, 403, 560403, "FORBIDDEN", "e", false); /* same entry */
+
+    dt_report_t report;
+    ck_assert_int_eq(dt_report_build(&report, &agg, 5), DT_OK);
+    ck_assert_uint_eq(report.top, 5);
+    ck_assert_ptr_eq(report.agg, &agg);
+    /* Codes: most failed first; ties by MS code then SIP code. */
+    ck_assert_uint_eq(report.ncodes, 4);
+    ck_assert_uint_eq(report.codes[0]->key.ms, 560486);
+    ck_assert_uint_eq(report.codes[1]->key.ms, 560403);
+    ck_assert_uint_eq(report.codes[1]->failed, 3);
+    ck_assert_str_eq(report.codes[1]->phrase, "Forbidden"); /* the first phrase seen */
+    ck_assert_uint_eq(report.codes[2]->key.ms, 510560);
+    ck_assert_uint_eq(report.codes[3]->key.ms, 560480);
+    for (size_t i = 1; i < report.ncodes; i++)
+        ck_assert(report.codes[i - 1]->failed >= report.codes[i]->failed);
+    /* SBCs: most calls first, ties by name. */
+    ck_assert_uint_eq(report.nsbcs, 5);
+    ck_assert_str_eq(report.sbcs[0]->name, "a");
+    ck_assert_str_eq(report.sbcs[1]->name, "d");
+    ck_assert_str_eq(report.sbcs[2]->name, "b");
+    ck_assert_str_eq(report.sbcs[3]->name, "c");
+    ck_assert_str_eq(report.sbcs[4]->name, "e");
+    /* Actions: most failed first, each with its own codes in rank order. */
+    ck_assert_uint_gt(report.nactions, 0);
+    ck_assert_str_eq(dt_report_action_id(&report, report.actions[0].action), "callee-busy");
+    uint64_t sum = 0;
+    for (size_t i = 0; i < report.nactions; i++) {
+        const dt_action_row_t *a = &report.actions[i];
+        if (i)
+            ck_assert(report.actions[i - 1].failed >= a->failed);
+        uint64_t codes_sum = 0;
+        for (size_t c = 0; c < a->ncodes; c++) {
+            ck_assert_uint_eq(a->codes[c]->match.action, a->action);
+            codes_sum += a->codes[c]->failed;
+        }
+        ck_assert_uint_eq(codes_sum, a->failed);
+        sum += a->failed;
+    }
+    ck_assert_uint_eq(sum, agg.totals.failed);
+    ck_assert_str_eq(dt_report_action_id(&report, DT_NO_ACTION), "unknown");
+    dt_report_free(&report);
+    dt_aggregate_free(&agg);
+}
+END_TEST
+
+/* The ranked code rows of an aggregate as "has_sip/sip/has_ms/ms;..." text. */
+static void ranked_keys(const dt_aggregate_t *agg, char *out, size_t cap)
+{
+    dt_report_t report;
+    ck_assert_int_eq(dt_report_build(&report, agg, 0), DT_OK);
+    out[0] = '\0';
+    for (size_t i = 0; i < report.ncodes; i++) {
+        const dt_code_key_t *k = &report.codes[i]->key;
+        size_t used = strlen(out);
+        snprintf(out + used, cap - used, "%d/%u/%d/%llu;", k->has_sip, k->sip, k->has_ms,
+                 (unsigned long long)k->ms);
+    }
+    dt_report_free(&report);
+}
+
+START_TEST(test_tie_break_stable)
+{
+    /* The same calls counted in two orders rank alike, including rows that
+     * differ only in an empty code versus a zero code. */
+    struct {
+        long long sip, ms;
+    } keys[] = {{NONE, 12345}, {0, 12345}, {403, 777}, {403, NONE}, {NONE, NONE}, {0, NONE},
+                {499, 560499}, {498, 560499}};
+    size_t n = sizeof keys / sizeof keys[0];
+    char first[1024], second[1024];
+    for (int pass = 0; pass < 2; pass++) {
+        dt_aggregate_t agg;
+        ck_assert_int_eq(dt_aggregate_init(&agg, &rules, 0), DT_OK);
+        ck_assert_int_eq(dt_aggregate_begin_input(&agg, "a.csv"), DT_OK);
+        for (size_t i = 0; i < n; i++) {
+            size_t j = pass ? n - 1 - i : i;
+            add(&agg, 2, keys[j].sip, keys[j].ms, "", "sbc", false);
+        }
+        ranked_keys(&agg, pass ? second : first, sizeof first);
+        dt_aggregate_free(&agg);
+    }
+    ck_assert_msg(strcmp(first, second) == 0, "ranking depends on input order:\n%s\n%s", first,
+                  second);
+}
+END_TEST
+
+START_TEST(test_rejections)
+{
+    dt_aggregate_t agg;
+    ck_assert_int_eq(dt_aggregate_init(&agg, &rules, 0), DT_OK);
+    ck_assert_int_eq(dt_aggregate_begin_input(&agg, "in/calls.csv"), DT_OK);
+    char reason[64];
+    for (unsigned i = 1; i <= 15; i++) {
+        snprintf(reason, sizeof reason, "reason %u", i);
+        dt_aggregate_reject(&agg, 100 + i, reason);
+    }
+    ck_assert_uint_eq(agg.totals.rejected, 15);
+    ck_assert_uint_eq(agg.totals.rows, 15);
+    ck_assert_uint_eq(agg.nrejections, DT_REJECTION_SAMPLES);
+    for (unsigned i = 0; i < DT_REJECTION_SAMPLES; i++) {
+        snprintf(reason, sizeof reason, "reason %u", i + 1);
+        ck_assert_str_eq(agg.rejections[i].reason, reason);
+        ck_assert_uint_eq(agg.rejections[i].line, 101 + i);
+        ck_assert_str_eq(agg.rejections[i].path, "in/calls.csv");
+    }
+    char long_reason[1000];
+    memset(long_reason, 'r', sizeof long_reason - 1);
+    long_reason[sizeof long_reason - 1] = '\0';
+    dt_aggregate_t agg2;
+    ck_assert_int_eq(dt_aggregate_init(&agg2, &rules, 0), DT_OK);
+    dt_aggregate_reject(&agg2, 1, long_reason); /* before any input: no crash */
+    ck_assert_uint_eq(strlen(agg2.rejections[0].reason), DT_REASON_MAX - 1);
+    ck_assert_str_eq(agg2.rejections[0].path, "");
+    dt_aggregate_free(&agg2);
+    dt_aggregate_free(&agg);
+}
+END_TEST
+
+START_TEST(test_notes)
+{
+    dt_aggregate_t agg;
+    ck_assert_int_eq(dt_aggregate_init(&agg, &rules, 0), DT_OK);
+    char text[32] = "note 0";
+    dt_aggregate_note(&agg, "%s and %d", text, 42);
+    strcpy(text, "changed");
+    ck_assert_uint_eq(agg.nnotes, 1);
+    ck_assert_str_eq(agg.notes[0], "note 0 and 42");
+
+    for (int i = 1; i < DT_NOTES_MAX; i++)
+        dt_aggregate_note(&agg, "note %d", i);
+    ck_assert_uint_eq(agg.nnotes, DT_NOTES_MAX);
+    ck_assert_msg(strcmp(agg.notes[DT_NOTES_MAX - 1], "note 31") == 0,
+                  "with exactly %d notes none is dropped, last is '%s'", DT_NOTES_MAX,
+                  agg.notes[DT_NOTES_MAX - 1]);
+    for (int i = DT_NOTES_MAX; i < 40; i++)
+        dt_aggregate_note(&agg, "note %d", i);
+    ck_assert_uint_eq(agg.nnotes, DT_NOTES_MAX);
+    ck_assert_str_eq(agg.notes[DT_NOTES_MAX - 2], "note 30");
+    ck_assert_contains(agg.notes[DT_NOTES_MAX - 1], "omitted");
+
+    dt_report_t report;
+    ck_assert_int_eq(dt_report_build(&report, &agg, 0), DT_OK);
+    ck_assert_uint_eq(report.nnotes, DT_NOTES_MAX);
+    ck_assert_str_eq(report.notes[0], "note 0 and 42");
+    dt_report_free(&report);
+    dt_aggregate_free(&agg);
+}
+END_TEST
+
+START_TEST(test_samples)
+{
+    dt_aggregate_t agg;
+    ck_assert_int_eq(dt_aggregate_init(&agg, &rules, 0), DT_OK);
+    dt_aggregate_options_t options = {.samples = 2};
+    ck_assert_int_eq(dt_aggregate_configure(&agg, &options), DT_OK);
+    ck_assert_int_eq(dt_aggregate_begin_input(&agg, "a.csv"), DT_OK);
+    dt_call_t c = call_of(486, 560486, "", "sbc", false);
+    static const char *const ids[] = {"id-1", "id-2", "id-3"};
+    for (size_t i = 0; i < 3; i++) {
+        dt_call_extra_t extra = {.correlation = slice(ids[i]), .start = slice("2024-03-01")};
+        ck_assert_int_eq(dt_aggregate_call(&agg, &c, &extra), DT_OK);
+    }
+    ck_assert_uint_eq(agg.ncodes, 1);
+    ck_assert_uint_eq(agg.codes[0].nsamples, 2);
+    ck_assert_str_eq(agg.codes[0].samples[0].correlation, "id-1");
+    ck_assert_str_eq(agg.codes[0].samples[1].correlation, "id-2");
+    ck_assert_str_eq(agg.codes[0].samples[1].start, "2024-03-01");
+    dt_aggregate_free(&agg);
+}
+END_TEST
+
+Suite *dt_suite_aggregate(void)
+{
+    Suite *s = suite_create("aggregate");
+    TCase *t = tcase_create("aggregate");
+    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_test(t, test_totals);
+    tcase_add_test(t, test_sbc_cap);
+    tcase_add_test(t, test_code_cap);
+    tcase_add_test(t, test_ranking);
+    tcase_add_test(t, test_tie_break_stable);
+    tcase_add_test(t, test_rejections);
+    tcase_add_test(t, test_notes);
+    tcase_add_test(t, test_samples);
+    suite_add_tcase(s, t);
+    return s;
+}

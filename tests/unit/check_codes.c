@@ -1,0 +1,529 @@
+/* check_codes.c - the join of (Microsoft code, SIP code, phrase) with the code
+ * table, its lookup order and cache, and the reference tables of documented codes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_suites.h"
+#include "dt_codes.h"
+#include "test_util.h"
+
+static dt_rules_t rules;
+static dt_codes_t *codes;
+
+static void embedded_setup(void)
+{
+    tu_rules_embedded(&rules);
+    dt_error_t err = {{0}};
+    codes = dt_codes_new(&rules, 0, &err);
+    ck_assert_msg(codes != NULL, "dt_codes_new: %s", err.msg);
+}
+
+static void embedded_teardown(void)
+{
+    dt_codes_free(codes);
+    codes = NULL;
+    dt_rules_free(&rules);
+}
+
+static dt_code_key_t key_of(long long ms, long long sip)
+{
+    dt_code_key_t k = {.has_ms = ms >= 0, .has_sip = sip >= 0};
+    if (ms >= 0)
+        k.ms = (uint64_t)ms;
+    if (sip >= 0)
+        k.sip = (unsigned)sip;
+    return k;
+}
+
+#define NONE (-1)
+
+static const dt_match_t *lookup(dt_codes_t *table, long long ms, long long sip,
+                                const char *phrase)
+{
+    dt_code_key_t k = key_of(ms, sip);
+    return dt_codes_lookup(table, &k, phrase ? phrase : "", phrase ? strlen(phrase) : 0);
+}
+
+static const char *action_id(const dt_rules_t *r, const dt_match_t *m)
+{
+    return m->action == DT_NO_ACTION ? "(none)" : r->actions[m->action].id;
+}
+
+/* ---- the documented 569002/504 phrases ---- */
+
+typedef struct {
+    const char *phrase;
+    const char *action;
+} phrase_case_t;
+
+static const phrase_case_t tls_cases[] = {
+    {"Unable to deliver INVITE: A connection attempt failed because the connected party did not "
+     "properly respond after a period of time, or established connection failed because "
+     "connected host has failed to respond",
+     "sbc-reachability"},
+    {"Unable to deliver INVITE: No connection could be made because the target machine actively "
+     "refused it",
+     "sbc-reachability"},
+    {"Unable to deliver INVITE: outgoing TLS negotiation failed; HRESULT=0x80096004",
+     "tls-certificate"},
+    {"Unable to deliver INVITE: outgoing TLS negotiation failed; Wrong target principal name "
+     "configured. HRESULT=0x80090322 CERT_E_WRONG_USAGE",
+     "tls-certificate"},
+    {"Unable to deliver INVITE: TLS decryption failed; HRESULT=590615", "tls-session-expired"},
+    {"Unable to deliver ACK: outgoing TLS negotiation failed; Wrong target principal name "
+     "configured. HRESULT=0x80090322 CERT_E_WRONG_USAGE",
+     "tls-certificate"},
+    {"Unable to deliver ACK: No connection could be made because the target machine actively "
+     "refused it",
+     "sbc-reachability"},
+    {"Unable to deliver INVITE: TlsTransport is not connected, State=Disconnected",
+     "sbc-reachability"},
+};
+
+START_TEST(test_569002_phrases)
+{
+    const phrase_case_t *c = &tls_cases[_i];
+    const dt_match_t *m = lookup(codes, 569002, 504, c->phrase);
+    ck_assert_msg(m->level == DT_MATCH_PHRASE, "'%s': level %s", c->phrase,
+                  dt_match_level_name(m->level));
+    ck_assert_uint_lt(m->entry, rules.ncodes);
+    const dt_code_rule_t *e = &rules.codes[m->entry];
+    ck_assert_uint_eq(e->ms, 569002);
+    ck_assert_uint_eq(e->sip, 504);
+    ck_assert_msg(strcmp(e->phrases[0], c->phrase) == 0, "joined '%s' with entry '%s'", c->phrase,
+                  e->phrases[0]);
+    ck_assert_str_eq(action_id(&rules, m), c->action);
+    ck_assert(m->known);
+    ck_assert_int_eq(m->origin, DT_ORIGIN_MICROSOFT);
+    ck_assert(!m->has_sbc_sip);
+}
+END_TEST
+
+START_TEST(test_phrase_normalisation)
+{
+    const char *variants[] = {
+        "unable to deliver invite: no connection could be made because the target machine "
+        "actively refused it",
+        "Unable to deliver INVITE: No connection could be made because the target machine "
+        "actively refused it.",
+        "  Unable  to deliver INVITE:\tNo connection could be made because the target machine "
+        "actively   refused it.  ",
+        "UNABLE TO DELIVER INVITE: NO CONNECTION COULD BE MADE BECAUSE THE TARGET MACHINE "
+        "ACTIVELY REFUSED IT",
+    };
+    for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
+        const dt_match_t *m = lookup(codes, 569002, 504, variants[i]);
+        ck_assert_msg(m->level == DT_MATCH_PHRASE, "'%s': level %s", variants[i],
+                      dt_match_level_name(m->level));
+        ck_assert_str_eq(rules.codes[m->entry].phrases[0], tls_cases[1].phrase);
+        ck_assert_str_eq(action_id(&rules, m), "sbc-reachability");
+    }
+    /* A trailing period in the documented phrase and none in the row. */
+    const dt_match_t *m = lookup(codes, 0, 0, "Call ended successfully by local participant");
+    ck_assert_int_eq(m->level, DT_MATCH_PHRASE);
+    /* Two periods are not one. */
+    m = lookup(codes, 0, 0, "Call ended successfully by local participant..");
+    ck_assert_int_ne(m->level, DT_MATCH_PHRASE);
+}
+END_TEST
+
+START_TEST(test_pattern_phrase)
+{
+    /* 560402/402 has a pattern accepting any phrase starting with "Payment required". */
+    const dt_match_t *m = lookup(codes, 560402, 402, "Payment Required - account 12 suspended");
+    ck_assert_int_eq(m->level, DT_MATCH_PHRASE);
+    ck_assert_str_eq(action_id(&rules, m), "carrier-downstream");
+    size_t entry = m->entry;
+    const char *p = "payment required";
+    ck_assert(dt_codes_phrase_matches(codes, entry, p, strlen(p)));
+    p = "no payment required";
+    ck_assert(!dt_codes_phrase_matches(codes, entry, p, strlen(p)));
+    p = "Payment required.";
+    ck_assert(dt_codes_phrase_matches(codes, entry, p, strlen(p)));
+}
+END_TEST
+
+START_TEST(test_level_codes)
+{
+    const dt_match_t *m = lookup(codes, 569002, 504, "Something nobody documented");
+    ck_assert_msg(m->level == DT_MATCH_CODES, "level %s", dt_match_level_name(m->level));
+    ck_assert_uint_eq(rules.codes[m->entry].ms, 569002);
+    ck_assert_uint_eq(rules.codes[m->entry].sip, 504);
+    ck_assert(m->known);
+    ck_assert(m->action != DT_NO_ACTION);
+    /* An empty phrase joins on the codes too. */
+    m = lookup(codes, 569002, 504, "");
+    ck_assert_int_eq(m->level, DT_MATCH_CODES);
+}
+END_TEST
+
+START_TEST(test_level_ms)
+{
+    const dt_match_t *m = lookup(codes, 531000, 999, "SdpParsingFailure");
+    ck_assert_msg(m->level == DT_MATCH_MS, "level %s", dt_match_level_name(m->level));
+    ck_assert_uint_eq(rules.codes[m->entry].ms, 531000);
+    ck_assert(m->known);
+    ck_assert_int_eq(m->origin, DT_ORIGIN_MICROSOFT);
+    m = lookup(codes, 531000, NONE, NULL);
+    ck_assert_int_eq(m->level, DT_MATCH_MS);
+}
+END_TEST
+
+START_TEST(test_level_origin)
+{
+    const dt_match_t *m = lookup(codes, 560499, 499, "Whatever the SBC said");
+    ck_assert_msg(m->level == DT_MATCH_ORIGIN, "level %s", dt_match_level_name(m->level));
+    ck_assert_int_eq(m->origin, DT_ORIGIN_SBC);
+    ck_assert(m->has_sbc_sip);
+    ck_assert_uint_eq(m->sbc_sip, 499);
+    ck_assert(!m->known);
+    ck_assert_msg(m->entry == SIZE_MAX, "no entry for an origin-rule match");
+    ck_assert_str_eq(action_id(&rules, m), "sbc-response");
+}
+END_TEST
+
+START_TEST(test_level_sip_fallbacks)
+{
+    const dt_match_t *m = lookup(codes, 12345, 403, "Forbidden");
+    ck_assert_msg(m->level == DT_MATCH_SIP_CLASS || m->level == DT_MATCH_SIP_CODE, "level %s",
+                  dt_match_level_name(m->level));
+    ck_assert_int_eq(m->origin, DT_ORIGIN_MICROSOFT);
+    ck_assert(!m->known);
+    ck_assert(!m->has_sbc_sip);
+    ck_assert(m->action != DT_NO_ACTION);
+    ck_assert_msg(m->level != DT_MATCH_SIP_CLASS || strcmp(action_id(&rules, m), "sip-4xx") == 0,
+                  "class fallback %s", action_id(&rules, m));
+
+    m = lookup(codes, NONE, 408, "Gateway (SBC) failover timer expired");
+    ck_assert_msg(m->level == DT_MATCH_SIP_PHRASE, "level %s", dt_match_level_name(m->level));
+    ck_assert_str_eq(action_id(&rules, m), "failover-timer");
+    ck_assert(m->known);
+    ck_assert_int_eq(m->origin, DT_ORIGIN_UNKNOWN);
+
+    m = lookup(codes, NONE, 487, NULL);
+    ck_assert_msg(m->level == DT_MATCH_SIP_CODE, "level %s", dt_match_level_name(m->level));
+    ck_assert_str_eq(action_id(&rules, m), "caller-cancelled");
+    ck_assert(!m->known);
+    ck_assert_int_eq(m->origin, DT_ORIGIN_UNKNOWN);
+
+    m = lookup(codes, NONE, 503, "An undocumented phrase");
+    ck_assert_int_eq(m->level, DT_MATCH_SIP_CLASS);
+    ck_assert_str_eq(action_id(&rules, m), "sip-5xx");
+
+    /* SIP from the Microsoft code when the SIP cell is empty. */
+    m = lookup(codes, 560486, NONE, NULL);
+    ck_assert_int_eq(m->origin, DT_ORIGIN_SBC);
+    ck_assert_uint_eq(m->sbc_sip, 486);
+}
+END_TEST
+
+START_TEST(test_level_none)
+{
+    const dt_match_t *m = lookup(codes, NONE, NONE, NULL);
+    ck_assert_int_eq(m->level, DT_MATCH_NONE);
+    ck_assert_msg(m->action == DT_NO_ACTION, "no action");
+    ck_assert_msg(m->entry == SIZE_MAX, "no entry");
+    ck_assert(!m->known);
+    ck_assert_int_eq(m->origin, DT_ORIGIN_UNKNOWN);
+    m = lookup(codes, NONE, NONE, "A phrase alone");
+    ck_assert_int_eq(m->level, DT_MATCH_NONE);
+    m = lookup(codes, NONE, 4030, NULL); /* hostile SIP value */
+    ck_assert_int_eq(m->level, DT_MATCH_NONE);
+    m = lookup(codes, NONE, 0, NULL);
+    ck_assert_int_eq(m->level, DT_MATCH_NONE);
+}
+END_TEST
+
+START_TEST(test_level_names)
+{
+    static const char *const names[] = {"phrase",     "codes",    "ms",        "origin-rule",
+                                         "sip-phrase", "sip-code", "sip-class", "none"};
+    for (int i = 0; i < DT_MATCH_COUNT; i++)
+        ck_assert_str_eq(dt_match_level_name((dt_match_level_t)i), names[i]);
+    ck_assert_str_eq(dt_match_level_name(DT_MATCH_COUNT), "none");
+}
+END_TEST
+
+/* ---- cache ---- */
+
+START_TEST(test_cache)
+{
+    ck_assert_uint_eq(dt_codes_cached(codes), 0);
+    const dt_match_t *a = lookup(codes, 560403, 403, "Forbidden");
+    const dt_match_t *b = lookup(codes, 560403, 403, "Forbidden");
+    ck_assert_ptr_eq(a, b);
+    ck_assert_uint_eq(dt_codes_cached(codes), 1);
+    const dt_match_t *c = lookup(codes, 560403, 403, "Call rejected");
+    ck_assert_ptr_ne(a, c);
+    ck_assert_uint_eq(dt_codes_cached(codes), 2);
+    /* Flags are part of the key: no SIP differs from SIP 0. */
+    lookup(codes, 560403, NONE, "Forbidden");
+    lookup(codes, 560403, 0, "Forbidden");
+    ck_assert_uint_eq(dt_codes_cached(codes), 4);
+    for (int i = 0; i < 50; i++)
+        lookup(codes, 560403, 403, "Forbidden");
+    ck_assert_uint_eq(dt_codes_cached(codes), 4);
+    ck_assert_ptr_eq(lookup(codes, 560403, 403, "Forbidden"), a);
+    ck_assert_uint_eq(dt_codes_uncached_lookups(codes), 0);
+}
+END_TEST
+
+START_TEST(test_cache_cap)
+{
+    dt_error_t err = {{0}};
+    dt_codes_t *small = dt_codes_new(&rules, 1, &err);
+    ck_assert_ptr_nonnull(small);
+    const dt_match_t *first = lookup(small, 569002, 504, tls_cases[2].phrase);
+    dt_match_t copy = *first;
+    ck_assert_uint_eq(dt_codes_cached(small), 1);
+    ck_assert_uint_eq(dt_codes_uncached_lookups(small), 0);
+
+    const dt_match_t *m = lookup(small, 569002, 504, tls_cases[4].phrase);
+    ck_assert_int_eq(m->level, DT_MATCH_PHRASE);
+    ck_assert_str_eq(action_id(&rules, m), "tls-session-expired");
+    ck_assert_uint_eq(dt_codes_uncached_lookups(small), 1);
+    m = lookup(small, NONE, 487, NULL);
+    ck_assert_str_eq(action_id(&rules, m), "caller-cancelled");
+    ck_assert_uint_eq(dt_codes_uncached_lookups(small), 2);
+    ck_assert_uint_eq(dt_codes_cached(small), 1);
+
+    /* The cached entry did not move or change. */
+    ck_assert_ptr_eq(lookup(small, 569002, 504, tls_cases[2].phrase), first);
+    ck_assert_int_eq(first->level, copy.level);
+    ck_assert_uint_eq(first->entry, copy.entry);
+    ck_assert_uint_eq(first->action, copy.action);
+    ck_assert_uint_eq(dt_codes_uncached_lookups(small), 2);
+    dt_codes_free(small);
+}
+END_TEST
+
+START_TEST(test_cache_stable_pointers)
+{
+    /* Many distinct keys: the first results keep their address and content. */
+    const dt_match_t *first = lookup(codes, 569002, 504, tls_cases[0].phrase);
+    dt_match_t copy = *first;
+    char phrase[64];
+    for (int i = 0; i < 3000; i++) {
+        snprintf(phrase, sizeof phrase, "phrase %d", i);
+        lookup(codes, 560000 + (i % 600), 400 + (i % 200), phrase);
+    }
+    ck_assert_uint_eq(dt_codes_cached(codes), 3001);
+    ck_assert_ptr_eq(lookup(codes, 569002, 504, tls_cases[0].phrase), first);
+    ck_assert_mem_eq(first, &copy, sizeof copy);
+}
+END_TEST
+
+START_TEST(test_long_phrase)
+{
+    char phrase[2000];
+    snprintf(phrase, sizeof phrase, "%s", tls_cases[4].phrase);
+    size_t n = strlen(phrase);
+    memset(phrase + n, ' ', sizeof phrase - n - 1);
+    phrase[sizeof phrase - 1] = '\0';
+    uint64_t before = dt_codes_uncached_lookups(codes);
+    const dt_match_t *m = lookup(codes, 569002, 504, phrase);
+    ck_assert_int_eq(m->level, DT_MATCH_PHRASE);
+    ck_assert_str_eq(action_id(&rules, m), "tls-session-expired");
+    /* A different long phrase with the same first bytes must not share the result. */
+    memcpy(phrase + 1500, "x", 1);
+    m = lookup(codes, 569002, 504, phrase);
+    ck_assert_int_eq(m->level, DT_MATCH_CODES);
+    ck_assert_msg(dt_codes_uncached_lookups(codes) == before + 2,
+                  "phrases too long for the cache key are resolved uncached");
+}
+END_TEST
+
+/* ---- user layers ---- */
+
+static dt_codes_t *codes_from(dt_rules_t *r, const char *site, dt_error_t *err)
+{
+    dt_rules_init(r);
+    ck_assert(tu_rules_text(r, "base.rules", 0, tu_base_rules, err) == DT_OK);
+    ck_assert_msg(tu_rules_text(r, "site.rules", 1, site, err) == DT_OK, "%s", err->msg);
+    ck_assert_msg(dt_rules_finish(r, err) == DT_OK, "%s", err->msg);
+    return dt_codes_new(r, 0, err);
+}
+
+START_TEST(test_bad_pattern)
+{
+    dt_rules_t r;
+    dt_error_t err = {{0}};
+    dt_codes_t *c = codes_from(&r,
+                               "# site\n"
+                               "[code 1/403]\nphrase = P\naction = a-one\nsource = s\n"
+                               "\n"
+                               "[code 2/403]\npattern = ^fine$\npattern = ^(unclosed\n"
+                               "action = a-one\nsource = s\n",
+                               &err);
+    ck_assert_ptr_null(c);
+    ck_assert_contains(err.msg, "site.rules:7:");
+    ck_assert_contains(err.msg, "^(unclosed");
+    ck_assert_contains(err.msg, "offset");
+    dt_rules_free(&r);
+}
+END_TEST
+
+START_TEST(test_pair_prefers_generic_entry)
+{
+    /* Step 2: the entry for the pair without phrases, else the pair's first entry. */
+    dt_rules_t r;
+    dt_error_t err = {{0}};
+    dt_codes_t *c = codes_from(&r,
+                               "[code 1/403]\npattern = ^only this$\naction = a-one\nsource = s\n"
+                               "[code 1/403]\nphrase = Other\naction = a-one\nsource = s\n"
+                               "[code 1/403]\naction = a-two\nsource = generic\n"
+                               "[code 2/403]\nphrase = X\naction = a-one\nsource = s\n"
+                               "[code 2/403]\nphrase = Y\naction = a-two\nsource = s\n",
+                               &err);
+    ck_assert_msg(c != NULL, "%s", err.msg);
+    const dt_match_t *m = lookup(c, 1, 403, "Only this");
+    ck_assert_int_eq(m->level, DT_MATCH_PHRASE);
+    ck_assert_str_eq(action_id(&r, m), "a-one");
+    m = lookup(c, 1, 403, "something else");
+    ck_assert_int_eq(m->level, DT_MATCH_CODES);
+    ck_assert_msg(strcmp(r.codes[m->entry].source, "generic") == 0,
+                  "fallback joined the entry from '%s', not the generic one",
+                  r.codes[m->entry].source);
+    ck_assert_str_eq(action_id(&r, m), "a-two");
+    /* Without a generic entry the pair's first entry is the fallback. */
+    m = lookup(c, 2, 403, "Z");
+    ck_assert_int_eq(m->level, DT_MATCH_CODES);
+    ck_assert_str_eq(r.codes[m->entry].phrases[0], "X");
+    dt_codes_free(c);
+    dt_rules_free(&r);
+}
+END_TEST
+
+START_TEST(test_later_layer_first)
+{
+    dt_rules_t r;
+    dt_error_t err = {{0}};
+    dt_rules_init(&r);
+    ck_assert(tu_rules_text(&r, "base.rules", 0, tu_base_rules, &err) == DT_OK);
+    ck_assert(tu_rules_text(&r, "codes.rules", 0,
+                            "[code 560403/403]\nphrase = Forbidden\naction = a-one\nsource = b\n",
+                            &err) == DT_OK);
+    ck_assert(tu_rules_text(&r, "site.rules", 1,
+                            "[code 560403/403]\npattern = ^forbidden\\b\naction = a-two\n"
+                            "source = site\n",
+                            &err) == DT_OK);
+    ck_assert_msg(dt_rules_finish(&r, &err) == DT_OK, "%s", err.msg);
+    dt_codes_t *c = dt_codes_new(&r, 0, &err);
+    ck_assert_ptr_nonnull(c);
+    const dt_match_t *m = lookup(c, 560403, 403, "Forbidden");
+    ck_assert_int_eq(m->level, DT_MATCH_PHRASE);
+    ck_assert_str_eq(action_id(&r, m), "a-two");
+    ck_assert_int_eq(m->origin, DT_ORIGIN_SBC);
+    /* The class fallback of the base rules. */
+    m = lookup(c, NONE, 404, NULL);
+    ck_assert_int_eq(m->level, DT_MATCH_SIP_CLASS);
+    ck_assert_str_eq(action_id(&r, m), "class-4");
+    dt_codes_free(c);
+    dt_rules_free(&r);
+}
+END_TEST
+
+/* ---- the reference tables ---- */
+
+/* Checks that (ms, sip, phrase) joins at level phrase with an entry of the same
+ * codes; appends a line to report otherwise. Returns true on success. */
+static bool joins(dt_codes_t *table, const dt_rules_t *r, uint64_t ms, unsigned sip,
+                  const char *phrase, size_t len, const char *file, size_t row, char *report,
+                  size_t cap)
+{
+    dt_code_key_t k = {.has_ms = true, .has_sip = true, .ms = ms, .sip = sip};
+    const dt_match_t *m = dt_codes_lookup(table, &k, phrase, len);
+    bool ok = m->level == DT_MATCH_PHRASE && m->entry < r->ncodes && r->codes[m->entry].ms == ms &&
+              r->codes[m->entry].sip == sip;
+    if (!ok) {
+        size_t used = strlen(report);
+        snprintf(report + used, cap - used, "\n  %s row %zu: %llu/%u '%.*s' -> %s", file, row,
+                 (unsigned long long)ms, sip, (int)len, phrase, dt_match_level_name(m->level));
+    }
+    return ok;
+}
+
+static size_t check_reference(const char *file, bool alternatives, char *report, size_t cap)
+{
+    char *text = tu_read_file(tu_repo_file(file), NULL);
+    size_t rows = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (strncmp(line, "ms_code\t", 8) == 0 || !*line)
+            continue;
+        rows++;
+        char *ms_end, *sip_end;
+        unsigned long long ms = strtoull(line, &ms_end, 10);
+        ck_assert_msg(*ms_end == '\t', "%s: bad row '%s'", file, line);
+        unsigned long sip = strtoul(ms_end + 1, &sip_end, 10);
+        ck_assert_msg(*sip_end == '\t', "%s: bad row '%s'", file, line);
+        const char *phrase = sip_end + 1;
+        size_t len = strcspn(phrase, "\t");
+        /* ACS lists alternatives separated by "; "; in the Teams table only
+         * "Forbidden; Call rejected" is such a list, and "; " also occurs inside
+         * single phrases, so there the whole phrase is tried first. */
+        char scratch[1];
+        scratch[0] = '\0';
+        if (!alternatives &&
+            joins(codes, &rules, ms, (unsigned)sip, phrase, len, file, rows, scratch, 1))
+            continue;
+        const char *p = phrase, *end = phrase + len;
+        while (p < end) {
+            const char *sep = strstr(p, "; ");
+            size_t n = sep && sep < end ? (size_t)(sep - p) : (size_t)(end - p);
+            joins(codes, &rules, ms, (unsigned)sip, p, n, file, rows, report, cap);
+            p += n + 2;
+        }
+    }
+    free(text);
+    return rows;
+}
+
+START_TEST(test_reference_tables)
+{
+    char report[8192] = "";
+    size_t teams = check_reference("tests/reference/teams-dr-codes.tsv", false, report,
+                                   sizeof report);
+    size_t acs = check_reference("tests/reference/acs-pstn-codes.tsv", true, report,
+                                 sizeof report);
+    ck_assert_msg(teams >= 68, "only %zu Teams rows read", teams);
+    ck_assert_msg(acs >= 38, "only %zu ACS rows read", acs);
+    ck_assert_msg(report[0] == '\0', "documented codes that do not join at level phrase:%s",
+                  report);
+}
+END_TEST
+
+Suite *dt_suite_codes(void)
+{
+    Suite *s = suite_create("codes");
+    TCase *t = tcase_create("levels");
+    tcase_add_checked_fixture(t, embedded_setup, embedded_teardown);
+    tcase_add_loop_test(t, test_569002_phrases, 0, (int)(sizeof tls_cases / sizeof tls_cases[0]));
+    tcase_add_test(t, test_phrase_normalisation);
+    tcase_add_test(t, test_pattern_phrase);
+    tcase_add_test(t, test_level_codes);
+    tcase_add_test(t, test_level_ms);
+    tcase_add_test(t, test_level_origin);
+    tcase_add_test(t, test_level_sip_fallbacks);
+    tcase_add_test(t, test_level_none);
+    tcase_add_test(t, test_level_names);
+    suite_add_tcase(s, t);
+    t = tcase_create("cache");
+    tcase_add_checked_fixture(t, embedded_setup, embedded_teardown);
+    tcase_add_test(t, test_cache);
+    tcase_add_test(t, test_cache_cap);
+    tcase_add_test(t, test_cache_stable_pointers);
+    tcase_add_test(t, test_long_phrase);
+    suite_add_tcase(s, t);
+    t = tcase_create("layers");
+    tcase_add_test(t, test_bad_pattern);
+    tcase_add_test(t, test_pair_prefers_generic_entry);
+    tcase_add_test(t, test_later_layer_first);
+    suite_add_tcase(s, t);
+    t = tcase_create("reference");
+    tcase_add_checked_fixture(t, embedded_setup, embedded_teardown);
+    tcase_add_test(t, test_reference_tables);
+    suite_add_tcase(s, t);
+    return s;
+}

@@ -1,0 +1,267 @@
+/* check_pipeline.c - the whole chain over the bundled samples and small files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_suites.h"
+#include "dt_pipeline.h"
+#include "test_util.h"
+
+static dt_rules_t rules;
+static dt_codes_t *codes;
+
+static void setup(void)
+{
+    tu_rules_embedded(&rules);
+    dt_error_t err = {{0}};
+    codes = dt_codes_new(&rules, 0, &err);
+    ck_assert_msg(codes != NULL, "%s", err.msg);
+}
+
+static void teardown(void)
+{
+    dt_codes_free(codes);
+    dt_rules_free(&rules);
+}
+
+/* Runs the pipeline over paths into a fresh aggregate (free it). */
+static dt_status_t run(const char *const *paths, size_t n, bool strict, size_t key_cap,
+                       dt_aggregate_t *agg, dt_error_t *err)
+{
+    dt_pipeline_options_t options;
+    memset(&options, 0, sizeof options);
+    options.paths = paths;
+    options.npaths = n;
+    options.strict = strict;
+    ck_assert_int_eq(dt_aggregate_init(agg, &rules, key_cap), DT_OK);
+    dt_aggregate_options_t none;
+    memset(&none, 0, sizeof none);
+    ck_assert_int_eq(dt_aggregate_configure(agg, &none), DT_OK);
+    return dt_pipeline_run(&options, &rules, codes, agg, err);
+}
+
+typedef struct {
+    const char *path;
+    dt_family_t family;
+    char delimiter;
+    uint64_t rows;
+} sample_t;
+
+static const sample_t samples[] = {
+    {"samples/tac-directrouting.csv", DT_FAMILY_TAC, ',', 400},
+    {"samples/graph-powershell.csv", DT_FAMILY_GRAPH, ',', 300},
+    {"samples/cqd-powerbi.csv", DT_FAMILY_CQD, ',', 300},
+    {"samples/acs-loganalytics.csv", DT_FAMILY_ACS, ',', 200},
+    {"samples/tac-semicolon-excel.csv", DT_FAMILY_TAC, ';', 150},
+};
+
+START_TEST(test_sample)
+{
+    const sample_t *s = &samples[_i];
+    char path[4096];
+    snprintf(path, sizeof path, "%s", tu_repo_file(s->path));
+    const char *paths[] = {path};
+    dt_aggregate_t agg;
+    dt_error_t err = {{0}};
+    ck_assert_msg(run(paths, 1, false, 0, &agg, &err) == DT_OK, "%s: %s", s->path, err.msg);
+    tu_assert_totals(&agg);
+    ck_assert_uint_eq(agg.ninputs, 1);
+    ck_assert_str_eq(agg.inputs[0].path, path);
+    ck_assert_msg(agg.inputs[0].family == s->family, "%s: family %s", s->path,
+                  dt_family_name(agg.inputs[0].family));
+    ck_assert_msg(agg.inputs[0].delimiter == s->delimiter, "%s: delimiter '%c'", s->path,
+                  agg.inputs[0].delimiter);
+    ck_assert_msg(agg.totals.rows == s->rows, "%s: %llu rows", s->path,
+                  (unsigned long long)agg.totals.rows);
+    ck_assert_msg(agg.totals.rejected == 0, "%s: %llu rejected, first: %s", s->path,
+                  (unsigned long long)agg.totals.rejected,
+                  agg.nrejections ? agg.rejections[0].reason : "");
+    ck_assert_uint_gt(agg.totals.succeeded, 0);
+    ck_assert_uint_gt(agg.totals.failed, 0);
+    ck_assert_msg(agg.failed_by_action[rules.nactions] < agg.totals.failed,
+                  "%s: no failure joined an action", s->path);
+    dt_aggregate_free(&agg);
+}
+END_TEST
+
+START_TEST(test_all_samples)
+{
+    char paths_buf[5][4096];
+    const char *paths[5];
+    uint64_t rows = 0;
+    for (size_t i = 0; i < 5; i++) {
+        snprintf(paths_buf[i], sizeof paths_buf[i], "%s", tu_repo_file(samples[i].path));
+        paths[i] = paths_buf[i];
+        rows += samples[i].rows;
+    }
+    dt_aggregate_t agg;
+    dt_error_t err = {{0}};
+    ck_assert_msg(run(paths, 5, true, 0, &agg, &err) == DT_OK, "%s", err.msg);
+    tu_assert_totals(&agg);
+    ck_assert_uint_eq(agg.ninputs, 5);
+    ck_assert_uint_eq(agg.totals.rows, rows);
+    for (size_t i = 0; i < 5; i++)
+        ck_assert_uint_eq(agg.inputs[i].rows, samples[i].rows);
+    dt_aggregate_free(&agg);
+}
+END_TEST
+
+static const char small_csv[] =
+    "Final SIP code,Final Microsoft subcode,Final SIP Phrase,Success,SBC FQDN\r\n"
+    "0,540000,BYE,Yes,sbc1\r\n"
+    "486,560486,Busy Here,No,sbc1\r\n"
+    "504,569002,\"Unable to deliver INVITE: TLS decryption failed; HRESULT=590615\",No,sbc2\r\n"
+    "abc,1,x,No,sbc2\r\n"
+    "403,560403,Forbidden,No\r\n";
+
+START_TEST(test_small_file)
+{
+    char *path = tu_temp_text(small_csv);
+    const char *paths[] = {path};
+    dt_aggregate_t agg;
+    dt_error_t err = {{0}};
+    ck_assert_msg(run(paths, 1, false, 0, &agg, &err) == DT_OK, "%s", err.msg);
+    tu_assert_totals(&agg);
+    const dt_totals_t *t = &agg.totals;
+    ck_assert_uint_eq(t->rows, 5);
+    ck_assert_uint_eq(t->calls, 3);
+    ck_assert_uint_eq(t->rejected, 2);
+    ck_assert_uint_eq(t->succeeded, 1);
+    ck_assert_uint_eq(t->failed, 2);
+    ck_assert_uint_eq(t->effective, 2);
+    ck_assert_uint_eq(t->failed_by_origin[DT_ORIGIN_SBC], 1);
+    ck_assert_uint_eq(t->failed_by_origin[DT_ORIGIN_MICROSOFT], 1);
+    ck_assert_int_eq(agg.inputs[0].family, DT_FAMILY_TAC);
+    ck_assert_uint_eq(agg.nrejections, 2);
+    ck_assert_uint_eq(agg.rejections[0].line, 5);
+    ck_assert_contains(agg.rejections[0].reason, "SIP code 'abc'");
+    ck_assert_str_eq(agg.rejections[0].path, path);
+    ck_assert_uint_eq(agg.rejections[1].line, 6);
+    ck_assert_contains(agg.rejections[1].reason, "has 4 fields, the header has 5");
+    const dt_action_t *tls = dt_rules_action(&rules, "tls-session-expired");
+    ck_assert_ptr_nonnull(tls);
+    ck_assert_uint_eq(agg.failed_by_action[tls - rules.actions], 1);
+    dt_aggregate_free(&agg);
+    tu_temp_remove(path);
+}
+END_TEST
+
+START_TEST(test_strict)
+{
+    char *path = tu_temp_text(small_csv);
+    const char *paths[] = {path};
+    dt_aggregate_t agg;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(run(paths, 1, true, 0, &agg, &err), DT_ERR_INPUT);
+    char want[4200];
+    snprintf(want, sizeof want, "%s:5:", path);
+    ck_assert_contains(err.msg, want);
+    ck_assert_contains(err.msg, "'abc'");
+    ck_assert_uint_eq(agg.totals.rejected, 0);
+    ck_assert_uint_eq(agg.totals.calls, 3);
+    dt_aggregate_free(&agg);
+    tu_temp_remove(path);
+}
+END_TEST
+
+START_TEST(test_empty_file)
+{
+    char *path = tu_temp_text("");
+    const char *paths[] = {path};
+    dt_aggregate_t agg;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(run(paths, 1, false, 0, &agg, &err), DT_ERR_INPUT);
+    ck_assert_contains(err.msg, path);
+    ck_assert_contains(err.msg, "empty");
+    dt_aggregate_free(&agg);
+    tu_temp_remove(path);
+
+    path = tu_temp_text("\xEF\xBB\xBF\r\n\r\n");
+    paths[0] = path;
+    ck_assert_int_eq(run(paths, 1, false, 0, &agg, &err), DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "empty");
+    dt_aggregate_free(&agg);
+    tu_temp_remove(path);
+}
+END_TEST
+
+START_TEST(test_header_only)
+{
+    char *path = tu_temp_text("PSTN Call End Reason;PSTN Call End Sub Reason;PSTN Trunk FQDN");
+    const char *paths[] = {path};
+    dt_aggregate_t agg;
+    dt_error_t err = {{0}};
+    ck_assert_msg(run(paths, 1, false, 0, &agg, &err) == DT_OK, "%s", err.msg);
+    ck_assert_uint_eq(agg.totals.rows, 0);
+    ck_assert_uint_eq(agg.totals.calls, 0);
+    ck_assert_uint_eq(agg.ninputs, 1);
+    ck_assert_int_eq(agg.inputs[0].family, DT_FAMILY_CQD);
+    ck_assert_int_eq(agg.inputs[0].delimiter, ';');
+    dt_aggregate_free(&agg);
+    tu_temp_remove(path);
+}
+END_TEST
+
+START_TEST(test_input_errors)
+{
+    const char *paths[] = {"/nonexistent/drtriage.csv"};
+    dt_aggregate_t agg;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(run(paths, 1, false, 0, &agg, &err), DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "/nonexistent/drtriage.csv");
+    dt_aggregate_free(&agg);
+
+    char *path = tu_temp_text("Name,Start time\nx,y\n");
+    paths[0] = path;
+    ck_assert_int_eq(run(paths, 1, false, 0, &agg, &err), DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "no SIP code or Microsoft code column");
+    dt_aggregate_free(&agg);
+    tu_temp_remove(path);
+
+    path = tu_temp_text("Final SIP code,x\n403,\"open\n");
+    paths[0] = path;
+    ck_assert_int_eq(run(paths, 1, false, 0, &agg, &err), DT_ERR_INPUT);
+    char want[4200];
+    snprintf(want, sizeof want, "%s:2:", path);
+    ck_assert_contains(err.msg, want);
+    dt_aggregate_free(&agg);
+    tu_temp_remove(path);
+}
+END_TEST
+
+START_TEST(test_overflow_notes)
+{
+    char *path = tu_temp_text("Final SIP code,Final Microsoft subcode,SBC FQDN\n"
+                              "403,560403,a\n404,560404,b\n480,560480,c\n486,560486,d\n"
+                              "503,560503,e\n");
+    const char *paths[] = {path};
+    dt_aggregate_t agg;
+    dt_error_t err = {{0}};
+    ck_assert_msg(run(paths, 1, false, 2, &agg, &err) == DT_OK, "%s", err.msg);
+    tu_assert_totals(&agg);
+    ck_assert_uint_eq(agg.code_overflow, 3);
+    ck_assert_uint_eq(agg.sbcs.overflow, 3);
+    ck_assert_uint_eq(agg.nnotes, 2);
+    ck_assert_contains(agg.notes[0], "other");
+    ck_assert_contains(agg.notes[1], "SBC");
+    dt_aggregate_free(&agg);
+    tu_temp_remove(path);
+}
+END_TEST
+
+Suite *dt_suite_pipeline(void)
+{
+    Suite *s = suite_create("pipeline");
+    TCase *t = tcase_create("pipeline");
+    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_loop_test(t, test_sample, 0, (int)(sizeof samples / sizeof samples[0]));
+    tcase_add_test(t, test_all_samples);
+    tcase_add_test(t, test_small_file);
+    tcase_add_test(t, test_strict);
+    tcase_add_test(t, test_empty_file);
+    tcase_add_test(t, test_header_only);
+    tcase_add_test(t, test_input_errors);
+    tcase_add_test(t, test_overflow_notes);
+    suite_add_tcase(s, t);
+    return s;
+}

@@ -1,0 +1,284 @@
+/* check_schema.c - finding the fields of every export family by header name. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "check_suites.h"
+#include "dt_schema.h"
+#include "test_util.h"
+
+static dt_rules_t rules;
+
+static void setup(void)
+{
+    tu_rules_embedded(&rules);
+}
+
+static void teardown(void)
+{
+    dt_rules_free(&rules);
+}
+
+#define NO (-1)
+
+/* The fields every family test checks, in this order. */
+static const dt_field_t checked[] = {DT_FIELD_SIP,         DT_FIELD_MS,   DT_FIELD_PHRASE,
+                                     DT_FIELD_SUCCESS,     DT_FIELD_SBC,  DT_FIELD_CORRELATION,
+                                     DT_FIELD_START};
+#define NCHECKED (sizeof checked / sizeof checked[0])
+
+typedef struct {
+    const char *name;
+    const char *header;
+    dt_family_t family;
+    int column[NCHECKED]; /* sip, ms, phrase, success, sbc, correlation, start */
+    int user;             /* DT_FIELD_USER */
+} family_case_t;
+
+static const family_case_t families[] = {
+    {"TAC 2022",
+     "CorrelationId,AAD ObjectId,UPN,Display Name,User country,Invite time,Start time,Failure "
+     "time,End time,Duration (seconds),Success,Caller Number,Callee Number,Call type,Azure region "
+     "for Media,Azure region for Signaling,Final SIP code,Final Microsoft subcode,Final SIP "
+     "Phrase,SBC FQDN,Media bypass,Shared correlation ID",
+     DT_FAMILY_TAC,
+     {16, 17, 18, 10, 19, 0, 6},
+     2},
+    {"TAC before 2022 (SIP Address)",
+     "CorrelationId,SIP Address,Display Name,User country,Invite time,Start time,Failure time,End "
+     "time,Duration (seconds),Success,Caller Number,Callee Number,Call type,Azure region for "
+     "Media,Azure region for Signaling,Final SIP code,Final Microsoft subcode,Final SIP "
+     "Phrase,SBC FQDN,Media bypass",
+     DT_FAMILY_TAC,
+     {15, 16, 17, 9, 18, 0, 5},
+     1},
+    {"TAC 2023 with 'Final SIP phrase'",
+     "CorrelationId,AAD ObjectId,UPN,Display Name,User country,External Country,Invite "
+     "time,Start time,Failure time,End time,Duration (seconds),Success,Caller Number,Callee "
+     "Number,Call type,Call Direction,Azure region for Media,Azure region for Signaling,Final SIP "
+     "code,Final Microsoft subcode,Final SIP phrase,SBC FQDN,Media bypass,Shared correlation ID",
+     DT_FAMILY_TAC,
+     {18, 19, 20, 11, 21, 0, 7},
+     2},
+    {"Graph",
+     "id,correlationId,userId,userPrincipalName,userDisplayName,startDateTime,inviteDateTime,"
+     "failureDateTime,endDateTime,duration,callType,successfulCall,callerNumber,calleeNumber,"
+     "mediaPathLocation,signalingLocation,finalSipCode,callEndSubReason,finalSipCodePhrase,"
+     "trunkFullyQualifiedDomainName,mediaBypassEnabled",
+     DT_FAMILY_GRAPH,
+     {16, 17, 18, 11, 19, 1, 5},
+     3},
+    {"CQD",
+     "PSTN Call End Reason,PSTN Call End Sub Reason,PSTN Final SIP Code Phrase,PSTN Trunk "
+     "FQDN,PSTN Call Type,PSTN Connectivity Type,PSTN Event Type,PSTN Event Info Time,PSTN MP "
+     "Location,PSTN Carrier Name,First PSTN Country Region,Second PSTN Country Region",
+     DT_FAMILY_CQD,
+     {0, 1, 2, NO, 3, NO, 7},
+     NO},
+    {"CQD API (AllStreams.)",
+     "AllStreams.PSTN Event Info Time,AllStreams.PSTN Trunk FQDN,AllStreams.PSTN Call End "
+     "Reason,AllStreams.PSTN Call End Sub Reason,AllStreams.PSTN Final SIP Code "
+     "Phrase,AllStreams.PSTN Call Type",
+     DT_FAMILY_CQD,
+     {2, 3, 4, NO, 1, NO, 0},
+     NO},
+    {"ACS",
+     "CorrelationId,CallStartTime,ParticipantEndReason,ParticipantEndSubCode,ResultCategory,"
+     "PstnParticipantCallType,ParticipantId",
+     DT_FAMILY_ACS,
+     {2, 3, NO, NO, NO, 0, 1},
+     NO},
+    {"ACS with BOM",
+     "\xEF\xBB\xBF"
+     "CorrelationId,CallStartTime,ParticipantEndReason,ParticipantEndSubCode",
+     DT_FAMILY_ACS,
+     {2, 3, NO, NO, NO, 0, 1},
+     NO},
+    {"TAC columns reordered, BOM on the SIP code",
+     "\xEF\xBB\xBF"
+     "Final SIP code,SBC FQDN,final microsoft SUBCODE,Success,Start time",
+     DT_FAMILY_TAC,
+     {0, 2, NO, 3, 1, NO, 4},
+     NO},
+};
+
+START_TEST(test_families)
+{
+    const family_case_t *c = &families[_i];
+    size_t n;
+    dt_slice_t *headers = tu_split(c->header, ',', &n);
+    dt_schema_t schema;
+    dt_error_t err = {{0}};
+    dt_status_t st = dt_schema_build(&schema, &rules, NULL, "x.csv", headers, n, &err);
+    ck_assert_msg(st == DT_OK, "%s: %s", c->name, err.msg);
+    ck_assert_uint_eq(schema.ncolumns, n);
+    ck_assert_msg(schema.family == c->family, "%s: family %s", c->name,
+                  dt_family_name(schema.family));
+    for (size_t i = 0; i < NCHECKED; i++) {
+        size_t want = c->column[i] == NO ? DT_NO_COLUMN : (size_t)c->column[i];
+        ck_assert_msg(schema.column[checked[i]] == want, "%s: field %s in column %zd, expected %zd",
+                      c->name, dt_field_name(checked[i]), (ssize_t)schema.column[checked[i]],
+                      (ssize_t)want);
+    }
+    size_t user = c->user == NO ? DT_NO_COLUMN : (size_t)c->user;
+    ck_assert_msg(schema.column[DT_FIELD_USER] == user, "%s: user column %zd", c->name,
+                  (ssize_t)schema.column[DT_FIELD_USER]);
+    ck_assert_str_eq(schema.duplicate_note, "");
+    free(headers);
+}
+END_TEST
+
+START_TEST(test_sip_only_family)
+{
+    /* Without a Microsoft code column the SIP alias decides. */
+    size_t n;
+    dt_slice_t *headers = tu_split("x,PSTN Call End Reason", ',', &n);
+    dt_schema_t schema;
+    dt_error_t err = {{0}};
+    ck_assert(dt_schema_build(&schema, &rules, NULL, "x.csv", headers, n, &err) == DT_OK);
+    ck_assert_int_eq(schema.family, DT_FAMILY_CQD);
+    ck_assert_uint_eq(schema.column[DT_FIELD_SIP], 1);
+    ck_assert(schema.column[DT_FIELD_MS] == DT_NO_COLUMN);
+    free(headers);
+    headers = tu_split("Final SIP code", ',', &n);
+    ck_assert(dt_schema_build(&schema, &rules, NULL, "x.csv", headers, n, &err) == DT_OK);
+    ck_assert_int_eq(schema.family, DT_FAMILY_ANY);
+    free(headers);
+}
+END_TEST
+
+START_TEST(test_normalise)
+{
+    char out[64];
+    const char *in = "\xEF\xBB\xBF  Final SIP\tcode ";
+    ck_assert_uint_eq(dt_schema_normalise(in, strlen(in), out, sizeof out), 12);
+    ck_assert_str_eq(out, "finalsipcode");
+    in = "AllStreams.PSTN Call End Reason";
+    dt_schema_normalise(in, strlen(in), out, sizeof out);
+    ck_assert_str_eq(out, "allstreams.pstncallendreason");
+    ck_assert_uint_eq(dt_schema_normalise("ABCDEFGH", 8, out, 4), 3);
+    ck_assert_str_eq(out, "abc");
+    ck_assert_uint_eq(dt_schema_normalise("ABC", 2, out, sizeof out), 2);
+    ck_assert_str_eq(out, "ab");
+}
+END_TEST
+
+START_TEST(test_overrides)
+{
+    size_t n;
+    dt_slice_t *headers = tu_split("When,Code,Sub Code,Text,Final SIP code", ',', &n);
+    dt_schema_overrides_t o = {{NULL}};
+    o.column[DT_FIELD_SIP] = "code";
+    o.column[DT_FIELD_MS] = "SUB CODE";
+    o.column[DT_FIELD_PHRASE] = "Text";
+    dt_schema_t schema;
+    dt_error_t err = {{0}};
+    ck_assert_msg(dt_schema_build(&schema, &rules, &o, "x.csv", headers, n, &err) == DT_OK, "%s",
+                  err.msg);
+    ck_assert_msg(schema.column[DT_FIELD_SIP] == 1, "the override beats the alias");
+    ck_assert_uint_eq(schema.column[DT_FIELD_MS], 2);
+    ck_assert_uint_eq(schema.column[DT_FIELD_PHRASE], 3);
+
+    o.column[DT_FIELD_SBC] = "Gateway";
+    ck_assert_int_eq(dt_schema_build(&schema, &rules, &o, "in/x.csv", headers, n, &err),
+                     DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "in/x.csv:1:");
+    ck_assert_contains(err.msg, "--sbc-column 'Gateway'");
+    ck_assert_contains(err.msg, "no such column");
+    ck_assert_contains(err.msg, "'When', 'Code', 'Sub Code', 'Text', 'Final SIP code'");
+    free(headers);
+}
+END_TEST
+
+START_TEST(test_no_code_columns)
+{
+    size_t n;
+    dt_slice_t *headers = tu_split("Name,Start time,SBC FQDN", ',', &n);
+    dt_schema_t schema;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(dt_schema_build(&schema, &rules, NULL, "calls.csv", headers, n, &err),
+                     DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "calls.csv:1:");
+    ck_assert_contains(err.msg, "no SIP code or Microsoft code column");
+    ck_assert_contains(err.msg, "--sip-column");
+    ck_assert_contains(err.msg, "'Name', 'Start time', 'SBC FQDN'");
+    free(headers);
+
+    ck_assert_int_eq(dt_schema_build(&schema, &rules, NULL, "e.csv", NULL, 0, &err), DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "(none)");
+}
+END_TEST
+
+START_TEST(test_many_headers_message)
+{
+    /* Hundreds of long headers: the message is cut, not overflowed. */
+    char text[40000] = "";
+    for (int i = 0; i < 400; i++) {
+        char cell[80];
+        snprintf(cell, sizeof cell, "%sa-rather-long-column-name-number-%03d", i ? "," : "", i);
+        strcat(text, cell);
+    }
+    size_t n;
+    dt_slice_t *headers = tu_split(text, ',', &n);
+    dt_schema_t schema;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(dt_schema_build(&schema, &rules, NULL, "w.csv", headers, n, &err),
+                     DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "'a-rather-long-column-name-number-000'");
+    ck_assert_uint_lt(strlen(err.msg), DT_ERROR_MAX);
+    free(headers);
+}
+END_TEST
+
+START_TEST(test_duplicate_header)
+{
+    size_t n;
+    dt_slice_t *headers =
+        tu_split("Final SIP code,Final Microsoft subcode,x,Final SIP Code", ',', &n);
+    dt_schema_t schema;
+    dt_error_t err = {{0}};
+    ck_assert(dt_schema_build(&schema, &rules, NULL, "x.csv", headers, n, &err) == DT_OK);
+    ck_assert_uint_eq(schema.column[DT_FIELD_SIP], 0);
+    ck_assert_contains(schema.duplicate_note, "'Final SIP code'");
+    ck_assert_contains(schema.duplicate_note, "columns 1 and 4");
+    ck_assert_contains(schema.duplicate_note, "column 1 is used");
+    free(headers);
+}
+END_TEST
+
+START_TEST(test_bad_alias_pattern)
+{
+    dt_rules_t r;
+    dt_error_t err = {{0}};
+    dt_rules_init(&r);
+    ck_assert(tu_rules_text(&r, "base.rules", 0, tu_base_rules, &err) == DT_OK);
+    ck_assert(tu_rules_text(&r, "h.rules", 1, "[header sip]\nany = ^(broken\n", &err) == DT_OK);
+    ck_assert(dt_rules_finish(&r, &err) == DT_OK);
+    size_t n;
+    dt_slice_t *headers = tu_split("a,b", ',', &n);
+    dt_schema_t schema;
+    ck_assert_int_eq(dt_schema_build(&schema, &r, NULL, "x.csv", headers, n, &err), DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "h.rules:2:");
+    ck_assert_contains(err.msg, "offset");
+    free(headers);
+    dt_rules_free(&r);
+}
+END_TEST
+
+Suite *dt_suite_schema(void)
+{
+    Suite *s = suite_create("schema");
+    TCase *t = tcase_create("schema");
+    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_loop_test(t, test_families, 0, (int)(sizeof families / sizeof families[0]));
+    tcase_add_test(t, test_sip_only_family);
+    tcase_add_test(t, test_normalise);
+    tcase_add_test(t, test_overrides);
+    tcase_add_test(t, test_no_code_columns);
+    tcase_add_test(t, test_many_headers_message);
+    tcase_add_test(t, test_duplicate_header);
+    tcase_add_test(t, test_bad_alias_pattern);
+    suite_add_tcase(s, t);
+    return s;
+}
