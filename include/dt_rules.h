@@ -75,6 +75,7 @@ typedef struct {
     const char **phrases;  /* nphrases literal phrases; [0] is the display phrase */
     size_t nphrases;
     const char **patterns; /* npatterns PCRE2 patterns */
+    const unsigned *pattern_lines; /* the line of each pattern, for messages */
     size_t npatterns;
     const char *action_id;
     size_t action;         /* index into rules->actions, set by dt_rules_finish */
@@ -130,6 +131,7 @@ typedef struct {
 
     const char *class_action_id[7]; /* [sip-class N] */
     size_t class_action[7];
+    dt_rule_origin_t class_at[7];
 
     dt_origin_rule_t *origins;
     size_t norigins, origins_cap;
@@ -166,6 +168,28 @@ dt_status_t dt_rules_load_text(dt_rules_t *rules, const char *name, unsigned lay
  * loads it as dt_rules_load_text does. */
 dt_status_t dt_rules_load_path(dt_rules_t *rules, const char *path, unsigned layer,
                                dt_error_t *err);
+
+/* Receives every problem a checked load finds, for `drtriage rules check`. */
+typedef struct {
+    /* Called once per problem: file is the rules' copy of the name, message
+     * has no "file:line: " prefix. Both are valid only during the call. */
+    void (*problem)(void *ctx, const char *file, unsigned line, const char *message);
+    void *ctx;
+    const char *file; /* set by the load: the name every rule from the last file
+                         loaded has in its dt_rule_origin_t (owned by the rules) */
+} dt_rules_checker_t;
+
+/* Load text or a path as dt_rules_load_text and dt_rules_load_path do, but
+ * without stopping at the first problem: each one is passed to checker (not
+ * NULL) and the section is skipped when it cannot be merged. Return DT_OK
+ * when there was none, DT_ERR_INPUT when any was reported (err untouched);
+ * DT_ERR_INPUT with err filled and nothing reported when the file cannot be
+ * read; DT_ERR_NOMEM with err filled. */
+dt_status_t dt_rules_load_text_checked(dt_rules_t *rules, const char *name, unsigned layer,
+                                       const char *text, size_t len,
+                                       dt_rules_checker_t *checker, dt_error_t *err);
+dt_status_t dt_rules_load_path_checked(dt_rules_t *rules, const char *path, unsigned layer,
+                                       dt_rules_checker_t *checker, dt_error_t *err);
 
 /* Loads the table compiled into the binary from rules/ at build time. */
 dt_status_t dt_rules_load_embedded(dt_rules_t *rules, dt_error_t *err);

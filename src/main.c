@@ -10,6 +10,8 @@ static const struct {
     int (*run)(int argc, char **argv);
 } commands[] = {
     {"report", dt_cli_report},
+    {"explain", dt_cli_explain},
+    {"rules", dt_cli_rules},
 };
 
 int main(int argc, char **argv)

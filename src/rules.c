@@ -116,6 +116,7 @@ typedef enum {
     SEC_VALUES,
     SEC_CALL_TYPE,
     SEC_NER,
+    SEC_SKIP, /* a section that failed to open: its lines are ignored */
 } section_kind_t;
 
 typedef struct {
@@ -138,8 +139,14 @@ typedef struct {
     unsigned layer;
     dt_error_t *err;
     size_t first_code;  /* codes[first_code..] came from this file */
+    dt_rules_checker_t *checker; /* NULL: stop at the first problem */
+    size_t nproblems;
 } parse_t;
 
+/* Reports a problem at line; returns DT_ERR_INPUT. A caller that can still
+ * merge the section (a bad value, an unknown key) ignores the result: the
+ * problem is counted and the load fails when the file ends, so a checked load
+ * also sees the section's later problems (duplicates, references, patterns). */
 __attribute__((format(printf, 3, 4))) static dt_status_t fail_at(parse_t *ps, unsigned line,
                                                                   const char *fmt, ...)
 {
@@ -148,7 +155,12 @@ __attribute__((format(printf, 3, 4))) static dt_status_t fail_at(parse_t *ps, un
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    return dt_fail(ps->err, DT_ERR_INPUT, "%s:%u: %s", ps->file, line, what);
+    if (ps->checker)
+        ps->checker->problem(ps->checker->ctx, ps->file, line, what);
+    else if (ps->nproblems == 0)
+        dt_fail(ps->err, DT_ERR_INPUT, "%s:%u: %s", ps->file, line, what);
+    ps->nproblems++;
+    return DT_ERR_INPUT;
 }
 
 static dt_status_t no_memory(parse_t *ps)
@@ -172,17 +184,25 @@ static const kv_t *find_key(const section_t *sec, const char *key)
     return NULL;
 }
 
-/* Collects every value of a repeatable key into an arena array. */
-static const char **collect(parse_t *ps, const section_t *sec, const char *key, size_t *n)
+/* Collects every value of a repeatable key into an arena array, and their line
+ * numbers into *lines unless lines is NULL. */
+static const char **collect(parse_t *ps, const section_t *sec, const char *key, size_t *n,
+                            const unsigned **lines)
 {
     *n = count_key(sec, key);
     const char **list = dt_arena_alloc(&ps->rules->arena, (*n ? *n : 1) * sizeof *list);
-    if (!list)
+    unsigned *at = lines ? dt_arena_alloc(&ps->rules->arena, (*n ? *n : 1) * sizeof *at) : NULL;
+    if (!list || (lines && !at))
         return NULL;
     size_t j = 0;
     for (size_t i = 0; i < sec->nvalues; i++)
-        if (strcmp(sec->values[i].key, key) == 0)
+        if (strcmp(sec->values[i].key, key) == 0) {
+            if (at)
+                at[j] = sec->values[i].line;
             list[j++] = sec->values[i].value;
+        }
+    if (lines)
+        *lines = at;
     return list;
 }
 
@@ -192,6 +212,7 @@ static const char **collect(parse_t *ps, const section_t *sec, const char *key, 
 static dt_status_t check_keys(parse_t *ps, const section_t *sec, const char *const *spec,
                               const char *kind)
 {
+    dt_status_t st = DT_OK; /* only a missing key stops the section */
     for (size_t i = 0; i < sec->nvalues; i++) {
         const char *key = sec->values[i].key;
         bool known = false, repeatable = false;
@@ -203,10 +224,9 @@ static dt_status_t check_keys(parse_t *ps, const section_t *sec, const char *con
             }
         }
         if (!known)
-            return fail_at(ps, sec->values[i].line, "unknown key '%s' in [%s] section", key, kind);
-        if (!repeatable && count_key(sec, key) > 1 && find_key(sec, key) != &sec->values[i])
-            return fail_at(ps, sec->values[i].line, "key '%s' given twice in [%s] section", key,
-                           kind);
+            fail_at(ps, sec->values[i].line, "unknown key '%s' in [%s] section", key, kind);
+        else if (!repeatable && count_key(sec, key) > 1 && find_key(sec, key) != &sec->values[i])
+            fail_at(ps, sec->values[i].line, "key '%s' given twice in [%s] section", key, kind);
     }
     for (const char *const *s = spec; *s; s++) {
         if (!strchr(*s, '!'))
@@ -214,9 +234,9 @@ static dt_status_t check_keys(parse_t *ps, const section_t *sec, const char *con
         char key[64];
         snprintf(key, sizeof key, "%.*s", (int)strcspn(*s, "!+"), *s);
         if (!find_key(sec, key))
-            return fail_at(ps, sec->line, "[%s] section lacks required key '%s'", kind, key);
+            st = fail_at(ps, sec->line, "[%s] section lacks required key '%s'", kind, key);
     }
-    return DT_OK;
+    return st;
 }
 
 static bool parse_uint(const char *text, uint64_t max, uint64_t *out)
@@ -225,7 +245,8 @@ static bool parse_uint(const char *text, uint64_t max, uint64_t *out)
         return false;
     uint64_t v = 0;
     for (const char *p = text; *p; p++) {
-        if (!isdigit((unsigned char)*p) || v > (max - (uint64_t)(*p - '0')) / 10)
+        uint64_t d = (uint64_t)(*p - '0');
+        if (!isdigit((unsigned char)*p) || d > max || v > (max - d) / 10)
             return false;
         v = v * 10 + (uint64_t)(*p - '0');
     }
@@ -261,14 +282,12 @@ static dt_status_t merge_action(parse_t *ps, const section_t *sec)
     a.text = find_key(sec, "text")->value;
     const kv_t *owner = find_key(sec, "owner");
     if (!owner_parse(owner->value, &a.owner))
-        return fail_at(ps, owner->line,
-                       "owner '%s' is not one of sbc, tenant, network, microsoft, user",
-                       owner->value);
+        fail_at(ps, owner->line, "owner '%s' is not one of sbc, tenant, network, microsoft, user",
+                owner->value);
     const kv_t *expected = find_key(sec, "expected");
     if (expected && !parse_yes_no(expected->value, &a.expected))
-        return fail_at(ps, expected->line, "expected must be yes or no, not '%s'",
-                       expected->value);
-    if (!(a.docs = collect(ps, sec, "doc", &a.ndocs)))
+        fail_at(ps, expected->line, "expected must be yes or no, not '%s'", expected->value);
+    if (!(a.docs = collect(ps, sec, "doc", &a.ndocs, NULL)))
         return no_memory(ps);
 
     uint32_t *slot;
@@ -288,11 +307,51 @@ static dt_status_t merge_action(parse_t *ps, const section_t *sec)
     return DT_OK;
 }
 
+/* The next character of a phrase as codes.c compares phrases: lowercased,
+ * a blank run as one space, leading and trailing blanks and one trailing
+ * period dropped. Returns '\0' at the end. */
+static char phrase_char(const char **p)
+{
+    const char *s = *p;
+    bool blank = false;
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        s++, blank = true;
+    const char *rest = s + (*s == '.');
+    while (*rest == ' ' || *rest == '\t' || *rest == '\r' || *rest == '\n')
+        rest++;
+    if (!*s || (*s == '.' && !*rest)) {
+        *p = s + strlen(s);
+        return '\0';
+    }
+    if (blank) {
+        *p = s;
+        return ' ';
+    }
+    *p = s + 1;
+    return (char)tolower((unsigned char)*s);
+}
+
+/* Phrases are equal when they match alike (docs/rules.md). */
+static bool same_phrase(const char *a, const char *b)
+{
+    while (*a == ' ' || *a == '\t')
+        a++;
+    while (*b == ' ' || *b == '\t')
+        b++;
+    for (;;) {
+        char x = phrase_char(&a), y = phrase_char(&b);
+        if (x != y)
+            return false;
+        if (!x)
+            return true;
+    }
+}
+
 static bool same_first_phrase(const dt_code_rule_t *a, const dt_code_rule_t *b)
 {
     if (a->nphrases == 0 || b->nphrases == 0)
         return a->nphrases == b->nphrases && a->npatterns == 0 && b->npatterns == 0;
-    return strcasecmp(a->phrases[0], b->phrases[0]) == 0;
+    return same_phrase(a->phrases[0], b->phrases[0]);
 }
 
 static dt_status_t merge_code(parse_t *ps, const section_t *sec)
@@ -322,31 +381,28 @@ static dt_status_t merge_code(parse_t *ps, const section_t *sec)
     c.note = note ? note->value : NULL;
     const kv_t *origin = find_key(sec, "origin");
     if (origin) {
-        dt_origin_t o;
+        dt_origin_t o = DT_ORIGIN_UNKNOWN;
         if (!dt_origin_parse(origin->value, &o) || o == DT_ORIGIN_UNKNOWN)
-            return fail_at(ps, origin->line, "origin must be sbc or microsoft, not '%s'",
-                           origin->value);
-        c.documented_origin = dt_origin_name(o);
+            fail_at(ps, origin->line, "origin must be sbc or microsoft, not '%s'", origin->value);
+        else
+            c.documented_origin = dt_origin_name(o);
     }
-    if (!(c.phrases = collect(ps, sec, "phrase", &c.nphrases)) ||
-        !(c.patterns = collect(ps, sec, "pattern", &c.npatterns)))
+    if (!(c.phrases = collect(ps, sec, "phrase", &c.nphrases, NULL)) ||
+        !(c.patterns = collect(ps, sec, "pattern", &c.npatterns, &c.pattern_lines)))
         return no_memory(ps);
     for (size_t i = 0; i < c.nphrases; i++)
         for (size_t j = 0; j < i; j++)
-            if (strcasecmp(c.phrases[i], c.phrases[j]) == 0)
-                return fail_at(ps, sec->line, "[code %s]: phrase '%s' listed twice", sec->arg,
-                               c.phrases[i]);
+            if (same_phrase(c.phrases[i], c.phrases[j]))
+                fail_at(ps, sec->line, "[code %s]: phrase '%s' listed twice", sec->arg,
+                        c.phrases[i]);
 
     for (size_t i = 0; i < r->ncodes; i++) {
         dt_code_rule_t *old = &r->codes[i];
         if (old->ms != c.ms || old->sip != c.sip || !same_first_phrase(old, &c))
             continue;
-        if (i >= ps->first_code)
-            return fail_at(ps, sec->line, "[code %s] duplicates the entry at line ", sec->arg) == DT_OK
-                       ? DT_OK
-                       : dt_fail(ps->err, DT_ERR_INPUT,
-                                 "%s:%u: [code %s] with the same first phrase as line %u", ps->file,
-                                 sec->line, sec->arg, old->at.line);
+        if (i >= ps->first_code || old->at.file == ps->file)
+            return fail_at(ps, sec->line, "[code %s] with the same first phrase as line %u",
+                           sec->arg, old->at.line);
         *old = c;
         return DT_OK;
     }
@@ -372,8 +428,7 @@ static dt_status_t merge_sip(parse_t *ps, const section_t *sec)
     s.rfc = rfc ? rfc->value : NULL;
     s.action_id = action ? action->value : NULL;
     if (obsolete && !parse_yes_no(obsolete->value, &s.obsolete))
-        return fail_at(ps, obsolete->line, "obsolete must be yes or no, not '%s'",
-                       obsolete->value);
+        fail_at(ps, obsolete->line, "obsolete must be yes or no, not '%s'", obsolete->value);
     dt_rules_t *r = ps->rules;
     for (size_t i = 0; i < r->nsips; i++)
         if (r->sips[i].code == s.code) {
@@ -396,6 +451,7 @@ static dt_status_t merge_sip_class(parse_t *ps, const section_t *sec)
     if (!parse_uint(sec->arg, 6, &n) || n < 1)
         return fail_at(ps, sec->line, "[sip-class %s]: expected a class from 1 to 6", sec->arg);
     ps->rules->class_action_id[n] = find_key(sec, "action")->value;
+    ps->rules->class_at[n] = here(ps, sec->line);
     return DT_OK;
 }
 
@@ -411,11 +467,11 @@ static dt_status_t merge_origin(parse_t *ps, const section_t *sec)
     dt_origin_rule_t o = {.prefix = sec->arg, .action = DT_NO_ACTION, .at = here(ps, sec->line)};
     const kv_t *origin = find_key(sec, "origin");
     if (!dt_origin_parse(origin->value, &o.origin))
-        return fail_at(ps, origin->line, "origin must be sbc, microsoft or unknown, not '%s'",
-                       origin->value);
+        fail_at(ps, origin->line, "origin must be sbc, microsoft or unknown, not '%s'",
+                origin->value);
     const kv_t *sip = find_key(sec, "sip-from-code"), *action = find_key(sec, "action");
     if (sip && !parse_yes_no(sip->value, &o.sip_from_code))
-        return fail_at(ps, sip->line, "sip-from-code must be yes or no, not '%s'", sip->value);
+        fail_at(ps, sip->line, "sip-from-code must be yes or no, not '%s'", sip->value);
     o.action_id = action ? action->value : NULL;
     dt_rules_t *r = ps->rules;
     for (size_t i = 0; i < r->norigins; i++)
@@ -438,10 +494,11 @@ static dt_status_t merge_header(parse_t *ps, const section_t *sec)
     for (size_t i = 0; i < sec->nvalues; i++) {
         const kv_t *kv = &sec->values[i];
         dt_header_rule_t h = {.field = field, .pattern = kv->value, .at = here(ps, kv->line)};
-        if (!dt_family_parse(kv->key, &h.family))
-            return fail_at(ps, kv->line,
-                           "unknown family '%s' in [header] (tac, graph, cqd, acs or any)",
-                           kv->key);
+        if (!dt_family_parse(kv->key, &h.family)) {
+            fail_at(ps, kv->line, "unknown family '%s' in [header] (tac, graph, cqd, acs or any)",
+                    kv->key);
+            continue;
+        }
         if (!RESERVE(r->headers, r->nheaders, r->headers_cap))
             return no_memory(ps);
         r->headers[r->nheaders++] = h;
@@ -572,6 +629,7 @@ static dt_status_t begin_section(parse_t *ps, section_t *sec, const char *line, 
         arg_len--;
 
     memset(sec, 0, sizeof *sec);
+    sec->kind = SEC_SKIP;
     sec->line = lineno;
     char name[32];
     snprintf(name, sizeof name, "%.*s", (int)(name_len < 31 ? name_len : 31), p);
@@ -601,6 +659,8 @@ static dt_status_t add_value(parse_t *ps, section_t *sec, const char *line, size
         return fail_at(ps, lineno, "expected 'key = value' or a [section]");
     if (sec->kind == SEC_NONE)
         return fail_at(ps, lineno, "'key = value' before any [section]");
+    if (sec->kind == SEC_SKIP)
+        return DT_OK;
     if (sec->nvalues == SECTION_VALUES_MAX)
         return fail_at(ps, lineno, "more than 64 keys in one section");
     size_t key_len = (size_t)(eq - line);
@@ -624,12 +684,40 @@ static dt_status_t add_value(parse_t *ps, section_t *sec, const char *line, size
     return DT_OK;
 }
 
-dt_status_t dt_rules_load_text(dt_rules_t *rules, const char *name, unsigned layer,
-                               const char *text, size_t len, dt_error_t *err)
+/* Handles one line: a comment, a section header or a setting. */
+static dt_status_t parse_line(parse_t *ps, section_t *sec, const char *line, size_t line_len,
+                              unsigned lineno)
 {
-    parse_t ps = {.rules = rules, .layer = layer, .err = err, .first_code = rules->ncodes};
+    if (memchr(line, '\0', line_len))
+        return fail_at(ps, lineno, "NUL byte in rules file");
+    while (line_len && (line[line_len - 1] == '\r' || line[line_len - 1] == ' ' ||
+                        line[line_len - 1] == '\t'))
+        line_len--;
+    while (line_len && (*line == ' ' || *line == '\t'))
+        line++, line_len--;
+    if (line_len == 0 || *line == '#')
+        return DT_OK;
+    if (*line != '[')
+        return add_value(ps, sec, line, line_len, lineno);
+    dt_status_t ended = end_section(ps, sec);
+    if (ended != DT_OK && (!ps->checker || ended != DT_ERR_INPUT))
+        return ended;
+    dt_status_t begun = begin_section(ps, sec, line, line_len, lineno);
+    return ended != DT_OK ? ended : begun;
+}
+
+/* The parser behind both entry points: without a checker it stops at the first
+ * problem, with one it reports each and goes on with the next line or section. */
+static dt_status_t load_text(dt_rules_t *rules, const char *name, unsigned layer,
+                             const char *text, size_t len, dt_rules_checker_t *checker,
+                             dt_error_t *err)
+{
+    parse_t ps = {.rules = rules, .layer = layer, .err = err, .first_code = rules->ncodes,
+                  .checker = checker};
     if (!(ps.file = dt_arena_strndup(&rules->arena, name, strlen(name))))
         return dt_fail(err, DT_ERR_NOMEM, "%s: out of memory", name);
+    if (checker)
+        checker->file = ps.file;
     if (layer + 1 > rules->layers)
         rules->layers = layer + 1;
     rules->finished = false;
@@ -639,35 +727,36 @@ dt_status_t dt_rules_load_text(dt_rules_t *rules, const char *name, unsigned lay
     size_t pos = 0;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         pos = 3;
-    dt_status_t st = DT_OK;
-    while (st == DT_OK && pos < len) {
+    while (pos < len) {
         const char *line = text + pos;
         const char *nl = memchr(line, '\n', len - pos);
         size_t line_len = nl ? (size_t)(nl - line) : len - pos;
         pos += line_len + (nl != NULL);
-        lineno++;
-        if (memchr(line, '\0', line_len))
-            return fail_at(&ps, lineno, "NUL byte in rules file");
-        while (line_len && (line[line_len - 1] == '\r' || line[line_len - 1] == ' ' ||
-                            line[line_len - 1] == '\t'))
-            line_len--;
-        while (line_len && (*line == ' ' || *line == '\t'))
-            line++, line_len--;
-        if (line_len == 0 || *line == '#')
-            continue;
-        if (*line == '[') {
-            st = end_section(&ps, &sec);
-            if (st == DT_OK)
-                st = begin_section(&ps, &sec, line, line_len, lineno);
-        } else {
-            st = add_value(&ps, &sec, line, line_len, lineno);
-        }
+        dt_status_t st = parse_line(&ps, &sec, line, line_len, ++lineno);
+        if (st != DT_OK && (!checker || st != DT_ERR_INPUT))
+            return st;
     }
-    return st == DT_OK ? end_section(&ps, &sec) : st;
+    dt_status_t st = end_section(&ps, &sec);
+    if (st != DT_OK && st != DT_ERR_INPUT)
+        return st;
+    return ps.nproblems ? DT_ERR_INPUT : DT_OK;
+}
+
+dt_status_t dt_rules_load_text(dt_rules_t *rules, const char *name, unsigned layer,
+                               const char *text, size_t len, dt_error_t *err)
+{
+    return load_text(rules, name, layer, text, len, NULL, err);
+}
+
+dt_status_t dt_rules_load_text_checked(dt_rules_t *rules, const char *name, unsigned layer,
+                                       const char *text, size_t len,
+                                       dt_rules_checker_t *checker, dt_error_t *err)
+{
+    return load_text(rules, name, layer, text, len, checker, err);
 }
 
 static dt_status_t load_file(dt_rules_t *rules, const char *path, unsigned layer,
-                             dt_error_t *err)
+                             dt_rules_checker_t *checker, dt_error_t *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -686,7 +775,7 @@ static dt_status_t load_file(dt_rules_t *rules, const char *path, unsigned layer
     else if (too_big)
         st = dt_fail(err, DT_ERR_INPUT, "rules '%s' is larger than 16 MiB", path);
     else
-        st = dt_rules_load_text(rules, path, layer, text, len, err);
+        st = load_text(rules, path, layer, text, len, checker, err);
     free(text);
     return st;
 }
@@ -697,30 +786,44 @@ static int rules_file_filter(const struct dirent *e)
     return e->d_name[0] != '.' && n > 6 && strcmp(e->d_name + n - 6, ".rules") == 0;
 }
 
-dt_status_t dt_rules_load_path(dt_rules_t *rules, const char *path, unsigned layer,
-                               dt_error_t *err)
+static dt_status_t load_path(dt_rules_t *rules, const char *path, unsigned layer,
+                             dt_rules_checker_t *checker, dt_error_t *err)
 {
     struct stat sb;
     if (stat(path, &sb) != 0)
         return dt_fail(err, DT_ERR_INPUT, "cannot read rules '%s': %s", path, strerror(errno));
     if (!S_ISDIR(sb.st_mode))
-        return load_file(rules, path, layer, err);
+        return load_file(rules, path, layer, checker, err);
     struct dirent **names;
     int n = scandir(path, &names, rules_file_filter, alphasort);
     if (n < 0)
         return dt_fail(err, DT_ERR_INPUT, "cannot list rules directory '%s': %s", path,
                        strerror(errno));
-    dt_status_t st = DT_OK;
+    dt_status_t st = DT_OK, worst = DT_OK;
     for (int i = 0; i < n; i++) {
-        if (st == DT_OK) {
+        if (st == DT_OK || (checker && st == DT_ERR_INPUT)) {
             char file[4096];
             snprintf(file, sizeof file, "%s/%s", path, names[i]->d_name);
-            st = load_file(rules, file, layer, err);
+            st = load_file(rules, file, layer, checker, err);
+            if (st != DT_OK)
+                worst = st;
         }
         free(names[i]);
     }
     free(names);
-    return st;
+    return worst;
+}
+
+dt_status_t dt_rules_load_path(dt_rules_t *rules, const char *path, unsigned layer,
+                               dt_error_t *err)
+{
+    return load_path(rules, path, layer, NULL, err);
+}
+
+dt_status_t dt_rules_load_path_checked(dt_rules_t *rules, const char *path, unsigned layer,
+                                       dt_rules_checker_t *checker, dt_error_t *err)
+{
+    return load_path(rules, path, layer, checker, err);
 }
 
 dt_status_t dt_rules_load_embedded(dt_rules_t *rules, dt_error_t *err)
@@ -771,13 +874,14 @@ dt_status_t dt_rules_finish(dt_rules_t *rules, dt_error_t *err)
                                 &rules->sips[i].action, err);
     for (size_t n = 1; st == DT_OK && n <= 6; n++)
         if (rules->class_action_id[n])
-            st = resolve_action(rules, rules->class_action_id[n], (dt_rule_origin_t){"rules", 0},
+            st = resolve_action(rules, rules->class_action_id[n], rules->class_at[n],
                                 &rules->class_action[n], err);
     if (st)
         return st;
     if (!has_default)
         return dt_fail(err, DT_ERR_INPUT, "rules: no [origin *] rule gives the default origin");
-    qsort(rules->sips, rules->nsips, sizeof *rules->sips, compare_sip);
+    if (rules->nsips) /* sips is NULL when no [sip] section was loaded */
+        qsort(rules->sips, rules->nsips, sizeof *rules->sips, compare_sip);
     rules->finished = true;
     return DT_OK;
 }
@@ -785,6 +889,8 @@ dt_status_t dt_rules_finish(dt_rules_t *rules, dt_error_t *err)
 const dt_sip_rule_t *dt_rules_sip(const dt_rules_t *rules, unsigned code)
 {
     dt_sip_rule_t key = {.code = code};
+    if (!rules->nsips)
+        return NULL;
     return bsearch(&key, rules->sips, rules->nsips, sizeof key, compare_sip);
 }
 

@@ -8,11 +8,21 @@ int main(void)
     Suite *(*const suites[])(void) = {
         dt_suite_common,
         dt_suite_map,
+        dt_suite_rules,
+        dt_suite_codes,
+        dt_suite_schema,
+        dt_suite_input,
+        dt_suite_reader,
+        dt_suite_classify,
+        dt_suite_aggregate,
+        dt_suite_pipeline,
         dt_suite_writer,
         dt_suite_threshold,
         dt_suite_output,
         dt_suite_date,
         dt_suite_filter,
+        dt_suite_explain,
+        dt_suite_rules_check,
     };
     SRunner *runner = srunner_create(suites[0]());
     for (size_t i = 1; i < sizeof suites / sizeof suites[0]; i++)

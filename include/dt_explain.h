@@ -1,0 +1,114 @@
+/* dt_explain.h - `drtriage explain`: what drtriage knows about a code, a code
+ * pair or a phrase. A query is matched against every documented [code] entry;
+ * codes with no entry are run through the real lookup (dt_codes_lookup) so the
+ * answer is what a report would say, with a rules stub to paste. */
+#ifndef DT_EXPLAIN_H
+#define DT_EXPLAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dt_codes.h"
+#include "dt_common.h"
+#include "dt_rules.h"
+
+typedef enum {
+    DT_QUERY_MS = 0, /* a Microsoft code: 560403 */
+    DT_QUERY_SIP,    /* a SIP code, three digits from 100 to 699: 403 */
+    DT_QUERY_PAIR,   /* both: 510532/403, or "510532 403" as two arguments */
+    DT_QUERY_PHRASE, /* text matched against the documented phrases and patterns */
+} dt_query_kind_t;
+
+#define DT_QUERY_TEXT_MAX 48
+
+typedef struct {
+    dt_query_kind_t kind;
+    uint64_t ms;            /* DT_QUERY_MS, DT_QUERY_PAIR */
+    unsigned sip;           /* DT_QUERY_SIP, DT_QUERY_PAIR */
+    const char *phrase;     /* DT_QUERY_PHRASE: the argument (not owned) */
+    char text[DT_QUERY_TEXT_MAX]; /* a code query as shown: "510532/403" */
+} dt_explain_query_t;
+
+/* Reads the queries in args[0..nargs). An argument that starts with a digit
+ * or '/' is a code: three digits 100-699 a SIP code, other digits a Microsoft code,
+ * MS/SIP a pair; a Microsoft code followed by a SIP code is one pair. Any
+ * other argument, and every args[i] with is_phrase[i] true (is_phrase may be
+ * NULL), is a phrase. queries must hold nargs entries and keeps pointers into
+ * args. Stores the count in *nqueries; returns DT_ERR_USAGE naming the
+ * argument when one is neither a code nor a pair ("4x3", "403/"). */
+dt_status_t dt_explain_parse(const char *const *args, const bool *is_phrase, size_t nargs,
+                             dt_explain_query_t *queries, size_t *nqueries, dt_error_t *err);
+
+/* The query as the user means it: the phrase, or the code text. */
+const char *dt_explain_query_text(const dt_explain_query_t *query);
+
+/* One answer to a query: a documented entry, or what the lookup falls back to. */
+typedef struct {
+    size_t entry;        /* index into rules->codes; SIZE_MAX when no entry applies */
+    bool documented;     /* entry was found for the query itself, not by a fallback */
+    dt_match_t match;    /* level, action and origin; for a documented entry, as
+                            a call with its codes and first phrase would get */
+    bool has_ms, has_sip;
+    uint64_t ms;         /* the codes explained */
+    unsigned sip;        /* for a 560xxx code alone, the SIP code the SBC sent */
+} dt_explain_item_t;
+
+typedef struct {
+    const dt_explain_query_t *query;
+    dt_explain_item_t *items;  /* nitems answers, owned */
+    size_t nitems;
+    bool matched;        /* a documented entry, or a fallback with an action */
+} dt_explanation_t;
+
+/* Answers one query over finished rules and the code table compiled from them
+ * (both must outlive the explanation; query too). Every documented entry that
+ * matches is listed in rules order; a code query without one gets a single
+ * fallback item from dt_codes_lookup. Returns DT_OK, or DT_ERR_NOMEM with err
+ * filled (out is then empty). Free with dt_explanation_free. */
+dt_status_t dt_explain_run(const dt_rules_t *rules, dt_codes_t *codes,
+                           const dt_explain_query_t *query, dt_explanation_t *out,
+                           dt_error_t *err);
+
+/* Releases the items. */
+void dt_explanation_free(dt_explanation_t *explanation);
+
+/* Write an explanation for a reader (text: labelled lines, long values
+ * wrapped to width columns, 0 = 100) or for a program (JSON: one compact
+ * object {"query", "matches": [...]} on one line; docs/json-format.md).
+ * Return DT_OK, or DT_ERR_OUTPUT when the stream reports an error. */
+dt_status_t dt_explain_write_text(FILE *out, const dt_rules_t *rules,
+                                  const dt_explanation_t *explanation, unsigned width,
+                                  dt_error_t *err);
+dt_status_t dt_explain_write_json(FILE *out, const dt_rules_t *rules,
+                                  const dt_explanation_t *explanation, dt_error_t *err);
+
+/* Writes into buf (size bytes, truncated) why a Microsoft code has its
+ * origin, from the [origin] rule dt_rules_origin_for picks: "560 rule: the
+ * SBC sent SIP 403", "Microsoft code not starting with 560: a Microsoft
+ * service generated it". Without a code (has_ms false): "no Microsoft code:
+ * the origin is unknown". Returns buf. */
+const char *dt_explain_origin_reason(const dt_rules_t *rules, uint64_t ms, bool has_ms,
+                                     char *buf, size_t size);
+
+/* What an owner means for the admin: "SBC admin or vendor", ... */
+const char *dt_owner_meaning(dt_owner_t owner);
+
+/* The prefix that makes a rules doc link a full URL: "https://learn.microsoft.com/en-us"
+ * for a site-relative link ("/microsoftteams/..."), "" for an absolute one. */
+const char *dt_doc_link_prefix(const char *link);
+
+/* Writes a ready-to-paste rules section for a code drtriage has no entry for:
+ * "[code MS/SIP]" (a missing code is written as 0, with a comment saying so),
+ * a phrase line when phrase (len bytes, not NUL-terminated, may be NULL) has
+ * any text, with control characters replaced (blanks by a space, others by
+ * \xNN), the action line with action_id (NULL: "unknown") under a
+ * "# choose an action: drtriage rules list" comment, and
+ * "source = local: seen in call records". Loaded on top of the rules it was
+ * made from, the stub makes the code known. Returns DT_OK, or DT_ERR_OUTPUT
+ * when the stream reports an error. */
+dt_status_t dt_rules_write_stub(FILE *out, uint64_t ms, bool has_ms, unsigned sip, bool has_sip,
+                                const char *phrase, size_t len, const char *action_id);
+
+#endif

@@ -1,0 +1,743 @@
+/* explain.c - `drtriage explain`: queries (codes, pairs, phrases) answered
+ * from the rules, with the real lookup for codes no entry documents, and the
+ * rules stub that would make such a code known. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dt_explain.h"
+#include "dt_writer.h"
+
+#define DOCS_BASE "https://learn.microsoft.com/en-us"
+#define CODE_MAX 1000000000000000000ULL /* the largest code an export can carry */
+#define LABEL_WIDTH 14
+#define REASON_MAX 256
+
+/* ---- queries ---- */
+
+/* Reads len digits as a number no larger than max. */
+static bool read_digits(const char *text, size_t len, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (len == 0)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        if (!isdigit((unsigned char)text[i]))
+            return false;
+        v = v * 10 + (uint64_t)(text[i] - '0');
+        if (v > max)
+            return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool read_sip(const char *text, unsigned *sip)
+{
+    uint64_t v;
+    if (strlen(text) != 3 || !read_digits(text, 3, 699, &v) || v < 100)
+        return false;
+    *sip = (unsigned)v;
+    return true;
+}
+
+/* One argument that starts with a digit: MS, SIP or MS/SIP. */
+static bool read_code_query(const char *arg, dt_explain_query_t *q)
+{
+    const char *slash = strchr(arg, '/');
+    uint64_t sip;
+    memset(q, 0, sizeof *q);
+    if (slash) {
+        if (!read_digits(arg, (size_t)(slash - arg), CODE_MAX, &q->ms) ||
+            !read_digits(slash + 1, strlen(slash + 1), DT_SIP_MAX, &sip))
+            return false;
+        q->kind = DT_QUERY_PAIR;
+        q->sip = (unsigned)sip;
+    } else if (read_sip(arg, &q->sip)) {
+        q->kind = DT_QUERY_SIP;
+    } else if (read_digits(arg, strlen(arg), CODE_MAX, &q->ms)) {
+        q->kind = DT_QUERY_MS;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static void set_code_text(dt_explain_query_t *q)
+{
+    if (q->kind == DT_QUERY_PAIR)
+        snprintf(q->text, sizeof q->text, "%" PRIu64 "/%u", q->ms, q->sip);
+    else if (q->kind == DT_QUERY_MS)
+        snprintf(q->text, sizeof q->text, "%" PRIu64, q->ms);
+    else
+        snprintf(q->text, sizeof q->text, "%u", q->sip);
+}
+
+static bool taken_as_phrase(const char *const *args, const bool *is_phrase, size_t i)
+{
+    return (is_phrase && is_phrase[i]) ||
+           !(isdigit((unsigned char)args[i][0]) || args[i][0] == '/');
+}
+
+dt_status_t dt_explain_parse(const char *const *args, const bool *is_phrase, size_t nargs,
+                             dt_explain_query_t *queries, size_t *nqueries, dt_error_t *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nargs; i++) {
+        dt_explain_query_t *q = &queries[n++];
+        if (taken_as_phrase(args, is_phrase, i)) {
+            if (dt_is_blank(args[i], strlen(args[i])))
+                return dt_fail(err, DT_ERR_USAGE, "empty phrase: give some words to look for");
+            memset(q, 0, sizeof *q);
+            q->kind = DT_QUERY_PHRASE;
+            q->phrase = args[i];
+            continue;
+        }
+        if (!read_code_query(args[i], q))
+            return dt_fail(err, DT_ERR_USAGE,
+                           "'%s' is not a code: expected a Microsoft code (560403), a SIP code "
+                           "from 100 to 699 (403), MS/SIP (510532/403) or a phrase",
+                           args[i]);
+        unsigned sip;
+        if (q->kind == DT_QUERY_MS && i + 1 < nargs && !taken_as_phrase(args, is_phrase, i + 1) &&
+            read_sip(args[i + 1], &sip)) {
+            q->kind = DT_QUERY_PAIR;
+            q->sip = sip;
+            i++;
+        }
+        set_code_text(q);
+    }
+    *nqueries = n;
+    return DT_OK;
+}
+
+const char *dt_explain_query_text(const dt_explain_query_t *query)
+{
+    return query->kind == DT_QUERY_PHRASE ? query->phrase : query->text;
+}
+
+/* ---- matching ---- */
+
+static bool is_blank_byte(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* True when needle matches hay from its start: ASCII case is ignored and a run
+ * of blanks matches a run of blanks. */
+static bool loosely_at(const char *hay, const char *needle, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (is_blank_byte(needle[i])) {
+            if (!is_blank_byte(*hay))
+                return false;
+            while (i < len && is_blank_byte(needle[i]))
+                i++;
+            while (is_blank_byte(*hay))
+                hay++;
+        } else if (!*hay || tolower((unsigned char)*hay) != tolower((unsigned char)needle[i])) {
+            return false;
+        } else {
+            hay++, i++;
+        }
+    }
+    return true;
+}
+
+static bool contains_loosely(const char *hay, const char *needle, size_t len)
+{
+    for (; *hay; hay++)
+        if (loosely_at(hay, needle, len))
+            return true;
+    return false;
+}
+
+/* The words of a phrase query: no outer blanks and no final period, so that
+ * "Invalid number format." finds the phrase that goes on after the period. */
+static dt_slice_t query_words(const char *phrase)
+{
+    dt_slice_t s = {phrase, strlen(phrase)};
+    while (s.len && is_blank_byte(*s.ptr))
+        s.ptr++, s.len--;
+    while (s.len && is_blank_byte(s.ptr[s.len - 1]))
+        s.len--;
+    if (s.len > 1 && s.ptr[s.len - 1] == '.')
+        s.len--;
+    return s;
+}
+
+static bool entry_matches(const dt_rules_t *rules, dt_codes_t *codes, size_t e,
+                          const dt_explain_query_t *q)
+{
+    const dt_code_rule_t *rule = &rules->codes[e];
+    switch (q->kind) {
+    case DT_QUERY_MS:
+        return rule->ms == q->ms;
+    case DT_QUERY_SIP:
+        return rule->sip == q->sip;
+    case DT_QUERY_PAIR:
+        return rule->ms == q->ms && rule->sip == q->sip;
+    case DT_QUERY_PHRASE:
+        break;
+    }
+    dt_slice_t words = query_words(q->phrase);
+    for (size_t i = 0; i < rule->nphrases; i++)
+        if (contains_loosely(rule->phrases[i], words.ptr, words.len))
+            return true;
+    return dt_codes_phrase_matches(codes, e, q->phrase, strlen(q->phrase));
+}
+
+static bool add_item(dt_explanation_t *e, size_t *cap, const dt_explain_item_t *item)
+{
+    if (e->nitems == *cap) {
+        size_t n = *cap ? *cap * 2 : 8;
+        dt_explain_item_t *grown = realloc(e->items, n * sizeof *grown);
+        if (!grown)
+            return false;
+        e->items = grown;
+        *cap = n;
+    }
+    e->items[e->nitems++] = *item;
+    return true;
+}
+
+/* A documented entry, with the origin a call with its codes gets. */
+static dt_explain_item_t documented_item(const dt_rules_t *rules, dt_codes_t *codes, size_t e)
+{
+    const dt_code_rule_t *rule = &rules->codes[e];
+    dt_code_key_t key = {.has_ms = true, .has_sip = true, .ms = rule->ms, .sip = rule->sip};
+    dt_explain_item_t item = {.entry = e, .documented = true, .has_ms = true, .has_sip = true,
+                              .ms = rule->ms, .sip = rule->sip};
+    item.match = *dt_codes_lookup(codes, &key, "", 0);
+    item.match.level = rule->nphrases || rule->npatterns ? DT_MATCH_PHRASE : DT_MATCH_CODES;
+    item.match.entry = e;
+    item.match.action = rule->action;
+    item.match.known = true;
+    return item;
+}
+
+/* What the lookup does with the codes of a query no entry documents. */
+static dt_explain_item_t fallback_item(dt_codes_t *codes, const dt_explain_query_t *q)
+{
+    dt_code_key_t key = {.has_ms = q->kind != DT_QUERY_SIP, .has_sip = q->kind != DT_QUERY_MS,
+                         .ms = q->ms, .sip = q->sip};
+    const dt_match_t *m = dt_codes_lookup(codes, &key, "", 0);
+    dt_explain_item_t item = {.entry = m->entry, .match = *m, .has_ms = key.has_ms,
+                              .ms = key.ms};
+    item.has_sip = key.has_sip || m->has_sbc_sip;
+    item.sip = key.has_sip ? key.sip : m->sbc_sip;
+    return item;
+}
+
+dt_status_t dt_explain_run(const dt_rules_t *rules, dt_codes_t *codes,
+                           const dt_explain_query_t *query, dt_explanation_t *out,
+                           dt_error_t *err)
+{
+    memset(out, 0, sizeof *out);
+    out->query = query;
+    size_t cap = 0;
+    for (size_t e = 0; e < rules->ncodes; e++) {
+        if (!entry_matches(rules, codes, e, query))
+            continue;
+        dt_explain_item_t item = documented_item(rules, codes, e);
+        if (!add_item(out, &cap, &item))
+            goto nomem;
+    }
+    out->matched = out->nitems > 0;
+    if (out->nitems || query->kind == DT_QUERY_PHRASE)
+        return DT_OK;
+    dt_explain_item_t item = fallback_item(codes, query);
+    if (!add_item(out, &cap, &item))
+        goto nomem;
+    out->matched = item.match.action != DT_NO_ACTION;
+    return DT_OK;
+nomem:
+    dt_explanation_free(out);
+    return dt_fail(err, DT_ERR_NOMEM, "out of memory");
+}
+
+void dt_explanation_free(dt_explanation_t *explanation)
+{
+    free(explanation->items);
+    explanation->items = NULL;
+    explanation->nitems = 0;
+}
+
+/* ---- shared wording ---- */
+
+static const char *const owner_meanings[DT_OWNER_COUNT] = {
+    "SBC admin or vendor",
+    "Teams admin: policies, licences, routing",
+    "network: firewall, DNS, certificates outside the SBC",
+    "Microsoft: open a support case",
+    "nobody: expected behaviour, nothing to fix",
+};
+
+const char *dt_owner_meaning(dt_owner_t owner)
+{
+    return owner < DT_OWNER_COUNT ? owner_meanings[owner] : "?";
+}
+
+const char *dt_doc_link_prefix(const char *link)
+{
+    return link[0] == '/' ? DOCS_BASE : "";
+}
+
+static const char *actor(dt_origin_t origin)
+{
+    switch (origin) {
+    case DT_ORIGIN_SBC:
+        return "the SBC";
+    case DT_ORIGIN_MICROSOFT:
+        return "a Microsoft service";
+    default:
+        return "an unknown party";
+    }
+}
+
+/* The prefixes of every [origin] rule but "*", as "560" or "560 or 540". */
+static void other_prefixes(const dt_rules_t *rules, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < rules->norigins && n < size; i++) {
+        const char *prefix = rules->origins[i].prefix;
+        if (strcmp(prefix, "*") != 0)
+            n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " or " : "", prefix);
+    }
+}
+
+const char *dt_explain_origin_reason(const dt_rules_t *rules, uint64_t ms, bool has_ms,
+                                     char *buf, size_t size)
+{
+    char ms_text[24];
+    snprintf(ms_text, sizeof ms_text, "%" PRIu64, ms);
+    const dt_origin_rule_t *rule = has_ms ? dt_rules_origin_for(rules, ms_text) : NULL;
+    if (!has_ms)
+        snprintf(buf, size, "no Microsoft code: the origin is unknown");
+    else if (!rule)
+        snprintf(buf, size, "no [origin] rule applies: the origin is unknown");
+    else if (strcmp(rule->prefix, "*") != 0 && rule->sip_from_code && strlen(ms_text) > 3)
+        snprintf(buf, size, "%s rule: %s sent SIP %u", rule->prefix, actor(rule->origin),
+                 (unsigned)(ms % 1000));
+    else if (strcmp(rule->prefix, "*") != 0)
+        snprintf(buf, size, "%s rule: %s generated it", rule->prefix, actor(rule->origin));
+    else {
+        char others[128];
+        other_prefixes(rules, others, sizeof others);
+        if (others[0])
+            snprintf(buf, size, "Microsoft code not starting with %s: %s generated it", others,
+                     actor(rule->origin));
+        else
+            snprintf(buf, size, "any Microsoft code: %s generated it", actor(rule->origin));
+    }
+    return buf;
+}
+
+/* The action a report shows for an item: the rules' "unknown" when none applies. */
+static const dt_action_t *item_action(const dt_rules_t *rules, const dt_explain_item_t *item)
+{
+    if (item->match.action < rules->nactions)
+        return &rules->actions[item->match.action];
+    return dt_rules_action(rules, "unknown");
+}
+
+/* Writes how drtriage reaches the item's action, e.g. "origin-rule: not
+ * documented by Microsoft; drtriage uses the action of [origin 560] (file:line)". */
+static void describe_level(const dt_rules_t *rules, const dt_explain_item_t *item, char *buf,
+                           size_t size)
+{
+    const char *level = dt_match_level_name(item->match.level);
+    const dt_code_rule_t *entry = item->entry < rules->ncodes ? &rules->codes[item->entry] : NULL;
+    char ms_text[24];
+    snprintf(ms_text, sizeof ms_text, "%" PRIu64, item->ms);
+    const dt_origin_rule_t *origin = dt_rules_origin_for(rules, ms_text);
+    const dt_sip_rule_t *sip = item->has_sip ? dt_rules_sip(rules, item->sip) : NULL;
+    const char *fallback = "not documented by Microsoft; drtriage uses the action of";
+    if (item->documented)
+        snprintf(buf, size, "%s: documented; %s", level,
+                 item->match.level == DT_MATCH_PHRASE
+                     ? "calls with these codes and one of these phrases get this entry"
+                     : "calls with these codes get this entry");
+    else if (item->match.level == DT_MATCH_MS && entry)
+        snprintf(buf, size,
+                 "%s: the pair is not documented by Microsoft; drtriage uses the entry for "
+                 "%" PRIu64 "/%u (%s:%u)",
+                 level, entry->ms, entry->sip, entry->at.file, entry->at.line);
+    else if (item->match.level == DT_MATCH_ORIGIN && origin)
+        snprintf(buf, size, "%s: %s [origin %s] (%s:%u)", level, fallback, origin->prefix,
+                 origin->at.file, origin->at.line);
+    else if (item->match.level == DT_MATCH_SIP_CODE && sip)
+        snprintf(buf, size, "%s: %s [sip %u] (%s:%u)", level, fallback, sip->code, sip->at.file,
+                 sip->at.line);
+    else if (item->match.level == DT_MATCH_SIP_CLASS)
+        snprintf(buf, size, "%s: %s [sip-class %u] (%s:%u)", level, fallback, item->sip / 100,
+                 rules->class_at[item->sip / 100].file, rules->class_at[item->sip / 100].line);
+    else
+        snprintf(buf, size,
+                 "%s: not documented by Microsoft and no rule applies; reports list it under "
+                 "'unknown'",
+                 level);
+}
+
+/* The rules stub for a fallback item with a Microsoft code, in a malloc'd
+ * string (NULL when there is none or memory ran out). */
+static char *item_stub(const dt_rules_t *rules, const dt_explain_item_t *item)
+{
+    if (item->documented || !item->has_ms)
+        return NULL;
+    const dt_action_t *action = item_action(rules, item);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    dt_status_t st = dt_rules_write_stub(f, item->ms, true, item->sip, item->has_sip, NULL, 0,
+                                         action ? action->id : NULL);
+    if (fclose(f) != 0 || st != DT_OK) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+static const char *sip_phrase(const dt_rules_t *rules, const dt_explain_item_t *item)
+{
+    const dt_sip_rule_t *sip = item->has_sip ? dt_rules_sip(rules, item->sip) : NULL;
+    return sip ? sip->phrase : NULL;
+}
+
+static dt_status_t finish(FILE *out, dt_error_t *err)
+{
+    if (fflush(out) != 0 || ferror(out))
+        return dt_fail(err, DT_ERR_OUTPUT, "write error: %s", strerror(errno ? errno : EIO));
+    return DT_OK;
+}
+
+/* ---- text ---- */
+
+typedef struct {
+    FILE *out;
+    const dt_rules_t *rules;
+    size_t width;
+} text_t;
+
+/* Writes text from column `col`, wrapping at the width with continuation
+ * lines indented to `indent`; control characters are dropped. */
+static void put_wrapped(text_t *w, const char *text, size_t col, size_t indent)
+{
+    const char *p = text;
+    bool first = true;
+    while (*p) {
+        size_t gap = strspn(p, " ");
+        p += gap;
+        size_t n = strcspn(p, " ");
+        if (!n)
+            break;
+        size_t cols = dt_text_write_safe(NULL, p, n, 0);
+        if (!first && col + 1 + cols > w->width) {
+            fprintf(w->out, "\n%*s", (int)indent, "");
+            col = indent;
+        } else if (!first) {
+            putc(' ', w->out);
+            col++;
+        }
+        col += dt_text_write_safe(w->out, p, n, 0);
+        first = false;
+        p += n;
+    }
+    putc('\n', w->out);
+}
+
+static void put_field(text_t *w, const char *label, const char *value)
+{
+    if (!value)
+        return;
+    fprintf(w->out, "  %-*s", LABEL_WIDTH, label);
+    put_wrapped(w, value, 2 + LABEL_WIDTH, 2 + LABEL_WIDTH);
+}
+
+static void put_fieldf(text_t *w, const char *label, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void put_fieldf(text_t *w, const char *label, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    put_field(w, label, buf);
+}
+
+static void text_action(text_t *w, const dt_action_t *a)
+{
+    if (!a) {
+        put_field(w, "action", "none");
+        return;
+    }
+    put_fieldf(w, "action", "%s: %s", a->id, a->title);
+    put_fieldf(w, "owner", "%s (%s); %s", dt_owner_name(a->owner), dt_owner_meaning(a->owner),
+               a->expected ? "an expected ending, not a fault" : "a fault to fix");
+    put_field(w, "advice", a->text);
+    for (size_t i = 0; i < a->ndocs; i++)
+        put_fieldf(w, "docs", "%s%s", dt_doc_link_prefix(a->docs[i]), a->docs[i]);
+}
+
+static void text_entry(text_t *w, const dt_code_rule_t *entry, dt_origin_t origin)
+{
+    for (size_t i = 0; i < entry->nphrases; i++)
+        put_field(w, i ? "variant" : "phrase", entry->phrases[i]);
+    for (size_t i = 0; i < entry->npatterns; i++)
+        put_field(w, "pattern", entry->patterns[i]);
+    if (entry->documented_origin && strcmp(entry->documented_origin, dt_origin_name(origin)) != 0)
+        put_fieldf(w, "documented", "%s (as Microsoft documents it; the origin rule decides)",
+                   entry->documented_origin);
+}
+
+static void text_item(text_t *w, const dt_explain_item_t *item)
+{
+    const dt_rules_t *rules = w->rules;
+    const dt_code_rule_t *entry = item->entry < rules->ncodes ? &rules->codes[item->entry] : NULL;
+    char reason[REASON_MAX], level[REASON_MAX];
+    if (item->has_ms && item->has_sip)
+        fprintf(w->out, "%" PRIu64 "/%u\n", item->ms, item->sip);
+    else if (item->has_ms)
+        fprintf(w->out, "%" PRIu64 "\n", item->ms);
+    else
+        fprintf(w->out, "SIP %u\n", item->sip);
+    if (item->has_sip) {
+        const char *phrase = sip_phrase(rules, item);
+        put_fieldf(w, "SIP code", "%u %s", item->sip, phrase ? phrase : "(not a registered SIP code)");
+    }
+    if (item->has_ms)
+        put_fieldf(w, "Microsoft", "%" PRIu64, item->ms);
+    if (entry && item->documented)
+        text_entry(w, entry, item->match.origin);
+    put_fieldf(w, "origin", "%s: %s", dt_origin_name(item->match.origin),
+               dt_explain_origin_reason(rules, item->ms, item->has_ms, reason, sizeof reason));
+    describe_level(rules, item, level, sizeof level);
+    put_field(w, "match", level);
+    text_action(w, item_action(rules, item));
+    if (entry) {
+        put_field(w, "source", entry->source);
+        put_field(w, "note", entry->note);
+        put_fieldf(w, "rule", "%s:%u", entry->at.file, entry->at.line);
+    }
+    char *stub = item_stub(rules, item);
+    if (stub) {
+        put_field(w, "rules stub", "to make it known, add this to a rules file and run "
+                                   "drtriage rules check FILE:");
+        for (char *line = strtok(stub, "\n"); line; line = strtok(NULL, "\n"))
+            fprintf(w->out, "%*s%s\n", 2 + LABEL_WIDTH + 2, "", line);
+        free(stub);
+    }
+}
+
+dt_status_t dt_explain_write_text(FILE *out, const dt_rules_t *rules,
+                                  const dt_explanation_t *explanation, unsigned width,
+                                  dt_error_t *err)
+{
+    text_t w = {out, rules, width ? width : 100};
+    const dt_explain_query_t *q = explanation->query;
+    size_t documented = 0;
+    for (size_t i = 0; i < explanation->nitems; i++)
+        documented += explanation->items[i].documented;
+    if (q->kind == DT_QUERY_PHRASE) {
+        putc('"', out);
+        dt_text_write_safe(out, q->phrase, strlen(q->phrase), 0);
+        putc('"', out);
+    } else {
+        fputs(q->text, out);
+    }
+    if (documented)
+        fprintf(out, ": %zu documented entr%s\n", documented, documented == 1 ? "y" : "ies");
+    else if (explanation->nitems)
+        fputs(": not documented by Microsoft\n", out);
+    else
+        fputs(": no documented phrase or pattern matches\n", out);
+    for (size_t i = 0; i < explanation->nitems; i++) {
+        putc('\n', out);
+        text_item(&w, &explanation->items[i]);
+    }
+    return finish(out, err);
+}
+
+/* ---- JSON ---- */
+
+/* A compact JSON writer: each container knows whether it needs a comma. */
+typedef struct {
+    FILE *out;
+    bool empty;
+} jctx_t;
+
+static void jkey(jctx_t *c, const char *key)
+{
+    if (!c->empty)
+        putc(',', c->out);
+    c->empty = false;
+    if (key) {
+        dt_json_write_string(c->out, key, strlen(key));
+        putc(':', c->out);
+    }
+}
+
+static void jstr(jctx_t *c, const char *key, const char *text)
+{
+    jkey(c, key);
+    if (text)
+        dt_json_write_string(c->out, text, strlen(text));
+    else
+        fputs("null", c->out);
+}
+
+static void jnum(jctx_t *c, const char *key, bool present, uint64_t value)
+{
+    jkey(c, key);
+    if (present)
+        fprintf(c->out, "%" PRIu64, value);
+    else
+        fputs("null", c->out);
+}
+
+static void jbool(jctx_t *c, const char *key, bool value)
+{
+    jkey(c, key);
+    fputs(value ? "true" : "false", c->out);
+}
+
+/* Opens an object or array under key; returns the context for its members. */
+static jctx_t jopen(jctx_t *c, const char *key, char bracket)
+{
+    jkey(c, key);
+    putc(bracket, c->out);
+    return (jctx_t){c->out, true};
+}
+
+static void jstrings(jctx_t *c, const char *key, const char *const *list, size_t n,
+                     bool doc_links)
+{
+    jctx_t a = jopen(c, key, '[');
+    for (size_t i = 0; i < n; i++) {
+        jkey(&a, NULL);
+        if (doc_links) {
+            char url[2048];
+            snprintf(url, sizeof url, "%s%s", dt_doc_link_prefix(list[i]), list[i]);
+            dt_json_write_string(c->out, url, strlen(url));
+        } else {
+            dt_json_write_string(c->out, list[i], strlen(list[i]));
+        }
+    }
+    putc(']', c->out);
+}
+
+static void json_action(jctx_t *c, const dt_action_t *a)
+{
+    if (!a) {
+        jstr(c, "action", NULL);
+        return;
+    }
+    jctx_t o = jopen(c, "action", '{');
+    jstr(&o, "id", a->id);
+    jstr(&o, "title", a->title);
+    jstr(&o, "owner", dt_owner_name(a->owner));
+    jbool(&o, "expected", a->expected);
+    jstr(&o, "text", a->text);
+    jstrings(&o, "docs", a->docs, a->ndocs, true);
+    putc('}', c->out);
+}
+
+static void json_item(jctx_t *c, const dt_rules_t *rules, const dt_explain_item_t *item)
+{
+    const dt_code_rule_t *entry = item->entry < rules->ncodes ? &rules->codes[item->entry] : NULL;
+    const dt_code_rule_t *shown = item->documented ? entry : NULL;
+    char reason[REASON_MAX], at[512];
+    jctx_t o = jopen(c, NULL, '{');
+    jnum(&o, "ms", item->has_ms, item->ms);
+    jnum(&o, "sip", item->has_sip, item->sip);
+    jstr(&o, "sip_phrase", sip_phrase(rules, item));
+    jstrings(&o, "phrases", shown ? shown->phrases : NULL, shown ? shown->nphrases : 0, false);
+    jstrings(&o, "patterns", shown ? shown->patterns : NULL, shown ? shown->npatterns : 0, false);
+    jstr(&o, "origin", dt_origin_name(item->match.origin));
+    jstr(&o, "origin_reason",
+         dt_explain_origin_reason(rules, item->ms, item->has_ms, reason, sizeof reason));
+    jstr(&o, "documented_origin", shown ? shown->documented_origin : NULL);
+    json_action(&o, item_action(rules, item));
+    jstr(&o, "source", entry ? entry->source : NULL);
+    jstr(&o, "note", entry ? entry->note : NULL);
+    jstr(&o, "level", dt_match_level_name(item->match.level));
+    jbool(&o, "known", item->match.known);
+    if (entry)
+        snprintf(at, sizeof at, "%s:%u", entry->at.file, entry->at.line);
+    jstr(&o, "rule", entry ? at : NULL);
+    char *stub = item_stub(rules, item);
+    jstr(&o, "stub", stub);
+    free(stub);
+    putc('}', c->out);
+}
+
+static const char *const query_kinds[] = {"ms", "sip", "pair", "phrase"};
+
+dt_status_t dt_explain_write_json(FILE *out, const dt_rules_t *rules,
+                                  const dt_explanation_t *explanation, dt_error_t *err)
+{
+    jctx_t top = {out, true};
+    jctx_t o = jopen(&top, NULL, '{');
+    jstr(&o, "query", dt_explain_query_text(explanation->query));
+    jstr(&o, "kind", query_kinds[explanation->query->kind]);
+    jbool(&o, "matched", explanation->matched);
+    jctx_t list = jopen(&o, "matches", '[');
+    for (size_t i = 0; i < explanation->nitems; i++)
+        json_item(&list, rules, &explanation->items[i]);
+    fputs("]}\n", out);
+    return finish(out, err);
+}
+
+/* ---- rules stubs ---- */
+
+static bool has_text(const char *phrase, size_t len)
+{
+    for (size_t i = 0; phrase && i < len; i++)
+        if (!isspace((unsigned char)phrase[i]))
+            return true;
+    return false;
+}
+
+static void put_rules_value(FILE *out, const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (isspace(c))
+            putc(' ', out);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(out, "\\x%02X", c);
+        else
+            putc(c, out);
+    }
+}
+
+dt_status_t dt_rules_write_stub(FILE *out, uint64_t ms, bool has_ms, unsigned sip, bool has_sip,
+                                const char *phrase, size_t len, const char *action_id)
+{
+    has_sip = has_sip && sip <= DT_SIP_MAX;
+    if (!has_ms)
+        fputs("# no Microsoft code: 0 stands in; such calls match this entry by SIP code and "
+              "phrase\n",
+              out);
+    if (!has_sip)
+        fputs("# no SIP code: 0 stands in; calls with this Microsoft code match it\n", out);
+    fprintf(out, "[code %" PRIu64 "/%u]\n", has_ms ? ms : 0, has_sip ? sip : 0);
+    if (has_text(phrase, len)) {
+        fputs("phrase = ", out);
+        put_rules_value(out, phrase, len);
+        putc('\n', out);
+    }
+    fprintf(out, "# choose an action: drtriage rules list\naction = %s\n",
+            action_id ? action_id : "unknown");
+    fputs("source = local: seen in call records\n", out);
+    return ferror(out) ? DT_ERR_OUTPUT : DT_OK;
+}
