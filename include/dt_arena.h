@@ -3,6 +3,7 @@
 #ifndef DT_ARENA_H
 #define DT_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct dt_arena_block dt_arena_block_t;
@@ -25,5 +26,13 @@ char *dt_arena_strndup(dt_arena_t *arena, const char *text, size_t len);
 
 /* Releases every block; the arena is empty and reusable afterwards. */
 void dt_arena_free(dt_arena_t *arena);
+
+/* Makes room for element `count` in a malloc'd array of `size`-byte
+ * elements holding *cap, doubling it (from 16) when full. Returns false,
+ * leaving the array as it was, when memory is exhausted. */
+bool dt_grow_array(void **items, size_t *cap, size_t count, size_t size);
+
+#define DT_GROW(array, count, cap) \
+    dt_grow_array((void **)&(array), &(cap), (count), sizeof *(array))
 
 #endif

@@ -41,6 +41,13 @@ int dt_cli_usage_error(const char *command, const char *fmt, ...)
 /* Prints "drtriage: MESSAGE" to stderr; returns DT_EXIT_ERROR. */
 int dt_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The rules options every subcommand takes, as getopt_long entries that
+ * return `code`; pass what they return to dt_cli_rules_option. */
+#define DT_CLI_RULES_LONG_OPTIONS(code)                  \
+    {"rules", required_argument, NULL, (code)},          \
+    {"no-builtin-rules", no_argument, NULL, (code)},     \
+    {"no-user-rules", no_argument, NULL, (code)}
+
 /* Handles the options every subcommand shares for rules (--rules PATH,
  * --no-builtin-rules, --no-user-rules). Returns true when `opt` was one of
  * them (arg is its value), storing it in *rules; false otherwise. On a bad

@@ -95,9 +95,6 @@ const char *dt_explain_origin_reason(const dt_rules_t *rules, uint64_t ms, bool 
 /* What an owner means for the admin: "SBC admin or vendor", ... */
 const char *dt_owner_meaning(dt_owner_t owner);
 
-/* The prefix that makes a rules doc link a full URL: "https://learn.microsoft.com/en-us"
- * for a site-relative link ("/microsoftteams/..."), "" for an absolute one. */
-const char *dt_doc_link_prefix(const char *link);
 
 /* Writes a ready-to-paste rules section for a code drtriage has no entry for:
  * "[code MS/SIP]" (a missing code is written as 0, with a comment saying so),

@@ -202,6 +202,11 @@ dt_status_t dt_rules_finish(dt_rules_t *rules, dt_error_t *err);
 /* The RFC reason phrase of a SIP code, or NULL if the code is not registered. */
 const dt_sip_rule_t *dt_rules_sip(const dt_rules_t *rules, unsigned code);
 
+/* What goes before a documentation link from the rules to make it a URL:
+ * "https://learn.microsoft.com/en-us" for a site-relative link ("/..."),
+ * "" for an absolute one. */
+const char *dt_doc_link_prefix(const char *link);
+
 /* The action with this id, or NULL. */
 const dt_action_t *dt_rules_action(const dt_rules_t *rules, const char *id);
 

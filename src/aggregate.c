@@ -7,20 +7,6 @@
 #include "dt_aggregate.h"
 #include "dt_date.h"
 
-#define GROW(array, n, cap) grow_array((void **)&(array), &(cap), (n), sizeof *(array))
-
-static bool grow_array(void **items, size_t *cap, size_t count, size_t size)
-{
-    if (count < *cap)
-        return true;
-    size_t n = *cap ? *cap * 2 : 16;
-    void *p = realloc(*items, n * size);
-    if (!p)
-        return false;
-    *items = p;
-    *cap = n;
-    return true;
-}
 
 dt_status_t dt_aggregate_init(dt_aggregate_t *agg, const dt_rules_t *rules, size_t key_cap)
 {
@@ -75,7 +61,7 @@ void dt_aggregate_free(dt_aggregate_t *agg)
 
 dt_status_t dt_aggregate_begin_input(dt_aggregate_t *agg, const char *path)
 {
-    if (!GROW(agg->inputs, agg->ninputs, agg->inputs_cap))
+    if (!DT_GROW(agg->inputs, agg->ninputs, agg->inputs_cap))
         return DT_ERR_NOMEM;
     const char *copy = dt_arena_strndup(&agg->arena, path, strlen(path));
     if (!copy)
@@ -151,7 +137,7 @@ static dt_code_row_t *code_row(dt_aggregate_t *agg, const dt_call_t *call)
         return NULL;
     agg->code_overflow += overflow;
     if (added) {
-        if (!GROW(agg->codes, agg->ncodes, agg->codes_cap))
+        if (!DT_GROW(agg->codes, agg->ncodes, agg->codes_cap))
             return NULL;
         dt_code_row_t *row = &agg->codes[agg->ncodes++];
         memset(row, 0, sizeof *row);
@@ -188,7 +174,7 @@ static dt_keyed_row_t *keyed_row(dt_aggregate_t *agg, dt_keyed_table_t *table, c
     if (i < 0)
         return NULL;
     if (added) {
-        if (!GROW(table->rows, table->nrows, table->rows_cap))
+        if (!DT_GROW(table->rows, table->nrows, table->rows_cap))
             return NULL;
         dt_keyed_row_t *row = &table->rows[table->nrows++];
         memset(row, 0, sizeof *row);

@@ -43,6 +43,19 @@ char *dt_arena_strndup(dt_arena_t *arena, const char *text, size_t len)
     return copy;
 }
 
+bool dt_grow_array(void **items, size_t *cap, size_t count, size_t size)
+{
+    if (count < *cap)
+        return true;
+    size_t n = *cap ? *cap * 2 : 16;
+    void *p = realloc(*items, n * size);
+    if (!p)
+        return false;
+    *items = p;
+    *cap = n;
+    return true;
+}
+
 void dt_arena_free(dt_arena_t *arena)
 {
     dt_arena_block_t *b = arena->head;

@@ -99,9 +99,7 @@ static int parse_args(options_t *o, int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"phrase", required_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
-        {"rules", required_argument, NULL, OPT_RULES},
-        {"no-builtin-rules", no_argument, NULL, OPT_RULES},
-        {"no-user-rules", no_argument, NULL, OPT_RULES},
+        DT_CLI_RULES_LONG_OPTIONS(OPT_RULES),
         {NULL, 0, NULL, 0},
     };
     optind = 1;

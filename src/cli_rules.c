@@ -76,9 +76,7 @@ static int parse_args(dt_cli_rules_t *config, const char *command, const char *h
 {
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
-        {"rules", required_argument, NULL, OPT_RULES},
-        {"no-builtin-rules", no_argument, NULL, OPT_RULES},
-        {"no-user-rules", no_argument, NULL, OPT_RULES},
+        DT_CLI_RULES_LONG_OPTIONS(OPT_RULES),
         {NULL, 0, NULL, 0},
     };
     optind = 1;

@@ -11,7 +11,6 @@
 #include "dt_explain.h"
 #include "dt_writer.h"
 
-#define DOCS_BASE "https://learn.microsoft.com/en-us"
 #define CODE_MAX 1000000000000000000ULL /* the largest code an export can carry */
 #define LABEL_WIDTH 14
 #define REASON_MAX 256
@@ -282,10 +281,6 @@ const char *dt_owner_meaning(dt_owner_t owner)
     return owner < DT_OWNER_COUNT ? owner_meanings[owner] : "?";
 }
 
-const char *dt_doc_link_prefix(const char *link)
-{
-    return link[0] == '/' ? DOCS_BASE : "";
-}
 
 static const char *actor(dt_origin_t origin)
 {

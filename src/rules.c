@@ -87,21 +87,6 @@ void dt_rules_free(dt_rules_t *rules)
     dt_rules_init(rules);
 }
 
-/* Makes room for one more element in a growable array. */
-static bool reserve(void **items, size_t *cap, size_t count, size_t size)
-{
-    if (count < *cap)
-        return true;
-    size_t n = *cap ? *cap * 2 : 16;
-    void *p = realloc(*items, n * size);
-    if (!p)
-        return false;
-    *items = p;
-    *cap = n;
-    return true;
-}
-
-#define RESERVE(array, n, cap) reserve((void **)&(array), &(cap), (n), sizeof *(array))
 
 /* ---- the section being parsed ---- */
 
@@ -301,7 +286,7 @@ static dt_status_t merge_action(parse_t *ps, const section_t *sec)
         *old = a;
         return DT_OK;
     }
-    if (!RESERVE(r->actions, r->nactions, r->actions_cap))
+    if (!DT_GROW(r->actions, r->nactions, r->actions_cap))
         return no_memory(ps);
     r->actions[r->nactions++] = a;
     return DT_OK;
@@ -406,7 +391,7 @@ static dt_status_t merge_code(parse_t *ps, const section_t *sec)
         *old = c;
         return DT_OK;
     }
-    if (!RESERVE(r->codes, r->ncodes, r->codes_cap))
+    if (!DT_GROW(r->codes, r->ncodes, r->codes_cap))
         return no_memory(ps);
     r->codes[r->ncodes++] = c;
     return DT_OK;
@@ -435,7 +420,7 @@ static dt_status_t merge_sip(parse_t *ps, const section_t *sec)
             r->sips[i] = s;
             return DT_OK;
         }
-    if (!RESERVE(r->sips, r->nsips, r->sips_cap))
+    if (!DT_GROW(r->sips, r->nsips, r->sips_cap))
         return no_memory(ps);
     r->sips[r->nsips++] = s;
     return DT_OK;
@@ -479,7 +464,7 @@ static dt_status_t merge_origin(parse_t *ps, const section_t *sec)
             r->origins[i] = o;
             return DT_OK;
         }
-    if (!RESERVE(r->origins, r->norigins, r->origins_cap))
+    if (!DT_GROW(r->origins, r->norigins, r->origins_cap))
         return no_memory(ps);
     r->origins[r->norigins++] = o;
     return DT_OK;
@@ -499,7 +484,7 @@ static dt_status_t merge_header(parse_t *ps, const section_t *sec)
                     kv->key);
             continue;
         }
-        if (!RESERVE(r->headers, r->nheaders, r->headers_cap))
+        if (!DT_GROW(r->headers, r->nheaders, r->headers_cap))
             return no_memory(ps);
         r->headers[r->nheaders++] = h;
     }
@@ -892,6 +877,11 @@ const dt_sip_rule_t *dt_rules_sip(const dt_rules_t *rules, unsigned code)
     if (!rules->nsips)
         return NULL;
     return bsearch(&key, rules->sips, rules->nsips, sizeof key, compare_sip);
+}
+
+const char *dt_doc_link_prefix(const char *link)
+{
+    return link[0] == '/' ? "https://learn.microsoft.com/en-us" : "";
 }
 
 const dt_action_t *dt_rules_action(const dt_rules_t *rules, const char *id)

@@ -11,7 +11,6 @@
 #define MIN_WIDTH 40
 #define ACTION_CODES 5   /* codes listed under one action */
 #define ACTION_INDENT 6  /* "  NN. " */
-#define DOCS_BASE "https://learn.microsoft.com/en-us"
 #define ELLIPSIS "..."
 #define GAP 2            /* spaces between table columns */
 
@@ -362,7 +361,7 @@ static void action_details(const text_t *w, const dt_action_row_t *row)
             wrap(w, ACTION_INDENT, false, a->text);
         for (size_t i = 0; i < a->ndocs; i++) {
             fprintf(w->out, "%*sdocs: %s", ACTION_INDENT, "",
-                    a->docs[i][0] == '/' ? DOCS_BASE : "");
+                    dt_doc_link_prefix(a->docs[i]));
             put_text(w, a->docs[i], 0);
             putc('\n', w->out);
         }

@@ -7,22 +7,6 @@
 #include "dt_aggregate.h"
 #include "test_util.h"
 
-static dt_rules_t rules;
-static dt_codes_t *codes;
-
-static void setup(void)
-{
-    tu_rules_embedded(&rules);
-    dt_error_t err = {{0}};
-    codes = dt_codes_new(&rules, 0, &err);
-    ck_assert_msg(codes != NULL, "%s", err.msg);
-}
-
-static void teardown(void)
-{
-    dt_codes_free(codes);
-    dt_rules_free(&rules);
-}
 
 #define NONE (-1)
 
@@ -49,9 +33,9 @@ static dt_call_t call_of(long long sip, long long ms, const char *phrase, const 
         c.origin = DT_ORIGIN_UNKNOWN;
         return c;
     }
-    c.match = dt_codes_lookup(codes, &c.key, c.phrase.ptr, c.phrase.len);
+    c.match = dt_codes_lookup(tu_codes, &c.key, c.phrase.ptr, c.phrase.len);
     c.origin = c.match->origin;
-    c.effective = c.key.has_sip && c.key.sip <= DT_SIP_MAX && rules.ner_effective[c.key.sip];
+    c.effective = c.key.has_sip && c.key.sip <= DT_SIP_MAX && tu_rules.ner_effective[c.key.sip];
     return c;
 }
 
@@ -66,7 +50,7 @@ static void add(dt_aggregate_t *agg, unsigned n, long long sip, long long ms, co
 START_TEST(test_totals)
 {
     dt_aggregate_t agg;
-    ck_assert_int_eq(dt_aggregate_init(&agg, &rules, 0), DT_OK);
+    ck_assert_int_eq(dt_aggregate_init(&agg, &tu_rules, 0), DT_OK);
     ck_assert_int_eq(dt_aggregate_begin_input(&agg, "a.csv"), DT_OK);
     dt_aggregate_set_format(&agg, DT_FAMILY_TAC, ';');
     add(&agg, 10, 0, 540000, "BYE", "sbc1", true);
@@ -93,7 +77,7 @@ START_TEST(test_totals)
     ck_assert_uint_eq(t->failed_by_origin[DT_ORIGIN_MICROSOFT], 2);
     ck_assert_uint_eq(t->failed_by_origin[DT_ORIGIN_UNKNOWN], 5);
     ck_assert_uint_eq(t->failed_expected, 3);
-    ck_assert_uint_eq(agg.failed_by_action[rules.nactions], 4);
+    ck_assert_uint_eq(agg.failed_by_action[tu_rules.nactions], 4);
     ck_assert_uint_eq(agg.ninputs, 2);
     ck_assert_str_eq(agg.inputs[0].path, "a.csv");
     ck_assert_int_eq(agg.inputs[0].family, DT_FAMILY_TAC);
@@ -114,7 +98,7 @@ END_TEST
 START_TEST(test_sbc_cap)
 {
     dt_aggregate_t agg;
-    ck_assert_int_eq(dt_aggregate_init(&agg, &rules, 3), DT_OK);
+    ck_assert_int_eq(dt_aggregate_init(&agg, &tu_rules, 3), DT_OK);
     ck_assert_int_eq(dt_aggregate_begin_input(&agg, "a.csv"), DT_OK);
     static const char *const names[] = {"s1", "s2", "s3", "s4", "s5", "s6"};
     for (unsigned i = 0; i < 6; i++)
@@ -148,7 +132,7 @@ END_TEST
 START_TEST(test_code_cap)
 {
     dt_aggregate_t agg;
-    ck_assert_int_eq(dt_aggregate_init(&agg, &rules, 3), DT_OK);
+    ck_assert_int_eq(dt_aggregate_init(&agg, &tu_rules, 3), DT_OK);
     ck_assert_int_eq(dt_aggregate_begin_input(&agg, "a.csv"), DT_OK);
     for (unsigned i = 0; i < 6; i++)
         add(&agg, i + 1, 400 + i, 560400 + i, "", "sbc", false);
@@ -181,7 +165,7 @@ END_TEST
 START_TEST(test_ranking)
 {
     dt_aggregate_t agg;
-    ck_assert_int_eq(dt_aggregate_init(&agg, &rules, 0), DT_OK);
+    ck_assert_int_eq(dt_aggregate_init(&agg, &tu_rules, 0), DT_OK);
     ck_assert_int_eq(dt_aggregate_begin_input(&agg, "a.csv"), DT_OK);
     add(&agg, 2, 403, 560403, "Forbidden", "b", false);
     add(&agg, 5, 486, 560486, "", "a", false);
@@ -211,7 +195,7 @@ START_TEST(test_ranking)
     ck_assert_str_eq(report.sbcs[2]->name, "b");
     ck_assert_str_eq(report.sbcs[3]->name, "c");
     ck_assert_str_eq(report.sbcs[4]->name, "e");
-    /* Actions: most failed first, each with its own codes in rank order. */
+    /* Actions: most failed first, each with its own tu_codes in rank order. */
     ck_assert_uint_gt(report.nactions, 0);
     ck_assert_str_eq(dt_report_action_id(&report, report.actions[0].action), "callee-busy");
     uint64_t sum = 0;
@@ -261,7 +245,7 @@ START_TEST(test_tie_break_stable)
     char first[1024], second[1024];
     for (int pass = 0; pass < 2; pass++) {
         dt_aggregate_t agg;
-        ck_assert_int_eq(dt_aggregate_init(&agg, &rules, 0), DT_OK);
+        ck_assert_int_eq(dt_aggregate_init(&agg, &tu_rules, 0), DT_OK);
         ck_assert_int_eq(dt_aggregate_begin_input(&agg, "a.csv"), DT_OK);
         for (size_t i = 0; i < n; i++) {
             size_t j = pass ? n - 1 - i : i;
@@ -278,7 +262,7 @@ END_TEST
 START_TEST(test_rejections)
 {
     dt_aggregate_t agg;
-    ck_assert_int_eq(dt_aggregate_init(&agg, &rules, 0), DT_OK);
+    ck_assert_int_eq(dt_aggregate_init(&agg, &tu_rules, 0), DT_OK);
     ck_assert_int_eq(dt_aggregate_begin_input(&agg, "in/calls.csv"), DT_OK);
     char reason[64];
     for (unsigned i = 1; i <= 15; i++) {
@@ -298,7 +282,7 @@ START_TEST(test_rejections)
     memset(long_reason, 'r', sizeof long_reason - 1);
     long_reason[sizeof long_reason - 1] = '\0';
     dt_aggregate_t agg2;
-    ck_assert_int_eq(dt_aggregate_init(&agg2, &rules, 0), DT_OK);
+    ck_assert_int_eq(dt_aggregate_init(&agg2, &tu_rules, 0), DT_OK);
     dt_aggregate_reject(&agg2, 1, long_reason); /* before any input: no crash */
     ck_assert_uint_eq(strlen(agg2.rejections[0].reason), DT_REASON_MAX - 1);
     ck_assert_str_eq(agg2.rejections[0].path, "");
@@ -310,7 +294,7 @@ END_TEST
 START_TEST(test_notes)
 {
     dt_aggregate_t agg;
-    ck_assert_int_eq(dt_aggregate_init(&agg, &rules, 0), DT_OK);
+    ck_assert_int_eq(dt_aggregate_init(&agg, &tu_rules, 0), DT_OK);
     char text[32] = "note 0";
     dt_aggregate_note(&agg, "%s and %d", text, 42);
     strcpy(text, "changed");
@@ -341,7 +325,7 @@ END_TEST
 START_TEST(test_samples)
 {
     dt_aggregate_t agg;
-    ck_assert_int_eq(dt_aggregate_init(&agg, &rules, 0), DT_OK);
+    ck_assert_int_eq(dt_aggregate_init(&agg, &tu_rules, 0), DT_OK);
     dt_aggregate_options_t options = {.samples = 2};
     ck_assert_int_eq(dt_aggregate_configure(&agg, &options), DT_OK);
     ck_assert_int_eq(dt_aggregate_begin_input(&agg, "a.csv"), DT_OK);
@@ -364,7 +348,7 @@ Suite *dt_suite_aggregate(void)
 {
     Suite *s = suite_create("aggregate");
     TCase *t = tcase_create("aggregate");
-    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_checked_fixture(t, tu_embedded_setup, tu_embedded_teardown);
     tcase_add_test(t, test_totals);
     tcase_add_test(t, test_sbc_cap);
     tcase_add_test(t, test_code_cap);

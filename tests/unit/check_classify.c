@@ -6,22 +6,6 @@
 #include "dt_classify.h"
 #include "test_util.h"
 
-static dt_rules_t rules;
-static dt_codes_t *codes;
-
-static void setup(void)
-{
-    tu_rules_embedded(&rules);
-    dt_error_t err = {{0}};
-    codes = dt_codes_new(&rules, 0, &err);
-    ck_assert_msg(codes != NULL, "%s", err.msg);
-}
-
-static void teardown(void)
-{
-    dt_codes_free(codes);
-    dt_rules_free(&rules);
-}
 
 /* A record of `nfields` fields whose kept cells are given by field (NULL: the
  * record lacks that column). */
@@ -54,7 +38,7 @@ static bool classify(const char *sip, const char *ms, const char *success, const
     row_set(&row, DT_FIELD_PHRASE, phrase);
     row_set(&row, DT_FIELD_SBC, "sbc1.example.com");
     reason[0] = '\0';
-    return dt_classify_record(&rules, codes, &row.record, 5, call, reason);
+    return dt_classify_record(&tu_rules, tu_codes, &row.record, 5, call, reason);
 }
 
 typedef struct {
@@ -94,16 +78,16 @@ END_TEST
 
 START_TEST(test_success_values)
 {
-    ck_assert_int_eq(dt_classify_success_value(&rules, "Yes", 3), 1);
-    ck_assert_int_eq(dt_classify_success_value(&rules, "no", 2), 0);
-    ck_assert_int_eq(dt_classify_success_value(&rules, "\tFalse ", 7), 0);
-    ck_assert_int_eq(dt_classify_success_value(&rules, "", 0), -1);
-    ck_assert_int_eq(dt_classify_success_value(&rules, "  ", 2), -1);
-    ck_assert_int_eq(dt_classify_success_value(&rules, "yess", 4), -1);
-    ck_assert_int_eq(dt_classify_success_value(&rules, "yes", 2), -1);
+    ck_assert_int_eq(dt_classify_success_value(&tu_rules, "Yes", 3), 1);
+    ck_assert_int_eq(dt_classify_success_value(&tu_rules, "no", 2), 0);
+    ck_assert_int_eq(dt_classify_success_value(&tu_rules, "\tFalse ", 7), 0);
+    ck_assert_int_eq(dt_classify_success_value(&tu_rules, "", 0), -1);
+    ck_assert_int_eq(dt_classify_success_value(&tu_rules, "  ", 2), -1);
+    ck_assert_int_eq(dt_classify_success_value(&tu_rules, "yess", 4), -1);
+    ck_assert_int_eq(dt_classify_success_value(&tu_rules, "yes", 2), -1);
     char long_value[100];
     memset(long_value, 'y', sizeof long_value);
-    ck_assert_int_eq(dt_classify_success_value(&rules, long_value, sizeof long_value), -1);
+    ck_assert_int_eq(dt_classify_success_value(&tu_rules, long_value, sizeof long_value), -1);
     ck_assert(dt_classify_sip_completed(0));
     ck_assert(dt_classify_sip_completed(200));
     ck_assert(dt_classify_sip_completed(299));
@@ -120,10 +104,10 @@ START_TEST(test_field_count)
     row_set(&row, DT_FIELD_SIP, "403");
     dt_call_t call;
     char reason[DT_REASON_MAX] = "";
-    ck_assert(!dt_classify_record(&rules, codes, &row.record, 5, &call, reason));
+    ck_assert(!dt_classify_record(&tu_rules, tu_codes, &row.record, 5, &call, reason));
     ck_assert_str_eq(reason, "has 4 fields, the header has 5");
     row_init(&row, 7);
-    ck_assert(!dt_classify_record(&rules, codes, &row.record, 5, &call, reason));
+    ck_assert(!dt_classify_record(&tu_rules, tu_codes, &row.record, 5, &call, reason));
     ck_assert_contains(reason, "has 7 fields");
 }
 END_TEST
@@ -180,12 +164,12 @@ START_TEST(test_failed_call)
     ck_assert_uint_eq(call.key.ms, 569002);
     ck_assert_int_eq(call.origin, DT_ORIGIN_MICROSOFT);
     ck_assert_int_eq(call.match->level, DT_MATCH_PHRASE);
-    ck_assert_str_eq(rules.actions[call.match->action].id, "tls-session-expired");
+    ck_assert_str_eq(tu_rules.actions[call.match->action].id, "tls-session-expired");
     ck_assert_uint_eq(call.sbc.len, strlen("sbc1.example.com"));
     ck_assert_mem_eq(call.sbc.ptr, "sbc1.example.com", call.sbc.len);
     ck_assert(!call.effective);
 
-    /* Empty code cells are absent codes, not zero. */
+    /* Empty code cells are absent tu_codes, not zero. */
     ck_assert(classify("", "", "No", NULL, &call, reason));
     ck_assert(!call.key.has_sip && !call.key.has_ms);
     ck_assert_int_eq(call.match->level, DT_MATCH_NONE);
@@ -219,7 +203,7 @@ Suite *dt_suite_classify(void)
 {
     Suite *s = suite_create("classify");
     TCase *t = tcase_create("classify");
-    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_checked_fixture(t, tu_embedded_setup, tu_embedded_teardown);
     tcase_add_loop_test(t, test_success, 0,
                         (int)(sizeof success_cases / sizeof success_cases[0]));
     tcase_add_test(t, test_success_values);

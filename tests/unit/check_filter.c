@@ -7,22 +7,6 @@
 #include "dt_filter.h"
 #include "test_util.h"
 
-static dt_rules_t rules;
-static dt_codes_t *codes;
-
-static void setup(void)
-{
-    tu_rules_embedded(&rules);
-    dt_error_t err;
-    codes = dt_codes_new(&rules, 64, &err);
-    ck_assert_ptr_nonnull(codes);
-}
-
-static void teardown(void)
-{
-    dt_codes_free(codes);
-    dt_rules_free(&rules);
-}
 
 /* A record viewed by field slot, and its classified call. */
 typedef struct {
@@ -47,7 +31,7 @@ static void make_call(fixture_call_t *f, const char *sip, const char *ms, const 
     f->record = (dt_record_t){.line = 2, .index = 1, .nfields = 5, .cells = f->cells,
                               .ncells = DT_FIELD_COUNT};
     char reason[DT_REASON_MAX];
-    ck_assert(dt_classify_record(&rules, codes, &f->record, 5, &f->call, reason));
+    ck_assert(dt_classify_record(&tu_rules, tu_codes, &f->record, 5, &f->call, reason));
 }
 
 static dt_filter_result_t judge(const char *expr, const fixture_call_t *f, bool has_time,
@@ -56,7 +40,7 @@ static dt_filter_result_t judge(const char *expr, const fixture_call_t *f, bool 
     dt_filter_t filter = {0};
     dt_error_t err;
     ck_assert_msg(dt_filter_parse(&filter, expr, &err) == DT_OK, "%s: %s", expr, err.msg);
-    return dt_filter_match(&filter, &rules, &f->record, &f->call, has_time, time);
+    return dt_filter_match(&filter, &tu_rules, &f->record, &f->call, has_time, time);
 }
 
 START_TEST(glob)
@@ -122,7 +106,7 @@ START_TEST(conditions_on_a_failed_call)
     ck_assert_int_eq(judge("result=failed,known=yes", &f, false, 0), DT_FILTER_PASS);
     ck_assert_int_eq(judge("correlation=corr-1", &f, false, 0), DT_FILTER_PASS);
     ck_assert_int_eq(judge("correlation=corr-2", &f, false, 0), DT_FILTER_EXCLUDE);
-    const char *action = rules.actions[f.call.match->action].id;
+    const char *action = tu_rules.actions[f.call.match->action].id;
     char expr[128];
     snprintf(expr, sizeof expr, "action=%s", action);
     ck_assert_int_eq(judge(expr, &f, false, 0), DT_FILTER_PASS);
@@ -177,7 +161,7 @@ Suite *dt_suite_filter(void)
 {
     Suite *s = suite_create("filter");
     TCase *tc = tcase_create("filter");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tu_embedded_setup, tu_embedded_teardown);
     tcase_add_test(tc, glob);
     tcase_add_test(tc, parse_errors);
     tcase_add_test(tc, too_many_conditions);

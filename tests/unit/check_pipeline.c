@@ -7,22 +7,6 @@
 #include "dt_pipeline.h"
 #include "test_util.h"
 
-static dt_rules_t rules;
-static dt_codes_t *codes;
-
-static void setup(void)
-{
-    tu_rules_embedded(&rules);
-    dt_error_t err = {{0}};
-    codes = dt_codes_new(&rules, 0, &err);
-    ck_assert_msg(codes != NULL, "%s", err.msg);
-}
-
-static void teardown(void)
-{
-    dt_codes_free(codes);
-    dt_rules_free(&rules);
-}
 
 /* Runs the pipeline over paths into a fresh aggregate (free it). */
 static dt_status_t run(const char *const *paths, size_t n, bool strict, size_t key_cap,
@@ -33,11 +17,11 @@ static dt_status_t run(const char *const *paths, size_t n, bool strict, size_t k
     options.paths = paths;
     options.npaths = n;
     options.strict = strict;
-    ck_assert_int_eq(dt_aggregate_init(agg, &rules, key_cap), DT_OK);
+    ck_assert_int_eq(dt_aggregate_init(agg, &tu_rules, key_cap), DT_OK);
     dt_aggregate_options_t none;
     memset(&none, 0, sizeof none);
     ck_assert_int_eq(dt_aggregate_configure(agg, &none), DT_OK);
-    return dt_pipeline_run(&options, &rules, codes, agg, err);
+    return dt_pipeline_run(&options, &tu_rules, tu_codes, agg, err);
 }
 
 typedef struct {
@@ -78,7 +62,7 @@ START_TEST(test_sample)
                   agg.nrejections ? agg.rejections[0].reason : "");
     ck_assert_uint_gt(agg.totals.succeeded, 0);
     ck_assert_uint_gt(agg.totals.failed, 0);
-    ck_assert_msg(agg.failed_by_action[rules.nactions] < agg.totals.failed,
+    ck_assert_msg(agg.failed_by_action[tu_rules.nactions] < agg.totals.failed,
                   "%s: no failure joined an action", s->path);
     dt_aggregate_free(&agg);
 }
@@ -138,9 +122,9 @@ START_TEST(test_small_file)
     ck_assert_str_eq(agg.rejections[0].path, path);
     ck_assert_uint_eq(agg.rejections[1].line, 6);
     ck_assert_contains(agg.rejections[1].reason, "has 4 fields, the header has 5");
-    const dt_action_t *tls = dt_rules_action(&rules, "tls-session-expired");
+    const dt_action_t *tls = dt_rules_action(&tu_rules, "tls-session-expired");
     ck_assert_ptr_nonnull(tls);
-    ck_assert_uint_eq(agg.failed_by_action[tls - rules.actions], 1);
+    ck_assert_uint_eq(agg.failed_by_action[tls - tu_rules.actions], 1);
     dt_aggregate_free(&agg);
     tu_temp_remove(path);
 }
@@ -253,7 +237,7 @@ Suite *dt_suite_pipeline(void)
 {
     Suite *s = suite_create("pipeline");
     TCase *t = tcase_create("pipeline");
-    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_checked_fixture(t, tu_embedded_setup, tu_embedded_teardown);
     tcase_add_loop_test(t, test_sample, 0, (int)(sizeof samples / sizeof samples[0]));
     tcase_add_test(t, test_all_samples);
     tcase_add_test(t, test_small_file);

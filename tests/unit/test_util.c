@@ -1,4 +1,5 @@
 /* test_util.c - see test_util.h. */
+#include "dt_codes.h"
 #include "test_util.h"
 
 #include <stdio.h>
@@ -204,4 +205,21 @@ void tu_assert_totals(const dt_aggregate_t *agg)
         rows += agg->inputs[i].rows, rejected += agg->inputs[i].rejected;
     ck_assert_uint_eq(rows, t->rows);
     ck_assert_uint_eq(rejected, t->rejected);
+}
+
+dt_rules_t tu_rules;
+dt_codes_t *tu_codes;
+
+void tu_embedded_setup(void)
+{
+    tu_rules_embedded(&tu_rules);
+    dt_error_t err = {{0}};
+    tu_codes = dt_codes_new(&tu_rules, 0, &err);
+    ck_assert_msg(tu_codes != NULL, "%s", err.msg);
+}
+
+void tu_embedded_teardown(void)
+{
+    dt_codes_free(tu_codes);
+    dt_rules_free(&tu_rules);
 }

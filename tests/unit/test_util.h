@@ -21,6 +21,14 @@
  * sip-from-code rule with action sbc-fallback, [origin *], [sip-class 4] and [ner]. */
 extern const char tu_base_rules[];
 
+/* The built-in rules and their code table, for suites that use them as a
+ * checked fixture: tcase_add_checked_fixture(tc, tu_embedded_setup,
+ * tu_embedded_teardown). */
+extern dt_rules_t tu_rules;
+extern struct dt_codes *tu_codes;
+void tu_embedded_setup(void);
+void tu_embedded_teardown(void);
+
 /* Initialises rules and loads the embedded table, then finishes it (asserting). */
 void tu_rules_embedded(dt_rules_t *rules);
 
