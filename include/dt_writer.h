@@ -57,6 +57,11 @@ size_t dt_text_write_safe(FILE *out, const char *text, size_t len, size_t max_co
  * in the export, else the RFC reason phrase of its SIP code, else "". */
 const char *dt_writer_code_phrase(const dt_report_t *report, const dt_code_row_t *row);
 
+/* For a code row no documented entry matched (and that has a Microsoft
+ * code), a ready-to-paste [code] section for a rules file, as a malloc'd
+ * string the caller frees; NULL for other rows or when out of memory. */
+char *dt_writer_code_stub(const dt_report_t *report, const dt_code_row_t *row);
+
 /* The action an action row or code match refers to; for DT_NO_ACTION the
  * rules' "unknown" action when there is one, else NULL. */
 const dt_action_t *dt_writer_action(const dt_report_t *report, size_t action);

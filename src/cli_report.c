@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "dt_aggregate.h"
@@ -334,13 +335,28 @@ static bool want_color(const options_t *o)
     return !(no_color && *no_color) && !o->output && isatty(STDOUT_FILENO);
 }
 
+/* Tables fit the terminal: its width when the report goes to one, else
+ * $COLUMNS when set, else 100 columns (files and pipes stay stable). */
+static unsigned report_width(const options_t *o)
+{
+    struct winsize ws;
+    if (!o->output && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+        ws.ws_col > 0)
+        return ws.ws_col;
+    const char *columns = getenv("COLUMNS");
+    uint64_t n;
+    if (columns && parse_size(columns, 1000, &n) && n > 0)
+        return (unsigned)n;
+    return 100;
+}
+
 static dt_status_t write_report(const options_t *o, const dt_report_t *report, dt_error_t *err)
 {
     dt_output_t out;
     dt_status_t st = dt_output_open(&out, o->output, err);
     if (st)
         return st;
-    dt_write_options_t wo = {.color = want_color(o), .width = 100};
+    dt_write_options_t wo = {.color = want_color(o), .width = report_width(o)};
     st = dt_writer_find(o->format)->write(out.fp, report, &wo, err);
     if (st) {
         dt_output_abort(&out);

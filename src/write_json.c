@@ -3,6 +3,7 @@
  * Unlike the text report it is never cut by `top`. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dt_writer.h"
@@ -171,6 +172,9 @@ static void write_code_row(json_t *j, const dt_report_t *r, const dt_code_row_t 
     j_u64(j, "failed", row->failed);
     j_bool(j, "other", row->other);
     write_samples(j, row->samples, row->nsamples);
+    char *stub = dt_writer_code_stub(r, row);
+    j_str(j, "stub", stub);
+    free(stub);
     j_close(j, '}');
 }
 

@@ -3,6 +3,7 @@
  * of input text passed through dt_text_write_safe. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dt_writer.h"
@@ -217,6 +218,26 @@ static void fit_columns(const text_t *w, column_t *cols, size_t ncols, size_t fl
     size_t room = max_size(w->width > used ? w->width - used : 0, min_flex);
     if (cols[flex].width > room)
         cols[flex].width = room;
+    /* Still too wide: the widest other text columns give way, down to their
+     * title or 8 characters. */
+    size_t total = used + cols[flex].width;
+    while (total > w->width) {
+        size_t widest = ncols;
+        for (size_t i = 0; i < ncols; i++) {
+            size_t floor = max_size(strlen(cols[i].title), 8);
+            if (i != flex && !cols[i].right && cols[i].width > floor &&
+                (widest == ncols || cols[i].width > cols[widest].width))
+                widest = i;
+        }
+        if (widest == ncols)
+            break;
+        size_t floor = max_size(strlen(cols[widest].title), 8);
+        size_t cut = total - w->width;
+        if (cut > cols[widest].width - floor)
+            cut = cols[widest].width - floor;
+        cols[widest].width -= cut;
+        total -= cut;
+    }
 }
 
 /* ---- sections ---- */
@@ -487,6 +508,38 @@ static void write_codes(const text_t *w)
         more_line(w, 2, r->ncodes - shown, more_failed);
 }
 
+/* Ready-to-paste rules for the codes no documented entry explains: where the
+ * table has to grow. */
+static void write_stubs(const text_t *w)
+{
+    const dt_report_t *r = w->report;
+    size_t shown = 0, unknown = 0;
+    for (size_t i = 0; i < r->ncodes; i++) {
+        char *stub = dt_writer_code_stub(r, r->codes[i]);
+        if (!stub)
+            continue;
+        if (unknown++ == 0)
+            heading(w, "Codes without a rule",
+                    "to paste into a rules file, docs/rules.md");
+        if (!w->report->top || shown < w->report->top) {
+            for (char *line = stub; *line;) {
+                size_t n = strcspn(line, "\n");
+                bool more = line[n] != '\0';
+                line[n] = '\0';
+                spaces(w, 2);
+                put_text(w, line, 0);
+                putc('\n', w->out);
+                line += n + more;
+            }
+            putc('\n', w->out);
+            shown++;
+        }
+        free(stub);
+    }
+    if (unknown > shown)
+        more_line(w, 0, unknown - shown, 0);
+}
+
 /* The NER definition, from the rules' effective SIP codes and minimum calls. */
 static void ner_note(const text_t *w)
 {
@@ -685,6 +738,7 @@ dt_status_t dt_write_text(FILE *out, const dt_report_t *report, const dt_write_o
     write_actions(&w, false);
     write_actions(&w, true);
     write_codes(&w);
+    write_stubs(&w);
     write_sbcs(&w);
     write_times(&w);
     write_groups(&w);

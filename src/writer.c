@@ -5,8 +5,10 @@
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "dt_explain.h"
 #include "dt_writer.h"
 
 const dt_writer_t dt_writers[] = {
@@ -176,6 +178,32 @@ const char *dt_writer_code_phrase(const dt_report_t *report, const dt_code_row_t
         return row->phrase;
     const dt_sip_rule_t *sip = row->key.has_sip ? dt_rules_sip(rules, row->key.sip) : NULL;
     return sip && sip->phrase ? sip->phrase : "";
+}
+
+char *dt_writer_code_stub(const dt_report_t *report, const dt_code_row_t *row)
+{
+    if (row->other || row->match.known || !row->key.has_ms)
+        return NULL;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&text, &size);
+    if (!mem)
+        return NULL;
+    const char *action =
+        row->match.action == DT_NO_ACTION ? NULL : report->rules->actions[row->match.action].id;
+    /* A phrase with control characters is garbage, not wording to document:
+     * the stub then covers the code pair whatever the phrase. */
+    size_t len = strlen(row->phrase);
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)row->phrase[i] < 0x20 || row->phrase[i] == 0x7f)
+            len = 0;
+    dt_status_t st = dt_rules_write_stub(mem, row->key.ms, row->key.has_ms, row->key.sip,
+                                         row->key.has_sip, row->phrase, len, action);
+    if (fclose(mem) != 0 || st != DT_OK) {
+        free(text);
+        return NULL;
+    }
+    return text;
 }
 
 const dt_action_t *dt_writer_action(const dt_report_t *report, size_t action)

@@ -228,4 +228,21 @@ run sh -c "$slow_feed | '$DRTRIAGE' - >/dev/null"
 expect_status "slow input" 0
 expect_true "no progress line when stderr is not a terminal" test ! -s "$WORK/err"
 
+# --- rules stubs for unknown codes round-trip; width follows $COLUMNS ---
+run "$DRTRIAGE" --format json tests/cases/tac-join-levels.csv
+jq -r '.by_code[] | select(.stub) | .stub' "$WORK/out" >"$WORK/stubs.rules"
+expect_true "unknown codes come with stubs" grep -q '^\[code 560499/499\]' "$WORK/stubs.rules"
+run "$DRTRIAGE" rules check "$WORK/stubs.rules"
+expect_status "the stubs are valid rules" 0
+run "$DRTRIAGE" --format json --rules "$WORK/stubs.rules" tests/cases/tac-join-levels.csv
+expect_json "pasted stubs make the codes known" '[.by_code[] | select(.stub)] | length == 0' "$WORK/out"
+run "$DRTRIAGE" --color=never tests/cases/tac-join-levels.csv
+expect_stdout "text report lists the stubs" "Codes without a rule"
+
+run env COLUMNS=80 "$DRTRIAGE" --color=never "$TAC"
+expect_true "COLUMNS=80 keeps table lines within 80 columns" \
+    sh -c "grep -v 'https://' '$WORK/out' | awk 'length > 80 { bad = 1 } END { exit bad }'"
+run env COLUMNS=160 "$DRTRIAGE" --color=never "$TAC"
+expect_true "COLUMNS=160 uses the width" sh -c "awk 'length > 100 { wide = 1 } END { exit !wide }' '$WORK/out'"
+
 finish

@@ -468,7 +468,8 @@ START_TEST(test_text_width)
     char *text = fixture_render(&fx, dt_write_text, &narrow);
     size_t lines = 0;
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"), lines++)
-        if (!strstr(line, "docs: ")) /* links are never cut */
+        /* links are never cut, nor rules stub lines: both are copied whole */
+        if (!strstr(line, "docs: ") && strncmp(line, "  phrase = ", 11) != 0)
             ck_assert_msg(strlen(line) <= 80, "line longer than 80: %s", line);
     ck_assert_uint_gt(lines, 20);
     free(text);
