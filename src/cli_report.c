@@ -102,7 +102,8 @@ typedef struct {
     "  -h, --help             show this help\n" \
     "      --version          show the version\n" \
     "\n" \
-    "Other commands: drtriage explain CODE..., drtriage rules check|list FILE...\n" \
+    "Other commands: drtriage explain QUERY..., drtriage rules check FILE...,\n" \
+    "                drtriage rules list (each with --help)\n" \
     "\n" \
     "Exit status:\n" \
     "  0  report written, no --fail-if condition breached\n" \
