@@ -34,7 +34,7 @@
     "  -p, --phrase TEXT    TEXT is a phrase even if it starts with a digit\n" \
     "      --rules PATH     load a rules file or directory on top of the built-in\n" \
     "                       rules and the user rules; repeatable, later files win\n" \
-    "      --no-user-rules  ignore $DRTRIAGE_RULES and ~/.config/drtriage/rules.d/\n" \
+    "      --no-user-rules  ignore $DRTRIAGE_RULES and $XDG_CONFIG_HOME/drtriage/rules.d/\n" \
     "      --no-builtin-rules  start from an empty rule set (use with --rules)\n" \
     "  -h, --help           show this help\n" \
     "\n" \

@@ -96,7 +96,7 @@ typedef struct {
     "Rules:\n" \
     "      --rules PATH       load a rules file or directory on top of the built-in\n" \
     "                         rules and the user rules; repeatable, later files win\n" \
-    "      --no-user-rules    ignore $DRTRIAGE_RULES and ~/.config/drtriage/rules.d/\n" \
+    "      --no-user-rules    ignore $DRTRIAGE_RULES and $XDG_CONFIG_HOME/drtriage/rules.d/\n" \
     "      --no-builtin-rules start from an empty rule set (use with --rules)\n" \
     "\n" \
     "  -h, --help             show this help\n" \
@@ -196,7 +196,6 @@ static void build_long_options(struct option *opts, char names[][32])
         {"help", no_argument, NULL, 'h'},
         {"top", required_argument, NULL, OPT_TOP},
         {"color", required_argument, NULL, OPT_COLOR},
-        {"colour", required_argument, NULL, OPT_COLOR},
         {"fail-if", required_argument, NULL, OPT_FAIL_IF},
         {"min-calls", required_argument, NULL, OPT_MIN_CALLS},
         {"strict", no_argument, NULL, OPT_STRICT},
@@ -522,6 +521,8 @@ int dt_cli_report(int argc, char **argv)
     int rc = parse_args(o, argc, argv);
     if (rc < 0 && optind >= argc)
         rc = dt_cli_usage_error("report", "no input files (use - to read standard input)");
+    if (rc < 0 && o->rows_set && o->nthresholds)
+        rc = dt_cli_usage_error("report", "--fail-if judges a report; --rows writes rows instead");
     if (rc < 0)
         rc = (int)run_report(o, argv + optind, (size_t)(argc - optind));
     free(o);

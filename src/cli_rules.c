@@ -13,7 +13,7 @@
     "Options:\n" \
     "      --rules PATH     load a rules file or directory first; repeatable, later\n" \
     "                       files win\n" \
-    "      --no-user-rules  ignore $DRTRIAGE_RULES and ~/.config/drtriage/rules.d/\n" \
+    "      --no-user-rules  ignore $DRTRIAGE_RULES and $XDG_CONFIG_HOME/drtriage/rules.d/\n" \
     "      --no-builtin-rules  start from an empty rule set\n" \
     "  -h, --help           show this help\n"
 

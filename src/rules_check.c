@@ -375,7 +375,7 @@ static void list_sips(FILE *out, const dt_rules_t *rules)
         if (!rules->class_action_id[n])
             continue;
         char key[8];
-        snprintf(key, sizeof key, "%ux", n);
+        snprintf(key, sizeof key, "%uxx", n);
         put_row(out, rules,
                 &(row_t){"sip-class", key, rules->class_action_id[n], NULL, NULL, NULL, NULL,
                          rules->class_at[n]});

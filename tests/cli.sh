@@ -190,6 +190,10 @@ run "$DRTRIAGE" --rows 'colour=red' "$TAC"
 expect_status "unknown --rows key" 2
 expect_stderr "unknown --rows key" "filter key 'colour' is unknown"
 
+run "$DRTRIAGE" --rows 'origin=sbc' --fail-if 'failed>0' "$TAC"
+expect_status "--rows with --fail-if" 2
+expect_stderr "--rows with --fail-if" "--fail-if judges a report"
+
 run "$DRTRIAGE" --samples 500 "$TAC"
 expect_status "too many samples" 2
 

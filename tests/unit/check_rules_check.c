@@ -242,7 +242,7 @@ START_TEST(test_table)
                              "site.rules:5\n");
     ck_assert_contains(text, "\ncode\t560402/402\tcarrier-downstream\t");
     ck_assert_contains(text, "\nsip\t404\t\t\t\tNot Found\tRFC3261\t(built-in)/sip.rules:");
-    ck_assert_contains(text, "\nsip-class\t4x\tsip-4xx\t");
+    ck_assert_contains(text, "\nsip-class\t4xx\tsip-4xx\t");
     ck_assert_contains(text, "\norigin\t560\tsbc-response\tsbc\tsbc\tsip-from-code\t\t");
     ck_assert_contains(text, "\nheader\tms/tac\t\t\t\t^finalmicrosoftsubcode$\t\t");
 
