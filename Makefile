@@ -35,7 +35,7 @@ RULES    = $(sort $(wildcard rules/*.rules))
 TEST_SRC = $(wildcard tests/unit/*.c)
 TEST_OBJ = $(TEST_SRC:tests/unit/%.c=$(BUILD)/test-obj/%.o)
 
-.PHONY: all deps run check check-unit check-cases check-cli bench valgrind fuzz clean
+.PHONY: all deps run check check-unit check-cases check-cli bench valgrind fuzz fuzz-deps clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/drtriage
@@ -80,6 +80,10 @@ build/measure: scripts/measure.c | deps
 	@mkdir -p build
 	$(CC) $(STD) $(WARN) -O2 $< -o $@
 
+build/chunk-feed: tests/chunk-feed.c | deps
+	@mkdir -p build
+	$(CC) $(STD) $(WARN) -O2 $< -o $@
+
 $(BUILD)/test-obj/%.o: tests/unit/%.c | deps $(BUILD)/test-obj
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
@@ -94,16 +98,54 @@ check: check-unit check-cases check-cli
 check-unit: $(BUILD)/check_drtriage
 	CK_VERBOSITY=normal $(BUILD)/check_drtriage
 
-check-cases: $(BUILD)/drtriage
+check-cases: $(BUILD)/drtriage build/measure
 	DRTRIAGE=$(BUILD)/drtriage tests/run-cases
+	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/run-bad
 
-check-cli: $(BUILD)/drtriage build/gen-export
+check-cli: $(BUILD)/drtriage build/gen-export build/chunk-feed build/measure
 	DRTRIAGE=$(BUILD)/drtriage tests/cli.sh
+	DRTRIAGE=$(BUILD)/drtriage tests/stream.sh
+	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/limits.sh
+	DRTRIAGE=$(BUILD)/drtriage tests/output-safety.sh
+	DRTRIAGE=$(BUILD)/drtriage tests/cli-explain.sh
+	DRTRIAGE=$(BUILD)/drtriage tests/cli-rules.sh
+	DRTRIAGE=$(BUILD)/drtriage tests/man.sh
 
 bench: build/drtriage build/gen-export build/csv-baseline build/measure
 	scripts/bench
 
+# Every golden case and sample under valgrind: any memory error or leak fails.
+valgrind: build/drtriage
+	@DRTRIAGE_EXTRA_PKGS=valgrind scripts/install-deps
+	DRTRIAGE=build/drtriage tests/valgrind.sh
+
+# libFuzzer harnesses (tests/fuzz/): the library compiled again with clang,
+# coverage and ASan+UBSan, into build/fuzz/. `make fuzz FUZZ_SECONDS=N`.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      = clang
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  = $(STD) $(WARN) -g -O1 $(FUZZ_SAN) -Iinclude -Ibuild/gen $(PCRE_CFLAGS) -MMD -MP
+FUZZ_OBJ     = $(LIB_SRC:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/rules_embedded.o
+FUZZ_BINS    = build/fuzz/fuzz_pipeline build/fuzz/fuzz_rules build/fuzz/fuzz_threshold
+
+build/fuzz/obj/%.o: src/%.c | fuzz-deps
+	@mkdir -p build/fuzz/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/obj/rules_embedded.o: build/gen/rules_embedded.c | fuzz-deps
+	@mkdir -p build/fuzz/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) | fuzz-deps
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJ) $(LIBS) -o $@
+
+fuzz-deps: deps
+	@DRTRIAGE_EXTRA_PKGS="clang libclang-rt-14-dev" scripts/install-deps
+
+fuzz: $(FUZZ_BINS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run
+
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/test-obj/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/test-obj/*.d build/fuzz/obj/*.d)

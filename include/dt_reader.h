@@ -18,6 +18,9 @@ typedef struct {
     const dt_slice_t *cells; /* ncells kept values by slot; a slot whose column
                                 the record lacks has ptr == NULL */
     size_t ncells;
+    const char *malformed;   /* NULL, or why the record cannot be read faithfully
+                                (text after a closing quote, a NUL byte in a kept
+                                field): the caller rejects it */
 } dt_record_t;
 
 /* Called once per record. Return DT_OK to go on; anything else stops the
@@ -39,9 +42,16 @@ dt_reader_t *dt_reader_new(const char *path, size_t max_field, dt_record_fn on_r
 dt_status_t dt_reader_keep(dt_reader_t *reader, const int *slot_of_column, size_t ncolumns,
                            size_t nslots);
 
+/* Most fields a record may have while every column is kept (the header):
+ * bounds the memory a hostile header line of delimiters can take. */
+#define DT_READER_MAX_COLUMNS 16384
+
 /* Feeds the next bytes. Returns DT_OK, the callback's status, or
  * DT_ERR_INPUT naming file:line (a field longer than max_field, a header
- * line longer than max_field). */
+ * line longer than max_field, a header with more than DT_READER_MAX_COLUMNS
+ * fields or a malformed one). A malformed data record (text after the
+ * closing quote of a field) is delivered with `malformed` set, and reading
+ * resumes at the next line. */
 dt_status_t dt_reader_feed(dt_reader_t *reader, const unsigned char *data, size_t len,
                            dt_error_t *err);
 

@@ -59,6 +59,10 @@ static bool read_code(const dt_record_t *record, dt_field_t field, const char *l
 bool dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes, const dt_record_t *record,
                         size_t expected_fields, dt_call_t *call, char *reason)
 {
+    if (record->malformed) {
+        snprintf(reason, DT_REASON_MAX, "%s", record->malformed);
+        return false;
+    }
     if (record->nfields != expected_fields) {
         snprintf(reason, DT_REASON_MAX, "has %zu fields, the header has %zu", record->nfields,
                  expected_fields);

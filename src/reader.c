@@ -11,8 +11,14 @@
 
 #include "dt_reader.h"
 
-/* libcsv's parser state for "inside a field" (libcsv.c, FIELD_BEGUN). */
+/* libcsv's parser states (libcsv.c): ROW_NOT_BEGUN, "inside a field" and
+ * "a quote in a quoted field: the field ended or the quote is doubled". */
+#define LIBCSV_ROW_NOT_BEGUN 0
 #define LIBCSV_FIELD_BEGUN 2
+#define LIBCSV_FIELD_MIGHT_HAVE_ENDED 3
+/* Strict mode stops libcsv at each quote problem so that the reader decides:
+ * see feed_csv. */
+#define LIBCSV_OPTIONS (CSV_REPALL_NL | CSV_STRICT)
 #define LIBCSV_BLOCK 4096
 
 struct dt_reader {
@@ -31,6 +37,9 @@ struct dt_reader {
     uint64_t line;           /* physical line being parsed (1-based) */
     uint64_t next_record_line; /* where the next record starts */
     bool in_record;
+    bool skip_line;          /* skipping the rest of a malformed record's line */
+    const char *malformed;   /* why the current record is malformed, or NULL */
+    char malformed_text[96];
     uint64_t record_line;
     uint64_t index;
     size_t nfields;
@@ -129,6 +138,7 @@ static void begin_record(dt_reader_t *r)
     r->record_line = r->next_record_line;
     r->nfields = 0;
     r->buf_len = 0;
+    r->malformed = NULL;
     if (!r->keep_all)
         for (size_t s = 0; s < r->nslots; s++)
             r->cells[s].ptr = NULL, r->cells[s].len = 0;
@@ -155,6 +165,16 @@ static bool keep_cell(dt_reader_t *r, size_t slot, const char *s, size_t len)
     return true;
 }
 
+/* Marks the current record as one the caller must reject ("field N WHAT");
+ * the first reason wins. */
+static void set_malformed(dt_reader_t *r, size_t field, const char *what)
+{
+    if (r->malformed)
+        return;
+    snprintf(r->malformed_text, sizeof r->malformed_text, "field %zu %s", field, what);
+    r->malformed = r->malformed_text;
+}
+
 static void on_field(void *data, size_t len, void *ctx)
 {
     dt_reader_t *r = ctx;
@@ -176,6 +196,12 @@ static void on_field(void *data, size_t len, void *ctx)
         if (column >= r->ncolumns || r->slot_of_column[column] < 0)
             return;
         slot = (size_t)r->slot_of_column[column];
+    } else if (column >= DT_READER_MAX_COLUMNS) {
+        stop(r, dt_fail(&r->error, DT_ERR_INPUT,
+                        "%s:%llu: the header has more than %d fields; is this a call-record "
+                        "export?",
+                        r->path, (unsigned long long)r->record_line, DT_READER_MAX_COLUMNS));
+        return;
     } else if (ensure_cells(r, column + 1)) {
         slot = column;
     } else {
@@ -184,6 +210,8 @@ static void on_field(void *data, size_t len, void *ctx)
     }
     if (!keep_cell(r, slot, data, len))
         stop(r, dt_fail(&r->error, DT_ERR_NOMEM, "%s: out of memory", r->path));
+    else if (!r->malformed && len && memchr(data, '\0', len))
+        set_malformed(r, column + 1, "contains a NUL byte (binary data?)");
 }
 
 static void deliver(dt_reader_t *r)
@@ -193,11 +221,16 @@ static void deliver(dt_reader_t *r)
         if (r->cells[s].ptr)
             r->cells[s].ptr = r->buf + r->offsets[s];
     dt_record_t record = {.line = r->record_line, .index = r->index++, .nfields = r->nfields,
-                          .cells = r->cells, .ncells = ncells};
+                          .cells = r->cells, .ncells = ncells, .malformed = r->malformed};
+    r->in_record = false;
+    if (record.malformed && record.index == 0) {
+        stop(r, dt_fail(&r->error, DT_ERR_INPUT, "%s:%llu: malformed header line: %s", r->path,
+                        (unsigned long long)record.line, record.malformed));
+        return;
+    }
     dt_status_t st = r->on_record(r->ctx, &record, &r->error);
     if (st)
         stop(r, st);
-    r->in_record = false;
 }
 
 static void on_row_end(int c, void *ctx)
@@ -207,7 +240,9 @@ static void on_row_end(int c, void *ctx)
         return;
     if (r->in_record)
         deliver(r);
-    if (c != -1)
+    /* Only the file's line break ends a physical line: a bare CR in a file of
+     * LF lines ends the record (CSV says so) but not the line. */
+    if (c == r->line_break)
         r->next_record_line = r->line + 1;
 }
 
@@ -248,18 +283,66 @@ static bool is_type_line(const unsigned char *p, size_t len)
     return len >= 5 && memcmp(p, "#TYPE", 5) == 0;
 }
 
+/* Runs libcsv over one chunk (a line or less). Strict mode stops libcsv at
+ * a quote problem, and the reader decides like this: a quote inside an
+ * unquoted field is an ordinary character (the byte is given to libcsv in
+ * lenient mode); text after the closing quote of a field makes the record
+ * malformed, and the rest of its physical line is skipped (lenient libcsv
+ * would instead reopen the field and swallow the following lines, rows and
+ * all). Returns false when libcsv ran out of memory. */
+static bool feed_csv(dt_reader_t *r, const unsigned char *data, size_t len)
+{
+    size_t pos = 0;
+    while (pos < len && !r->status) {
+        pos += csv_parse(&r->parser, data + pos, len - pos, on_field, on_row_end, r);
+        if (pos >= len || r->status)
+            break;
+        if (csv_error(&r->parser) != CSV_EPARSE)
+            return false;
+        r->parser.status = 0;
+        if (r->parser.pstate == LIBCSV_FIELD_MIGHT_HAVE_ENDED) {
+            if (!r->in_record)
+                begin_record(r);
+            set_malformed(r, r->nfields + 1, "has text after its closing quote");
+            r->parser.pstate = LIBCSV_ROW_NOT_BEGUN;
+            r->parser.quoted = 0;
+            r->parser.spaces = 0;
+            r->parser.entry_pos = 0;
+            r->skip_line = true;
+            return true;
+        }
+        csv_set_opts(&r->parser, LIBCSV_OPTIONS & ~CSV_STRICT);
+        size_t one = csv_parse(&r->parser, data + pos, 1, on_field, on_row_end, r);
+        csv_set_opts(&r->parser, LIBCSV_OPTIONS);
+        if (one != 1)
+            return r->status != DT_OK;
+        pos++;
+    }
+    return true;
+}
+
+/* Ends a malformed record at the line break that ends its line. */
+static void end_skipped_line(dt_reader_t *r)
+{
+    r->skip_line = false;
+    deliver(r);
+    r->next_record_line = r->line + 1;
+}
+
 static dt_status_t parse(dt_reader_t *r, const unsigned char *data, size_t len, dt_error_t *err)
 {
     const unsigned char *end = data + len;
     while (data < end) {
         const unsigned char *brk = memchr(data, r->line_break, (size_t)(end - data));
         size_t chunk = brk ? (size_t)(brk - data) + 1 : (size_t)(end - data);
-        size_t done = csv_parse(&r->parser, data, chunk, on_field, on_row_end, r);
+        bool fed = r->skip_line || feed_csv(r, data, chunk);
+        if (r->skip_line && brk && !r->status)
+            end_skipped_line(r);
         if (r->status) {
             *err = r->error;
             return r->status;
         }
-        if (done < chunk)
+        if (!fed)
             return dt_fail(err, DT_ERR_NOMEM, "%s:%llu: out of memory reading a field",
                            r->path, (unsigned long long)r->line);
         if (r->parser.entry_pos > r->max_field)
@@ -275,10 +358,22 @@ static dt_status_t parse(dt_reader_t *r, const unsigned char *data, size_t len, 
     return DT_OK;
 }
 
-/* Sets up libcsv once the header line is complete (or the input ended). */
+/* True when the line from start to end (SIZE_MAX: not ended yet) is longer
+ * than max_field: an error wherever the input's blocks happen to end. */
+static bool line_too_long(const dt_reader_t *r, size_t start, size_t end)
+{
+    return (end == SIZE_MAX ? r->prelude_len : end) - start > r->max_field;
+}
+
+/* Sets up libcsv once the header line is complete (or the input ended).
+ * Nothing is committed (line numbers included) until then: this runs again
+ * after every block while the header line is incomplete. */
 static dt_status_t start_parsing(dt_reader_t *r, bool at_end, dt_error_t *err)
 {
+    if (r->prelude_len == 0)
+        return DT_OK; /* an empty input has no records (and prelude may be NULL) */
     size_t start = 0;
+    uint64_t skipped = 0;
     size_t end = line_end(r->prelude, 0, r->prelude_len);
     if (end != SIZE_MAX && is_type_line(r->prelude, end)) {
         start = end + 1;
@@ -286,25 +381,28 @@ static dt_status_t start_parsing(dt_reader_t *r, bool at_end, dt_error_t *err)
             start++;
         else if (r->prelude[end] == '\r' && start == r->prelude_len && !at_end)
             return DT_OK; /* need the byte after the CR */
-        r->line++;
-        r->next_record_line++;
+        skipped = 1;
         end = line_end(r->prelude, start, r->prelude_len);
     }
-    if (end == SIZE_MAX && !at_end) {
-        if (r->prelude_len - start > r->max_field)
-            return dt_fail(err, DT_ERR_INPUT,
-                           "%s:%llu: no end of the header line within --max-field %zu bytes",
-                           r->path, (unsigned long long)r->line, r->max_field);
+    if (line_too_long(r, 0, skipped ? start : end) || line_too_long(r, start, end))
+        return dt_fail(err, DT_ERR_INPUT,
+                       "%s:%llu: the header line is longer than --max-field %zu bytes (no line "
+                       "break?)",
+                       r->path, (unsigned long long)(r->line + skipped), r->max_field);
+    if (end == SIZE_MAX && !at_end)
         return DT_OK;
-    }
     if (end == SIZE_MAX)
         end = r->prelude_len;
+    else if (r->prelude[end] == '\r' && end + 1 == r->prelude_len && !at_end)
+        return DT_OK; /* CR or CRLF? The next block says. */
+    r->line += skipped;
+    r->next_record_line += skipped;
     bool cr_only = end < r->prelude_len && r->prelude[end] == '\r' &&
                    (end + 1 == r->prelude_len || r->prelude[end + 1] != '\n');
     r->line_break = cr_only ? '\r' : '\n';
     r->delimiter = sniff_delimiter(r->prelude + start, end - start);
 
-    if (csv_init(&r->parser, CSV_REPALL_NL) != 0)
+    if (csv_init(&r->parser, LIBCSV_OPTIONS) != 0)
         return dt_fail(err, DT_ERR_NOMEM, "%s: out of memory", r->path);
     csv_set_delim(&r->parser, (unsigned char)r->delimiter);
     csv_set_blk_size(&r->parser, LIBCSV_BLOCK);
@@ -344,6 +442,13 @@ dt_status_t dt_reader_finish(dt_reader_t *r, dt_error_t *err)
             return st;
         if (!r->parsing)
             return DT_OK;
+    }
+    if (r->skip_line) {
+        end_skipped_line(r);
+        if (r->status) {
+            *err = r->error;
+            return r->status;
+        }
     }
     if (r->parser.pstate == LIBCSV_FIELD_BEGUN && r->parser.quoted)
         return dt_fail(err, DT_ERR_INPUT,

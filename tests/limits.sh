@@ -1,0 +1,128 @@
+#!/bin/sh
+# Resource limits: inputs built to exhaust memory or time finish with bounded
+# peak memory (build/measure's maxrss) and say in the report what they cut.
+#   - 200,000 distinct SBC names / unknown codes: tables keep 10,000 keys
+#     (DT_DEFAULT_KEY_CAP), the rest is one "other" row and a note;
+#   - SBC names of 500 KB: keys are cut to 256 bytes;
+#   - a stray quote before 200 MB: memory stays under --max-field + a few MiB,
+#     for several --max-field values (generated on the fly through stdin);
+#   - a million rejected rows, a row of a million fields, 50 MB of phrases
+#     that defeat the lookup cache, 40 files each adding a note.
+# Peak memory is not checked under sanitizers (SANITIZE=1). Run by `make check`.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+. tests/lib.sh
+
+MEASURE=${MEASURE:-build/measure}
+RSS_LIMIT_KIB=65536
+sanitized=false
+[ "${SANITIZE:-}" = 1 ] && sanitized=true
+
+# measured DESC LIMIT_KIB CMD...: runs CMD under build/measure (stdout to
+# /dev/null, stdin inherited) and checks its peak RSS.
+measured() {
+    desc=$1
+    limit=$2
+    shift 2
+    rm -f "$WORK/rss"
+    "$MEASURE" "$WORK/rss" -- "$@" 2>"$WORK/err"
+    status=$?
+    : >"$WORK/out"
+    kib=$(sed -n 's/.*maxrss_kib=\([0-9]*\).*/\1/p' "$WORK/rss")
+    wall=$(sed -n 's/^wall_s=\([0-9.]*\).*/\1/p' "$WORK/rss")
+    echo "limits: $desc: exit $status, ${wall}s, peak RSS ${kib} KiB"
+    if $sanitized; then
+        return 0
+    fi
+    if [ -n "$kib" ] && [ "$kib" -le "$limit" ]; then pass; else
+        fail "$desc: peak RSS ${kib:-?} KiB, limit $limit KiB"
+    fi
+}
+
+H='Final SIP code,Final Microsoft subcode,SBC FQDN,Final SIP Phrase'
+
+# --- 200,000 distinct SBC names ---
+awk -v h="$H" 'BEGIN { print h
+    for (i = 0; i < 200000; i++) printf "403,560403,sbc%06d.contoso.com,Forbidden\n", i }' >"$WORK/sbcs.csv"
+measured "200000 SBC names" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/sbcs.csv"
+expect_status "200000 SBC names" 0
+run "$DRTRIAGE" --format json "$WORK/sbcs.csv"
+expect_accounting "200000 SBC names" "$WORK/out"
+expect_json "SBC table capped with an other row" \
+    '(.by_sbc | length) == 10001 and ([.by_sbc[] | select(.other)] | length) == 1
+     and ([.by_sbc[] | select(.other)][0].calls == 190000)' "$WORK/out"
+expect_json "SBC cap noted" \
+    '.notes | any(test("^190000 calls .*beyond the first 10000 distinct .*SBC.*\"other\" row"))' \
+    "$WORK/out"
+run "$DRTRIAGE" --color=never --top 3 "$WORK/sbcs.csv"
+expect_stdout "text report names the cap" "beyond the first 10000 distinct"
+
+# --- 200,000 distinct unknown codes ---
+awk -v h="$H" 'BEGIN { print h
+    for (i = 0; i < 200000; i++) printf "%d,%d,sbc1.contoso.com,\n", 400 + i % 100, 700000 + i }' >"$WORK/codes.csv"
+measured "200000 unknown codes" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/codes.csv"
+expect_status "200000 unknown codes" 0
+run "$DRTRIAGE" --format json "$WORK/codes.csv"
+expect_accounting "200000 unknown codes" "$WORK/out"
+expect_json "code table capped with an other row" \
+    '(.by_code | length) == 10001 and ([.by_code[] | select(.other)][0].failed == 190000)' "$WORK/out"
+expect_json "code cap noted" \
+    '.notes | any(test("^190000 failed calls .*beyond the first 10000 distinct .*\"other\" row"))' \
+    "$WORK/out"
+
+# --- 100 SBC names of 500 KB each (50 MB of distinct keys) ---
+awk -v h="$H" 'BEGIN { print h; s = "s"; while (length(s) < 500000) s = s s
+    for (i = 0; i < 100; i++) printf "403,560403,%s%d,Forbidden\n", s, i }' >"$WORK/long-sbcs.csv"
+measured "500 KB SBC names" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/long-sbcs.csv"
+run "$DRTRIAGE" --format json "$WORK/long-sbcs.csv"
+expect_status "500 KB SBC names" 0
+expect_json "long SBC names cut to 256 bytes" '.by_sbc[0].sbc | length == 256' "$WORK/out"
+
+# --- a stray quote swallowing 200 MB: bounded by --max-field ---
+mkfifo "$WORK/feed"
+sizes="1 8 32"
+$sanitized && sizes=1 # large fields are slow under ASan (its realloc copies, its quarantine keeps memory)
+for mib in $sizes; do
+    bytes=$((mib * 1048576))
+    { printf '%s\n403,560403,"sbc1,x\n' "$H"; yes '404,560404,sbc1.contoso.com,Not Found' | head -c 200000000; } \
+        >"$WORK/feed" 2>/dev/null &
+    measured "stray quote, --max-field $mib MiB" $(((mib + 8) * 1024)) \
+        "$DRTRIAGE" --max-field "$bytes" --format json - <"$WORK/feed"
+    wait
+    expect_status "stray quote, --max-field $mib MiB" 2
+    expect_stderr "stray quote, --max-field $mib MiB" "<stdin>:2: a field grows past --max-field $bytes bytes"
+done
+
+# --- a million rejected rows ---
+awk -v h="$H" 'BEGIN { print h; for (i = 0; i < 1000000; i++) print "4x3,560403,sbc1,x" }' >"$WORK/rejected.csv"
+measured "1000000 rejected rows" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/rejected.csv"
+run "$DRTRIAGE" --format json "$WORK/rejected.csv"
+expect_status "1000000 rejected rows" 0
+expect_json "1000000 rejected rows: counted, 10 listed" \
+    '.totals.rejected == 1000000 and (.rejected_rows | length) == 10' "$WORK/out"
+
+# --- one data row of a million fields ---
+{ printf '%s\n403,560403,sbc1,' "$H"; head -c 1000000 /dev/zero | tr '\0' ','; printf '\n'; } >"$WORK/wide.csv"
+measured "a row of 1000000 fields" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/wide.csv"
+run "$DRTRIAGE" --format json "$WORK/wide.csv"
+expect_json "a row of 1000000 fields is rejected" \
+    '.totals.rejected == 1 and .rejected_rows[0].reason == "has 1000004 fields, the header has 4"' "$WORK/out"
+
+# --- 100 phrases of 500 KB: too long for the lookup cache, still fast ---
+awk 'BEGIN { print "Final SIP code,Final SIP Phrase"; s = "p"; while (length(s) < 500000) s = s s
+    for (i = 0; i < 100; i++) printf "%d,%s%d\n", 400 + i, s, i }' >"$WORK/phrases.csv"
+measured "50 MB of uncached phrases" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/phrases.csv"
+expect_true "50 MB of uncached phrases in under 20 s" awk -v w="${wall:-99}" 'BEGIN { exit !(w < 20) }'
+
+# --- notes are capped ---
+printf 'Final SIP code,Final Microsoft subcode,Final SIP code\n403,560403,1\n' >"$WORK/dup.csv"
+set --
+i=0
+while [ $i -lt 40 ]; do set -- "$@" "$WORK/dup.csv"; i=$((i + 1)); done
+run "$DRTRIAGE" --format json "$@"
+expect_status "40 inputs with a note each" 0
+expect_json "notes capped at 32, the last says so" \
+    '(.notes | length) == 32 and .notes[31] == "further notes omitted" and (.inputs | length) == 40' "$WORK/out"
+
+$sanitized && echo "limits: peak memory not checked under sanitizers (SANITIZE=1)"
+finish

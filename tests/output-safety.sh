@@ -1,0 +1,99 @@
+#!/bin/sh
+# Output safety: text from the input (SBC names, phrases, codes quoted in
+# rejection reasons, header names) may hold terminal escapes, quotes,
+# backslashes, markup and invalid UTF-8. Every writer must neutralise it:
+#   text  no ESC and no C0 control but \n (with --color=always: only the
+#         writer's own SGR sequences), valid UTF-8;
+#   json  valid JSON (jq) and valid UTF-8 (iconv), the text kept as escapes.
+# Warnings and errors on stderr carry no control characters either. A closed
+# pipe (drtriage ... | head -1) ends drtriage quietly: SIGPIPE, no message.
+# Run by `make check`.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+. tests/lib.sh
+
+ESC=$(printf '\033')
+H='Final SIP code,Final Microsoft subcode,SBC FQDN,Final SIP Phrase'
+{
+    printf '%s\n' "$H"
+    printf '403,560403,sbc\033[2J\033]0;owned\007.contoso.com,Forbidden\n'
+    printf '503,799999,"sbc""quoted"".contoso.com","Phrase with ""quotes"" and \\\\backslash\\\\"\n'
+    printf '503,799998,<script>alert(1)</script>,<script>alert(2)</script>\n'
+    printf '503,799997,sbc\377\376.contoso.com,bad \300\257 utf-8 \355\240\200 \033[31mred\n'
+    printf '504,799996,sbc\302\233 31m c1.contoso.com,"tab\there cr\rhere"\n'
+    printf '4\0333,560403,sbc1,rejected because of \033[2J\n'
+    printf '5\377,560403,sbc1,rejected with invalid utf-8\n'
+} >"$WORK/hostile.csv"
+
+# is_clean_text FILE: no byte < 0x20 but \n, no DEL, valid UTF-8.
+is_clean_text() {
+    LC_ALL=C tr -d '\000-\011\013-\037\177' <"$1" | cmp -s - "$1" &&
+        iconv -f UTF-8 -t UTF-8 "$1" >/dev/null 2>&1
+}
+
+# --- text, no colour ---
+run "$DRTRIAGE" --color=never "$WORK/hostile.csv"
+expect_status "text report of hostile input" 0
+cp "$WORK/out" "$WORK/report.txt"
+expect_true "text report: no control characters, valid UTF-8" is_clean_text "$WORK/report.txt"
+expect_stdout "text report keeps the markup as text" "<script>alert(1)</script>"
+expect_stdout "text report keeps quotes" 'sbc"quoted".contoso.com'
+expect_stdout "text report shows invalid UTF-8 as ?" "sbc??.contoso.com"
+expect_true "stderr warning: no control characters" is_clean_text "$WORK/err"
+expect_stderr "stderr warning names the rejected row" "hostile.csv:7:"
+
+# --- text with colour: only our SGR sequences ---
+run "$DRTRIAGE" --color=always "$WORK/hostile.csv"
+expect_status "colour text report of hostile input" 0
+sed "s/$ESC\[[0-9;]*m//g" "$WORK/out" >"$WORK/uncoloured.txt"
+expect_true "colour text report: no escape but SGR" is_clean_text "$WORK/uncoloured.txt"
+
+# --- narrow and --top reports cut text: still clean UTF-8 ---
+for top in 1 2; do
+    run "$DRTRIAGE" --color=never --top "$top" "$WORK/hostile.csv"
+    cp "$WORK/out" "$WORK/top.txt"
+    expect_true "text report --top $top: clean" is_clean_text "$WORK/top.txt"
+done
+
+# --- JSON ---
+run "$DRTRIAGE" --format json "$WORK/hostile.csv"
+expect_status "JSON report of hostile input" 0
+cp "$WORK/out" "$WORK/report.json"
+expect_json "JSON report is valid" '.schema_version == 1' "$WORK/report.json"
+expect_accounting "JSON report of hostile input" "$WORK/report.json"
+expect_true "JSON report is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$WORK/report.json" -o /dev/null
+expect_true "JSON report: no raw control characters" is_clean_text "$WORK/report.json"
+expect_json "JSON keeps the escape as \\u001b" \
+    '[.by_sbc[].sbc] | any(. == "sbc\u001b[2J\u001b]0;owned\u0007.contoso.com")' "$WORK/report.json"
+expect_json "JSON keeps quotes and markup" \
+    '[.by_sbc[].sbc] | any(. == "sbc\"quoted\".contoso.com") and any(. == "<script>alert(1)</script>")' \
+    "$WORK/report.json"
+expect_json "JSON replaces invalid UTF-8 with U+FFFD" \
+    '[.by_sbc[].sbc] | any(. == "sbc\ufffd\ufffd.contoso.com")' "$WORK/report.json"
+expect_json "JSON keeps phrases with backslashes" \
+    '[.by_code[].phrase] | any(. == "Phrase with \"quotes\" and \\\\backslash\\\\")' "$WORK/report.json"
+expect_json "JSON rejection reasons escaped" \
+    '[.rejected_rows[].reason] | any(startswith("SIP code '"'"'4\u001b3'"'"'"))' "$WORK/report.json"
+
+# --- a hostile header: the error message on stderr is clean ---
+printf 'a\033[2J,b\377,<c>\n1,2,3\n' >"$WORK/hostile-header.csv"
+run "$DRTRIAGE" "$WORK/hostile-header.csv"
+expect_status "hostile header" 2
+expect_true "hostile header: stderr has no control characters" is_clean_text "$WORK/err"
+expect_stderr "hostile header: headers listed" "headers found: 'a', 'b?', '<c>'"
+
+# --- a closed pipe: quiet ---
+# SIGPIPE must have its default action for this (a parent may have ignored it).
+sigdefault=""
+env --default-signal=PIPE true 2>/dev/null && sigdefault="env --default-signal=PIPE"
+awk -v h="$H" 'BEGIN { print h
+    for (i = 0; i < 20000; i++) printf "403,560403,sbc%05d.contoso.com,Forbidden\n", i }' >"$WORK/big.csv"
+for format in text json; do
+    run sh -c "$sigdefault \"$DRTRIAGE\" --format $format \"$WORK/big.csv\" samples/*.csv | head -1"
+    expect_true "closed pipe ($format): no message on stderr" test ! -s "$WORK/err"
+    expect_true "closed pipe ($format): first line written" test -s "$WORK/out"
+done
+run sh -c "$sigdefault \"$DRTRIAGE\" --format json \"$WORK/big.csv\" | (exec 0<&-; exit 0); echo \$? >/dev/null"
+expect_true "closed pipe before any read: no message on stderr" test ! -s "$WORK/err"
+
+finish
