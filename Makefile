@@ -21,12 +21,17 @@ LIBS         = -lcsv $(PCRE_LIBS) -lm
 ifeq ($(SANITIZE),1)
 BUILD   = build/san
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LTO      =
 else
 BUILD   = build
 SANFLAGS =
+# Link-time optimisation inlines the per-row calls across stages (reader ->
+# classify -> aggregate): about 3% of throughput in `make bench`.
+LTO      = -flto=auto
 endif
+AR      = gcc-ar
 
-ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -I$(BUILD)/gen $(PCRE_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(LTO) -Iinclude -I$(BUILD)/gen $(PCRE_CFLAGS) -MMD -MP
 
 LIB_SRC  = $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c))
 CLI_OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,src/main.c $(wildcard src/cli_*.c))
@@ -62,10 +67,10 @@ build/tools/embed: scripts/embed.c | deps
 
 $(BUILD)/libdrtriage.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(BUILD)/drtriage: $(CLI_OBJ) $(BUILD)/libdrtriage.a
-	$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LIBS) -o $@
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LTO) $^ $(LIBS) -o $@
 
 # Tools for tests and benchmarks (not part of the product).
 build/gen-export: scripts/gen-export.c | deps
@@ -88,7 +93,7 @@ $(BUILD)/test-obj/%.o: tests/unit/%.c | deps $(BUILD)/test-obj
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
 $(BUILD)/check_drtriage: $(TEST_OBJ) $(BUILD)/libdrtriage.a
-	$(CC) $(CFLAGS) $(SANFLAGS) $^ $(LIBS) $(CHECK_LIBS) -o $@
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LTO) $^ $(LIBS) $(CHECK_LIBS) -o $@
 
 run: $(BUILD)/drtriage
 	$(BUILD)/drtriage samples/*.csv

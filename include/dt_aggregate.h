@@ -86,6 +86,8 @@ typedef struct {
     dt_map_t index;
     size_t other;              /* index of the "other" row, or SIZE_MAX */
     uint64_t overflow;         /* calls counted in it */
+    size_t last;               /* row of the previous lookup (rows often repeat), or SIZE_MAX */
+    size_t last_len;           /* its key's length */
 } dt_keyed_table_t;
 
 #define DT_GROUP_COLUMNS_MAX 8

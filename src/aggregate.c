@@ -19,7 +19,7 @@ dt_status_t dt_aggregate_init(dt_aggregate_t *agg, const dt_rules_t *rules, size
     dt_keyed_table_t *tables[] = {&agg->sbcs, &agg->times, &agg->groups};
     for (size_t i = 0; i < 3; i++) {
         dt_map_init(&tables[i]->index, key_cap);
-        tables[i]->other = SIZE_MAX;
+        tables[i]->other = tables[i]->last = SIZE_MAX;
     }
     agg->failed_by_action = calloc(rules->nactions + 1, sizeof *agg->failed_by_action);
     return agg->failed_by_action ? DT_OK : DT_ERR_NOMEM;
@@ -169,6 +169,9 @@ static dt_keyed_row_t *keyed_row(dt_aggregate_t *agg, dt_keyed_table_t *table, c
 {
     if (len > KEY_TEXT_MAX)
         len = KEY_TEXT_MAX;
+    if (table->last != SIZE_MAX && table->last_len == len &&
+        memcmp(table->rows[table->last].name, key, len) == 0)
+        return &table->rows[table->last];
     bool added, overflow;
     long i = find_row(&table->index, &table->other, key, len, table->nrows, &added, &overflow);
     if (i < 0)
@@ -184,6 +187,10 @@ static dt_keyed_row_t *keyed_row(dt_aggregate_t *agg, dt_keyed_table_t *table, c
             return NULL;
     }
     table->overflow += overflow;
+    if (!overflow) {
+        table->last = (size_t)i;
+        table->last_len = len;
+    }
     return &table->rows[i];
 }
 

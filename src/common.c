@@ -99,6 +99,16 @@ bool dt_parse_code(const char *text, size_t len, uint64_t *out, const char **why
         len--;
     if (len == 0)
         return fail_code(why, "is empty");
+    if (len <= 18) { /* the usual case: plain digits, no overflow possible */
+        uint64_t value = 0;
+        size_t i = 0;
+        while (i < len && text[i] >= '0' && text[i] <= '9')
+            value = value * 10 + (uint64_t)(text[i++] - '0');
+        if (i == len) {
+            *out = value;
+            return true;
+        }
+    }
     if (text[0] == '-')
         return fail_code(why, "is negative");
 

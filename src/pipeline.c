@@ -54,6 +54,33 @@ static dt_status_t find_group_columns(run_t *run, const dt_record_t *header,
     return DT_OK;
 }
 
+/* Whether a field's column has to be kept: the report always reads the codes,
+ * phrase, success flag and SBC; the rest only when a filter, the time series
+ * or samples ask for them. Every dropped column is a field libcsv's callback
+ * can skip at once, which is most of the per-row cost. */
+static bool field_needed(const run_t *run, dt_field_t field)
+{
+    const dt_pipeline_options_t *o = run->options;
+    switch (field) {
+    case DT_FIELD_SIP:
+    case DT_FIELD_MS:
+    case DT_FIELD_PHRASE:
+    case DT_FIELD_SUCCESS:
+    case DT_FIELD_SBC:
+        return true;
+    case DT_FIELD_START:
+    case DT_FIELD_INVITE:
+        return run->need_time || run->agg->options.samples;
+    case DT_FIELD_CORRELATION:
+        return run->agg->options.samples || o->filter.n || o->rows;
+    case DT_FIELD_CALL_TYPE:
+    case DT_FIELD_DIRECTION:
+        return o->filter.n || o->rows;
+    default:
+        return false;
+    }
+}
+
 /* Tells the reader which columns to keep, in which slots. */
 static dt_status_t keep_columns(run_t *run, const size_t group_column[], dt_error_t *err)
 {
@@ -70,7 +97,7 @@ static dt_status_t keep_columns(run_t *run, const size_t group_column[], dt_erro
     for (size_t c = 0; c < ncolumns; c++)
         slot_of_column[c] = -1;
     for (size_t f = 0; f < DT_FIELD_COUNT; f++)
-        if (run->schema.column[f] != DT_NO_COLUMN)
+        if (run->schema.column[f] != DT_NO_COLUMN && field_needed(run, (dt_field_t)f))
             slot_of_column[run->schema.column[f]] = (int)f;
     for (size_t k = 0; k < ngroups; k++) {
         int used = slot_of_column[group_column[k]];

@@ -2,9 +2,15 @@
  *
  * Before libcsv sees anything, the reader collects the first line(s): a
  * PowerShell "#TYPE ..." line is skipped, and the delimiter is the most
- * frequent of ',' ';' and tab outside quotes on the header line. libcsv runs
- * with CSV_REPALL_NL so that every line break reaches the reader, which is
- * how records get their physical line numbers. */
+ * frequent of ',' ';' and tab outside quotes on the header line.
+ *
+ * Line numbers: a line break inside a quoted field reaches the reader only as
+ * field text, so where a quote could open such a field, libcsv is fed one
+ * physical line at a time and the reader counts the line itself. Lines with
+ * no quote character at all cannot hold one: a run of them, starting between
+ * records, goes to libcsv in one call and on_row_end counts its line breaks
+ * (libcsv runs with CSV_REPALL_NL, so blank lines are reported too). Either
+ * way a record starts on the line after the previous terminator. */
 #include <csv.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +41,7 @@ struct dt_reader {
     unsigned char line_break; /* '\n', or '\r' in a file whose lines end with a bare CR */
 
     uint64_t line;           /* physical line being parsed (1-based) */
+    bool counting_breaks;    /* feeding a quote-free span: on_row_end counts lines */
     uint64_t next_record_line; /* where the next record starts */
     bool in_record;
     bool skip_line;          /* skipping the rest of a malformed record's line */
@@ -47,6 +54,8 @@ struct dt_reader {
     bool keep_all;
     int *slot_of_column;
     size_t ncolumns;
+    size_t nfast;            /* columns below this that are dropped take the fast path;
+                                0 while every field needs the full path */
     size_t nslots;
 
     dt_slice_t *cells;       /* by slot; ptr set from offsets when delivered */
@@ -123,6 +132,7 @@ dt_status_t dt_reader_keep(dt_reader_t *r, const int *slot_of_column, size_t nco
     r->ncolumns = ncolumns;
     r->nslots = nslots;
     r->keep_all = false;
+    r->nfast = ncolumns;
     return DT_OK;
 }
 
@@ -130,6 +140,7 @@ static void stop(dt_reader_t *r, dt_status_t status)
 {
     if (r->status == DT_OK)
         r->status = status;
+    r->nfast = 0; /* every field now takes the full path, which checks status */
 }
 
 static void begin_record(dt_reader_t *r)
@@ -175,9 +186,10 @@ static void set_malformed(dt_reader_t *r, size_t field, const char *what)
     r->malformed = r->malformed_text;
 }
 
-static void on_field(void *data, size_t len, void *ctx)
+/* Every field that is not simply dropped: record starts, kept cells, the
+ * header, and everything after a failure. */
+static void on_field_full(dt_reader_t *r, void *data, size_t len)
 {
-    dt_reader_t *r = ctx;
     if (r->status)
         return;
     if (!r->in_record)
@@ -210,13 +222,44 @@ static void on_field(void *data, size_t len, void *ctx)
     }
     if (!keep_cell(r, slot, data, len))
         stop(r, dt_fail(&r->error, DT_ERR_NOMEM, "%s: out of memory", r->path));
-    else if (!r->malformed && len && memchr(data, '\0', len))
-        set_malformed(r, column + 1, "contains a NUL byte (binary data?)");
+}
+
+/* Called by libcsv for each field, about 25 times a row: a column nobody
+ * asked for, inside a record, costs two comparisons. Its memory is bounded
+ * by the line-sized chunks libcsv is fed (see parse). */
+static void on_field(void *data, size_t len, void *ctx)
+{
+    dt_reader_t *r = ctx;
+    size_t column = r->nfields;
+    if (column < r->nfast && r->slot_of_column[column] < 0) {
+        r->nfields++;
+        return;
+    }
+    on_field_full(r, data, len);
+}
+
+/* A NUL byte in a kept cell makes the record malformed: one scan of the
+ * record's kept bytes, then (rarely) a search for the cell it is in. */
+static void check_nul(dt_reader_t *r, size_t ncells)
+{
+    const char *nul = r->buf_len ? memchr(r->buf, '\0', r->buf_len) : NULL;
+    if (!nul || r->malformed)
+        return;
+    size_t at = (size_t)(nul - r->buf), slot = 0, column = 0;
+    for (size_t s = 0; s < ncells; s++)
+        if (r->cells[s].ptr && r->offsets[s] <= at && at < r->offsets[s] + r->cells[s].len)
+            slot = s;
+    column = slot;
+    for (size_t c = 0; !r->keep_all && c < r->ncolumns; c++)
+        if (r->slot_of_column[c] == (int)slot)
+            column = c;
+    set_malformed(r, column + 1, "contains a NUL byte (binary data?)");
 }
 
 static void deliver(dt_reader_t *r)
 {
     size_t ncells = r->keep_all ? r->nfields : r->nslots;
+    check_nul(r, ncells);
     for (size_t s = 0; s < ncells; s++)
         if (r->cells[s].ptr)
             r->cells[s].ptr = r->buf + r->offsets[s];
@@ -231,6 +274,9 @@ static void deliver(dt_reader_t *r)
     dt_status_t st = r->on_record(r->ctx, &record, &r->error);
     if (st)
         stop(r, st);
+    /* After the callback, which may have called dt_reader_keep: the next
+     * record's first field must take the full path. */
+    r->nfields = r->nfast;
 }
 
 static void on_row_end(int c, void *ctx)
@@ -242,8 +288,10 @@ static void on_row_end(int c, void *ctx)
         deliver(r);
     /* Only the file's line break ends a physical line: a bare CR in a file of
      * LF lines ends the record (CSV says so) but not the line. */
-    if (c == r->line_break)
+    if (c == r->line_break) {
         r->next_record_line = r->line + 1;
+        r->line += r->counting_breaks;
+    }
 }
 
 /* Finds the end of the first line (outside quotes) from `from`; returns its
@@ -329,13 +377,34 @@ static void end_skipped_line(dt_reader_t *r)
     r->next_record_line = r->line + 1;
 }
 
+/* The longest run of whole lines from data that holds no quote character,
+ * when libcsv is between records (so none of it can be inside a quoted
+ * field); 0 when there is none. */
+static size_t quote_free_span(const dt_reader_t *r, const unsigned char *data,
+                              const unsigned char *end)
+{
+    if (r->skip_line || r->parser.pstate != LIBCSV_ROW_NOT_BEGUN)
+        return 0;
+    const unsigned char *quote = memchr(data, r->parser.quote_char, (size_t)(end - data));
+    const unsigned char *limit = quote ? quote : end;
+    size_t span = 0;
+    for (const unsigned char *p = data;
+         p < limit && (p = memchr(p, r->line_break, (size_t)(limit - p))) != NULL; p++)
+        span = (size_t)(p + 1 - data);
+    return span;
+}
+
 static dt_status_t parse(dt_reader_t *r, const unsigned char *data, size_t len, dt_error_t *err)
 {
     const unsigned char *end = data + len;
     while (data < end) {
-        const unsigned char *brk = memchr(data, r->line_break, (size_t)(end - data));
-        size_t chunk = brk ? (size_t)(brk - data) + 1 : (size_t)(end - data);
+        size_t span = quote_free_span(r, data, end);
+        const unsigned char *brk = span ? data + span - 1
+                                        : memchr(data, r->line_break, (size_t)(end - data));
+        size_t chunk = span ? span : brk ? (size_t)(brk - data) + 1 : (size_t)(end - data);
+        r->counting_breaks = span > 0;
         bool fed = r->skip_line || feed_csv(r, data, chunk);
+        r->counting_breaks = false;
         if (r->skip_line && brk && !r->status)
             end_skipped_line(r);
         if (r->status) {
@@ -352,7 +421,7 @@ static dt_status_t parse(dt_reader_t *r, const unsigned char *data, size_t len, 
                            r->path, (unsigned long long)(r->in_record ? r->record_line
                                                                       : r->next_record_line),
                            r->max_field);
-        r->line += brk != NULL;
+        r->line += !span && brk != NULL;
         data += chunk;
     }
     return DT_OK;
