@@ -1,5 +1,4 @@
 /* cli_common.c - what every subcommand shares: error messages and rules loading. */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,12 +51,14 @@ bool dt_cli_rules_option(dt_cli_rules_t *rules, const char *opt, const char *arg
     return false;
 }
 
-/* Loads one user layer; a missing XDG directory is not an error. */
+/* Loads one user layer. The default XDG directory is optional: when it
+ * cannot be reached (missing, or $HOME not searchable by this user) there is
+ * simply no user rules directory; when it exists, errors in it count. */
 static dt_status_t load_layer(dt_rules_t *rules, const char *path, unsigned *layer,
                               bool optional, dt_error_t *err)
 {
     struct stat sb;
-    if (optional && stat(path, &sb) != 0 && errno == ENOENT)
+    if (optional && stat(path, &sb) != 0)
         return DT_OK;
     return dt_rules_load_path(rules, path, ++*layer, err);
 }

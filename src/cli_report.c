@@ -521,6 +521,11 @@ int dt_cli_report(int argc, char **argv)
     int rc = parse_args(o, argc, argv);
     if (rc < 0 && optind >= argc)
         rc = dt_cli_usage_error("report", "no input files (use - to read standard input)");
+    int stdin_uses = 0;
+    for (int i = optind; i < argc; i++)
+        stdin_uses += strcmp(argv[i], "-") == 0;
+    if (rc < 0 && stdin_uses > 1)
+        rc = dt_cli_usage_error("report", "standard input (-) can be read only once");
     if (rc < 0 && o->rows_set && o->nthresholds)
         rc = dt_cli_usage_error("report", "--fail-if judges a report; --rows writes rows instead");
     if (rc < 0)

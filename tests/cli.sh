@@ -96,6 +96,13 @@ run sh -c "\"$DRTRIAGE\" --format json - <\"$TAC\""
 expect_status "stdin" 0
 expect_json "stdin read as <stdin>" '.inputs[0].path == "<stdin>" and .totals.rows == 400' "$WORK/out"
 
+run sh -c "\"$DRTRIAGE\" - - <\"$TAC\""
+expect_status "stdin twice" 2
+expect_stderr "stdin twice" "standard input (-) can be read only once"
+
+run env HOME=/nonexistent/home XDG_CONFIG_HOME= "$DRTRIAGE" --format json "$TAC"
+expect_status "unreachable home: no user rules, no error" 0
+
 run "$DRTRIAGE" --format json samples/*.csv
 expect_status "all samples" 0
 expect_json "all samples are one report" '(.inputs | length) == 5' "$WORK/out"
