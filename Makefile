@@ -131,7 +131,8 @@ FUZZ_CC      = clang
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  = $(STD) $(WARN) -g -O1 $(FUZZ_SAN) -Iinclude -Ibuild/gen $(PCRE_CFLAGS) -MMD -MP
 FUZZ_OBJ     = $(LIB_SRC:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/rules_embedded.o
-FUZZ_BINS    = build/fuzz/fuzz_pipeline build/fuzz/fuzz_rules build/fuzz/fuzz_threshold
+FUZZ_BINS    = build/fuzz/fuzz_pipeline build/fuzz/fuzz_rules build/fuzz/fuzz_threshold \
+               build/fuzz/fuzz_filter
 
 build/fuzz/obj/%.o: src/%.c | fuzz-deps
 	@mkdir -p build/fuzz/obj
@@ -141,8 +142,9 @@ build/fuzz/obj/rules_embedded.o: build/gen/rules_embedded.c | fuzz-deps
 	@mkdir -p build/fuzz/obj
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) | fuzz-deps
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJ) $(LIBS) -o $@
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.c $(FUZZ_OBJ) | fuzz-deps
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/fuzz -fsanitize=fuzzer $< tests/fuzz/fuzz_common.c \
+	    $(FUZZ_OBJ) $(LIBS) -o $@
 
 fuzz-deps: deps
 	@DRTRIAGE_EXTRA_PKGS="clang libclang-rt-14-dev" scripts/install-deps

@@ -28,15 +28,9 @@
 #include "dt_pipeline.h"
 #include "dt_reader.h"
 #include "dt_rules.h"
+#include "fuzz_common.h"
 #include "dt_writer.h"
 
-#define CHECK(cond)                                                                   \
-    do {                                                                              \
-        if (!(cond)) {                                                                \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            abort();                                                                  \
-        }                                                                             \
-    } while (0)
 
 static dt_rules_t rules;
 static dt_codes_t *codes;
@@ -44,13 +38,8 @@ static FILE *devnull;
 
 static void setup(void)
 {
-    dt_error_t err;
-    dt_rules_init(&rules);
-    if (dt_rules_load_embedded(&rules, &err) || dt_rules_finish(&rules, &err) ||
-        !(codes = dt_codes_new(&rules, 4096, &err)) || !(devnull = fopen("/dev/null", "w"))) {
-        fprintf(stderr, "fuzz_pipeline: set-up failed: %s\n", err.msg);
-        abort();
-    }
+    fuzz_builtin_rules(&rules, &codes, 4096);
+    CHECK((devnull = fopen("/dev/null", "w")) != NULL);
 }
 
 /* ---- 1. reader differential ---- */
@@ -235,15 +224,8 @@ static void write_all(const dt_report_t *report)
 
 static void pipeline(const uint8_t *data, size_t size, uint8_t flags)
 {
-    int fd = memfd_create("fuzz.csv", 0);
-    CHECK(fd >= 0);
-    for (size_t off = 0; off < size;) {
-        ssize_t n = write(fd, data + off, size - off);
-        CHECK(n > 0);
-        off += (size_t)n;
-    }
     char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    int fd = fuzz_memory_file(data, size, path, sizeof path);
     const char *paths[2] = {path, path};
     dt_pipeline_options_t po = {.paths = paths, .npaths = (flags & 0x20) ? 2 : 1,
                                 .max_field = (flags & 0x40) ? 64 : 0,

@@ -11,15 +11,9 @@
 
 #include "dt_codes.h"
 #include "dt_rules.h"
+#include "fuzz_common.h"
 #include "dt_schema.h"
 
-#define CHECK(cond)                                                                   \
-    do {                                                                              \
-        if (!(cond)) {                                                                \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            abort();                                                                  \
-        }                                                                             \
-    } while (0)
 
 static void exercise(const dt_rules_t *rules, const uint8_t *data, size_t size)
 {

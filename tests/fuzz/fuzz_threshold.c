@@ -15,15 +15,9 @@
 #include "dt_codes.h"
 #include "dt_pipeline.h"
 #include "dt_rules.h"
+#include "fuzz_common.h"
 #include "dt_threshold.h"
 
-#define CHECK(cond)                                                                   \
-    do {                                                                              \
-        if (!(cond)) {                                                                \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            abort();                                                                  \
-        }                                                                             \
-    } while (0)
 
 static const char report_csv[] =
     "Final SIP code,Final Microsoft subcode,SBC FQDN,Final SIP Phrase\n"
@@ -44,16 +38,10 @@ static bool ready;
 static void setup(void)
 {
     dt_error_t err = {{0}};
-    dt_rules_init(&rules);
-    CHECK(dt_rules_load_embedded(&rules, &err) == DT_OK);
-    CHECK(dt_rules_finish(&rules, &err) == DT_OK);
-    CHECK((codes = dt_codes_new(&rules, 0, &err)) != NULL);
+    fuzz_builtin_rules(&rules, &codes, 0);
     CHECK(dt_aggregate_init(&agg, &rules, 0) == DT_OK);
-    int fd = memfd_create("report.csv", 0);
-    CHECK(fd >= 0);
-    CHECK(write(fd, report_csv, sizeof report_csv - 1) == (ssize_t)(sizeof report_csv - 1));
     char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    int fd = fuzz_memory_file(report_csv, sizeof report_csv - 1, path, sizeof path);
     const char *paths[] = {path};
     dt_pipeline_options_t po = {.paths = paths, .npaths = 1};
     if (dt_pipeline_run(&po, &rules, codes, &agg, &err) != DT_OK) {
@@ -73,9 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!ready)
         setup();
     char expr[256];
-    size_t n = size < sizeof expr - 1 ? size : sizeof expr - 1;
-    memcpy(expr, data, n);
-    expr[n] = '\0';
+    fuzz_text(data, size, expr, sizeof expr);
     dt_threshold_t t;
     dt_error_t err = {{0}};
     if (dt_threshold_parse(expr, &t, &err) != DT_OK) {
