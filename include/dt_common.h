@@ -42,6 +42,10 @@ typedef enum {
     DT_ORIGIN_COUNT
 } dt_origin_t;
 
+/* Finds text in a table of n names, case-insensitively; stores its index in
+ * *out and returns true, or returns false (leaving *out alone). */
+bool dt_name_lookup(const char *text, const char *const *names, size_t n, int *out);
+
 /* Returns "sbc", "microsoft" or "unknown". */
 const char *dt_origin_name(dt_origin_t origin);
 

@@ -23,6 +23,10 @@ typedef struct {
                                 field): the caller rejects it */
 } dt_record_t;
 
+/* The record's value in `slot`, or an empty slice (never NULL) when the slot
+ * is past ncells or its column was missing from the record. */
+dt_slice_t dt_record_cell(const dt_record_t *record, size_t slot);
+
 /* Called once per record. Return DT_OK to go on; anything else stops the
  * reader, which returns that status (the callback fills the error). */
 typedef dt_status_t (*dt_record_fn)(void *ctx, const dt_record_t *record, dt_error_t *err);

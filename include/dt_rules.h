@@ -199,6 +199,12 @@ dt_status_t dt_rules_load_embedded(dt_rules_t *rules, dt_error_t *err);
  * last load. Returns DT_ERR_INPUT naming the file:line of the first problem. */
 dt_status_t dt_rules_finish(dt_rules_t *rules, dt_error_t *err);
 
+/* Which of two word sets a cell's value belongs to ([values success] true
+ * and false, [call-type in] and out): the value is trimmed of blanks and
+ * lowercased as the sets are. Returns 1 for `yes`, 0 for `no`, -1 for an
+ * empty value or one in neither. */
+int dt_rules_word_set(const dt_map_t *yes, const dt_map_t *no, const char *text, size_t len);
+
 /* The RFC reason phrase of a SIP code, or NULL if the code is not registered. */
 const dt_sip_rule_t *dt_rules_sip(const dt_rules_t *rules, unsigned code);
 

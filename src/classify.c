@@ -1,28 +1,12 @@
 /* classify.c - one record in, one call (or a rejection) out. */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dt_classify.h"
 
-#define VALUE_MAX 32
-
 int dt_classify_success_value(const dt_rules_t *rules, const char *text, size_t len)
 {
-    while (len && (*text == ' ' || *text == '\t'))
-        text++, len--;
-    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
-        len--;
-    if (len == 0 || len >= VALUE_MAX)
-        return -1;
-    char lower[VALUE_MAX];
-    for (size_t i = 0; i < len; i++)
-        lower[i] = (char)tolower((unsigned char)text[i]);
-    if (dt_map_get(&rules->success_true, lower, len))
-        return 1;
-    if (dt_map_get(&rules->success_false, lower, len))
-        return 0;
-    return -1;
+    return dt_rules_word_set(&rules->success_true, &rules->success_false, text, len);
 }
 
 bool dt_classify_sip_completed(unsigned sip)
@@ -30,19 +14,12 @@ bool dt_classify_sip_completed(unsigned sip)
     return sip == 0 || (sip >= 200 && sip < 300);
 }
 
-static dt_slice_t cell(const dt_record_t *record, dt_field_t field)
-{
-    if ((size_t)field < record->ncells && record->cells[field].ptr)
-        return record->cells[field];
-    return (dt_slice_t){"", 0};
-}
-
 /* Reads an optional code cell into *value; false (with reason) when the cell
  * holds something that is not a whole number. */
 static bool read_code(const dt_record_t *record, dt_field_t field, const char *label,
                       bool *present, uint64_t *value, char *reason)
 {
-    dt_slice_t c = cell(record, field);
+    dt_slice_t c = dt_record_cell(record, field);
     *present = false;
     if (dt_is_blank(c.ptr, c.len))
         return true;
@@ -79,10 +56,10 @@ bool dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes, const dt_rec
         return false;
     }
     call->key.sip = (unsigned)sip;
-    call->sbc = cell(record, DT_FIELD_SBC);
-    call->phrase = cell(record, DT_FIELD_PHRASE);
+    call->sbc = dt_record_cell(record, DT_FIELD_SBC);
+    call->phrase = dt_record_cell(record, DT_FIELD_PHRASE);
 
-    dt_slice_t success = cell(record, DT_FIELD_SUCCESS);
+    dt_slice_t success = dt_record_cell(record, DT_FIELD_SUCCESS);
     int flag = dt_classify_success_value(rules, success.ptr, success.len);
     call->succeeded = flag >= 0 ? flag == 1
                                 : call->key.has_sip && dt_classify_sip_completed(call->key.sip);

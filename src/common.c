@@ -21,7 +21,7 @@ dt_status_t dt_fail(dt_error_t *err, dt_status_t status, const char *fmt, ...)
 static const char *const origin_names[DT_ORIGIN_COUNT] = {"sbc", "microsoft", "unknown"};
 static const char *const family_names[DT_FAMILY_COUNT] = {"tac", "graph", "cqd", "acs", "any"};
 
-static bool parse_name(const char *text, const char *const *names, size_t n, int *out)
+bool dt_name_lookup(const char *text, const char *const *names, size_t n, int *out)
 {
     for (size_t i = 0; i < n; i++)
         if (strcasecmp(text, names[i]) == 0) {
@@ -39,7 +39,7 @@ const char *dt_origin_name(dt_origin_t origin)
 bool dt_origin_parse(const char *text, dt_origin_t *out)
 {
     int i;
-    if (!parse_name(text, origin_names, DT_ORIGIN_COUNT, &i))
+    if (!dt_name_lookup(text, origin_names, DT_ORIGIN_COUNT, &i))
         return false;
     *out = (dt_origin_t)i;
     return true;
@@ -53,7 +53,7 @@ const char *dt_family_name(dt_family_t family)
 bool dt_family_parse(const char *text, dt_family_t *out)
 {
     int i;
-    if (!parse_name(text, family_names, DT_FAMILY_COUNT, &i))
+    if (!dt_name_lookup(text, family_names, DT_FAMILY_COUNT, &i))
         return false;
     *out = (dt_family_t)i;
     return true;

@@ -172,31 +172,15 @@ bool dt_glob_match(const char *pattern, const char *text, size_t len)
     return *pattern == '\0';
 }
 
-static dt_slice_t cell(const dt_record_t *record, dt_field_t field)
-{
-    if ((size_t)field < record->ncells && record->cells[field].ptr)
-        return record->cells[field];
-    return (dt_slice_t){"", 0};
-}
-
 int dt_call_direction(const dt_rules_t *rules, const dt_record_t *record)
 {
-    dt_slice_t d = cell(record, DT_FIELD_DIRECTION);
+    dt_slice_t d = dt_record_cell(record, DT_FIELD_DIRECTION);
     if (d.len >= 2 && strncasecmp(d.ptr, "in", 2) == 0)
         return 1;
     if (d.len >= 3 && strncasecmp(d.ptr, "out", 3) == 0)
         return 0;
-    dt_slice_t type = cell(record, DT_FIELD_CALL_TYPE);
-    char lower[64];
-    if (type.len == 0 || type.len >= sizeof lower)
-        return -1;
-    for (size_t i = 0; i < type.len; i++)
-        lower[i] = (char)tolower((unsigned char)type.ptr[i]);
-    if (dt_map_get(&rules->call_type_in, lower, type.len))
-        return 1;
-    if (dt_map_get(&rules->call_type_out, lower, type.len))
-        return 0;
-    return -1;
+    dt_slice_t type = dt_record_cell(record, DT_FIELD_CALL_TYPE);
+    return dt_rules_word_set(&rules->call_type_in, &rules->call_type_out, type.ptr, type.len);
 }
 
 static bool code_matches(const dt_code_key_t *want, const dt_code_key_t *have)
@@ -218,7 +202,7 @@ static bool cond_holds(const dt_cond_t *c, const dt_rules_t *rules, const dt_rec
     case DT_COND_SBC:
         return dt_glob_match(c->text, call->sbc.ptr, call->sbc.len);
     case DT_COND_CALL_TYPE: {
-        dt_slice_t type = cell(record, DT_FIELD_CALL_TYPE);
+        dt_slice_t type = dt_record_cell(record, DT_FIELD_CALL_TYPE);
         return dt_glob_match(c->text, type.ptr, type.len);
     }
     case DT_COND_DIRECTION:
@@ -241,7 +225,7 @@ static bool cond_holds(const dt_cond_t *c, const dt_rules_t *rules, const dt_rec
     case DT_COND_KNOWN:
         return failed && call->match->known == c->flag;
     case DT_COND_CORRELATION: {
-        dt_slice_t id = cell(record, DT_FIELD_CORRELATION);
+        dt_slice_t id = dt_record_cell(record, DT_FIELD_CORRELATION);
         return id.len == strlen(c->text) && memcmp(id.ptr, c->text, id.len) == 0;
     }
     default:

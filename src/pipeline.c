@@ -162,19 +162,12 @@ static dt_record_t field_view(run_t *run, const dt_record_t *record)
     return view;
 }
 
-static dt_slice_t slot_cell(const dt_record_t *record, size_t slot)
-{
-    if (slot < record->ncells && record->cells[slot].ptr)
-        return record->cells[slot];
-    return (dt_slice_t){"", 0};
-}
-
 /* Joins the --group-by values of a record into run->group_key. */
 static dt_slice_t group_key(run_t *run, const dt_record_t *record)
 {
     size_t n = 0;
     for (size_t k = 0; k < run->agg->options.ngroup_columns; k++) {
-        dt_slice_t v = slot_cell(record, run->group_slot[k]);
+        dt_slice_t v = dt_record_cell(record, run->group_slot[k]);
         if (k && n < GROUP_KEY_MAX)
             run->group_key[n++] = DT_GROUP_SEPARATOR;
         for (size_t i = 0; i < v.len && n < GROUP_KEY_MAX; i++)
@@ -187,10 +180,10 @@ static void call_extra(run_t *run, const dt_record_t *all, const dt_record_t *fi
                        dt_call_extra_t *extra)
 {
     memset(extra, 0, sizeof *extra);
-    extra->correlation = slot_cell(fields, DT_FIELD_CORRELATION);
-    extra->start = slot_cell(fields, DT_FIELD_START);
+    extra->correlation = dt_record_cell(fields, DT_FIELD_CORRELATION);
+    extra->start = dt_record_cell(fields, DT_FIELD_START);
     if (extra->start.len == 0)
-        extra->start = slot_cell(fields, DT_FIELD_INVITE);
+        extra->start = dt_record_cell(fields, DT_FIELD_INVITE);
     if (run->need_time)
         extra->has_time =
             dt_date_parse(extra->start.ptr, extra->start.len, &extra->time) == DT_DATE_OK;

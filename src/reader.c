@@ -533,6 +533,13 @@ dt_status_t dt_reader_finish(dt_reader_t *r, dt_error_t *err)
     return DT_OK;
 }
 
+dt_slice_t dt_record_cell(const dt_record_t *record, size_t slot)
+{
+    if (slot < record->ncells && record->cells[slot].ptr)
+        return record->cells[slot];
+    return (dt_slice_t){"", 0};
+}
+
 char dt_reader_delimiter(const dt_reader_t *r)
 {
     return r->delimiter;

@@ -35,12 +35,11 @@ const char *dt_field_name(dt_field_t field)
 
 bool dt_field_parse(const char *name, dt_field_t *out)
 {
-    for (size_t i = 0; i < DT_FIELD_COUNT; i++)
-        if (strcasecmp(name, field_names[i]) == 0) {
-            *out = (dt_field_t)i;
-            return true;
-        }
-    return false;
+    int i;
+    if (!dt_name_lookup(name, field_names, DT_FIELD_COUNT, &i))
+        return false;
+    *out = (dt_field_t)i;
+    return true;
 }
 
 const char *dt_owner_name(dt_owner_t owner)
@@ -50,12 +49,11 @@ const char *dt_owner_name(dt_owner_t owner)
 
 static bool owner_parse(const char *text, dt_owner_t *out)
 {
-    for (size_t i = 0; i < DT_OWNER_COUNT; i++)
-        if (strcmp(text, owner_names[i]) == 0) {
-            *out = (dt_owner_t)i;
-            return true;
-        }
-    return false;
+    int i;
+    if (!dt_name_lookup(text, owner_names, DT_OWNER_COUNT, &i))
+        return false;
+    *out = (dt_owner_t)i;
+    return true;
 }
 
 void dt_rules_init(dt_rules_t *rules)
@@ -869,6 +867,22 @@ dt_status_t dt_rules_finish(dt_rules_t *rules, dt_error_t *err)
         qsort(rules->sips, rules->nsips, sizeof *rules->sips, compare_sip);
     rules->finished = true;
     return DT_OK;
+}
+
+int dt_rules_word_set(const dt_map_t *yes, const dt_map_t *no, const char *text, size_t len)
+{
+    while (len && (*text == ' ' || *text == '\t'))
+        text++, len--;
+    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+        len--;
+    char lower[64];
+    if (len == 0 || len >= sizeof lower)
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        lower[i] = (char)tolower((unsigned char)text[i]);
+    if (dt_map_get(yes, lower, len))
+        return 1;
+    return dt_map_get(no, lower, len) ? 0 : -1;
 }
 
 const dt_sip_rule_t *dt_rules_sip(const dt_rules_t *rules, unsigned code)

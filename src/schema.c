@@ -48,8 +48,8 @@ static bool header_matches(pcre2_code *re, pcre2_match_data *md, const char *nor
 
 /* Finds each field's column through the aliases in rules order; the first
  * column a field's aliases match wins. Records which family found it. */
-static dt_status_t apply_aliases(dt_schema_t *schema, const dt_rules_t *rules,
-                                 const dt_slice_t *headers, size_t n, char (*normal)[256],
+static dt_status_t apply_aliases(dt_schema_t *schema, const dt_rules_t *rules, size_t n,
+                                 char (*normal)[256],
                                  dt_family_t family_of[DT_FIELD_COUNT], dt_error_t *err)
 {
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
@@ -82,7 +82,6 @@ static dt_status_t apply_aliases(dt_schema_t *schema, const dt_rules_t *rules,
         pcre2_code_free(re);
     }
     pcre2_match_data_free(md);
-    (void)headers;
     return st;
 }
 
@@ -147,7 +146,7 @@ dt_status_t dt_schema_build(dt_schema_t *schema, const dt_rules_t *rules,
     dt_family_t family_of[DT_FIELD_COUNT];
     for (size_t f = 0; f < DT_FIELD_COUNT; f++)
         family_of[f] = DT_FAMILY_ANY;
-    dt_status_t st = apply_aliases(schema, rules, headers, nheaders, normal, family_of, err);
+    dt_status_t st = apply_aliases(schema, rules, nheaders, normal, family_of, err);
     if (st == DT_OK)
         st = apply_overrides(schema, overrides, path, headers, nheaders, normal, err);
     if (st == DT_OK && schema->column[DT_FIELD_SIP] == DT_NO_COLUMN &&
