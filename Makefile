@@ -37,6 +37,13 @@ SANFLAGS =
 LTO      = $(LTO_FLAGS)
 endif
 
+# `make V=1` shows every command; otherwise one line per file.
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(LTO) -Iinclude -I$(BUILD)/gen $(PCRE_CFLAGS) -MMD -MP
 
 # One folder per stage with several files (core/, rules/, writers/, ...);
@@ -63,10 +70,12 @@ $(BUILD)/obj $(BUILD)/test-obj $(BUILD)/gen $(BUILD)/tools:
 
 $(BUILD)/obj/%.o: src/%.c | deps $(BUILD)/obj
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/obj/rules_embedded.o: $(BUILD)/gen/rules_embedded.c | deps $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # The rules/ directory is compiled into the binary; never edit the output.
 $(BUILD)/gen/rules_embedded.c: $(RULES) build/tools/embed | $(BUILD)/gen
@@ -79,7 +88,8 @@ build/tools/embed: scripts/embed.c | deps
 # The library's objects are linked directly (no archive: object names repeat
 # across folders, as writers/json.c and core/json.c).
 $(BUILD)/drtriage: $(CLI_OBJ) $(LIB_OBJ)
-	$(CC) $(CFLAGS) $(SANFLAGS) $(LTO) $^ $(LIBS) -o $@
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $(LTO) $^ $(LIBS) -o $@
 
 # Tools for tests and benchmarks (not part of the product).
 build/gen-export: scripts/gen-export.c | deps
@@ -99,10 +109,12 @@ build/chunk-feed: tests/chunk-feed.c | deps
 	$(CC) $(STD) $(WARN) -O2 $< -o $@
 
 $(BUILD)/test-obj/%.o: tests/unit/%.c | deps $(BUILD)/test-obj
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
 $(BUILD)/check_drtriage: $(TEST_OBJ) $(LIB_OBJ)
-	$(CC) $(CFLAGS) $(SANFLAGS) $(LTO) $^ $(LIBS) $(CHECK_LIBS) -o $@
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $(LTO) $^ $(LIBS) $(CHECK_LIBS) -o $@
 
 run: $(BUILD)/drtriage
 	$(BUILD)/drtriage samples/*.csv

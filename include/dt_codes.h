@@ -37,6 +37,10 @@ typedef struct {
     uint64_t ms;         /* valid when has_ms */
 } dt_code_key_t;
 
+/* True when a call's codes `have` fit `want`: a code that want has must be
+ * present in have with the same value; a code want lacks matches anything. */
+bool dt_code_key_matches(const dt_code_key_t *want, const dt_code_key_t *have);
+
 typedef struct {
     dt_match_level_t level;
     size_t entry;        /* index into rules->codes, or SIZE_MAX */

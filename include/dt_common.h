@@ -69,15 +69,6 @@ const char *dt_family_name(dt_family_t family);
 /* Parses a family name as written in rules files; false if unknown. */
 bool dt_family_parse(const char *text, dt_family_t *out);
 
-/* Reads an unsigned decimal code the way call-record exports write it.
- * Accepts surrounding blanks, plain digits, and the two forms Excel produces
- * for whole numbers: a zero decimal part ("403.0") and scientific notation
- * that lands on a whole number ("5.60403E+05"). Rejects an empty value,
- * a sign, inner blanks, a non-zero fraction and values above 10^18.
- * Returns true and stores the value in *out on success; on failure returns
- * false and, if why is not NULL, points *why at a static reason. */
-bool dt_parse_code(const char *text, size_t len, uint64_t *out, const char **why);
-
 /* True when the slice is empty or holds only blanks (space, tab). */
 bool dt_is_blank(const char *text, size_t len);
 

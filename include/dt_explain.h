@@ -95,17 +95,4 @@ const char *dt_explain_origin_reason(const dt_rules_t *rules, uint64_t ms, bool 
 /* What an owner means for the admin: "SBC admin or vendor", ... */
 const char *dt_owner_meaning(dt_owner_t owner);
 
-
-/* Writes a ready-to-paste rules section for a code drtriage has no entry for:
- * "[code MS/SIP]" (a missing code is written as 0, with a comment saying so),
- * a phrase line when phrase (len bytes, not NUL-terminated, may be NULL) has
- * any text, with control characters replaced (blanks by a space, others by
- * \xNN), the action line with action_id (NULL: "unknown") under a
- * "# choose an action: drtriage rules list" comment, and
- * "source = local: seen in call records". Loaded on top of the rules it was
- * made from, the stub makes the code known. Returns DT_OK, or DT_ERR_OUTPUT
- * when the stream reports an error. */
-dt_status_t dt_rules_write_stub(FILE *out, uint64_t ms, bool has_ms, unsigned sip, bool has_sip,
-                                const char *phrase, size_t len, const char *action_id);
-
 #endif

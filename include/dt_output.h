@@ -26,4 +26,9 @@ dt_status_t dt_output_commit(dt_output_t *out, dt_error_t *err);
 /* Gives up: closes the stream and removes the temporary file. */
 void dt_output_abort(dt_output_t *out);
 
+/* Flushes a stream something was written to; returns DT_OK, or DT_ERR_OUTPUT
+ * ("cannot write the report: REASON") when the stream reports an error, now or
+ * earlier. Every writer ends with it. */
+dt_status_t dt_stream_finish(FILE *out, dt_error_t *err);
+
 #endif

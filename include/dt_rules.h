@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "dt_arena.h"
 #include "dt_common.h"
@@ -218,5 +219,22 @@ const dt_action_t *dt_rules_action(const dt_rules_t *rules, const char *id);
 
 /* The origin rule that applies to a Microsoft code written as decimal text. */
 const dt_origin_rule_t *dt_rules_origin_for(const dt_rules_t *rules, const char *ms_text);
+
+/* Writes a ready-to-paste rules section for a code drtriage has no entry for:
+ * "[code MS/SIP]" (a missing code is written as 0, with a comment saying so),
+ * a phrase line when phrase (len bytes, not NUL-terminated, may be NULL) has
+ * any text, with control characters replaced (blanks by a space, others by
+ * \xNN), the action line with action_id (NULL: "unknown") under a
+ * "# choose an action: drtriage rules list" comment, and
+ * "source = local: seen in call records". Loaded on top of the rules it was
+ * made from, the stub makes the code known. Returns DT_OK, or DT_ERR_OUTPUT
+ * when the stream reports an error. */
+dt_status_t dt_rules_write_stub(FILE *out, uint64_t ms, bool has_ms, unsigned sip, bool has_sip,
+                                const char *phrase, size_t len, const char *action_id);
+
+/* The same stub as a malloc'd NUL-terminated string the caller frees, or
+ * NULL when memory ran out. */
+char *dt_rules_stub(uint64_t ms, bool has_ms, unsigned sip, bool has_sip, const char *phrase,
+                    size_t len, const char *action_id);
 
 #endif

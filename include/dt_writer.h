@@ -10,6 +10,10 @@
 
 #include "dt_aggregate.h"
 #include "dt_common.h"
+#include "dt_json.h"
+#include "dt_num.h"
+#include "dt_output.h"
+#include "dt_text.h"
 
 #define DT_SCHEMA_VERSION 1
 
@@ -40,18 +44,6 @@ dt_status_t dt_write_text(FILE *out, const dt_report_t *report,
 dt_status_t dt_write_json(FILE *out, const dt_report_t *report,
                           const dt_write_options_t *options, dt_error_t *err);
 
-/* Helpers the writers share for untrusted text. */
-
-/* Writes text as a JSON string literal (quotes included) per RFC 8259,
- * replacing invalid UTF-8 with U+FFFD. */
-void dt_json_write_string(FILE *out, const char *text, size_t len);
-
-/* Writes text for a terminal: control characters and escape sequences are
- * dropped, invalid UTF-8 bytes become '?'. At most max_cols characters are
- * written (0: no limit); returns the number written. With out NULL nothing is
- * written and the return value is the width the text would take. */
-size_t dt_text_write_safe(FILE *out, const char *text, size_t len, size_t max_cols);
-
 /* The phrase a report shows for a code row: the documented canonical phrase
  * when the phrase decided the match (or none was seen), else the phrase seen
  * in the export, else the RFC reason phrase of its SIP code, else "". */
@@ -65,15 +57,5 @@ char *dt_writer_code_stub(const dt_report_t *report, const dt_code_row_t *row);
 /* The action an action row or code match refers to; for DT_NO_ACTION the
  * rules' "unknown" action when there is one, else NULL. */
 const dt_action_t *dt_writer_action(const dt_report_t *report, size_t action);
-
-/* Flushes out; returns DT_OK, or DT_ERR_OUTPUT when the stream reports an
- * error. Every writer ends with it. */
-dt_status_t dt_writer_finish(FILE *out, dt_error_t *err);
-
-#define DT_NUMBER_MAX 32
-
-/* Formats a non-negative value with `decimals` (0-4) digits after a '.',
- * whatever the locale ("91.30"), into buf (DT_NUMBER_MAX bytes); returns buf. */
-const char *dt_format_fixed(char *buf, double value, unsigned decimals);
 
 #endif

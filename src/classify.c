@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "dt_classify.h"
+#include "dt_num.h"
 
 int dt_classify_success_value(const dt_rules_t *rules, const char *text, size_t len)
 {

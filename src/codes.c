@@ -11,12 +11,12 @@
  * Each distinct (codes, phrase) key is resolved once and cached. */
 #include <ctype.h>
 #include <inttypes.h>
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dt_codes.h"
+#include "dt_regex.h"
 
 #define PAIR_KEY_LEN 12
 #define CACHE_KEY_MAX 512
@@ -42,6 +42,13 @@ struct dt_codes {
     char *normal;               /* normalisation buffer for input phrases */
     size_t normal_cap;
 };
+
+bool dt_code_key_matches(const dt_code_key_t *want, const dt_code_key_t *have)
+{
+    if (want->has_ms && (!have->has_ms || have->ms != want->ms))
+        return false;
+    return !want->has_sip || (have->has_sip && have->sip == want->sip);
+}
 
 static const char *const level_names[DT_MATCH_COUNT] = {
     "phrase", "codes", "ms", "origin-rule", "sip-phrase", "sip-code", "sip-class", "none"};
@@ -120,17 +127,10 @@ static bool compile_entry(dt_codes_t *codes, size_t e, dt_error_t *err)
         normalise_phrase(rule->phrases[i], len, c->phrases[i]);
     }
     for (size_t i = 0; i < rule->npatterns; i++) {
-        int code;
-        PCRE2_SIZE offset;
-        c->patterns[i] = pcre2_compile((PCRE2_SPTR)rule->patterns[i], PCRE2_ZERO_TERMINATED,
-                                       PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code,
-                                       &offset, NULL);
-        if (!c->patterns[i]) {
-            PCRE2_UCHAR msg[256];
-            pcre2_get_error_message(code, msg, sizeof msg);
-            dt_fail(err, DT_ERR_INPUT, "%s:%u: [code %" PRIu64 "/%u] pattern '%s': %s at offset %zu",
-                    rule->at.file, rule->at.line, rule->ms, rule->sip, rule->patterns[i],
-                    (const char *)msg, (size_t)offset);
+        char why[320];
+        if (!(c->patterns[i] = dt_regex_compile(rule->patterns[i], why, sizeof why))) {
+            dt_fail(err, DT_ERR_INPUT, "%s:%u: [code %" PRIu64 "/%u] pattern '%s': %s",
+                    rule->at.file, rule->at.line, rule->ms, rule->sip, rule->patterns[i], why);
             return false;
         }
     }
@@ -228,7 +228,7 @@ static bool phrase_matches(const dt_codes_t *codes, size_t e, const char *phrase
         if (strcmp(c->phrases[i], normal) == 0)
             return true;
     for (size_t i = 0; i < rule->npatterns; i++)
-        if (pcre2_match(c->patterns[i], (PCRE2_SPTR)phrase, len, 0, 0, codes->match_data, NULL) >= 0)
+        if (dt_regex_match(c->patterns[i], phrase, len, codes->match_data))
             return true;
     return false;
 }

@@ -2,42 +2,26 @@
  * from the rules, with the real lookup for codes no entry documents, and the
  * rules stub that would make such a code known. */
 #include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dt_explain.h"
-#include "dt_writer.h"
+#include "dt_json.h"
+#include "dt_num.h"
+#include "dt_output.h"
+#include "dt_text.h"
 
-#define CODE_MAX 1000000000000000000ULL /* the largest code an export can carry */
 #define LABEL_WIDTH 14
 #define REASON_MAX 256
 
 /* ---- queries ---- */
 
-/* Reads len digits as a number no larger than max. */
-static bool read_digits(const char *text, size_t len, uint64_t max, uint64_t *out)
-{
-    uint64_t v = 0;
-    if (len == 0)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        if (!isdigit((unsigned char)text[i]))
-            return false;
-        v = v * 10 + (uint64_t)(text[i] - '0');
-        if (v > max)
-            return false;
-    }
-    *out = v;
-    return true;
-}
-
 static bool read_sip(const char *text, unsigned *sip)
 {
     uint64_t v;
-    if (strlen(text) != 3 || !read_digits(text, 3, 699, &v) || v < 100)
+    if (strlen(text) != 3 || !dt_parse_uint(text, 3, 699, &v) || v < 100)
         return false;
     *sip = (unsigned)v;
     return true;
@@ -50,14 +34,14 @@ static bool read_code_query(const char *arg, dt_explain_query_t *q)
     uint64_t sip;
     memset(q, 0, sizeof *q);
     if (slash) {
-        if (!read_digits(arg, (size_t)(slash - arg), CODE_MAX, &q->ms) ||
-            !read_digits(slash + 1, strlen(slash + 1), DT_SIP_MAX, &sip))
+        if (!dt_parse_uint(arg, (size_t)(slash - arg), DT_CODE_MAX, &q->ms) ||
+            !dt_parse_uint(slash + 1, strlen(slash + 1), DT_SIP_MAX, &sip))
             return false;
         q->kind = DT_QUERY_PAIR;
         q->sip = (unsigned)sip;
     } else if (read_sip(arg, &q->sip)) {
         q->kind = DT_QUERY_SIP;
-    } else if (read_digits(arg, strlen(arg), CODE_MAX, &q->ms)) {
+    } else if (dt_parse_uint(arg, strlen(arg), DT_CODE_MAX, &q->ms)) {
         q->kind = DT_QUERY_MS;
     } else {
         return false;
@@ -386,31 +370,14 @@ static char *item_stub(const dt_rules_t *rules, const dt_explain_item_t *item)
     if (item->documented || !item->has_ms)
         return NULL;
     const dt_action_t *action = item_action(rules, item);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f)
-        return NULL;
-    dt_status_t st = dt_rules_write_stub(f, item->ms, true, item->sip, item->has_sip, NULL, 0,
-                                         action ? action->id : NULL);
-    if (fclose(f) != 0 || st != DT_OK) {
-        free(text);
-        return NULL;
-    }
-    return text;
+    return dt_rules_stub(item->ms, true, item->sip, item->has_sip, NULL, 0,
+                         action ? action->id : NULL);
 }
 
 static const char *sip_phrase(const dt_rules_t *rules, const dt_explain_item_t *item)
 {
     const dt_sip_rule_t *sip = item->has_sip ? dt_rules_sip(rules, item->sip) : NULL;
     return sip ? sip->phrase : NULL;
-}
-
-static dt_status_t finish(FILE *out, dt_error_t *err)
-{
-    if (fflush(out) != 0 || ferror(out))
-        return dt_fail(err, DT_ERR_OUTPUT, "write error: %s", strerror(errno ? errno : EIO));
-    return DT_OK;
 }
 
 /* ---- text ---- */
@@ -421,39 +388,12 @@ typedef struct {
     size_t width;
 } text_t;
 
-/* Writes text from column `col`, wrapping at the width with continuation
- * lines indented to `indent`; control characters are dropped. */
-static void put_wrapped(text_t *w, const char *text, size_t col, size_t indent)
-{
-    const char *p = text;
-    bool first = true;
-    while (*p) {
-        size_t gap = strspn(p, " ");
-        p += gap;
-        size_t n = strcspn(p, " ");
-        if (!n)
-            break;
-        size_t cols = dt_text_write_safe(NULL, p, n, 0);
-        if (!first && col + 1 + cols > w->width) {
-            fprintf(w->out, "\n%*s", (int)indent, "");
-            col = indent;
-        } else if (!first) {
-            putc(' ', w->out);
-            col++;
-        }
-        col += dt_text_write_safe(w->out, p, n, 0);
-        first = false;
-        p += n;
-    }
-    putc('\n', w->out);
-}
-
 static void put_field(text_t *w, const char *label, const char *value)
 {
     if (!value)
         return;
     fprintf(w->out, "  %-*s", LABEL_WIDTH, label);
-    put_wrapped(w, value, 2 + LABEL_WIDTH, 2 + LABEL_WIDTH);
+    dt_text_wrap(w->out, value, 2 + LABEL_WIDTH, 2 + LABEL_WIDTH, w->width);
 }
 
 static void put_fieldf(text_t *w, const char *label, const char *fmt, ...)
@@ -559,120 +499,81 @@ dt_status_t dt_explain_write_text(FILE *out, const dt_rules_t *rules,
         putc('\n', out);
         text_item(&w, &explanation->items[i]);
     }
-    return finish(out, err);
+    return dt_stream_finish(out, err);
 }
 
 /* ---- JSON ---- */
 
-/* A compact JSON writer: each container knows whether it needs a comma. */
-typedef struct {
-    FILE *out;
-    bool empty;
-} jctx_t;
-
-static void jkey(jctx_t *c, const char *key)
+/* A list of strings; doc links are written as full URLs. */
+static void json_strings(dt_json_t *j, const char *key, const char *const *list, size_t n,
+                         bool doc_links)
 {
-    if (!c->empty)
-        putc(',', c->out);
-    c->empty = false;
-    if (key) {
-        dt_json_write_string(c->out, key, strlen(key));
-        putc(':', c->out);
-    }
-}
-
-static void jstr(jctx_t *c, const char *key, const char *text)
-{
-    jkey(c, key);
-    if (text)
-        dt_json_write_string(c->out, text, strlen(text));
-    else
-        fputs("null", c->out);
-}
-
-static void jnum(jctx_t *c, const char *key, bool present, uint64_t value)
-{
-    jkey(c, key);
-    if (present)
-        fprintf(c->out, "%" PRIu64, value);
-    else
-        fputs("null", c->out);
-}
-
-static void jbool(jctx_t *c, const char *key, bool value)
-{
-    jkey(c, key);
-    fputs(value ? "true" : "false", c->out);
-}
-
-/* Opens an object or array under key; returns the context for its members. */
-static jctx_t jopen(jctx_t *c, const char *key, char bracket)
-{
-    jkey(c, key);
-    putc(bracket, c->out);
-    return (jctx_t){c->out, true};
-}
-
-static void jstrings(jctx_t *c, const char *key, const char *const *list, size_t n,
-                     bool doc_links)
-{
-    jctx_t a = jopen(c, key, '[');
+    dt_json_open(j, key, '[');
     for (size_t i = 0; i < n; i++) {
-        jkey(&a, NULL);
         if (doc_links) {
             char url[2048];
             snprintf(url, sizeof url, "%s%s", dt_doc_link_prefix(list[i]), list[i]);
-            dt_json_write_string(c->out, url, strlen(url));
+            dt_json_str(j, NULL, url);
         } else {
-            dt_json_write_string(c->out, list[i], strlen(list[i]));
+            dt_json_str(j, NULL, list[i]);
         }
     }
-    putc(']', c->out);
+    dt_json_close(j, ']');
 }
 
-static void json_action(jctx_t *c, const dt_action_t *a)
+static void json_action(dt_json_t *j, const dt_action_t *a)
 {
     if (!a) {
-        jstr(c, "action", NULL);
+        dt_json_null(j, "action");
         return;
     }
-    jctx_t o = jopen(c, "action", '{');
-    jstr(&o, "id", a->id);
-    jstr(&o, "title", a->title);
-    jstr(&o, "owner", dt_owner_name(a->owner));
-    jbool(&o, "expected", a->expected);
-    jstr(&o, "text", a->text);
-    jstrings(&o, "docs", a->docs, a->ndocs, true);
-    putc('}', c->out);
+    dt_json_open(j, "action", '{');
+    dt_json_str(j, "id", a->id);
+    dt_json_str(j, "title", a->title);
+    dt_json_str(j, "owner", dt_owner_name(a->owner));
+    dt_json_bool(j, "expected", a->expected);
+    dt_json_str(j, "text", a->text);
+    json_strings(j, "docs", a->docs, a->ndocs, true);
+    dt_json_close(j, '}');
 }
 
-static void json_item(jctx_t *c, const dt_rules_t *rules, const dt_explain_item_t *item)
+/* A code that may be absent. */
+static void json_code(dt_json_t *j, const char *key, bool present, uint64_t value)
+{
+    if (present)
+        dt_json_u64(j, key, value);
+    else
+        dt_json_null(j, key);
+}
+
+static void json_item(dt_json_t *j, const dt_rules_t *rules, const dt_explain_item_t *item)
 {
     const dt_code_rule_t *entry = item->entry < rules->ncodes ? &rules->codes[item->entry] : NULL;
     const dt_code_rule_t *shown = item->documented ? entry : NULL;
     char reason[REASON_MAX], at[512];
-    jctx_t o = jopen(c, NULL, '{');
-    jnum(&o, "ms", item->has_ms, item->ms);
-    jnum(&o, "sip", item->has_sip, item->sip);
-    jstr(&o, "sip_phrase", sip_phrase(rules, item));
-    jstrings(&o, "phrases", shown ? shown->phrases : NULL, shown ? shown->nphrases : 0, false);
-    jstrings(&o, "patterns", shown ? shown->patterns : NULL, shown ? shown->npatterns : 0, false);
-    jstr(&o, "origin", dt_origin_name(item->match.origin));
-    jstr(&o, "origin_reason",
-         dt_explain_origin_reason(rules, item->ms, item->has_ms, reason, sizeof reason));
-    jstr(&o, "documented_origin", shown ? shown->documented_origin : NULL);
-    json_action(&o, item_action(rules, item));
-    jstr(&o, "source", entry ? entry->source : NULL);
-    jstr(&o, "note", entry ? entry->note : NULL);
-    jstr(&o, "level", dt_match_level_name(item->match.level));
-    jbool(&o, "known", item->match.known);
+    dt_json_open(j, NULL, '{');
+    json_code(j, "ms", item->has_ms, item->ms);
+    json_code(j, "sip", item->has_sip, item->sip);
+    dt_json_str(j, "sip_phrase", sip_phrase(rules, item));
+    json_strings(j, "phrases", shown ? shown->phrases : NULL, shown ? shown->nphrases : 0, false);
+    json_strings(j, "patterns", shown ? shown->patterns : NULL, shown ? shown->npatterns : 0,
+                 false);
+    dt_json_str(j, "origin", dt_origin_name(item->match.origin));
+    dt_json_str(j, "origin_reason",
+                dt_explain_origin_reason(rules, item->ms, item->has_ms, reason, sizeof reason));
+    dt_json_str(j, "documented_origin", shown ? shown->documented_origin : NULL);
+    json_action(j, item_action(rules, item));
+    dt_json_str(j, "source", entry ? entry->source : NULL);
+    dt_json_str(j, "note", entry ? entry->note : NULL);
+    dt_json_str(j, "level", dt_match_level_name(item->match.level));
+    dt_json_bool(j, "known", item->match.known);
     if (entry)
         snprintf(at, sizeof at, "%s:%u", entry->at.file, entry->at.line);
-    jstr(&o, "rule", entry ? at : NULL);
+    dt_json_str(j, "rule", entry ? at : NULL);
     char *stub = item_stub(rules, item);
-    jstr(&o, "stub", stub);
+    dt_json_str(j, "stub", stub);
     free(stub);
-    putc('}', c->out);
+    dt_json_close(j, '}');
 }
 
 static const char *const query_kinds[] = {"ms", "sip", "pair", "phrase"};
@@ -680,59 +581,17 @@ static const char *const query_kinds[] = {"ms", "sip", "pair", "phrase"};
 dt_status_t dt_explain_write_json(FILE *out, const dt_rules_t *rules,
                                   const dt_explanation_t *explanation, dt_error_t *err)
 {
-    jctx_t top = {out, true};
-    jctx_t o = jopen(&top, NULL, '{');
-    jstr(&o, "query", dt_explain_query_text(explanation->query));
-    jstr(&o, "kind", query_kinds[explanation->query->kind]);
-    jbool(&o, "matched", explanation->matched);
-    jctx_t list = jopen(&o, "matches", '[');
+    dt_json_t j;
+    dt_json_init(&j, out, false);
+    dt_json_open(&j, NULL, '{');
+    dt_json_str(&j, "query", dt_explain_query_text(explanation->query));
+    dt_json_str(&j, "kind", query_kinds[explanation->query->kind]);
+    dt_json_bool(&j, "matched", explanation->matched);
+    dt_json_open(&j, "matches", '[');
     for (size_t i = 0; i < explanation->nitems; i++)
-        json_item(&list, rules, &explanation->items[i]);
-    fputs("]}\n", out);
-    return finish(out, err);
-}
-
-/* ---- rules stubs ---- */
-
-static bool has_text(const char *phrase, size_t len)
-{
-    for (size_t i = 0; phrase && i < len; i++)
-        if (!isspace((unsigned char)phrase[i]))
-            return true;
-    return false;
-}
-
-static void put_rules_value(FILE *out, const char *text, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (isspace(c))
-            putc(' ', out);
-        else if (c < 0x20 || c == 0x7f)
-            fprintf(out, "\\x%02X", c);
-        else
-            putc(c, out);
-    }
-}
-
-dt_status_t dt_rules_write_stub(FILE *out, uint64_t ms, bool has_ms, unsigned sip, bool has_sip,
-                                const char *phrase, size_t len, const char *action_id)
-{
-    has_sip = has_sip && sip <= DT_SIP_MAX;
-    if (!has_ms)
-        fputs("# no Microsoft code: 0 stands in; such calls match this entry by SIP code and "
-              "phrase\n",
-              out);
-    if (!has_sip)
-        fputs("# no SIP code: 0 stands in; calls with this Microsoft code match it\n", out);
-    fprintf(out, "[code %" PRIu64 "/%u]\n", has_ms ? ms : 0, has_sip ? sip : 0);
-    if (has_text(phrase, len)) {
-        fputs("phrase = ", out);
-        put_rules_value(out, phrase, len);
-        putc('\n', out);
-    }
-    fprintf(out, "# choose an action: drtriage rules list\naction = %s\n",
-            action_id ? action_id : "unknown");
-    fputs("source = local: seen in call records\n", out);
-    return ferror(out) ? DT_ERR_OUTPUT : DT_OK;
+        json_item(&j, rules, &explanation->items[i]);
+    dt_json_close(&j, ']');
+    dt_json_close(&j, '}');
+    putc('\n', out);
+    return dt_stream_finish(out, err);
 }

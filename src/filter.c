@@ -6,6 +6,7 @@
 
 #include "dt_date.h"
 #include "dt_filter.h"
+#include "dt_num.h"
 
 static const char *const cond_keys[DT_COND_COUNT] = {
     "since", "until",  "sbc",  "call-type", "direction", "origin",     "code",
@@ -183,13 +184,6 @@ int dt_call_direction(const dt_rules_t *rules, const dt_record_t *record)
     return dt_rules_word_set(&rules->call_type_in, &rules->call_type_out, type.ptr, type.len);
 }
 
-static bool code_matches(const dt_code_key_t *want, const dt_code_key_t *have)
-{
-    if (want->has_ms && (!have->has_ms || have->ms != want->ms))
-        return false;
-    return !want->has_sip || (have->has_sip && have->sip == want->sip);
-}
-
 static bool cond_holds(const dt_cond_t *c, const dt_rules_t *rules, const dt_record_t *record,
                        const dt_call_t *call, int64_t time)
 {
@@ -212,7 +206,7 @@ static bool cond_holds(const dt_cond_t *c, const dt_rules_t *rules, const dt_rec
     case DT_COND_CODE:
     case DT_COND_MS:
     case DT_COND_SIP:
-        return failed && code_matches(&c->code, &call->key);
+        return failed && dt_code_key_matches(&c->code, &call->key);
     case DT_COND_ACTION: {
         if (!failed)
             return false;

@@ -1,11 +1,11 @@
 /* schema.c - finds the columns drtriage needs by header name. */
 #include <ctype.h>
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "dt_regex.h"
 #include "dt_schema.h"
 
 size_t dt_schema_normalise(const char *name, size_t len, char *out, size_t cap)
@@ -41,11 +41,6 @@ static void describe_headers(const dt_slice_t *headers, size_t n, char *out, siz
         snprintf(out, cap, "(none)");
 }
 
-static bool header_matches(pcre2_code *re, pcre2_match_data *md, const char *normal, size_t len)
-{
-    return pcre2_match(re, (PCRE2_SPTR)normal, len, 0, 0, md, NULL) >= 0;
-}
-
 /* Finds each field's column through the aliases in rules order; the first
  * column a field's aliases match wins. Records which family found it. */
 static dt_status_t apply_aliases(dt_schema_t *schema, const dt_rules_t *rules, size_t n,
@@ -60,21 +55,15 @@ static dt_status_t apply_aliases(dt_schema_t *schema, const dt_rules_t *rules, s
         const dt_header_rule_t *alias = &rules->headers[r];
         if (schema->column[alias->field] != DT_NO_COLUMN)
             continue;
-        int code;
-        PCRE2_SIZE offset;
-        pcre2_code *re = pcre2_compile((PCRE2_SPTR)alias->pattern, PCRE2_ZERO_TERMINATED,
-                                       PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code,
-                                       &offset, NULL);
+        char why[320];
+        pcre2_code *re = dt_regex_compile(alias->pattern, why, sizeof why);
         if (!re) {
-            PCRE2_UCHAR msg[256];
-            pcre2_get_error_message(code, msg, sizeof msg);
-            st = dt_fail(err, DT_ERR_INPUT, "%s:%u: header pattern '%s': %s at offset %zu",
-                         alias->at.file, alias->at.line, alias->pattern, (const char *)msg,
-                         (size_t)offset);
+            st = dt_fail(err, DT_ERR_INPUT, "%s:%u: header pattern '%s': %s", alias->at.file,
+                         alias->at.line, alias->pattern, why);
             break;
         }
         for (size_t c = 0; c < n; c++)
-            if (header_matches(re, md, normal[c], strlen(normal[c]))) {
+            if (dt_regex_match(re, normal[c], strlen(normal[c]), md)) {
                 schema->column[alias->field] = c;
                 family_of[alias->field] = alias->family;
                 break;

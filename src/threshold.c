@@ -5,7 +5,7 @@
 #include <strings.h>
 
 #include "dt_threshold.h"
-#include "dt_writer.h"
+#include "dt_num.h"
 
 #define METRICS "failed, sbc, microsoft, unknown, ner, action:ID or code:MS/SIP"
 #define MAX_DIGITS 18
@@ -187,15 +187,6 @@ dt_status_t dt_threshold_parse(const char *expr, dt_threshold_t *out, dt_error_t
 
 /* ---- checking ---- */
 
-static bool code_matches(const dt_code_key_t *want, const dt_code_row_t *row)
-{
-    if (row->other)
-        return false;
-    if (want->has_ms && !(row->key.has_ms && row->key.ms == want->ms))
-        return false;
-    return !want->has_sip || (row->key.has_sip && row->key.sip == want->sip);
-}
-
 /* The number of failed calls a count or percentage condition is about. */
 static uint64_t failed_count(const dt_threshold_t *t, const dt_report_t *r)
 {
@@ -212,7 +203,7 @@ static uint64_t failed_count(const dt_threshold_t *t, const dt_report_t *r)
         return n;
     case DT_METRIC_CODE:
         for (size_t i = 0; i < r->ncodes; i++)
-            if (code_matches(&t->code, r->codes[i]))
+            if (!r->codes[i]->other && dt_code_key_matches(&t->code, &r->codes[i]->key))
                 n += r->codes[i]->failed;
         return n;
     case DT_METRIC_NER:
@@ -234,19 +225,6 @@ static bool compare(dt_cmp_t cmp, double value, double limit)
         return value <= limit;
     }
     return false;
-}
-
-/* The limit as written: no trailing zeros ("5", "0.5", "95"). */
-static const char *limit_text(char buf[DT_NUMBER_MAX], double limit)
-{
-    dt_format_fixed(buf, limit, 4);
-    char *dot = strchr(buf, '.');
-    if (dot) {
-        char *end = buf + strlen(buf);
-        while (end > dot && (end[-1] == '0' || end[-1] == '.'))
-            *--end = '\0';
-    }
-    return buf;
 }
 
 /* An action id neither in the rules nor "unknown" can only ever count 0. */
@@ -283,7 +261,7 @@ bool dt_threshold_check(const dt_threshold_t *threshold, const dt_report_t *repo
     if (!compare(t->cmp, value, t->limit))
         return false;
     char num[DT_NUMBER_MAX], limit[DT_NUMBER_MAX];
-    limit_text(limit, t->limit);
+    dt_format_trimmed(limit, t->limit);
     if (t->metric == DT_METRIC_NER)
         snprintf(why, why_len, "%s: NER %s%% over %" PRIu64 " calls (limit %s%%)", t->text,
                  dt_format_fixed(num, value, 2), calls, limit);

@@ -130,13 +130,7 @@ static void print_usage(FILE *out)
 
 static bool parse_size(const char *text, uint64_t max, uint64_t *out)
 {
-    uint64_t v;
-    const char *why;
-    if (!dt_parse_code(text, strlen(text), &v, &why) || strchr(text, '.') || strchr(text, 'e') ||
-        strchr(text, 'E') || v > max)
-        return false;
-    *out = v;
-    return true;
+    return dt_parse_uint(text, strlen(text), max, out);
 }
 
 enum {

@@ -3,12 +3,13 @@
  * references) and what only PCRE2 can tell (patterns). `drtriage rules list`:
  * the effective table as TSV. */
 #include <inttypes.h>
-#include <pcre2.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "dt_output.h"
+#include "dt_regex.h"
 #include "dt_rules_check.h"
 
 /* ---- collecting problems ---- */
@@ -79,23 +80,17 @@ static void check_references(sink_t *sink, const dt_rules_t *rules, const char *
         check_reference(sink, rules, rules->class_action_id[n], rules->class_at[n], file);
 }
 
-/* Compiles a pattern as codes.c and schema.c do; reports PCRE2's refusal. */
+/* Compiles a pattern as every user of the rules does; reports PCRE2's refusal. */
 static void check_pattern(sink_t *sink, const char *file, unsigned line, const char *what,
                           const char *pattern)
 {
-    int code;
-    PCRE2_SIZE offset;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code,
-                                   &offset, NULL);
+    char why[320];
+    pcre2_code *re = dt_regex_compile(pattern, why, sizeof why);
     if (re) {
         pcre2_code_free(re);
         return;
     }
-    PCRE2_UCHAR msg[256];
-    pcre2_get_error_message(code, msg, sizeof msg);
-    problemf(sink, file, line, "%s pattern '%s': %s at offset %zu", what, pattern,
-             (const char *)msg, (size_t)offset);
+    problemf(sink, file, line, "%s pattern '%s': %s", what, pattern, why);
 }
 
 static void check_patterns(sink_t *sink, const dt_rules_t *rules, const char *file)
@@ -205,11 +200,6 @@ void dt_rules_check_free(dt_rules_check_t *check)
     memset(check, 0, sizeof *check);
 }
 
-static dt_status_t stream_status(FILE *out)
-{
-    return fflush(out) != 0 || ferror(out) ? DT_ERR_OUTPUT : DT_OK;
-}
-
 dt_status_t dt_rules_check_write_problems(FILE *out, const dt_rules_check_t *check)
 {
     for (size_t i = 0; i < check->nproblems; i++) {
@@ -219,7 +209,7 @@ dt_status_t dt_rules_check_write_problems(FILE *out, const dt_rules_check_t *che
         else
             fprintf(out, "%s\n", p->message);
     }
-    return stream_status(out);
+    return dt_stream_finish(out, NULL);
 }
 
 dt_status_t dt_rules_check_write_summary(FILE *out, const char *name,
@@ -246,7 +236,7 @@ dt_status_t dt_rules_check_write_summary(FILE *out, const char *name,
         sep = ", ";
     }
     fputs(")\n", out);
-    return stream_status(out);
+    return dt_stream_finish(out, NULL);
 }
 
 /* ---- rules list ---- */
@@ -421,7 +411,7 @@ dt_status_t dt_rules_write_table(FILE *out, const dt_rules_t *rules, dt_error_t 
         list_sips(out, rules);
         list_origins(out, rules, origins);
         list_headers(out, rules, headers);
-        if (stream_status(out) != DT_OK)
+        if (dt_stream_finish(out, NULL) != DT_OK)
             st = dt_fail(err, DT_ERR_OUTPUT, "write error");
     }
     free((void *)codes);

@@ -56,11 +56,6 @@ static void spaces(const text_t *w, size_t n)
         putc(' ', w->out);
 }
 
-static size_t text_width(const char *text)
-{
-    return dt_text_write_safe(NULL, text, strlen(text), 0);
-}
-
 static size_t max_size(size_t a, size_t b)
 {
     return a > b ? a : b;
@@ -71,7 +66,7 @@ static size_t max_size(size_t a, size_t b)
 static size_t put_text(const text_t *w, const char *text, size_t max)
 {
     size_t len = strlen(text), keep = sizeof ELLIPSIS - 1;
-    if (max == 0 || max <= keep || text_width(text) <= max)
+    if (max == 0 || max <= keep || dt_text_width(text) <= max)
         return dt_text_write_safe(w->out, text, len, max);
     size_t n = dt_text_write_safe(w->out, text, len, max - keep);
     fputs(ELLIPSIS, w->out);
@@ -151,31 +146,9 @@ static void more_line(const text_t *w, size_t indent, size_t more, uint64_t fail
  * `started`) and breaking lines before the width. */
 static void wrap(const text_t *w, size_t indent, bool started, const char *text)
 {
-    size_t col = indent;
-    bool line_empty = true;
     if (!started)
         spaces(w, indent);
-    while (*text) {
-        text += strspn(text, " ");
-        size_t len = strcspn(text, " ");
-        if (!len)
-            break;
-        size_t cols = dt_text_write_safe(NULL, text, len, 0);
-        if (!line_empty && col + 1 + cols > w->width) {
-            putc('\n', w->out);
-            spaces(w, indent);
-            col = indent;
-            line_empty = true;
-        }
-        if (!line_empty) {
-            putc(' ', w->out);
-            col++;
-        }
-        col += dt_text_write_safe(w->out, text, len, 0);
-        line_empty = false;
-        text += len;
-    }
-    putc('\n', w->out);
+    dt_text_wrap(w->out, text, indent, indent, w->width);
 }
 
 /* ---- tables ---- */
@@ -184,7 +157,7 @@ static void wrap(const text_t *w, size_t indent, bool started, const char *text)
 static void put_cell(const text_t *w, const column_t *col, bool last, const char *text,
                      const char *sgr)
 {
-    size_t n = text_width(text);
+    size_t n = dt_text_width(text);
     if (col->right && n < col->width)
         spaces(w, col->width - n);
     sgr_on(w, sgr);
@@ -490,8 +463,8 @@ static void write_codes(const text_t *w)
         cols[CODE_COUNT].width =
             max_size(cols[CODE_COUNT].width, strlen(u64_text(num, row->failed)));
         cols[CODE_ACTION].width = max_size(cols[CODE_ACTION].width,
-                                           text_width(dt_report_action_id(r, row->match.action)));
-        cols[CODE_PHRASE].width = max_size(cols[CODE_PHRASE].width, text_width(row_phrase(w, row)));
+                                           dt_text_width(dt_report_action_id(r, row->match.action)));
+        cols[CODE_PHRASE].width = max_size(cols[CODE_PHRASE].width, dt_text_width(row_phrase(w, row)));
     }
     if (cols[CODE_ACTION].width > 24)
         cols[CODE_ACTION].width = 24;
@@ -630,7 +603,7 @@ static void write_keyed(const text_t *w, const keyed_table_t *t)
                                {"microsoft-origin", 0, true}, {"NER", 7, true}};
     for (size_t i = 0; i < shown; i++) {
         cols[KEY_NAME].width =
-            max_size(cols[KEY_NAME].width, text_width(t->label(t->rows[i], label)));
+            max_size(cols[KEY_NAME].width, dt_text_width(t->label(t->rows[i], label)));
         cols[KEY_CALLS].width =
             max_size(cols[KEY_CALLS].width, strlen(u64_text(num, t->rows[i]->calls)));
     }
@@ -744,5 +717,5 @@ dt_status_t dt_write_text(FILE *out, const dt_report_t *report, const dt_write_o
     write_groups(&w);
     write_rejections(&w);
     write_notes(&w);
-    return dt_writer_finish(out, err);
+    return dt_stream_finish(out, err);
 }

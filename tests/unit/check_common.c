@@ -5,6 +5,7 @@
 #include "check_suites.h"
 #include "dt_common.h"
 #include "test_util.h"
+#include "dt_num.h"
 
 typedef struct {
     const char *text;

@@ -7,6 +7,7 @@ int main(void)
 {
     Suite *(*const suites[])(void) = {
         dt_suite_common,
+        dt_suite_core,
         dt_suite_map,
         dt_suite_rules,
         dt_suite_codes,

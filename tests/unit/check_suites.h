@@ -5,6 +5,7 @@
 #include <check.h>
 
 Suite *dt_suite_common(void);
+Suite *dt_suite_core(void);
 Suite *dt_suite_map(void);
 Suite *dt_suite_rules(void);
 Suite *dt_suite_codes(void);

@@ -119,3 +119,14 @@ void dt_output_abort(dt_output_t *out)
         unlink(out->tmp_path);
     release(out);
 }
+
+dt_status_t dt_stream_finish(FILE *out, dt_error_t *err)
+{
+    errno = 0;
+    if (fflush(out) != 0)
+        return dt_fail(err, DT_ERR_OUTPUT, "cannot write the report: %s",
+                       strerror(errno ? errno : EIO));
+    if (ferror(out))
+        return dt_fail(err, DT_ERR_OUTPUT, "cannot write the report: %s", strerror(EIO));
+    return DT_OK;
+}

@@ -1,0 +1,26 @@
+/* dt_text.h - text for a terminal. Text from input files is untrusted: it may
+ * carry escape sequences that recolour, move the cursor or retitle a
+ * terminal, bidi controls that make a line read differently than it displays,
+ * or invalid UTF-8. Everything drtriage shows on a terminal goes through here. */
+#ifndef DT_TEXT_H
+#define DT_TEXT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Writes text for a terminal: control characters and escape sequences are
+ * dropped, invalid UTF-8 bytes become '?'. At most max_cols characters are
+ * written (0: no limit); returns the number written. With out NULL nothing is
+ * written and the return value is the width the text would take. */
+size_t dt_text_write_safe(FILE *out, const char *text, size_t len, size_t max_cols);
+
+/* The columns a NUL-terminated text takes once made safe. */
+size_t dt_text_width(const char *text);
+
+/* Writes text word by word (words are separated by spaces) through
+ * dt_text_write_safe, the cursor being at column `col`: a word that would
+ * pass `width` starts a new line indented by `indent` spaces. Ends the last
+ * line with a newline. */
+void dt_text_wrap(FILE *out, const char *text, size_t col, size_t indent, size_t width);
+
+#endif
