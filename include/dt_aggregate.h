@@ -1,6 +1,7 @@
 /* dt_aggregate.h - counts calls into the report's tables (totals, by origin,
- * by code, by action, by SBC) with bounded memory, then ranks them into a
- * dt_report_t that every writer reads. Tables keyed by input text (SBC names,
+ * by code, by action, by SBC, by time, by group) with bounded memory. The
+ * aggregate is the state of a run; dt_report_build (dt_report.h) ranks it
+ * into the self-contained report every writer reads. Tables keyed by input text (SBC names,
  * unknown codes) hold at most a fixed number of distinct keys; the rest is
  * counted in an "other" row and the report says so. */
 #ifndef DT_AGGREGATE_H
@@ -21,13 +22,34 @@
 #define DT_DEFAULT_KEY_CAP 10000 /* distinct codes or SBCs per table */
 #define DT_NOTES_MAX 32
 
+/* What every table counts for a set of calls. A failure whose action is an
+ * expected ending (busy, no answer, caller cancelled...) is counted in
+ * expected_by_origin too; faults = failed - expected, by origin. */
 typedef struct {
-    uint64_t rows, calls, succeeded, failed, rejected;
-    uint64_t excluded;                       /* calls left out by filters (rows = calls + rejected + excluded) */
-    uint64_t undated;                        /* of those, calls whose start time could not be read */
-    uint64_t effective;                      /* NER numerator */
+    uint64_t calls, succeeded, failed;
+    uint64_t effective;                           /* NER numerator */
     uint64_t failed_by_origin[DT_ORIGIN_COUNT];
-    uint64_t failed_expected;                /* failures whose action is an expected ending */
+    uint64_t expected_by_origin[DT_ORIGIN_COUNT];
+} dt_counts_t;
+
+/* Counts one call into c; `expected` says its failure is an expected ending. */
+void dt_counts_add(dt_counts_t *c, const dt_call_t *call, bool expected);
+
+/* Adds every counter of `from` to `into`. */
+void dt_counts_merge(dt_counts_t *into, const dt_counts_t *from);
+
+/* Failures that are expected endings, all origins. */
+uint64_t dt_counts_expected(const dt_counts_t *c);
+
+/* Failures that are faults (not expected endings) of one origin. */
+uint64_t dt_counts_faults(const dt_counts_t *c, dt_origin_t origin);
+
+typedef struct {
+    uint64_t rows;         /* data rows read (rows = calls + rejected + excluded) */
+    uint64_t rejected;
+    uint64_t excluded;     /* calls left out by filters */
+    uint64_t undated;      /* of those, calls whose start time could not be read */
+    dt_counts_t counts;    /* the calls counted */
 } dt_totals_t;
 
 /* A correlation id and start time of an affected call, for support cases. */
@@ -59,25 +81,13 @@ typedef struct {
     size_t nsamples;
 } dt_code_row_t;
 
-typedef struct {
-    size_t action;             /* index into rules->actions, or DT_NO_ACTION (unknown) */
-    uint64_t failed;
-    const dt_code_row_t **codes; /* this action's code rows, ranked */
-    size_t ncodes;
-    const dt_sample_t *samples; /* affected calls of this action */
-    size_t nsamples;
-} dt_action_row_t;
-
 /* Call counts of one key of a keyed table: an SBC, a time bucket, a group. */
 typedef struct {
     const char *name;          /* the key as text ("" when the cell was empty) */
     int64_t start;             /* time rows: the bucket's start, epoch seconds */
-    uint64_t calls, succeeded, failed, effective;
-    uint64_t failed_by_origin[DT_ORIGIN_COUNT];
+    dt_counts_t counts;
     bool other;                /* the overflow row */
 } dt_keyed_row_t;
-
-typedef dt_keyed_row_t dt_sbc_row_t;
 
 /* Rows keyed by text, capped: keys past the cap share one "other" row. */
 typedef struct {
@@ -117,6 +127,8 @@ typedef struct {
     dt_map_t code_index;
     uint64_t code_overflow;     /* failed calls counted in the "other" code row */
     size_t code_other;          /* index of that row, or SIZE_MAX */
+    uint64_t *other_by_action;  /* nactions + 1 entries: the "other" code row's failed
+                                   calls by action (NULL until a code overflows) */
 
     dt_keyed_table_t sbcs;
     dt_keyed_table_t times;     /* --by buckets, named by their start time */
@@ -185,33 +197,9 @@ void dt_aggregate_note(dt_aggregate_t *agg, const char *fmt, ...)
 /* NER in percent for effective/calls; returns -1 when calls is 0. */
 double dt_ner_percent(uint64_t effective, uint64_t calls);
 
-typedef struct {
-    const dt_aggregate_t *agg;
-    const dt_rules_t *rules;
-    const dt_code_row_t **codes;  /* all code rows, most failed first */
-    size_t ncodes;
-    dt_action_row_t *actions;     /* actions with failures, most failed first */
-    size_t nactions;
-    const dt_sbc_row_t **sbcs;    /* SBC rows, most calls first */
-    size_t nsbcs;
-    const dt_keyed_row_t **times; /* time rows, oldest first (empty without --by) */
-    size_t ntimes;
-    const dt_keyed_row_t **groups; /* group rows, most failed first (empty without --group-by) */
-    size_t ngroups;
-    const char *filters;          /* the filters applied, described; NULL when none */
-    size_t top;                   /* rows per table a writer shows; 0 = all */
-    const char *const *notes;     /* extra lines the report must carry */
-    size_t nnotes;
-} dt_report_t;
-
-/* Ranks the aggregate into a report (ties broken by key so output is
- * stable). The report borrows agg and must be released with
- * dt_report_free before agg. Returns DT_ERR_NOMEM on allocation failure. */
-dt_status_t dt_report_build(dt_report_t *report, const dt_aggregate_t *agg, size_t top);
-
-void dt_report_free(dt_report_t *report);
-
-/* The action row's display id: the action's id or "unknown". */
-const char *dt_report_action_id(const dt_report_t *report, size_t action);
+/* The fields (a mask of 1u << dt_field_t) the aggregate reads for the
+ * optional tables it was configured with; the codes, phrase, success flag
+ * and SBC are always read. */
+uint32_t dt_aggregate_fields(const dt_aggregate_t *agg);
 
 #endif

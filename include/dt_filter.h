@@ -73,6 +73,9 @@ dt_status_t dt_filter_add(dt_filter_t *filter, const char *key, const char *valu
  * Returns DT_ERR_USAGE quoting the expression on a malformed one. */
 dt_status_t dt_filter_parse(dt_filter_t *filter, const char *expr, dt_error_t *err);
 
+/* The fields (a mask of 1u << dt_field_t) the filter's conditions read. */
+uint32_t dt_filter_fields(const dt_filter_t *filter);
+
 /* True when the filter needs the start time of each call. */
 bool dt_filter_uses_time(const dt_filter_t *filter);
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dt_aggregate.h"
+#include "dt_report.h"
 #include "dt_common.h"
 
 typedef enum {

@@ -8,11 +8,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "dt_aggregate.h"
 #include "dt_common.h"
 #include "dt_json.h"
 #include "dt_num.h"
 #include "dt_output.h"
+#include "dt_report.h"
 #include "dt_text.h"
 
 #define DT_SCHEMA_VERSION 1
@@ -43,19 +43,5 @@ dt_status_t dt_write_text(FILE *out, const dt_report_t *report,
                           const dt_write_options_t *options, dt_error_t *err);
 dt_status_t dt_write_json(FILE *out, const dt_report_t *report,
                           const dt_write_options_t *options, dt_error_t *err);
-
-/* The phrase a report shows for a code row: the documented canonical phrase
- * when the phrase decided the match (or none was seen), else the phrase seen
- * in the export, else the RFC reason phrase of its SIP code, else "". */
-const char *dt_writer_code_phrase(const dt_report_t *report, const dt_code_row_t *row);
-
-/* For a code row no documented entry matched (and that has a Microsoft
- * code), a ready-to-paste [code] section for a rules file, as a malloc'd
- * string the caller frees; NULL for other rows or when out of memory. */
-char *dt_writer_code_stub(const dt_report_t *report, const dt_code_row_t *row);
-
-/* The action an action row or code match refers to; for DT_NO_ACTION the
- * rules' "unknown" action when there is one, else NULL. */
-const dt_action_t *dt_writer_action(const dt_report_t *report, size_t action);
 
 #endif

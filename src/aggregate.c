@@ -1,4 +1,4 @@
-/* aggregate.c - counts calls into bounded tables, then ranks them. */
+/* aggregate.c - counts calls into bounded tables. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +7,43 @@
 #include "dt_aggregate.h"
 #include "dt_date.h"
 
+void dt_counts_add(dt_counts_t *c, const dt_call_t *call, bool expected)
+{
+    c->calls++;
+    c->effective += call->effective;
+    if (call->succeeded) {
+        c->succeeded++;
+        return;
+    }
+    c->failed++;
+    c->failed_by_origin[call->origin]++;
+    c->expected_by_origin[call->origin] += expected;
+}
+
+void dt_counts_merge(dt_counts_t *into, const dt_counts_t *from)
+{
+    into->calls += from->calls;
+    into->succeeded += from->succeeded;
+    into->failed += from->failed;
+    into->effective += from->effective;
+    for (int o = 0; o < DT_ORIGIN_COUNT; o++) {
+        into->failed_by_origin[o] += from->failed_by_origin[o];
+        into->expected_by_origin[o] += from->expected_by_origin[o];
+    }
+}
+
+uint64_t dt_counts_expected(const dt_counts_t *c)
+{
+    uint64_t n = 0;
+    for (int o = 0; o < DT_ORIGIN_COUNT; o++)
+        n += c->expected_by_origin[o];
+    return n;
+}
+
+uint64_t dt_counts_faults(const dt_counts_t *c, dt_origin_t origin)
+{
+    return c->failed_by_origin[origin] - c->expected_by_origin[origin];
+}
 
 dt_status_t dt_aggregate_init(dt_aggregate_t *agg, const dt_rules_t *rules, size_t key_cap)
 {
@@ -52,6 +89,7 @@ void dt_aggregate_free(dt_aggregate_t *agg)
     free_table(&agg->times);
     free_table(&agg->groups);
     free(agg->failed_by_action);
+    free(agg->other_by_action);
     free(agg->action_samples);
     free(agg->action_nsamples);
     dt_map_free(&agg->code_index);
@@ -195,19 +233,12 @@ static dt_keyed_row_t *keyed_row(dt_aggregate_t *agg, dt_keyed_table_t *table, c
 }
 
 static dt_keyed_row_t *count_keyed(dt_aggregate_t *agg, dt_keyed_table_t *table,
-                                   const char *key, size_t len, const dt_call_t *call)
+                                   const char *key, size_t len, const dt_call_t *call,
+                                   bool expected)
 {
     dt_keyed_row_t *row = keyed_row(agg, table, key, len);
-    if (!row)
-        return NULL;
-    row->calls++;
-    row->effective += call->effective;
-    if (call->succeeded) {
-        row->succeeded++;
-    } else {
-        row->failed++;
-        row->failed_by_origin[call->origin]++;
-    }
+    if (row)
+        dt_counts_add(&row->counts, call, expected);
     return row;
 }
 
@@ -231,14 +262,14 @@ static dt_status_t keep_sample(dt_aggregate_t *agg, dt_sample_t **samples, size_
     return DT_OK;
 }
 
-static dt_status_t count_extra(dt_aggregate_t *agg, const dt_call_t *call,
+static dt_status_t count_extra(dt_aggregate_t *agg, const dt_call_t *call, bool expected,
                                const dt_call_extra_t *extra)
 {
     if (agg->options.by_time && extra && extra->has_time) {
         int64_t start = dt_date_bucket(extra->time, (dt_bucket_t)agg->options.bucket);
         char name[32];
         dt_date_format(start, name, sizeof name);
-        dt_keyed_row_t *row = count_keyed(agg, &agg->times, name, strlen(name), call);
+        dt_keyed_row_t *row = count_keyed(agg, &agg->times, name, strlen(name), call, expected);
         if (!row)
             return DT_ERR_NOMEM;
         row->start = start;
@@ -246,8 +277,28 @@ static dt_status_t count_extra(dt_aggregate_t *agg, const dt_call_t *call,
         agg->undated_in_series++;
     }
     if (agg->options.ngroup_columns && extra &&
-        !count_keyed(agg, &agg->groups, extra->group.ptr, extra->group.len, call))
+        !count_keyed(agg, &agg->groups, extra->group.ptr, extra->group.len, call, expected))
         return DT_ERR_NOMEM;
+    return DT_OK;
+}
+
+/* True when the call failed with an action that is an expected ending. */
+static bool is_expected(const dt_aggregate_t *agg, const dt_call_t *call)
+{
+    if (call->succeeded)
+        return false;
+    size_t action = call->match->action;
+    return action != DT_NO_ACTION && agg->rules->actions[action].expected;
+}
+
+/* Counts a failure that fell in the "other" code row under its action, so
+ * that an action's codes, "other" included, add up to its failures. */
+static dt_status_t count_other_action(dt_aggregate_t *agg, size_t slot)
+{
+    if (!agg->other_by_action &&
+        !(agg->other_by_action = calloc(agg->rules->nactions + 1, sizeof *agg->other_by_action)))
+        return DT_ERR_NOMEM;
+    agg->other_by_action[slot]++;
     return DT_OK;
 }
 
@@ -256,26 +307,20 @@ dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
 {
     dt_totals_t *t = &agg->totals;
     dt_input_stats_t *in = current_input(agg);
+    bool expected = is_expected(agg, call);
     in->rows++;
     t->rows++;
-    t->calls++;
-    t->effective += call->effective;
-    if (!count_keyed(agg, &agg->sbcs, call->sbc.ptr, call->sbc.len, call) ||
-        count_extra(agg, call, extra))
+    dt_counts_add(&t->counts, call, expected);
+    if (!count_keyed(agg, &agg->sbcs, call->sbc.ptr, call->sbc.len, call, expected) ||
+        count_extra(agg, call, expected, extra))
         return DT_ERR_NOMEM;
-    if (call->succeeded) {
-        t->succeeded++;
+    if (call->succeeded)
         return DT_OK;
-    }
-    t->failed++;
-    t->failed_by_origin[call->origin]++;
     size_t action = call->match->action;
-    if (action != DT_NO_ACTION && agg->rules->actions[action].expected)
-        t->failed_expected++;
     size_t slot = action == DT_NO_ACTION ? agg->rules->nactions : action;
     agg->failed_by_action[slot]++;
     dt_code_row_t *code = code_row(agg, call);
-    if (!code)
+    if (!code || (code->other && count_other_action(agg, slot)))
         return DT_ERR_NOMEM;
     code->failed++;
     if (keep_sample(agg, &code->samples, &code->nsamples, extra))
@@ -316,145 +361,13 @@ double dt_ner_percent(uint64_t effective, uint64_t calls)
     return calls ? 100.0 * (double)effective / (double)calls : -1.0;
 }
 
-/* ---- ranking ---- */
-
-static int compare_codes(const void *a, const void *b)
+uint32_t dt_aggregate_fields(const dt_aggregate_t *agg)
 {
-    const dt_code_row_t *x = *(const dt_code_row_t *const *)a, *y = *(const dt_code_row_t *const *)b;
-    if (x->other != y->other)
-        return x->other ? 1 : -1;
-    if (x->failed != y->failed)
-        return x->failed > y->failed ? -1 : 1;
-    if (x->key.ms != y->key.ms)
-        return x->key.ms < y->key.ms ? -1 : 1;
-    if (x->key.sip != y->key.sip)
-        return x->key.sip < y->key.sip ? -1 : 1;
-    if (x->key.has_ms != y->key.has_ms) /* an empty code before a zero */
-        return x->key.has_ms ? 1 : -1;
-    if (x->key.has_sip != y->key.has_sip)
-        return x->key.has_sip ? 1 : -1;
-    return (x->match.entry > y->match.entry) - (x->match.entry < y->match.entry);
-}
-
-static int compare_actions(const void *a, const void *b)
-{
-    const dt_action_row_t *x = a, *y = b;
-    if (x->failed != y->failed)
-        return x->failed > y->failed ? -1 : 1;
-    return (x->action > y->action) - (x->action < y->action);
-}
-
-static int compare_by_calls(const void *a, const void *b)
-{
-    const dt_keyed_row_t *x = *(const dt_keyed_row_t *const *)a;
-    const dt_keyed_row_t *y = *(const dt_keyed_row_t *const *)b;
-    if (x->other != y->other)
-        return x->other ? 1 : -1;
-    if (x->calls != y->calls)
-        return x->calls > y->calls ? -1 : 1;
-    return strcmp(x->name, y->name);
-}
-
-static int compare_by_failed(const void *a, const void *b)
-{
-    const dt_keyed_row_t *x = *(const dt_keyed_row_t *const *)a;
-    const dt_keyed_row_t *y = *(const dt_keyed_row_t *const *)b;
-    if (x->other == y->other && x->failed != y->failed)
-        return x->failed > y->failed ? -1 : 1;
-    return compare_by_calls(a, b);
-}
-
-static int compare_by_time(const void *a, const void *b)
-{
-    const dt_keyed_row_t *x = *(const dt_keyed_row_t *const *)a;
-    const dt_keyed_row_t *y = *(const dt_keyed_row_t *const *)b;
-    if (x->other != y->other)
-        return x->other ? 1 : -1;
-    return (x->start > y->start) - (x->start < y->start);
-}
-
-/* Sorted pointers to a keyed table's rows; NULL when out of memory. */
-static const dt_keyed_row_t **rank_table(const dt_keyed_table_t *table, size_t *n,
-                                         int (*compare)(const void *, const void *))
-{
-    const dt_keyed_row_t **rows = calloc(table->nrows + 1, sizeof *rows);
-    if (!rows)
-        return NULL;
-    for (size_t i = 0; i < table->nrows; i++)
-        rows[i] = &table->rows[i];
-    qsort(rows, table->nrows, sizeof *rows, compare);
-    *n = table->nrows;
-    return rows;
-}
-
-static dt_status_t rank_actions(dt_report_t *report)
-{
-    const dt_aggregate_t *agg = report->agg;
-    size_t nall = agg->rules->nactions + 1;
-    report->actions = calloc(nall, sizeof *report->actions);
-    if (!report->actions)
-        return DT_ERR_NOMEM;
-    for (size_t a = 0; a < nall; a++) {
-        if (!agg->failed_by_action[a])
-            continue;
-        dt_action_row_t *row = &report->actions[report->nactions++];
-        row->action = a == agg->rules->nactions ? DT_NO_ACTION : a;
-        row->failed = agg->failed_by_action[a];
-    }
-    qsort(report->actions, report->nactions, sizeof *report->actions, compare_actions);
-    /* Each action's codes, in the codes' rank order: one pass per action over
-     * the ranked codes keeps this simple; both lists are short. */
-    for (size_t i = 0; i < report->nactions; i++) {
-        dt_action_row_t *row = &report->actions[i];
-        row->codes = calloc(report->ncodes + 1, sizeof *row->codes);
-        if (!row->codes)
-            return DT_ERR_NOMEM;
-        for (size_t c = 0; c < report->ncodes; c++)
-            if (report->codes[c]->match.action == row->action)
-                row->codes[row->ncodes++] = report->codes[c];
-        if (agg->action_samples) {
-            size_t slot = row->action == DT_NO_ACTION ? agg->rules->nactions : row->action;
-            row->samples = agg->action_samples[slot];
-            row->nsamples = agg->action_nsamples[slot];
-        }
-    }
-    return DT_OK;
-}
-
-dt_status_t dt_report_build(dt_report_t *report, const dt_aggregate_t *agg, size_t top)
-{
-    memset(report, 0, sizeof *report);
-    report->agg = agg;
-    report->rules = agg->rules;
-    report->top = top;
-    report->notes = agg->notes;
-    report->nnotes = agg->nnotes;
-    report->codes = calloc(agg->ncodes + 1, sizeof *report->codes);
-    report->sbcs = rank_table(&agg->sbcs, &report->nsbcs, compare_by_calls);
-    report->times = rank_table(&agg->times, &report->ntimes, compare_by_time);
-    report->groups = rank_table(&agg->groups, &report->ngroups, compare_by_failed);
-    if (!report->codes || !report->sbcs || !report->times || !report->groups)
-        return DT_ERR_NOMEM;
-    for (size_t i = 0; i < agg->ncodes; i++)
-        report->codes[i] = &agg->codes[i];
-    report->ncodes = agg->ncodes;
-    qsort(report->codes, report->ncodes, sizeof *report->codes, compare_codes);
-    return rank_actions(report);
-}
-
-void dt_report_free(dt_report_t *report)
-{
-    for (size_t i = 0; report->actions && i < report->nactions; i++)
-        free(report->actions[i].codes);
-    free(report->actions);
-    free(report->codes);
-    free(report->sbcs);
-    free(report->times);
-    free(report->groups);
-    memset(report, 0, sizeof *report);
-}
-
-const char *dt_report_action_id(const dt_report_t *report, size_t action)
-{
-    return action == DT_NO_ACTION ? "unknown" : report->rules->actions[action].id;
+    uint32_t fields = 1u << DT_FIELD_SIP | 1u << DT_FIELD_MS | 1u << DT_FIELD_PHRASE |
+                      1u << DT_FIELD_SUCCESS | 1u << DT_FIELD_SBC;
+    if (agg->options.by_time || agg->options.samples)
+        fields |= 1u << DT_FIELD_START | 1u << DT_FIELD_INVITE;
+    if (agg->options.samples)
+        fields |= 1u << DT_FIELD_CORRELATION;
+    return fields;
 }

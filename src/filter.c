@@ -139,6 +139,34 @@ dt_status_t dt_filter_parse(dt_filter_t *filter, const char *expr, dt_error_t *e
     return DT_OK;
 }
 
+uint32_t dt_filter_fields(const dt_filter_t *filter)
+{
+    uint32_t fields = 0;
+    for (size_t i = 0; i < filter->n; i++) {
+        switch (filter->conds[i].kind) {
+        case DT_COND_SINCE:
+        case DT_COND_UNTIL:
+            fields |= 1u << DT_FIELD_START | 1u << DT_FIELD_INVITE;
+            break;
+        case DT_COND_SBC:
+            fields |= 1u << DT_FIELD_SBC;
+            break;
+        case DT_COND_CALL_TYPE:
+            fields |= 1u << DT_FIELD_CALL_TYPE;
+            break;
+        case DT_COND_DIRECTION:
+            fields |= 1u << DT_FIELD_DIRECTION | 1u << DT_FIELD_CALL_TYPE;
+            break;
+        case DT_COND_CORRELATION:
+            fields |= 1u << DT_FIELD_CORRELATION;
+            break;
+        default: /* codes, origin, action, result, known: from the classified call */
+            break;
+        }
+    }
+    return fields;
+}
+
 bool dt_filter_uses_time(const dt_filter_t *filter)
 {
     for (size_t i = 0; i < filter->n; i++)

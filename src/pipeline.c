@@ -54,31 +54,18 @@ static dt_status_t find_group_columns(run_t *run, const dt_record_t *header,
     return DT_OK;
 }
 
-/* Whether a field's column has to be kept: the report always reads the codes,
- * phrase, success flag and SBC; the rest only when a filter, the time series
- * or samples ask for them. Every dropped column is a field libcsv's callback
- * can skip at once, which is most of the per-row cost. */
+/* Whether a field's column has to be kept: the fields the aggregate's tables
+ * and the filters read, and for drill-down what the row filter reads. Every
+ * dropped column is a field libcsv's callback can skip at once, which is most
+ * of the per-row cost. */
 static bool field_needed(const run_t *run, dt_field_t field)
 {
     const dt_pipeline_options_t *o = run->options;
-    switch (field) {
-    case DT_FIELD_SIP:
-    case DT_FIELD_MS:
-    case DT_FIELD_PHRASE:
-    case DT_FIELD_SUCCESS:
-    case DT_FIELD_SBC:
-        return true;
-    case DT_FIELD_START:
-    case DT_FIELD_INVITE:
-        return run->need_time || run->agg->options.samples;
-    case DT_FIELD_CORRELATION:
-        return run->agg->options.samples || o->filter.n || o->rows;
-    case DT_FIELD_CALL_TYPE:
-    case DT_FIELD_DIRECTION:
-        return o->filter.n || o->rows;
-    default:
-        return false;
-    }
+    uint32_t fields = dt_aggregate_fields(run->agg) | dt_filter_fields(&o->filter) |
+                      (o->rows ? dt_filter_fields(o->rows) : 0);
+    if (run->need_time)
+        fields |= 1u << DT_FIELD_START | 1u << DT_FIELD_INVITE;
+    return fields & 1u << field;
 }
 
 /* Tells the reader which columns to keep, in which slots. */
@@ -294,22 +281,5 @@ dt_status_t dt_pipeline_run(const dt_pipeline_options_t *options, const dt_rules
         if (st)
             return st;
     }
-    if (agg->code_overflow)
-        dt_aggregate_note(agg,
-                          "%llu failed calls had codes beyond the first %zu distinct ones and "
-                          "are counted in an \"other\" row",
-                          (unsigned long long)agg->code_overflow, agg->code_index.cap);
-    const struct {
-        const dt_keyed_table_t *table;
-        const char *what;
-    } tables[] = {{&agg->sbcs, "SBC names"}, {&agg->groups, "--group-by values"},
-                  {&agg->times, "time buckets"}};
-    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
-        if (tables[i].table->overflow)
-            dt_aggregate_note(agg,
-                              "%llu calls fell beyond the first %zu distinct %s and are "
-                              "counted in an \"other\" row",
-                              (unsigned long long)tables[i].table->overflow,
-                              tables[i].table->index.cap, tables[i].what);
     return DT_OK;
 }

@@ -63,6 +63,7 @@ ACCOUNTING='.totals.rows == .totals.calls + .totals.rejected + .totals.excluded
   and .totals.calls == .totals.succeeded + .totals.failed
   and ([.by_origin[].failed] | add) == .totals.failed
   and ([.by_action[].failed] | add // 0) == .totals.failed
+  and all(.by_action[]; ([.codes[].failed] | add // 0) == .failed)
   and ([.by_code[].failed] | add // 0) == .totals.failed
   and ([.by_sbc[].calls] | add // 0) == .totals.calls
   and ((.by_time | length) == 0 or ([.by_time[].calls] | add) + .undated_in_series == .totals.calls)

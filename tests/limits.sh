@@ -69,6 +69,9 @@ expect_json "code table capped with an other row" \
 expect_json "code cap noted" \
     '.notes | any(test("^190000 failed calls .*beyond the first 10000 distinct .*\"other\" row"))' \
     "$WORK/out"
+expect_json "the other row names its actions, which still count its calls" \
+    '([.by_code[] | select(.other)][0].actions | map(.failed) | add) == 190000
+     and all(.by_action[]; ([.codes[].failed] | add) == .failed)' "$WORK/out"
 
 # --- 100 SBC names of 500 KB each (50 MB of distinct keys) ---
 awk -v h="$H" 'BEGIN { print h; s = "s"; while (length(s) < 500000) s = s s

@@ -368,14 +368,13 @@ static void put_stderr_safe(const char *text)
     dt_text_write_safe(stderr, text, strlen(text), 0);
 }
 
-static void warn_rejections(const dt_aggregate_t *agg)
+static void warn_rejections(const dt_totals_t *totals, const dt_rejection_t *first)
 {
-    if (!agg->totals.rejected)
+    if (!totals->rejected)
         return;
-    const dt_rejection_t *first = &agg->rejections[0];
     fprintf(stderr, "drtriage: warning: %" PRIu64 " of %" PRIu64
                     " rows rejected (listed in the report); first: ",
-            agg->totals.rejected, agg->totals.rows);
+            totals->rejected, totals->rows);
     put_stderr_safe(first->path);
     fprintf(stderr, ":%" PRIu64 ": ", first->line);
     put_stderr_safe(first->reason);
@@ -424,7 +423,7 @@ static dt_exit_t run_rows(const options_t *o, dt_pipeline_options_t *po, const d
         print_error(&err);
         return DT_EXIT_ERROR;
     }
-    warn_rejections(agg);
+    warn_rejections(&agg->totals, agg->rejections);
     return DT_EXIT_OK;
 }
 
@@ -439,12 +438,12 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
     dt_status_t st = dt_pipeline_run(po, rules, codes, agg, &err);
     dt_cli_progress_done(po->progress_ctx);
     if (st == DT_OK) {
-        if (dt_report_build(&report, agg, o->top) != DT_OK) {
+        dt_report_options_t ro = {.top = o->top, .filters = filters[0] ? filters : NULL};
+        if (dt_report_build(&report, agg, &ro) != DT_OK) {
             snprintf(err.msg, sizeof err.msg, "out of memory");
         } else {
-            report.filters = filters[0] ? filters : NULL;
             if (write_report(o, &report, &err) == DT_OK) {
-                warn_rejections(agg);
+                warn_rejections(&report.totals, report.rejections);
                 rc = judge(o, &report, o->min_calls_set ? o->min_calls : rules->ner_min_calls);
             }
         }

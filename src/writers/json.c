@@ -16,27 +16,31 @@ static void j_ner(dt_json_t *j, const char *key, uint64_t effective, uint64_t ca
 
 /* ---- sections ---- */
 
-static void write_totals(dt_json_t *j, const dt_totals_t *t)
+/* The JSON key of a section, from the one table every writer shares. */
+#define KEY(section) (dt_sections[section].key)
+
+static void write_totals(dt_json_t *j, const dt_report_t *r)
 {
-    dt_json_open(j, "totals", '{');
+    const dt_totals_t *t = &r->totals;
+    dt_json_open(j, KEY(DT_SECTION_TOTALS), '{');
     dt_json_u64(j, "rows", t->rows);
-    dt_json_u64(j, "calls", t->calls);
-    dt_json_u64(j, "succeeded", t->succeeded);
-    dt_json_u64(j, "failed", t->failed);
+    dt_json_u64(j, "calls", t->counts.calls);
+    dt_json_u64(j, "succeeded", t->counts.succeeded);
+    dt_json_u64(j, "failed", t->counts.failed);
     dt_json_u64(j, "rejected", t->rejected);
     dt_json_u64(j, "excluded", t->excluded);
     dt_json_u64(j, "undated", t->undated);
-    dt_json_u64(j, "effective", t->effective);
-    j_ner(j, "ner", t->effective, t->calls);
-    dt_json_u64(j, "failed_expected", t->failed_expected);
+    dt_json_u64(j, "effective", t->counts.effective);
+    j_ner(j, "ner", t->counts.effective, t->counts.calls);
+    dt_json_u64(j, "failed_expected", dt_counts_expected(&t->counts));
     dt_json_close(j, '}');
 }
 
-static void write_inputs(dt_json_t *j, const dt_aggregate_t *agg)
+static void write_inputs(dt_json_t *j, const dt_report_t *r)
 {
-    dt_json_open(j, "inputs", '[');
-    for (size_t i = 0; i < agg->ninputs; i++) {
-        const dt_input_stats_t *in = &agg->inputs[i];
+    dt_json_open(j, KEY(DT_SECTION_INPUTS), '[');
+    for (size_t i = 0; i < r->ninputs; i++) {
+        const dt_input_stats_t *in = &r->inputs[i];
         char delimiter[2] = {in->delimiter, '\0'};
         dt_json_open(j, NULL, '{');
         dt_json_str(j, "path", in->path ? in->path : "");
@@ -47,15 +51,17 @@ static void write_inputs(dt_json_t *j, const dt_aggregate_t *agg)
         dt_json_close(j, '}');
     }
     dt_json_close(j, ']');
+    dt_json_str(j, "filters", r->filters);
 }
 
-static void write_origins(dt_json_t *j, const dt_totals_t *t)
+static void write_origins(dt_json_t *j, const dt_report_t *r)
 {
-    dt_json_open(j, "by_origin", '[');
+    const dt_totals_t *t = &r->totals;
+    dt_json_open(j, KEY(DT_SECTION_ORIGINS), '[');
     for (int o = 0; o < DT_ORIGIN_COUNT; o++) {
         dt_json_open(j, NULL, '{');
         dt_json_str(j, "origin", dt_origin_name((dt_origin_t)o));
-        dt_json_u64(j, "failed", t->failed_by_origin[o]);
+        dt_json_u64(j, "failed", t->counts.failed_by_origin[o]);
         dt_json_close(j, '}');
     }
     dt_json_close(j, ']');
@@ -90,7 +96,7 @@ static void write_code_row(dt_json_t *j, const dt_report_t *r, const dt_code_row
 {
     dt_json_open(j, NULL, '{');
     write_code_key(j, row);
-    dt_json_str(j, "phrase", row->other ? NULL : dt_writer_code_phrase(r, row));
+    dt_json_str(j, "phrase", row->other ? NULL : dt_report_code_phrase(r, row));
     dt_json_str(j, "origin", row->other ? NULL : dt_origin_name(row->match.origin));
     dt_json_str(j, "action", row->other ? NULL : dt_report_action_id(r, row->match.action));
     dt_json_bool(j, "known", !row->other && row->match.known);
@@ -98,7 +104,20 @@ static void write_code_row(dt_json_t *j, const dt_report_t *r, const dt_code_row
     dt_json_u64(j, "failed", row->failed);
     dt_json_bool(j, "other", row->other);
     write_samples(j, row->samples, row->nsamples);
-    char *stub = dt_writer_code_stub(r, row);
+    if (row->other) { /* the actions whose codes it holds */
+        dt_json_open(j, "actions", '[');
+        for (size_t i = 0; i < r->nactions; i++) {
+            uint64_t failed = dt_report_other_failed(&r->actions[i]);
+            if (!failed)
+                continue;
+            dt_json_open(j, NULL, '{');
+            dt_json_str(j, "action", dt_report_action_id(r, r->actions[i].action));
+            dt_json_u64(j, "failed", failed);
+            dt_json_close(j, '}');
+        }
+        dt_json_close(j, ']');
+    }
+    char *stub = dt_report_code_stub(r, row);
     dt_json_str(j, "stub", stub);
     free(stub);
     dt_json_close(j, '}');
@@ -106,7 +125,7 @@ static void write_code_row(dt_json_t *j, const dt_report_t *r, const dt_code_row
 
 static void write_codes(dt_json_t *j, const dt_report_t *r)
 {
-    dt_json_open(j, "by_code", '[');
+    dt_json_open(j, KEY(DT_SECTION_CODES), '[');
     for (size_t i = 0; i < r->ncodes; i++)
         write_code_row(j, r, r->codes[i]);
     dt_json_close(j, ']');
@@ -114,7 +133,7 @@ static void write_codes(dt_json_t *j, const dt_report_t *r)
 
 static void write_action_row(dt_json_t *j, const dt_report_t *r, const dt_action_row_t *row)
 {
-    const dt_action_t *a = dt_writer_action(r, row->action);
+    const dt_action_t *a = dt_report_action(r, row->action);
     dt_json_open(j, NULL, '{');
     dt_json_str(j, "action", dt_report_action_id(r, row->action));
     dt_json_str(j, "title", a ? a->title : NULL);
@@ -136,7 +155,7 @@ static void write_action_row(dt_json_t *j, const dt_report_t *r, const dt_action
 
 static void write_actions(dt_json_t *j, const dt_report_t *r)
 {
-    dt_json_open(j, "by_action", '[');
+    dt_json_open(j, KEY(DT_SECTION_ACTIONS), '[');
     for (size_t i = 0; i < r->nactions; i++)
         write_action_row(j, r, &r->actions[i]);
     dt_json_close(j, ']');
@@ -177,15 +196,15 @@ static void write_keyed_row(dt_json_t *j, key_kind_t kind, const dt_keyed_row_t 
     static const char *const origin_keys[DT_ORIGIN_COUNT] = {"sbc", "microsoft", "unknown"};
     dt_json_open(j, NULL, '{');
     write_key(j, kind, row);
-    dt_json_u64(j, "calls", row->calls);
-    dt_json_u64(j, "succeeded", row->succeeded);
-    dt_json_u64(j, "failed", row->failed);
+    dt_json_u64(j, "calls", row->counts.calls);
+    dt_json_u64(j, "succeeded", row->counts.succeeded);
+    dt_json_u64(j, "failed", row->counts.failed);
     dt_json_open(j, "failed_by_origin", '{');
     for (int o = 0; o < DT_ORIGIN_COUNT; o++)
-        dt_json_u64(j, origin_keys[o], row->failed_by_origin[o]);
+        dt_json_u64(j, origin_keys[o], row->counts.failed_by_origin[o]);
     dt_json_close(j, '}');
-    dt_json_u64(j, "effective", row->effective);
-    j_ner(j, "ner", row->effective, row->calls);
+    dt_json_u64(j, "effective", row->counts.effective);
+    j_ner(j, "ner", row->counts.effective, row->counts.calls);
     dt_json_bool(j, "other", row->other);
     dt_json_close(j, '}');
 }
@@ -199,19 +218,31 @@ static void write_keyed(dt_json_t *j, const char *name, key_kind_t kind,
     dt_json_close(j, ']');
 }
 
-static void write_group_columns(dt_json_t *j, const dt_aggregate_options_t *o)
+static void write_sbcs(dt_json_t *j, const dt_report_t *r)
+{
+    write_keyed(j, KEY(DT_SECTION_SBCS), KEY_SBC, r->sbcs, r->nsbcs);
+}
+
+static void write_times(dt_json_t *j, const dt_report_t *r)
+{
+    write_keyed(j, KEY(DT_SECTION_TIMES), KEY_TIME, r->times, r->ntimes);
+    dt_json_u64(j, "undated_in_series", r->undated_in_series);
+}
+
+static void write_groups(dt_json_t *j, const dt_report_t *o)
 {
     dt_json_open(j, "group_columns", '[');
     for (size_t i = 0; i < o->ngroup_columns; i++)
         dt_json_str(j, NULL, o->group_columns[i]);
     dt_json_close(j, ']');
+    write_keyed(j, KEY(DT_SECTION_GROUPS), KEY_GROUP, o->groups, o->ngroups);
 }
 
-static void write_rejections(dt_json_t *j, const dt_aggregate_t *agg)
+static void write_rejections(dt_json_t *j, const dt_report_t *r)
 {
-    dt_json_open(j, "rejected_rows", '[');
-    for (size_t i = 0; i < agg->nrejections; i++) {
-        const dt_rejection_t *rej = &agg->rejections[i];
+    dt_json_open(j, KEY(DT_SECTION_REJECTED), '[');
+    for (size_t i = 0; i < r->nrejections; i++) {
+        const dt_rejection_t *rej = &r->rejections[i];
         dt_json_open(j, NULL, '{');
         dt_json_str(j, "path", rej->path ? rej->path : "");
         dt_json_u64(j, "line", rej->line);
@@ -223,11 +254,21 @@ static void write_rejections(dt_json_t *j, const dt_aggregate_t *agg)
 
 static void write_notes(dt_json_t *j, const dt_report_t *r)
 {
-    dt_json_open(j, "notes", '[');
+    dt_json_open(j, KEY(DT_SECTION_NOTES), '[');
     for (size_t i = 0; i < r->nnotes; i++)
         dt_json_str(j, NULL, r->notes[i]);
     dt_json_close(j, ']');
 }
+
+/* What writes each section (dt_report.h) that JSON has, in dt_section_t order;
+ * expected endings are actions with "expected": true, stubs are in code rows. */
+static void (*const sections[DT_SECTION_COUNT])(dt_json_t *, const dt_report_t *) = {
+    [DT_SECTION_TOTALS] = write_totals,   [DT_SECTION_INPUTS] = write_inputs,
+    [DT_SECTION_ORIGINS] = write_origins, [DT_SECTION_CODES] = write_codes,
+    [DT_SECTION_ACTIONS] = write_actions, [DT_SECTION_SBCS] = write_sbcs,
+    [DT_SECTION_TIMES] = write_times,     [DT_SECTION_GROUPS] = write_groups,
+    [DT_SECTION_REJECTED] = write_rejections, [DT_SECTION_NOTES] = write_notes,
+};
 
 dt_status_t dt_write_json(FILE *out, const dt_report_t *report, const dt_write_options_t *options,
                           dt_error_t *err)
@@ -235,22 +276,11 @@ dt_status_t dt_write_json(FILE *out, const dt_report_t *report, const dt_write_o
     (void)options;
     dt_json_t j;
     dt_json_init(&j, out, true);
-    const dt_aggregate_t *agg = report->agg;
     dt_json_open(&j, NULL, '{');
     dt_json_u64(&j, "schema_version", DT_SCHEMA_VERSION);
-    write_totals(&j, &agg->totals);
-    write_inputs(&j, agg);
-    dt_json_str(&j, "filters", report->filters);
-    write_origins(&j, &agg->totals);
-    write_codes(&j, report);
-    write_actions(&j, report);
-    write_keyed(&j, "by_sbc", KEY_SBC, report->sbcs, report->nsbcs);
-    write_keyed(&j, "by_time", KEY_TIME, report->times, report->ntimes);
-    dt_json_u64(&j, "undated_in_series", agg->undated_in_series);
-    write_group_columns(&j, &agg->options);
-    write_keyed(&j, "by_group", KEY_GROUP, report->groups, report->ngroups);
-    write_rejections(&j, agg);
-    write_notes(&j, report);
+    for (int s = 0; s < DT_SECTION_COUNT; s++)
+        if (sections[s])
+            sections[s](&j, report);
     dt_json_close(&j, '}');
     putc('\n', out);
     return dt_stream_finish(out, err);

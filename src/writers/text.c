@@ -14,6 +14,7 @@
 #define ACTION_INDENT 6  /* "  NN. " */
 #define ELLIPSIS "..."
 #define GAP 2            /* spaces between table columns */
+#define LABEL_MAX 512    /* a table cell built from several values */
 
 #define SGR_BOLD "1"
 #define SGR_FAULT "31"
@@ -103,7 +104,7 @@ static const char *origin_sgr(dt_origin_t origin)
 
 static bool action_expected(const text_t *w, size_t action)
 {
-    const dt_action_t *a = dt_writer_action(w->report, action);
+    const dt_action_t *a = dt_report_action(w->report, action);
     return a && a->expected;
 }
 
@@ -217,23 +218,23 @@ static void fit_columns(const text_t *w, column_t *cols, size_t ncols, size_t fl
 
 static void write_inputs(const text_t *w)
 {
-    const dt_aggregate_t *agg = w->report->agg;
+    const dt_report_t *r = w->report;
     sgr_on(w, SGR_BOLD);
     fputs("drtriage report", w->out);
     sgr_off(w, SGR_BOLD);
     putc('\n', w->out);
-    if (!agg->ninputs) {
+    if (!r->ninputs) {
         fputs("  inputs: none\n", w->out);
         return;
     }
     size_t rows_w = 1, rej_w = 1;
-    for (size_t i = 0; i < agg->ninputs; i++) {
+    for (size_t i = 0; i < r->ninputs; i++) {
         char buf[DT_NUMBER_MAX];
-        rows_w = max_size(rows_w, strlen(u64_text(buf, agg->inputs[i].rows)));
-        rej_w = max_size(rej_w, strlen(u64_text(buf, agg->inputs[i].rejected)));
+        rows_w = max_size(rows_w, strlen(u64_text(buf, r->inputs[i].rows)));
+        rej_w = max_size(rej_w, strlen(u64_text(buf, r->inputs[i].rejected)));
     }
-    for (size_t i = 0; i < agg->ninputs; i++) {
-        const dt_input_stats_t *in = &agg->inputs[i];
+    for (size_t i = 0; i < r->ninputs; i++) {
+        const dt_input_stats_t *in = &r->inputs[i];
         fprintf(w->out, "  %-5s  %*" PRIu64 " rows  %*" PRIu64 " rejected  ",
                 dt_family_name(in->family), (int)rows_w, in->rows, (int)rej_w, in->rejected);
         put_text(w, in->path ? in->path : "", 0);
@@ -259,13 +260,13 @@ static void write_totals(const text_t *w)
 {
     const dt_totals_t *t = w->totals;
     char v[7][DT_NUMBER_MAX], expected[80], excluded[96];
-    const char *ner = ner_text(v[6], t->effective, t->calls);
-    uint64_t counts[6] = {t->rows, t->calls, t->succeeded, t->failed, t->rejected, t->excluded};
+    const char *ner = ner_text(v[6], t->counts.effective, t->counts.calls);
+    uint64_t counts[6] = {t->rows, t->counts.calls, t->counts.succeeded, t->counts.failed, t->rejected, t->excluded};
     size_t value_w = strlen(ner);
     for (size_t i = 0; i < 6; i++)
         value_w = max_size(value_w, strlen(u64_text(v[i], counts[i])));
     snprintf(expected, sizeof expected, "(%" PRIu64 " of them expected endings, not faults)",
-             t->failed_expected);
+             dt_counts_expected(&t->counts));
     snprintf(excluded, sizeof excluded, "(left out by filters; %" PRIu64
              " without a readable start time)", t->undated);
     heading(w, "Totals", NULL);
@@ -273,32 +274,34 @@ static void write_totals(const text_t *w)
                t->excluded ? "(rows = calls + rejected + excluded)" : "(rows = calls + rejected)");
     total_line(w, "calls", v[1], value_w, NULL);
     total_line(w, "succeeded", v[2], value_w, NULL);
-    total_line(w, "failed", v[3], value_w, t->failed_expected ? expected : NULL);
+    total_line(w, "failed", v[3], value_w, dt_counts_expected(&t->counts) ? expected : NULL);
     total_line(w, "rejected", v[4], value_w, NULL);
     if (t->excluded)
         total_line(w, "excluded", v[5], value_w,
                    t->undated ? excluded : "(left out by filters)");
-    total_line(w, "NER", ner, value_w, t->calls ? "(defined under By SBC)" : "(no calls)");
+    total_line(w, "NER", ner, value_w, t->counts.calls ? "(defined under By SBC)" : "(no calls)");
 }
 
 static void write_origins(const text_t *w)
 {
     const dt_totals_t *t = w->totals;
     char detail[80], num[DT_NUMBER_MAX], pct[DT_NUMBER_MAX];
-    heading(w, "Failed calls by origin", failed_detail(detail, sizeof detail, t->failed));
-    if (!t->failed) {
+    heading(w, "Failed calls by origin", failed_detail(detail, sizeof detail, t->counts.failed));
+    if (!t->counts.failed) {
         none_line(w);
         return;
     }
-    column_t cols[] = {{"origin", 9, false}, {"failed", strlen(u64_text(num, t->failed)), true},
+    column_t cols[] = {{"origin", 9, false},
+                       {"failed", strlen(u64_text(num, t->counts.failed)), true},
                        {"%", 6, true}};
     fit_columns(w, cols, 3, 0, 9);
     table_header(w, cols, 3);
     for (int o = 0; o < DT_ORIGIN_COUNT; o++) {
         spaces(w, 2);
         put_cell(w, &cols[0], false, dt_origin_name((dt_origin_t)o), origin_sgr((dt_origin_t)o));
-        put_cell(w, &cols[1], false, u64_text(num, t->failed_by_origin[o]), NULL);
-        put_cell(w, &cols[2], true, percent_text(pct, t->failed_by_origin[o], t->failed), NULL);
+        put_cell(w, &cols[1], false, u64_text(num, t->counts.failed_by_origin[o]), NULL);
+        put_cell(w, &cols[2], true,
+                 percent_text(pct, t->counts.failed_by_origin[o], t->counts.failed), NULL);
         putc('\n', w->out);
     }
 }
@@ -316,18 +319,35 @@ static const char *ms_text(char buf[DT_NUMBER_MAX], const dt_code_row_t *row)
     return row->other || !row->key.has_ms ? "-" : u64_text(buf, row->key.ms);
 }
 
+#define OTHER_CODES "(other codes, beyond the table limit)"
+
+/* The code table's "other" row names the actions its failures belong to. */
+static const char *other_phrase(const text_t *w, char *buf, size_t cap)
+{
+    const dt_report_t *r = w->report;
+    size_t n = (size_t)snprintf(buf, cap, "%s", OTHER_CODES);
+    for (size_t i = 0; i < r->nactions && n < cap; i++) {
+        uint64_t failed = dt_report_other_failed(&r->actions[i]);
+        if (failed)
+            n += (size_t)snprintf(buf + n, cap - n, "%s%s %" PRIu64,
+                                  n == sizeof OTHER_CODES - 1 ? ": " : ", ",
+                                  dt_report_action_id(r, r->actions[i].action), failed);
+    }
+    return buf;
+}
+
 static const char *row_phrase(const text_t *w, const dt_code_row_t *row)
 {
-    return row->other ? "(other codes, beyond the table limit)"
-                      : dt_writer_code_phrase(w->report, row);
+    return row->other ? OTHER_CODES : dt_report_code_phrase(w->report, row);
 }
 
 /* "      - 560403/403 Forbidden (12)" */
 static void action_code_line(const text_t *w, const dt_code_row_t *row)
 {
     char ms[DT_NUMBER_MAX], sip[DT_NUMBER_MAX], tail[DT_NUMBER_MAX + 4];
-    int head = fprintf(w->out, "%*s- %s/%s ", ACTION_INDENT, "", ms_text(ms, row),
-                       sip_text(sip, row));
+    int head = row->other ? fprintf(w->out, "%*s- ", ACTION_INDENT, "")
+                          : fprintf(w->out, "%*s- %s/%s ", ACTION_INDENT, "", ms_text(ms, row),
+                                    sip_text(sip, row));
     int tail_len = snprintf(tail, sizeof tail, " (%" PRIu64 ")", row->failed);
     size_t used = (size_t)(head > 0 ? head : 0) + (size_t)tail_len;
     put_text(w, row_phrase(w, row), w->width > used + 10 ? w->width - used : 10);
@@ -349,7 +369,7 @@ static void sample_line(const text_t *w, const dt_sample_t *sample)
 
 static void action_details(const text_t *w, const dt_action_row_t *row)
 {
-    const dt_action_t *a = dt_writer_action(w->report, row->action);
+    const dt_action_t *a = dt_report_action(w->report, row->action);
     if (a) {
         if (a->text && *a->text)
             wrap(w, ACTION_INDENT, false, a->text);
@@ -379,11 +399,11 @@ static void action_details(const text_t *w, const dt_action_row_t *row)
 static void action_line(const text_t *w, const dt_action_row_t *row, size_t rank,
                         size_t count_w)
 {
-    const dt_action_t *a = dt_writer_action(w->report, row->action);
+    const dt_action_t *a = dt_report_action(w->report, row->action);
     const char *id = dt_report_action_id(w->report, row->action);
     char pct[DT_NUMBER_MAX];
     int head = fprintf(w->out, "  %2zu. %*" PRIu64 "  %6s  %-9s  ", rank, (int)count_w,
-                       row->failed, percent_text(pct, row->failed, w->totals->failed),
+                       row->failed, percent_text(pct, row->failed, w->totals->counts.failed),
                        a ? dt_owner_name(a->owner) : "-");
     const char *sgr = action_expected(w, row->action) ? SGR_EXPECTED : SGR_FAULT;
     sgr_on(w, sgr);
@@ -401,7 +421,7 @@ static void write_actions(const text_t *w, bool expected)
     const dt_report_t *r = w->report;
     char detail[80], num[DT_NUMBER_MAX];
     heading(w, expected ? "Expected endings (not faults)" : "What to do first",
-            failed_detail(detail, sizeof detail, w->totals->failed));
+            failed_detail(detail, sizeof detail, w->totals->counts.failed));
     size_t shown = 0, more = 0, count_w = 0;
     uint64_t more_failed = 0;
     for (size_t i = 0; i < r->nactions; i++) {
@@ -429,13 +449,14 @@ enum { CODE_SIP, CODE_MS, CODE_ORIGIN, CODE_COUNT, CODE_KNOWN, CODE_ACTION, CODE
 
 static void code_row_line(const text_t *w, const column_t *cols, const dt_code_row_t *row)
 {
-    char sip[DT_NUMBER_MAX], ms[DT_NUMBER_MAX], count[DT_NUMBER_MAX];
+    char sip[DT_NUMBER_MAX], ms[DT_NUMBER_MAX], count[DT_NUMBER_MAX], other[LABEL_MAX];
     const char *cells[CODE_COLS] = {
         sip_text(sip, row), ms_text(ms, row),
         row->other ? "-" : dt_origin_name(row->match.origin), u64_text(count, row->failed),
         row->other ? "-" : row->match.known ? "yes" : "no",
         row->other ? "-" : dt_report_action_id(w->report, row->match.action),
-        row_phrase(w, row), row->other ? "-" : dt_match_level_name(row->match.level)};
+        row->other ? other_phrase(w, other, sizeof other) : row_phrase(w, row),
+        row->other ? "-" : dt_match_level_name(row->match.level)};
     spaces(w, 2);
     for (size_t c = 0; c < CODE_COLS; c++)
         put_cell(w, &cols[c], c + 1 == CODE_COLS, cells[c],
@@ -488,7 +509,7 @@ static void write_stubs(const text_t *w)
     const dt_report_t *r = w->report;
     size_t shown = 0, unknown = 0;
     for (size_t i = 0; i < r->ncodes; i++) {
-        char *stub = dt_writer_code_stub(r, r->codes[i]);
+        char *stub = dt_report_code_stub(r, r->codes[i]);
         if (!stub)
             continue;
         if (unknown++ == 0)
@@ -530,8 +551,6 @@ static void ner_note(const text_t *w)
 }
 
 enum { KEY_NAME, KEY_CALLS, KEY_FAILED, KEY_BY_SBC, KEY_BY_MS, KEY_NER, KEY_COLS };
-
-#define LABEL_MAX 512
 
 /* A keyed table: SBC, time or group rows with the same counts. */
 typedef struct {
@@ -579,10 +598,11 @@ static void keyed_row_line(const text_t *w, const keyed_table_t *t, const column
 {
     char v[KEY_COLS][DT_NUMBER_MAX], label[LABEL_MAX];
     const char *cells[KEY_COLS] = {
-        t->label(row, label), u64_text(v[1], row->calls), u64_text(v[2], row->failed),
-        u64_text(v[3], row->failed_by_origin[DT_ORIGIN_SBC]),
-        u64_text(v[4], row->failed_by_origin[DT_ORIGIN_MICROSOFT]),
-        ner_text(v[5], row->effective, row->calls)};
+        t->label(row, label), u64_text(v[1], row->counts.calls),
+        u64_text(v[2], row->counts.failed),
+        u64_text(v[3], row->counts.failed_by_origin[DT_ORIGIN_SBC]),
+        u64_text(v[4], row->counts.failed_by_origin[DT_ORIGIN_MICROSOFT]),
+        ner_text(v[5], row->counts.effective, row->counts.calls)};
     spaces(w, 2);
     for (size_t c = 0; c < KEY_COLS; c++)
         put_cell(w, &cols[c], c + 1 == KEY_COLS, cells[c], NULL);
@@ -605,7 +625,7 @@ static void write_keyed(const text_t *w, const keyed_table_t *t)
         cols[KEY_NAME].width =
             max_size(cols[KEY_NAME].width, dt_text_width(t->label(t->rows[i], label)));
         cols[KEY_CALLS].width =
-            max_size(cols[KEY_CALLS].width, strlen(u64_text(num, t->rows[i]->calls)));
+            max_size(cols[KEY_CALLS].width, strlen(u64_text(num, t->rows[i]->counts.calls)));
     }
     fit_columns(w, cols, KEY_COLS, KEY_NAME, 16);
     table_header(w, cols, KEY_COLS);
@@ -614,7 +634,7 @@ static void write_keyed(const text_t *w, const keyed_table_t *t)
         if (i < shown)
             keyed_row_line(w, t, cols, t->rows[i]);
         else
-            more_failed += t->rows[i]->failed;
+            more_failed += t->rows[i]->counts.failed;
     }
     if (t->nrows > shown)
         more_line(w, 2, t->nrows - shown, more_failed);
@@ -632,24 +652,24 @@ static void write_sbcs(const text_t *w)
 static void write_times(const text_t *w)
 {
     static const char *const buckets[] = {"hour", "day", "week"};
-    const dt_aggregate_t *agg = w->report->agg;
-    if (!agg->options.by_time)
+    const dt_report_t *r = w->report;
+    if (!r->by_time)
         return;
-    int b = agg->options.bucket;
+    int b = (int)r->bucket;
     char detail[64];
     snprintf(detail, sizeof detail, "per %s, UTC", b >= 0 && b < 3 ? buckets[b] : "bucket");
     const keyed_table_t t = {"By time", detail, "start", w->report->times, w->report->ntimes,
                              false, time_label};
     write_keyed(w, &t);
-    if (agg->undated_in_series)
+    if (r->undated_in_series)
         fprintf(w->out, "  %" PRIu64 " call%s without a readable start time %s not in the series\n",
-                agg->undated_in_series, agg->undated_in_series == 1 ? "" : "s",
-                agg->undated_in_series == 1 ? "is" : "are");
+                r->undated_in_series, r->undated_in_series == 1 ? "" : "s",
+                r->undated_in_series == 1 ? "is" : "are");
 }
 
 static void write_groups(const text_t *w)
 {
-    const dt_aggregate_options_t *o = &w->report->agg->options;
+    const dt_report_t *o = w->report;
     if (!o->ngroup_columns)
         return;
     char detail[LABEL_MAX] = "";
@@ -664,7 +684,7 @@ static void write_groups(const text_t *w)
 
 static void write_rejections(const text_t *w)
 {
-    const dt_aggregate_t *agg = w->report->agg;
+    const dt_report_t *r = w->report;
     uint64_t rejected = w->totals->rejected;
     if (!rejected)
         return;
@@ -672,16 +692,16 @@ static void write_rejections(const text_t *w)
     snprintf(detail, sizeof detail, "%" PRIu64 " row%s not counted as calls", rejected,
              rejected == 1 ? "" : "s");
     heading(w, "Rejected rows", detail);
-    for (size_t i = 0; i < agg->nrejections; i++) {
-        const dt_rejection_t *rej = &agg->rejections[i];
+    for (size_t i = 0; i < r->nrejections; i++) {
+        const dt_rejection_t *rej = &r->rejections[i];
         spaces(w, 2);
         size_t used = 2 + put_text(w, rej->path ? rej->path : "", 0);
         used += (size_t)fprintf(w->out, ":%" PRIu64 ": ", rej->line);
         put_text(w, rej->reason, w->width > used + 20 ? w->width - used : 20);
         putc('\n', w->out);
     }
-    if (rejected > agg->nrejections)
-        fprintf(w->out, "  ... and %" PRIu64 " more\n", rejected - agg->nrejections);
+    if (rejected > r->nrejections)
+        fprintf(w->out, "  ... and %" PRIu64 " more\n", rejected - r->nrejections);
 }
 
 static void write_notes(const text_t *w)
@@ -695,6 +715,26 @@ static void write_notes(const text_t *w)
     }
 }
 
+static void write_faults(const text_t *w)
+{
+    write_actions(w, false);
+}
+
+static void write_expected(const text_t *w)
+{
+    write_actions(w, true);
+}
+
+/* What renders each section (dt_report.h), in the report's order. */
+static void (*const sections[DT_SECTION_COUNT])(const text_t *) = {
+    [DT_SECTION_INPUTS] = write_inputs,     [DT_SECTION_TOTALS] = write_totals,
+    [DT_SECTION_ORIGINS] = write_origins,   [DT_SECTION_ACTIONS] = write_faults,
+    [DT_SECTION_EXPECTED] = write_expected, [DT_SECTION_CODES] = write_codes,
+    [DT_SECTION_STUBS] = write_stubs,       [DT_SECTION_SBCS] = write_sbcs,
+    [DT_SECTION_TIMES] = write_times,       [DT_SECTION_GROUPS] = write_groups,
+    [DT_SECTION_REJECTED] = write_rejections, [DT_SECTION_NOTES] = write_notes,
+};
+
 dt_status_t dt_write_text(FILE *out, const dt_report_t *report, const dt_write_options_t *options,
                           dt_error_t *err)
 {
@@ -702,20 +742,11 @@ dt_status_t dt_write_text(FILE *out, const dt_report_t *report, const dt_write_o
     text_t w = {.out = out,
                 .report = report,
                 .rules = report->rules,
-                .totals = &report->agg->totals,
+                .totals = &report->totals,
                 .color = options && options->color,
                 .width = width < MIN_WIDTH ? MIN_WIDTH : width};
-    write_inputs(&w);
-    write_totals(&w);
-    write_origins(&w);
-    write_actions(&w, false);
-    write_actions(&w, true);
-    write_codes(&w);
-    write_stubs(&w);
-    write_sbcs(&w);
-    write_times(&w);
-    write_groups(&w);
-    write_rejections(&w);
-    write_notes(&w);
+    for (size_t i = 0; i < report->nsections; i++)
+        if (sections[report->order[i]])
+            sections[report->order[i]](&w);
     return dt_stream_finish(out, err);
 }

@@ -181,15 +181,16 @@ static bool valid_report_text(const unsigned char *s, size_t n)
 
 static void check_report(const dt_aggregate_t *agg)
 {
-    const dt_totals_t *t = &agg->totals;
-    CHECK(t->rows >= t->calls + t->rejected);
+    const dt_totals_t *tt = &agg->totals;
+    const dt_counts_t *t = &tt->counts;
+    CHECK(tt->rows >= t->calls + tt->rejected);
     CHECK(t->calls == t->succeeded + t->failed);
     CHECK(t->failed == t->failed_by_origin[0] + t->failed_by_origin[1] + t->failed_by_origin[2]);
     uint64_t rows = 0, rejected = 0;
     for (size_t i = 0; i < agg->ninputs; i++)
         rows += agg->inputs[i].rows, rejected += agg->inputs[i].rejected;
-    CHECK(rows == t->rows);
-    CHECK(rejected == t->rejected);
+    CHECK(rows == tt->rows);
+    CHECK(rejected == tt->rejected);
     uint64_t by_action = 0;
     for (size_t a = 0; a <= rules.nactions; a++)
         by_action += agg->failed_by_action[a];
@@ -239,7 +240,8 @@ static void pipeline(const uint8_t *data, size_t size, uint8_t flags)
     if (st == DT_OK) {
         check_report(&agg);
         dt_report_t report;
-        CHECK(dt_report_build(&report, &agg, (flags & 0x02) ? 2 : 0) == DT_OK);
+        dt_report_options_t ro = {.top = (flags & 0x02) ? 2 : 0};
+        CHECK(dt_report_build(&report, &agg, &ro) == DT_OK);
         write_all(&report);
         dt_report_free(&report);
     }

@@ -49,8 +49,8 @@ static void setup(void)
         abort();
     }
     close(fd);
-    CHECK(agg.totals.calls == 7);
-    CHECK(dt_report_build(&report, &agg, 0) == DT_OK);
+    CHECK(agg.totals.counts.calls == 7);
+    CHECK(dt_report_build(&report, &agg, NULL) == DT_OK);
     ready = true;
 }
 

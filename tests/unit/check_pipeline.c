@@ -5,6 +5,7 @@
 
 #include "check_suites.h"
 #include "dt_pipeline.h"
+#include "dt_report.h"
 #include "test_util.h"
 
 
@@ -60,9 +61,9 @@ START_TEST(test_sample)
     ck_assert_msg(agg.totals.rejected == 0, "%s: %llu rejected, first: %s", s->path,
                   (unsigned long long)agg.totals.rejected,
                   agg.nrejections ? agg.rejections[0].reason : "");
-    ck_assert_uint_gt(agg.totals.succeeded, 0);
-    ck_assert_uint_gt(agg.totals.failed, 0);
-    ck_assert_msg(agg.failed_by_action[tu_rules.nactions] < agg.totals.failed,
+    ck_assert_uint_gt(agg.totals.counts.succeeded, 0);
+    ck_assert_uint_gt(agg.totals.counts.failed, 0);
+    ck_assert_msg(agg.failed_by_action[tu_rules.nactions] < agg.totals.counts.failed,
                   "%s: no failure joined an action", s->path);
     dt_aggregate_free(&agg);
 }
@@ -108,13 +109,13 @@ START_TEST(test_small_file)
     tu_assert_totals(&agg);
     const dt_totals_t *t = &agg.totals;
     ck_assert_uint_eq(t->rows, 5);
-    ck_assert_uint_eq(t->calls, 3);
+    ck_assert_uint_eq(t->counts.calls, 3);
     ck_assert_uint_eq(t->rejected, 2);
-    ck_assert_uint_eq(t->succeeded, 1);
-    ck_assert_uint_eq(t->failed, 2);
-    ck_assert_uint_eq(t->effective, 2);
-    ck_assert_uint_eq(t->failed_by_origin[DT_ORIGIN_SBC], 1);
-    ck_assert_uint_eq(t->failed_by_origin[DT_ORIGIN_MICROSOFT], 1);
+    ck_assert_uint_eq(t->counts.succeeded, 1);
+    ck_assert_uint_eq(t->counts.failed, 2);
+    ck_assert_uint_eq(t->counts.effective, 2);
+    ck_assert_uint_eq(t->counts.failed_by_origin[DT_ORIGIN_SBC], 1);
+    ck_assert_uint_eq(t->counts.failed_by_origin[DT_ORIGIN_MICROSOFT], 1);
     ck_assert_int_eq(agg.inputs[0].family, DT_FAMILY_TAC);
     ck_assert_uint_eq(agg.nrejections, 2);
     ck_assert_uint_eq(agg.rejections[0].line, 5);
@@ -142,7 +143,7 @@ START_TEST(test_strict)
     ck_assert_contains(err.msg, want);
     ck_assert_contains(err.msg, "'abc'");
     ck_assert_uint_eq(agg.totals.rejected, 0);
-    ck_assert_uint_eq(agg.totals.calls, 3);
+    ck_assert_uint_eq(agg.totals.counts.calls, 3);
     dt_aggregate_free(&agg);
     tu_temp_remove(path);
 }
@@ -177,7 +178,7 @@ START_TEST(test_header_only)
     dt_error_t err = {{0}};
     ck_assert_msg(run(paths, 1, false, 0, &agg, &err) == DT_OK, "%s", err.msg);
     ck_assert_uint_eq(agg.totals.rows, 0);
-    ck_assert_uint_eq(agg.totals.calls, 0);
+    ck_assert_uint_eq(agg.totals.counts.calls, 0);
     ck_assert_uint_eq(agg.ninputs, 1);
     ck_assert_int_eq(agg.inputs[0].family, DT_FAMILY_CQD);
     ck_assert_int_eq(agg.inputs[0].delimiter, ';');
@@ -225,10 +226,24 @@ START_TEST(test_overflow_notes)
     tu_assert_totals(&agg);
     ck_assert_uint_eq(agg.code_overflow, 3);
     ck_assert_uint_eq(agg.sbcs.overflow, 3);
-    ck_assert_uint_eq(agg.nnotes, 2);
-    ck_assert_contains(agg.notes[0], "other");
-    ck_assert_contains(agg.notes[1], "SBC");
-    dt_aggregate_free(&agg);
+    dt_report_t report;
+    ck_assert_int_eq(dt_report_build(&report, &agg, NULL), DT_OK);
+    ck_assert_uint_eq(report.nnotes, 2);
+    ck_assert_contains(report.notes[0], "other");
+    ck_assert_contains(report.notes[1], "SBC");
+    /* Codes that overflowed still count in their action: an action's codes,
+     * its share of the "other" row included, add up to its failures. */
+    for (size_t i = 0; i < report.nactions; i++) {
+        uint64_t sum = 0;
+        for (size_t c = 0; c < report.actions[i].ncodes; c++)
+            sum += report.actions[i].codes[c]->failed;
+        ck_assert_uint_eq(sum, report.actions[i].failed);
+    }
+    dt_aggregate_free(&agg); /* the report owns what it shows */
+    ck_assert_str_eq(report.inputs[0].path, path);
+    ck_assert_str_eq(report.sbcs[0]->name, "a");
+    ck_assert_msg(report.codes[report.ncodes - 1]->other, "the other row ranks last");
+    dt_report_free(&report);
     tu_temp_remove(path);
 }
 END_TEST

@@ -95,7 +95,8 @@ void fixture_calls(fixture_t *fx, unsigned n, long long sip, long long ms, const
 
 void fixture_build(fixture_t *fx, size_t top)
 {
-    ck_assert_int_eq(dt_report_build(&fx->report, &fx->agg, top), DT_OK);
+    dt_report_options_t options = {.top = top};
+    ck_assert_int_eq(dt_report_build(&fx->report, &fx->agg, &options), DT_OK);
     fx->built = true;
 }
 

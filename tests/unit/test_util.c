@@ -173,33 +173,33 @@ dt_slice_t *tu_split(const char *text, char delim, size_t *n)
 void tu_assert_totals(const dt_aggregate_t *agg)
 {
     const dt_totals_t *t = &agg->totals;
-    ck_assert_msg(t->rows == t->calls + t->rejected + t->excluded,
+    ck_assert_msg(t->rows == t->counts.calls + t->rejected + t->excluded,
                   "rows %llu != calls %llu + rejected %llu + excluded %llu",
-                  (unsigned long long)t->rows, (unsigned long long)t->calls,
+                  (unsigned long long)t->rows, (unsigned long long)t->counts.calls,
                   (unsigned long long)t->rejected, (unsigned long long)t->excluded);
-    ck_assert_uint_eq(t->calls, t->succeeded + t->failed);
+    ck_assert_uint_eq(t->counts.calls, t->counts.succeeded + t->counts.failed);
     uint64_t sum = 0;
     for (int o = 0; o < DT_ORIGIN_COUNT; o++)
-        sum += t->failed_by_origin[o];
-    ck_assert_msg(sum == t->failed, "origins sum to %llu, failed %llu", (unsigned long long)sum,
-                  (unsigned long long)t->failed);
+        sum += t->counts.failed_by_origin[o];
+    ck_assert_msg(sum == t->counts.failed, "origins sum to %llu, failed %llu", (unsigned long long)sum,
+                  (unsigned long long)t->counts.failed);
     sum = 0;
     for (size_t a = 0; a <= agg->rules->nactions; a++)
         sum += agg->failed_by_action[a];
-    ck_assert_msg(sum == t->failed, "actions sum to %llu", (unsigned long long)sum);
+    ck_assert_msg(sum == t->counts.failed, "actions sum to %llu", (unsigned long long)sum);
     sum = 0;
     for (size_t i = 0; i < agg->ncodes; i++)
         sum += agg->codes[i].failed;
-    ck_assert_msg(sum == t->failed, "code rows sum to %llu", (unsigned long long)sum);
+    ck_assert_msg(sum == t->counts.failed, "code rows sum to %llu", (unsigned long long)sum);
     uint64_t calls = 0, failed = 0, effective = 0;
     for (size_t i = 0; i < agg->sbcs.nrows; i++) {
-        calls += agg->sbcs.rows[i].calls;
-        failed += agg->sbcs.rows[i].failed;
-        effective += agg->sbcs.rows[i].effective;
+        calls += agg->sbcs.rows[i].counts.calls;
+        failed += agg->sbcs.rows[i].counts.failed;
+        effective += agg->sbcs.rows[i].counts.effective;
     }
-    ck_assert_uint_eq(calls, t->calls);
-    ck_assert_uint_eq(failed, t->failed);
-    ck_assert_uint_eq(effective, t->effective);
+    ck_assert_uint_eq(calls, t->counts.calls);
+    ck_assert_uint_eq(failed, t->counts.failed);
+    ck_assert_uint_eq(effective, t->counts.effective);
     uint64_t rows = 0, rejected = 0;
     for (size_t i = 0; i < agg->ninputs; i++)
         rows += agg->inputs[i].rows, rejected += agg->inputs[i].rejected;

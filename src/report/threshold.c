@@ -193,9 +193,9 @@ static uint64_t failed_count(const dt_threshold_t *t, const dt_report_t *r)
     uint64_t n = 0;
     switch (t->metric) {
     case DT_METRIC_FAILED:
-        return r->agg->totals.failed;
+        return r->totals.counts.failed;
     case DT_METRIC_ORIGIN:
-        return r->agg->totals.failed_by_origin[t->origin];
+        return r->totals.counts.failed_by_origin[t->origin];
     case DT_METRIC_ACTION:
         for (size_t i = 0; i < r->nactions; i++)
             if (strcmp(dt_report_action_id(r, r->actions[i].action), t->action_id) == 0)
@@ -244,7 +244,7 @@ bool dt_threshold_check(const dt_threshold_t *threshold, const dt_report_t *repo
         why = scratch, why_len = sizeof scratch;
     why[0] = '\0';
     const dt_threshold_t *t = threshold;
-    uint64_t calls = report->agg->totals.calls;
+    uint64_t calls = report->totals.counts.calls;
     if (t->percent && calls == 0) {
         snprintf(why, why_len, "%s: not judged: no calls", t->text);
         return false;
@@ -255,7 +255,7 @@ bool dt_threshold_check(const dt_threshold_t *threshold, const dt_report_t *repo
         return false;
     }
     uint64_t count = failed_count(t, report);
-    double value = t->metric == DT_METRIC_NER ? dt_ner_percent(report->agg->totals.effective, calls)
+    double value = t->metric == DT_METRIC_NER ? dt_ner_percent(report->totals.counts.effective, calls)
                    : t->percent ? 100.0 * (double)count / (double)calls
                                 : (double)count;
     if (!compare(t->cmp, value, t->limit))

@@ -1,0 +1,131 @@
+/* dt_report.h - the report model: everything a writer, a gate or the CLI reads
+ * about a run, ranked and self-contained. It is built once from an aggregate
+ * (dt_report_build), owns copies of every table, string and count it holds,
+ * and outlives the aggregate; only the rules it names (actions, SIP phrases,
+ * code entries) are borrowed and must outlive it.
+ *
+ * The sections of a report, in the order a reader meets them, are one table
+ * (dt_sections) shared by every writer, as GoAccess's paneling[] is: a writer
+ * walks report->order and renders the sections it supports. */
+#ifndef DT_REPORT_H
+#define DT_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dt_aggregate.h"
+#include "dt_arena.h"
+#include "dt_common.h"
+#include "dt_date.h"
+#include "dt_rules.h"
+
+/* The sections of a report, in the order machine formats (JSON) write them;
+ * report->order holds the order people read them in. */
+typedef enum {
+    DT_SECTION_TOTALS = 0, /* rows, calls, succeeded, failed, rejected, excluded, NER */
+    DT_SECTION_INPUTS,     /* the inputs read and the filters applied */
+    DT_SECTION_ORIGINS,    /* failed calls by origin */
+    DT_SECTION_CODES,      /* failed calls by code */
+    DT_SECTION_ACTIONS,    /* what to do first: faults by action, ranked */
+    DT_SECTION_EXPECTED,   /* expected endings by action */
+    DT_SECTION_STUBS,      /* rules stubs for codes no rule documents */
+    DT_SECTION_SBCS,       /* calls, failures and NER by SBC */
+    DT_SECTION_TIMES,      /* the time series (--by) */
+    DT_SECTION_GROUPS,     /* failures by --group-by values */
+    DT_SECTION_REJECTED,   /* rejected rows, the first DT_REJECTION_SAMPLES */
+    DT_SECTION_NOTES,      /* what the report must say: guesses, caps, skipped data */
+    DT_SECTION_COUNT
+} dt_section_t;
+
+typedef struct {
+    const char *key;   /* the machine name ("by_code"); NULL where machine formats
+                          fold the section into another (expected endings are
+                          actions with "expected": true) */
+    const char *title; /* the heading people read ("Failed calls by code") */
+} dt_section_info_t;
+
+/* Every section's names, indexed by dt_section_t. */
+extern const dt_section_info_t dt_sections[DT_SECTION_COUNT];
+
+typedef struct {
+    size_t action;              /* index into rules->actions, or DT_NO_ACTION (unknown) */
+    uint64_t failed;
+    const dt_code_row_t **codes; /* this action's code rows, ranked (the "other" row, when
+                                    codes overflowed, with this action's share of it) */
+    size_t ncodes;
+    const dt_sample_t *samples; /* affected calls of this action */
+    size_t nsamples;
+} dt_action_row_t;
+
+/* What shapes a report beyond the aggregate's content. */
+typedef struct {
+    size_t top;              /* rows per table a writer shows; 0 = all */
+    const char *filters;     /* the filters applied, described (copied); NULL when none */
+} dt_report_options_t;
+
+typedef struct {
+    const dt_rules_t *rules;      /* borrowed */
+    dt_totals_t totals;
+    const dt_input_stats_t *inputs; /* in the order read */
+    size_t ninputs;
+    const dt_rejection_t *rejections; /* the first rejected rows, in input order */
+    size_t nrejections;
+    const dt_code_row_t **codes;  /* all code rows, most failed first, "other" last */
+    size_t ncodes;
+    dt_action_row_t *actions;     /* actions with failures, most failed first */
+    size_t nactions;
+    const dt_keyed_row_t **sbcs;  /* SBC rows, most calls first */
+    size_t nsbcs;
+    bool by_time;                 /* a time series was asked for (--by) */
+    dt_bucket_t bucket;           /* its bucket */
+    const dt_keyed_row_t **times; /* time rows, oldest first (none without --by) */
+    size_t ntimes;
+    uint64_t undated_in_series;   /* calls left out of the series: no start time */
+    const char *const *group_columns; /* --group-by header names */
+    size_t ngroup_columns;
+    const dt_keyed_row_t **groups; /* group rows, most failed first (none without --group-by) */
+    size_t ngroups;
+    const char *filters;          /* the filters applied, described; NULL when none */
+    size_t top;                   /* rows per table a writer shows; 0 = all */
+    const char *const *notes;     /* lines the report must carry */
+    size_t nnotes;
+    dt_section_t order[DT_SECTION_COUNT]; /* the sections in reading order */
+    size_t nsections;
+    dt_arena_t arena;             /* owns every array and string above */
+} dt_report_t;
+
+/* Ranks the aggregate into a self-contained report (ties broken by key, so
+ * output does not depend on input order) and adds the notes the aggregate's
+ * caps call for ("N calls fell beyond the first K distinct SBC names").
+ * options may be NULL. The report copies what it needs: agg may be freed or
+ * changed afterwards. Returns DT_ERR_NOMEM on allocation failure (the report
+ * is then empty but must still be freed). */
+dt_status_t dt_report_build(dt_report_t *report, const dt_aggregate_t *agg,
+                            const dt_report_options_t *options);
+
+/* An action's share of the "other" code row (its failures whose codes fell
+ * beyond the code table's cap), 0 when it has none. */
+uint64_t dt_report_other_failed(const dt_action_row_t *row);
+
+/* Releases everything the report owns. */
+void dt_report_free(dt_report_t *report);
+
+/* The action row's display id: the action's id or "unknown". */
+const char *dt_report_action_id(const dt_report_t *report, size_t action);
+
+/* The action a row or code match refers to; for DT_NO_ACTION the rules'
+ * "unknown" action when there is one, else NULL. */
+const dt_action_t *dt_report_action(const dt_report_t *report, size_t action);
+
+/* The phrase a report shows for a code row: the documented canonical phrase
+ * when the phrase decided the match (or none was seen), else the phrase seen
+ * in the export, else the RFC reason phrase of its SIP code, else "". */
+const char *dt_report_code_phrase(const dt_report_t *report, const dt_code_row_t *row);
+
+/* For a code row no documented entry matched (and that has a Microsoft
+ * code), a ready-to-paste [code] section for a rules file, as a malloc'd
+ * string the caller frees; NULL for other rows or when out of memory. */
+char *dt_report_code_stub(const dt_report_t *report, const dt_code_row_t *row);
+
+#endif

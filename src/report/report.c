@@ -1,0 +1,392 @@
+/* report.c - ranks an aggregate into the self-contained report model. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dt_report.h"
+
+const dt_section_info_t dt_sections[DT_SECTION_COUNT] = {
+    [DT_SECTION_TOTALS] = {"totals", "Totals"},
+    [DT_SECTION_INPUTS] = {"inputs", "drtriage report"},
+    [DT_SECTION_ORIGINS] = {"by_origin", "Failed calls by origin"},
+    [DT_SECTION_CODES] = {"by_code", "Failed calls by code"},
+    [DT_SECTION_ACTIONS] = {"by_action", "What to do first"},
+    [DT_SECTION_EXPECTED] = {NULL, "Expected endings (not faults)"},
+    [DT_SECTION_STUBS] = {NULL, "Codes without a rule"},
+    [DT_SECTION_SBCS] = {"by_sbc", "By SBC"},
+    [DT_SECTION_TIMES] = {"by_time", "By time"},
+    [DT_SECTION_GROUPS] = {"by_group", "By group"},
+    [DT_SECTION_REJECTED] = {"rejected_rows", "Rejected rows"},
+    [DT_SECTION_NOTES] = {"notes", "Notes"},
+};
+
+/* The order people read a report in: what was read and how much, then who
+ * has to act, then the detail tables, then what was left out. */
+static const dt_section_t reading_order[] = {
+    DT_SECTION_INPUTS, DT_SECTION_TOTALS,   DT_SECTION_ORIGINS, DT_SECTION_ACTIONS,
+    DT_SECTION_EXPECTED, DT_SECTION_CODES,  DT_SECTION_STUBS,   DT_SECTION_SBCS,
+    DT_SECTION_TIMES,  DT_SECTION_GROUPS,   DT_SECTION_REJECTED, DT_SECTION_NOTES,
+};
+
+/* ---- ranking ---- */
+
+static int compare_codes(const void *a, const void *b)
+{
+    const dt_code_row_t *x = *(const dt_code_row_t *const *)a, *y = *(const dt_code_row_t *const *)b;
+    if (x->other != y->other)
+        return x->other ? 1 : -1;
+    if (x->failed != y->failed)
+        return x->failed > y->failed ? -1 : 1;
+    if (x->key.ms != y->key.ms)
+        return x->key.ms < y->key.ms ? -1 : 1;
+    if (x->key.sip != y->key.sip)
+        return x->key.sip < y->key.sip ? -1 : 1;
+    if (x->key.has_ms != y->key.has_ms) /* an empty code before a zero */
+        return x->key.has_ms ? 1 : -1;
+    if (x->key.has_sip != y->key.has_sip)
+        return x->key.has_sip ? 1 : -1;
+    return (x->match.entry > y->match.entry) - (x->match.entry < y->match.entry);
+}
+
+static int compare_actions(const void *a, const void *b)
+{
+    const dt_action_row_t *x = a, *y = b;
+    if (x->failed != y->failed)
+        return x->failed > y->failed ? -1 : 1;
+    return (x->action > y->action) - (x->action < y->action);
+}
+
+static int compare_by_calls(const void *a, const void *b)
+{
+    const dt_keyed_row_t *x = *(const dt_keyed_row_t *const *)a;
+    const dt_keyed_row_t *y = *(const dt_keyed_row_t *const *)b;
+    if (x->other != y->other)
+        return x->other ? 1 : -1;
+    if (x->counts.calls != y->counts.calls)
+        return x->counts.calls > y->counts.calls ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+static int compare_by_failed(const void *a, const void *b)
+{
+    const dt_keyed_row_t *x = *(const dt_keyed_row_t *const *)a;
+    const dt_keyed_row_t *y = *(const dt_keyed_row_t *const *)b;
+    if (x->other == y->other && x->counts.failed != y->counts.failed)
+        return x->counts.failed > y->counts.failed ? -1 : 1;
+    return compare_by_calls(a, b);
+}
+
+static int compare_by_time(const void *a, const void *b)
+{
+    const dt_keyed_row_t *x = *(const dt_keyed_row_t *const *)a;
+    const dt_keyed_row_t *y = *(const dt_keyed_row_t *const *)b;
+    if (x->other != y->other)
+        return x->other ? 1 : -1;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+/* ---- copying into the report's arena ---- */
+
+static char *copy_text(dt_report_t *r, const char *text)
+{
+    return dt_arena_strndup(&r->arena, text ? text : "", text ? strlen(text) : 0);
+}
+
+/* A copy of n elements of size bytes (never NULL for n == 0 unless out of memory). */
+static void *copy_array(dt_report_t *r, const void *items, size_t n, size_t size)
+{
+    void *copy = dt_arena_alloc(&r->arena, n ? n * size : 1);
+    if (copy && n)
+        memcpy(copy, items, n * size);
+    return copy;
+}
+
+static bool copy_samples(dt_report_t *r, const dt_sample_t **samples, size_t n)
+{
+    if (!n)
+        return true;
+    dt_sample_t *copy = copy_array(r, *samples, n, sizeof *copy);
+    if (!copy)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!(copy[i].correlation = copy_text(r, copy[i].correlation)) ||
+            !(copy[i].start = copy_text(r, copy[i].start)))
+            return false;
+    *samples = copy;
+    return true;
+}
+
+/* Copies a keyed table's rows and ranks pointers to them; NULL when out of memory. */
+static const dt_keyed_row_t **rank_table(dt_report_t *r, const dt_keyed_table_t *table,
+                                         size_t *n, int (*compare)(const void *, const void *))
+{
+    dt_keyed_row_t *rows = copy_array(r, table->rows, table->nrows, sizeof *rows);
+    const dt_keyed_row_t **ranked = dt_arena_alloc(&r->arena, (table->nrows + 1) * sizeof *ranked);
+    if (!rows || !ranked)
+        return NULL;
+    for (size_t i = 0; i < table->nrows; i++) {
+        if (!(rows[i].name = copy_text(r, rows[i].name)))
+            return NULL;
+        ranked[i] = &rows[i];
+    }
+    qsort(ranked, table->nrows, sizeof *ranked, compare);
+    *n = table->nrows;
+    return ranked;
+}
+
+static bool rank_codes(dt_report_t *r, const dt_aggregate_t *agg)
+{
+    dt_code_row_t *rows = copy_array(r, agg->codes, agg->ncodes, sizeof *rows);
+    const dt_code_row_t **ranked = dt_arena_alloc(&r->arena, (agg->ncodes + 1) * sizeof *ranked);
+    if (!rows || !ranked)
+        return false;
+    for (size_t i = 0; i < agg->ncodes; i++) {
+        const dt_sample_t *samples = rows[i].samples;
+        if (!copy_samples(r, &samples, rows[i].nsamples))
+            return false;
+        rows[i].samples = (dt_sample_t *)samples;
+        ranked[i] = &rows[i];
+    }
+    qsort(ranked, agg->ncodes, sizeof *ranked, compare_codes);
+    r->codes = ranked;
+    r->ncodes = agg->ncodes;
+    return true;
+}
+
+/* The "other" code row's share of one action's failures, as a row of its own
+ * for that action's code list; NULL when the action has none (or no memory,
+ * which *ok then says). */
+static const dt_code_row_t *other_share(dt_report_t *r, const dt_aggregate_t *agg, size_t slot,
+                                        size_t action, bool *ok)
+{
+    if (!agg->other_by_action || !agg->other_by_action[slot])
+        return NULL;
+    dt_code_row_t *share = dt_arena_alloc(&r->arena, sizeof *share);
+    if (!share) {
+        *ok = false;
+        return NULL;
+    }
+    memset(share, 0, sizeof *share);
+    share->other = true;
+    share->failed = agg->other_by_action[slot];
+    share->match = (dt_match_t){.level = DT_MATCH_NONE, .entry = SIZE_MAX, .action = action,
+                                .origin = DT_ORIGIN_UNKNOWN};
+    return share;
+}
+
+static bool rank_actions(dt_report_t *r, const dt_aggregate_t *agg)
+{
+    size_t nall = agg->rules->nactions + 1;
+    r->actions = dt_arena_alloc(&r->arena, nall * sizeof *r->actions);
+    if (!r->actions)
+        return false;
+    for (size_t a = 0; a < nall; a++) {
+        if (!agg->failed_by_action[a])
+            continue;
+        dt_action_row_t *row = &r->actions[r->nactions++];
+        memset(row, 0, sizeof *row);
+        row->action = a == agg->rules->nactions ? DT_NO_ACTION : a;
+        row->failed = agg->failed_by_action[a];
+    }
+    qsort(r->actions, r->nactions, sizeof *r->actions, compare_actions);
+    /* Each action's codes, in the codes' rank order: one pass per action over
+     * the ranked codes keeps this simple; both lists are short. */
+    for (size_t i = 0; i < r->nactions; i++) {
+        dt_action_row_t *row = &r->actions[i];
+        size_t slot = row->action == DT_NO_ACTION ? agg->rules->nactions : row->action;
+        row->codes = dt_arena_alloc(&r->arena, (r->ncodes + 1) * sizeof *row->codes);
+        if (!row->codes)
+            return false;
+        for (size_t c = 0; c < r->ncodes; c++)
+            if (!r->codes[c]->other && r->codes[c]->match.action == row->action)
+                row->codes[row->ncodes++] = r->codes[c];
+        bool ok = true;
+        const dt_code_row_t *share = other_share(r, agg, slot, row->action, &ok);
+        if (!ok)
+            return false;
+        if (share)
+            row->codes[row->ncodes++] = share;
+        if (agg->action_samples) {
+            row->samples = agg->action_samples[slot];
+            row->nsamples = agg->action_nsamples[slot];
+            if (!copy_samples(r, &row->samples, row->nsamples))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* ---- notes ---- */
+
+static bool add_note(dt_report_t *r, const char **notes, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static bool add_note(dt_report_t *r, const char **notes, size_t *n, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    return (notes[(*n)++] = copy_text(r, text)) != NULL;
+}
+
+/* The aggregate's notes, then one for each table whose cap was reached. */
+static bool copy_notes(dt_report_t *r, const dt_aggregate_t *agg)
+{
+    const struct {
+        const dt_keyed_table_t *table;
+        const char *what;
+    } tables[] = {{&agg->sbcs, "SBC names"}, {&agg->groups, "--group-by values"},
+                  {&agg->times, "time buckets"}};
+    size_t ntables = sizeof tables / sizeof tables[0];
+    const char **notes = dt_arena_alloc(&r->arena, (agg->nnotes + 1 + ntables) * sizeof *notes);
+    if (!notes)
+        return false;
+    size_t n = 0;
+    for (size_t i = 0; i < agg->nnotes; i++)
+        if (!(notes[n++] = copy_text(r, agg->notes[i])))
+            return false;
+    if (agg->code_overflow &&
+        !add_note(r, notes, &n,
+                  "%llu failed calls had codes beyond the first %zu distinct ones and are "
+                  "counted in an \"other\" row",
+                  (unsigned long long)agg->code_overflow, agg->code_index.cap))
+        return false;
+    for (size_t i = 0; i < ntables; i++)
+        if (tables[i].table->overflow &&
+            !add_note(r, notes, &n,
+                      "%llu calls fell beyond the first %zu distinct %s and are counted in an "
+                      "\"other\" row",
+                      (unsigned long long)tables[i].table->overflow,
+                      tables[i].table->index.cap, tables[i].what))
+            return false;
+    r->notes = notes;
+    r->nnotes = n;
+    return true;
+}
+
+static bool copy_inputs(dt_report_t *r, const dt_aggregate_t *agg)
+{
+    dt_input_stats_t *inputs = copy_array(r, agg->inputs, agg->ninputs, sizeof *inputs);
+    dt_rejection_t *rejections =
+        copy_array(r, agg->rejections, agg->nrejections, sizeof *rejections);
+    if (!inputs || !rejections)
+        return false;
+    for (size_t i = 0; i < agg->ninputs; i++)
+        if (!(inputs[i].path = copy_text(r, inputs[i].path)))
+            return false;
+    for (size_t i = 0; i < agg->nrejections; i++)
+        if (!(rejections[i].path = copy_text(r, rejections[i].path)))
+            return false;
+    r->inputs = inputs;
+    r->ninputs = agg->ninputs;
+    r->rejections = rejections;
+    r->nrejections = agg->nrejections;
+    return true;
+}
+
+static bool copy_group_columns(dt_report_t *r, const dt_aggregate_options_t *o)
+{
+    const char **columns = dt_arena_alloc(&r->arena, (o->ngroup_columns + 1) * sizeof *columns);
+    if (!columns)
+        return false;
+    for (size_t i = 0; i < o->ngroup_columns; i++)
+        if (!(columns[i] = copy_text(r, o->group_columns[i])))
+            return false;
+    r->group_columns = columns;
+    r->ngroup_columns = o->ngroup_columns;
+    return true;
+}
+
+static bool build(dt_report_t *r, const dt_aggregate_t *agg, const dt_report_options_t *options)
+{
+    r->rules = agg->rules;
+    r->totals = agg->totals;
+    r->top = options ? options->top : 0;
+    r->by_time = agg->options.by_time;
+    r->bucket = (dt_bucket_t)agg->options.bucket;
+    r->undated_in_series = agg->undated_in_series;
+    for (size_t s = 0; s < sizeof reading_order / sizeof reading_order[0]; s++)
+        r->order[r->nsections++] = reading_order[s];
+    if (options && options->filters && !(r->filters = copy_text(r, options->filters)))
+        return false;
+    return copy_inputs(r, agg) && copy_group_columns(r, &agg->options) && copy_notes(r, agg) &&
+           rank_codes(r, agg) && rank_actions(r, agg) &&
+           (r->sbcs = rank_table(r, &agg->sbcs, &r->nsbcs, compare_by_calls)) &&
+           (r->times = rank_table(r, &agg->times, &r->ntimes, compare_by_time)) &&
+           (r->groups = rank_table(r, &agg->groups, &r->ngroups, compare_by_failed));
+}
+
+dt_status_t dt_report_build(dt_report_t *report, const dt_aggregate_t *agg,
+                            const dt_report_options_t *options)
+{
+    memset(report, 0, sizeof *report);
+    if (build(report, agg, options))
+        return DT_OK;
+    dt_report_free(report);
+    return DT_ERR_NOMEM;
+}
+
+void dt_report_free(dt_report_t *report)
+{
+    dt_arena_free(&report->arena);
+    memset(report, 0, sizeof *report);
+}
+
+/* ---- what writers ask of a report ---- */
+
+uint64_t dt_report_other_failed(const dt_action_row_t *row)
+{
+    /* The share is appended after the action's own codes. */
+    return row->ncodes && row->codes[row->ncodes - 1]->other ? row->codes[row->ncodes - 1]->failed
+                                                             : 0;
+}
+
+const char *dt_report_action_id(const dt_report_t *report, size_t action)
+{
+    return action == DT_NO_ACTION ? "unknown" : report->rules->actions[action].id;
+}
+
+const dt_action_t *dt_report_action(const dt_report_t *report, size_t action)
+{
+    if (action == DT_NO_ACTION || action >= report->rules->nactions)
+        return dt_rules_action(report->rules, "unknown");
+    return &report->rules->actions[action];
+}
+
+const char *dt_report_code_phrase(const dt_report_t *report, const dt_code_row_t *row)
+{
+    const dt_rules_t *rules = report->rules;
+    if (row->other)
+        return "";
+    /* The documented wording when the phrase decided the match; otherwise
+     * what the calls actually said, which the documented entry may not. */
+    size_t entry = row->match.entry;
+    bool phrase_matched =
+        row->match.level == DT_MATCH_PHRASE || row->match.level == DT_MATCH_SIP_PHRASE;
+    bool documented = entry < rules->ncodes && rules->codes[entry].nphrases > 0;
+    if (documented && (phrase_matched || !row->phrase[0]))
+        return rules->codes[entry].phrases[0];
+    if (row->phrase[0])
+        return row->phrase;
+    const dt_sip_rule_t *sip = row->key.has_sip ? dt_rules_sip(rules, row->key.sip) : NULL;
+    return sip && sip->phrase ? sip->phrase : "";
+}
+
+char *dt_report_code_stub(const dt_report_t *report, const dt_code_row_t *row)
+{
+    if (row->other || row->match.known || !row->key.has_ms)
+        return NULL;
+    const char *action =
+        row->match.action == DT_NO_ACTION ? NULL : report->rules->actions[row->match.action].id;
+    /* A phrase with control characters is garbage, not wording to document:
+     * the stub then covers the code pair whatever the phrase. */
+    size_t len = strlen(row->phrase);
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)row->phrase[i] < 0x20 || row->phrase[i] == 0x7f)
+            len = 0;
+    return dt_rules_stub(row->key.ms, row->key.has_ms, row->key.sip, row->key.has_sip,
+                         row->phrase, len, action);
+}
