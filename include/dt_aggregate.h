@@ -32,7 +32,8 @@ typedef struct {
     uint64_t expected_by_origin[DT_ORIGIN_COUNT];
 } dt_counts_t;
 
-/* Counts one call into c; `expected` says its failure is an expected ending. */
+/* Counts one call into c, as call->weight calls; `expected` says its failure
+ * is an expected ending. */
 void dt_counts_add(dt_counts_t *c, const dt_call_t *call, bool expected);
 
 /* Adds every counter of `from` to `into`. */
@@ -176,7 +177,8 @@ dt_status_t dt_aggregate_begin_input(dt_aggregate_t *agg, const char *path);
 /* Sets the current input's family and delimiter once its header is known. */
 void dt_aggregate_set_format(dt_aggregate_t *agg, dt_family_t family, char delimiter);
 
-/* Counts one call; extra may be NULL when no optional table is on.
+/* Counts one call (call->weight calls: a summarised row stands for several);
+ * extra may be NULL when no optional table is on.
  * Returns DT_ERR_NOMEM only when memory is exhausted. */
 dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
                               const dt_call_extra_t *extra);

@@ -14,6 +14,7 @@
 #include "dt_rules.h"
 
 typedef struct {
+    uint64_t weight;       /* calls the row stands for: 1, or an aggregated row's count */
     bool succeeded;
     bool effective;        /* counts toward NER: succeeded, or failed with an effective SIP code */
     dt_origin_t origin;    /* for failed calls */

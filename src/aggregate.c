@@ -9,15 +9,16 @@
 
 void dt_counts_add(dt_counts_t *c, const dt_call_t *call, bool expected)
 {
-    c->calls++;
-    c->effective += call->effective;
+    uint64_t w = call->weight;
+    c->calls += w;
+    c->effective += call->effective ? w : 0;
     if (call->succeeded) {
-        c->succeeded++;
+        c->succeeded += w;
         return;
     }
-    c->failed++;
-    c->failed_by_origin[call->origin]++;
-    c->expected_by_origin[call->origin] += expected;
+    c->failed += w;
+    c->failed_by_origin[call->origin] += w;
+    c->expected_by_origin[call->origin] += expected ? w : 0;
 }
 
 void dt_counts_merge(dt_counts_t *into, const dt_counts_t *from)
@@ -293,12 +294,12 @@ static bool is_expected(const dt_aggregate_t *agg, const dt_call_t *call)
 
 /* Counts a failure that fell in the "other" code row under its action, so
  * that an action's codes, "other" included, add up to its failures. */
-static dt_status_t count_other_action(dt_aggregate_t *agg, size_t slot)
+static dt_status_t count_other_action(dt_aggregate_t *agg, size_t slot, uint64_t weight)
 {
     if (!agg->other_by_action &&
         !(agg->other_by_action = calloc(agg->rules->nactions + 1, sizeof *agg->other_by_action)))
         return DT_ERR_NOMEM;
-    agg->other_by_action[slot]++;
+    agg->other_by_action[slot] += weight;
     return DT_OK;
 }
 
@@ -318,11 +319,11 @@ dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
         return DT_OK;
     size_t action = call->match->action;
     size_t slot = action == DT_NO_ACTION ? agg->rules->nactions : action;
-    agg->failed_by_action[slot]++;
+    agg->failed_by_action[slot] += call->weight;
     dt_code_row_t *code = code_row(agg, call);
-    if (!code || (code->other && count_other_action(agg, slot)))
+    if (!code || (code->other && count_other_action(agg, slot, call->weight)))
         return DT_ERR_NOMEM;
-    code->failed++;
+    code->failed += call->weight;
     if (keep_sample(agg, &code->samples, &code->nsamples, extra))
         return DT_ERR_NOMEM;
     if (agg->action_samples &&

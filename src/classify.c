@@ -47,6 +47,7 @@ bool dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes, const dt_rec
         return false;
     }
     memset(call, 0, sizeof *call);
+    call->weight = 1;
     uint64_t sip = 0;
     if (!read_code(record, DT_FIELD_SIP, "SIP code", &call->key.has_sip, &sip, reason) ||
         !read_code(record, DT_FIELD_MS, "Microsoft code", &call->key.has_ms, &call->key.ms,

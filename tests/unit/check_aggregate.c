@@ -22,6 +22,7 @@ static dt_call_t call_of(long long sip, long long ms, const char *phrase, const 
 {
     dt_call_t c;
     memset(&c, 0, sizeof c);
+    c.weight = 1;
     c.key.has_sip = sip >= 0;
     c.key.sip = sip >= 0 ? (unsigned)sip : 0;
     c.key.has_ms = ms >= 0;

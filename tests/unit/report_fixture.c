@@ -74,7 +74,7 @@ void fixture_init(fixture_t *fx, size_t key_cap)
 void fixture_calls(fixture_t *fx, unsigned n, long long sip, long long ms, const char *phrase,
                    const char *sbc, bool succeeded)
 {
-    dt_call_t call = {.succeeded = succeeded};
+    dt_call_t call = {.weight = 1, .succeeded = succeeded};
     call.key.has_sip = sip != NO_CODE;
     call.key.sip = call.key.has_sip ? (unsigned)sip : 0;
     call.key.has_ms = ms != NO_CODE;
