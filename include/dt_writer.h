@@ -15,7 +15,8 @@
 #include "dt_report.h"
 #include "dt_text.h"
 
-#define DT_SCHEMA_VERSION 1
+/* The version of the JSON report format (docs/json-format.md). */
+#define DT_JSON_SCHEMA_VERSION 2
 
 typedef struct {
     bool color;          /* ANSI colour (text writer only) */

@@ -43,7 +43,7 @@ expect_stderr "malformed --fail-if quotes it" "failed>>3"
 
 run "$DRTRIAGE" report --format json "$TAC"
 expect_status "explicit report subcommand" 0
-expect_json "report subcommand gives JSON" '.schema_version == 1' "$WORK/out"
+expect_json "report subcommand gives JSON" '.schema_version == 2' "$WORK/out"
 
 # --- input errors: exit 2, message names the file ---
 run "$DRTRIAGE" does-not-exist.csv
@@ -106,7 +106,7 @@ expect_status "unreachable home: no user rules, no error" 0
 run "$DRTRIAGE" --format json samples/*.csv
 expect_status "all samples" 0
 expect_json "all samples are one report" '(.inputs | length) == 5' "$WORK/out"
-expect_json "families detected" '[.inputs[].format] == ["acs","cqd","graph","tac","tac"]' "$WORK/out"
+expect_json "families detected" '[.inputs[].family] == ["acs","cqd","graph","tac","tac"]' "$WORK/out"
 expect_accounting "all samples" "$WORK/out"
 
 # --- --fail-if: exit 1 and the breach named; min-calls guards ratios ---

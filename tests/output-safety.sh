@@ -59,7 +59,7 @@ done
 run "$DRTRIAGE" --format json "$WORK/hostile.csv"
 expect_status "JSON report of hostile input" 0
 cp "$WORK/out" "$WORK/report.json"
-expect_json "JSON report is valid" '.schema_version == 1' "$WORK/report.json"
+expect_json "JSON report is valid" '.schema_version == 2' "$WORK/report.json"
 expect_accounting "JSON report of hostile input" "$WORK/report.json"
 expect_true "JSON report is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$WORK/report.json" -o /dev/null
 expect_true "JSON report: no raw control characters" is_clean_text "$WORK/report.json"

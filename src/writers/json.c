@@ -44,7 +44,7 @@ static void write_inputs(dt_json_t *j, const dt_report_t *r)
         char delimiter[2] = {in->delimiter, '\0'};
         dt_json_open(j, NULL, '{');
         dt_json_str(j, "path", in->path ? in->path : "");
-        dt_json_str(j, "format", dt_family_name(in->family));
+        dt_json_str(j, "family", dt_family_name(in->family));
         dt_json_str(j, "delimiter", in->delimiter ? delimiter : NULL);
         dt_json_u64(j, "rows", in->rows);
         dt_json_u64(j, "rejected", in->rejected);
@@ -277,7 +277,7 @@ dt_status_t dt_write_json(FILE *out, const dt_report_t *report, const dt_write_o
     dt_json_t j;
     dt_json_init(&j, out, true);
     dt_json_open(&j, NULL, '{');
-    dt_json_u64(&j, "schema_version", DT_SCHEMA_VERSION);
+    dt_json_u64(&j, "schema_version", DT_JSON_SCHEMA_VERSION);
     for (int s = 0; s < DT_SECTION_COUNT; s++)
         if (sections[s])
             sections[s](&j, report);

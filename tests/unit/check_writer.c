@@ -215,13 +215,13 @@ START_TEST(test_json_report)
     char *json = fixture_render(&fx, dt_write_json, &plain);
     assert_json_shape(json);
     assert_ascii_printable(json);
-    ck_assert_ptr_eq(strstr(json, "{\n  \"schema_version\": 1,\n  \"totals\": {\n"), json);
+    ck_assert_ptr_eq(strstr(json, "{\n  \"schema_version\": 2,\n  \"totals\": {\n"), json);
     ck_assert_contains(json, "\"rows\": 21,\n    \"calls\": 20,\n    \"succeeded\": 12,\n"
                              "    \"failed\": 8,\n    \"rejected\": 1,\n"
                              "    \"excluded\": 0,\n    \"undated\": 0,\n"
                              "    \"effective\": 15,\n    \"ner\": 75.00,\n"
                              "    \"failed_expected\": 2\n");
-    ck_assert_contains(json, "\"format\": \"tac\",\n      \"delimiter\": \";\"");
+    ck_assert_contains(json, "\"family\": \"tac\",\n      \"delimiter\": \";\"");
     /* by_origin: all three, in order. */
     const char *sbc = strstr(json, "\"origin\": \"sbc\",\n      \"failed\": 6");
     const char *ms = strstr(json, "\"origin\": \"microsoft\",\n      \"failed\": 1");
