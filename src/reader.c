@@ -10,21 +10,20 @@
  * no quote character at all cannot hold one: a run of them, starting between
  * records, goes to libcsv in one call and on_row_end counts its line breaks
  * (libcsv runs with CSV_REPALL_NL, so blank lines are reported too). Either
- * way a record starts on the line after the previous terminator. */
+ * way a record starts on the line after the previous terminator.
+ *
+ * Only libcsv's public API is used (csv.h, csv.3). Strict mode stops libcsv
+ * at a quote problem; which problem it was is told from the bytes the reader
+ * fed, never from the parser's internals (see feed_csv). */
 #include <csv.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dt_reader.h"
 
-/* libcsv's parser states (libcsv.c): ROW_NOT_BEGUN, "inside a field" and
- * "a quote in a quoted field: the field ended or the quote is doubled". */
-#define LIBCSV_ROW_NOT_BEGUN 0
-#define LIBCSV_FIELD_BEGUN 2
-#define LIBCSV_FIELD_MIGHT_HAVE_ENDED 3
-/* Strict mode stops libcsv at each quote problem so that the reader decides:
- * see feed_csv. */
-#define LIBCSV_OPTIONS (CSV_REPALL_NL | CSV_STRICT)
+/* Strict mode stops libcsv at each quote problem so that the reader decides
+ * (see feed_csv); strict fini reports a quoted field still open at the end. */
+#define LIBCSV_OPTIONS (CSV_REPALL_NL | CSV_STRICT | CSV_STRICT_FINI)
 #define LIBCSV_BLOCK 4096
 
 struct dt_reader {
@@ -38,9 +37,18 @@ struct dt_reader {
     unsigned char *prelude;  /* bytes held until the header line is complete */
     size_t prelude_len, prelude_cap;
     char delimiter;
+    unsigned char quote;     /* libcsv's quote character */
+    size_t block;            /* libcsv's buffer growth step */
     unsigned char line_break; /* '\n', or '\r' in a file whose lines end with a bare CR */
 
     uint64_t line;           /* physical line being parsed (1-based) */
+    bool between_records;    /* the last byte fed to libcsv ended a record (or none was fed) */
+    uint64_t fed;            /* bytes fed to libcsv so far */
+    uint64_t stray_at;       /* 1 + the offset (in bytes fed) of the last quote libcsv was
+                                made to take as an ordinary character; 0: none */
+    uint64_t tail_quote_at;  /* 1 + the offset of the last non-blank byte fed when it was a
+                                quote, with tail_blanks blanks fed after it; else 0 */
+    size_t tail_blanks;
     bool counting_breaks;    /* feeding a quote-free span: on_row_end counts lines */
     uint64_t next_record_line; /* where the next record starts */
     bool in_record;
@@ -81,6 +89,7 @@ dt_reader_t *dt_reader_new(const char *path, size_t max_field, dt_record_fn on_r
     r->delimiter = ',';
     r->line = 1;
     r->next_record_line = 1;
+    r->between_records = true;
     r->keep_all = true;
     return r;
 }
@@ -284,6 +293,7 @@ static void on_row_end(int c, void *ctx)
     dt_reader_t *r = ctx;
     if (r->status)
         return;
+    r->between_records = true;
     if (r->in_record)
         deliver(r);
     /* Only the file's line break ends a physical line: a bare CR in a file of
@@ -331,41 +341,94 @@ static bool is_type_line(const unsigned char *p, size_t len)
     return len >= 5 && memcmp(p, "#TYPE", 5) == 0;
 }
 
+static bool is_blank_byte(unsigned char c)
+{
+    return c == CSV_SPACE || c == CSV_TAB; /* libcsv's default spaces */
+}
+
+/* Remembers how the bytes fed so far end: after a quote and blanks, or not. */
+static void note_tail(dt_reader_t *r, const unsigned char *data, size_t len)
+{
+    size_t i = len;
+    while (i > 0 && is_blank_byte(data[i - 1]))
+        i--;
+    if (i == 0) {
+        r->tail_blanks += len; /* all blanks: the earlier tail still holds */
+        return;
+    }
+    bool quote = data[i - 1] == r->quote;
+    r->tail_quote_at = quote ? r->fed - len + i : 0;
+    r->tail_blanks = len - i;
+}
+
+/* libcsv stopped in strict mode at the quote data[pos]. It did so either for a
+ * quote inside an unquoted field (`ab"c`) or for a quote after the closing
+ * quote of a field and blanks (`"ab" "`). The second has a quote, then one or
+ * more blanks, right before it, and that quote is not one the reader already
+ * let through as an ordinary character: in an unquoted field every quote is. */
+static bool after_closing_quote(const dt_reader_t *r, const unsigned char *data, size_t pos)
+{
+    size_t i = pos;
+    while (i > 0 && is_blank_byte(data[i - 1]))
+        i--;
+    uint64_t at;
+    if (i > 0) {
+        if (i == pos || data[i - 1] != r->quote)
+            return false;
+        at = r->fed + i; /* 1 + the offset of data[i - 1] */
+    } else {
+        if (!r->tail_quote_at || (pos == 0 && r->tail_blanks == 0))
+            return false;
+        at = r->tail_quote_at;
+    }
+    return at != r->stray_at;
+}
+
 /* Runs libcsv over one chunk (a line or less). Strict mode stops libcsv at
  * a quote problem, and the reader decides like this: a quote inside an
  * unquoted field is an ordinary character (the byte is given to libcsv in
  * lenient mode); text after the closing quote of a field makes the record
  * malformed, and the rest of its physical line is skipped (lenient libcsv
  * would instead reopen the field and swallow the following lines, rows and
- * all). Returns false when libcsv ran out of memory. */
+ * all). The partial record is dropped from libcsv by csv_fini without
+ * callbacks, which also readies the parser for the next line. Returns false
+ * when libcsv ran out of memory. */
 static bool feed_csv(dt_reader_t *r, const unsigned char *data, size_t len)
 {
     size_t pos = 0;
+    r->between_records = false;
     while (pos < len && !r->status) {
         pos += csv_parse(&r->parser, data + pos, len - pos, on_field, on_row_end, r);
         if (pos >= len || r->status)
             break;
-        if (csv_error(&r->parser) != CSV_EPARSE)
+        if (csv_error(&r->parser) != CSV_EPARSE) {
+            r->fed += pos;
             return false;
-        r->parser.status = 0;
-        if (r->parser.pstate == LIBCSV_FIELD_MIGHT_HAVE_ENDED) {
+        }
+        if (data[pos] != r->quote || after_closing_quote(r, data, pos)) {
             if (!r->in_record)
                 begin_record(r);
             set_malformed(r, r->nfields + 1, "has text after its closing quote");
-            r->parser.pstate = LIBCSV_ROW_NOT_BEGUN;
-            r->parser.quoted = 0;
-            r->parser.spaces = 0;
-            r->parser.entry_pos = 0;
+            csv_set_opts(&r->parser, LIBCSV_OPTIONS & ~CSV_STRICT_FINI);
+            csv_fini(&r->parser, NULL, NULL, NULL);
+            csv_set_opts(&r->parser, LIBCSV_OPTIONS);
+            r->fed += pos;
+            r->tail_quote_at = 0;
             r->skip_line = true;
             return true;
         }
         csv_set_opts(&r->parser, LIBCSV_OPTIONS & ~CSV_STRICT);
         size_t one = csv_parse(&r->parser, data + pos, 1, on_field, on_row_end, r);
         csv_set_opts(&r->parser, LIBCSV_OPTIONS);
-        if (one != 1)
+        if (one != 1) {
+            r->fed += pos;
             return r->status != DT_OK;
+        }
+        r->stray_at = r->fed + pos + 1;
         pos++;
     }
+    r->fed += len;
+    note_tail(r, data, len);
     return true;
 }
 
@@ -383,9 +446,9 @@ static void end_skipped_line(dt_reader_t *r)
 static size_t quote_free_span(const dt_reader_t *r, const unsigned char *data,
                               const unsigned char *end)
 {
-    if (r->skip_line || r->parser.pstate != LIBCSV_ROW_NOT_BEGUN)
+    if (r->skip_line || !r->between_records)
         return 0;
-    const unsigned char *quote = memchr(data, r->parser.quote_char, (size_t)(end - data));
+    const unsigned char *quote = memchr(data, r->quote, (size_t)(end - data));
     const unsigned char *limit = quote ? quote : end;
     size_t span = 0;
     for (const unsigned char *p = data;
@@ -414,7 +477,9 @@ static dt_status_t parse(dt_reader_t *r, const unsigned char *data, size_t len, 
         if (!fed)
             return dt_fail(err, DT_ERR_NOMEM, "%s:%llu: out of memory reading a field",
                            r->path, (unsigned long long)r->line);
-        if (r->parser.entry_pos > r->max_field)
+        /* libcsv's buffer holds the field being read; it grows a block at a
+         * time, and only when full, so this is a field past max_field. */
+        if (csv_get_buffer_size(&r->parser) > r->max_field + r->block)
             return dt_fail(err, DT_ERR_INPUT,
                            "%s:%llu: a field grows past --max-field %zu bytes (a stray quote "
                            "swallowing the rest of the file?)",
@@ -474,7 +539,11 @@ static dt_status_t start_parsing(dt_reader_t *r, bool at_end, dt_error_t *err)
     if (csv_init(&r->parser, LIBCSV_OPTIONS) != 0)
         return dt_fail(err, DT_ERR_NOMEM, "%s: out of memory", r->path);
     csv_set_delim(&r->parser, (unsigned char)r->delimiter);
-    csv_set_blk_size(&r->parser, LIBCSV_BLOCK);
+    /* The growth step is at most max_field, so that a field is caught within
+     * a few max_fields of its limit (see parse). */
+    r->block = r->max_field < LIBCSV_BLOCK ? r->max_field : LIBCSV_BLOCK;
+    csv_set_blk_size(&r->parser, r->block);
+    r->quote = csv_get_quote(&r->parser);
     r->parsing = true;
     dt_status_t st = parse(r, r->prelude + start, r->prelude_len - start, err);
     free(r->prelude);
@@ -519,13 +588,12 @@ dt_status_t dt_reader_finish(dt_reader_t *r, dt_error_t *err)
             return r->status;
         }
     }
-    if (r->parser.pstate == LIBCSV_FIELD_BEGUN && r->parser.quoted)
+    if (csv_fini(&r->parser, on_field, on_row_end, r) != 0)
         return dt_fail(err, DT_ERR_INPUT,
                        "%s:%llu: a quoted field opened on this line is never closed (the file "
                        "ends inside it)",
                        r->path,
                        (unsigned long long)(r->in_record ? r->record_line : r->next_record_line));
-    csv_fini(&r->parser, on_field, on_row_end, r);
     if (r->status) {
         *err = r->error;
         return r->status;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <csv.h>
+
 #include "check_suites.h"
 #include "dt_reader.h"
 #include "test_util.h"
@@ -131,6 +133,19 @@ static const reader_case_t cases[] = {
     {"header only, no newline", "a,b", "1:0:2:a|b\ndelimiter=,\n"},
     {"short and long rows", "a,b\n1\n1,2,3\n,\n", "1:0:2:a|b\n2:1:1:1\n3:2:3:1|2|3\n4:3:2:|\ndelimiter=,\n"},
     {"empty input", "", "delimiter=,\n"},
+    /* Quotes libcsv's strict mode stops at: an ordinary character inside an
+     * unquoted field, however many and wherever the blanks fall... */
+    {"stray quotes in an unquoted field", "a,b\nx\" \"y,ab\"\"c\n1,2\n",
+     "1:0:2:a|b\n2:1:2:x\" \"y|ab\"\"c\n3:2:2:1|2\ndelimiter=,\n"},
+    {"stray quote after blanks", "a,b\nx \t\",2\n", "1:0:2:a|b\n2:1:2:x \t\"|2\ndelimiter=,\n"},
+    /* ... but after a closing quote and blanks, text: the row is malformed and
+     * reading resumes on the next line. */
+    {"quote after a closing quote and blanks", "a,b\n\"x\"  \"y\",2\n3,4\n",
+     "1:0:2:a|b\n2:1:0:MALFORMED:\n3:2:2:3|4\ndelimiter=,\n"},
+    {"text after a closing quote", "a,b\n1,\"x\"y\n3,4\n",
+     "1:0:2:a|b\n2:1:1:MALFORMED:1\n3:2:2:3|4\ndelimiter=,\n"},
+    {"blanks after a closing quote are fine", "a,b\n\"x\"  ,\"y\"\t\n",
+     "1:0:2:a|b\n2:1:2:x|y\ndelimiter=,\n"},
 };
 
 START_TEST(test_expected_records)
@@ -350,6 +365,52 @@ START_TEST(test_malformed_record)
 }
 END_TEST
 
+/* The behaviour of libcsv's public API (csv.h, csv.3) that the reader relies on. */
+static size_t contract_fields;
+static void contract_field(void *data, size_t len, void *ctx)
+{
+    (void)data, (void)len, (void)ctx;
+    contract_fields++;
+}
+
+START_TEST(test_libcsv_contract)
+{
+    struct csv_parser p;
+    ck_assert_int_eq(csv_init(&p, CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI), 0);
+    /* Strict mode stops AT the offending byte, with CSV_EPARSE. */
+    ck_assert_uint_eq(csv_parse(&p, "ab\"c", 4, contract_field, NULL, NULL), 2);
+    ck_assert_int_eq(csv_error(&p), CSV_EPARSE);
+    /* Parsing goes on after an error (the status is not checked on entry);
+     * in lenient mode the quote is an ordinary character. */
+    csv_set_opts(&p, CSV_REPALL_NL | CSV_STRICT_FINI);
+    ck_assert_uint_eq(csv_parse(&p, "\"", 1, contract_field, NULL, NULL), 1);
+    csv_set_opts(&p, CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI);
+    /* csv_fini without callbacks drops the partial record and resets the
+     * parser; with CSV_STRICT_FINI it refuses a quoted field left open. */
+    contract_fields = 0;
+    ck_assert_int_eq(csv_fini(&p, NULL, NULL, NULL), 0);
+    ck_assert_uint_eq(contract_fields, 0);
+    ck_assert_uint_eq(csv_parse(&p, "\"x\"y", 4, contract_field, NULL, NULL), 3);
+    ck_assert_int_eq(csv_fini(&p, NULL, NULL, NULL), 0);
+    ck_assert_uint_eq(csv_parse(&p, "a,b\n", 4, contract_field, NULL, NULL), 4);
+    ck_assert_uint_eq(contract_fields, 2);
+    ck_assert_uint_eq(csv_parse(&p, "\"open", 5, contract_field, NULL, NULL), 5);
+    ck_assert_int_ne(csv_fini(&p, contract_field, NULL, NULL), 0);
+    /* The buffer grows by the block size, only when full. */
+    csv_free(&p);
+    ck_assert_int_eq(csv_init(&p, CSV_STRICT), 0);
+    csv_set_blk_size(&p, 100);
+    char field[250];
+    memset(field, 'x', sizeof field);
+    ck_assert_uint_eq(csv_parse(&p, field, 100, contract_field, NULL, NULL), 100);
+    ck_assert_uint_eq(csv_get_buffer_size(&p), 100);
+    ck_assert_uint_eq(csv_parse(&p, field, 1, contract_field, NULL, NULL), 1);
+    ck_assert_uint_eq(csv_get_buffer_size(&p), 200);
+    ck_assert_int_eq(csv_get_quote(&p), CSV_QUOTE);
+    csv_free(&p);
+}
+END_TEST
+
 Suite *dt_suite_reader(void)
 {
     Suite *s = suite_create("reader");
@@ -366,6 +427,7 @@ Suite *dt_suite_reader(void)
     tcase_add_test(t, test_long_header);
     tcase_add_test(t, test_callback_error);
     tcase_add_test(t, test_malformed_record);
+    tcase_add_test(t, test_libcsv_contract);
     suite_add_tcase(s, t);
     return s;
 }
