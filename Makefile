@@ -57,7 +57,8 @@ RULES    = $(sort $(wildcard rules/*.rules))
 TEST_SRC = $(wildcard tests/unit/*.c)
 TEST_OBJ = $(TEST_SRC:tests/unit/%.c=$(BUILD)/test-obj/%.o)
 
-.PHONY: all deps run check check-unit check-cases check-cli bench valgrind fuzz fuzz-deps clean
+.PHONY: all deps run check check-unit check-cases check-cli check-install bench valgrind fuzz \
+        fuzz-deps install uninstall clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/drtriage
@@ -119,7 +120,7 @@ $(BUILD)/check_drtriage: $(TEST_OBJ) $(LIB_OBJ)
 run: $(BUILD)/drtriage
 	$(BUILD)/drtriage samples/*.csv
 
-check: check-unit check-cases check-cli
+check: check-unit check-cases check-cli check-install
 
 check-unit: $(BUILD)/check_drtriage
 	CK_VERBOSITY=normal $(BUILD)/check_drtriage
@@ -136,6 +137,34 @@ check-cli: $(BUILD)/drtriage build/gen-export build/chunk-feed build/measure
 	DRTRIAGE=$(BUILD)/drtriage tests/cli-explain.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/cli-rules.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/man.sh
+
+# Installing, as a packager would: make install PREFIX=/usr DESTDIR=/tmp/pkg
+PREFIX  ?= /usr/local
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man/man1
+DOCDIR   = $(PREFIX)/share/doc/drtriage
+BASHDIR  = $(PREFIX)/share/bash-completion/completions
+ZSHDIR   = $(PREFIX)/share/zsh/site-functions
+DOCS     = README.md $(wildcard docs/*.md)
+INSTALLED = $(BINDIR)/drtriage $(MANDIR)/drtriage.1 $(BASHDIR)/drtriage $(ZSHDIR)/_drtriage \
+            $(addprefix $(DOCDIR)/,$(notdir $(DOCS)))
+
+install: build/drtriage
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DOCDIR) \
+	    $(DESTDIR)$(BASHDIR) $(DESTDIR)$(ZSHDIR)
+	install -m 0755 build/drtriage $(DESTDIR)$(BINDIR)/drtriage
+	install -m 0644 docs/drtriage.1 $(DESTDIR)$(MANDIR)/drtriage.1
+	install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+	install -m 0644 scripts/completions/drtriage.bash $(DESTDIR)$(BASHDIR)/drtriage
+	install -m 0644 scripts/completions/_drtriage $(DESTDIR)$(ZSHDIR)/_drtriage
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+check-install: build/drtriage
+	@DRTRIAGE_EXTRA_PKGS="zsh man-db" scripts/install-deps
+	tests/install.sh
 
 bench: build/drtriage build/gen-export build/csv-baseline build/measure
 	scripts/bench
