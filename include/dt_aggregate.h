@@ -14,6 +14,7 @@
 #include "dt_classify.h"
 #include "dt_codes.h"
 #include "dt_common.h"
+#include "dt_date_order.h"
 #include "dt_map.h"
 #include "dt_rules.h"
 
@@ -64,6 +65,7 @@ typedef struct {
     dt_family_t family;
     char delimiter;
     uint64_t rows, rejected;
+    dt_input_dates_t dates;   /* how its culture dates were read (order NONE: not read) */
 } dt_input_stats_t;
 
 typedef struct {
@@ -176,6 +178,9 @@ dt_status_t dt_aggregate_begin_input(dt_aggregate_t *agg, const char *path);
 
 /* Sets the current input's family and delimiter once its header is known. */
 void dt_aggregate_set_format(dt_aggregate_t *agg, dt_family_t family, char delimiter);
+
+/* Records how the current input's dates were read, once it is read. */
+void dt_aggregate_set_dates(dt_aggregate_t *agg, const dt_input_dates_t *dates);
 
 /* Counts one call (call->weight calls: a summarised row stands for several);
  * extra may be NULL when no optional table is on.

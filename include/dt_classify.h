@@ -26,13 +26,16 @@ typedef struct {
 
 #define DT_REASON_MAX 256
 
-/* Classifies one data record. expected_fields is the header's field count.
- * Returns true and fills *call for a call; returns false and writes why into
- * reason (DT_REASON_MAX bytes) for a rejected row: a field count that differs
- * from the header's, or a code that is neither empty nor a whole number.
- * The slices in *call point into the record and live as long as it does. */
+/* Classifies one data record. expected_fields is the header's field count;
+ * delimiter the input's field delimiter: in a ';'-separated file a ',' in a
+ * code is a decimal mark, as Excel writes numbers in comma-decimal locales
+ * ("5,60403E+05"); elsewhere it is an error. Returns true and fills *call
+ * for a call; returns false and writes why into reason (DT_REASON_MAX bytes)
+ * for a rejected row: a field count that differs from the header's, or a
+ * code that is neither empty nor a whole number. The slices in *call point
+ * into the record and live as long as it does. */
 bool dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes, const dt_record_t *record,
-                        size_t expected_fields, dt_call_t *call, char *reason);
+                        size_t expected_fields, char delimiter, dt_call_t *call, char *reason);
 
 /* Reads a success cell: 1 for a value in [values success] true, 0 for false,
  * -1 for an empty or unrecognised value. */

@@ -20,6 +20,12 @@
  * false and, if why is not NULL, points *why at a static reason. */
 bool dt_parse_code(const char *text, size_t len, uint64_t *out, const char **why);
 
+/* As dt_parse_code, with ',' read as a decimal mark too ("5,60403E+05",
+ * "403,0"), as Excel writes numbers in comma-decimal locales. Only for cells
+ * of ';'-separated files: where ',' separates fields, a comma inside a code
+ * could as well be a thousands separator, and dt_parse_code refuses it. */
+bool dt_parse_code_comma(const char *text, size_t len, uint64_t *out, const char **why);
+
 /* Reads len bytes of plain decimal digits (at least one, nothing else: no
  * blanks, sign or point) as a value no larger than max. Returns true and
  * stores it in *out, false otherwise (*out untouched). */

@@ -12,6 +12,7 @@
 
 #include "dt_codes.h"
 #include "dt_common.h"
+#include "dt_date.h"
 #include "dt_filter.h"
 #include "dt_rules.h"
 #include "dt_schema.h"
@@ -29,6 +30,7 @@ typedef struct {
     dt_schema_overrides_t overrides;
     size_t max_field;               /* 0: DT_DEFAULT_MAX_FIELD */
     bool strict;                    /* a rejected row is an input error */
+    dt_date_order_t date_order;     /* --date-order; DT_ORDER_NONE: decided per input */
     dt_filter_t filter;             /* calls outside it are excluded (counted, not reported) */
     const dt_filter_t *rows;        /* drill-down: write the rows of calls matching it ... */
     FILE *rows_out;                 /* ... as CSV here, header first (NULL: no drill-down) */

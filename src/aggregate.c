@@ -124,6 +124,12 @@ static dt_input_stats_t *current_input(dt_aggregate_t *agg)
     return agg->ninputs ? &agg->inputs[agg->ninputs - 1] : &none;
 }
 
+void dt_aggregate_set_dates(dt_aggregate_t *agg, const dt_input_dates_t *dates)
+{
+    if (agg->ninputs)
+        agg->inputs[agg->ninputs - 1].dates = *dates;
+}
+
 void dt_aggregate_reject(dt_aggregate_t *agg, uint64_t line, const char *reason)
 {
     dt_input_stats_t *in = current_input(agg);

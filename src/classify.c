@@ -16,8 +16,8 @@ bool dt_classify_sip_completed(unsigned sip)
 }
 
 /* Reads an optional code cell into *value; false (with reason) when the cell
- * holds something that is not a whole number. */
-static bool read_code(const dt_record_t *record, dt_field_t field, const char *label,
+ * holds something that is not a whole number. comma: ',' is a decimal mark. */
+static bool read_code(const dt_record_t *record, dt_field_t field, const char *label, bool comma,
                       bool *present, uint64_t *value, char *reason)
 {
     dt_slice_t c = dt_record_cell(record, field);
@@ -25,7 +25,7 @@ static bool read_code(const dt_record_t *record, dt_field_t field, const char *l
     if (dt_is_blank(c.ptr, c.len))
         return true;
     const char *why;
-    if (!dt_parse_code(c.ptr, c.len, value, &why)) {
+    if (!(comma ? dt_parse_code_comma : dt_parse_code)(c.ptr, c.len, value, &why)) {
         snprintf(reason, DT_REASON_MAX, "%s '%.*s' %s", label, (int)(c.len > 40 ? 40 : c.len),
                  c.ptr, why);
         return false;
@@ -35,7 +35,7 @@ static bool read_code(const dt_record_t *record, dt_field_t field, const char *l
 }
 
 bool dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes, const dt_record_t *record,
-                        size_t expected_fields, dt_call_t *call, char *reason)
+                        size_t expected_fields, char delimiter, dt_call_t *call, char *reason)
 {
     if (record->malformed) {
         snprintf(reason, DT_REASON_MAX, "%s", record->malformed);
@@ -49,9 +49,10 @@ bool dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes, const dt_rec
     memset(call, 0, sizeof *call);
     call->weight = 1;
     uint64_t sip = 0;
-    if (!read_code(record, DT_FIELD_SIP, "SIP code", &call->key.has_sip, &sip, reason) ||
-        !read_code(record, DT_FIELD_MS, "Microsoft code", &call->key.has_ms, &call->key.ms,
-                   reason))
+    bool comma = delimiter == ';';
+    if (!read_code(record, DT_FIELD_SIP, "SIP code", comma, &call->key.has_sip, &sip, reason) ||
+        !read_code(record, DT_FIELD_MS, "Microsoft code", comma, &call->key.has_ms,
+                   &call->key.ms, reason))
         return false;
     if (call->key.has_sip && sip > UINT32_MAX) {
         snprintf(reason, DT_REASON_MAX, "SIP code %llu is out of range", (unsigned long long)sip);

@@ -3,17 +3,24 @@
  * The reader keeps a record's cells in slots: slot f holds field f, and
  * slots from DT_FIELD_COUNT on hold the --group-by columns. For drill-down
  * (--rows) every column is kept instead, and a view by field is built per
- * record, so the original row can be written out. */
+ * record, so the original row can be written out.
+ *
+ * Where dates matter (a time filter, --by), the order of day and month in an
+ * input's culture dates is decided from its data (dt_date_order.h): from the
+ * first ambiguous date until a value decides, calls are held back in a spool
+ * file and replayed in order once the order is known, or at the end of the
+ * input, so that they count exactly as if it had been known from the start. */
 #include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dt_classify.h"
-#include "dt_date.h"
+#include "dt_date_order.h"
 #include "dt_input.h"
 #include "dt_pipeline.h"
 #include "dt_reader.h"
+#include "dt_spool.h"
 
 #define GROUP_KEY_MAX 1024
 
@@ -28,6 +35,8 @@ typedef struct {
     bool have_header;
     bool keep_all;                  /* drill-down: all columns kept, slot = column */
     bool need_time;
+    dt_date_order_state_t dates;    /* with need_time: the input's day/month order */
+    dt_spool_t *held;               /* calls held until that order is known (or NULL) */
     size_t group_slot[DT_GROUP_COLUMNS_MAX];
     dt_slice_t view[DT_FIELD_COUNT];
     char group_key[GROUP_KEY_MAX];
@@ -128,6 +137,7 @@ static dt_status_t on_header(run_t *run, const dt_record_t *record, dt_error_t *
     if (st)
         return st;
     run->have_header = true;
+    dt_date_order_begin(&run->dates, run->options->date_order);
     dt_aggregate_set_format(run->agg, run->schema.family, dt_reader_delimiter(run->reader));
     if (run->schema.duplicate_note[0])
         dt_aggregate_note(run->agg, "%s: %s", run->path, run->schema.duplicate_note);
@@ -163,19 +173,46 @@ static dt_slice_t group_key(run_t *run, const dt_record_t *record)
     return (dt_slice_t){run->group_key, n};
 }
 
-static void call_extra(run_t *run, const dt_record_t *all, const dt_record_t *fields,
-                       dt_call_extra_t *extra)
+static bool holding(const run_t *run)
+{
+    return run->held && dt_spool_count(run->held) > 0;
+}
+
+/* Fills what the optional tables need. With dates that matter, reads the
+ * start time in the input's order, or says to hold the call back. */
+static dt_date_step_t call_extra(run_t *run, const dt_record_t *all, const dt_record_t *fields,
+                                 dt_call_extra_t *extra)
 {
     memset(extra, 0, sizeof *extra);
     extra->correlation = dt_record_cell(fields, DT_FIELD_CORRELATION);
     extra->start = dt_record_cell(fields, DT_FIELD_START);
     if (extra->start.len == 0)
         extra->start = dt_record_cell(fields, DT_FIELD_INVITE);
-    if (run->need_time)
-        extra->has_time =
-            dt_date_parse(extra->start.ptr, extra->start.len, &extra->time) == DT_DATE_OK;
+    if (run->need_time) {
+        dt_date_status_t status;
+        dt_date_step_t step = dt_date_order_read(&run->dates, extra->start.ptr, extra->start.len,
+                                                 all->line, holding(run), &extra->time, &status);
+        if (step != DT_DATE_USE)
+            return step;
+        extra->has_time = status == DT_DATE_OK;
+    }
     if (run->agg->options.ngroup_columns)
         extra->group = group_key(run, all);
+    return DT_DATE_USE;
+}
+
+static dt_status_t hold(run_t *run, const dt_record_t *record, dt_error_t *err)
+{
+    if (!run->held && !(run->held = dt_spool_new()))
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    return dt_spool_append(run->held, record, err);
+}
+
+static dt_status_t on_data(run_t *run, const dt_record_t *record, dt_error_t *err);
+
+static dt_status_t replay_record(void *ctx, const dt_record_t *record, dt_error_t *err)
+{
+    return on_data(ctx, record, err);
 }
 
 static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_record_t *fields,
@@ -183,7 +220,13 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
 {
     const dt_pipeline_options_t *o = run->options;
     dt_call_extra_t extra;
-    call_extra(run, record, fields, &extra);
+    dt_date_step_t step = call_extra(run, record, fields, &extra);
+    if (step != DT_DATE_USE) {
+        dt_status_t st = hold(run, record, err);
+        if (st == DT_OK && step == DT_DATE_DECIDED)
+            st = dt_spool_replay(run->held, replay_record, run, err);
+        return st;
+    }
     dt_filter_result_t verdict =
         dt_filter_match(&o->filter, run->rules, fields, call, extra.has_time, extra.time);
     if (verdict != DT_FILTER_PASS) {
@@ -198,11 +241,9 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
     return DT_OK;
 }
 
-static dt_status_t on_record(void *ctx, const dt_record_t *record, dt_error_t *err)
+/* A data record: a call, or a rejected row. */
+static dt_status_t on_data(run_t *run, const dt_record_t *record, dt_error_t *err)
 {
-    run_t *run = ctx;
-    if (!run->have_header)
-        return on_header(run, record, err);
     dt_record_t view;
     const dt_record_t *fields = record;
     if (run->keep_all) {
@@ -211,12 +252,41 @@ static dt_status_t on_record(void *ctx, const dt_record_t *record, dt_error_t *e
     }
     dt_call_t call;
     char reason[DT_REASON_MAX];
-    if (dt_classify_record(run->rules, run->codes, fields, run->schema.ncolumns, &call, reason))
+    if (dt_classify_record(run->rules, run->codes, fields, run->schema.ncolumns,
+                           dt_reader_delimiter(run->reader), &call, reason))
         return on_call(run, record, fields, &call, err);
     if (run->options->strict)
         return dt_fail(err, DT_ERR_INPUT, "%s:%llu: rejected row (--strict): %s", run->path,
                        (unsigned long long)record->line, reason);
     dt_aggregate_reject(run->agg, record->line, reason);
+    return DT_OK;
+}
+
+static dt_status_t on_record(void *ctx, const dt_record_t *record, dt_error_t *err)
+{
+    run_t *run = ctx;
+    if (!run->have_header)
+        return on_header(run, record, err);
+    return on_data(run, record, err);
+}
+
+/* The end of an input whose dates matter: the calls still held are read in
+ * the assumed order, and the report learns how its dates were read. */
+static dt_status_t finish_dates(run_t *run, dt_error_t *err)
+{
+    if (!run->need_time || !run->have_header)
+        return DT_OK;
+    dt_date_order_finish(&run->dates);
+    dt_status_t st = run->held ? dt_spool_replay(run->held, replay_record, run, err) : DT_OK;
+    if (st)
+        return st;
+    char note[DT_DATE_NOTE_MAX];
+    if (dt_date_order_note(&run->dates, run->path, note, sizeof note))
+        dt_aggregate_note(run->agg, "%s", note);
+    if (dt_date_order_conflict_note(&run->dates, run->path, note, sizeof note))
+        dt_aggregate_note(run->agg, "%s", note);
+    dt_input_dates_t summary = dt_date_order_summary(&run->dates);
+    dt_aggregate_set_dates(run->agg, &summary);
     return DT_OK;
 }
 
@@ -267,6 +337,9 @@ static dt_status_t run_one(const dt_pipeline_options_t *options, const dt_rules_
         st = dt_fail(err, DT_ERR_NOMEM, "out of memory");
     if (st == DT_OK)
         st = run_input(run, &in, err);
+    if (st == DT_OK)
+        st = finish_dates(run, err);
+    dt_spool_free(run->held);
     dt_reader_free(run->reader);
     dt_input_close(&in);
     free(run);

@@ -29,6 +29,7 @@ typedef struct {
     uint64_t min_calls;
     bool min_calls_set;
     bool strict;
+    dt_date_order_t date_order;
     size_t max_field;
     const char *color;
     dt_cli_rules_t rules;
@@ -90,6 +91,9 @@ typedef struct {
     "Input:\n" \
     "      --strict           treat any rejected row as an input error\n" \
     "      --max-field BYTES  longest field accepted (default 1048576)\n" \
+    "      --date-order dmy|mdy|ymd  read dates like 01/03/2024 day first (dmy), month\n" \
+    "                         first (mdy) or allow only year first (ymd); by default\n" \
+    "                         each input's own dates decide, and a note says how\n" \
     "      --FIELD-column NAME  read FIELD from the column with header NAME; FIELD is one\n" \
     "                         of: %s\n" \
     "\n" \
@@ -147,6 +151,7 @@ enum {
     OPT_GROUP_BY,
     OPT_SAMPLES,
     OPT_ROWS,
+    OPT_DATE_ORDER,
     OPT_COLUMN, /* OPT_COLUMN + field */
 };
 
@@ -207,6 +212,7 @@ static void build_long_options(struct option *opts, char names[][32])
         {"group-by", required_argument, NULL, OPT_GROUP_BY},
         {"samples", required_argument, NULL, OPT_SAMPLES},
         {"rows", required_argument, NULL, OPT_ROWS},
+        {"date-order", required_argument, NULL, OPT_DATE_ORDER},
     };
     size_t n = sizeof fixed / sizeof fixed[0];
     memcpy(opts, fixed, sizeof fixed);
@@ -266,6 +272,10 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
         return -1;
     case OPT_STRICT:
         o->strict = true;
+        return -1;
+    case OPT_DATE_ORDER:
+        if (!dt_date_order_parse(arg, &o->date_order))
+            return dt_cli_usage_error("report", "--date-order '%s': expected dmy, mdy or ymd", arg);
         return -1;
     case OPT_FILTER:
         if (dt_filter_add(&o->filter, name, arg, &err))
@@ -484,7 +494,8 @@ static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
     dt_cli_progress_init(&progress);
     dt_pipeline_options_t po = {.paths = (const char *const *)paths, .npaths = npaths,
                                 .overrides = o->overrides, .max_field = o->max_field,
-                                .strict = o->strict, .filter = o->filter,
+                                .strict = o->strict, .date_order = o->date_order,
+                                .filter = o->filter,
                                 .progress = dt_cli_progress_update, .progress_ctx = &progress};
     if (!dt_cli_load_rules(&o->rules, &rules) || !check_threshold_actions(o, &rules)) {
         dt_rules_free(&rules);

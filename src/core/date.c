@@ -3,9 +3,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dt_date.h"
-
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
  * (Howard Hinnant's days_from_civil). */
@@ -32,18 +32,24 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
     *y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
+#define SECONDS_PER_DAY 86400
+#define YEAR_FIRST_VALUE 2     /* year 1 (and 0) is the "no value" sentinel */
+#define YEAR_PAST_LAST 10000   /* four-digit years only */
+#define OFFSET_MAX_MINUTES (14 * 60)
+#define MONTHS 12
+
 typedef struct {
     const char *p, *end;
 } cursor_t;
 
-/* Reads between min and max digits; false if fewer than min. */
-static bool digits(cursor_t *c, unsigned min, unsigned max, unsigned *out)
+/* Reads up to max digits into *out; returns how many were read (0: none). */
+static unsigned digits(cursor_t *c, unsigned max, unsigned *out)
 {
     unsigned n = 0, v = 0;
     while (c->p < c->end && n < max && *c->p >= '0' && *c->p <= '9')
         v = v * 10 + (unsigned)(*c->p++ - '0'), n++;
     *out = v;
-    return n >= min;
+    return n;
 }
 
 static bool accept(cursor_t *c, char ch)
@@ -55,119 +61,241 @@ static bool accept(cursor_t *c, char ch)
     return false;
 }
 
-static void skip_blanks(cursor_t *c)
+static bool is_blank(char ch)
 {
-    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
-        c->p++;
+    return ch == ' ' || ch == '\t';
 }
 
-static unsigned days_in_month(int64_t y, unsigned m)
+/* Skips blanks between the parts of a date: space, tab, U+00A0 (no-break
+ * space) and U+202F (narrow no-break space, which ICU 72+ puts before AM/PM).
+ * Returns how many were skipped. */
+static unsigned space(cursor_t *c)
 {
-    static const unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static const struct {
+        const char *bytes;
+        size_t len;
+    } wide[] = {{"\xc2\xa0", 2}, {"\xe2\x80\xaf", 3}};
+    unsigned n = 0;
+    for (;;) {
+        if (c->p < c->end && is_blank(*c->p)) {
+            c->p++, n++;
+            continue;
+        }
+        size_t i = 0;
+        while (i < sizeof wide / sizeof wide[0] &&
+               !((size_t)(c->end - c->p) >= wide[i].len &&
+                 memcmp(c->p, wide[i].bytes, wide[i].len) == 0))
+            i++;
+        if (i == sizeof wide / sizeof wide[0])
+            return n;
+        c->p += wide[i].len, n++;
+    }
+}
+
+static unsigned days_in_month(unsigned y, unsigned m)
+{
+    static const unsigned days[MONTHS] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return m == 2 && leap ? 29 : days[m - 1];
 }
 
-/* hh:mm[:ss[.fraction]] */
+static bool is_date(unsigned y, unsigned m, unsigned d)
+{
+    return m >= 1 && m <= MONTHS && d >= 1 && d <= days_in_month(y, m);
+}
+
+/* h:mm[:ss[(.|,)fraction]], the hour in one or two digits, up to nine
+ * fraction digits (ignored). Ranges are checked by the caller. */
 static bool time_of_day(cursor_t *c, unsigned *h, unsigned *mi, unsigned *s)
 {
+    unsigned fraction;
     *s = 0;
-    if (!digits(c, 1, 2, h) || !accept(c, ':') || !digits(c, 2, 2, mi))
+    if (!digits(c, 2, h) || !accept(c, ':') || digits(c, 2, mi) != 2)
         return false;
-    if (accept(c, ':')) {
-        if (!digits(c, 2, 2, s))
-            return false;
-        if (accept(c, '.') || accept(c, ',')) {
-            unsigned fraction;
-            if (!digits(c, 1, 9, &fraction))
-                return false;
-        }
-    }
-    return *h < 24 && *mi < 60 && *s < 61;
+    if (!accept(c, ':'))
+        return true;
+    if (digits(c, 2, s) != 2)
+        return false;
+    if (accept(c, '.') || accept(c, ','))
+        return digits(c, 9, &fraction) > 0;
+    return true;
 }
 
-/* YYYY-MM-DD[(T| )time[Z|+hh:mm|-hh:mm]] */
-static bool iso(cursor_t *c, int64_t *y, unsigned *mo, unsigned *d, int64_t *secs)
+/* Z, or +hh[[:]mm] / -hh[[:]mm] within -14:00..+14:00, as seconds east of
+ * UTC; nothing at all is UTC. */
+static bool zone(cursor_t *c, int64_t *offset)
 {
-    unsigned yy, h = 0, mi = 0, s = 0;
-    if (!digits(c, 4, 4, &yy) || !accept(c, '-') || !digits(c, 2, 2, mo) || !accept(c, '-') ||
-        !digits(c, 2, 2, d))
+    *offset = 0;
+    if (accept(c, 'Z') || c->p == c->end || (*c->p != '+' && *c->p != '-'))
+        return true;
+    int sign = *c->p++ == '-' ? -1 : 1;
+    unsigned oh, om = 0;
+    if (digits(c, 2, &oh) != 2)
         return false;
-    *y = yy;
+    bool colon = accept(c, ':');
+    unsigned n = digits(c, 2, &om);
+    if ((colon || n) && n != 2)
+        return false;
+    if (om >= 60 || oh * 60 + om > OFFSET_MAX_MINUTES)
+        return false;
+    *offset = sign * (int64_t)(oh * 3600 + om * 60);
+    return true;
+}
+
+/* AM or PM in any case; *pm says which. */
+static bool meridiem(cursor_t *c, bool *pm)
+{
+    if (c->end - c->p < 2 || (c->p[1] != 'M' && c->p[1] != 'm'))
+        return false;
+    char ch = c->p[0];
+    if (ch != 'A' && ch != 'a' && ch != 'P' && ch != 'p')
+        return false;
+    *pm = ch == 'P' || ch == 'p';
+    c->p += 2;
+    return true;
+}
+
+/* The order a year-last culture form is usually written in, and by whom. */
+static void likely_order(dt_date_shape_t *shape, char sep, bool ampm, unsigned first_width,
+                         unsigned second_width, unsigned second)
+{
+    shape->likely = DT_ORDER_DMY;
+    if (sep == '.') {
+        shape->written_by = "de-DE exports";
+    } else if (sep == '-') {
+        shape->written_by = "nl-NL exports";
+    } else if (!ampm) {
+        shape->written_by = "en-GB and fr-FR exports";
+    } else if (first_width == 1 && second_width == 2 && second < 10) {
+        shape->padding_hint = true; /* d/MM/yyyy: en-US never pads the day */
+        shape->written_by = "en-AU exports";
+    } else {
+        shape->likely = DT_ORDER_MDY;
+        shape->written_by = "en-US exports and the Log Analytics portal";
+    }
+}
+
+dt_date_status_t dt_date_read(const char *text, size_t len, dt_date_order_t order, int64_t *out,
+                              dt_date_shape_t *shape)
+{
+    dt_date_shape_t unused;
+    if (!shape)
+        shape = &unused;
+    memset(shape, 0, sizeof *shape);
+    cursor_t c = {text, text + len};
+    while (c.p < c.end && is_blank(*c.p))
+        c.p++;
+    while (c.end > c.p && is_blank(c.end[-1]))
+        c.end--;
+    if (c.p == c.end)
+        return DT_DATE_EMPTY;
+
+    /* three numbers with one separator: yyyy?m?d or d?m?yyyy / m?d?yyyy */
+    unsigned n1, n2, n3;
+    unsigned w1 = digits(&c, 4, &n1);
+    if (!w1 || c.p == c.end || (*c.p != '/' && *c.p != '.' && *c.p != '-'))
+        return DT_DATE_INVALID;
+    char sep = *c.p++;
+    unsigned w2 = digits(&c, 2, &n2);
+    if (!w2 || !accept(&c, sep))
+        return DT_DATE_INVALID;
+    unsigned w3 = digits(&c, 4, &n3);
+    bool year_first = w1 == 4;
+    if (!w3 || (year_first ? w3 > 2 : w1 > 2 || w3 != 4))
+        return DT_DATE_INVALID;
+    bool fixed = year_first && sep == '-' && w2 == 2 && w3 == 2; /* ISO 8601, CQD */
+
+    unsigned h = 0, mi = 0, s = 0;
     int64_t offset = 0;
-    if (accept(c, 'T') || accept(c, ' ')) {
-        if (!time_of_day(c, &h, &mi, &s))
-            return false;
-        if (!accept(c, 'Z') && c->p < c->end && (*c->p == '+' || *c->p == '-')) {
-            int sign = *c->p++ == '-' ? -1 : 1;
-            unsigned oh, om = 0;
-            if (!digits(c, 2, 2, &oh))
-                return false;
-            accept(c, ':');
-            digits(c, 0, 2, &om);
-            offset = sign * (int64_t)(oh * 3600 + om * 60);
+    bool ampm = false, pm = false;
+    if (c.p < c.end) {
+        if (!(fixed && accept(&c, 'T'))) {
+            if (!fixed)
+                accept(&c, ','); /* Log Analytics: "3/1/2024, 8:00:05.123 AM" */
+            if (!space(&c))
+                return DT_DATE_INVALID;
         }
+        if (!time_of_day(&c, &h, &mi, &s))
+            return DT_DATE_INVALID;
+        if (fixed) {
+            if (!zone(&c, &offset))
+                return DT_DATE_INVALID;
+        } else {
+            space(&c);
+            ampm = meridiem(&c, &pm);
+        }
+        if (c.p != c.end)
+            return DT_DATE_INVALID;
     }
-    *secs = (int64_t)h * 3600 + mi * 60 + s - offset;
-    return true;
-}
+    if (ampm ? h < 1 || h > 12 : h > 23)
+        return DT_DATE_INVALID;
+    if (ampm)
+        h = h % 12 + (pm ? 12 : 0);
+    if (mi > 59 || s > 60) /* 60: a leap second */
+        return DT_DATE_INVALID;
 
-/* M/D/YYYY[,] h:mm[:ss[.fff]] [AM|PM] */
-static bool us_locale(cursor_t *c, int64_t *y, unsigned *mo, unsigned *d, int64_t *secs)
-{
-    unsigned yy, h = 0, mi = 0, s = 0;
-    if (!digits(c, 1, 2, mo) || !accept(c, '/') || !digits(c, 1, 2, d) || !accept(c, '/') ||
-        !digits(c, 4, 4, &yy))
-        return false;
-    *y = yy;
-    accept(c, ',');
-    skip_blanks(c);
-    if (c->p < c->end) {
-        if (!time_of_day(c, &h, &mi, &s))
-            return false;
-        skip_blanks(c);
-        if (c->end - c->p >= 2 && (c->p[1] == 'M' || c->p[1] == 'm')) {
-            bool pm = c->p[0] == 'P' || c->p[0] == 'p';
-            if (!pm && c->p[0] != 'A' && c->p[0] != 'a')
-                return false;
-            if (h < 1 || h > 12)
-                return false;
-            h = h % 12 + (pm ? 12 : 0);
-            c->p += 2;
-        }
+    unsigned y, m, d;
+    if (year_first) {
+        shape->culture = shape->year_first = !fixed;
+        y = n1, m = n2, d = n3;
+        if (!is_date(y, m, d))
+            return DT_DATE_INVALID;
+        if (y < YEAR_FIRST_VALUE)
+            return DT_DATE_EMPTY;
+    } else {
+        shape->culture = true;
+        likely_order(shape, sep, ampm, w1, w2, n2);
+        y = n3;
+        bool dmy = is_date(y, n2, n1), mdy = is_date(y, n1, n2);
+        if (!dmy && !mdy)
+            return DT_DATE_INVALID;
+        shape->proves = dmy == mdy ? DT_ORDER_NONE : dmy ? DT_ORDER_DMY : DT_ORDER_MDY;
+        if (y < YEAR_FIRST_VALUE)
+            return DT_DATE_EMPTY;
+        dt_date_order_t use = order == DT_ORDER_NONE ? shape->proves : order;
+        if (use == DT_ORDER_NONE)
+            return DT_DATE_AMBIGUOUS;
+        if (use == DT_ORDER_YMD || (use == DT_ORDER_DMY ? !dmy : !mdy))
+            return DT_DATE_CONFLICT;
+        d = use == DT_ORDER_DMY ? n1 : n2;
+        m = use == DT_ORDER_DMY ? n2 : n1;
     }
-    *secs = (int64_t)h * 3600 + mi * 60 + s;
-    return true;
+    int64_t t = days_from_civil(y, m, d) * SECONDS_PER_DAY + (int64_t)h * 3600 + mi * 60 + s -
+                offset;
+    if (t < days_from_civil(YEAR_FIRST_VALUE, 1, 1) * SECONDS_PER_DAY ||
+        t >= days_from_civil(YEAR_PAST_LAST, 1, 1) * SECONDS_PER_DAY)
+        return DT_DATE_INVALID;
+    *out = t;
+    return DT_DATE_OK;
 }
 
 dt_date_status_t dt_date_parse(const char *text, size_t len, int64_t *out)
 {
-    cursor_t c = {text, text + len};
-    skip_blanks(&c);
-    while (c.end > c.p && (c.end[-1] == ' ' || c.end[-1] == '\t'))
-        c.end--;
-    if (c.p == c.end)
-        return DT_DATE_EMPTY;
-    int64_t y = 0, secs = 0;
-    unsigned mo = 0, d = 0;
-    cursor_t start = c;
-    bool ok = iso(&c, &y, &mo, &d, &secs);
-    if (!ok) {
-        c = start;
-        ok = us_locale(&c, &y, &mo, &d, &secs);
-    }
-    if (!ok || c.p != c.end || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
-        return DT_DATE_INVALID;
-    if (y <= 1)
-        return DT_DATE_EMPTY;
-    *out = days_from_civil(y, mo, d) * 86400 + secs;
-    return DT_DATE_OK;
+    return dt_date_read(text, len, DT_ORDER_NONE, out, NULL);
+}
+
+static const char *const order_names[DT_ORDER_COUNT] = {NULL, "dmy", "mdy", "ymd"};
+
+const char *dt_date_order_name(dt_date_order_t order)
+{
+    return order < DT_ORDER_COUNT ? order_names[order] : NULL;
+}
+
+bool dt_date_order_parse(const char *text, dt_date_order_t *out)
+{
+    for (int o = DT_ORDER_DMY; o < DT_ORDER_COUNT; o++)
+        if (strcasecmp(text, order_names[o]) == 0) {
+            *out = (dt_date_order_t)o;
+            return true;
+        }
+    return false;
 }
 
 void dt_date_format(int64_t epoch, char *out, size_t cap)
 {
-    int64_t days = epoch >= 0 ? epoch / 86400 : -((-epoch + 86399) / 86400);
-    int64_t rem = epoch - days * 86400;
+    int64_t days = epoch >= 0 ? epoch / SECONDS_PER_DAY
+                              : -((-epoch + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+    int64_t rem = epoch - days * SECONDS_PER_DAY;
     int64_t y;
     unsigned m, d;
     civil_from_days(days, &y, &m, &d);
@@ -177,12 +305,12 @@ void dt_date_format(int64_t epoch, char *out, size_t cap)
 
 int64_t dt_date_bucket(int64_t epoch, dt_bucket_t bucket)
 {
-    int64_t size = bucket == DT_BUCKET_HOUR ? 3600 : 86400;
+    int64_t size = bucket == DT_BUCKET_HOUR ? 3600 : SECONDS_PER_DAY;
     int64_t start = epoch - ((epoch % size) + size) % size;
     if (bucket == DT_BUCKET_WEEK) {
-        int64_t days = start / 86400;
+        int64_t days = start / SECONDS_PER_DAY;
         int64_t weekday = ((days % 7) + 7 + 3) % 7; /* 1970-01-01 was a Thursday: Monday = 0 */
-        start -= weekday * 86400;
+        start -= weekday * SECONDS_PER_DAY;
     }
     return start;
 }

@@ -30,7 +30,8 @@ static bool push_digit(uint64_t *value, char digit)
     return true;
 }
 
-bool dt_parse_code(const char *text, size_t len, uint64_t *out, const char **why)
+/* dt_parse_code, with `point` (and '.') as the decimal mark. */
+static bool parse_code(const char *text, size_t len, char point, uint64_t *out, const char **why)
 {
     while (len > 0 && is_blank_char(text[0]))
         text++, len--;
@@ -58,7 +59,7 @@ bool dt_parse_code(const char *text, size_t len, uint64_t *out, const char **why
     while (i < len && isdigit((unsigned char)text[i]))
         i++, int_digits++;
     const char *frac = text + i + 1;
-    if (i < len && text[i] == '.') {
+    if (i < len && (text[i] == '.' || text[i] == point)) {
         i++;
         while (i < len && isdigit((unsigned char)text[i]))
             i++, frac_digits++;
@@ -112,6 +113,16 @@ bool dt_parse_code(const char *text, size_t len, uint64_t *out, const char **why
             return fail_code(why, "is out of range");
     *out = value;
     return true;
+}
+
+bool dt_parse_code(const char *text, size_t len, uint64_t *out, const char **why)
+{
+    return parse_code(text, len, '.', out, why);
+}
+
+bool dt_parse_code_comma(const char *text, size_t len, uint64_t *out, const char **why)
+{
+    return parse_code(text, len, ',', out, why);
 }
 
 bool dt_parse_uint(const char *text, size_t len, uint64_t max, uint64_t *out)

@@ -48,6 +48,13 @@ static void write_inputs(dt_json_t *j, const dt_report_t *r)
         dt_json_str(j, "delimiter", in->delimiter ? delimiter : NULL);
         dt_json_u64(j, "rows", in->rows);
         dt_json_u64(j, "rejected", in->rejected);
+        dt_json_str(j, "date_order", dt_date_order_name(in->dates.order));
+        dt_json_str(j, "date_order_from", dt_order_source_name(in->dates.from));
+        if (in->dates.line)
+            dt_json_u64(j, "date_order_line", in->dates.line);
+        else
+            dt_json_null(j, "date_order_line");
+        dt_json_u64(j, "date_conflicts", in->dates.conflicts);
         dt_json_close(j, '}');
     }
     dt_json_close(j, ']');

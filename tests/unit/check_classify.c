@@ -38,7 +38,7 @@ static bool classify(const char *sip, const char *ms, const char *success, const
     row_set(&row, DT_FIELD_PHRASE, phrase);
     row_set(&row, DT_FIELD_SBC, "sbc1.example.com");
     reason[0] = '\0';
-    return dt_classify_record(&tu_rules, tu_codes, &row.record, 5, call, reason);
+    return dt_classify_record(&tu_rules, tu_codes, &row.record, 5, ',', call, reason);
 }
 
 typedef struct {
@@ -104,10 +104,10 @@ START_TEST(test_field_count)
     row_set(&row, DT_FIELD_SIP, "403");
     dt_call_t call;
     char reason[DT_REASON_MAX] = "";
-    ck_assert(!dt_classify_record(&tu_rules, tu_codes, &row.record, 5, &call, reason));
+    ck_assert(!dt_classify_record(&tu_rules, tu_codes, &row.record, 5, ',', &call, reason));
     ck_assert_str_eq(reason, "has 4 fields, the header has 5");
     row_init(&row, 7);
-    ck_assert(!dt_classify_record(&tu_rules, tu_codes, &row.record, 5, &call, reason));
+    ck_assert(!dt_classify_record(&tu_rules, tu_codes, &row.record, 5, ',', &call, reason));
     ck_assert_contains(reason, "has 7 fields");
 }
 END_TEST
