@@ -2,7 +2,7 @@
  * gen-export: deterministic generator of synthetic Teams Direct Routing call-record exports.
  *
  * Usage: gen-export [--family tac|graph|cqd|acs] [--rows N | --bytes N] [--seed S]
- *                   [--tricky] [--start YYYY-MM-DD] [-o FILE]
+ *                   [--tricky] [--start YYYY-MM-DD] [--culture NAME] [-o FILE]
  *
  * The output depends only on the arguments: the generator uses its own PRNG (splitmix64) and
  * integer arithmetic only (no libm, no locale, no rand()), so it is byte-identical on any
@@ -16,6 +16,18 @@
  *          field quoted, CRLF, True/False, 0001-01-01T00:00:00Z for missing timestamps.
  *   cqd    Power BI / CQD PSTN fields: UTF-8 BOM, CRLF, no success column.
  *   acs    Log Analytics ACSCallSummary: UTF-8 BOM, LF, locale timestamps (quoted).
+ *
+ * --culture en-US|en-GB|fr-FR|de-DE|nl-NL|ja-JP|en-AU|invariant writes the timestamps as a
+ * machine or browser of that culture does (exports.md, "Dates by culture"):
+ *   graph  PowerShell 7 Export-Csv: no BOM, no #TYPE line, every field quoted, each time
+ *          (the 0001-01-01 sentinel too) in the culture's "G" pattern, no fraction:
+ *          en-US 3/1/2024 8:00:05 AM, en-GB and fr-FR 01/03/2024 08:00:05, de-DE
+ *          01.03.2024 08:00:05, nl-NL 1-3-2024 08:00:05 (Windows culture data), ja-JP
+ *          2024/03/01 8:00:05, en-AU 1/03/2024 8:00:05 AM, invariant 03/01/2024 08:00:05
+ *          (PowerShell's own string conversion, month first).
+ *   acs    Log Analytics portal: en-US 3/1/2024, 8:00:05.123 AM (the default) and ja-JP
+ *          2024/03/01 8:00:05.123 as documented; other cultures (inferred: the portal
+ *          follows the browser) the culture's pattern with milliseconds.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -292,29 +304,81 @@ static inline char *put_iso(char *p, int64_t t)
     return p;
 }
 
-/* Log Analytics en-US locale: 6/11/2023, 10:15:30.123 AM (caller quotes it) */
-static char *put_locale(char *p, int64_t t)
+/* A culture's date and time pattern: which number comes first, the separator, which
+ * numbers are zero-padded, 12- or 24-hour clock. */
+typedef struct {
+    const char *name;
+    char first;      /* 'm' month first, 'd' day first, 'y' year first */
+    char sep;
+    int pad_day, pad_month, pad_hour, h12;
+} culture_t;
+
+static const culture_t cultures[] = {
+    {"en-US", 'm', '/', 0, 0, 0, 1},     /* M/d/yyyy h:mm:ss tt */
+    {"en-GB", 'd', '/', 1, 1, 1, 0},     /* dd/MM/yyyy HH:mm:ss */
+    {"fr-FR", 'd', '/', 1, 1, 1, 0},     /* dd/MM/yyyy HH:mm:ss */
+    {"de-DE", 'd', '.', 1, 1, 1, 0},     /* dd.MM.yyyy HH:mm:ss */
+    {"nl-NL", 'd', '-', 0, 0, 1, 0},     /* d-M-yyyy HH:mm:ss (Windows culture data) */
+    {"ja-JP", 'y', '/', 1, 1, 0, 0},     /* yyyy/MM/dd H:mm:ss */
+    {"en-AU", 'd', '/', 0, 1, 0, 1},     /* d/MM/yyyy h:mm:ss tt */
+    {"invariant", 'm', '/', 1, 1, 1, 0}, /* MM/dd/yyyy HH:mm:ss */
+};
+
+static const culture_t *g_culture; /* --culture, or NULL */
+
+static inline char *put_num(char *p, unsigned v, int pad)
 {
-    int64_t day = t / TICKS_PER_DAY;
-    int64_t rem = t % TICKS_PER_DAY;
-    day_parts(day);
-    unsigned sod = (unsigned)(rem / TICKS_PER_SEC);
-    unsigned ms = (unsigned)(rem % TICKS_PER_SEC / 10000);
-    unsigned h = sod / 3600, h12 = h % 12 ? h % 12 : 12;
-    p = put_u(p, dc_m);
-    *p++ = '/';
-    p = put_u(p, dc_d);
-    *p++ = '/';
-    p = put_digits(p, dc_y, 4);
-    p = PUT_LIT(p, ", ");
-    p = put_u(p, h12);
+    return pad ? put2(p, v) : put_u(p, v);
+}
+
+/* A civil date and second of day in culture c; ms >= 0 adds milliseconds; comma puts
+ * ", " between date and time (the Log Analytics en-US form). */
+static char *put_culture_parts(char *p, const culture_t *c, unsigned y, unsigned m, unsigned d,
+                               unsigned sod, int ms, int comma)
+{
+    if (c->first == 'y') {
+        p = put_digits(p, y, 4);
+        *p++ = c->sep;
+        p = put_num(p, m, c->pad_month);
+        *p++ = c->sep;
+        p = put_num(p, d, c->pad_day);
+    } else {
+        p = c->first == 'm' ? put_num(p, m, c->pad_month) : put_num(p, d, c->pad_day);
+        *p++ = c->sep;
+        p = c->first == 'm' ? put_num(p, d, c->pad_day) : put_num(p, m, c->pad_month);
+        *p++ = c->sep;
+        p = put_digits(p, y, 4);
+    }
+    p = comma ? PUT_LIT(p, ", ") : PUT_LIT(p, " ");
+    unsigned h = sod / 3600;
+    p = put_num(p, c->h12 ? (h % 12 ? h % 12 : 12) : h, c->pad_hour);
     *p++ = ':';
     p = put2(p, sod / 60 % 60);
     *p++ = ':';
     p = put2(p, sod % 60);
-    *p++ = '.';
-    p = put_digits(p, ms, 3);
-    return h < 12 ? PUT_LIT(p, " AM") : PUT_LIT(p, " PM");
+    if (ms >= 0) {
+        *p++ = '.';
+        p = put_digits(p, (uint64_t)ms, 3);
+    }
+    if (c->h12)
+        p = h < 12 ? PUT_LIT(p, " AM") : PUT_LIT(p, " PM");
+    return p;
+}
+
+static char *put_culture(char *p, const culture_t *c, int64_t t, int with_ms, int comma)
+{
+    day_parts(t / TICKS_PER_DAY);
+    int64_t rem = t % TICKS_PER_DAY;
+    int ms = with_ms ? (int)(rem % TICKS_PER_SEC / 10000) : -1;
+    return put_culture_parts(p, c, dc_y, dc_m, dc_d, (unsigned)(rem / TICKS_PER_SEC), ms, comma);
+}
+
+/* Log Analytics portal times, quoted by the caller: en-US 6/11/2023, 10:15:30.123 AM by
+ * default, or --culture's form with milliseconds. */
+static char *put_locale(char *p, int64_t t)
+{
+    const culture_t *c = g_culture ? g_culture : &cultures[0];
+    return put_culture(p, c, t, 1, c == &cultures[0]);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1063,10 +1127,16 @@ static void row_tac(const call_t *c)
 
 static const char sentinel[] = "0001-01-01T00:00:00Z";
 
+/* A Graph timestamp, quoted: as PowerShell 5.1 leaves it (ISO), or as PowerShell 7 writes
+ * the DateTime it made of it in --culture's "G" pattern (the sentinel is year 1 there). */
 static inline char *graph_time(char *p, int64_t t)
 {
     *p++ = '"';
-    p = t ? put_iso(p, t) : put_mem(p, sentinel, sizeof sentinel - 1);
+    if (g_culture)
+        p = t ? put_culture(p, g_culture, t, 0, 0)
+              : put_culture_parts(p, g_culture, 1, 1, 1, 0, -1, 0);
+    else
+        p = t ? put_iso(p, t) : put_mem(p, sentinel, sizeof sentinel - 1);
     return PUT_LIT(p, "\",");
 }
 
@@ -1215,7 +1285,8 @@ static void write_header(void)
         h = hdr_tac;
         break;
     case F_GRAPH:
-        p = PUT_LIT(p, "\xef\xbb\xbf#TYPE System.Management.Automation.PSCustomObject\r\n");
+        if (!g_culture) /* PowerShell 7 writes neither a BOM nor the #TYPE line */
+            p = PUT_LIT(p, "\xef\xbb\xbf#TYPE System.Management.Automation.PSCustomObject\r\n");
         h = hdr_graph;
         break;
     case F_CQD:
@@ -1242,10 +1313,12 @@ static void write_header(void)
 static void usage(FILE *f)
 {
     fputs("usage: gen-export [--family tac|graph|cqd|acs] [--rows N | --bytes N] [--seed S]\n"
-          "                  [--tricky] [--start YYYY-MM-DD] [-o FILE]\n"
+          "                  [--tricky] [--start YYYY-MM-DD] [--culture NAME] [-o FILE]\n"
           "Writes a deterministic synthetic Direct Routing call-record export (default: tac,\n"
           "1000 rows, seed 1, start 2024-03-01, stdout). --bytes N stops after the first row\n"
-          "that brings the output to N bytes or more.\n",
+          "that brings the output to N bytes or more. --culture en-US|en-GB|fr-FR|de-DE|\n"
+          "nl-NL|ja-JP|en-AU|invariant writes times in that culture's form: PowerShell 7\n"
+          "Export-Csv for graph, the Log Analytics portal for acs.\n",
           f);
 }
 
@@ -1315,6 +1388,17 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "-o") == 0 && v) {
             outpath = v;
             i++;
+        } else if (strcmp(a, "--culture") == 0 && v) {
+            g_culture = NULL;
+            for (size_t k = 0; k < NELEM(cultures); k++)
+                if (strcmp(v, cultures[k].name) == 0)
+                    g_culture = &cultures[k];
+            if (!g_culture) {
+                fprintf(stderr, "gen-export: unknown culture '%s' (en-US, en-GB, fr-FR, de-DE, "
+                                "nl-NL, ja-JP, en-AU, invariant)\n", v);
+                return 2;
+            }
+            i++;
         } else if (strcmp(a, "--tricky") == 0) {
             g_tricky = 1;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -1327,6 +1411,11 @@ int main(int argc, char **argv)
         }
     }
 
+    if (g_culture && g_family != F_GRAPH && g_family != F_ACS) {
+        fprintf(stderr, "gen-export: --culture applies to --family graph and acs (the admin "
+                        "center and CQD write fixed forms)\n");
+        return 2;
+    }
     obuf = xmalloc(OBUF_SIZE);
     setup(); /* users are independent of the seed */
     rng_state = mix64(seed ^ 0xd1a7e5c0de5eedULL);
