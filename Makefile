@@ -132,6 +132,7 @@ check-cases: $(BUILD)/drtriage build/measure
 check-cli: $(BUILD)/drtriage build/gen-export build/chunk-feed build/measure
 	DRTRIAGE=$(BUILD)/drtriage tests/cli.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/stream.sh
+	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/dates.sh
 	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/limits.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/output-safety.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/cli-explain.sh
