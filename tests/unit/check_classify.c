@@ -112,6 +112,26 @@ START_TEST(test_field_count)
 }
 END_TEST
 
+/* In a ';' file a comma in a code is Excel's decimal mark; in a ',' file it is an error. */
+START_TEST(test_comma_decimals)
+{
+    row_t row;
+    row_init(&row, 5);
+    row_set(&row, DT_FIELD_SIP, "403,0");
+    row_set(&row, DT_FIELD_MS, "5,60403E+05");
+    row_set(&row, DT_FIELD_SUCCESS, "No");
+    dt_call_t call;
+    char reason[DT_REASON_MAX] = "";
+    ck_assert_msg(dt_classify_record(&tu_rules, tu_codes, &row.record, 5, ';', &call, reason),
+                  "%s", reason);
+    ck_assert(call.key.has_sip && call.key.sip == 403);
+    ck_assert(call.key.has_ms && call.key.ms == 560403);
+    ck_assert(!dt_classify_record(&tu_rules, tu_codes, &row.record, 5, ',', &call, reason));
+    ck_assert_str_eq(reason, "SIP code '403,0' is not a whole number");
+    ck_assert(!dt_classify_record(&tu_rules, tu_codes, &row.record, 5, '\t', &call, reason));
+}
+END_TEST
+
 typedef struct {
     const char *sip, *ms;
     const char *reason;
@@ -208,6 +228,7 @@ Suite *dt_suite_classify(void)
                         (int)(sizeof success_cases / sizeof success_cases[0]));
     tcase_add_test(t, test_success_values);
     tcase_add_test(t, test_field_count);
+    tcase_add_test(t, test_comma_decimals);
     tcase_add_loop_test(t, test_bad_codes, 0, (int)(sizeof bad_codes / sizeof bad_codes[0]));
     tcase_add_test(t, test_long_bad_value);
     tcase_add_test(t, test_failed_call);

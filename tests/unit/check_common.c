@@ -98,6 +98,42 @@ START_TEST(test_parse_code_not_terminated)
 }
 END_TEST
 
+/* Comma-decimal cells (';' files): ',' is a decimal mark as well as '.'. */
+START_TEST(test_parse_code_comma)
+{
+    static const good_code_t good[] = {
+        {"5,60403E+05", 560403}, {"403,0", 403}, {"560403,00", 560403}, {"5.60403E+05", 560403},
+        {"4,03E2", 403},         {" 403,0 ", 403}, {"403", 403},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        uint64_t value = 0;
+        const char *why = NULL;
+        ck_assert_msg(dt_parse_code_comma(good[i].text, strlen(good[i].text), &value, &why),
+                      "'%s' rejected: %s", good[i].text, why ? why : "");
+        ck_assert_uint_eq(value, good[i].value);
+    }
+    static const bad_code_t bad[] = {
+        {"5,604035E+05", "is not a whole number"}, {"403,5", "is not a whole number"},
+        {"560,403", "is not a whole number"},      {"4,03,0", "is not a whole number"},
+        {",", "is not a number"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        uint64_t value = 777;
+        const char *why = NULL;
+        ck_assert_msg(!dt_parse_code_comma(bad[i].text, strlen(bad[i].text), &value, &why),
+                      "'%s' accepted", bad[i].text);
+        ck_assert_str_eq(why, bad[i].why);
+        ck_assert_uint_eq(value, 777);
+    }
+    /* without the comma variant a comma stays an error */
+    uint64_t value;
+    const char *why = NULL;
+    ck_assert(!dt_parse_code("5,60403E+05", 11, &value, &why));
+    ck_assert_str_eq(why, "is not a whole number");
+    ck_assert(!dt_parse_code("403,0", 5, &value, NULL));
+}
+END_TEST
+
 START_TEST(test_is_blank)
 {
     ck_assert(dt_is_blank("", 0));
@@ -170,6 +206,7 @@ Suite *dt_suite_common(void)
                         (int)(sizeof good_codes / sizeof good_codes[0]));
     tcase_add_loop_test(t, test_parse_code_bad, 0, (int)(sizeof bad_codes / sizeof bad_codes[0]));
     tcase_add_test(t, test_parse_code_not_terminated);
+    tcase_add_test(t, test_parse_code_comma);
     tcase_add_test(t, test_is_blank);
     suite_add_tcase(s, t);
     t = tcase_create("names");

@@ -21,6 +21,7 @@ int main(void)
         dt_suite_threshold,
         dt_suite_output,
         dt_suite_date,
+        dt_suite_spool,
         dt_suite_filter,
         dt_suite_explain,
         dt_suite_rules_check,

@@ -19,6 +19,7 @@ Suite *dt_suite_threshold(void);
 Suite *dt_suite_output(void);
 Suite *dt_suite_pipeline(void);
 Suite *dt_suite_date(void);
+Suite *dt_suite_spool(void);
 Suite *dt_suite_filter(void);
 Suite *dt_suite_explain(void);
 Suite *dt_suite_rules_check(void);
