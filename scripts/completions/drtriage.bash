@@ -26,6 +26,7 @@ _drtriage() {
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     --direction) COMPREPLY=($(compgen -W "in out" -- "$cur")); return ;;
     --origin) COMPREPLY=($(compgen -W "sbc microsoft unknown" -- "$cur")); return ;;
+    --date-order) COMPREPLY=($(compgen -W "dmy mdy ymd" -- "$cur")); return ;;
     -f|--format) COMPREPLY=($(compgen -W "$(_drtriage_values "$cmd" --format)" -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then
