@@ -17,7 +17,7 @@
 
 struct dt_spool {
     FILE *file;
-    char dir[256];         /* where the file was made, for messages */
+    char *dir;             /* where the file is made, for messages */
     uint64_t count;
     dt_slice_t *cells;     /* replay: the current record's cells ... */
     size_t cells_cap;
@@ -45,14 +45,24 @@ static dt_status_t open_file(dt_spool_t *spool, dt_error_t *err)
     const char *dir = getenv("TMPDIR");
     if (!dir || !*dir)
         dir = "/tmp";
-    snprintf(spool->dir, sizeof spool->dir, "%s", dir);
-    char path[sizeof spool->dir + sizeof SPOOL_TEMPLATE + 1];
-    snprintf(path, sizeof path, "%s/%s", spool->dir, SPOOL_TEMPLATE);
+    size_t size = strlen(dir) + sizeof SPOOL_TEMPLATE + 1;
+    free(spool->dir);
+    spool->dir = strdup(dir);
+    char *path = malloc(size);
+    if (!path || !spool->dir) {
+        free(path);
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    }
+    snprintf(path, size, "%s/%s", dir, SPOOL_TEMPLATE);
     errno = 0;
     int fd = mkstemp(path);
+    int why = errno;
+    if (fd >= 0)
+        unlink(path);
+    free(path);
+    errno = why;
     if (fd < 0)
         return spool_fail(spool, "create", err);
-    unlink(path);
     spool->file = fdopen(fd, "w+b");
     if (!spool->file) {
         close(fd);
@@ -159,6 +169,7 @@ void dt_spool_free(dt_spool_t *spool)
         return;
     if (spool->file)
         fclose(spool->file);
+    free(spool->dir);
     free(spool->cells);
     free(spool->bytes);
     free(spool->lens);
