@@ -42,8 +42,11 @@ typedef struct {
  * for the optional tables wanted. Returns DT_OK; DT_ERR_INPUT with "file:line:
  * why" for an unreadable or malformed input (or, with strict, the first
  * rejected row; or a --group-by column the file lacks); DT_ERR_OUTPUT when
- * drill-down rows cannot be written; DT_ERR_NOMEM. On error agg holds what
- * was counted so far. */
+ * drill-down rows cannot be written, or the temporary file that holds calls
+ * while an input's date order is undecided (dt_date_order.h) cannot be made,
+ * written or read; DT_ERR_NOMEM. On error agg holds what was counted so far.
+ * Each input's date order, and the notes about it, are in agg once the input
+ * is read. */
 dt_status_t dt_pipeline_run(const dt_pipeline_options_t *options, const dt_rules_t *rules,
                             dt_codes_t *codes, dt_aggregate_t *agg, dt_error_t *err);
 

@@ -35,6 +35,7 @@ typedef struct {
     bool have_header;
     bool keep_all;                  /* drill-down: all columns kept, slot = column */
     bool need_time;
+    char delimiter;                 /* the input's, known from its header */
     dt_date_order_state_t dates;    /* with need_time: the input's day/month order */
     dt_spool_t *held;               /* calls held until that order is known (or NULL) */
     size_t group_slot[DT_GROUP_COLUMNS_MAX];
@@ -138,7 +139,8 @@ static dt_status_t on_header(run_t *run, const dt_record_t *record, dt_error_t *
         return st;
     run->have_header = true;
     dt_date_order_begin(&run->dates, run->options->date_order);
-    dt_aggregate_set_format(run->agg, run->schema.family, dt_reader_delimiter(run->reader));
+    run->delimiter = dt_reader_delimiter(run->reader);
+    dt_aggregate_set_format(run->agg, run->schema.family, run->delimiter);
     if (run->schema.duplicate_note[0])
         dt_aggregate_note(run->agg, "%s: %s", run->path, run->schema.duplicate_note);
     if (run->keep_all && (st = write_csv_row(run, record, err)))
@@ -253,7 +255,7 @@ static dt_status_t on_data(run_t *run, const dt_record_t *record, dt_error_t *er
     dt_call_t call;
     char reason[DT_REASON_MAX];
     if (dt_classify_record(run->rules, run->codes, fields, run->schema.ncolumns,
-                           dt_reader_delimiter(run->reader), &call, reason))
+                           run->delimiter, &call, reason))
         return on_call(run, record, fields, &call, err);
     if (run->options->strict)
         return dt_fail(err, DT_ERR_INPUT, "%s:%llu: rejected row (--strict): %s", run->path,
