@@ -33,14 +33,6 @@ static size_t skip_escape(const unsigned char *s, size_t len, size_t i)
     return i < len && s[i] >= 0x30 && s[i] <= 0x7E ? i + 1 : i;
 }
 
-/* Code points never shown: C0 controls, DEL, C1 controls, and the bidi
- * controls that can make a line display in a different order than it reads. */
-static bool text_dropped(uint32_t cp)
-{
-    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x200E || cp == 0x200F ||
-           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
-}
-
 size_t dt_text_write_safe(FILE *out, const char *text, size_t len, size_t max_cols)
 {
     const unsigned char *s = (const unsigned char *)(text ? text : "");
@@ -59,7 +51,7 @@ size_t dt_text_write_safe(FILE *out, const char *text, size_t len, size_t max_co
             i++;
             continue;
         }
-        if (!text_dropped(cp)) {
+        if (!dt_utf8_hidden(cp)) {
             if (out)
                 fwrite(s + i, 1, n, out);
             cols++;

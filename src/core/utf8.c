@@ -28,3 +28,9 @@ size_t dt_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
     *cp = v;
     return n;
 }
+
+bool dt_utf8_hidden(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x200E || cp == 0x200F ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
