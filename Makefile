@@ -16,7 +16,9 @@ PCRE_CFLAGS  = $(shell pkg-config --cflags libpcre2-8)
 PCRE_LIBS    = $(shell pkg-config --libs libpcre2-8)
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
-LIBS         = -lcsv $(PCRE_LIBS) -lm
+XLSX_CFLAGS  = $(shell pkg-config --cflags xlsxwriter)
+XLSX_LIBS    = $(shell pkg-config --libs xlsxwriter)
+LIBS         = -lcsv $(PCRE_LIBS) $(XLSX_LIBS) -lm
 
 # Link-time optimisation inlines the per-row calls across stages (reader ->
 # classify -> aggregate): about 3% of throughput in `make bench`. GCC's form;
@@ -44,7 +46,7 @@ else
 Q = @
 endif
 
-ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(LTO) -Iinclude -I$(BUILD)/gen $(PCRE_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(LTO) -Iinclude -I$(BUILD)/gen $(PCRE_CFLAGS) $(XLSX_CFLAGS) -MMD -MP
 
 # One folder per stage with several files (core/, rules/, writers/, ...);
 # src/main.c and src/cli/ are the command line, everything else the library.
@@ -52,8 +54,10 @@ ALL_SRC  = $(wildcard src/*.c src/*/*.c)
 CLI_SRC  = src/main.c $(wildcard src/cli/*.c)
 LIB_SRC  = $(filter-out $(CLI_SRC),$(ALL_SRC))
 CLI_OBJ  = $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
-LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/rules_embedded.o
+LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/rules_embedded.o \
+           $(BUILD)/obj/assets_embedded.o
 RULES    = $(sort $(wildcard rules/*.rules))
+ASSETS   = $(sort $(wildcard assets/*))
 TEST_SRC = $(wildcard tests/unit/*.c)
 TEST_OBJ = $(TEST_SRC:tests/unit/%.c=$(BUILD)/test-obj/%.o)
 
@@ -74,13 +78,16 @@ $(BUILD)/obj/%.o: src/%.c | deps $(BUILD)/obj
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/obj/rules_embedded.o: $(BUILD)/gen/rules_embedded.c | deps $(BUILD)/obj
+$(BUILD)/obj/%_embedded.o: $(BUILD)/gen/%_embedded.c | deps $(BUILD)/obj
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-# The rules/ directory is compiled into the binary; never edit the output.
+# The rules/ and assets/ directories are compiled into the binary; never edit the output.
 $(BUILD)/gen/rules_embedded.c: $(RULES) build/tools/embed | $(BUILD)/gen
 	build/tools/embed $@ $(RULES)
+
+$(BUILD)/gen/assets_embedded.c: $(ASSETS) build/tools/embed | $(BUILD)/gen
+	build/tools/embed -n dt_embedded_assets $@ $(ASSETS)
 
 build/tools/embed: scripts/embed.c | deps
 	@mkdir -p build/tools
@@ -180,8 +187,9 @@ valgrind: build/drtriage
 FUZZ_SECONDS ?= 60
 FUZZ_CC      = clang
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS  = $(STD) $(WARN) -g -O1 $(FUZZ_SAN) -Iinclude -Ibuild/gen $(PCRE_CFLAGS) -MMD -MP
-FUZZ_OBJ     = $(LIB_SRC:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/rules_embedded.o
+FUZZ_CFLAGS  = $(STD) $(WARN) -g -O1 $(FUZZ_SAN) -Iinclude -Ibuild/gen $(PCRE_CFLAGS) $(XLSX_CFLAGS) -MMD -MP
+FUZZ_OBJ     = $(LIB_SRC:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/rules_embedded.o \
+               build/fuzz/obj/assets_embedded.o
 FUZZ_BINS    = build/fuzz/fuzz_pipeline build/fuzz/fuzz_rules build/fuzz/fuzz_threshold \
                build/fuzz/fuzz_filter build/fuzz/fuzz_date
 
@@ -189,7 +197,7 @@ build/fuzz/obj/%.o: src/%.c | fuzz-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
-build/fuzz/obj/rules_embedded.o: build/gen/rules_embedded.c | fuzz-deps
+build/fuzz/obj/%_embedded.o: build/gen/%_embedded.c | fuzz-deps
 	@mkdir -p build/fuzz/obj
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 

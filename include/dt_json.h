@@ -20,6 +20,8 @@ typedef struct {
     bool pretty;     /* newline and two-space indent per level, ": " after keys */
     unsigned depth;
     bool first;      /* nothing written yet in the innermost container */
+    bool script_safe; /* < > & in strings as \u003c \u003e \u0026, so the document
+                         can sit inside an HTML <script> element (set after init) */
 } dt_json_t;
 
 /* Starts a document on out: compact (one line) or pretty. */

@@ -5,6 +5,7 @@
 #ifndef DT_OUTPUT_H
 #define DT_OUTPUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "dt_common.h"
@@ -22,6 +23,17 @@ dt_status_t dt_output_open(dt_output_t *out, const char *path, dt_error_t *err);
 /* Flushes and closes the stream and renames the temporary file into place.
  * On any error removes the temporary file and returns DT_ERR_OUTPUT. */
 dt_status_t dt_output_commit(dt_output_t *out, dt_error_t *err);
+
+/* Commits several outputs all or none: closes every stream, and only when
+ * all closed without error renames each temporary file into place; on an
+ * error removes every temporary file left and returns DT_ERR_OUTPUT naming
+ * the output that failed. Outputs written directly (standard output, a
+ * device) cannot be taken back. Every output is released either way. */
+dt_status_t dt_output_commit_all(dt_output_t *outs, size_t n, dt_error_t *err);
+
+/* True when the output is a regular file written under a temporary name
+ * (out->tmp_path), false when written directly. */
+bool dt_output_is_file(const dt_output_t *out);
 
 /* Gives up: closes the stream and removes the temporary file. */
 void dt_output_abort(dt_output_t *out);

@@ -62,7 +62,13 @@ typedef struct {
 typedef struct {
     size_t top;              /* rows per table a writer shows; 0 = all */
     const char *filters;     /* the filters applied, described (copied); NULL when none */
+    bool auto_bucket;        /* the time series was not asked for by --by but by a writer
+                                (HTML): its hourly rows become days when the series spans
+                                more than DT_SERIES_HOURLY_SPAN */
 } dt_report_options_t;
+
+/* The longest span an automatic series shows per hour: 3 days. */
+#define DT_SERIES_HOURLY_SPAN (3 * 86400)
 
 typedef struct {
     const dt_rules_t *rules;      /* borrowed */
@@ -77,7 +83,8 @@ typedef struct {
     size_t nactions;
     const dt_keyed_row_t **sbcs;  /* SBC rows, most calls first */
     size_t nsbcs;
-    bool by_time;                 /* a time series was asked for (--by) */
+    bool by_time;                 /* a time series was asked for (--by, or by a writer) */
+    bool auto_bucket;             /* its bucket was chosen by the span, not by --by */
     dt_bucket_t bucket;           /* its bucket */
     const dt_keyed_row_t **times; /* time rows, oldest first (none without --by) */
     size_t ntimes;

@@ -1,7 +1,7 @@
 /* dt_writer.h - the output formats, one writer per format behind a dispatch
  * table. A writer renders a finished dt_report_t to a stream and reports
  * write errors; it never decides exit codes. Text from input files is
- * untrusted: writers escape it for their format. */
+ * untrusted: writers escape it for their format (dt_escape.h). */
 #ifndef DT_WRITER_H
 #define DT_WRITER_H
 
@@ -21,14 +21,25 @@
 typedef struct {
     bool color;          /* ANSI colour (text writer only) */
     unsigned width;      /* terminal width for the text writer; 0 = 100 */
+    const char *path;    /* the regular file behind the stream (its temporary
+                            name), or NULL; DT_WRITER_FILE writers write there */
+    dt_section_t table;  /* the CSV writer's table (--table): DT_SECTION_ACTIONS,
+                            _CODES, _SBCS, _TIMES or _GROUPS */
+    bool excel;          /* CSV for Excel (--excel): a BOM and ';' separators */
 } dt_write_options_t;
 
 typedef dt_status_t (*dt_write_fn)(FILE *out, const dt_report_t *report,
                                    const dt_write_options_t *options, dt_error_t *err);
 
+/* What a writer needs of its destination. */
+#define DT_WRITER_BINARY 1u /* bytes, not text: never written to a terminal */
+#define DT_WRITER_FILE 2u   /* needs a regular, seekable file named by options->path */
+
 typedef struct {
-    const char *name;        /* the --format value */
+    const char *name;        /* the --format value and the FORMAT: prefix of -o */
+    const char *extensions;  /* file name endings that select it, space-separated, with the dot */
     const char *description; /* one line for --help */
+    unsigned flags;          /* DT_WRITER_* */
     dt_write_fn write;
 } dt_writer_t;
 
@@ -38,11 +49,34 @@ extern const dt_writer_t dt_writers[];
 /* The writer for a --format value, or NULL if there is none. */
 const dt_writer_t *dt_writer_find(const char *name);
 
+/* The writer a file name's extension selects (".html", case-insensitive), or
+ * NULL when the name has no extension the registry knows. */
+const dt_writer_t *dt_writer_for_path(const char *path);
+
+/* Writes the formats' names separated by sep ("text, json, ...") into buf
+ * (cut to size); returns buf. */
+const char *dt_writer_names(char *buf, size_t size, const char *sep);
+
 /* Each format's entry point (see dt_write_fn). Return DT_ERR_OUTPUT when the
- * stream reports an error. */
+ * stream reports an error. The formats are described in docs/formats.md. */
 dt_status_t dt_write_text(FILE *out, const dt_report_t *report,
                           const dt_write_options_t *options, dt_error_t *err);
 dt_status_t dt_write_json(FILE *out, const dt_report_t *report,
                           const dt_write_options_t *options, dt_error_t *err);
+dt_status_t dt_write_csv(FILE *out, const dt_report_t *report,
+                         const dt_write_options_t *options, dt_error_t *err);
+dt_status_t dt_write_markdown(FILE *out, const dt_report_t *report,
+                              const dt_write_options_t *options, dt_error_t *err);
+dt_status_t dt_write_prom(FILE *out, const dt_report_t *report,
+                          const dt_write_options_t *options, dt_error_t *err);
+dt_status_t dt_write_html(FILE *out, const dt_report_t *report,
+                          const dt_write_options_t *options, dt_error_t *err);
+/* Writes options->path itself (libxlsxwriter names its file); out is left empty. */
+dt_status_t dt_write_xlsx(FILE *out, const dt_report_t *report,
+                          const dt_write_options_t *options, dt_error_t *err);
+
+/* The JSON report's body as dt_write_json writes it, through an emitter the
+ * caller opened (the HTML page embeds it). */
+void dt_write_json_report(dt_json_t *j, const dt_report_t *report);
 
 #endif

@@ -5,11 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "dt_aggregate.h"
 #include "dt_cli.h"
+#include "dt_cli_outputs.h"
 #include "dt_cli_progress.h"
 #include "dt_codes.h"
 #include "dt_filter.h"
@@ -23,15 +22,13 @@
 #define CODE_CACHE_CAP 16384
 
 typedef struct {
-    const char *format;
-    const char *output;
+    dt_cli_outputs_t outputs;      /* -o, --format, --color, --table, --excel */
     size_t top;
     uint64_t min_calls;
     bool min_calls_set;
     bool strict;
     dt_date_order_t date_order;
     size_t max_field;
-    const char *color;
     dt_cli_rules_t rules;
     dt_threshold_t thresholds[MAX_THRESHOLDS];
     size_t nthresholds;
@@ -52,11 +49,20 @@ typedef struct {
     "by code, with per-SBC NER. FILE may be - for standard input; several files make\n" \
     "one report.\n" \
     "\n" \
-    "Output:\n" \
-    "  -f, --format FORMAT    report format: %s (default text)\n" \
-    "  -o, --output FILE      write the report to FILE (atomically) instead of stdout\n" \
-    "      --top N            show N rows per table in the text report (default: all)\n" \
+    "Output (docs/formats.md):\n" \
+    "  -f, --format FORMAT    standard output's format: %s\n" \
+    "                         (default text)\n" \
+    "  -o, --output FILE      write the report to FILE instead of standard output, in the\n" \
+    "                         format of its extension (%s);\n" \
+    "                         -o FORMAT:FILE names it; repeatable: one pass writes them\n" \
+    "                         all, atomically, and a failure leaves none half-written\n" \
+    "      --top N            show N rows per table in the text and Markdown reports\n" \
+    "                         (default: all)\n" \
     "      --color WHEN       auto, always or never (default auto; NO_COLOR is honoured)\n" \
+    "      --table TABLE      the table the csv format writes: actions, codes (default),\n" \
+    "                         sbc, time or group\n" \
+    "      --excel            csv for Excel in locales that expect ';': a BOM, ';' between\n" \
+    "                         fields and a decimal comma\n" \
     "\n" \
     "CI gate:\n" \
     "      --fail-if EXPR     exit 1 when EXPR holds; repeatable. EXPR is one of\n" \
@@ -117,19 +123,21 @@ typedef struct {
     "Examples:\n" \
     "  drtriage DirectRouting.calls.2026-11-01.csv\n" \
     "  drtriage --format json -o report.json exports/*.csv\n" \
+    "  drtriage -o report.html -o report.xlsx -o metrics.prom calls.csv\n" \
     "  drtriage --fail-if 'sbc>2%%' --fail-if 'ner<95' nightly.csv\n"
 
 static void print_usage(FILE *out)
 {
-    char formats[256] = "", fields[512] = "";
+    char formats[256], extensions[256] = "", fields[512] = "";
+    dt_writer_names(formats, sizeof formats, ", ");
     for (const dt_writer_t *w = dt_writers; w->name; w++)
-        snprintf(formats + strlen(formats), sizeof formats - strlen(formats), "%s%s",
-                 w == dt_writers ? "" : ", ", w->name);
+        snprintf(extensions + strlen(extensions), sizeof extensions - strlen(extensions), "%s%.*s",
+                 w == dt_writers ? "" : " ", (int)strcspn(w->extensions, " "), w->extensions);
     for (size_t f = 0; f < DT_FIELD_COUNT; f++)
         snprintf(fields + strlen(fields), sizeof fields - strlen(fields), "%s%s",
                  f ? (f % 7 == 0 ? ",\n                         " : ", ") : "",
                  dt_field_name((dt_field_t)f));
-    fprintf(out, USAGE_TEXT, formats, fields);
+    fprintf(out, USAGE_TEXT, formats, extensions, fields);
 }
 
 static bool parse_size(const char *text, uint64_t max, uint64_t *out)
@@ -139,7 +147,7 @@ static bool parse_size(const char *text, uint64_t max, uint64_t *out)
 
 enum {
     OPT_TOP = 256,
-    OPT_COLOR,
+    OPT_OUTPUTS,
     OPT_FAIL_IF,
     OPT_MIN_CALLS,
     OPT_STRICT,
@@ -190,11 +198,9 @@ static int parse_group_by(options_t *o, const char *arg)
 static void build_long_options(struct option *opts, char names[][32])
 {
     static const struct option fixed[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
+        DT_CLI_OUTPUTS_LONG_OPTIONS(OPT_OUTPUTS),
         {"help", no_argument, NULL, 'h'},
         {"top", required_argument, NULL, OPT_TOP},
-        {"color", required_argument, NULL, OPT_COLOR},
         {"fail-if", required_argument, NULL, OPT_FAIL_IF},
         {"min-calls", required_argument, NULL, OPT_MIN_CALLS},
         {"strict", no_argument, NULL, OPT_STRICT},
@@ -235,13 +241,11 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
     }
     switch (c) {
     case 'f':
-        if (!dt_writer_find(arg))
-            return dt_cli_usage_error("report", "unknown --format '%s'", arg);
-        o->format = arg;
-        return -1;
+        return dt_cli_outputs_option(&o->outputs, "format", arg);
     case 'o':
-        o->output = arg;
-        return -1;
+        return dt_cli_outputs_option(&o->outputs, "output", arg);
+    case OPT_OUTPUTS:
+        return dt_cli_outputs_option(&o->outputs, name, arg);
     case 'h':
         print_usage(stdout);
         return DT_EXIT_OK;
@@ -252,11 +256,6 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
         if (!parse_size(arg, 1000000, &n))
             return dt_cli_usage_error("report", "--top '%s': expected a whole number", arg);
         o->top = (size_t)n;
-        return -1;
-    case OPT_COLOR:
-        if (strcmp(arg, "auto") && strcmp(arg, "always") && strcmp(arg, "never"))
-            return dt_cli_usage_error("report", "--color '%s': expected auto, always or never", arg);
-        o->color = arg;
         return -1;
     case OPT_FAIL_IF:
         if (o->nthresholds == MAX_THRESHOLDS)
@@ -329,48 +328,6 @@ static int parse_args(options_t *o, int argc, char **argv)
     return -1;
 }
 
-static bool want_color(const options_t *o)
-{
-    if (strcmp(o->color, "always") == 0)
-        return true;
-    if (strcmp(o->color, "never") == 0)
-        return false;
-    const char *no_color = getenv("NO_COLOR");
-    return !(no_color && *no_color) && !o->output && isatty(STDOUT_FILENO);
-}
-
-/* Tables fit the terminal: its width when the report goes to one, else
- * $COLUMNS when set, else 100 columns (files and pipes stay stable). */
-static unsigned report_width(const options_t *o)
-{
-    struct winsize ws;
-    if (!o->output && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-        ws.ws_col > 0)
-        return ws.ws_col;
-    const char *columns = getenv("COLUMNS");
-    uint64_t n;
-    if (columns && parse_size(columns, 1000, &n) && n > 0)
-        return (unsigned)n;
-    return 100;
-}
-
-static dt_status_t write_report(const options_t *o, const dt_report_t *report, dt_error_t *err)
-{
-    dt_output_t out;
-    dt_status_t st = dt_output_open(&out, o->output, err);
-    if (st)
-        return st;
-    dt_write_options_t wo = {.color = want_color(o), .width = report_width(o)};
-    st = dt_writer_find(o->format)->write(out.fp, report, &wo, err);
-    if (st) {
-        dt_output_abort(&out);
-        char what[DT_ERROR_MAX];
-        snprintf(what, sizeof what, "%s", err->msg);
-        return dt_fail(err, st, "%s: %s", o->output ? o->output : "<stdout>", what);
-    }
-    return dt_output_commit(&out, err);
-}
-
 /* Writes text that may quote input bytes (cells, header names) to stderr
  * without control characters or escape sequences. */
 static void put_stderr_safe(const char *text)
@@ -420,7 +377,7 @@ static dt_exit_t run_rows(const options_t *o, dt_pipeline_options_t *po, const d
 {
     dt_output_t out;
     dt_error_t err = {{0}};
-    if (dt_output_open(&out, o->output, &err)) {
+    if (dt_output_open(&out, o->outputs.list[0].path, &err)) {
         print_error(&err);
         return DT_EXIT_ERROR;
     }
@@ -448,11 +405,12 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
     dt_status_t st = dt_pipeline_run(po, rules, codes, agg, &err);
     dt_cli_progress_done(po->progress_ctx);
     if (st == DT_OK) {
-        dt_report_options_t ro = {.top = o->top, .filters = filters[0] ? filters : NULL};
+        dt_report_options_t ro = {.top = o->top, .filters = filters[0] ? filters : NULL,
+                                  .auto_bucket = !o->tables.by_time && agg->options.by_time};
         if (dt_report_build(&report, agg, &ro) != DT_OK) {
             snprintf(err.msg, sizeof err.msg, "out of memory");
         } else {
-            if (write_report(o, &report, &err) == DT_OK) {
+            if (dt_cli_outputs_write(&o->outputs, &report, &err) == DT_OK) {
                 warn_rejections(&report.totals, report.rejections);
                 rc = judge(o, &report, o->min_calls_set ? o->min_calls : rules->ner_min_calls);
             }
@@ -489,6 +447,12 @@ static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
     dt_error_t err = {{0}};
     dt_exit_t rc = DT_EXIT_ERROR;
     dt_rules_init(&rules);
+    dt_aggregate_options_t tables = o->tables;
+    if (!tables.by_time && dt_cli_outputs_want(&o->outputs, "html")) {
+        tables.by_time = true; /* the page charts a series: hourly, rolled up into days
+                                  by dt_report_build when the export spans more */
+        tables.bucket = DT_BUCKET_HOUR;
+    }
 
     dt_cli_progress_t progress;
     dt_cli_progress_init(&progress);
@@ -502,7 +466,7 @@ static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
         return DT_EXIT_ERROR;
     }
     if (!(codes = dt_codes_new(&rules, CODE_CACHE_CAP, &err)) ||
-        dt_aggregate_init(&agg, &rules, 0) || dt_aggregate_configure(&agg, &o->tables))
+        dt_aggregate_init(&agg, &rules, 0) || dt_aggregate_configure(&agg, &tables))
         print_error(&err);
     else if (o->rows_set)
         rc = run_rows(o, &po, &rules, codes, &agg);
@@ -520,7 +484,7 @@ int dt_cli_report(int argc, char **argv)
     options_t *o = calloc(1, sizeof *o);
     if (!o)
         return dt_cli_error("out of memory");
-    *o = (options_t){.format = "text", .color = "auto", .rules = DT_CLI_RULES_DEFAULT};
+    *o = (options_t){.outputs = DT_CLI_OUTPUTS_DEFAULT, .rules = DT_CLI_RULES_DEFAULT};
     optind = 1;
     int rc = parse_args(o, argc, argv);
     if (rc < 0 && optind >= argc)
@@ -532,6 +496,12 @@ int dt_cli_report(int argc, char **argv)
         rc = dt_cli_usage_error("report", "standard input (-) can be read only once");
     if (rc < 0 && o->rows_set && o->nthresholds)
         rc = dt_cli_usage_error("report", "--fail-if judges a report; --rows writes rows instead");
+    if (rc < 0 && o->rows_set &&
+        (o->outputs.n > 1 ||
+         (o->outputs.n && o->outputs.list[0].writer && strcmp(o->outputs.list[0].writer->name, "csv"))))
+        rc = dt_cli_usage_error("report", "--rows writes CSV rows to one file: -o FILE.csv");
+    if (rc < 0)
+        rc = dt_cli_outputs_finish(&o->outputs);
     if (rc < 0)
         rc = (int)run_report(o, argv + optind, (size_t)(argc - optind));
     free(o);

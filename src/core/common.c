@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "dt_common.h"
+#include "dt_embedded.h"
 
 dt_status_t dt_fail(dt_error_t *err, dt_status_t status, const char *fmt, ...)
 {
@@ -70,4 +71,12 @@ bool dt_is_blank(const char *text, size_t len)
         if (!is_blank_char(text[i]))
             return false;
     return true;
+}
+
+const dt_embedded_file_t *dt_embedded_find(const dt_embedded_file_t *table, const char *name)
+{
+    for (const dt_embedded_file_t *f = table; f->name; f++)
+        if (strcmp(f->name, name) == 0)
+            return f;
+    return NULL;
 }

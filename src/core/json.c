@@ -6,10 +6,12 @@
 #include "dt_num.h"
 #include "dt_utf8.h"
 
-static void put_char(FILE *out, const unsigned char *s, size_t n, uint32_t cp)
+static void put_char(FILE *out, const unsigned char *s, size_t n, uint32_t cp, bool script_safe)
 {
     static const char short_forms[] = "btn\0fr"; /* \b \t \n (\v) \f \r */
-    if (cp == '"' || cp == '\\') {
+    if (script_safe && (cp == '<' || cp == '>' || cp == '&')) {
+        fprintf(out, "\\u%04" PRIx32, cp);
+    } else if (cp == '"' || cp == '\\') {
         putc('\\', out);
         putc((int)cp, out);
     } else if (cp >= 0x08 && cp <= 0x0D && short_forms[cp - 0x08]) {
@@ -22,7 +24,7 @@ static void put_char(FILE *out, const unsigned char *s, size_t n, uint32_t cp)
     }
 }
 
-void dt_json_write_string(FILE *out, const char *text, size_t len)
+static void write_string(FILE *out, const char *text, size_t len, bool script_safe)
 {
     const unsigned char *s = (const unsigned char *)(text ? text : "");
     putc('"', out);
@@ -34,10 +36,15 @@ void dt_json_write_string(FILE *out, const char *text, size_t len)
             i++;
             continue;
         }
-        put_char(out, s + i, n, cp);
+        put_char(out, s + i, n, cp, script_safe);
         i += n;
     }
     putc('"', out);
+}
+
+void dt_json_write_string(FILE *out, const char *text, size_t len)
+{
+    write_string(out, text, len, false);
 }
 
 void dt_json_init(dt_json_t *j, FILE *out, bool pretty)
@@ -56,7 +63,7 @@ static void begin(dt_json_t *j, const char *key)
     }
     j->first = false;
     if (key) {
-        dt_json_write_string(j->out, key, strlen(key));
+        write_string(j->out, key, strlen(key), j->script_safe);
         fputs(j->pretty ? ": " : ":", j->out);
     }
 }
@@ -81,7 +88,7 @@ void dt_json_close(dt_json_t *j, char bracket)
 void dt_json_strn(dt_json_t *j, const char *key, const char *text, size_t len)
 {
     begin(j, key);
-    dt_json_write_string(j->out, text, len);
+    write_string(j->out, text, len, j->script_safe);
 }
 
 void dt_json_str(dt_json_t *j, const char *key, const char *text)

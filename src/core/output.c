@@ -85,30 +85,68 @@ dt_status_t dt_output_open(dt_output_t *out, const char *path, dt_error_t *err)
     return open_temp(out, exists ? &st : NULL, err);
 }
 
-dt_status_t dt_output_commit(dt_output_t *out, dt_error_t *err)
+/* Flushes and closes the stream; 0 or the error (errno). */
+static int close_stream(dt_output_t *out)
 {
-    if (!out->fp)
-        return DT_OK;
     int error = 0;
     errno = 0;
     if (fflush(out->fp) != 0)
         error = errno ? errno : EIO;
     else if (ferror(out->fp))
         error = EIO;
-    if (out->fp == stdout) {
-        out->fp = NULL;
-        return error ? fail_write(out, error, err) : DT_OK;
+    if (out->fp != stdout) {
+        errno = 0;
+        if (fclose(out->fp) != 0 && !error)
+            error = errno ? errno : EIO;
     }
-    errno = 0;
-    if (fclose(out->fp) != 0 && !error)
-        error = errno ? errno : EIO;
     out->fp = NULL;
-    if (!error && out->tmp_path && rename(out->tmp_path, out->path) != 0)
-        error = errno;
+    return error;
+}
+
+/* Renames the closed temporary file into place; 0 or the error. */
+static int publish(dt_output_t *out)
+{
+    return out->tmp_path && rename(out->tmp_path, out->path) != 0 ? errno : 0;
+}
+
+dt_status_t dt_output_commit(dt_output_t *out, dt_error_t *err)
+{
+    if (!out->fp)
+        return DT_OK;
+    int error = close_stream(out);
+    if (!error)
+        error = publish(out);
     if (error)
         return fail_write(out, error, err);
     release(out);
     return DT_OK;
+}
+
+dt_status_t dt_output_commit_all(dt_output_t *outs, size_t n, dt_error_t *err)
+{
+    dt_status_t st = DT_OK;
+    for (size_t i = 0; i < n; i++) {
+        int error = outs[i].fp ? close_stream(&outs[i]) : 0;
+        if (error && st == DT_OK) {
+            st = fail_write(&outs[i], error, err);
+            break;
+        }
+    }
+    for (size_t i = 0; i < n && st == DT_OK; i++) {
+        int error = publish(&outs[i]);
+        if (error)
+            st = fail_write(&outs[i], error, err);
+        else
+            release(&outs[i]);
+    }
+    for (size_t i = 0; i < n; i++)
+        dt_output_abort(&outs[i]);
+    return st;
+}
+
+bool dt_output_is_file(const dt_output_t *out)
+{
+    return out->tmp_path != NULL;
 }
 
 void dt_output_abort(dt_output_t *out)

@@ -300,12 +300,49 @@ static bool copy_group_columns(dt_report_t *r, const dt_aggregate_options_t *o)
     return true;
 }
 
+/* An automatic series that spans more than DT_SERIES_HOURLY_SPAN: its hourly
+ * rows (oldest first, the overflow row last) merged into days. */
+static bool roll_up_days(dt_report_t *r)
+{
+    size_t dated = r->ntimes && r->times[r->ntimes - 1]->other ? r->ntimes - 1 : r->ntimes;
+    if (!r->auto_bucket || !dated ||
+        r->times[dated - 1]->start - r->times[0]->start < DT_SERIES_HOURLY_SPAN)
+        return true;
+    dt_keyed_row_t *days = dt_arena_alloc(&r->arena, r->ntimes * sizeof *days);
+    if (!days)
+        return false;
+    size_t n = 0;
+    for (size_t i = 0; i < r->ntimes; i++) {
+        const dt_keyed_row_t *hour = r->times[i];
+        int64_t day = hour->other ? hour->start : dt_date_bucket(hour->start, DT_BUCKET_DAY);
+        if (n && !hour->other && !days[n - 1].other && days[n - 1].start == day) {
+            dt_counts_merge(&days[n - 1].counts, &hour->counts);
+            continue;
+        }
+        days[n] = *hour;
+        days[n].start = day;
+        if (!hour->other) {
+            char name[32];
+            dt_date_format(day, name, sizeof name);
+            if (!(days[n].name = copy_text(r, name)))
+                return false;
+        }
+        n++;
+    }
+    for (size_t i = 0; i < n; i++)
+        r->times[i] = &days[i];
+    r->ntimes = n;
+    r->bucket = DT_BUCKET_DAY;
+    return true;
+}
+
 static bool build(dt_report_t *r, const dt_aggregate_t *agg, const dt_report_options_t *options)
 {
     r->rules = agg->rules;
     r->totals = agg->totals;
     r->top = options ? options->top : 0;
     r->by_time = agg->options.by_time;
+    r->auto_bucket = options && options->auto_bucket;
     r->bucket = (dt_bucket_t)agg->options.bucket;
     r->undated_in_series = agg->undated_in_series;
     for (size_t s = 0; s < sizeof reading_order / sizeof reading_order[0]; s++)
@@ -316,6 +353,7 @@ static bool build(dt_report_t *r, const dt_aggregate_t *agg, const dt_report_opt
            rank_codes(r, agg) && rank_actions(r, agg) &&
            (r->sbcs = rank_table(r, &agg->sbcs, &r->nsbcs, compare_by_calls)) &&
            (r->times = rank_table(r, &agg->times, &r->ntimes, compare_by_time)) &&
+           roll_up_days(r) &&
            (r->groups = rank_table(r, &agg->groups, &r->ngroups, compare_by_failed));
 }
 

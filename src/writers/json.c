@@ -277,18 +277,23 @@ static void (*const sections[DT_SECTION_COUNT])(dt_json_t *, const dt_report_t *
     [DT_SECTION_REJECTED] = write_rejections, [DT_SECTION_NOTES] = write_notes,
 };
 
+void dt_write_json_report(dt_json_t *j, const dt_report_t *report)
+{
+    dt_json_open(j, NULL, '{');
+    dt_json_u64(j, "schema_version", DT_JSON_SCHEMA_VERSION);
+    for (int s = 0; s < DT_SECTION_COUNT; s++)
+        if (sections[s])
+            sections[s](j, report);
+    dt_json_close(j, '}');
+}
+
 dt_status_t dt_write_json(FILE *out, const dt_report_t *report, const dt_write_options_t *options,
                           dt_error_t *err)
 {
     (void)options;
     dt_json_t j;
     dt_json_init(&j, out, true);
-    dt_json_open(&j, NULL, '{');
-    dt_json_u64(&j, "schema_version", DT_JSON_SCHEMA_VERSION);
-    for (int s = 0; s < DT_SECTION_COUNT; s++)
-        if (sections[s])
-            sections[s](&j, report);
-    dt_json_close(&j, '}');
+    dt_write_json_report(&j, report);
     putc('\n', out);
     return dt_stream_finish(out, err);
 }

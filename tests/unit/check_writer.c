@@ -95,7 +95,28 @@ START_TEST(test_writer_find)
     size_t n = 0;
     for (const dt_writer_t *w = dt_writers; w->name; w++, n++)
         ck_assert(w->description && *w->description);
-    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(n, 7);
+}
+END_TEST
+
+START_TEST(test_writer_for_path)
+{
+    ck_assert_str_eq(dt_writer_for_path("report.html")->name, "html");
+    ck_assert_str_eq(dt_writer_for_path("dir.v2/REPORT.HTM")->name, "html");
+    ck_assert_str_eq(dt_writer_for_path("a.b.xlsx")->name, "xlsx");
+    ck_assert_str_eq(dt_writer_for_path("notes.markdown")->name, "md");
+    ck_assert_str_eq(dt_writer_for_path("/var/lib/node/drtriage.prom")->name, "prom");
+    ck_assert_str_eq(dt_writer_for_path("x.txt")->name, "text");
+    ck_assert_ptr_null(dt_writer_for_path("report"));
+    ck_assert_ptr_null(dt_writer_for_path("dir.d/report"));
+    ck_assert_ptr_null(dt_writer_for_path("report."));
+    ck_assert_ptr_null(dt_writer_for_path("report.pdf"));
+    ck_assert_ptr_null(dt_writer_for_path(NULL));
+    ck_assert(dt_writer_find("xlsx")->flags & DT_WRITER_FILE);
+    ck_assert(dt_writer_find("xlsx")->flags & DT_WRITER_BINARY);
+    ck_assert(!(dt_writer_find("html")->flags & DT_WRITER_BINARY));
+    char names[128];
+    ck_assert_str_eq(dt_writer_names(names, sizeof names, ", "), "text, json, html, xlsx, md, csv, prom");
 }
 END_TEST
 
@@ -559,6 +580,7 @@ Suite *dt_suite_writer(void)
     Suite *s = suite_create("writer");
     TCase *t = tcase_create("helpers");
     tcase_add_test(t, test_writer_find);
+    tcase_add_test(t, test_writer_for_path);
     tcase_add_loop_test(t, test_json_string, 0, (int)(sizeof json_cases / sizeof json_cases[0]));
     tcase_add_loop_test(t, test_text_safe, 0, (int)(sizeof text_cases / sizeof text_cases[0]));
     tcase_add_test(t, test_text_safe_columns);

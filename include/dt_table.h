@@ -1,0 +1,92 @@
+/* dt_table.h - the report's tables as rows of typed cells, for the writers
+ * that lay tables out (CSV, Excel, Markdown, HTML). Each table is one
+ * section of the report (dt_report.h); its columns are named by the JSON
+ * report's keys, so a reader can compare a cell with the JSON. A new column
+ * is one entry in a column list in src/writers/table.c. */
+#ifndef DT_TABLE_H
+#define DT_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dt_num.h"
+#include "dt_report.h"
+
+typedef enum {
+    DT_CELL_NONE = 0, /* no value (JSON null): a missing code, NER without calls */
+    DT_CELL_TEXT,     /* text, possibly from an input file: the writer escapes it */
+    DT_CELL_UINT,     /* a count */
+    DT_CELL_FIXED,    /* a number with `decimals` digits after the point (NER, shares) */
+    DT_CELL_BOOL,
+    DT_CELL_TIME,     /* a UTC time: epoch seconds, and text "YYYY-MM-DDTHH:MM:SSZ" */
+} dt_cell_kind_t;
+
+#define DT_CELL_TEXT_MAX 4096
+
+typedef struct {
+    dt_cell_kind_t kind;
+    const char *text;  /* TEXT, TIME: NUL-terminated, valid until the next dt_table_cell */
+    int64_t epoch;     /* TIME */
+    uint64_t uint;
+    double fixed;
+    unsigned decimals;
+    bool boolean;
+    char buf[DT_CELL_TEXT_MAX]; /* room for text the table builds (joined values) */
+} dt_cell_t;
+
+typedef enum {
+    DT_SHOW_ALWAYS = 0, /* every writer shows it */
+    DT_SHOW_DETAIL,     /* machine formats only (CSV, Excel); people can do without */
+    DT_SHOW_PRESENT,    /* for people only when some row has a value (samples) */
+} dt_show_t;
+
+typedef struct {
+    const char *key;   /* machine name: the JSON key, a CSV header, a Prometheus label */
+    const char *title; /* heading for people */
+    dt_cell_kind_t kind; /* the kind of every cell but DT_CELL_NONE ones */
+    dt_show_t show;
+    bool code;         /* a number that names something (SIP or Microsoft code): written
+                          as plain digits, never grouped */
+    const char *none;  /* what people read for a DT_CELL_NONE cell, or NULL for a dash */
+} dt_column_t;
+
+typedef struct {
+    const dt_report_t *report;
+    dt_section_t section;
+    const char *name;   /* the --table name ("codes") */
+    const char *title;  /* the section's title ("Failed calls by code") */
+    size_t ncolumns, nrows;
+} dt_table_t;
+
+/* The sections that are tables, in the order the tabular writers show them:
+ * the summary (DT_SECTION_TOTALS), actions, codes, SBCs, times, groups. */
+extern const dt_section_t dt_table_sections[];
+extern const size_t dt_table_nsections;
+
+/* Opens section's table over report (which must outlive t). Returns false
+ * when the section is not a table. */
+bool dt_table_open(dt_table_t *t, const dt_report_t *report, dt_section_t section);
+
+/* The --table name of a section's table ("actions", "codes", "sbc", "time",
+ * "group", "summary"), or NULL. */
+const char *dt_table_name(dt_section_t section);
+
+/* Parses a --table name into *section; false for anything else. */
+bool dt_table_parse(const char *name, dt_section_t *section);
+
+/* Column col (< t->ncolumns). The group table's first columns are the
+ * --group-by names, from the input: escape them too. */
+dt_column_t dt_table_column(const dt_table_t *t, size_t col);
+
+/* True when a writer for people (HTML, Markdown) shows column col. */
+bool dt_table_column_shown(const dt_table_t *t, size_t col);
+
+/* Fills *cell with the value at (row, col), row < t->nrows. */
+void dt_table_cell(const dt_table_t *t, size_t row, size_t col, dt_cell_t *cell);
+
+/* A cell as plain text: "" for none, digits, the fixed number, "true" or
+ * "false", or the (unescaped) text (also for TIME); buf holds DT_NUMBER_MAX bytes. */
+const char *dt_cell_text(const dt_cell_t *cell, char buf[DT_NUMBER_MAX]);
+
+#endif

@@ -1,0 +1,867 @@
+/* html.c - one self-contained page a manager can open from an e-mail: the
+ * frame, style and script come from assets/ (embedded at build time), the
+ * body is generated here from the report: KPIs, what to do first, inline
+ * SVG charts each with a title and a table of its numbers, and the tables.
+ * A Content-Security-Policy allows only the page's own inline style and
+ * script (by hash) and no request at all. Every text from the input goes
+ * through dt_escape_html; links come only from the rules, only https. The
+ * report's JSON is embedded for the script, with < > & escaped. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dt_embedded.h"
+#include "dt_escape.h"
+#include "dt_table.h"
+#include "dt_writer.h"
+
+#define TEMPLATE "report.html"
+#define STYLE "report.css"
+#define SCRIPT "report.js"
+#define MARK '@'
+
+/* Chart geometry, in SVG user units (the chart scales to the page width). */
+#define CHART_W 860
+#define PAD_LEFT 64
+#define PAD_RIGHT 16
+#define PAD_TOP 14
+#define PAD_BOTTOM 40
+#define SERIES_H 200
+#define BAR_ROW 26      /* one horizontal bar */
+#define BAR_LABEL_W 300 /* labels left of horizontal bars */
+#define X_LABELS 12     /* at most this many time labels */
+#define Y_TICKS 4
+#define LABEL_CUT 48    /* characters of a bar label before "..." */
+#define BARS_MAX 12     /* bars in a horizontal chart; the table has every row */
+#define ACTIONS_SHOWN 5 /* actions in full before "N more actions" (without --top) */
+#define ACTION_CODES 8  /* codes named under an action */
+#define NO_ACTION_TITLE "No action matched these codes"
+
+typedef struct {
+    FILE *out;
+    const dt_report_t *r;
+    unsigned charts;  /* charts written, for unique ids */
+} page_t;
+
+/* ---- text ---- */
+
+static void put(page_t *p, const char *text)
+{
+    fputs(text, p->out);
+}
+
+static void esc(page_t *p, const char *text)
+{
+    dt_escape_html(p->out, text, text ? strlen(text) : 0);
+}
+
+/* A count with thousands separators: 12,345. */
+static const char *grouped(char buf[DT_NUMBER_MAX], uint64_t n)
+{
+    char digits[DT_NUMBER_MAX];
+    int len = snprintf(digits, sizeof digits, "%" PRIu64, n);
+    size_t o = 0;
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+static void count(page_t *p, uint64_t n)
+{
+    char buf[DT_NUMBER_MAX];
+    put(p, grouped(buf, n));
+}
+
+static const char *percent(char buf[DT_NUMBER_MAX], uint64_t part, uint64_t whole, unsigned decimals)
+{
+    return dt_format_fixed(buf, whole ? 100.0 * (double)part / (double)whole : 0.0, decimals);
+}
+
+/* A link from the rules, only when it is a plain https URL; else the text. */
+static void doc_link(page_t *p, const char *doc)
+{
+    char url[1024];
+    snprintf(url, sizeof url, "%s%s", dt_doc_link_prefix(doc), doc);
+    if (dt_escape_url_ok(url)) {
+        put(p, "<a href=\"");
+        esc(p, url);
+        put(p, "\" rel=\"noreferrer\">");
+        esc(p, url);
+        put(p, "</a>");
+    } else {
+        put(p, "<span class=\"mono\">");
+        esc(p, url);
+        put(p, "</span>");
+    }
+}
+
+/* ---- tables from dt_table.h ---- */
+
+static bool numeric(dt_cell_kind_t kind)
+{
+    return kind == DT_CELL_UINT || kind == DT_CELL_FIXED;
+}
+
+/* The CSS class of a table row, or NULL. */
+typedef const char *(*row_class_fn)(const page_t *p, const dt_table_t *t, size_t row);
+
+static void cell_td(page_t *p, const dt_column_t *col, const dt_cell_t *cell)
+{
+    char num[DT_NUMBER_MAX];
+    const char *text = dt_cell_text(cell, num);
+    if (numeric(col->kind))
+        fprintf(p->out, "<td class=\"n\" data-v=\"%s\">", cell->kind == DT_CELL_NONE ? "" : text);
+    else
+        put(p, strcmp(col->key, "samples") == 0 ? "<td class=\"ids\">" : "<td>");
+    if (cell->kind == DT_CELL_NONE && col->none)
+        esc(p, col->none);
+    else if (cell->kind == DT_CELL_NONE)
+        put(p, "&ndash;");
+    else if (cell->kind == DT_CELL_UINT && !col->code)
+        count(p, cell->uint);
+    else if (cell->kind == DT_CELL_BOOL)
+        put(p, cell->boolean ? "yes" : "no");
+    else
+        esc(p, text);
+    put(p, "</td>");
+}
+
+/* A sortable table of the section: the columns people read, or all of them. */
+static void write_table(page_t *p, dt_section_t section, const char *id, bool all,
+                        row_class_fn row_class)
+{
+    dt_table_t t;
+    if (!dt_table_open(&t, p->r, section))
+        return;
+    bool show[64];
+    size_t ncols = t.ncolumns < 64 ? t.ncolumns : 64;
+    for (size_t c = 0; c < ncols; c++)
+        show[c] = all || dt_table_column_shown(&t, c);
+    fprintf(p->out, "<div class=\"table-wrap\"><table class=\"sortable\" id=\"%s\" data-table=\"%s\">"
+                    "<thead><tr>", id, t.name);
+    for (size_t c = 0; c < ncols; c++) {
+        dt_column_t col = dt_table_column(&t, c);
+        if (!show[c])
+            continue;
+        fprintf(p->out, "<th scope=\"col\"%s data-key=\"", numeric(col.kind) ? " class=\"n\"" : "");
+        esc(p, col.key);
+        put(p, "\">");
+        esc(p, col.title);
+        put(p, "</th>");
+    }
+    put(p, "</tr></thead><tbody>\n");
+    dt_cell_t cell;
+    for (size_t row = 0; row < t.nrows; row++) {
+        const char *cls = row_class ? row_class(p, &t, row) : NULL;
+        put(p, cls ? "<tr class=\"" : "<tr>");
+        if (cls) {
+            put(p, cls);
+            put(p, "\">");
+        }
+        for (size_t c = 0; c < ncols; c++) {
+            dt_column_t col = dt_table_column(&t, c);
+            if (!show[c])
+                continue;
+            dt_table_cell(&t, row, c, &cell);
+            cell_td(p, &col, &cell);
+        }
+        put(p, "</tr>\n");
+    }
+    put(p, "</tbody></table></div>\n");
+    if (!t.nrows)
+        put(p, "<p class=\"note\">None.</p>\n");
+}
+
+/* ---- charts ---- */
+
+/* The top of a count axis at or above v: Y_TICKS steps of a whole 1, 2 or 5
+ * times a power of ten, so every tick is a whole number. */
+static double nice_max(double v)
+{
+    double want = v / Y_TICKS, step = 1;
+    while (step < want) {
+        if (step * 2 >= want)
+            return step * 2 * Y_TICKS;
+        if (step * 5 >= want)
+            return step * 5 * Y_TICKS;
+        step *= 10;
+    }
+    return step * Y_TICKS;
+}
+
+/* Opens a chart: <figure> with a visible heading, an <svg> labelled by its
+ * <title> and <desc>. */
+static unsigned chart_open(page_t *p, const char *title, const char *desc, int height)
+{
+    unsigned id = ++p->charts;
+    put(p, "<figure><h3>");
+    esc(p, title);
+    fprintf(p->out, "</h3><svg viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"chart%u-t chart%u-d\">"
+                    "<title id=\"chart%u-t\">", CHART_W, height, id, id, id);
+    esc(p, title);
+    fprintf(p->out, "</title><desc id=\"chart%u-d\">", id);
+    esc(p, desc);
+    put(p, "</desc>\n");
+    return id;
+}
+
+static void chart_close(page_t *p, const char *caption)
+{
+    put(p, "</svg><figcaption>");
+    esc(p, caption);
+    put(p, "</figcaption></figure>\n");
+}
+
+/* A bar or point that shows `tip` on hover and focus (JS) or as a native
+ * tooltip (<title>, without JS). */
+static void tip_open(page_t *p, const char *tip)
+{
+    put(p, "<g tabindex=\"0\" data-tip=\"");
+    esc(p, tip);
+    put(p, "\"><title>");
+    esc(p, tip);
+    put(p, "</title>");
+}
+
+static void y_axis(page_t *p, double lo, double hi, int height, const char *unit)
+{
+    int plot_h = height - PAD_TOP - PAD_BOTTOM;
+    for (int i = 0; i <= Y_TICKS; i++) {
+        double v = lo + (hi - lo) * i / Y_TICKS;
+        double y = PAD_TOP + plot_h - (double)plot_h * i / Y_TICKS;
+        char num[DT_NUMBER_MAX];
+        fprintf(p->out, "<line class=\"%s\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
+                        "<text class=\"label\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s%s</text>\n",
+                i ? "grid" : "axis", PAD_LEFT, CHART_W - PAD_RIGHT, y, y, PAD_LEFT - 6, y + 4,
+                v == floor(v) ? (snprintf(num, sizeof num, "%.0f", v), num) : dt_format_fixed(num, v, 1),
+                unit);
+    }
+}
+
+/* The label of a time bucket: "11-01 08:00" per hour, "2026-11-01" per day or week. */
+static void time_label(const dt_report_t *r, const dt_keyed_row_t *row, char *buf, size_t cap)
+{
+    const char *n = row->name;
+    if (row->other)
+        snprintf(buf, cap, "other");
+    else if (r->bucket == DT_BUCKET_HOUR && strlen(n) >= 16)
+        snprintf(buf, cap, "%.5s %.5s", n + 5, n + 11);
+    else
+        snprintf(buf, cap, "%.10s", n);
+}
+
+static void x_labels(page_t *p, int height, double slot)
+{
+    const dt_report_t *r = p->r;
+    size_t step = (r->ntimes + X_LABELS - 1) / X_LABELS;
+    for (size_t i = 0; i < r->ntimes; i += step ? step : 1) {
+        char label[32];
+        time_label(r, r->times[i], label, sizeof label);
+        fprintf(p->out, "<text class=\"label\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+                PAD_LEFT + slot * ((double)i + 0.5), height - PAD_BOTTOM + 16, label);
+    }
+}
+
+static const char *bucket_name(const dt_report_t *r)
+{
+    return r->bucket == DT_BUCKET_HOUR ? "hour" : r->bucket == DT_BUCKET_DAY ? "day" : "week";
+}
+
+/* Stacked columns over time: the series in `origins` (failed calls by those
+ * origins), or all calls when norigins is 0. */
+static void series_bars(page_t *p, const char *title, const dt_origin_t *origins, size_t norigins)
+{
+    const dt_report_t *r = p->r;
+    double max = 0;
+    for (size_t i = 0; i < r->ntimes; i++) {
+        const dt_counts_t *c = &r->times[i]->counts;
+        double v = norigins ? (double)c->failed : (double)c->calls;
+        if (v > max)
+            max = v;
+    }
+    max = nice_max(max);
+    char desc[256];
+    snprintf(desc, sizeof desc, "%s per %s, UTC, %zu periods; the table below has the numbers.",
+             title, bucket_name(r), r->ntimes);
+    chart_open(p, title, desc, SERIES_H);
+    y_axis(p, 0, max, SERIES_H, "");
+    int plot_h = SERIES_H - PAD_TOP - PAD_BOTTOM;
+    double slot = (double)(CHART_W - PAD_LEFT - PAD_RIGHT) / (double)(r->ntimes ? r->ntimes : 1);
+    double bar = slot > 3 ? slot * 0.8 : slot;
+    for (size_t i = 0; i < r->ntimes; i++) {
+        const dt_keyed_row_t *row = r->times[i];
+        char label[32], tip[256], num[DT_NUMBER_MAX];
+        time_label(r, row, label, sizeof label);
+        double x = PAD_LEFT + slot * (double)i + (slot - bar) / 2, base = PAD_TOP + plot_h;
+        if (!norigins) {
+            snprintf(tip, sizeof tip, "%s: %s calls", label, grouped(num, row->counts.calls));
+            tip_open(p, tip);
+            double h = plot_h * (double)row->counts.calls / max;
+            fprintf(p->out, "<rect class=\"calls\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/></g>\n",
+                    x, base - h, bar, h);
+            continue;
+        }
+        int n = snprintf(tip, sizeof tip, "%s: %s failed", label, grouped(num, row->counts.failed));
+        for (size_t k = 0; k < norigins && n > 0 && (size_t)n < sizeof tip; k++)
+            n += snprintf(tip + n, sizeof tip - (size_t)n, "\n%s origin: %s", dt_origin_name(origins[k]),
+                          grouped(num, row->counts.failed_by_origin[origins[k]]));
+        tip_open(p, tip);
+        for (size_t k = 0; k < norigins; k++) {
+            double h = plot_h * (double)row->counts.failed_by_origin[origins[k]] / max;
+            fprintf(p->out, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+                    dt_origin_name(origins[k]), x, base - h, bar, h);
+            base -= h;
+        }
+        put(p, "</g>\n");
+    }
+    x_labels(p, SERIES_H, slot);
+    chart_close(p, desc);
+}
+
+/* NER over time as a line; periods below the rules' minimum calls as grey dots. */
+static void series_ner(page_t *p)
+{
+    const dt_report_t *r = p->r;
+    double lo = 100;
+    for (size_t i = 0; i < r->ntimes; i++) {
+        double ner = dt_ner_percent(r->times[i]->counts.effective, r->times[i]->counts.calls);
+        if (ner >= 0 && ner < lo)
+            lo = ner;
+    }
+    lo = lo >= 100 ? 90 : floor((lo - 1) / 5) * 5;
+    if (lo < 0)
+        lo = 0;
+    char desc[320];
+    snprintf(desc, sizeof desc,
+             "NER in percent per %s, UTC, from %.0f%% to 100%%; grey points had fewer than %" PRIu64
+             " calls, where a low NER may be normal.",
+             bucket_name(r), lo, r->rules->ner_min_calls);
+    chart_open(p, "NER over time", desc, SERIES_H);
+    y_axis(p, lo, 100, SERIES_H, "%");
+    int plot_h = SERIES_H - PAD_TOP - PAD_BOTTOM;
+    double slot = (double)(CHART_W - PAD_LEFT - PAD_RIGHT) / (double)(r->ntimes ? r->ntimes : 1);
+    put(p, "<polyline class=\"line\" points=\"");
+    for (size_t i = 0; i < r->ntimes; i++) {
+        double ner = dt_ner_percent(r->times[i]->counts.effective, r->times[i]->counts.calls);
+        if (ner >= 0)
+            fprintf(p->out, "%.1f,%.1f ", PAD_LEFT + slot * ((double)i + 0.5),
+                    PAD_TOP + plot_h - plot_h * (ner - lo) / (100 - lo));
+    }
+    put(p, "\"/>\n");
+    for (size_t i = 0; i < r->ntimes; i++) {
+        const dt_counts_t *c = &r->times[i]->counts;
+        double ner = dt_ner_percent(c->effective, c->calls);
+        if (ner < 0)
+            continue;
+        char label[32], tip[128], num[DT_NUMBER_MAX], calls[DT_NUMBER_MAX];
+        time_label(r, r->times[i], label, sizeof label);
+        snprintf(tip, sizeof tip, "%s: NER %s%% of %s calls", label, dt_format_fixed(num, ner, 2),
+                 grouped(calls, c->calls));
+        tip_open(p, tip);
+        fprintf(p->out, "<circle class=\"dot%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\"/></g>\n",
+                c->calls < r->rules->ner_min_calls ? " few" : "", PAD_LEFT + slot * ((double)i + 0.5),
+                PAD_TOP + plot_h - plot_h * (ner - lo) / (100 - lo), slot > 8 ? 3.5 : 2.0);
+    }
+    x_labels(p, SERIES_H, slot);
+    chart_close(p, desc);
+}
+
+/* One horizontal bar with its label on the left and value on the right. */
+typedef struct {
+    const char *label;  /* from the input or the rules: escaped */
+    double value;
+    const char *value_text;
+    const char *cls;
+    const char *tip;
+} hbar_t;
+
+static void hbars(page_t *p, const char *title, const char *desc, const hbar_t *bars, size_t n,
+                  double max)
+{
+    int height = PAD_TOP + (int)n * BAR_ROW + 8;
+    chart_open(p, title, desc, height);
+    double w = CHART_W - BAR_LABEL_W - PAD_RIGHT - 70;
+    for (size_t i = 0; i < n; i++) {
+        double y = PAD_TOP + (double)i * BAR_ROW;
+        double len = max > 0 ? w * bars[i].value / max : 0;
+        char label[LABEL_CUT * 4 + 4];
+        size_t cut = dt_escape_clean(label, sizeof label, bars[i].label, strlen(bars[i].label));
+        if (dt_text_width(label) > LABEL_CUT) { /* cut at a character, then mark it */
+            size_t keep = 0, chars = 0;
+            while (keep < cut && chars < LABEL_CUT - 1) {
+                keep++;
+                while (keep < cut && ((unsigned char)label[keep] & 0xC0) == 0x80)
+                    keep++;
+                chars++;
+            }
+            memcpy(label + keep, "\xE2\x80\xA6", 4); /* U+2026 */
+        }
+        fprintf(p->out, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", BAR_LABEL_W - 8, y + 16);
+        esc(p, label);
+        put(p, "</text>");
+        tip_open(p, bars[i].tip);
+        fprintf(p->out, "<rect class=\"%s\" x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" rx=\"2\"/></g>"
+                        "<text class=\"value\" x=\"%.1f\" y=\"%.1f\">",
+                bars[i].cls, BAR_LABEL_W, y + 4, len, BAR_ROW - 8, BAR_LABEL_W + len + 6, y + 16);
+        esc(p, bars[i].value_text);
+        put(p, "</text>\n");
+    }
+    chart_close(p, desc);
+}
+
+/* ---- sections ---- */
+
+static void write_inputs(page_t *p)
+{
+    const dt_report_t *r = p->r;
+    put(p, "<header><h1>Direct Routing call report</h1>\n<div class=\"meta\">");
+    dt_table_t t;
+    dt_cell_t first = {.kind = DT_CELL_NONE}, last = {.kind = DT_CELL_NONE};
+    dt_table_open(&t, r, DT_SECTION_TOTALS);
+    for (size_t i = 0; i < t.nrows; i++) {
+        dt_cell_t key;
+        dt_table_cell(&t, i, 0, &key);
+        if (strcmp(key.text, "by_time.first") == 0)
+            dt_table_cell(&t, i, 2, &first);
+        else if (strcmp(key.text, "by_time.last") == 0)
+            dt_table_cell(&t, i, 2, &last);
+    }
+    if (first.kind == DT_CELL_TEXT) {
+        put(p, "Calls from <data data-kpi=\"by_time.first\" value=\"");
+        esc(p, first.text);
+        put(p, "\">");
+        esc(p, first.text);
+        put(p, "</data> to the period starting <data data-kpi=\"by_time.last\" value=\"");
+        esc(p, last.text);
+        put(p, "\">");
+        esc(p, last.text);
+        fprintf(p->out, "</data> (UTC, per %s).", bucket_name(r));
+    }
+    put(p, "<ul>");
+    for (size_t i = 0; i < r->ninputs; i++) {
+        const dt_input_stats_t *in = &r->inputs[i];
+        put(p, "<li><span class=\"mono\">");
+        esc(p, in->path);
+        fprintf(p->out, "</span>: %s export, ", dt_family_name(in->family));
+        count(p, in->rows);
+        put(p, " rows, ");
+        count(p, in->rejected);
+        put(p, " rejected</li>");
+    }
+    put(p, "</ul>");
+    if (r->filters) {
+        put(p, "Filters: <span class=\"mono\" data-kpi=\"filters\">");
+        esc(p, r->filters);
+        put(p, "</span>");
+    }
+    put(p, "</div></header>\n<main>\n");
+}
+
+/* The KPI cards: every figure of the summary table with a number. */
+static void write_totals(page_t *p)
+{
+    dt_table_t t;
+    dt_table_open(&t, p->r, DT_SECTION_TOTALS);
+    put(p, "<section id=\"summary\" aria-labelledby=\"summary-h\"><h2 id=\"summary-h\">Summary</h2>\n"
+           "<dl class=\"kpis\">\n");
+    for (size_t i = 0; i < t.nrows; i++) {
+        dt_cell_t key, title, value;
+        dt_table_cell(&t, i, 0, &key);
+        dt_table_cell(&t, i, 1, &title);
+        dt_table_cell(&t, i, 2, &value);
+        if (value.kind != DT_CELL_UINT && value.kind != DT_CELL_FIXED &&
+            strcmp(key.text, "totals.ner") != 0)
+            continue;
+        const char *dot = strchr(key.text, '.');
+        char num[DT_NUMBER_MAX];
+        fprintf(p->out, "<div class=\"kpi %s\"><dt>%s</dt><dd><data data-kpi=\"%s\" value=\"%s\">",
+                dot ? dot + 1 : key.text, title.text, key.text, dt_cell_text(&value, num));
+        if (value.kind == DT_CELL_UINT)
+            count(p, value.uint);
+        else if (value.kind == DT_CELL_FIXED)
+            fprintf(p->out, "%s%%", num);
+        else
+            put(p, "&ndash;");
+        put(p, "</data></dd></div>\n");
+    }
+    put(p, "</dl>\n");
+    char num[DT_NUMBER_MAX];
+    fprintf(p->out, "<p class=\"note\">NER (network effectiveness ratio) counts a call as effective when it "
+                    "succeeded or ended in a way the caller caused (busy, no answer, declined); "
+                    "below %s calls a low NER may be normal.</p>\n</section>\n",
+            grouped(num, p->r->rules->ner_min_calls));
+}
+
+/* One action people act on: failures, owner, advice, links, codes, samples. */
+static void action_card(page_t *p, const dt_action_row_t *row)
+{
+    const dt_report_t *r = p->r;
+    const dt_action_t *a = dt_report_action(r, row->action);
+    const char *id = dt_report_action_id(r, row->action);
+    char num[DT_NUMBER_MAX];
+    put(p, "<li><div class=\"act-head\"><span class=\"count\" data-action=\"");
+    esc(p, id);
+    fprintf(p->out, "\" data-v=\"%" PRIu64 "\">", row->failed);
+    count(p, row->failed);
+    fprintf(p->out, "</span> failed calls (%s%%) <span class=\"owner\">",
+            percent(num, row->failed, r->totals.counts.failed, 1));
+    esc(p, a ? dt_owner_name(a->owner) : "unknown");
+    put(p, "</span> <strong>");
+    esc(p, a && a->title ? a->title : NO_ACTION_TITLE);
+    put(p, "</strong> <code>");
+    esc(p, id);
+    put(p, "</code></div>\n");
+    if (a && a->text && *a->text) {
+        put(p, "<p>");
+        esc(p, a->text);
+        put(p, "</p>\n");
+    }
+    for (size_t d = 0; a && d < a->ndocs; d++) {
+        put(p, "<p class=\"docs\">Docs: ");
+        doc_link(p, a->docs[d]);
+        put(p, "</p>\n");
+    }
+    put(p, "<p class=\"note\">Codes: ");
+    for (size_t c = 0; c < row->ncodes && c < ACTION_CODES; c++) {
+        const dt_code_row_t *code = row->codes[c];
+        char ms[DT_NUMBER_MAX] = "-", sip[DT_NUMBER_MAX] = "-";
+        if (!code->other && code->key.has_ms)
+            snprintf(ms, sizeof ms, "%" PRIu64, code->key.ms);
+        if (!code->other && code->key.has_sip)
+            snprintf(sip, sizeof sip, "%u", code->key.sip);
+        fprintf(p->out, "%s<code>%s%s%s</code> ", c ? ", " : "", code->other ? "other codes" : ms,
+                code->other ? "" : "/", code->other ? "" : sip);
+        esc(p, code->other ? "" : dt_report_code_phrase(r, code));
+        fprintf(p->out, " (%" PRIu64 ")", code->failed);
+    }
+    if (row->ncodes > ACTION_CODES)
+        fprintf(p->out, " and %zu more", row->ncodes - ACTION_CODES);
+    put(p, "</p>\n");
+    for (size_t i = 0; i < row->nsamples; i++) {
+        put(p, i ? ", " : "<p class=\"note\">Sample calls: <span class=\"mono\">");
+        esc(p, row->samples[i].correlation);
+    }
+    if (row->nsamples)
+        put(p, "</span></p>\n");
+    put(p, "</li>\n");
+}
+
+static bool is_fault(const dt_report_t *r, const dt_action_row_t *row)
+{
+    const dt_action_t *a = dt_report_action(r, row->action);
+    return !(a && a->expected);
+}
+
+/* The faults-by-action chart: the first BARS_MAX actions with faults. */
+static void action_chart(page_t *p)
+{
+    const dt_report_t *r = p->r;
+    hbar_t bars[BARS_MAX];
+    char tips[BARS_MAX][160], values[BARS_MAX][DT_NUMBER_MAX];
+    size_t n = 0;
+    double max = 0;
+    for (size_t i = 0; i < r->nactions && n < BARS_MAX; i++) {
+        const dt_action_row_t *row = &r->actions[i];
+        if (!is_fault(r, row))
+            continue;
+        const dt_action_t *a = dt_report_action(r, row->action);
+        char num[DT_NUMBER_MAX];
+        snprintf(tips[n], sizeof tips[n], "%s: %" PRIu64 " failed calls (%s%%)",
+                 dt_report_action_id(r, row->action), row->failed,
+                 percent(num, row->failed, r->totals.counts.failed, 1));
+        snprintf(values[n], sizeof values[n], "%" PRIu64, row->failed);
+        bars[n] = (hbar_t){a && a->title ? a->title : NO_ACTION_TITLE, (double)row->failed, values[n],
+                           "fault", tips[n]};
+        if ((double)row->failed > max)
+            max = (double)row->failed;
+        n++;
+    }
+    if (n)
+        hbars(p, "Faults by action",
+              "Failed calls that are faults, per recommended action, most first; the table below has "
+              "every action.", bars, n, max);
+}
+
+/* The first actions (ACTIONS_SHOWN, or --top) in full, the rest folded away. */
+static void write_actions(page_t *p)
+{
+    const dt_report_t *r = p->r;
+    size_t first = r->top ? r->top : ACTIONS_SHOWN, shown = 0, faults = 0;
+    for (size_t i = 0; i < r->nactions; i++)
+        faults += is_fault(r, &r->actions[i]);
+    put(p, "<section id=\"actions\" aria-labelledby=\"actions-h\"><h2 id=\"actions-h\">What to do first</h2>\n");
+    if (!faults) {
+        put(p, "<p>No faults: every failed call ended in an expected way.</p></section>\n");
+        return;
+    }
+    action_chart(p);
+    put(p, "<ol class=\"actions\">\n");
+    for (size_t i = 0; i < r->nactions; i++) {
+        if (!is_fault(r, &r->actions[i]))
+            continue;
+        if (shown++ == first)
+            fprintf(p->out, "</ol>\n<details><summary>%zu more actions</summary>\n"
+                            "<ol class=\"actions\" start=\"%zu\">\n", faults - first, first + 1);
+        action_card(p, &r->actions[i]);
+    }
+    put(p, shown > first ? "</ol></details>\n" : "</ol>\n");
+    put(p, "<details><summary>Numbers: failed calls by action</summary>\n");
+    write_table(p, DT_SECTION_ACTIONS, "table-actions", false, NULL);
+    put(p, "</details>\n</section>\n");
+}
+
+static void write_expected(page_t *p)
+{
+    const dt_report_t *r = p->r;
+    bool any = false;
+    for (size_t i = 0; i < r->nactions; i++) {
+        const dt_action_t *a = dt_report_action(r, r->actions[i].action);
+        if (!a || !a->expected)
+            continue;
+        if (!any)
+            put(p, "<section id=\"expected\"><h2>Expected endings (not faults)</h2><ul>\n");
+        any = true;
+        put(p, "<li>");
+        count(p, r->actions[i].failed);
+        put(p, " &mdash; ");
+        esc(p, a->title);
+        put(p, " <code>");
+        esc(p, a->id);
+        put(p, "</code></li>\n");
+    }
+    if (any)
+        put(p, "</ul></section>\n");
+}
+
+static void write_codes(page_t *p)
+{
+    put(p, "<section id=\"codes\" aria-labelledby=\"codes-h\"><h2 id=\"codes-h\">Failed calls by code</h2>\n"
+           "<div class=\"filter\"><label>Filter codes <input type=\"search\" data-filter=\"table-codes\" "
+           "data-count=\"codes-count\" placeholder=\"code, phrase, action...\"></label> "
+           "<span class=\"note\" id=\"codes-count\"></span></div>\n");
+    write_table(p, DT_SECTION_CODES, "table-codes", false, NULL);
+    put(p, "</section>\n");
+}
+
+static void write_stubs(page_t *p)
+{
+    const dt_report_t *r = p->r;
+    size_t n = 0;
+    for (size_t i = 0; i < r->ncodes; i++) {
+        char *stub = dt_report_code_stub(r, r->codes[i]);
+        if (!stub)
+            continue;
+        if (!n++)
+            put(p, "<details id=\"stubs\"><summary>Codes without a rule: sections to paste into a rules "
+                   "file (docs/rules.md)</summary><pre>");
+        esc(p, stub);
+        put(p, "\n\n");
+        free(stub);
+    }
+    if (n)
+        put(p, "</pre></details>\n");
+}
+
+static const char *sbc_row_class(const page_t *p, const dt_table_t *t, size_t row)
+{
+    (void)t;
+    return p->r->sbcs[row]->counts.calls < p->r->rules->ner_min_calls ? "few" : NULL;
+}
+
+static void write_sbcs(page_t *p)
+{
+    const dt_report_t *r = p->r;
+    uint64_t min = r->rules->ner_min_calls;
+    put(p, "<section id=\"sbcs\" aria-labelledby=\"sbcs-h\"><h2 id=\"sbcs-h\">By SBC</h2>\n");
+    hbar_t bars[BARS_MAX];
+    char tips[BARS_MAX][320], values[BARS_MAX][48], labels[BARS_MAX][320];
+    size_t n = 0;
+    for (size_t i = 0; i < r->nsbcs && n < BARS_MAX; i++) {
+        const dt_keyed_row_t *row = r->sbcs[i];
+        double ner = dt_ner_percent(row->counts.effective, row->counts.calls);
+        if (ner < 0)
+            continue;
+        char num[DT_NUMBER_MAX], calls[DT_NUMBER_MAX];
+        const char *name = row->other ? "(other SBCs)" : *row->name ? row->name : "(no SBC)";
+        snprintf(labels[n], sizeof labels[n], "%s (%s calls)", name, grouped(calls, row->counts.calls));
+        snprintf(values[n], sizeof values[n], "%s%%", dt_format_fixed(num, ner, 2));
+        snprintf(tips[n], sizeof tips[n], "%s: NER %s of %s calls%s", name, values[n], calls,
+                 row->counts.calls < min ? " (few calls: a low NER may be normal)" : "");
+        bars[n] = (hbar_t){labels[n], ner, values[n], row->counts.calls < min ? "ner few" : "ner", tips[n]};
+        n++;
+    }
+    if (n) {
+        char desc[256];
+        snprintf(desc, sizeof desc,
+                 "NER per SBC, 0 to 100%%, with the calls analysed; grey bars had fewer than %" PRIu64
+                 " calls, where a low NER may be normal.", min);
+        put(p, "<p class=\"legend\"><span><i class=\"ner\"></i>NER</span>"
+               "<span><i class=\"few\"></i>fewer calls than the rules' minimum</span></p>\n");
+        hbars(p, "NER by SBC", desc, bars, n, 100);
+    }
+    write_table(p, DT_SECTION_SBCS, "table-sbcs", false, sbc_row_class);
+    char num[DT_NUMBER_MAX];
+    fprintf(p->out, "<p class=\"caveat\">* fewer than %s calls: a low NER may be normal.</p>\n</section>\n",
+            grouped(num, min));
+}
+
+static void write_times(page_t *p)
+{
+    const dt_report_t *r = p->r;
+    if (!r->by_time)
+        return;
+    put(p, "<section id=\"time\" aria-labelledby=\"time-h\"><h2 id=\"time-h\">Over time</h2>\n");
+    if (!r->ntimes) {
+        put(p, "<p>No call had a readable start time.</p></section>\n");
+        return;
+    }
+    static const dt_origin_t origins[] = {DT_ORIGIN_SBC, DT_ORIGIN_MICROSOFT, DT_ORIGIN_UNKNOWN};
+    series_bars(p, "Calls", NULL, 0);
+    put(p, "<p class=\"legend\"><span><i class=\"sbc\"></i>SBC origin</span><span><i class=\"microsoft\">"
+           "</i>Microsoft origin</span><span><i class=\"unknown\"></i>unknown origin</span></p>\n");
+    series_bars(p, "Failed calls by origin", origins, 3);
+    series_ner(p);
+    if (r->undated_in_series) {
+        put(p, "<p class=\"note\">");
+        count(p, r->undated_in_series);
+        put(p, " calls without a readable start time are not in the series.</p>\n");
+    }
+    put(p, "<details><summary>Numbers: calls, failures and NER per period</summary>\n");
+    write_table(p, DT_SECTION_TIMES, "table-time", false, NULL);
+    put(p, "</details></section>\n");
+}
+
+static void write_groups(page_t *p)
+{
+    if (!p->r->ngroup_columns)
+        return;
+    put(p, "<section id=\"groups\" aria-labelledby=\"groups-h\"><h2 id=\"groups-h\">By group</h2>\n");
+    write_table(p, DT_SECTION_GROUPS, "table-groups", false, NULL);
+    put(p, "</section>\n");
+}
+
+static void write_rejections(page_t *p)
+{
+    const dt_report_t *r = p->r;
+    if (!r->totals.rejected)
+        return;
+    put(p, "<section id=\"rejected\"><h2>Rejected rows</h2><p>");
+    count(p, r->totals.rejected);
+    put(p, " rows were not counted as calls. The first:</p><ul>\n");
+    for (size_t i = 0; i < r->nrejections; i++) {
+        put(p, "<li><span class=\"mono\">");
+        esc(p, r->rejections[i].path);
+        fprintf(p->out, ":%" PRIu64 "</span>: ", r->rejections[i].line);
+        esc(p, r->rejections[i].reason);
+        put(p, "</li>\n");
+    }
+    put(p, "</ul></section>\n");
+}
+
+static void write_notes(page_t *p)
+{
+    const dt_report_t *r = p->r;
+    if (r->nnotes) {
+        put(p, "<section id=\"notes\"><h2>Notes</h2><ul>\n");
+        for (size_t i = 0; i < r->nnotes; i++) {
+            put(p, "<li>");
+            esc(p, r->notes[i]);
+            put(p, "</li>\n");
+        }
+        put(p, "</ul></section>\n");
+    }
+    put(p, "</main>\n<footer>Written by drtriage from the exports listed above. Codes and advice: "
+           "Microsoft's Direct Routing documentation, as drtriage's rules hold it. "
+           "The data of this page is embedded as JSON (docs/json-format.md).</footer>\n");
+}
+
+/* What renders each section (dt_report.h), in the report's order. */
+static void (*const sections[DT_SECTION_COUNT])(page_t *) = {
+    [DT_SECTION_INPUTS] = write_inputs,     [DT_SECTION_TOTALS] = write_totals,
+    [DT_SECTION_ACTIONS] = write_actions,   [DT_SECTION_EXPECTED] = write_expected,
+    [DT_SECTION_CODES] = write_codes,       [DT_SECTION_STUBS] = write_stubs,
+    [DT_SECTION_SBCS] = write_sbcs,         [DT_SECTION_TIMES] = write_times,
+    [DT_SECTION_GROUPS] = write_groups,     [DT_SECTION_REJECTED] = write_rejections,
+    [DT_SECTION_NOTES] = write_notes,
+};
+
+/* ---- the frame ---- */
+
+static void write_csp(page_t *p, const dt_embedded_file_t *style, const dt_embedded_file_t *script)
+{
+    fprintf(p->out, "default-src 'none'; style-src 'sha256-%s'; script-src 'sha256-%s'; "
+                    "img-src 'none'; base-uri 'none'; form-action 'none'",
+            style->sha256, script->sha256);
+}
+
+static void write_title(page_t *p)
+{
+    const dt_totals_t *t = &p->r->totals;
+    char num[DT_NUMBER_MAX];
+    put(p, "drtriage report: ");
+    count(p, t->counts.calls);
+    put(p, " calls");
+    double ner = dt_ner_percent(t->counts.effective, t->counts.calls);
+    if (ner >= 0)
+        fprintf(p->out, ", NER %s%%", dt_format_fixed(num, ner, 2));
+}
+
+static void write_body(page_t *p)
+{
+    for (size_t i = 0; i < p->r->nsections; i++)
+        if (sections[p->r->order[i]])
+            sections[p->r->order[i]](p);
+}
+
+static void write_data(page_t *p)
+{
+    dt_json_t j;
+    dt_json_init(&j, p->out, false);
+    j.script_safe = true;
+    dt_write_json_report(&j, p->r);
+}
+
+dt_status_t dt_write_html(FILE *out, const dt_report_t *report, const dt_write_options_t *options,
+                          dt_error_t *err)
+{
+    (void)options;
+    const dt_embedded_file_t *frame = dt_embedded_find(dt_embedded_assets, TEMPLATE);
+    const dt_embedded_file_t *style = dt_embedded_find(dt_embedded_assets, STYLE);
+    const dt_embedded_file_t *script = dt_embedded_find(dt_embedded_assets, SCRIPT);
+    if (!frame || !style || !script)
+        return dt_fail(err, DT_ERR_OUTPUT, "the HTML assets are missing from this build");
+    page_t p = {.out = out, .r = report};
+    const char *s = (const char *)frame->data, *end = s + frame->len;
+    while (s < end) {
+        const char *mark = memchr(s, MARK, (size_t)(end - s));
+        const char *close = mark ? memchr(mark + 1, MARK, (size_t)(end - mark - 1)) : NULL;
+        if (!close) {
+            fwrite(s, 1, (size_t)(end - s), out);
+            break;
+        }
+        fwrite(s, 1, (size_t)(mark - s), out);
+        size_t len = (size_t)(close - mark - 1);
+        if (len == 3 && memcmp(mark + 1, "CSP", 3) == 0)
+            write_csp(&p, style, script);
+        else if (len == 5 && memcmp(mark + 1, "TITLE", 5) == 0)
+            write_title(&p);
+        else if (len == 3 && memcmp(mark + 1, "CSS", 3) == 0)
+            fwrite(style->data, 1, style->len, out);
+        else if (len == 2 && memcmp(mark + 1, "JS", 2) == 0)
+            fwrite(script->data, 1, script->len, out);
+        else if (len == 4 && memcmp(mark + 1, "BODY", 4) == 0)
+            write_body(&p);
+        else if (len == 4 && memcmp(mark + 1, "JSON", 4) == 0)
+            write_data(&p);
+        else
+            fwrite(mark, 1, (size_t)(close - mark + 1), out);
+        s = close + 1;
+    }
+    return dt_stream_finish(out, err);
+}
