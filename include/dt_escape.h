@@ -14,9 +14,10 @@
 /* HTML text or a quoted attribute value: & < > " ' become character references. */
 void dt_escape_html(FILE *out, const char *text, size_t len);
 
-/* GitHub-flavoured Markdown inline text, also safe inside a table cell:
- * every ASCII punctuation character is backslash-escaped, so input cannot
- * open emphasis, links, autolinks, raw HTML or a new cell. */
+/* GitHub-flavoured Markdown inline text, also safe inside a table cell: the
+ * characters that open emphasis, code, links, raw HTML, autolinks (':', '@',
+ * the '.' of "www."), entities or a new cell are backslash-escaped. For text
+ * that never starts a line (line-start syntax such as # or - is not escaped). */
 void dt_escape_markdown(FILE *out, const char *text, size_t len);
 
 /* One RFC 4180 field: quoted (quotes doubled) when it holds the separator,

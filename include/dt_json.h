@@ -21,7 +21,8 @@ typedef struct {
     unsigned depth;
     bool first;      /* nothing written yet in the innermost container */
     bool script_safe; /* < > & in strings as \u003c \u003e \u0026, so the document
-                         can sit inside an HTML <script> element (set after init) */
+                         can sit inside an HTML <script> element, and bidi controls,
+                         U+2028 and U+2029 as escapes too (set after init) */
 } dt_json_t;
 
 /* Starts a document on out: compact (one line) or pretty. */

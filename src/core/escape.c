@@ -8,6 +8,12 @@
 
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
 
+/* What can start Markdown syntax inside a line: escapes, code, emphasis,
+ * links and images, raw HTML and autolinks, table cells, strikethrough,
+ * entities, and the ':' and '@' of URL and e-mail autolinks. Line-start
+ * syntax (#, -, +, 1.) cannot occur: input is never first on a line. */
+#define MARKDOWN_SPECIAL "\\`*_[]<>|~&:@"
+
 /* Receives one code point to write: its value and its UTF-8 bytes. */
 typedef void (*put_fn)(void *ctx, uint32_t cp, const char *bytes, size_t n);
 
@@ -49,17 +55,26 @@ void dt_escape_html(FILE *out, const char *text, size_t len)
     walk(text, len, put_html, out);
 }
 
+typedef struct {
+    FILE *out;
+    char last[3]; /* the three ASCII characters before, lower case, for "www." */
+} markdown_t;
+
 static void put_markdown(void *ctx, uint32_t cp, const char *bytes, size_t n)
 {
-    FILE *out = ctx;
-    if (cp < 0x80 && strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", (int)cp) && cp)
-        putc('\\', out);
-    fwrite(bytes, 1, n, out);
+    markdown_t *m = ctx;
+    bool www = cp == '.' && memcmp(m->last, "www", 3) == 0; /* an autolink's start */
+    if (www || (cp && cp < 0x80 && strchr(MARKDOWN_SPECIAL, (int)cp)))
+        putc('\\', m->out);
+    fwrite(bytes, 1, n, m->out);
+    memmove(m->last, m->last + 1, 2);
+    m->last[2] = cp < 0x80 ? (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp) : '\0';
 }
 
 void dt_escape_markdown(FILE *out, const char *text, size_t len)
 {
-    walk(text, len, put_markdown, out);
+    markdown_t m = {out, {0}};
+    walk(text, len, put_markdown, &m);
 }
 
 bool dt_escape_formula_risk(const char *text, size_t len)

@@ -9,7 +9,8 @@
 static void put_char(FILE *out, const unsigned char *s, size_t n, uint32_t cp, bool script_safe)
 {
     static const char short_forms[] = "btn\0fr"; /* \b \t \n (\v) \f \r */
-    if (script_safe && (cp == '<' || cp == '>' || cp == '&')) {
+    if (script_safe && (cp == '<' || cp == '>' || cp == '&' || dt_utf8_hidden(cp) || cp == 0x2028 ||
+                        cp == 0x2029)) {
         fprintf(out, "\\u%04" PRIx32, cp);
     } else if (cp == '"' || cp == '\\') {
         putc('\\', out);

@@ -32,6 +32,7 @@
 #define BAR_ROW 26      /* one horizontal bar */
 #define BAR_LABEL_W 300 /* labels left of horizontal bars */
 #define X_LABELS 12     /* at most this many time labels */
+#define SLOTS_MAX 2000  /* periods a time axis spreads out, gaps included */
 #define Y_TICKS 4
 #define LABEL_CUT 48    /* characters of a bar label before "..." */
 #define BARS_MAX 12     /* bars in a horizontal chart; the table has every row */
@@ -244,27 +245,83 @@ static void y_axis(page_t *p, double lo, double hi, int height, const char *unit
     }
 }
 
-/* The label of a time bucket: "11-01 08:00" per hour, "2026-11-01" per day or week. */
-static void time_label(const dt_report_t *r, const dt_keyed_row_t *row, char *buf, size_t cap)
+/* The time axis: one slot per period between the first and the last, empty
+ * ones included, so a quiet hour shows as a gap; the overflow row, if any,
+ * in a last slot. Beyond SLOTS_MAX periods one slot per row. */
+typedef struct {
+    int64_t first, step; /* step 0: slots are row indexes */
+    size_t nslots;
+    double width;        /* of one slot */
+} axis_t;
+
+static int64_t bucket_seconds(dt_bucket_t bucket)
 {
-    const char *n = row->name;
-    if (row->other)
-        snprintf(buf, cap, "other");
-    else if (r->bucket == DT_BUCKET_HOUR && strlen(n) >= 16)
-        snprintf(buf, cap, "%.5s %.5s", n + 5, n + 11);
-    else
-        snprintf(buf, cap, "%.10s", n);
+    return bucket == DT_BUCKET_HOUR ? 3600 : bucket == DT_BUCKET_DAY ? 86400 : 7 * 86400;
 }
 
-static void x_labels(page_t *p, int height, double slot)
+static axis_t time_axis(const dt_report_t *r)
+{
+    axis_t a = {0, 0, r->ntimes, 0};
+    size_t dated = r->ntimes && r->times[r->ntimes - 1]->other ? r->ntimes - 1 : r->ntimes;
+    int64_t step = bucket_seconds(r->bucket);
+    if (dated) {
+        int64_t span = (r->times[dated - 1]->start - r->times[0]->start) / step + 1;
+        if (span > 0 && span <= SLOTS_MAX) {
+            a.first = r->times[0]->start;
+            a.step = step;
+            a.nslots = (size_t)span + (r->ntimes - dated);
+        }
+    }
+    a.width = (double)(CHART_W - PAD_LEFT - PAD_RIGHT) / (double)(a.nslots ? a.nslots : 1);
+    return a;
+}
+
+/* The slot of row i, and its centre. */
+static size_t slot_of(const dt_report_t *r, const axis_t *a, size_t i)
+{
+    if (!a->step)
+        return i;
+    return r->times[i]->other ? a->nslots - 1 : (size_t)((r->times[i]->start - a->first) / a->step);
+}
+
+static double slot_x(const axis_t *a, size_t slot)
+{
+    return PAD_LEFT + a->width * ((double)slot + 0.5);
+}
+
+/* A period as people read it: "11-01 08:00" per hour, "2026-11-01" per day or week. */
+static void period_label(const dt_report_t *r, int64_t start, char *buf, size_t cap)
+{
+    char iso[32];
+    dt_date_format(start, iso, sizeof iso);
+    if (r->bucket == DT_BUCKET_HOUR)
+        snprintf(buf, cap, "%.5s %.5s", iso + 5, iso + 11);
+    else
+        snprintf(buf, cap, "%.10s", iso);
+}
+
+static void row_label(const dt_report_t *r, const dt_keyed_row_t *row, char *buf, size_t cap)
+{
+    if (row->other)
+        snprintf(buf, cap, "other");
+    else
+        period_label(r, row->start, buf, cap);
+}
+
+static void x_labels(page_t *p, const axis_t *a, int height)
 {
     const dt_report_t *r = p->r;
-    size_t step = (r->ntimes + X_LABELS - 1) / X_LABELS;
-    for (size_t i = 0; i < r->ntimes; i += step ? step : 1) {
+    size_t every = (a->nslots + X_LABELS - 1) / X_LABELS;
+    for (size_t slot = 0; slot < a->nslots; slot += every ? every : 1) {
         char label[32];
-        time_label(r, r->times[i], label, sizeof label);
+        if (a->step && (slot + 1 < a->nslots || !r->times[r->ntimes - 1]->other))
+            period_label(r, a->first + (int64_t)slot * a->step, label, sizeof label);
+        else if (!a->step)
+            row_label(r, r->times[slot], label, sizeof label);
+        else
+            snprintf(label, sizeof label, "other");
         fprintf(p->out, "<text class=\"label\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-                PAD_LEFT + slot * ((double)i + 0.5), height - PAD_BOTTOM + 16, label);
+                slot_x(a, slot), height - PAD_BOTTOM + 16, label);
     }
 }
 
@@ -286,19 +343,19 @@ static void series_bars(page_t *p, const char *title, const dt_origin_t *origins
             max = v;
     }
     max = nice_max(max);
+    axis_t axis = time_axis(r);
     char desc[256];
     snprintf(desc, sizeof desc, "%s per %s, UTC, %zu periods; the table below has the numbers.",
-             title, bucket_name(r), r->ntimes);
+             title, bucket_name(r), axis.nslots);
     chart_open(p, title, desc, SERIES_H);
     y_axis(p, 0, max, SERIES_H, "");
     int plot_h = SERIES_H - PAD_TOP - PAD_BOTTOM;
-    double slot = (double)(CHART_W - PAD_LEFT - PAD_RIGHT) / (double)(r->ntimes ? r->ntimes : 1);
-    double bar = slot > 3 ? slot * 0.8 : slot;
+    double bar = axis.width > 3 ? axis.width * 0.8 : axis.width;
     for (size_t i = 0; i < r->ntimes; i++) {
         const dt_keyed_row_t *row = r->times[i];
         char label[32], tip[256], num[DT_NUMBER_MAX];
-        time_label(r, row, label, sizeof label);
-        double x = PAD_LEFT + slot * (double)i + (slot - bar) / 2, base = PAD_TOP + plot_h;
+        row_label(r, row, label, sizeof label);
+        double x = slot_x(&axis, slot_of(r, &axis, i)) - bar / 2, base = PAD_TOP + plot_h;
         if (!norigins) {
             snprintf(tip, sizeof tip, "%s: %s calls", label, grouped(num, row->counts.calls));
             tip_open(p, tip);
@@ -320,11 +377,12 @@ static void series_bars(page_t *p, const char *title, const dt_origin_t *origins
         }
         put(p, "</g>\n");
     }
-    x_labels(p, SERIES_H, slot);
+    x_labels(p, &axis, SERIES_H);
     chart_close(p, desc);
 }
 
-/* NER over time as a line; periods below the rules' minimum calls as grey dots. */
+/* NER over time: a line through consecutive periods (broken where one had no
+ * calls); periods below the rules' minimum calls as grey points. */
 static void series_ner(page_t *p)
 {
     const dt_report_t *r = p->r;
@@ -337,6 +395,7 @@ static void series_ner(page_t *p)
     lo = lo >= 100 ? 90 : floor((lo - 1) / 5) * 5;
     if (lo < 0)
         lo = 0;
+    axis_t axis = time_axis(r);
     char desc[320];
     snprintf(desc, sizeof desc,
              "NER in percent per %s, UTC, from %.0f%% to 100%%; grey points had fewer than %" PRIu64
@@ -345,30 +404,36 @@ static void series_ner(page_t *p)
     chart_open(p, "NER over time", desc, SERIES_H);
     y_axis(p, lo, 100, SERIES_H, "%");
     int plot_h = SERIES_H - PAD_TOP - PAD_BOTTOM;
-    double slot = (double)(CHART_W - PAD_LEFT - PAD_RIGHT) / (double)(r->ntimes ? r->ntimes : 1);
-    put(p, "<polyline class=\"line\" points=\"");
+    size_t previous = SIZE_MAX;
     for (size_t i = 0; i < r->ntimes; i++) {
         double ner = dt_ner_percent(r->times[i]->counts.effective, r->times[i]->counts.calls);
-        if (ner >= 0)
-            fprintf(p->out, "%.1f,%.1f ", PAD_LEFT + slot * ((double)i + 0.5),
-                    PAD_TOP + plot_h - plot_h * (ner - lo) / (100 - lo));
+        size_t slot = slot_of(r, &axis, i);
+        if (ner < 0 || r->times[i]->other)
+            continue;
+        if (previous == SIZE_MAX || slot != previous + 1)
+            put(p, previous == SIZE_MAX ? "<polyline class=\"line\" points=\""
+                                        : "\"/>\n<polyline class=\"line\" points=\"");
+        fprintf(p->out, "%.1f,%.1f ", slot_x(&axis, slot),
+                PAD_TOP + plot_h - plot_h * (ner - lo) / (100 - lo));
+        previous = slot;
     }
-    put(p, "\"/>\n");
+    if (previous != SIZE_MAX)
+        put(p, "\"/>\n");
     for (size_t i = 0; i < r->ntimes; i++) {
         const dt_counts_t *c = &r->times[i]->counts;
         double ner = dt_ner_percent(c->effective, c->calls);
         if (ner < 0)
             continue;
         char label[32], tip[128], num[DT_NUMBER_MAX], calls[DT_NUMBER_MAX];
-        time_label(r, r->times[i], label, sizeof label);
+        row_label(r, r->times[i], label, sizeof label);
         snprintf(tip, sizeof tip, "%s: NER %s%% of %s calls", label, dt_format_fixed(num, ner, 2),
                  grouped(calls, c->calls));
         tip_open(p, tip);
         fprintf(p->out, "<circle class=\"dot%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\"/></g>\n",
-                c->calls < r->rules->ner_min_calls ? " few" : "", PAD_LEFT + slot * ((double)i + 0.5),
-                PAD_TOP + plot_h - plot_h * (ner - lo) / (100 - lo), slot > 8 ? 3.5 : 2.0);
+                c->calls < r->rules->ner_min_calls ? " few" : "", slot_x(&axis, slot_of(r, &axis, i)),
+                PAD_TOP + plot_h - plot_h * (ner - lo) / (100 - lo), axis.width > 8 ? 3.5 : 2.0);
     }
-    x_labels(p, SERIES_H, slot);
+    x_labels(p, &axis, SERIES_H);
     chart_close(p, desc);
 }
 
@@ -433,15 +498,16 @@ static void write_inputs(page_t *p)
             dt_table_cell(&t, i, 2, &last);
     }
     if (first.kind == DT_CELL_TEXT) {
-        put(p, "Calls from <data data-kpi=\"by_time.first\" value=\"");
+        char from[32], to[32];
+        const dt_keyed_row_t *end = r->times[r->ntimes - 1]->other && r->ntimes > 1
+                                        ? r->times[r->ntimes - 2] : r->times[r->ntimes - 1];
+        period_label(r, r->times[0]->start, from, sizeof from);
+        period_label(r, end->start, to, sizeof to);
+        put(p, "Calls in the periods from <data data-kpi=\"by_time.first\" value=\"");
         esc(p, first.text);
-        put(p, "\">");
-        esc(p, first.text);
-        put(p, "</data> to the period starting <data data-kpi=\"by_time.last\" value=\"");
+        fprintf(p->out, "\">%s</data> to <data data-kpi=\"by_time.last\" value=\"", from);
         esc(p, last.text);
-        put(p, "\">");
-        esc(p, last.text);
-        fprintf(p->out, "</data> (UTC, per %s).", bucket_name(r));
+        fprintf(p->out, "\">%s</data> (UTC), charted per %s.", to, bucket_name(r));
     }
     put(p, "<ul>");
     for (size_t i = 0; i < r->ninputs; i++) {

@@ -36,18 +36,36 @@ static bool right_aligned(dt_cell_kind_t kind)
     return kind == DT_CELL_UINT || kind == DT_CELL_FIXED;
 }
 
+/* Which rows of a table to show (NULL: all). */
+typedef bool (*keep_fn)(const dt_report_t *r, size_t row);
+
+static bool is_fault(const dt_report_t *r, size_t row)
+{
+    const dt_action_t *a = dt_report_action(r, r->actions[row].action);
+    return !(a && a->expected);
+}
+
+static bool is_expected(const dt_report_t *r, size_t row)
+{
+    return !is_fault(r, row);
+}
+
 /* A table of the columns people read (dt_table_column_shown), at most `top`
- * rows (0: all). */
-static void write_table(FILE *out, const dt_report_t *r, dt_section_t section, size_t top)
+ * rows (0: all) of those `keep` keeps. */
+static void write_table(FILE *out, const dt_report_t *r, dt_section_t section, size_t top,
+                        keep_fn keep)
 {
     dt_table_t t;
     if (!dt_table_open(&t, r, section))
         return;
-    if (!t.nrows) {
+    size_t kept = 0;
+    for (size_t row = 0; row < t.nrows; row++)
+        kept += !keep || keep(r, row);
+    if (!kept) {
         fputs("None.\n\n", out);
         return;
     }
-    size_t shown = top && top < t.nrows ? top : t.nrows;
+    size_t shown = top && top < kept ? top : kept, written = 0;
     bool show[64];
     size_t ncols = t.ncolumns < 64 ? t.ncolumns : 64;
     for (size_t c = 0; c < ncols; c++)
@@ -67,7 +85,15 @@ static void write_table(FILE *out, const dt_report_t *r, dt_section_t section, s
         if (show[c])
             fputs(right_aligned(dt_table_column(&t, c).kind) ? " ---: |" : " --- |", out);
     putc('\n', out);
-    for (size_t row = 0; row < shown; row++) {
+    for (size_t row = 0; row < t.nrows && written < shown; row++) {
+        if (keep && !keep(r, row))
+            continue;
+        written++;
+        if (section == DT_SECTION_TOTALS) { /* the summary lists the figures that exist */
+            dt_table_cell(&t, row, t.ncolumns - 1, &cell);
+            if (cell.kind == DT_CELL_NONE)
+                continue;
+        }
         putc('|', out);
         for (size_t c = 0; c < ncols; c++) {
             if (!show[c])
@@ -80,9 +106,9 @@ static void write_table(FILE *out, const dt_report_t *r, dt_section_t section, s
         }
         putc('\n', out);
     }
-    if (shown < t.nrows)
+    if (shown < kept)
         fprintf(out, "\n... and %zu more rows (the JSON, CSV or Excel report has them all).\n",
-                t.nrows - shown);
+                kept - shown);
     putc('\n', out);
 }
 
@@ -103,16 +129,17 @@ static void write_summary(FILE *out, const dt_report_t *r)
     }
     if (r->ninputs)
         putc('\n', out);
-    write_table(out, r, DT_SECTION_TOTALS, 0);
+    write_table(out, r, DT_SECTION_TOTALS, 0, NULL);
 }
 
 static void write_advice(FILE *out, const dt_report_t *r, size_t top)
 {
-    size_t shown = top && top < r->nactions ? top : r->nactions;
-    for (size_t i = 0; i < shown; i++) {
+    size_t shown = 0;
+    for (size_t i = 0; i < r->nactions && (!top || shown < top); i++) {
         const dt_action_t *a = dt_report_action(r, r->actions[i].action);
         if (!a || a->expected)
             continue;
+        shown++;
         fputs("- **", out);
         put_md(out, dt_report_action_id(r, r->actions[i].action));
         fputs("** (", out);
@@ -157,19 +184,23 @@ dt_status_t dt_write_markdown(FILE *out, const dt_report_t *report,
             break;
         case DT_SECTION_ACTIONS:
             heading(out, s);
-            write_table(out, report, s, top);
+            write_table(out, report, s, top, is_fault);
             write_advice(out, report, top);
+            break;
+        case DT_SECTION_EXPECTED:
+            heading(out, s);
+            write_table(out, report, DT_SECTION_ACTIONS, top, is_expected);
             break;
         case DT_SECTION_CODES:
         case DT_SECTION_SBCS:
             heading(out, s);
-            write_table(out, report, s, top);
+            write_table(out, report, s, top, NULL);
             break;
         case DT_SECTION_TIMES:
         case DT_SECTION_GROUPS:
             if (s == DT_SECTION_TIMES ? report->by_time : report->ngroup_columns > 0) {
                 heading(out, s);
-                write_table(out, report, s, s == DT_SECTION_TIMES ? 0 : top);
+                write_table(out, report, s, s == DT_SECTION_TIMES ? 0 : top, NULL);
             }
             break;
         case DT_SECTION_NOTES:

@@ -1,6 +1,7 @@
 /* table.c - the report's sections as tables of typed cells (dt_table.h):
  * one column list per table, shared by every tabular writer. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,11 +26,13 @@ static void set_uint(dt_cell_t *c, uint64_t value)
     c->uint = value;
 }
 
-/* A percentage with `decimals` digits; none when negative (no calls). */
+/* A percentage rounded to `decimals` digits, as the JSON report writes it
+ * (so a spreadsheet holds the same number); none when negative (no calls). */
 static void set_fixed(dt_cell_t *c, double value, unsigned decimals)
 {
+    double scale = pow(10, decimals);
     c->kind = value < 0 ? DT_CELL_NONE : DT_CELL_FIXED;
-    c->fixed = value;
+    c->fixed = round(value * scale) / scale;
     c->decimals = decimals;
 }
 

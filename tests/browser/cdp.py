@@ -113,9 +113,11 @@ class Page:
         return result["result"].get("value")
 
     def events(self, *methods):
-        """The events of this page received so far whose method is one of methods."""
-        return [e for e in self.browser.events
-                if e.get("sessionId") == self.session and e.get("method") in methods]
+        """Takes the events of this page received so far whose method is one of methods."""
+        taken = [e for e in self.browser.events
+                 if e.get("sessionId") == self.session and e.get("method") in methods]
+        self.browser.events = [e for e in self.browser.events if e not in taken]
+        return taken
 
     def screenshot(self, path, width=None, height=None, y=0):
         """A PNG of the page (the whole page when height is None)."""
