@@ -269,24 +269,37 @@ static dt_status_t keep_sample(dt_aggregate_t *agg, dt_sample_t **samples, size_
     return DT_OK;
 }
 
+static dt_status_t count_group(dt_aggregate_t *agg, const dt_call_t *call, bool expected,
+                               const dt_call_extra_t *extra)
+{
+    if (agg->options.ngroup_columns && extra &&
+        !count_keyed(agg, &agg->groups, extra->group.ptr, extra->group.len, call, expected))
+        return DT_ERR_NOMEM;
+    return DT_OK;
+}
+
 static dt_status_t count_extra(dt_aggregate_t *agg, const dt_call_t *call, bool expected,
                                const dt_call_extra_t *extra)
 {
     if (agg->options.by_time && extra && extra->has_time) {
         int64_t start = dt_date_bucket(extra->time, (dt_bucket_t)agg->options.bucket);
+        dt_keyed_table_t *times = &agg->times;
+        if (times->last != SIZE_MAX && times->rows[times->last].start == start) {
+            /* the same period as the previous call (exports run in time order):
+               no need to name it again */
+            dt_counts_add(&times->rows[times->last].counts, call, expected);
+            return count_group(agg, call, expected, extra);
+        }
         char name[32];
         dt_date_format(start, name, sizeof name);
-        dt_keyed_row_t *row = count_keyed(agg, &agg->times, name, strlen(name), call, expected);
+        dt_keyed_row_t *row = count_keyed(agg, times, name, strlen(name), call, expected);
         if (!row)
             return DT_ERR_NOMEM;
         row->start = start;
     } else if (agg->options.by_time) {
         agg->undated_in_series++;
     }
-    if (agg->options.ngroup_columns && extra &&
-        !count_keyed(agg, &agg->groups, extra->group.ptr, extra->group.len, call, expected))
-        return DT_ERR_NOMEM;
-    return DT_OK;
+    return count_group(agg, call, expected, extra);
 }
 
 /* True when the call failed with an action that is an expected ending. */
