@@ -1,7 +1,7 @@
 # drtriage - hand-written Makefile.
 #   make              build build/drtriage
 #   make run          report on the bundled samples (installs what is missing)
-#   make check        every test (installs what is missing)
+#   make check        every test (installs what is missing, the format readers too)
 #   make SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench        throughput and memory against a bare libcsv parse
 #   make valgrind     end-to-end cases under valgrind
@@ -61,14 +61,18 @@ ASSETS   = $(sort $(wildcard assets/*))
 TEST_SRC = $(wildcard tests/unit/*.c)
 TEST_OBJ = $(TEST_SRC:tests/unit/%.c=$(BUILD)/test-obj/%.o)
 
-.PHONY: all deps run check check-unit check-cases check-cli check-install bench valgrind fuzz \
-        fuzz-deps install uninstall clean
+.PHONY: all deps test-deps run check check-unit check-cases check-cli check-formats check-install \
+        bench valgrind fuzz fuzz-deps install uninstall clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/drtriage
 
 deps:
 	@scripts/install-deps
+
+# The real readers of the report formats (Chromium, openpyxl, cmark-gfm, promtool).
+test-deps: deps
+	@scripts/install-deps --test
 
 $(BUILD)/obj $(BUILD)/test-obj $(BUILD)/gen $(BUILD)/tools:
 	@mkdir -p $@
@@ -127,7 +131,7 @@ $(BUILD)/check_drtriage: $(TEST_OBJ) $(LIB_OBJ)
 run: $(BUILD)/drtriage
 	$(BUILD)/drtriage samples/*.csv
 
-check: check-unit check-cases check-cli check-install
+check: check-unit check-cases check-cli check-formats check-install
 
 check-unit: $(BUILD)/check_drtriage
 	CK_VERBOSITY=normal $(BUILD)/check_drtriage
@@ -173,6 +177,10 @@ uninstall:
 check-install: build/drtriage
 	@DRTRIAGE_EXTRA_PKGS="zsh man-db" scripts/install-deps
 	tests/install.sh
+
+# Every format read back by a real reader; screenshots of the sample report in build/.
+check-formats: $(BUILD)/drtriage | test-deps
+	DRTRIAGE=$(BUILD)/drtriage tests/formats.sh
 
 bench: build/drtriage build/gen-export build/csv-baseline build/measure
 	scripts/bench
