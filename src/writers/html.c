@@ -529,13 +529,55 @@ static void write_inputs(page_t *p)
     put(p, "</div></header>\n<main>\n");
 }
 
+/* One sentence a reader takes away: calls, failures, faults by origin. */
+static void write_lead(page_t *p)
+{
+    const dt_counts_t *c = &p->r->totals.counts;
+    uint64_t expected = dt_counts_expected(c);
+    char num[DT_NUMBER_MAX];
+    put(p, "<p class=\"lead\">");
+    count(p, c->failed);
+    put(p, " of ");
+    count(p, c->calls);
+    fprintf(p->out, " calls failed (%s%%). ", percent(num, c->failed, c->calls, 1));
+    count(p, c->failed - expected);
+    put(p, " were faults to act on: ");
+    for (int o = 0; o < DT_ORIGIN_COUNT; o++) {
+        fprintf(p->out, "%s<span class=\"%s\">", o ? ", " : "", dt_origin_name((dt_origin_t)o));
+        count(p, dt_counts_faults(c, (dt_origin_t)o));
+        fprintf(p->out, "</span> %s origin", dt_origin_name((dt_origin_t)o));
+    }
+    put(p, "; ");
+    count(p, expected);
+    put(p, " were expected endings (busy, no answer, cancelled...).</p>\n");
+}
+
+/* How NER is counted, from the rules' [ner] section. */
+static void write_ner_note(page_t *p)
+{
+    const dt_rules_t *rules = p->r->rules;
+    char num[DT_NUMBER_MAX];
+    put(p, "<p class=\"note\">NER (network effectiveness ratio) = calls that succeeded or ended with SIP ");
+    bool first = true;
+    for (unsigned code = 0; code <= DT_SIP_MAX; code++)
+        if (rules->ner_effective[code]) {
+            fprintf(p->out, "%s%u", first ? "" : ", ", code);
+            first = false;
+        }
+    if (first)
+        put(p, "(none)");
+    fprintf(p->out, " (the caller's or callee's doing), over all calls; below %s calls a low NER may "
+                    "be normal.</p>\n", grouped(num, rules->ner_min_calls));
+}
+
 /* The KPI cards: every figure of the summary table with a number. */
 static void write_totals(page_t *p)
 {
     dt_table_t t;
     dt_table_open(&t, p->r, DT_SECTION_TOTALS);
-    put(p, "<section id=\"summary\" aria-labelledby=\"summary-h\"><h2 id=\"summary-h\">Summary</h2>\n"
-           "<dl class=\"kpis\">\n");
+    put(p, "<section id=\"summary\" aria-labelledby=\"summary-h\"><h2 id=\"summary-h\">Summary</h2>\n");
+    write_lead(p);
+    put(p, "<dl class=\"kpis\">\n");
     for (size_t i = 0; i < t.nrows; i++) {
         dt_cell_t key, title, value;
         dt_table_cell(&t, i, 0, &key);
@@ -557,11 +599,8 @@ static void write_totals(page_t *p)
         put(p, "</data></dd></div>\n");
     }
     put(p, "</dl>\n");
-    char num[DT_NUMBER_MAX];
-    fprintf(p->out, "<p class=\"note\">NER (network effectiveness ratio) counts a call as effective when it "
-                    "succeeded or ended in a way the caller caused (busy, no answer, declined); "
-                    "below %s calls a low NER may be normal.</p>\n</section>\n",
-            grouped(num, p->r->rules->ner_min_calls));
+    write_ner_note(p);
+    put(p, "</section>\n");
 }
 
 /* One action people act on: failures, owner, advice, links, codes, samples. */
@@ -648,8 +687,16 @@ static void action_chart(page_t *p)
             max = (double)row->failed;
         n++;
     }
+    size_t faults = 0;
+    for (size_t i = 0; i < r->nactions; i++)
+        faults += is_fault(r, &r->actions[i]);
+    char title[80];
+    if (faults > n)
+        snprintf(title, sizeof title, "Faults by action (the %zu largest of %zu)", n, faults);
+    else
+        snprintf(title, sizeof title, "Faults by action");
     if (n)
-        hbars(p, "Faults by action",
+        hbars(p, title,
               "Failed calls that are faults, per recommended action, most first; the table below has "
               "every action.", bars, n, max);
 }

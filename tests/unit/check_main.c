@@ -25,6 +25,8 @@ int main(void)
         dt_suite_filter,
         dt_suite_explain,
         dt_suite_rules_check,
+        dt_suite_escape,
+        dt_suite_formats,
     };
     SRunner *runner = srunner_create(suites[0]());
     for (size_t i = 1; i < sizeof suites / sizeof suites[0]; i++)

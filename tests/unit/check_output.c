@@ -220,6 +220,48 @@ START_TEST(test_read_only_directory)
 }
 END_TEST
 
+/* Several outputs: renamed only when every one closed without error. */
+START_TEST(test_commit_all)
+{
+    dt_output_t outs[3];
+    dt_error_t err = {{0}};
+    write_report(path_in_dir("b.json"), "old\n");
+    ck_assert_int_eq(dt_output_open(&outs[0], path_in_dir("a.html"), &err), DT_OK);
+    ck_assert_int_eq(dt_output_open(&outs[1], path_in_dir("b.json"), &err), DT_OK);
+    ck_assert_int_eq(dt_output_open(&outs[2], path_in_dir("c.md"), &err), DT_OK);
+    ck_assert(dt_output_is_file(&outs[0]));
+    for (int i = 0; i < 3; i++)
+        fputs("new\n", outs[i].fp);
+    ck_assert_int_eq(dt_output_commit_all(outs, 3, &err), DT_OK);
+    assert_content(path_in_dir("a.html"), "new\n");
+    assert_content(path_in_dir("b.json"), "new\n");
+    assert_content(path_in_dir("c.md"), "new\n");
+    ck_assert_uint_eq(dir_entries(), 3);
+}
+END_TEST
+
+START_TEST(test_commit_all_or_none)
+{
+    dt_output_t outs[3];
+    dt_error_t err = {{0}};
+    write_report(path_in_dir("b.json"), "old\n");
+    ck_assert_int_eq(dt_output_open(&outs[0], path_in_dir("a.html"), &err), DT_OK);
+    ck_assert_int_eq(dt_output_open(&outs[1], "/dev/full", &err), DT_OK);
+    ck_assert(!dt_output_is_file(&outs[1]));
+    ck_assert_int_eq(dt_output_open(&outs[2], path_in_dir("b.json"), &err), DT_OK);
+    for (int i = 0; i < 3; i++)
+        fputs("new\n", outs[i].fp);
+    ck_assert_int_eq(dt_output_commit_all(outs, 3, &err), DT_ERR_OUTPUT);
+    ck_assert_str_eq(err.msg, "cannot write '/dev/full': No space left on device");
+    /* a.html never appeared, b.json kept its old content, no temporary file left */
+    ck_assert_int_eq(access(path_in_dir("a.html"), F_OK), -1);
+    assert_content(path_in_dir("b.json"), "old\n");
+    ck_assert_uint_eq(dir_entries(), 1);
+    for (int i = 0; i < 3; i++)
+        ck_assert_ptr_null(outs[i].fp);
+}
+END_TEST
+
 Suite *dt_suite_output(void)
 {
     Suite *s = suite_create("output");
@@ -235,6 +277,8 @@ Suite *dt_suite_output(void)
     tcase_add_test(t, test_dev_null);
     tcase_add_test(t, test_stdout);
     tcase_add_test(t, test_read_only_directory);
+    tcase_add_test(t, test_commit_all);
+    tcase_add_test(t, test_commit_all_or_none);
     suite_add_tcase(s, t);
     return s;
 }

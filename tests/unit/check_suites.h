@@ -23,5 +23,7 @@ Suite *dt_suite_spool(void);
 Suite *dt_suite_filter(void);
 Suite *dt_suite_explain(void);
 Suite *dt_suite_rules_check(void);
+Suite *dt_suite_escape(void);
+Suite *dt_suite_formats(void);
 
 #endif

@@ -1,0 +1,208 @@
+/* check_formats.c - the tabular and machine formats on the fixture report:
+ * the table model, CSV, Markdown, Prometheus and HTML, and the report's
+ * automatic time series (hours rolled up into days beyond three days). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_suites.h"
+#include "dt_table.h"
+#include "dt_writer.h"
+#include "report_fixture.h"
+#include "test_util.h"
+
+static const dt_write_options_t csv_codes = {.table = DT_SECTION_CODES};
+
+static void some_calls(fixture_t *fx, const char *sbc)
+{
+    fixture_calls(fx, 6, 200, NO_CODE, "OK", sbc, true);
+    fixture_calls(fx, 3, 403, 560403, "Forbidden by the SBC", sbc, false);
+    fixture_calls(fx, 1, 486, 560486, "Busy | here *now*", "", false);
+}
+
+START_TEST(table_columns_are_the_json_keys)
+{
+    fixture_t fx;
+    fixture_init(&fx, 0);
+    some_calls(&fx, "sbc1.example.com");
+    fixture_build(&fx, 0);
+    dt_table_t t;
+    ck_assert(dt_table_open(&t, &fx.report, DT_SECTION_CODES));
+    ck_assert_str_eq(t.name, "codes");
+    const char *keys[] = {"sip", "ms", "phrase", "origin", "action", "known", "level", "failed",
+                          "samples"};
+    ck_assert_uint_eq(t.ncolumns, 9);
+    for (size_t c = 0; c < t.ncolumns; c++)
+        ck_assert_str_eq(dt_table_column(&t, c).key, keys[c]);
+    ck_assert(!dt_table_column_shown(&t, 8)); /* no samples asked for */
+    ck_assert(dt_table_column(&t, 1).code);
+    dt_cell_t cell;
+    dt_table_cell(&t, 0, 7, &cell);
+    ck_assert_int_eq(cell.kind, DT_CELL_UINT);
+    ck_assert_uint_eq(cell.uint, 3);
+    ck_assert(dt_table_open(&t, &fx.report, DT_SECTION_SBCS));
+    ck_assert_uint_eq(t.nrows, 2);
+    dt_table_cell(&t, 1, 0, &cell); /* the calls without an SBC: null */
+    ck_assert_int_eq(cell.kind, DT_CELL_NONE);
+    ck_assert_str_eq(dt_table_column(&t, 0).none, "(no SBC)");
+    dt_table_cell(&t, 0, t.ncolumns - 1, &cell); /* NER 6/9, rounded as the JSON */
+    ck_assert_int_eq(cell.kind, DT_CELL_FIXED);
+    char num[DT_NUMBER_MAX];
+    ck_assert_str_eq(dt_cell_text(&cell, num), "66.67");
+    ck_assert(!dt_table_open(&t, &fx.report, DT_SECTION_NOTES));
+    dt_section_t s;
+    ck_assert(dt_table_parse("sbc", &s) && s == DT_SECTION_SBCS);
+    ck_assert(!dt_table_parse("sbcs", &s));
+    fixture_free(&fx);
+}
+END_TEST
+
+START_TEST(csv_tables_and_formulas)
+{
+    fixture_t fx;
+    fixture_init(&fx, 0);
+    some_calls(&fx, "=HYPERLINK(\"x\")");
+    fixture_build(&fx, 0);
+    char *csv = fixture_render(&fx, dt_write_csv, &csv_codes);
+    ck_assert_ptr_eq(strstr(csv, "sip,ms,phrase,origin,action,known,level,failed,samples\r\n"), csv);
+    ck_assert_contains(csv, "\r\n403,560403,Forbidden by the SBC,sbc,fix-tls,true,");
+    ck_assert_uint_eq(count_of(csv, "\r\n"), 1 + fx.report.ncodes);
+    free(csv);
+    dt_write_options_t sbc = {.table = DT_SECTION_SBCS};
+    csv = fixture_render(&fx, dt_write_csv, &sbc);
+    ck_assert_contains(csv, "\r\n\"'=HYPERLINK(\"\"x\"\")\",9,6,3,3,0,0,6,66.67\r\n");
+    ck_assert_contains(csv, "\r\n,1,0,1,1,0,0,1,100.00\r\n");
+    free(csv);
+    sbc.excel = true;
+    csv = fixture_render(&fx, dt_write_csv, &sbc);
+    ck_assert_ptr_eq(strstr(csv, "\xEF\xBB\xBFsbc;calls;"), csv);
+    ck_assert_contains(csv, ";6;66,67\r\n");
+    free(csv);
+    fixture_free(&fx);
+}
+END_TEST
+
+START_TEST(markdown_escapes_input)
+{
+    fixture_t fx;
+    fixture_init(&fx, 0);
+    some_calls(&fx, "sbc|[x](javascript:y)");
+    fixture_build(&fx, 0);
+    char *md = fixture_render(&fx, dt_write_markdown, &csv_codes);
+    ck_assert_ptr_eq(strstr(md, "# drtriage report\n"), md);
+    ck_assert_contains(md, "| sbc\\|\\[x\\](javascript\\:y) | 9 | 3 |");
+    ck_assert_contains(md, "| (no SBC) | 1 |");
+    ck_assert_contains(md, "| Calls analysed | 10 |");
+    ck_assert_contains(md, "## Expected endings (not faults)\n");
+    ck_assert_ptr_null(strstr(md, "](javascript:"));
+    free(md);
+    fixture_free(&fx);
+}
+END_TEST
+
+START_TEST(prom_labels_capped_and_escaped)
+{
+    fixture_t fx;
+    fixture_init(&fx, 0);
+    char name[32];
+    for (int i = 0; i < 60; i++) {
+        snprintf(name, sizeof name, "sbc%02d", i);
+        fixture_calls(&fx, (unsigned)(100 - i), 200, NO_CODE, "OK", name, true);
+    }
+    fixture_calls(&fx, 1, 403, 560403, "Forbidden by the SBC", "a\"b\\c", false);
+    fixture_build(&fx, 0);
+    char *prom = fixture_render(&fx, dt_write_prom, &csv_codes);
+    ck_assert_contains(prom, "# HELP drtriage_calls Calls analysed.\n# TYPE drtriage_calls gauge\n"
+                             "drtriage_calls 4231\n");
+    ck_assert_uint_eq(count_of(prom, "drtriage_sbc_calls{"), 51);
+    ck_assert_contains(prom, "drtriage_sbc_calls{sbc=\"sbc00\"} 100\n");
+    /* sbc50..sbc59 (50..41 calls) and a"b\c (1 call) are beyond the cap */
+    ck_assert_contains(prom, "drtriage_sbc_calls{sbc=\"other\"} 456\n");
+    ck_assert_contains(prom, "drtriage_ner_ratio{sbc=\"other\"} 0.9978\n");
+    ck_assert_contains(prom, "drtriage_action_faults{action=\"fix-tls\",owner=\"sbc\"} 1\n");
+    ck_assert_contains(prom, "drtriage_faults{origin=\"sbc\"} 1\n");
+    free(prom);
+    fixture_free(&fx);
+
+    fixture_init(&fx, 0);
+    fixture_calls(&fx, 1, 403, 560403, "Forbidden by the SBC", "a\"b\\c\nd", false);
+    fixture_build(&fx, 0);
+    prom = fixture_render(&fx, dt_write_prom, &csv_codes);
+    ck_assert_contains(prom, "drtriage_sbc_calls{sbc=\"a\\\"b\\\\c d\"} 1\n");
+    free(prom);
+    fixture_free(&fx);
+}
+END_TEST
+
+START_TEST(html_is_self_contained_and_escaped)
+{
+    fixture_t fx;
+    fixture_init(&fx, 0);
+    some_calls(&fx, "<script>alert(1)</script>");
+    fixture_build(&fx, 0);
+    char *html = fixture_render(&fx, dt_write_html, &csv_codes);
+    ck_assert_ptr_eq(strstr(html, "<!DOCTYPE html>"), html);
+    ck_assert_contains(html, "content=\"default-src 'none'; style-src 'sha256-");
+    ck_assert_contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;");
+    ck_assert_contains(html, "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e");
+    ck_assert_ptr_null(strstr(html, "<script>alert"));
+    ck_assert_uint_eq(count_of(html, "<script"), 2); /* the data and the page's own script */
+    ck_assert_ptr_null(strstr(html, "http://"));
+    ck_assert_contains(html, "<data data-kpi=\"totals.calls\" value=\"10\">10</data>");
+    ck_assert_contains(html, "<data data-kpi=\"totals.ner\" value=\"70.00\">70.00%</data>");
+    free(html);
+    fixture_free(&fx);
+}
+END_TEST
+
+/* Calls at 08:00 on each of `days` days from 2023-11-14, through an hourly series. */
+static void series_over(fixture_t *fx, int days, bool auto_bucket)
+{
+    fixture_init(fx, 0);
+    dt_aggregate_options_t options = {.by_time = true, .bucket = DT_BUCKET_HOUR};
+    ck_assert_int_eq(dt_aggregate_configure(&fx->agg, &options), DT_OK);
+    dt_call_extra_t extra = {.has_time = true};
+    fx->extra = &extra;
+    for (int d = 0; d < days; d++)
+        for (int h = 8; h < 10; h++) {
+            extra.time = 1699920000 + d * 86400 + h * 3600; /* 2023-11-14T00:00:00Z + ... */
+            fixture_calls(fx, 2, 200, NO_CODE, "OK", "sbc1", true);
+        }
+    fx->extra = NULL;
+    dt_report_options_t ro = {.auto_bucket = auto_bucket};
+    ck_assert_int_eq(dt_report_build(&fx->report, &fx->agg, &ro), DT_OK);
+    fx->built = true;
+}
+
+START_TEST(auto_series_rolls_up_into_days)
+{
+    fixture_t fx;
+    series_over(&fx, 3, true); /* 2023-11-14 08:00 to 11-16 09:00: within 3 days */
+    ck_assert_uint_eq(fx.report.ntimes, 6);
+    ck_assert_int_eq(fx.report.bucket, DT_BUCKET_HOUR);
+    fixture_free(&fx);
+    series_over(&fx, 5, true);
+    ck_assert_uint_eq(fx.report.ntimes, 5);
+    ck_assert_int_eq(fx.report.bucket, DT_BUCKET_DAY);
+    ck_assert_str_eq(fx.report.times[1]->name, "2023-11-15T00:00:00Z");
+    ck_assert_uint_eq(fx.report.times[1]->counts.calls, 4);
+    fixture_free(&fx);
+    series_over(&fx, 5, false); /* --by hour is kept whatever the span */
+    ck_assert_uint_eq(fx.report.ntimes, 10);
+    fixture_free(&fx);
+}
+END_TEST
+
+Suite *dt_suite_formats(void)
+{
+    Suite *s = suite_create("formats");
+    TCase *t = tcase_create("formats");
+    tcase_add_test(t, table_columns_are_the_json_keys);
+    tcase_add_test(t, csv_tables_and_formulas);
+    tcase_add_test(t, markdown_escapes_input);
+    tcase_add_test(t, prom_labels_capped_and_escaped);
+    tcase_add_test(t, html_is_self_contained_and_escaped);
+    tcase_add_test(t, auto_series_rolls_up_into_days);
+    suite_add_tcase(s, t);
+    return s;
+}
