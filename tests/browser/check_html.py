@@ -17,35 +17,13 @@ import json
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "formats"))
 from cdp import Browser  # noqa: E402
+from verify import FAILURES, fail, same, summary_rows as figures  # noqa: E402
 
-FAILURES = []
 BIDI = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-
-
-def fail(message):
-    FAILURES.append(message)
-    print("  mismatch:", message, file=sys.stderr)
-
-
-def same(what, got, want):
-    if got != want:
-        fail(f"{what}: got {got!r}, want {want!r}")
-
-
-def figures(report):
-    t, origins = report["totals"], {o["origin"]: o["failed"] for o in report["by_origin"]}
-    dated = [r["start"] for r in report["by_time"] if not r["other"]]
-    return {
-        "totals.rows": t["rows"], "totals.calls": t["calls"], "totals.succeeded": t["succeeded"],
-        "totals.failed": t["failed"], "totals.failed_expected": t["failed_expected"],
-        "totals.ner": t["ner"], "by_origin.sbc": origins["sbc"],
-        "by_origin.microsoft": origins["microsoft"], "by_origin.unknown": origins["unknown"],
-        "totals.rejected": t["rejected"], "totals.excluded": t["excluded"],
-        "by_time.first": dated[0] if dated else None, "by_time.last": dated[-1] if dated else None,
-        "filters": report["filters"],
-    }
 
 
 def as_value(v):

@@ -20,6 +20,16 @@ static void some_calls(fixture_t *fx, const char *sbc)
     fixture_calls(fx, 1, 486, 560486, "Busy | here *now*", "", false);
 }
 
+/* The fixture report of some_calls(sbc), rendered by write (free the text;
+ * fixture_free(fx) when done). */
+static char *render_calls(fixture_t *fx, const char *sbc, dt_write_fn write)
+{
+    fixture_init(fx, 0);
+    some_calls(fx, sbc);
+    fixture_build(fx, 0);
+    return fixture_render(fx, write, &csv_codes);
+}
+
 START_TEST(table_columns_are_the_json_keys)
 {
     fixture_t fx;
@@ -60,10 +70,7 @@ END_TEST
 START_TEST(csv_tables_and_formulas)
 {
     fixture_t fx;
-    fixture_init(&fx, 0);
-    some_calls(&fx, "=HYPERLINK(\"x\")");
-    fixture_build(&fx, 0);
-    char *csv = fixture_render(&fx, dt_write_csv, &csv_codes);
+    char *csv = render_calls(&fx, "=HYPERLINK(\"x\")", dt_write_csv);
     ck_assert_ptr_eq(strstr(csv, "sip,ms,phrase,origin,action,known,level,failed,samples\r\n"), csv);
     ck_assert_contains(csv, "\r\n403,560403,Forbidden by the SBC,sbc,fix-tls,true,");
     ck_assert_uint_eq(count_of(csv, "\r\n"), 1 + fx.report.ncodes);
@@ -85,10 +92,7 @@ END_TEST
 START_TEST(markdown_escapes_input)
 {
     fixture_t fx;
-    fixture_init(&fx, 0);
-    some_calls(&fx, "sbc|[x](javascript:y)");
-    fixture_build(&fx, 0);
-    char *md = fixture_render(&fx, dt_write_markdown, &csv_codes);
+    char *md = render_calls(&fx, "sbc|[x](javascript:y)", dt_write_markdown);
     ck_assert_ptr_eq(strstr(md, "# drtriage report\n"), md);
     ck_assert_contains(md, "| sbc\\|\\[x\\](javascript\\:y) | 9 | 3 |");
     ck_assert_contains(md, "| (no SBC) | 1 |");
@@ -137,10 +141,7 @@ END_TEST
 START_TEST(html_is_self_contained_and_escaped)
 {
     fixture_t fx;
-    fixture_init(&fx, 0);
-    some_calls(&fx, "<script>alert(1)</script>");
-    fixture_build(&fx, 0);
-    char *html = fixture_render(&fx, dt_write_html, &csv_codes);
+    char *html = render_calls(&fx, "<script>alert(1)</script>", dt_write_html);
     ck_assert_ptr_eq(strstr(html, "<!DOCTYPE html>"), html);
     ck_assert_contains(html, "content=\"default-src 'none'; style-src 'sha256-");
     ck_assert_contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;");
