@@ -25,7 +25,7 @@
 /* Chart geometry, in SVG user units (the chart scales to the page width). */
 #define CHART_W 860
 #define PAD_LEFT 64
-#define PAD_RIGHT 16
+#define PAD_RIGHT 40     /* room for the last time label */
 #define PAD_TOP 14
 #define PAD_BOTTOM 40
 #define SERIES_H 200
@@ -39,6 +39,12 @@
 #define ACTIONS_SHOWN 5 /* actions in full before "N more actions" (without --top) */
 #define ACTION_CODES 8  /* codes named under an action */
 #define NO_ACTION_TITLE "No action matched these codes"
+#define ORIGIN_LEGEND                                                                     \
+    "<p class=\"legend\"><span><i class=\"sbc\"></i>SBC origin</span><span><i class=\"microsoft\">" \
+    "</i>Microsoft origin</span><span><i class=\"unknown\"></i>unknown origin</span></p>\n"
+#define NER_LEGEND                                                                        \
+    "<p class=\"legend\"><span><i class=\"ner\"></i>NER</span><span><i class=\"few\"></i>fewer " \
+    "calls than the rules' minimum</span></p>\n"
 
 typedef struct {
     FILE *out;
@@ -198,12 +204,16 @@ static double nice_max(double v)
 
 /* Opens a chart: <figure> with a visible heading, an <svg> labelled by its
  * <title> and <desc>. */
-static unsigned chart_open(page_t *p, const char *title, const char *desc, int height)
+static unsigned chart_open(page_t *p, const char *title, const char *desc, const char *legend,
+                           int height)
 {
     unsigned id = ++p->charts;
     put(p, "<figure><h3>");
     esc(p, title);
-    fprintf(p->out, "</h3><svg viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"chart%u-t chart%u-d\">"
+    put(p, "</h3>\n");
+    if (legend)
+        put(p, legend);
+    fprintf(p->out, "<svg viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"chart%u-t chart%u-d\">"
                     "<title id=\"chart%u-t\">", CHART_W, height, id, id, id);
     esc(p, title);
     fprintf(p->out, "</title><desc id=\"chart%u-d\">", id);
@@ -347,7 +357,7 @@ static void series_bars(page_t *p, const char *title, const dt_origin_t *origins
     char desc[256];
     snprintf(desc, sizeof desc, "%s per %s, UTC, %zu periods; the table below has the numbers.",
              title, bucket_name(r), axis.nslots);
-    chart_open(p, title, desc, SERIES_H);
+    chart_open(p, title, desc, norigins ? ORIGIN_LEGEND : NULL, SERIES_H);
     y_axis(p, 0, max, SERIES_H, "");
     int plot_h = SERIES_H - PAD_TOP - PAD_BOTTOM;
     double bar = axis.width > 3 ? axis.width * 0.8 : axis.width;
@@ -401,7 +411,7 @@ static void series_ner(page_t *p)
              "NER in percent per %s, UTC, from %.0f%% to 100%%; grey points had fewer than %" PRIu64
              " calls, where a low NER may be normal.",
              bucket_name(r), lo, r->rules->ner_min_calls);
-    chart_open(p, "NER over time", desc, SERIES_H);
+    chart_open(p, "NER over time", desc, NER_LEGEND, SERIES_H);
     y_axis(p, lo, 100, SERIES_H, "%");
     int plot_h = SERIES_H - PAD_TOP - PAD_BOTTOM;
     size_t previous = SIZE_MAX;
@@ -446,11 +456,11 @@ typedef struct {
     const char *tip;
 } hbar_t;
 
-static void hbars(page_t *p, const char *title, const char *desc, const hbar_t *bars, size_t n,
-                  double max)
+static void hbars(page_t *p, const char *title, const char *desc, const char *legend,
+                  const hbar_t *bars, size_t n, double max)
 {
     int height = PAD_TOP + (int)n * BAR_ROW + 8;
-    chart_open(p, title, desc, height);
+    chart_open(p, title, desc, legend, height);
     double w = CHART_W - BAR_LABEL_W - PAD_RIGHT - 70;
     for (size_t i = 0; i < n; i++) {
         double y = PAD_TOP + (double)i * BAR_ROW;
@@ -698,7 +708,7 @@ static void action_chart(page_t *p)
     if (n)
         hbars(p, title,
               "Failed calls that are faults, per recommended action, most first; the table below has "
-              "every action.", bars, n, max);
+              "every action.", NULL, bars, n, max);
 }
 
 /* The first actions (ACTIONS_SHOWN, or --top) in full, the rest folded away. */
@@ -814,9 +824,7 @@ static void write_sbcs(page_t *p)
         snprintf(desc, sizeof desc,
                  "NER per SBC, 0 to 100%%, with the calls analysed; grey bars had fewer than %" PRIu64
                  " calls, where a low NER may be normal.", min);
-        put(p, "<p class=\"legend\"><span><i class=\"ner\"></i>NER</span>"
-               "<span><i class=\"few\"></i>fewer calls than the rules' minimum</span></p>\n");
-        hbars(p, "NER by SBC", desc, bars, n, 100);
+        hbars(p, "NER by SBC", desc, NER_LEGEND, bars, n, 100);
     }
     write_table(p, DT_SECTION_SBCS, "table-sbcs", false, sbc_row_class);
     char num[DT_NUMBER_MAX];
@@ -836,8 +844,6 @@ static void write_times(page_t *p)
     }
     static const dt_origin_t origins[] = {DT_ORIGIN_SBC, DT_ORIGIN_MICROSOFT, DT_ORIGIN_UNKNOWN};
     series_bars(p, "Calls", NULL, 0);
-    put(p, "<p class=\"legend\"><span><i class=\"sbc\"></i>SBC origin</span><span><i class=\"microsoft\">"
-           "</i>Microsoft origin</span><span><i class=\"unknown\"></i>unknown origin</span></p>\n");
     series_bars(p, "Failed calls by origin", origins, 3);
     series_ner(p);
     if (r->undated_in_series) {
