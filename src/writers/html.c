@@ -49,6 +49,7 @@
 typedef struct {
     FILE *out;
     const dt_report_t *r;
+    const dt_embedded_file_t *style, *script; /* assets/report.css, assets/report.js */
     unsigned charts;  /* charts written, for unique ids */
 } page_t;
 
@@ -912,11 +913,11 @@ static void (*const sections[DT_SECTION_COUNT])(page_t *) = {
 
 /* ---- the frame ---- */
 
-static void write_csp(page_t *p, const dt_embedded_file_t *style, const dt_embedded_file_t *script)
+static void write_csp(page_t *p)
 {
     fprintf(p->out, "default-src 'none'; style-src 'sha256-%s'; script-src 'sha256-%s'; "
                     "img-src 'none'; base-uri 'none'; form-action 'none'",
-            style->sha256, script->sha256);
+            p->style->sha256, p->script->sha256);
 }
 
 static void write_title(page_t *p)
@@ -929,6 +930,17 @@ static void write_title(page_t *p)
     double ner = dt_ner_percent(t->counts.effective, t->counts.calls);
     if (ner >= 0)
         fprintf(p->out, ", NER %s%%", dt_format_fixed(num, ner, 2));
+}
+
+/* The style and script exactly as embedded: their hashes are in the CSP. */
+static void write_style(page_t *p)
+{
+    fwrite(p->style->data, 1, p->style->len, p->out);
+}
+
+static void write_script(page_t *p)
+{
+    fwrite(p->script->data, 1, p->script->len, p->out);
 }
 
 static void write_body(page_t *p)
@@ -946,16 +958,24 @@ static void write_data(page_t *p)
     dt_write_json_report(&j, p->r);
 }
 
+/* The template's @NAME@ markers and what replaces them. */
+static const struct {
+    const char *name;
+    void (*write)(page_t *p);
+} markers[] = {
+    {"CSP", write_csp},   {"TITLE", write_title}, {"CSS", write_style},
+    {"BODY", write_body}, {"JSON", write_data},   {"JS", write_script},
+};
+
 dt_status_t dt_write_html(FILE *out, const dt_report_t *report, const dt_write_options_t *options,
                           dt_error_t *err)
 {
     (void)options;
     const dt_embedded_file_t *frame = dt_embedded_find(dt_embedded_assets, TEMPLATE);
-    const dt_embedded_file_t *style = dt_embedded_find(dt_embedded_assets, STYLE);
-    const dt_embedded_file_t *script = dt_embedded_find(dt_embedded_assets, SCRIPT);
-    if (!frame || !style || !script)
+    page_t p = {.out = out, .r = report, .style = dt_embedded_find(dt_embedded_assets, STYLE),
+                .script = dt_embedded_find(dt_embedded_assets, SCRIPT)};
+    if (!frame || !p.style || !p.script)
         return dt_fail(err, DT_ERR_OUTPUT, "the HTML assets are missing from this build");
-    page_t p = {.out = out, .r = report};
     const char *s = (const char *)frame->data, *end = s + frame->len;
     while (s < end) {
         const char *mark = memchr(s, MARK, (size_t)(end - s));
@@ -965,21 +985,14 @@ dt_status_t dt_write_html(FILE *out, const dt_report_t *report, const dt_write_o
             break;
         }
         fwrite(s, 1, (size_t)(mark - s), out);
-        size_t len = (size_t)(close - mark - 1);
-        if (len == 3 && memcmp(mark + 1, "CSP", 3) == 0)
-            write_csp(&p, style, script);
-        else if (len == 5 && memcmp(mark + 1, "TITLE", 5) == 0)
-            write_title(&p);
-        else if (len == 3 && memcmp(mark + 1, "CSS", 3) == 0)
-            fwrite(style->data, 1, style->len, out);
-        else if (len == 2 && memcmp(mark + 1, "JS", 2) == 0)
-            fwrite(script->data, 1, script->len, out);
-        else if (len == 4 && memcmp(mark + 1, "BODY", 4) == 0)
-            write_body(&p);
-        else if (len == 4 && memcmp(mark + 1, "JSON", 4) == 0)
-            write_data(&p);
+        size_t len = (size_t)(close - mark - 1), m = 0;
+        while (m < sizeof markers / sizeof markers[0] &&
+               !(strlen(markers[m].name) == len && memcmp(markers[m].name, mark + 1, len) == 0))
+            m++;
+        if (m < sizeof markers / sizeof markers[0])
+            markers[m].write(&p);
         else
-            fwrite(mark, 1, (size_t)(close - mark + 1), out);
+            fwrite(mark, 1, len + 2, out); /* not a marker: as it is */
         s = close + 1;
     }
     return dt_stream_finish(out, err);
