@@ -6,6 +6,7 @@
  * Runs CMD with stdout sent to /dev/null (stderr untouched), waits for it with wait4(2) and
  * appends one line to OUTFILE:
  *     wall_s=<seconds, 6 decimals> maxrss_kib=<peak resident set, KiB> exit=<status>
+ *     cpu_s=<user + system seconds of CMD, 6 decimals>
  * exit is CMD's exit status, or 128+N when a signal N killed it, or 127 when it could not be
  * started. measure exits with that same status (2 for its own usage errors).
  */
@@ -80,7 +81,9 @@ int main(int argc, char **argv)
     else
         code = 1;
 
-    fprintf(out, "wall_s=%.6f maxrss_kib=%ld exit=%d\n", wall, ru.ru_maxrss, code);
+    double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    fprintf(out, "wall_s=%.6f maxrss_kib=%ld exit=%d cpu_s=%.6f\n", wall, ru.ru_maxrss, code, cpu);
     if (fclose(out) != 0) {
         fprintf(stderr, "measure: %s: %s\n", outfile, strerror(errno));
         return code ? code : 2;
