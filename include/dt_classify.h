@@ -26,16 +26,26 @@ typedef struct {
 
 #define DT_REASON_MAX 256
 
+typedef enum {
+    DT_CLASSIFY_REJECTED = 0, /* a rejected row: reason says why */
+    DT_CLASSIFY_CALL,         /* a call: *call is filled */
+    DT_CLASSIFY_FAILED,       /* the lookup failed (out of memory): err says why */
+} dt_classify_result_t;
+
 /* Classifies one data record. expected_fields is the header's field count;
  * delimiter the input's field delimiter: in a ';'-separated file a ',' in a
  * code is a decimal mark, as Excel writes numbers in comma-decimal locales
- * ("5,60403E+05"); elsewhere it is an error. Returns true and fills *call
- * for a call; returns false and writes why into reason (DT_REASON_MAX bytes)
- * for a rejected row: a field count that differs from the header's, or a
- * code that is neither empty nor a whole number. The slices in *call point
- * into the record and live as long as it does. */
-bool dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes, const dt_record_t *record,
-                        size_t expected_fields, char delimiter, dt_call_t *call, char *reason);
+ * ("5,60403E+05"); elsewhere it is an error. Returns DT_CLASSIFY_CALL and
+ * fills *call for a call; DT_CLASSIFY_REJECTED with why in reason
+ * (DT_REASON_MAX bytes) for a rejected row: a field count that differs from
+ * the header's, or a code that is neither empty nor a whole number;
+ * DT_CLASSIFY_FAILED with err filled when the code lookup failed
+ * (dt_codes_lookup). The slices in *call point into the record and live as
+ * long as it does. */
+dt_classify_result_t dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes,
+                                        const dt_record_t *record, size_t expected_fields,
+                                        char delimiter, dt_call_t *call, char *reason,
+                                        dt_error_t *err);
 
 /* Reads a success cell: 1 for a value in [values success] true, 0 for false,
  * -1 for an empty or unrecognised value. */

@@ -1,7 +1,8 @@
 /* dt_codes.h - the code table compiled for lookups: joins a failed call's
  * (Microsoft code, SIP code, phrase) with the documented entries, most specific
- * first. Phrase patterns are compiled with PCRE2 once; each distinct key is
- * resolved once and cached, so the per-row cost is one hash lookup. */
+ * first. Phrase patterns are compiled with PCRE2 once; each distinct key (the
+ * codes and the whole phrase, of any length) is resolved once and cached, so
+ * the per-row cost is one hash lookup. */
 #ifndef DT_CODES_H
 #define DT_CODES_H
 
@@ -53,9 +54,14 @@ typedef struct {
 
 typedef struct dt_codes dt_codes_t;
 
+/* The bytes of cached keys (codes and phrase) a table keeps at most; keys
+ * beyond it are resolved without caching, like those beyond cache_cap. */
+#define DT_CODES_CACHE_BYTES ((size_t)4 << 20)
+
 /* Compiles the lookup structures for a finished rule set. rules must outlive
  * the returned table. cache_cap bounds the number of distinct keys cached
- * (further keys are resolved without caching). Returns NULL and fills err
+ * (0: no bound but DT_CODES_CACHE_BYTES; further keys are resolved without
+ * caching, with the same result). Returns NULL and fills err
  * (naming file:line and the pattern offset) when a PCRE2 pattern is bad or
  * memory is exhausted. */
 dt_codes_t *dt_codes_new(const dt_rules_t *rules, size_t cache_cap, dt_error_t *err);
@@ -65,16 +71,27 @@ void dt_codes_free(dt_codes_t *codes);
 
 /* Joins one call's codes and phrase (not NUL-terminated; may be empty) with
  * the table. The returned match is owned by the table and stays valid until
- * dt_codes_free (or, for uncached keys, until the next lookup). Never fails:
- * an unmatched key yields level DT_MATCH_NONE. */
+ * dt_codes_free (or, for uncached keys, until the next lookup). An unmatched
+ * key yields level DT_MATCH_NONE. A phrase pattern that gives up (dt_regex.h)
+ * does not match; it is counted for dt_codes_limit_note. Returns NULL and
+ * fills err (DT_ERR_NOMEM) only when PCRE2 ran out of memory matching a
+ * pattern: the result would not be the documented one. A lookup with an empty
+ * phrase never fails. */
 const dt_match_t *dt_codes_lookup(dt_codes_t *codes, const dt_code_key_t *key,
-                                  const char *phrase, size_t phrase_len);
+                                  const char *phrase, size_t phrase_len, dt_error_t *err);
 
-/* True when the phrase matches code entry `entry` (literal phrases compared
- * case-insensitively with blanks collapsed and a trailing period ignored, or
- * any of its PCRE2 patterns). */
-bool dt_codes_phrase_matches(const dt_codes_t *codes, size_t entry,
-                             const char *phrase, size_t phrase_len);
+/* Sets *matches to whether the phrase matches code entry `entry` (literal
+ * phrases compared case-insensitively with blanks collapsed and a trailing
+ * period ignored, or any of its PCRE2 patterns; a pattern that gives up does
+ * not match and is counted). Returns DT_OK, or DT_ERR_NOMEM with err filled. */
+dt_status_t dt_codes_phrase_matches(dt_codes_t *codes, size_t entry, const char *phrase,
+                                    size_t phrase_len, bool *matches, dt_error_t *err);
+
+/* When a phrase pattern gave up in a lookup so far, writes a note for the
+ * report into note (cap bytes): the file:line and text of the first pattern
+ * that did, and how many times patterns gave up in all; returns true.
+ * Returns false, writing nothing, when none did. */
+bool dt_codes_limit_note(const dt_codes_t *codes, char *note, size_t cap);
 
 /* Number of distinct keys resolved so far, and how many could not be cached. */
 size_t dt_codes_cached(const dt_codes_t *codes);

@@ -196,9 +196,23 @@ dt_status_t dt_rules_load_path_checked(dt_rules_t *rules, const char *path, unsi
 dt_status_t dt_rules_load_embedded(dt_rules_t *rules, dt_error_t *err);
 
 /* Resolves action references and checks that the set is usable (every
- * referenced action exists, an [origin *] rule exists). Call once after the
- * last load. Returns DT_ERR_INPUT naming the file:line of the first problem. */
+ * referenced action exists, an [origin *] rule exists, every PCRE2 pattern
+ * compiles). Call once after the last load. Returns DT_ERR_INPUT naming the
+ * file:line of the first problem. */
 dt_status_t dt_rules_finish(dt_rules_t *rules, dt_error_t *err);
+
+/* Called for a pattern PCRE2 refuses: at is the pattern's own line, what
+ * names its section ("[code 560403/403]", "[header ms] tac"), why is PCRE2's
+ * message with the offset. The strings live only during the call. */
+typedef void dt_rules_pattern_fn(void *ctx, dt_rule_origin_t at, const char *what,
+                                 const char *pattern, const char *why);
+
+/* Compiles every PCRE2 pattern of the rules (phrase patterns, then header
+ * aliases, each in load order) that came from `file` (the rules' copy of the
+ * name, as in dt_rule_origin_t; NULL: from any file) and calls refused for
+ * each one that does not compile. Returns how many did not. */
+size_t dt_rules_bad_patterns(const dt_rules_t *rules, const char *file,
+                             dt_rules_pattern_fn *refused, void *ctx);
 
 /* Which of two word sets a cell's value belongs to ([values success] true
  * and false, [call-type in] and out): the value is trimmed of blanks and

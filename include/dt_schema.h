@@ -16,6 +16,7 @@ typedef struct {
     size_t ncolumns;               /* fields in the header row */
     dt_family_t family;            /* decided by the alias that found the ms (else sip) column */
     char duplicate_note[256];      /* "" or a note about a header name given twice */
+    char limit_note[256];          /* "" or a note about a header pattern that gave up */
 } dt_schema_t;
 
 /* User overrides: column header names for fields (NULL = use the aliases). */
@@ -30,8 +31,11 @@ size_t dt_schema_normalise(const char *name, size_t len, char *out, size_t cap);
 
 /* Decides the schema of a file from its header cells. `path` names the file in
  * messages. Fails with DT_ERR_INPUT when neither code column is found (the
- * message lists the headers found) or an override names a missing column;
- * DT_ERR_INPUT also for a bad alias pattern in the rules. */
+ * message lists the headers found), an override names a missing column, or
+ * two fields map to one column (the message names both); DT_ERR_INPUT also
+ * for a bad alias pattern in the rules. An alias that gives up on a header
+ * name (dt_regex.h) does not match it, and limit_note says so. DT_ERR_NOMEM
+ * when memory runs out. */
 dt_status_t dt_schema_build(dt_schema_t *schema, const dt_rules_t *rules,
                             const dt_schema_overrides_t *overrides, const char *path,
                             const dt_slice_t *headers, size_t nheaders, dt_error_t *err);

@@ -34,17 +34,19 @@ static bool read_code(const dt_record_t *record, dt_field_t field, const char *l
     return true;
 }
 
-bool dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes, const dt_record_t *record,
-                        size_t expected_fields, char delimiter, dt_call_t *call, char *reason)
+dt_classify_result_t dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes,
+                                        const dt_record_t *record, size_t expected_fields,
+                                        char delimiter, dt_call_t *call, char *reason,
+                                        dt_error_t *err)
 {
     if (record->malformed) {
         snprintf(reason, DT_REASON_MAX, "%s", record->malformed);
-        return false;
+        return DT_CLASSIFY_REJECTED;
     }
     if (record->nfields != expected_fields) {
         snprintf(reason, DT_REASON_MAX, "has %zu fields, the header has %zu", record->nfields,
                  expected_fields);
-        return false;
+        return DT_CLASSIFY_REJECTED;
     }
     memset(call, 0, sizeof *call);
     call->weight = 1;
@@ -53,10 +55,10 @@ bool dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes, const dt_rec
     if (!read_code(record, DT_FIELD_SIP, "SIP code", comma, &call->key.has_sip, &sip, reason) ||
         !read_code(record, DT_FIELD_MS, "Microsoft code", comma, &call->key.has_ms,
                    &call->key.ms, reason))
-        return false;
+        return DT_CLASSIFY_REJECTED;
     if (call->key.has_sip && sip > UINT32_MAX) {
         snprintf(reason, DT_REASON_MAX, "SIP code %llu is out of range", (unsigned long long)sip);
-        return false;
+        return DT_CLASSIFY_REJECTED;
     }
     call->key.sip = (unsigned)sip;
     call->sbc = dt_record_cell(record, DT_FIELD_SBC);
@@ -69,11 +71,13 @@ bool dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes, const dt_rec
     if (call->succeeded) {
         call->effective = true;
         call->origin = DT_ORIGIN_UNKNOWN;
-        return true;
+        return DT_CLASSIFY_CALL;
     }
-    call->match = dt_codes_lookup(codes, &call->key, call->phrase.ptr, call->phrase.len);
+    call->match = dt_codes_lookup(codes, &call->key, call->phrase.ptr, call->phrase.len, err);
+    if (!call->match)
+        return DT_CLASSIFY_FAILED;
     call->origin = call->match->origin;
     call->effective = call->key.has_sip && call->key.sip <= DT_SIP_MAX &&
                       rules->ner_effective[call->key.sip];
-    return true;
+    return DT_CLASSIFY_CALL;
 }

@@ -19,7 +19,7 @@
 #include "dt_regex.h"
 
 #define PAIR_KEY_LEN 12
-#define CACHE_KEY_MAX 512
+#define CACHE_KEY_HEAD 13 /* flags, SIP code, Microsoft code; then the phrase */
 
 typedef struct {
     pcre2_code **patterns;  /* npatterns compiled patterns */
@@ -32,15 +32,21 @@ struct dt_codes {
     size_t *order;              /* entry indices by (ms, sip, layer desc, index) */
     dt_map_t pairs;             /* (ms, sip) -> first position in order */
     dt_map_t by_ms;             /* ms -> first position in order */
-    dt_map_t cache;             /* key bytes -> count of matches (unused value) */
+    dt_map_t cache;             /* key bytes (whole phrase) -> index into matches */
+    size_t cache_bytes;         /* bytes of the cached keys, up to DT_CODES_CACHE_BYTES */
     dt_arena_t arena;           /* cached matches: stable addresses */
     dt_match_t **matches;       /* by cache value */
     size_t nmatches, matches_cap;
     dt_match_t scratch;         /* result of an uncached lookup */
     uint64_t uncached;
-    pcre2_match_data *match_data;
-    char *normal;               /* normalisation buffer for input phrases */
-    size_t normal_cap;
+    unsigned char *key;         /* the cache key being looked up */
+    size_t key_cap;
+    dt_regex_scratch_t *regex;
+    char *normal;               /* an input phrase normalised, if it fits: */
+    size_t normal_cap;          /* longest normalised literal phrase + 4 */
+    bool nomem;                 /* the lookup under way ran out of memory */
+    uint64_t limit_hits;        /* patterns that gave up (DT_REGEX_LIMIT) */
+    size_t limit_entry, limit_pattern; /* the first that did */
 };
 
 bool dt_code_key_matches(const dt_code_key_t *want, const dt_code_key_t *have)
@@ -59,8 +65,10 @@ const char *dt_match_level_name(dt_match_level_t level)
 }
 
 /* Lowercases ASCII, collapses blank runs to one space, trims, and drops one
- * trailing period. out must hold len + 1 bytes. Returns the new length. */
-static size_t normalise_phrase(const char *in, size_t len, char *out)
+ * trailing period. Writes at most cap bytes to out, the NUL included; returns
+ * the new length, or SIZE_MAX when the result does not fit (out holds len + 1
+ * bytes: it always fits). */
+static size_t normalise_phrase(const char *in, size_t len, char *out, size_t cap)
 {
     size_t n = 0;
     bool pending_space = false;
@@ -70,6 +78,8 @@ static size_t normalise_phrase(const char *in, size_t len, char *out)
             pending_space = n > 0;
             continue;
         }
+        if (n + 2 + pending_space > cap)
+            return SIZE_MAX;
         if (pending_space)
             out[n++] = ' ';
         pending_space = false;
@@ -124,13 +134,17 @@ static bool compile_entry(dt_codes_t *codes, size_t e, dt_error_t *err)
             dt_fail(err, DT_ERR_NOMEM, "out of memory compiling the code table");
             return false;
         }
-        normalise_phrase(rule->phrases[i], len, c->phrases[i]);
+        size_t n = normalise_phrase(rule->phrases[i], len, c->phrases[i], len + 1);
+        /* An input phrase longer than this (normalised) + 2 cannot equal it. */
+        if (n + 4 > codes->normal_cap)
+            codes->normal_cap = n + 4;
     }
     for (size_t i = 0; i < rule->npatterns; i++) {
         char why[320];
         if (!(c->patterns[i] = dt_regex_compile(rule->patterns[i], why, sizeof why))) {
             dt_fail(err, DT_ERR_INPUT, "%s:%u: [code %" PRIu64 "/%u] pattern '%s': %s",
-                    rule->at.file, rule->at.line, rule->ms, rule->sip, rule->patterns[i], why);
+                    rule->at.file, rule->pattern_lines ? rule->pattern_lines[i] : rule->at.line,
+                    rule->ms, rule->sip, rule->patterns[i], why);
             return false;
         }
     }
@@ -175,8 +189,9 @@ dt_codes_t *dt_codes_new(const dt_rules_t *rules, size_t cache_cap, dt_error_t *
     dt_map_init(&codes->cache, cache_cap);
     codes->entries = calloc(rules->ncodes + 1, sizeof *codes->entries);
     codes->order = calloc(rules->ncodes + 1, sizeof *codes->order);
-    codes->match_data = pcre2_match_data_create(1, NULL);
-    if (!codes->entries || !codes->order || !codes->match_data) {
+    codes->regex = dt_regex_scratch_new();
+    codes->normal_cap = 4;
+    if (!codes->entries || !codes->order || !codes->regex) {
         dt_fail(err, DT_ERR_NOMEM, "out of memory");
         dt_codes_free(codes);
         return NULL;
@@ -186,7 +201,7 @@ dt_codes_t *dt_codes_new(const dt_rules_t *rules, size_t cache_cap, dt_error_t *
             dt_codes_free(codes);
             return NULL;
         }
-    if (!index_entries(codes)) {
+    if (!(codes->normal = malloc(codes->normal_cap)) || !index_entries(codes)) {
         dt_fail(err, DT_ERR_NOMEM, "out of memory");
         dt_codes_free(codes);
         return NULL;
@@ -212,37 +227,75 @@ void dt_codes_free(dt_codes_t *codes)
     free(codes->matches);
     dt_arena_free(&codes->arena);
     free(codes->normal);
-    pcre2_match_data_free(codes->match_data);
+    free(codes->key);
+    dt_regex_scratch_free(codes->regex);
     dt_map_free(&codes->pairs);
     dt_map_free(&codes->by_ms);
     dt_map_free(&codes->cache);
     free(codes);
 }
 
-static bool phrase_matches(const dt_codes_t *codes, size_t e, const char *phrase, size_t len,
+/* normal is the phrase normalised, or NULL when too long to equal any literal
+ * phrase. A pattern that gives up is counted and does not match; one that
+ * runs out of memory sets codes->nomem (the lookup then fails). */
+static bool phrase_matches(dt_codes_t *codes, size_t e, const char *phrase, size_t len,
                            const char *normal)
 {
     const dt_code_rule_t *rule = &codes->rules->codes[e];
     const compiled_entry_t *c = &codes->entries[e];
-    for (size_t i = 0; i < rule->nphrases; i++)
+    for (size_t i = 0; normal && i < rule->nphrases; i++)
         if (strcmp(c->phrases[i], normal) == 0)
             return true;
-    for (size_t i = 0; i < rule->npatterns; i++)
-        if (dt_regex_match(c->patterns[i], phrase, len, codes->match_data))
+    for (size_t i = 0; i < rule->npatterns; i++) {
+        dt_regex_result_t r = dt_regex_match(c->patterns[i], phrase, len, codes->regex);
+        if (r == DT_REGEX_MATCH)
             return true;
+        if (r == DT_REGEX_NOMEM)
+            codes->nomem = true;
+        if (r == DT_REGEX_LIMIT && codes->limit_hits++ == 0) {
+            codes->limit_entry = e;
+            codes->limit_pattern = i;
+        }
+    }
     return false;
 }
 
-bool dt_codes_phrase_matches(const dt_codes_t *codes, size_t entry, const char *phrase,
-                             size_t phrase_len)
+/* The input phrase normalised into codes->normal, or NULL when it is too
+ * long to equal any literal phrase. */
+static const char *normal_phrase(dt_codes_t *codes, const char *phrase, size_t len)
 {
-    char *normal = malloc(phrase_len + 1);
-    if (!normal)
+    return normalise_phrase(phrase, len, codes->normal, codes->normal_cap) == SIZE_MAX
+               ? NULL
+               : codes->normal;
+}
+
+static dt_status_t fail_nomem(dt_codes_t *codes, dt_error_t *err)
+{
+    codes->nomem = false;
+    return dt_fail(err, DT_ERR_NOMEM, "out of memory matching phrase patterns");
+}
+
+dt_status_t dt_codes_phrase_matches(dt_codes_t *codes, size_t entry, const char *phrase,
+                                    size_t phrase_len, bool *matches, dt_error_t *err)
+{
+    *matches = phrase_matches(codes, entry, phrase, phrase_len,
+                              normal_phrase(codes, phrase, phrase_len));
+    return codes->nomem ? fail_nomem(codes, err) : DT_OK;
+}
+
+bool dt_codes_limit_note(const dt_codes_t *codes, char *note, size_t cap)
+{
+    if (!codes->limit_hits)
         return false;
-    normalise_phrase(phrase, phrase_len, normal);
-    bool hit = phrase_matches(codes, entry, phrase, phrase_len, normal);
-    free(normal);
-    return hit;
+    const dt_code_rule_t *rule = &codes->rules->codes[codes->limit_entry];
+    size_t i = codes->limit_pattern;
+    snprintf(note, cap,
+             "%s:%u: pattern '%.80s' of [code %" PRIu64 "/%u] gave up after PCRE2's match "
+             "limit (%d steps) and was taken as not matching; phrase patterns gave up %" PRIu64
+             " times in all (catastrophic backtracking? see docs/rules.md)",
+             rule->at.file, rule->pattern_lines ? rule->pattern_lines[i] : rule->at.line,
+             rule->patterns[i], rule->ms, rule->sip, DT_REGEX_STEPS, codes->limit_hits);
+    return true;
 }
 
 static void set_entry(dt_match_t *m, const dt_rules_t *rules, size_t e, dt_match_level_t level)
@@ -297,6 +350,7 @@ static bool match_sip_phrase(dt_codes_t *codes, unsigned sip, const char *phrase
     return false;
 }
 
+/* Sets codes->nomem when a pattern ran out of memory: m is then not to be used. */
 static void resolve(dt_codes_t *codes, const dt_code_key_t *key, const char *phrase, size_t len,
                     dt_match_t *m)
 {
@@ -316,16 +370,8 @@ static void resolve(dt_codes_t *codes, const dt_code_key_t *key, const char *phr
             }
         }
     }
-    if (len + 1 > codes->normal_cap) {
-        char *p = realloc(codes->normal, len + 1);
-        if (!p)
-            len = 0; /* match on codes only */
-        else
-            codes->normal = p, codes->normal_cap = len + 1;
-    }
-    if (len > 0)
-        normalise_phrase(phrase, len, codes->normal);
-    if (key->has_ms && key->has_sip && match_pair(codes, key, phrase, len, codes->normal, m))
+    const char *normal = len > 0 ? normal_phrase(codes, phrase, len) : NULL;
+    if (key->has_ms && key->has_sip && match_pair(codes, key, phrase, len, normal, m))
         return;
     if (key->has_ms) {
         uint32_t *pos = dt_map_get(&codes->by_ms, &key->ms, sizeof key->ms);
@@ -340,7 +386,7 @@ static void resolve(dt_codes_t *codes, const dt_code_key_t *key, const char *phr
         }
     }
     if (!key->has_ms && key->has_sip && len > 0 &&
-        match_sip_phrase(codes, key->sip, phrase, len, codes->normal, m))
+        match_sip_phrase(codes, key->sip, phrase, len, normal, m))
         return;
     unsigned sip = key->has_sip ? key->sip : m->sbc_sip;
     if (!(key->has_sip || m->has_sbc_sip) || sip < 100 || sip > DT_SIP_MAX)
@@ -356,30 +402,40 @@ static void resolve(dt_codes_t *codes, const dt_code_key_t *key, const char *phr
     }
 }
 
-/* Cache key: flags, codes, then the raw phrase (truncated; the tail rarely matters
- * and a truncated key only shares a result with an identical prefix). */
-static size_t pack_cache_key(unsigned char *buf, const dt_code_key_t *key, const char *phrase,
+/* Cache key: flags, codes, then the whole raw phrase, in codes->key. Returns
+ * its length, or 0 when the buffer cannot grow (the lookup goes uncached). */
+static size_t pack_cache_key(dt_codes_t *codes, const dt_code_key_t *key, const char *phrase,
                              size_t len)
 {
-    size_t n = 0;
-    buf[n++] = (unsigned char)(key->has_sip | key->has_ms << 1);
+    if (len > SIZE_MAX - CACHE_KEY_HEAD)
+        return 0;
+    if (CACHE_KEY_HEAD + len > codes->key_cap) {
+        size_t cap = codes->key_cap ? codes->key_cap : 256;
+        while (cap < CACHE_KEY_HEAD + len)
+            cap = cap > SIZE_MAX / 2 ? CACHE_KEY_HEAD + len : cap * 2;
+        unsigned char *grown = realloc(codes->key, cap);
+        if (!grown)
+            return 0;
+        codes->key = grown;
+        codes->key_cap = cap;
+    }
+    unsigned char *buf = codes->key;
+    buf[0] = (unsigned char)(key->has_sip | key->has_ms << 1);
     uint32_t sip = key->has_sip ? key->sip : 0;
     uint64_t ms = key->has_ms ? key->ms : 0;
-    memcpy(buf + n, &sip, 4);
-    memcpy(buf + n + 4, &ms, 8);
-    n += 12;
-    if (len > CACHE_KEY_MAX - n)
-        len = CACHE_KEY_MAX - n;
-    memcpy(buf + n, phrase, len);
-    return n + len;
+    memcpy(buf + 1, &sip, 4);
+    memcpy(buf + 5, &ms, 8);
+    if (len)
+        memcpy(buf + CACHE_KEY_HEAD, phrase, len);
+    return CACHE_KEY_HEAD + len;
 }
 
-/* Stores a resolved match under its key; NULL when the cache is full or
- * memory ran out (the caller then returns an uncached result). */
-static dt_match_t *cache_match(dt_codes_t *codes, const unsigned char *key, size_t n,
-                               const dt_match_t *m)
+/* Stores a resolved match under its key; NULL when the cache is full (in keys
+ * or bytes) or memory ran out (the caller then returns an uncached result). */
+static dt_match_t *cache_match(dt_codes_t *codes, size_t n, const dt_match_t *m)
 {
-    if (codes->cache.cap && codes->cache.count >= codes->cache.cap)
+    if (n > DT_CODES_CACHE_BYTES - codes->cache_bytes ||
+        (codes->cache.cap && codes->cache.count >= codes->cache.cap))
         return NULL;
     if (codes->nmatches == codes->matches_cap) {
         size_t cap = codes->matches_cap ? codes->matches_cap * 2 : 64;
@@ -391,27 +447,30 @@ static dt_match_t *cache_match(dt_codes_t *codes, const unsigned char *key, size
     }
     dt_match_t *copy = dt_arena_alloc(&codes->arena, sizeof *copy);
     uint32_t *slot;
-    if (!copy || dt_map_upsert(&codes->cache, key, n, (uint32_t)codes->nmatches, &slot) !=
-                     DT_MAP_ADDED)
+    if (!copy || dt_map_upsert(&codes->cache, codes->key, n, (uint32_t)codes->nmatches,
+                               &slot) != DT_MAP_ADDED)
         return NULL;
     *copy = *m;
     codes->matches[codes->nmatches++] = copy;
+    codes->cache_bytes += n;
     return copy;
 }
 
 const dt_match_t *dt_codes_lookup(dt_codes_t *codes, const dt_code_key_t *key,
-                                  const char *phrase, size_t phrase_len)
+                                  const char *phrase, size_t phrase_len, dt_error_t *err)
 {
-    unsigned char buf[CACHE_KEY_MAX];
-    bool truncated = phrase_len > CACHE_KEY_MAX - 13;
-    size_t n = pack_cache_key(buf, key, phrase, phrase_len);
-    uint32_t *slot = truncated ? NULL : dt_map_get(&codes->cache, buf, n);
+    size_t n = pack_cache_key(codes, key, phrase, phrase_len);
+    uint32_t *slot = n ? dt_map_get(&codes->cache, codes->key, n) : NULL;
     if (slot)
         return codes->matches[*slot];
 
     dt_match_t m;
     resolve(codes, key, phrase, phrase_len, &m);
-    dt_match_t *kept = truncated ? NULL : cache_match(codes, buf, n, &m);
+    if (codes->nomem) {
+        fail_nomem(codes, err);
+        return NULL;
+    }
+    dt_match_t *kept = n ? cache_match(codes, n, &m) : NULL;
     if (kept)
         return kept;
     codes->uncached++;

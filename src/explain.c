@@ -153,25 +153,31 @@ static dt_slice_t query_words(const char *phrase)
     return s;
 }
 
-static bool entry_matches(const dt_rules_t *rules, dt_codes_t *codes, size_t e,
-                          const dt_explain_query_t *q)
+/* Sets *hit to whether entry e answers the query; DT_ERR_NOMEM when a
+ * pattern could not be matched. */
+static dt_status_t entry_matches(const dt_rules_t *rules, dt_codes_t *codes, size_t e,
+                                 const dt_explain_query_t *q, bool *hit, dt_error_t *err)
 {
     const dt_code_rule_t *rule = &rules->codes[e];
+    *hit = true;
     switch (q->kind) {
     case DT_QUERY_MS:
-        return rule->ms == q->ms;
+        *hit = rule->ms == q->ms;
+        return DT_OK;
     case DT_QUERY_SIP:
-        return rule->sip == q->sip;
+        *hit = rule->sip == q->sip;
+        return DT_OK;
     case DT_QUERY_PAIR:
-        return rule->ms == q->ms && rule->sip == q->sip;
+        *hit = rule->ms == q->ms && rule->sip == q->sip;
+        return DT_OK;
     case DT_QUERY_PHRASE:
         break;
     }
     dt_slice_t words = query_words(q->phrase);
     for (size_t i = 0; i < rule->nphrases; i++)
         if (contains_loosely(rule->phrases[i], words.ptr, words.len))
-            return true;
-    return dt_codes_phrase_matches(codes, e, q->phrase, strlen(q->phrase));
+            return DT_OK;
+    return dt_codes_phrase_matches(codes, e, q->phrase, strlen(q->phrase), hit, err);
 }
 
 static bool add_item(dt_explanation_t *e, size_t *cap, const dt_explain_item_t *item)
@@ -195,7 +201,7 @@ static dt_explain_item_t documented_item(const dt_rules_t *rules, dt_codes_t *co
     dt_code_key_t key = {.has_ms = true, .has_sip = true, .ms = rule->ms, .sip = rule->sip};
     dt_explain_item_t item = {.entry = e, .documented = true, .has_ms = true, .has_sip = true,
                               .ms = rule->ms, .sip = rule->sip};
-    item.match = *dt_codes_lookup(codes, &key, "", 0);
+    item.match = *dt_codes_lookup(codes, &key, "", 0, NULL); /* no phrase: cannot fail */
     item.match.level = rule->nphrases || rule->npatterns ? DT_MATCH_PHRASE : DT_MATCH_CODES;
     item.match.entry = e;
     item.match.action = rule->action;
@@ -208,7 +214,7 @@ static dt_explain_item_t fallback_item(dt_codes_t *codes, const dt_explain_query
 {
     dt_code_key_t key = {.has_ms = q->kind != DT_QUERY_SIP, .has_sip = q->kind != DT_QUERY_MS,
                          .ms = q->ms, .sip = q->sip};
-    const dt_match_t *m = dt_codes_lookup(codes, &key, "", 0);
+    const dt_match_t *m = dt_codes_lookup(codes, &key, "", 0, NULL); /* cannot fail */
     dt_explain_item_t item = {.entry = m->entry, .match = *m, .has_ms = key.has_ms,
                               .ms = key.ms};
     item.has_sip = key.has_sip || m->has_sbc_sip;
@@ -224,7 +230,12 @@ dt_status_t dt_explain_run(const dt_rules_t *rules, dt_codes_t *codes,
     out->query = query;
     size_t cap = 0;
     for (size_t e = 0; e < rules->ncodes; e++) {
-        if (!entry_matches(rules, codes, e, query))
+        bool hit;
+        if (entry_matches(rules, codes, e, query, &hit, err) != DT_OK) {
+            dt_explanation_free(out);
+            return DT_ERR_NOMEM;
+        }
+        if (!hit)
             continue;
         dt_explain_item_t item = documented_item(rules, codes, e);
         if (!add_item(out, &cap, &item))

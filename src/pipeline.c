@@ -143,6 +143,8 @@ static dt_status_t on_header(run_t *run, const dt_record_t *record, dt_error_t *
     dt_aggregate_set_format(run->agg, run->schema.family, run->delimiter);
     if (run->schema.duplicate_note[0])
         dt_aggregate_note(run->agg, "%s: %s", run->path, run->schema.duplicate_note);
+    if (run->schema.limit_note[0])
+        dt_aggregate_note(run->agg, "%s: %s", run->path, run->schema.limit_note);
     if (run->keep_all && (st = write_csv_row(run, record, err)))
         return st;
     return keep_columns(run, group_column, err);
@@ -254,8 +256,12 @@ static dt_status_t on_data(run_t *run, const dt_record_t *record, dt_error_t *er
     }
     dt_call_t call;
     char reason[DT_REASON_MAX];
-    if (dt_classify_record(run->rules, run->codes, fields, run->schema.ncolumns,
-                           run->delimiter, &call, reason))
+    dt_classify_result_t verdict =
+        dt_classify_record(run->rules, run->codes, fields, run->schema.ncolumns, run->delimiter,
+                           &call, reason, err);
+    if (verdict == DT_CLASSIFY_FAILED)
+        return DT_ERR_NOMEM;
+    if (verdict == DT_CLASSIFY_CALL)
         return on_call(run, record, fields, &call, err);
     if (run->options->strict)
         return dt_fail(err, DT_ERR_INPUT, "%s:%llu: rejected row (--strict): %s", run->path,
@@ -356,5 +362,8 @@ dt_status_t dt_pipeline_run(const dt_pipeline_options_t *options, const dt_rules
         if (st)
             return st;
     }
+    char note[DT_ERROR_MAX];
+    if (dt_codes_limit_note(codes, note, sizeof note))
+        dt_aggregate_note(agg, "%s", note);
     return DT_OK;
 }

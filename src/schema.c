@@ -41,13 +41,25 @@ static void describe_headers(const dt_slice_t *headers, size_t n, char *out, siz
         snprintf(out, cap, "(none)");
 }
 
+/* An alias that gave up on a header name does not match it; the first time
+ * is noted. */
+static void note_limit(dt_schema_t *schema, const dt_header_rule_t *alias, const char *header)
+{
+    if (schema->limit_note[0])
+        return;
+    snprintf(schema->limit_note, sizeof schema->limit_note,
+             "%s:%u: header pattern '%.60s' gave up on header '%.60s' after PCRE2's match "
+             "limit and was taken as not matching it",
+             alias->at.file, alias->at.line, alias->pattern, header);
+}
+
 /* Finds each field's column through the aliases in rules order; the first
  * column a field's aliases match wins. Records which family found it. */
 static dt_status_t apply_aliases(dt_schema_t *schema, const dt_rules_t *rules, size_t n,
                                  char (*normal)[256],
                                  dt_family_t family_of[DT_FIELD_COUNT], dt_error_t *err)
 {
-    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    dt_regex_scratch_t *md = dt_regex_scratch_new();
     if (!md)
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
     dt_status_t st = DT_OK;
@@ -62,15 +74,22 @@ static dt_status_t apply_aliases(dt_schema_t *schema, const dt_rules_t *rules, s
                          alias->at.line, alias->pattern, why);
             break;
         }
-        for (size_t c = 0; c < n; c++)
-            if (dt_regex_match(re, normal[c], strlen(normal[c]), md)) {
+        for (size_t c = 0; c < n; c++) {
+            dt_regex_result_t hit = dt_regex_match(re, normal[c], strlen(normal[c]), md);
+            if (hit == DT_REGEX_LIMIT)
+                note_limit(schema, alias, normal[c]);
+            if (hit == DT_REGEX_NOMEM)
+                st = dt_fail(err, DT_ERR_NOMEM, "out of memory matching header patterns");
+            if (hit == DT_REGEX_MATCH) {
                 schema->column[alias->field] = c;
                 family_of[alias->field] = alias->family;
-                break;
             }
+            if (hit == DT_REGEX_MATCH || hit == DT_REGEX_NOMEM)
+                break;
+        }
         pcre2_code_free(re);
     }
-    pcre2_match_data_free(md);
+    dt_regex_scratch_free(md);
     return st;
 }
 
@@ -95,6 +114,27 @@ static dt_status_t apply_overrides(dt_schema_t *schema, const dt_schema_override
                            path, dt_field_name((dt_field_t)f), want, found);
         }
     }
+    return DT_OK;
+}
+
+/* Two fields read from one column would silently lose one of them. */
+static dt_status_t check_distinct(const dt_schema_t *schema, const char *path,
+                                  const dt_slice_t *headers, dt_error_t *err)
+{
+    for (size_t f = 0; f < DT_FIELD_COUNT; f++)
+        for (size_t g = f + 1; g < DT_FIELD_COUNT; g++) {
+            size_t c = schema->column[f];
+            if (c == DT_NO_COLUMN || c != schema->column[g])
+                continue;
+            return dt_fail(err, DT_ERR_INPUT,
+                           "%s:1: fields '%s' and '%s' both map to column %zu ('%.*s'); give "
+                           "each its own column (--%s-column, --%s-column or the [header] "
+                           "aliases)",
+                           path, dt_field_name((dt_field_t)f), dt_field_name((dt_field_t)g),
+                           c + 1, (int)(headers[c].len > 60 ? 60 : headers[c].len),
+                           headers[c].ptr, dt_field_name((dt_field_t)f),
+                           dt_field_name((dt_field_t)g));
+        }
     return DT_OK;
 }
 
@@ -138,6 +178,8 @@ dt_status_t dt_schema_build(dt_schema_t *schema, const dt_rules_t *rules,
     dt_status_t st = apply_aliases(schema, rules, nheaders, normal, family_of, err);
     if (st == DT_OK)
         st = apply_overrides(schema, overrides, path, headers, nheaders, normal, err);
+    if (st == DT_OK)
+        st = check_distinct(schema, path, headers, err);
     if (st == DT_OK && schema->column[DT_FIELD_SIP] == DT_NO_COLUMN &&
         schema->column[DT_FIELD_MS] == DT_NO_COLUMN) {
         char found[DT_ERROR_MAX / 2];

@@ -9,7 +9,6 @@
 #include <strings.h>
 
 #include "dt_output.h"
-#include "dt_regex.h"
 #include "dt_rules_check.h"
 
 /* ---- collecting problems ---- */
@@ -80,39 +79,11 @@ static void check_references(sink_t *sink, const dt_rules_t *rules, const char *
         check_reference(sink, rules, rules->class_action_id[n], rules->class_at[n], file);
 }
 
-/* Compiles a pattern as every user of the rules does; reports PCRE2's refusal. */
-static void check_pattern(sink_t *sink, const char *file, unsigned line, const char *what,
-                          const char *pattern)
+/* A pattern PCRE2 refuses, with its offset. */
+static void bad_pattern(void *ctx, dt_rule_origin_t at, const char *what, const char *pattern,
+                        const char *why)
 {
-    char why[320];
-    pcre2_code *re = dt_regex_compile(pattern, why, sizeof why);
-    if (re) {
-        pcre2_code_free(re);
-        return;
-    }
-    problemf(sink, file, line, "%s pattern '%s': %s", what, pattern, why);
-}
-
-static void check_patterns(sink_t *sink, const dt_rules_t *rules, const char *file)
-{
-    char what[64];
-    for (size_t i = 0; i < rules->ncodes; i++) {
-        const dt_code_rule_t *c = &rules->codes[i];
-        if (c->at.file != file)
-            continue;
-        snprintf(what, sizeof what, "[code %" PRIu64 "/%u]", c->ms, c->sip);
-        for (size_t p = 0; p < c->npatterns; p++)
-            check_pattern(sink, file, c->pattern_lines ? c->pattern_lines[p] : c->at.line, what,
-                          c->patterns[p]);
-    }
-    for (size_t i = 0; i < rules->nheaders; i++) {
-        const dt_header_rule_t *h = &rules->headers[i];
-        if (h->at.file != file)
-            continue;
-        snprintf(what, sizeof what, "[header %s] %s", dt_field_name(h->field),
-                 dt_family_name(h->family));
-        check_pattern(sink, file, h->at.line, what, h->pattern);
-    }
+    problemf(ctx, at.file, at.line, "%s pattern '%s': %s", what, pattern, why);
 }
 
 static void count_defined(dt_rules_check_t *c, const dt_rules_t *rules, const char *file)
@@ -147,7 +118,8 @@ static dt_status_t after_load(dt_rules_t *rules, dt_status_t loaded, sink_t *sin
     if ((loaded != DT_OK && loaded != DT_ERR_INPUT) || unreadable)
         return loaded;
     check_references(sink, rules, file);
-    check_patterns(sink, rules, file);
+    if (file)
+        dt_rules_bad_patterns(rules, file, bad_pattern, sink);
     if (sink->check->nproblems == 0 && dt_rules_finish(rules, err) != DT_OK)
         add_problem(sink, NULL, 0, err->msg);
     if (sink->nomem)

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "dt_embedded.h"
+#include "dt_regex.h"
 #include "dt_rules.h"
 
 #define RULES_FILE_MAX (16 * 1024 * 1024)
@@ -832,6 +834,46 @@ static dt_status_t resolve_action(const dt_rules_t *rules, const char *id, dt_ru
     return DT_OK;
 }
 
+size_t dt_rules_bad_patterns(const dt_rules_t *rules, const char *file,
+                             dt_rules_pattern_fn *refused, void *ctx)
+{
+    size_t bad = 0;
+    char what[64], why[320];
+    for (size_t i = 0; i < rules->ncodes; i++) {
+        const dt_code_rule_t *c = &rules->codes[i];
+        if (file && c->at.file != file)
+            continue;
+        snprintf(what, sizeof what, "[code %" PRIu64 "/%u]", c->ms, c->sip);
+        for (size_t p = 0; p < c->npatterns; p++)
+            if (!dt_regex_valid(c->patterns[p], why, sizeof why)) {
+                dt_rule_origin_t at = {c->at.file, c->pattern_lines ? c->pattern_lines[p]
+                                                                    : c->at.line};
+                refused(ctx, at, what, c->patterns[p], why);
+                bad++;
+            }
+    }
+    for (size_t i = 0; i < rules->nheaders; i++) {
+        const dt_header_rule_t *h = &rules->headers[i];
+        if ((file && h->at.file != file) || dt_regex_valid(h->pattern, why, sizeof why))
+            continue;
+        snprintf(what, sizeof what, "[header %s] %s", dt_field_name(h->field),
+                 dt_family_name(h->family));
+        refused(ctx, h->at, what, h->pattern, why);
+        bad++;
+    }
+    return bad;
+}
+
+/* Keeps the first refused pattern as the error of dt_rules_finish. */
+static void first_bad_pattern(void *ctx, dt_rule_origin_t at, const char *what,
+                              const char *pattern, const char *why)
+{
+    dt_error_t *err = ctx;
+    if (!err->msg[0])
+        dt_fail(err, DT_ERR_INPUT, "%s:%u: %s pattern '%s': %s", at.file, at.line, what,
+                pattern, why);
+}
+
 static int compare_sip(const void *a, const void *b)
 {
     const dt_sip_rule_t *x = a, *y = b;
@@ -863,6 +905,12 @@ dt_status_t dt_rules_finish(dt_rules_t *rules, dt_error_t *err)
         return st;
     if (!has_default)
         return dt_fail(err, DT_ERR_INPUT, "rules: no [origin *] rule gives the default origin");
+    dt_error_t first = {.msg = ""};
+    if (dt_rules_bad_patterns(rules, NULL, first_bad_pattern, &first)) {
+        if (err)
+            *err = first;
+        return DT_ERR_INPUT;
+    }
     if (rules->nsips) /* sips is NULL when no [sip] section was loaded */
         qsort(rules->sips, rules->nsips, sizeof *rules->sips, compare_sip);
     rules->finished = true;

@@ -42,7 +42,11 @@ static const dt_match_t *lookup(dt_codes_t *table, long long ms, long long sip,
                                 const char *phrase)
 {
     dt_code_key_t k = key_of(ms, sip);
-    return dt_codes_lookup(table, &k, phrase ? phrase : "", phrase ? strlen(phrase) : 0);
+    dt_error_t err = {{0}};
+    const dt_match_t *m =
+        dt_codes_lookup(table, &k, phrase ? phrase : "", phrase ? strlen(phrase) : 0, &err);
+    ck_assert_msg(m != NULL, "%s", err.msg);
+    return m;
 }
 
 static const char *action_id(const dt_rules_t *r, const dt_match_t *m)
@@ -135,12 +139,18 @@ START_TEST(test_pattern_phrase)
     ck_assert_int_eq(m->level, DT_MATCH_PHRASE);
     ck_assert_str_eq(action_id(&rules, m), "carrier-downstream");
     size_t entry = m->entry;
-    const char *p = "payment required";
-    ck_assert(dt_codes_phrase_matches(codes, entry, p, strlen(p)));
-    p = "no payment required";
-    ck_assert(!dt_codes_phrase_matches(codes, entry, p, strlen(p)));
-    p = "Payment required.";
-    ck_assert(dt_codes_phrase_matches(codes, entry, p, strlen(p)));
+    static const struct {
+        const char *phrase;
+        bool matches;
+    } cases[] = {{"payment required", true}, {"no payment required", false},
+                 {"Payment required.", true}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bool hit = !cases[i].matches;
+        ck_assert_int_eq(dt_codes_phrase_matches(codes, entry, cases[i].phrase,
+                                                 strlen(cases[i].phrase), &hit, NULL),
+                         DT_OK);
+        ck_assert_msg(hit == cases[i].matches, "%s", cases[i].phrase);
+    }
 }
 END_TEST
 
@@ -322,15 +332,42 @@ START_TEST(test_long_phrase)
     memset(phrase + n, ' ', sizeof phrase - n - 1);
     phrase[sizeof phrase - 1] = '\0';
     uint64_t before = dt_codes_uncached_lookups(codes);
+    size_t cached = dt_codes_cached(codes);
     const dt_match_t *m = lookup(codes, 569002, 504, phrase);
     ck_assert_int_eq(m->level, DT_MATCH_PHRASE);
     ck_assert_str_eq(action_id(&rules, m), "tls-session-expired");
+    ck_assert_ptr_eq(lookup(codes, 569002, 504, phrase), m);
     /* A different long phrase with the same first bytes must not share the result. */
     memcpy(phrase + 1500, "x", 1);
-    m = lookup(codes, 569002, 504, phrase);
-    ck_assert_int_eq(m->level, DT_MATCH_CODES);
-    ck_assert_msg(dt_codes_uncached_lookups(codes) == before + 2,
-                  "phrases too long for the cache key are resolved uncached");
+    const dt_match_t *other = lookup(codes, 569002, 504, phrase);
+    ck_assert_int_eq(other->level, DT_MATCH_CODES);
+    ck_assert_ptr_ne(other, m);
+    ck_assert_ptr_eq(lookup(codes, 569002, 504, phrase), other);
+    ck_assert_msg(dt_codes_uncached_lookups(codes) == before &&
+                      dt_codes_cached(codes) == cached + 2,
+                  "a long phrase is cached like a short one");
+}
+END_TEST
+
+/* Cached keys take at most DT_CODES_CACHE_BYTES: beyond, lookups go uncached
+ * with the same result. */
+START_TEST(test_cache_bytes_bounded)
+{
+    size_t len = 256 * 1024;
+    char *phrase = malloc(len + 1);
+    ck_assert_ptr_nonnull(phrase);
+    memset(phrase, 'p', len);
+    phrase[len] = '\0';
+    size_t fit = DT_CODES_CACHE_BYTES / (len + 13);
+    for (size_t i = 0; i < fit + 3; i++) {
+        snprintf(phrase, len, "%zu", i);
+        phrase[strlen(phrase)] = 'p';
+        const dt_match_t *m = lookup(codes, 569002, 504, phrase);
+        ck_assert_int_eq(m->level, DT_MATCH_CODES);
+    }
+    ck_assert_uint_eq(dt_codes_cached(codes), fit);
+    ck_assert_uint_eq(dt_codes_uncached_lookups(codes), 3);
+    free(phrase);
 }
 END_TEST
 
@@ -345,21 +382,62 @@ static dt_codes_t *codes_from(dt_rules_t *r, const char *site, dt_error_t *err)
     return dt_codes_new(r, 0, err);
 }
 
+/* A pattern that does not compile fails dt_rules_finish (every command loads
+ * the rules through it), and dt_codes_new too, naming the pattern's line. */
 START_TEST(test_bad_pattern)
 {
     dt_rules_t r;
     dt_error_t err = {{0}};
-    dt_codes_t *c = codes_from(&r,
-                               "# site\n"
-                               "[code 1/403]\nphrase = P\naction = a-one\nsource = s\n"
-                               "\n"
-                               "[code 2/403]\npattern = ^fine$\npattern = ^(unclosed\n"
-                               "action = a-one\nsource = s\n",
-                               &err);
-    ck_assert_ptr_null(c);
-    ck_assert_contains(err.msg, "site.rules:7:");
-    ck_assert_contains(err.msg, "^(unclosed");
+    dt_rules_init(&r);
+    ck_assert(tu_rules_text(&r, "base.rules", 0, tu_base_rules, &err) == DT_OK);
+    ck_assert(tu_rules_text(&r, "site.rules", 1,
+                            "# site\n"
+                            "[code 1/403]\nphrase = P\naction = a-one\nsource = s\n"
+                            "\n"
+                            "[code 2/403]\npattern = ^fine$\npattern = ^(unclosed\n"
+                            "action = a-one\nsource = s\n",
+                            &err) == DT_OK);
+    ck_assert_int_eq(dt_rules_finish(&r, &err), DT_ERR_INPUT);
+    ck_assert_str_eq(err.msg, "site.rules:9: [code 2/403] pattern '^(unclosed': missing closing "
+                              "parenthesis at offset 10");
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(dt_codes_new(&r, 0, &err));
+    ck_assert_contains(err.msg, "site.rules:9:");
     ck_assert_contains(err.msg, "offset");
+    dt_rules_free(&r);
+}
+END_TEST
+
+/* A pattern that backtracks catastrophically on a long phrase gives up: the
+ * phrase does not match it (the call joins at the codes level), and the note
+ * names the pattern. The phrase's result is cached like any other. */
+START_TEST(test_catastrophic_pattern)
+{
+    dt_rules_t r;
+    dt_error_t err = {{0}};
+    dt_codes_t *c = codes_from(&r,
+                               "[code 5/403]\npattern = ^(a|a)*$\naction = a-one\nsource = s\n"
+                               "[code 5/403]\naction = a-two\nsource = s\n",
+                               &err);
+    ck_assert_msg(c != NULL, "%s", err.msg);
+    char note[DT_ERROR_MAX];
+    ck_assert(!dt_codes_limit_note(c, note, sizeof note));
+    const dt_match_t *m = lookup(c, 5, 403, "aaaa");
+    ck_assert_int_eq(m->level, DT_MATCH_PHRASE);
+    ck_assert_str_eq(action_id(&r, m), "a-one");
+    char phrase[1001];
+    memset(phrase, 'a', 999);
+    phrase[999] = '!';
+    phrase[1000] = '\0';
+    for (int i = 0; i < 2; i++) {
+        m = lookup(c, 5, 403, phrase);
+        ck_assert_int_eq(m->level, DT_MATCH_CODES);
+        ck_assert_str_eq(action_id(&r, m), "a-two");
+    }
+    ck_assert(dt_codes_limit_note(c, note, sizeof note));
+    ck_assert_contains(note, "site.rules:2: pattern '^(a|a)*$' of [code 5/403] gave up");
+    ck_assert_contains(note, "gave up 1 times in all");
+    dt_codes_free(c);
     dt_rules_free(&r);
 }
 END_TEST
@@ -433,7 +511,8 @@ static bool joins(dt_codes_t *table, const dt_rules_t *r, uint64_t ms, unsigned 
                   size_t cap)
 {
     dt_code_key_t k = {.has_ms = true, .has_sip = true, .ms = ms, .sip = sip};
-    const dt_match_t *m = dt_codes_lookup(table, &k, phrase, len);
+    const dt_match_t *m = dt_codes_lookup(table, &k, phrase, len, NULL);
+    ck_assert_ptr_nonnull(m);
     bool ok = m->level == DT_MATCH_PHRASE && m->entry < r->ncodes && r->codes[m->entry].ms == ms &&
               r->codes[m->entry].sip == sip;
     if (!ok) {
@@ -515,9 +594,11 @@ Suite *dt_suite_codes(void)
     tcase_add_test(t, test_cache_cap);
     tcase_add_test(t, test_cache_stable_pointers);
     tcase_add_test(t, test_long_phrase);
+    tcase_add_test(t, test_cache_bytes_bounded);
     suite_add_tcase(s, t);
     t = tcase_create("layers");
     tcase_add_test(t, test_bad_pattern);
+    tcase_add_test(t, test_catastrophic_pattern);
     tcase_add_test(t, test_pair_prefers_generic_entry);
     tcase_add_test(t, test_later_layer_first);
     suite_add_tcase(s, t);

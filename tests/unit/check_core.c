@@ -110,12 +110,51 @@ START_TEST(regex_compile_error_names_offset)
     ck_assert_contains(why, "at offset 5");
     pcre2_code *re = dt_regex_compile("^forbidden\\b", why, sizeof why);
     ck_assert_ptr_nonnull(re);
-    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-    ck_assert(dt_regex_match(re, "FORBIDDEN; call rejected", 24, md)); /* caseless */
-    ck_assert(dt_regex_match(re, "forbidden \xff", 11, md));         /* invalid UTF-8 */
-    ck_assert(!dt_regex_match(re, "not forbidden", 13, md));
-    pcre2_match_data_free(md);
+    dt_regex_scratch_t *md = dt_regex_scratch_new();
+    ck_assert_int_eq(dt_regex_match(re, "FORBIDDEN; call rejected", 24, md), DT_REGEX_MATCH);
+    ck_assert_int_eq(dt_regex_match(re, "forbidden \xff", 11, md), DT_REGEX_MATCH);
+    ck_assert_int_eq(dt_regex_match(re, "not forbidden", 13, md), DT_REGEX_NO_MATCH);
+    dt_regex_scratch_free(md);
     pcre2_code_free(re);
+    ck_assert(!dt_regex_valid("^(abc", why, sizeof why));
+    ck_assert_contains(why, "at offset 5");
+    ck_assert(dt_regex_valid("^(a|a)*$", why, sizeof why));
+}
+END_TEST
+
+/* A pattern that backtracks catastrophically gives up within its budget:
+ * anchored, on one start position; unanchored, sharing the budget among the
+ * start positions, so a long subject leaves it none. */
+START_TEST(regex_catastrophic_pattern_gives_up)
+{
+    char why[128];
+    char *subject = malloc(30001);
+    ck_assert_ptr_nonnull(subject);
+    memset(subject, 'a', 30000);
+    subject[30000] = '!';
+    dt_regex_scratch_t *md = dt_regex_scratch_new();
+    pcre2_code *anchored = dt_regex_compile("^(a|a)*$", why, sizeof why);
+    pcre2_code *loose = dt_regex_compile("(a|a){1,14}c", why, sizeof why);
+    pcre2_code *plain = dt_regex_compile("a!", why, sizeof why);
+    ck_assert(anchored && loose && plain && md);
+    ck_assert_int_eq(dt_regex_match(anchored, subject + 30001 - 600, 600, md), DT_REGEX_LIMIT);
+    ck_assert_int_eq(dt_regex_match(anchored, subject, 30001, md), DT_REGEX_LIMIT);
+    ck_assert_int_eq(dt_regex_match(anchored, "aaaa", 4, md), DT_REGEX_MATCH);
+    memcpy(subject + 998, "xc", 2);
+    ck_assert_int_eq(dt_regex_match(loose, subject, 1000, md), DT_REGEX_LIMIT);
+    memcpy(subject + 998, "aa", 2);
+    ck_assert_int_eq(dt_regex_match(loose, "xaaac", 5, md), DT_REGEX_MATCH);
+    /* Within DT_REGEX_STEPS / DT_REGEX_MIN_STEPS bytes an unanchored pattern runs... */
+    size_t longest = DT_REGEX_STEPS / DT_REGEX_MIN_STEPS - 1;
+    ck_assert_int_eq(dt_regex_match(plain, subject + 30001 - longest, longest, md),
+                     DT_REGEX_MATCH);
+    /* ... beyond, it gives up without running. */
+    ck_assert_int_eq(dt_regex_match(plain, subject, 30001, md), DT_REGEX_LIMIT);
+    pcre2_code_free(anchored);
+    pcre2_code_free(loose);
+    pcre2_code_free(plain);
+    dt_regex_scratch_free(md);
+    free(subject);
 }
 END_TEST
 
@@ -128,6 +167,7 @@ Suite *dt_suite_core(void)
     tcase_add_test(tc, wrap_breaks_before_width_and_indents);
     tcase_add_test(tc, json_compact_and_pretty);
     tcase_add_test(tc, regex_compile_error_names_offset);
+    tcase_add_test(tc, regex_catastrophic_pattern_gives_up);
     suite_add_tcase(s, tc);
     return s;
 }

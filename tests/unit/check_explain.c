@@ -443,7 +443,8 @@ START_TEST(test_stub_round_trip)
     dt_code_key_t key = {.has_ms = stubs[_i].has_ms, .ms = stubs[_i].ms,
                          .has_sip = stubs[_i].has_sip, .sip = stubs[_i].sip};
     const char *phrase = stubs[_i].phrase ? stubs[_i].phrase : "";
-    const dt_match_t *m = dt_codes_lookup(codes, &key, phrase, strlen(phrase));
+    const dt_match_t *m = dt_codes_lookup(codes, &key, phrase, strlen(phrase), NULL);
+    ck_assert_ptr_nonnull(m);
     ck_assert_msg(m->known, "stub did not make the code known:\n%s", text);
     ck_assert_int_eq(m->level, stubs[_i].level);
     ck_assert_str_eq(rules.actions[m->action].id, "tls-certificate");

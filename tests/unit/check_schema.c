@@ -254,13 +254,68 @@ START_TEST(test_bad_alias_pattern)
     dt_rules_init(&r);
     ck_assert(tu_rules_text(&r, "base.rules", 0, tu_base_rules, &err) == DT_OK);
     ck_assert(tu_rules_text(&r, "h.rules", 1, "[header sip]\nany = ^(broken\n", &err) == DT_OK);
-    ck_assert(dt_rules_finish(&r, &err) == DT_OK);
+    ck_assert_int_eq(dt_rules_finish(&r, &err), DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "h.rules:2: [header sip] any pattern '^(broken'");
     size_t n;
     dt_slice_t *headers = tu_split("a,b", ',', &n);
     dt_schema_t schema;
     ck_assert_int_eq(dt_schema_build(&schema, &r, NULL, "x.csv", headers, n, &err), DT_ERR_INPUT);
     ck_assert_contains(err.msg, "h.rules:2:");
     ck_assert_contains(err.msg, "offset");
+    free(headers);
+    dt_rules_free(&r);
+}
+END_TEST
+
+/* An alias that backtracks catastrophically on a header name gives up: it does
+ * not match that header, and the schema's note says so. */
+START_TEST(test_catastrophic_alias)
+{
+    dt_rules_t r;
+    dt_error_t err = {{0}};
+    dt_rules_init(&r);
+    ck_assert(tu_rules_text(&r, "base.rules", 0, tu_base_rules, &err) == DT_OK);
+    ck_assert(tu_rules_text(&r, "h.rules", 1, "[header sip]\nany = ^finalsipcode$\n[header phrase]\nany = ^(a|a)*$\n", &err) == DT_OK);
+    ck_assert_msg(dt_rules_finish(&r, &err) == DT_OK, "%s", err.msg);
+    char header[300];
+    snprintf(header, sizeof header, "Final SIP code,%0250d!,aaaa", 0);
+    memset(header + 15, 'a', 250);
+    size_t n;
+    dt_slice_t *headers = tu_split(header, ',', &n);
+    dt_schema_t schema;
+    ck_assert_msg(dt_schema_build(&schema, &r, NULL, "x.csv", headers, n, &err) == DT_OK, "%s",
+                  err.msg);
+    ck_assert_uint_eq(schema.column[DT_FIELD_PHRASE], 2);
+    ck_assert_contains(schema.limit_note, "h.rules:4: header pattern '^(a|a)*$' gave up");
+    free(headers);
+    dt_rules_free(&r);
+}
+END_TEST
+
+/* Two fields read from one column: an error naming both, never a silent loss. */
+START_TEST(test_two_fields_one_column)
+{
+    size_t n;
+    dt_slice_t *headers = tu_split("Final SIP code,Final Microsoft subcode,SBC FQDN", ',', &n);
+    dt_schema_overrides_t o = {{0}};
+    o.column[DT_FIELD_SBC] = "Final SIP code";
+    dt_schema_t schema;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(dt_schema_build(&schema, &rules, &o, "x.csv", headers, n, &err),
+                     DT_ERR_INPUT);
+    ck_assert_str_eq(err.msg, "x.csv:1: fields 'sip' and 'sbc' both map to column 1 ('Final "
+                              "SIP code'); give each its own column (--sip-column, "
+                              "--sbc-column or the [header] aliases)");
+    free(headers);
+
+    dt_rules_t r;
+    dt_rules_init(&r);
+    ck_assert(tu_rules_text(&r, "base.rules", 0, tu_base_rules, &err) == DT_OK);
+    ck_assert(tu_rules_text(&r, "h.rules", 1, "[header sip]\nany = ^finalsipcode$\n[header ms]\nany = sip\n", &err) == DT_OK);
+    ck_assert(dt_rules_finish(&r, &err) == DT_OK);
+    headers = tu_split("Final SIP code,Other", ',', &n);
+    ck_assert_int_eq(dt_schema_build(&schema, &r, NULL, "x.csv", headers, n, &err), DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "fields 'sip' and 'ms' both map to column 1");
     free(headers);
     dt_rules_free(&r);
 }
@@ -279,6 +334,8 @@ Suite *dt_suite_schema(void)
     tcase_add_test(t, test_many_headers_message);
     tcase_add_test(t, test_duplicate_header);
     tcase_add_test(t, test_bad_alias_pattern);
+    tcase_add_test(t, test_catastrophic_alias);
+    tcase_add_test(t, test_two_fields_one_column);
     suite_add_tcase(s, t);
     return s;
 }
