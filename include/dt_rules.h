@@ -126,6 +126,7 @@ typedef struct {
 
     dt_code_rule_t *codes;
     size_t ncodes, codes_cap;
+    dt_map_t code_index;   /* (MS, SIP, first phrase as matched) -> index */
 
     dt_sip_rule_t *sips;   /* sorted by code after dt_rules_finish */
     size_t nsips, sips_cap;
@@ -136,6 +137,7 @@ typedef struct {
 
     dt_origin_rule_t *origins;
     size_t norigins, origins_cap;
+    dt_map_t origin_index; /* prefix -> index */
 
     dt_header_rule_t *headers;
     size_t nheaders, headers_cap;

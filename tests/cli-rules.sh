@@ -200,4 +200,89 @@ run "$DRTRIAGE" rules list --no-user-rules --rules "$WORK/bad.rules"
 expect_status "rules list with broken rules" 2
 expect_stderr "rules list with broken rules" "bad.rules:3:"
 
+# --- rules files are untrusted input ---
+# A pattern that does not compile is an error for every command that loads
+# the rules, naming the pattern's file:line.
+printf '[code 599999/500]\nphrase = x\npattern = ^bad(\naction = tls-certificate\nsource = s\n' \
+    >"$WORK/badpat.rules"
+printf '[header ms]\ntac = ^bad[$\n' >"$WORK/badalias.rules"
+printf 'Final SIP code,Final Microsoft subcode\n403,560403\n' >"$WORK/one.csv"
+for cmd in "explain 403" "rules list" "report $WORK/one.csv"; do
+    # shellcheck disable=SC2086 # split on purpose
+    run "$DRTRIAGE" $cmd --no-user-rules --rules "$WORK/badpat.rules"
+    expect_status "bad code pattern: $cmd" 2
+    expect_stderr "bad code pattern: $cmd" "badpat.rules:3: [code 599999/500] pattern '^bad(': missing closing parenthesis at offset 5"
+    # shellcheck disable=SC2086
+    run "$DRTRIAGE" $cmd --no-user-rules --rules "$WORK/badalias.rules"
+    expect_status "bad header pattern: $cmd" 2
+    expect_stderr "bad header pattern: $cmd" "badalias.rules:2: [header ms] tac pattern '^bad[\$'"
+done
+
+# A pattern that backtracks catastrophically gives up within its budget: the
+# phrase does not match it, and the report says so (no slow run).
+printf '[code 560403/403]\npattern = ^(a|a)*$\naction = caller-cancelled\nsource = s\n\n[code 560403/403]\naction = tls-certificate\nsource = s\n' \
+    >"$WORK/slow.rules"
+awk 'BEGIN { print "Final SIP code,Final Microsoft subcode,Final SIP Phrase"; s = "a"
+    while (length(s) < 2000) s = s s
+    for (i = 0; i < 300; i++) printf "403,560403,%s%d!\n", s, i
+    print "403,560403,aaaa" }' >"$WORK/slow.csv"
+run "$DRTRIAGE" --format json --no-user-rules --rules "$WORK/slow.rules" "$WORK/slow.csv"
+expect_status "catastrophic phrase pattern" 0
+expect_json "catastrophic phrase pattern: noted with its file:line" \
+    '.notes | any(contains("slow.rules:2: pattern '"'"'^(a|a)*$'"'"' of [code 560403/403] gave up") and contains("gave up 300 times"))' \
+    "$WORK/out"
+expect_json "catastrophic phrase pattern: the short phrase still matches it" \
+    '([.by_action[] | select(.action == "caller-cancelled")][0].failed == 1) and ([.by_action[] | select(.action == "tls-certificate")][0].failed == 300)' \
+    "$WORK/out"
+printf '[header phrase]\nany = ^(a|a)*$\n' >"$WORK/slowalias.rules"
+{ printf 'Final SIP code,Final Microsoft subcode,'; head -c 250 /dev/zero | tr '\0' a; printf '!\n403,560403,x\n'; } \
+    >"$WORK/slowalias.csv"
+run "$DRTRIAGE" --format json --no-user-rules --rules "$WORK/slowalias.rules" "$WORK/slowalias.csv"
+expect_status "catastrophic header alias" 0
+expect_json "catastrophic header alias: noted" \
+    '.notes | any(contains("slowalias.rules:2: header pattern '"'"'^(a|a)*$'"'"' gave up on header"))' \
+    "$WORK/out"
+
+# A FIFO, a device or a directory as a rules file is refused at once.
+mkfifo "$WORK/fifo.rules"
+run timeout 10 "$DRTRIAGE" rules list --no-user-rules --rules "$WORK/fifo.rules"
+expect_status "--rules FIFO" 2
+expect_stderr "--rules FIFO" "rules '$WORK/fifo.rules' is not a regular file or a directory"
+run timeout 10 "$DRTRIAGE" rules list --no-user-rules --rules /dev/zero
+expect_status "--rules device" 2
+expect_stderr "--rules device" "rules '/dev/zero' is not a regular file"
+run env DRTRIAGE_RULES="$WORK/fifo.rules" timeout 10 "$DRTRIAGE" explain 403
+expect_status "\$DRTRIAGE_RULES FIFO" 2
+expect_stderr "\$DRTRIAGE_RULES FIFO" "is not a regular file or a directory"
+mkdir -p "$WORK/fifodir/drtriage/rules.d"
+mkfifo "$WORK/fifodir/drtriage/rules.d/site.rules"
+run env XDG_CONFIG_HOME="$WORK/fifodir" timeout 10 "$DRTRIAGE" "$WORK/one.csv"
+expect_status "FIFO in rules.d" 2
+expect_stderr "FIFO in rules.d" "rules.d/site.rules' is not a regular file or a directory"
+run timeout 10 "$DRTRIAGE" rules check --no-user-rules "$WORK/fifo.rules"
+expect_status "rules check FIFO" 2
+expect_stderr "rules check FIFO" "is not a regular file or a directory"
+
+# A word over 255 bytes in a [values] list is reported at its own line.
+{ printf '[values success]\ntrue = yes\n\nfalse = no '; head -c 300 /dev/zero | tr '\0' x; printf '\n'; } \
+    >"$WORK/longword.rules"
+run "$DRTRIAGE" rules check --no-user-rules "$WORK/longword.rules"
+expect_status "long word in [values]" 2
+expect_problem "long word in [values]" "$WORK/longword.rules:4" "is longer than 255 bytes"
+
+# 100,000 sections of one code pair load (an index finds duplicates, not a
+# comparison with every earlier section); a duplicate at the end is found.
+awk 'BEGIN { for (i = 0; i < 100000; i++)
+    printf "[code 560403/403]\nphrase = Phrase number %d\naction = tls-certificate\nsource = gen\n\n", i }' \
+    >"$WORK/many.rules"
+run "$DRTRIAGE" rules list --no-user-rules --rules "$WORK/many.rules"
+expect_status "100000 sections" 0
+expect_true "100000 sections: all listed" \
+    test "$(grep -c "$(printf '^code\t560403/403\ttls-certificate\t.*\tgen\t')" "$WORK/out")" -eq 100000
+printf '[code 560403/403]\nphrase = phrase NUMBER 77.\naction = tls-certificate\nsource = dup\n' \
+    >>"$WORK/many.rules"
+run "$DRTRIAGE" rules check --no-user-rules "$WORK/many.rules"
+expect_status "100000 sections and a duplicate" 2
+expect_problem "100000 sections and a duplicate" "$WORK/many.rules:500001" "same first phrase as line 386"
+
 finish

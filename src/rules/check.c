@@ -102,12 +102,37 @@ static void count_defined(dt_rules_check_t *c, const dt_rules_t *rules, const ch
         c->nheaders += rules->headers[i].at.file == file;
 }
 
-/* Problems of the file by line, then those of the whole rule set. */
-static bool goes_after(const dt_rules_problem_t *x, const dt_rules_problem_t *y)
+/* A problem and the order it was found in. */
+typedef struct {
+    dt_rules_problem_t p;
+    size_t seq;
+} found_t;
+
+/* Problems of the file by line, then those of the whole rule set; within a
+ * line, in the order found. */
+static int compare_found(const void *a, const void *b)
 {
-    if (!x->file != !y->file)
-        return !x->file;
-    return x->line > y->line;
+    const found_t *x = a, *y = b;
+    if (!x->p.file != !y->p.file)
+        return !x->p.file ? 1 : -1;
+    if (x->p.line != y->p.line)
+        return x->p.line > y->p.line ? 1 : -1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Each pass found its problems in line order: sorts them all, stably. */
+static bool sort_problems(dt_rules_check_t *c)
+{
+    found_t *all = malloc((c->nproblems ? c->nproblems : 1) * sizeof *all);
+    if (!all)
+        return false;
+    for (size_t i = 0; i < c->nproblems; i++)
+        all[i] = (found_t){c->problems[i], i};
+    qsort(all, c->nproblems, sizeof *all, compare_found);
+    for (size_t i = 0; i < c->nproblems; i++)
+        c->problems[i] = all[i].p;
+    free(all);
+    return true;
 }
 
 /* Everything after the parser has run over the file. */
@@ -122,18 +147,9 @@ static dt_status_t after_load(dt_rules_t *rules, dt_status_t loaded, sink_t *sin
         dt_rules_bad_patterns(rules, file, bad_pattern, sink);
     if (sink->check->nproblems == 0 && dt_rules_finish(rules, err) != DT_OK)
         add_problem(sink, NULL, 0, err->msg);
-    if (sink->nomem)
+    if (sink->nomem || !sort_problems(sink->check))
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
     count_defined(sink->check, rules, file);
-    /* Each pass found its problems in line order: merge the passes with a
-     * stable insertion sort, keeping the order of discovery within a line. */
-    dt_rules_check_t *c = sink->check;
-    for (size_t i = 1; i < c->nproblems; i++)
-        for (size_t j = i; j > 0 && goes_after(&c->problems[j - 1], &c->problems[j]); j--) {
-            dt_rules_problem_t t = c->problems[j];
-            c->problems[j] = c->problems[j - 1];
-            c->problems[j - 1] = t;
-        }
     return DT_OK;
 }
 

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dt_embedded.h"
 #include "dt_regex.h"
@@ -62,6 +64,8 @@ void dt_rules_init(dt_rules_t *rules)
 {
     memset(rules, 0, sizeof *rules);
     dt_map_init(&rules->action_index, 0);
+    dt_map_init(&rules->code_index, 0);
+    dt_map_init(&rules->origin_index, 0);
     dt_map_init(&rules->success_true, 0);
     dt_map_init(&rules->success_false, 0);
     dt_map_init(&rules->call_type_in, 0);
@@ -79,6 +83,8 @@ void dt_rules_free(dt_rules_t *rules)
     free(rules->origins);
     free(rules->headers);
     dt_map_free(&rules->action_index);
+    dt_map_free(&rules->code_index);
+    dt_map_free(&rules->origin_index);
     dt_map_free(&rules->success_true);
     dt_map_free(&rules->success_false);
     dt_map_free(&rules->call_type_in);
@@ -275,6 +281,8 @@ static dt_status_t merge_action(parse_t *ps, const section_t *sec)
     if (!(a.docs = collect(ps, sec, "doc", &a.ndocs, NULL)))
         return no_memory(ps);
 
+    if (!DT_GROW(r->actions, r->nactions, r->actions_cap))
+        return no_memory(ps); /* room first: the index must not name a missing action */
     uint32_t *slot;
     int rc = dt_map_upsert(&r->action_index, a.id, strlen(a.id), (uint32_t)r->nactions, &slot);
     if (rc == DT_MAP_NOMEM)
@@ -286,8 +294,6 @@ static dt_status_t merge_action(parse_t *ps, const section_t *sec)
         *old = a;
         return DT_OK;
     }
-    if (!DT_GROW(r->actions, r->nactions, r->actions_cap))
-        return no_memory(ps);
     r->actions[r->nactions++] = a;
     return DT_OK;
 }
@@ -332,11 +338,33 @@ static bool same_phrase(const char *a, const char *b)
     }
 }
 
-static bool same_first_phrase(const dt_code_rule_t *a, const dt_code_rule_t *b)
+/* The key under which an entry replaces an earlier one: its codes and its
+ * first phrase as same_phrase compares it, or its codes alone for a generic
+ * entry (no phrase, no pattern). An entry with patterns but no phrase has no
+ * key: it is always added. Returns a malloc'd key and its length in *len, or
+ * NULL with *len 0 for no key, NULL with *len 1 when out of memory. */
+static unsigned char *entry_key(const dt_code_rule_t *c, size_t *len)
 {
-    if (a->nphrases == 0 || b->nphrases == 0)
-        return a->nphrases == b->nphrases && a->npatterns == 0 && b->npatterns == 0;
-    return same_phrase(a->phrases[0], b->phrases[0]);
+    *len = 0;
+    if (c->nphrases == 0 && c->npatterns > 0)
+        return NULL;
+    const char *p = c->nphrases ? c->phrases[0] : "";
+    unsigned char *key = malloc(13 + strlen(p) + 1);
+    if (!key) {
+        *len = 1;
+        return NULL;
+    }
+    uint32_t sip = c->sip;
+    memcpy(key, &c->ms, 8);
+    memcpy(key + 8, &sip, 4);
+    size_t n = 12;
+    key[n++] = c->nphrases ? 'p' : 'g';
+    while (*p == ' ' || *p == '\t')
+        p++;
+    for (char ch; (ch = phrase_char(&p)) != '\0';)
+        key[n++] = (unsigned char)ch;
+    *len = n;
+    return key;
 }
 
 static dt_status_t merge_code(parse_t *ps, const section_t *sec)
@@ -381,19 +409,27 @@ static dt_status_t merge_code(parse_t *ps, const section_t *sec)
                 fail_at(ps, sec->line, "[code %s]: phrase '%s' listed twice", sec->arg,
                         c.phrases[i]);
 
-    for (size_t i = 0; i < r->ncodes; i++) {
-        dt_code_rule_t *old = &r->codes[i];
-        if (old->ms != c.ms || old->sip != c.sip || !same_first_phrase(old, &c))
-            continue;
-        if (i >= ps->first_code || old->at.file == ps->file)
+    size_t key_len;
+    unsigned char *key = entry_key(&c, &key_len);
+    if ((!key && key_len) || !DT_GROW(r->codes, r->ncodes, r->codes_cap)) {
+        free(key);
+        return no_memory(ps);
+    }
+    uint32_t *slot = NULL;
+    int rc = key ? dt_map_upsert(&r->code_index, key, key_len, (uint32_t)r->ncodes, &slot)
+                 : DT_MAP_ADDED;
+    free(key);
+    if (rc == DT_MAP_NOMEM)
+        return no_memory(ps);
+    if (rc == DT_MAP_FOUND) {
+        dt_code_rule_t *old = &r->codes[*slot];
+        if (*slot >= ps->first_code || old->at.file == ps->file)
             return fail_at(ps, sec->line, "[code %s] with the same first phrase as line %u",
                            sec->arg, old->at.line);
         *old = c;
         return DT_OK;
     }
-    if (!DT_GROW(r->codes, r->ncodes, r->codes_cap))
-        return no_memory(ps);
-    r->codes[r->ncodes++] = c;
+    r->codes[r->ncodes++] = c; /* room was made before the index named it */
     return DT_OK;
 }
 
@@ -459,13 +495,17 @@ static dt_status_t merge_origin(parse_t *ps, const section_t *sec)
         fail_at(ps, sip->line, "sip-from-code must be yes or no, not '%s'", sip->value);
     o.action_id = action ? action->value : NULL;
     dt_rules_t *r = ps->rules;
-    for (size_t i = 0; i < r->norigins; i++)
-        if (strcmp(r->origins[i].prefix, o.prefix) == 0) {
-            r->origins[i] = o;
-            return DT_OK;
-        }
     if (!DT_GROW(r->origins, r->norigins, r->origins_cap))
         return no_memory(ps);
+    uint32_t *slot;
+    int rc = dt_map_upsert(&r->origin_index, o.prefix, strlen(o.prefix), (uint32_t)r->norigins,
+                           &slot);
+    if (rc == DT_MAP_NOMEM)
+        return no_memory(ps);
+    if (rc == DT_MAP_FOUND) {
+        r->origins[*slot] = o;
+        return DT_OK;
+    }
     r->origins[r->norigins++] = o;
     return DT_OK;
 }
@@ -491,10 +531,10 @@ static dt_status_t merge_header(parse_t *ps, const section_t *sec)
     return DT_OK;
 }
 
-/* Adds each blank-separated word of value to map, lowercased. */
-static dt_status_t add_words(parse_t *ps, dt_map_t *map, const char *value)
+/* Adds each blank-separated word of a value to map, lowercased. */
+static dt_status_t add_words(parse_t *ps, dt_map_t *map, const kv_t *kv)
 {
-    const char *p = value;
+    const char *p = kv->value;
     while (*p) {
         p += strspn(p, " \t");
         size_t n = strcspn(p, " \t");
@@ -502,7 +542,8 @@ static dt_status_t add_words(parse_t *ps, dt_map_t *map, const char *value)
             break;
         char word[256];
         if (n >= sizeof word)
-            return fail_at(ps, 0, "value '%.40s...' is too long", p);
+            return fail_at(ps, kv->line, "value '%.40s...' is longer than %zu bytes", p,
+                           sizeof word - 1);
         for (size_t i = 0; i < n; i++)
             word[i] = (char)tolower((unsigned char)p[i]);
         uint32_t *slot;
@@ -523,7 +564,7 @@ static dt_status_t merge_values(parse_t *ps, const section_t *sec)
         const kv_t *kv = &sec->values[i];
         dt_map_t *map = strcmp(kv->key, "true") == 0 ? &ps->rules->success_true
                                                      : &ps->rules->success_false;
-        st = add_words(ps, map, kv->value);
+        st = add_words(ps, map, kv);
     }
     return st;
 }
@@ -537,7 +578,7 @@ static dt_status_t merge_call_type(parse_t *ps, const section_t *sec)
     dt_status_t st = check_keys(ps, sec, spec, "call-type");
     for (size_t i = 0; st == DT_OK && i < sec->nvalues; i++)
         st = add_words(ps, in ? &ps->rules->call_type_in : &ps->rules->call_type_out,
-                       sec->values[i].value);
+                       &sec->values[i]);
     return st;
 }
 
@@ -740,29 +781,98 @@ dt_status_t dt_rules_load_text_checked(dt_rules_t *rules, const char *name, unsi
     return load_text(rules, name, layer, text, len, checker, err);
 }
 
-static dt_status_t load_file(dt_rules_t *rules, const char *path, unsigned layer,
-                             dt_rules_checker_t *checker, dt_error_t *err)
+/* Reads a regular file's bytes (fd open on it, size from fstat) into a
+ * malloc'd buffer; DT_ERR_INPUT when there are RULES_FILE_MAX or more. */
+static dt_status_t read_rules(int fd, const char *path, off_t size, char **text, size_t *len,
+                              dt_error_t *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return dt_fail(err, DT_ERR_INPUT, "cannot read rules '%s': %s", path, strerror(errno));
-    char *text = malloc(RULES_FILE_MAX);
-    if (!text) {
-        fclose(f);
-        return dt_fail(err, DT_ERR_NOMEM, "%s: out of memory", path);
+    if (size >= RULES_FILE_MAX)
+        return dt_fail(err, DT_ERR_INPUT, "rules '%s' is larger than 16 MiB", path);
+    size_t cap = (size_t)(size > 0 ? size : 0) + 1, got = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (buf && got == cap) { /* the file grew since fstat */
+            char *grown = cap < RULES_FILE_MAX ? realloc(buf, RULES_FILE_MAX) : NULL;
+            if (!grown && cap == RULES_FILE_MAX) {
+                free(buf);
+                return dt_fail(err, DT_ERR_INPUT, "rules '%s' is larger than 16 MiB", path);
+            }
+            if (!grown)
+                free(buf);
+            buf = grown;
+            cap = RULES_FILE_MAX;
+        }
+        if (!buf)
+            return dt_fail(err, DT_ERR_NOMEM, "%s: out of memory", path);
+        ssize_t n = read(fd, buf + got, cap - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            free(buf);
+            return dt_fail(err, DT_ERR_INPUT, "cannot read rules '%s': %s", path, strerror(e));
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
     }
-    size_t len = fread(text, 1, RULES_FILE_MAX, f);
-    bool bad = ferror(f) != 0, too_big = len == RULES_FILE_MAX;
-    fclose(f);
-    dt_status_t st;
-    if (bad)
-        st = dt_fail(err, DT_ERR_INPUT, "cannot read rules '%s'", path);
-    else if (too_big)
-        st = dt_fail(err, DT_ERR_INPUT, "rules '%s' is larger than 16 MiB", path);
-    else
+    *text = buf;
+    *len = got;
+    return DT_OK;
+}
+
+/* Opens a rules path without waiting (a FIFO nobody writes to must not hang
+ * the run) and tells what it is. Returns the descriptor, or -1 with err
+ * filled for a path that cannot be opened or is neither a regular file nor a
+ * directory (a FIFO, a device, a socket). */
+static int open_rules(const char *path, struct stat *sb, dt_error_t *err)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        dt_fail(err, DT_ERR_INPUT, "cannot read rules '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, sb) != 0) {
+        dt_fail(err, DT_ERR_INPUT, "cannot read rules '%s': %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(sb->st_mode) && !S_ISDIR(sb->st_mode)) {
+        dt_fail(err, DT_ERR_INPUT,
+                "rules '%s' is not a regular file or a directory (a FIFO or a device?)", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Loads the regular file open on fd, then closes it. */
+static dt_status_t load_fd(dt_rules_t *rules, int fd, const struct stat *sb, const char *path,
+                           unsigned layer, dt_rules_checker_t *checker, dt_error_t *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    dt_status_t st = read_rules(fd, path, sb->st_size, &text, &len, err);
+    close(fd);
+    if (st == DT_OK)
         st = load_text(rules, path, layer, text, len, checker, err);
     free(text);
     return st;
+}
+
+/* A *.rules file of a directory: one more directory is not followed. */
+static dt_status_t load_file(dt_rules_t *rules, const char *path, unsigned layer,
+                             dt_rules_checker_t *checker, dt_error_t *err)
+{
+    struct stat sb;
+    int fd = open_rules(path, &sb, err);
+    if (fd < 0)
+        return DT_ERR_INPUT;
+    if (S_ISDIR(sb.st_mode)) {
+        close(fd);
+        return dt_fail(err, DT_ERR_INPUT, "rules '%s' is a directory", path);
+    }
+    return load_fd(rules, fd, &sb, path, layer, checker, err);
 }
 
 static int rules_file_filter(const struct dirent *e)
@@ -775,10 +885,12 @@ static dt_status_t load_path(dt_rules_t *rules, const char *path, unsigned layer
                              dt_rules_checker_t *checker, dt_error_t *err)
 {
     struct stat sb;
-    if (stat(path, &sb) != 0)
-        return dt_fail(err, DT_ERR_INPUT, "cannot read rules '%s': %s", path, strerror(errno));
+    int fd = open_rules(path, &sb, err);
+    if (fd < 0)
+        return DT_ERR_INPUT;
     if (!S_ISDIR(sb.st_mode))
-        return load_file(rules, path, layer, checker, err);
+        return load_fd(rules, fd, &sb, path, layer, checker, err);
+    close(fd);
     struct dirent **names;
     int n = scandir(path, &names, rules_file_filter, alphasort);
     if (n < 0)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check_suites.h"
@@ -317,6 +318,16 @@ static const bad_rules_t bad_rules[] = {
      "t\n",
      5, "defined twice"},
     {"[action a]\ntitle =\n", 2, "has no value"},
+    {"[values success]\ntrue = yes\nfalse = no "
+     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+     3, "longer than 255 bytes"},
+    {"[call-type in]\nvalues = a\n\nvalues = "
+     "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+     "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+     "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\n",
+     4, "longer than 255 bytes"},
     {"[action a]\n= x\n", 2, "missing key"},
 };
 
@@ -480,6 +491,75 @@ START_TEST(test_duplicates_across_files_replace)
 }
 END_TEST
 
+/* Duplicates are found through an index, not by comparing each section with
+ * every earlier one: a generated file of 100,000 entries for one pair loads
+ * with the same outcome as a small one (bench-free: correctness only). */
+START_TEST(test_many_sections_one_pair)
+{
+    enum { N = 100000 };
+    size_t cap = (size_t)N * 96 + 4096, n = 0;
+    char *text = malloc(cap);
+    ck_assert_ptr_nonnull(text);
+    for (int i = 0; i < N; i++)
+        n += (size_t)snprintf(text + n, cap - n,
+                              "[code 560403/403]\nphrase = Phrase number %d\naction = a-one\n"
+                              "source = gen\n\n",
+                              i);
+    /* Entries with a pattern and no phrase are never the same: both stay. */
+    n += (size_t)snprintf(text + n, cap - n,
+                          "[code 560403/403]\npattern = ^x\naction = a-one\nsource = gen\n\n"
+                          "[code 560403/403]\npattern = ^x\naction = a-one\nsource = gen\n\n"
+                          "[code 560403/403]\naction = a-one\nsource = generic\n\n");
+    for (int i = 0; i < 300; i++)
+        n += (size_t)snprintf(text + n, cap - n, "[origin 7%d]\norigin = sbc\n\n", i);
+    dt_rules_t rules;
+    dt_error_t err = {{0}};
+    dt_rules_init(&rules);
+    ck_assert(tu_rules_text(&rules, "base.rules", 0, tu_base_rules, &err) == DT_OK);
+    ck_assert_msg(dt_rules_load_text(&rules, "gen.rules", 0, text, n, &err) == DT_OK, "%s",
+                  err.msg);
+    ck_assert_uint_eq(count_codes(&rules, 560403, 403), N + 3);
+    size_t origins = rules.norigins;
+
+    /* A later layer replaces exactly the entry its first phrase matches alike,
+     * the generic entry and an origin rule, in place. */
+    const char *site = "[code 560403/403]\nphrase = PHRASE  number 4242.\naction = a-two\n"
+                       "source = site\n\n"
+                       "[code 560403/403]\naction = a-two\nsource = site generic\n\n"
+                       "[origin 7299]\norigin = microsoft\n";
+    ck_assert_msg(tu_rules_text(&rules, "site.rules", 1, site, &err) == DT_OK, "%s", err.msg);
+    ck_assert_uint_eq(count_codes(&rules, 560403, 403), N + 3);
+    ck_assert_uint_eq(rules.norigins, origins);
+    ck_assert_ptr_null(find_code(&rules, 560403, 403, "Phrase number 4242"));
+    const dt_code_rule_t *c = find_code(&rules, 560403, 403, "PHRASE  number 4242.");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_str_eq(c->source, "site");
+    ck_assert_ptr_eq(c, &rules.codes[rules.ncodes - N - 3 + 4242]);
+    ck_assert_str_eq(find_code(&rules, 560403, 403, "Phrase number 4243")->source, "gen");
+    ck_assert_int_eq(dt_rules_origin_for(&rules, "72991")->origin, DT_ORIGIN_MICROSOFT);
+    size_t generic = 0;
+    for (size_t i = 0; i < rules.ncodes; i++)
+        if (rules.codes[i].ms == 560403 && !rules.codes[i].nphrases && !rules.codes[i].npatterns)
+            generic += strcmp(rules.codes[i].source, "site generic") == 0 ? 1 : 100;
+    ck_assert_uint_eq(generic, 1);
+    ck_assert_msg(dt_rules_finish(&rules, &err) == DT_OK, "%s", err.msg);
+    dt_rules_free(&rules);
+
+    /* A duplicate at the very end of the big file names the first entry's line. */
+    n += (size_t)snprintf(text + n, cap - n,
+                          "[code 560403/403]\nphrase = phrase number 99999\naction = a-one\n"
+                          "source = again\n");
+    dt_rules_init(&rules);
+    ck_assert(tu_rules_text(&rules, "base.rules", 0, tu_base_rules, &err) == DT_OK);
+    ck_assert_int_eq(dt_rules_load_text(&rules, "gen.rules", 0, text, n, &err), DT_ERR_INPUT);
+    char want[128];
+    snprintf(want, sizeof want, "with the same first phrase as line %d", 99999 * 5 + 1);
+    ck_assert_contains(err.msg, want);
+    dt_rules_free(&rules);
+    free(text);
+}
+END_TEST
+
 /* ---- dt_rules_finish ---- */
 
 START_TEST(test_finish_undefined_action)
@@ -568,6 +648,26 @@ START_TEST(test_load_path)
     ck_assert_contains(err.msg, missing);
     dt_rules_free(&rules);
 
+    /* A FIFO (as the path, or in the directory) and a directory named *.rules
+     * are refused at once, never waited on. */
+    char fifo[4200], sub[4200];
+    snprintf(fifo, sizeof fifo, "%s/30-fifo.rules", dir);
+    snprintf(sub, sizeof sub, "%s/40-dir.rules", dir);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    dt_rules_init(&rules);
+    ck_assert_int_eq(dt_rules_load_path(&rules, fifo, 1, &err), DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "is not a regular file or a directory");
+    ck_assert_int_eq(dt_rules_load_path(&rules, dir, 1, &err), DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "30-fifo.rules' is not a regular file");
+    dt_rules_free(&rules);
+    unlink(fifo);
+    ck_assert_int_eq(mkdir(sub, 0700), 0);
+    dt_rules_init(&rules);
+    ck_assert_int_eq(dt_rules_load_path(&rules, dir, 1, &err), DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "40-dir.rules' is a directory");
+    dt_rules_free(&rules);
+    rmdir(sub);
+
     unlink(a);
     unlink(b);
     unlink(skipped);
@@ -654,6 +754,7 @@ Suite *dt_suite_rules(void)
     tcase_add_test(t, test_code_identity_like_matching);
     tcase_add_test(t, test_duplicate_code_after_override);
     tcase_add_test(t, test_duplicates_across_files_replace);
+    tcase_add_test(t, test_many_sections_one_pair);
     tcase_add_test(t, test_finish_undefined_action);
     tcase_add_test(t, test_finish_no_default_origin);
     tcase_add_test(t, test_load_path);
