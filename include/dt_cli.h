@@ -33,6 +33,14 @@ int dt_cli_report(int argc, char **argv);
 int dt_cli_explain(int argc, char **argv);
 int dt_cli_rules(int argc, char **argv);
 
+/* Every message goes to stderr as "drtriage: MESSAGE", the message through
+ * dt_text_write_escaped: what it quotes from arguments, paths, rules or input
+ * (controls, escape sequences, bidi controls, invalid UTF-8) is shown
+ * escaped, never raw. A message longer than DT_TEXT_MESSAGE_MAX is cut, ending in "...". */
+
+/* Prints "drtriage: MESSAGE" to stderr (warnings, --fail-if verdicts). */
+void dt_cli_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Prints "drtriage: MESSAGE" and the --help hint for `command` to stderr;
  * returns DT_EXIT_ERROR. */
 int dt_cli_usage_error(const char *command, const char *fmt, ...)

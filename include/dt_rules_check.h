@@ -57,7 +57,7 @@ dt_status_t dt_rules_check_write_summary(FILE *out, const char *name,
  * code entry (key MS/SIP, its phrases joined with " | ", the origin its
  * Microsoft code gets), action, SIP code, SIP class, origin rule and header
  * alias (key FIELD/FAMILY, the pattern as phrase), each kind sorted by key.
- * Tabs and control characters in values become spaces. Returns DT_OK,
+ * Tabs and control characters in values (C0, DEL, C1) become spaces. Returns DT_OK,
  * DT_ERR_NOMEM, or DT_ERR_OUTPUT when the stream reports an error. */
 dt_status_t dt_rules_write_table(FILE *out, const dt_rules_t *rules, dt_error_t *err);
 

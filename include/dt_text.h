@@ -5,6 +5,7 @@
 #ifndef DT_TEXT_H
 #define DT_TEXT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -13,6 +14,20 @@
  * written (0: no limit); returns the number written. With out NULL nothing is
  * written and the return value is the width the text would take. */
 size_t dt_text_write_safe(FILE *out, const char *text, size_t len, size_t max_cols);
+
+/* Writes text for a message (stderr): nothing is dropped silently, and
+ * nothing reaches the terminal raw but printable UTF-8. A C0 control, DEL or
+ * a byte that is not UTF-8 is shown as \xNN (ESC as \x1b, so an escape
+ * sequence shows as text), a C1 control (U+0080-U+009F) or a bidi control
+ * as \uNNNN (\u202e). */
+void dt_text_write_escaped(FILE *out, const char *text, size_t len);
+
+/* Formats a message (printf) and writes it through dt_text_write_escaped.
+ * The formatted text is cut at DT_TEXT_MESSAGE_MAX bytes, then ends in "...". */
+#define DT_TEXT_MESSAGE_MAX 2048
+void dt_text_printf_escaped(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void dt_text_vprintf_escaped(FILE *out, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /* The columns a NUL-terminated text takes once made safe. */
 size_t dt_text_width(const char *text);

@@ -5,7 +5,9 @@
 #   text  no ESC and no C0 control but \n (with --color=always: only the
 #         writer's own SGR sequences), valid UTF-8;
 #   json  valid JSON (jq) and valid UTF-8 (iconv), the text kept as escapes.
-# Warnings and errors on stderr carry no control characters either. A closed
+# Warnings and errors on stderr show what they quote escaped (\x1b, \u202e):
+# no control, C1 or bidi character reaches the terminal; rules list turns C1
+# controls into spaces; TERM=dumb means no colour. A closed
 # pipe (drtriage ... | head -1) ends drtriage quietly: SIGPIPE, no message.
 # Run by `make check`.
 set -u
@@ -80,7 +82,61 @@ printf 'a\033[2J,b\377,<c>\n1,2,3\n' >"$WORK/hostile-header.csv"
 run "$DRTRIAGE" "$WORK/hostile-header.csv"
 expect_status "hostile header" 2
 expect_true "hostile header: stderr has no control characters" is_clean_text "$WORK/err"
-expect_stderr "hostile header: headers listed" "headers found: 'a', 'b?', '<c>'"
+expect_stderr "hostile header: headers listed, escaped" "headers found: 'a\\x1b[2J', 'b\\xff', '<c>'"
+
+# --- every message on stderr shows what it quotes escaped, never raw ---
+# is_clean_message FILE: clean text without C1 controls (UTF-8 C2 80-9F) or
+# bidi controls (E2 80 8E/8F, E2 80 AA-AE, E2 81 A6-A9).
+is_clean_message() {
+    is_clean_text "$1" &&
+        ! LC_ALL=C grep -q "$(printf '\302[\200-\237]')" "$1" &&
+        ! LC_ALL=C grep -q "$(printf '\342\200[\216\217\252-\256]')" "$1" &&
+        ! LC_ALL=C grep -q "$(printf '\342\201[\246-\251]')" "$1"
+}
+BAD=$(printf 'x\033]0;owned\007\342\200\256\302\233y\tz')
+run "$DRTRIAGE" --top "$BAD" "$WORK/hostile.csv"
+expect_status "usage error echoing an argument" 2
+expect_true "usage error: clean stderr" is_clean_message "$WORK/err"
+expect_stderr "usage error: the argument escaped" "--top 'x\\x1b]0;owned\\x07\\u202e\\u009by\\x09z'"
+run "$DRTRIAGE" "$WORK/$BAD.csv"
+expect_status "missing input with a hostile name" 2
+expect_true "missing input: clean stderr" is_clean_message "$WORK/err"
+expect_stderr "missing input: the path escaped" "x\\x1b]0;owned\\x07\\u202e\\u009by\\x09z.csv: cannot open"
+run "$DRTRIAGE" --fail-if "action:$BAD>1" "$WORK/hostile.csv"
+expect_status "--fail-if with a hostile action id" 2
+expect_true "--fail-if: clean stderr" is_clean_message "$WORK/err"
+printf '[action ok\033[31m]\ntitle = T\nowner = boss\342\200\256\ntext = t\n' >"$WORK/hostile.rules"
+run "$DRTRIAGE" rules check "$WORK/hostile.rules"
+expect_status "rules problems echoing rules text" 2
+expect_true "rules check: clean stderr" is_clean_message "$WORK/err"
+expect_stderr "rules check: the value escaped" "owner 'boss\\u202e'"
+run "$DRTRIAGE" --no-user-rules --rules "$WORK/hostile.rules" "$WORK/hostile.csv"
+expect_status "report with broken hostile rules" 2
+expect_true "report with broken rules: clean stderr" is_clean_message "$WORK/err"
+run "$DRTRIAGE" --fail-if 'failed>0' "$WORK/hostile.csv"
+expect_status "a breach" 1
+expect_true "warning and breach lines: clean stderr" is_clean_message "$WORK/err"
+expect_stderr "the rejection warning quotes the cell escaped" "SIP code '4\\x1b3'"
+
+# --- rules list: C0, DEL and C1 controls become spaces ---
+printf '[action c1]\ntitle = a\302\205b\302\233c\233d\033e\177f\302\240g\nowner = sbc\ntext = t\n' \
+    >"$WORK/c1.rules"
+run "$DRTRIAGE" rules list --no-user-rules --rules "$WORK/c1.rules"
+expect_status "rules list with controls" 0
+grep '^action	c1	' "$WORK/out" >"$WORK/c1.tsv"
+expect_true "rules list: C1 stripped" test "$(cut -f6 "$WORK/c1.tsv")" = "$(printf 'a b c d e f\302\240g')"
+
+# --- TERM=dumb: no colour, even on a terminal ---
+if script -qec true /dev/null >/dev/null 2>&1; then
+    for term in xterm dumb; do
+        TERM=$term script -qec "\"$DRTRIAGE\" samples/tac-directrouting.csv" /dev/null \
+            >"$WORK/tty-$term.txt" 2>&1
+    done
+    expect_true "colour on a terminal (TERM=xterm)" grep -q "$ESC\[" "$WORK/tty-xterm.txt"
+    expect_true "no colour with TERM=dumb" test "$(grep -c "$ESC" "$WORK/tty-dumb.txt")" -eq 0
+else
+    echo "output-safety: TERM=dumb not checked (no script(1) pseudo-terminal)"
+fi
 
 # --- a closed pipe: quiet ---
 # SIGPIPE must have its default action for this (a parent may have ignored it).

@@ -1,4 +1,4 @@
-/* cli_common.c - what every subcommand shares: error messages and rules loading. */
+/* cli_common.c - what every subcommand shares: messages and rules loading. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,13 +6,30 @@
 #include <sys/stat.h>
 
 #include "dt_cli.h"
+#include "dt_text.h"
+
+/* "drtriage: MESSAGE" on stderr, the message escaped: it may echo arguments,
+ * paths, rules text or cells. No newline. */
+static void vmessage(const char *fmt, va_list ap)
+{
+    fputs("drtriage: ", stderr);
+    dt_text_vprintf_escaped(stderr, fmt, ap);
+}
+
+void dt_cli_message(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
 
 int dt_cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "drtriage: ");
-    vfprintf(stderr, fmt, ap);
+    vmessage(fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     return DT_EXIT_ERROR;
@@ -22,8 +39,7 @@ int dt_cli_usage_error(const char *command, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "drtriage: ");
-    vfprintf(stderr, fmt, ap);
+    vmessage(fmt, ap);
     va_end(ap);
     fprintf(stderr, "\nTry 'drtriage %s --help' for more information.\n", command);
     return DT_EXIT_ERROR;

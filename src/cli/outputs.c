@@ -131,8 +131,9 @@ static bool want_color(const dt_cli_outputs_t *o, const dt_cli_output_t *out)
         return false;
     if (strcmp(o->color, "always") == 0)
         return true;
-    const char *no_color = getenv("NO_COLOR");
-    return !(no_color && *no_color) && isatty(STDOUT_FILENO);
+    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+    return !(no_color && *no_color) && !(term && strcmp(term, "dumb") == 0) &&
+           isatty(STDOUT_FILENO);
 }
 
 /* Tables fit the terminal: its width when the report goes to one, else

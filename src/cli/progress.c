@@ -3,10 +3,12 @@
  * when stderr is a terminal and an input has taken more than a second. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "dt_cli_progress.h"
+#include "dt_text.h"
 
 #define SHOW_AFTER 1.0     /* seconds before the first line */
 #define REDRAW_EVERY 0.25  /* seconds between lines */
@@ -38,7 +40,9 @@ void dt_cli_progress_update(void *ctx, const char *path, uint64_t bytes, uint64_
     p->last_draw = t;
     p->shown = true;
     double rate = (double)rows / elapsed;
-    fprintf(stderr, "\r\033[K%s: %.1f MB", path, (double)bytes / 1e6);
+    fputs("\r\033[K", stderr); /* ours; the path may hold anything */
+    dt_text_write_escaped(stderr, path, strlen(path));
+    fprintf(stderr, ": %.1f MB", (double)bytes / 1e6);
     if (size)
         fprintf(stderr, " of %.1f MB (%.0f%%)", (double)size / 1e6, 100.0 * (double)bytes / (double)size);
     fprintf(stderr, ", %.0f rows/s", rate);

@@ -58,7 +58,8 @@ typedef struct {
     "                         all, atomically, and a failure leaves none half-written\n" \
     "      --top N            show N rows per table in the text and Markdown reports\n" \
     "                         (default: all)\n" \
-    "      --color WHEN       auto, always or never (default auto; NO_COLOR is honoured)\n" \
+    "      --color WHEN       auto, always or never (default auto: on a terminal, unless\n" \
+    "                         NO_COLOR is set or TERM is dumb)\n" \
     "      --table TABLE      the table the csv format writes: actions, codes (default),\n" \
     "                         sbc, time or group\n" \
     "      --excel            csv for Excel in locales that expect ';': a BOM, ';' between\n" \
@@ -328,24 +329,13 @@ static int parse_args(options_t *o, int argc, char **argv)
     return -1;
 }
 
-/* Writes text that may quote input bytes (cells, header names) to stderr
- * without control characters or escape sequences. */
-static void put_stderr_safe(const char *text)
-{
-    dt_text_write_safe(stderr, text, strlen(text), 0);
-}
-
 static void warn_rejections(const dt_totals_t *totals, const dt_rejection_t *first)
 {
     if (!totals->rejected)
         return;
-    fprintf(stderr, "drtriage: warning: %" PRIu64 " of %" PRIu64
-                    " rows rejected (listed in the report); first: ",
-            totals->rejected, totals->rows);
-    put_stderr_safe(first->path);
-    fprintf(stderr, ":%" PRIu64 ": ", first->line);
-    put_stderr_safe(first->reason);
-    fputc('\n', stderr);
+    dt_cli_message("warning: %" PRIu64 " of %" PRIu64
+                   " rows rejected (listed in the report); first: %s:%" PRIu64 ": %s",
+                   totals->rejected, totals->rows, first->path, first->line, first->reason);
 }
 
 /* Judges every --fail-if condition; names each breach on stderr. */
@@ -355,10 +345,10 @@ static dt_exit_t judge(const options_t *o, const dt_report_t *report, uint64_t m
     for (size_t i = 0; i < o->nthresholds; i++) {
         char why[512];
         if (dt_threshold_check(&o->thresholds[i], report, min_calls, why, sizeof why)) {
-            fprintf(stderr, "drtriage: --fail-if breached: %s\n", why);
+            dt_cli_message("--fail-if breached: %s", why);
             rc = DT_EXIT_BREACH;
         } else if (why[0]) {
-            fprintf(stderr, "drtriage: --fail-if %s\n", why);
+            dt_cli_message("--fail-if %s", why);
         }
     }
     return rc;
@@ -366,9 +356,7 @@ static dt_exit_t judge(const options_t *o, const dt_report_t *report, uint64_t m
 
 static void print_error(const dt_error_t *err)
 {
-    fputs("drtriage: ", stderr);
-    put_stderr_safe(err->msg[0] ? err->msg : "out of memory");
-    fputc('\n', stderr);
+    dt_cli_error("%s", err->msg[0] ? err->msg : "out of memory");
 }
 
 /* Drill-down: the pipeline writes the matching rows as it reads them. */

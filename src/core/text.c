@@ -1,4 +1,5 @@
-/* text.c - terminal-safe text: escape sequences and controls dropped, lines wrapped. */
+/* text.c - terminal-safe text: escape sequences and controls dropped (the
+ * report) or shown escaped (messages), lines wrapped. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -33,32 +34,70 @@ static size_t skip_escape(const unsigned char *s, size_t len, size_t i)
     return i < len && s[i] >= 0x30 && s[i] <= 0x7E ? i + 1 : i;
 }
 
-size_t dt_text_write_safe(FILE *out, const char *text, size_t len, size_t max_cols)
+/* The one walk over untrusted text. Dropping (the report): escape sequences
+ * vanish whole, controls vanish, an invalid byte is '?'. Escaping (messages):
+ * nothing vanishes, a control or invalid byte is shown as \xNN, a C1 or bidi
+ * control as \uNNNN. Returns the columns written (or that would be, with out
+ * NULL); stops before max_cols would be passed (0: no limit). */
+static size_t write_text(FILE *out, const char *text, size_t len, size_t max_cols, bool escape)
 {
     const unsigned char *s = (const unsigned char *)(text ? text : "");
     size_t cols = 0;
-    for (size_t i = 0; i < len && (max_cols == 0 || cols < max_cols);) {
-        if (s[i] == 0x1B) {
+    for (size_t i = 0; i < len;) {
+        if (s[i] == 0x1B && !escape) {
             i = skip_escape(s, len, i + 1);
             continue;
         }
         uint32_t cp = 0;
         size_t n = dt_utf8_decode(s + i, len - i, &cp);
-        if (n == 0) {
-            if (out)
-                putc('?', out);
-            cols++;
-            i++;
-            continue;
-        }
-        if (!dt_utf8_hidden(cp)) {
-            if (out)
-                fwrite(s + i, 1, n, out);
-            cols++;
-        }
-        i += n;
+        char form[8];
+        const char *show = (const char *)s + i; /* what is written */
+        size_t w = n;                           /* its bytes; each is one column */
+        if (n == 0 && !escape)
+            show = "?", w = 1;
+        else if (n == 0 || (escape && dt_utf8_hidden(cp) && cp < 0x80))
+            w = (size_t)snprintf(form, sizeof form, "\\x%02x", s[i]), show = form;
+        else if (escape && dt_utf8_hidden(cp))
+            w = (size_t)snprintf(form, sizeof form, "\\u%04x", (unsigned)cp), show = form;
+        else if (dt_utf8_hidden(cp))
+            w = 0;
+        size_t width = show == (const char *)s + i ? (w > 0) : w;
+        if (max_cols && cols + width > max_cols)
+            break;
+        if (out && w)
+            fwrite(show, 1, w, out);
+        cols += width;
+        i += n ? n : 1;
     }
     return cols;
+}
+
+size_t dt_text_write_safe(FILE *out, const char *text, size_t len, size_t max_cols)
+{
+    return write_text(out, text, len, max_cols, false);
+}
+
+void dt_text_write_escaped(FILE *out, const char *text, size_t len)
+{
+    write_text(out, text, len, 0, true);
+}
+
+void dt_text_vprintf_escaped(FILE *out, const char *fmt, va_list ap)
+{
+    char text[DT_TEXT_MESSAGE_MAX];
+    int n = vsnprintf(text, sizeof text, fmt, ap);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof text ? (size_t)n : sizeof text - 1;
+    dt_text_write_escaped(out, text, len);
+    if (n >= 0 && (size_t)n >= sizeof text)
+        fputs("...", out);
+}
+
+void dt_text_printf_escaped(FILE *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    dt_text_vprintf_escaped(out, fmt, ap);
+    va_end(ap);
 }
 
 size_t dt_text_width(const char *text)

@@ -10,6 +10,8 @@
 
 #include "dt_output.h"
 #include "dt_rules_check.h"
+#include "dt_text.h"
+#include "dt_utf8.h"
 
 /* ---- collecting problems ---- */
 
@@ -193,9 +195,10 @@ dt_status_t dt_rules_check_write_problems(FILE *out, const dt_rules_check_t *che
     for (size_t i = 0; i < check->nproblems; i++) {
         const dt_rules_problem_t *p = &check->problems[i];
         if (p->file)
-            fprintf(out, "%s:%u: %s\n", p->file, p->line, p->message);
+            dt_text_printf_escaped(out, "%s:%u: %s", p->file, p->line, p->message);
         else
-            fprintf(out, "%s\n", p->message);
+            dt_text_printf_escaped(out, "%s", p->message);
+        putc('\n', out);
     }
     return dt_stream_finish(out, NULL);
 }
@@ -215,7 +218,8 @@ dt_status_t dt_rules_check_write_summary(FILE *out, const char *name,
         {check->norigins, "origin rule", "origin rules", false},
         {check->nheaders, "header alias", "header aliases", false},
     };
-    fprintf(out, "%s: ok (", name);
+    dt_text_write_escaped(out, name, strlen(name));
+    fputs(": ok (", out);
     const char *sep = "";
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         if (!kinds[i].n && !kinds[i].always)
@@ -229,11 +233,23 @@ dt_status_t dt_rules_check_write_summary(FILE *out, const char *name,
 
 /* ---- rules list ---- */
 
-/* One TSV cell: tabs and control characters become spaces. */
+/* One TSV cell: tabs and control characters become spaces: C0, DEL and C1
+ * (U+0080-U+009F, and a lone byte 0x80-0x9F, which an 8-bit terminal reads
+ * as C1). Other text, invalid UTF-8 included, is written as it is. */
 static void put_cell(FILE *out, const char *text, bool last)
 {
-    for (const char *p = text ? text : ""; *p; p++)
-        putc((unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p, out);
+    const unsigned char *s = (const unsigned char *)(text ? text : "");
+    for (size_t i = 0, len = strlen((const char *)s); i < len;) {
+        uint32_t cp;
+        size_t n = dt_utf8_decode(s + i, len - i, &cp);
+        if (n == 0)
+            cp = s[i], n = 1;
+        if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+            putc(' ', out);
+        else
+            fwrite(s + i, 1, n, out);
+        i += n;
+    }
     putc(last ? '\n' : '\t', out);
 }
 
