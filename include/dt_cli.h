@@ -49,6 +49,11 @@ int dt_cli_usage_error(const char *command, const char *fmt, ...)
 /* Prints "drtriage: MESSAGE" to stderr; returns DT_EXIT_ERROR. */
 int dt_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Handles SIGTERM, SIGINT and SIGHUP (those not ignored at start): the
+ * temporary file of a report being written with -o is removed (its target is
+ * untouched) and the process ends by the signal, exit status 128 + signal. */
+void dt_cli_handle_signals(void);
+
 /* The rules options every subcommand takes, as getopt_long entries that
  * return `code`; pass what they return to dt_cli_rules_option. */
 #define DT_CLI_RULES_LONG_OPTIONS(code)                  \

@@ -1,7 +1,9 @@
 /* dt_output.h - where a report goes. A regular file is written under a
  * temporary name beside it and renamed into place only when complete, so a
  * failed run never leaves half a report; standard output, devices and pipes
- * are written directly. */
+ * are written directly. A symlink is written through: its target is
+ * replaced, or created when the link dangles. A signal handler removes the
+ * temporary files with dt_output_remove_temps. */
 #ifndef DT_OUTPUT_H
 #define DT_OUTPUT_H
 
@@ -16,8 +18,12 @@ typedef struct {
     char *tmp_path; /* the temporary file, or NULL when writing directly */
 } dt_output_t;
 
+/* Outputs open at once at most (their temporary files are registered). */
+#define DT_OUTPUT_TEMPS_MAX 8
+
 /* Opens path for writing (NULL or "-" for standard output). Fails with
- * DT_ERR_OUTPUT naming the path (directory missing, not writable). */
+ * DT_ERR_OUTPUT naming the path (directory missing, not writable, a FIFO
+ * that no process reads: refused at once, never waited on). */
 dt_status_t dt_output_open(dt_output_t *out, const char *path, dt_error_t *err);
 
 /* Flushes and closes the stream and renames the temporary file into place.
@@ -37,6 +43,16 @@ bool dt_output_is_file(const dt_output_t *out);
 
 /* Gives up: closes the stream and removes the temporary file. */
 void dt_output_abort(dt_output_t *out);
+
+/* Removes every temporary file an open output has. Async-signal-safe (it
+ * calls unlink(2) only): for a handler of SIGTERM, SIGINT or SIGHUP, which
+ * then ends the process; the outputs are not usable afterwards. */
+void dt_output_remove_temps(void);
+
+/* True when output (a report path; NULL and "-" are standard output, never
+ * an input) and input (a path, "-" for standard input) are the same file,
+ * compared by device and inode after following symlinks. */
+bool dt_output_same_file(const char *output, const char *input);
 
 /* Flushes a stream something was written to; returns DT_OK, or DT_ERR_OUTPUT
  * ("cannot write the report: REASON") when the stream reports an error, now or

@@ -16,6 +16,7 @@ static const struct {
 
 int main(int argc, char **argv)
 {
+    dt_cli_handle_signals();
     if (argc > 1 && strcmp(argv[1], "--version") == 0) {
         printf("drtriage %s\n", DRTRIAGE_VERSION);
         return DT_EXIT_OK;

@@ -7,7 +7,8 @@
 #   json  valid JSON (jq) and valid UTF-8 (iconv), the text kept as escapes.
 # Warnings and errors on stderr show what they quote escaped (\x1b, \u202e):
 # no control, C1 or bidi character reaches the terminal; rules list turns C1
-# controls into spaces; TERM=dumb means no colour. A closed
+# controls into spaces; TERM=dumb means no colour. A signal during a run with
+# -o leaves no temporary file and the previous report. A closed
 # pipe (drtriage ... | head -1) ends drtriage quietly: SIGPIPE, no message.
 # Run by `make check`.
 set -u
@@ -137,6 +138,52 @@ if script -qec true /dev/null >/dev/null 2>&1; then
 else
     echo "output-safety: TERM=dumb not checked (no script(1) pseudo-terminal)"
 fi
+
+# --- signals: SIGTERM, SIGINT and SIGHUP at random points of a run with -o ---
+# The temporary file goes, the previous report stays untouched, and the exit
+# status is 128 + the signal; a run the signal missed wrote the whole report.
+# The signals get their default action first: a shell starts background jobs
+# with SIGINT ignored, and drtriage leaves ignored signals ignored.
+build/gen-export --rows 200000 -o "$WORK/sig.csv"
+mkdir -p "$WORK/sig"
+"$DRTRIAGE" -o "$WORK/sig-reference.txt" "$WORK/sig.csv"
+"$DRTRIAGE" --rows origin=sbc -o "$WORK/sig-reference.rows" "$WORK/sig.csv"
+sigdefault=""
+env --default-signal=INT,TERM,HUP true 2>/dev/null && sigdefault="env --default-signal=INT,TERM,HUP"
+killed=0
+i=0
+for sig in TERM INT HUP TERM INT HUP TERM INT HUP TERM INT HUP TERM INT HUP TERM INT HUP; do
+    i=$((i + 1))
+    rm -f "$WORK/sig/"*
+    printf 'the previous report\n' >"$WORK/sig/report.txt"
+    delay=$(awk -v seed="$i" 'BEGIN { srand(seed); printf "%.3f", rand() * 0.6 }')
+    # Odd runs write the report at the end, even runs (--rows) all along.
+    mode="" reference="$WORK/sig-reference.txt"
+    [ $((i % 2)) -eq 0 ] && mode="--rows origin=sbc" reference="$WORK/sig-reference.rows"
+    # shellcheck disable=SC2086 # split on purpose
+    $sigdefault "$DRTRIAGE" $mode -o "$WORK/sig/report.txt" "$WORK/sig.csv" 2>"$WORK/sig-err" &
+    pid=$!
+    sleep "$delay"
+    kill -s "$sig" "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null # no "Terminated" from the shell
+    st=$?
+    left=$(ls "$WORK/sig" | grep -cv '^report\.txt$')
+    if [ "$st" -eq 0 ]; then
+        expect_true "$sig after ${delay}s missed the run: whole report written" \
+            cmp -s "$WORK/sig/report.txt" "$reference"
+    elif [ "$(kill -l "$((st - 128))" 2>/dev/null)" = "$sig" ]; then
+        killed=$((killed + 1))
+        expect_true "$sig after ${delay}s: previous report untouched" \
+            test "$(cat "$WORK/sig/report.txt")" = "the previous report"
+        expect_true "$sig after ${delay}s: nothing on stderr" test ! -s "$WORK/sig-err"
+    else
+        fail "$sig after ${delay}s: exit $st, expected $((128 + $(kill -l "$sig"))) or 0" \
+            "$(cat "$WORK/sig-err")"
+    fi
+    expect_true "$sig after ${delay}s: no temporary file left" test "$left" -eq 0
+done
+echo "output-safety: $killed of $i runs killed mid-way"
+expect_true "some runs were killed mid-way" test "$killed" -gt 0
 
 # --- a closed pipe: quiet ---
 # SIGPIPE must have its default action for this (a parent may have ignored it).

@@ -1,4 +1,6 @@
-/* cli_common.c - what every subcommand shares: messages and rules loading. */
+/* cli_common.c - what every subcommand shares: messages, signals and rules
+ * loading. */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "dt_cli.h"
+#include "dt_output.h"
 #include "dt_text.h"
 
 /* "drtriage: MESSAGE" on stderr, the message escaped: it may echo arguments,
@@ -43,6 +46,28 @@ int dt_cli_usage_error(const char *command, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry 'drtriage %s --help' for more information.\n", command);
     return DT_EXIT_ERROR;
+}
+
+/* Removes the temporary report files, then ends the process by the same
+ * signal with its default action (SA_RESETHAND restored it; the signal is
+ * held until the handler returns), so the parent sees 128 + signal. */
+static void on_signal(int sig)
+{
+    dt_output_remove_temps();
+    raise(sig);
+}
+
+void dt_cli_handle_signals(void)
+{
+    static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old;
+        if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
+            continue; /* ignored when we started (nohup, a background job): stays so */
+        struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESETHAND};
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
 }
 
 bool dt_cli_rules_option(dt_cli_rules_t *rules, const char *opt, const char *arg,

@@ -1,7 +1,12 @@
 /* output.c - opens the report destination; regular files are replaced
- * atomically (temporary file beside them, renamed on commit). */
+ * atomically (temporary file beside them, renamed on commit). The
+ * temporary files open at any moment are in a static registry, so that a
+ * signal handler can remove them. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +16,41 @@
 
 #include "dt_output.h"
 
+#define LINK_HOPS_MAX 40 /* symlinks followed to a dangling link's target */
+
+/* The temporary files that exist, for dt_output_remove_temps. A slot is set
+ * once its string is complete and cleared before the string is freed. */
+static char *volatile temps[DT_OUTPUT_TEMPS_MAX];
+
+static bool register_temp(char *path)
+{
+    for (size_t i = 0; i < DT_OUTPUT_TEMPS_MAX; i++)
+        if (!temps[i]) {
+            temps[i] = path;
+            return true;
+        }
+    return false;
+}
+
+static void unregister_temp(const char *path)
+{
+    for (size_t i = 0; path && i < DT_OUTPUT_TEMPS_MAX; i++)
+        if (temps[i] == path)
+            temps[i] = NULL;
+}
+
+void dt_output_remove_temps(void)
+{
+    for (size_t i = 0; i < DT_OUTPUT_TEMPS_MAX; i++) {
+        char *path = temps[i];
+        if (path)
+            unlink(path);
+    }
+}
+
 static void release(dt_output_t *out)
 {
+    unregister_temp(out->tmp_path);
     free(out->path);
     free(out->tmp_path);
     memset(out, 0, sizeof *out);
@@ -37,29 +75,95 @@ static mode_t new_file_mode(void)
     return 0666 & ~mask;
 }
 
-/* Creates "<path>.XXXXXX" and opens it. An existing file's permissions carry over. */
+/* Creates "<path>.XXXXXX" and opens it. An existing file's permissions carry
+ * over. Signals are held while the file is created and registered, so that
+ * no handler runs between the two. */
 static dt_status_t open_temp(dt_output_t *out, const struct stat *existing, dt_error_t *err)
 {
     size_t len = strlen(out->path);
-    out->tmp_path = malloc(len + sizeof ".XXXXXX");
-    if (!out->tmp_path)
+    char *tmp = malloc(len + sizeof ".XXXXXX");
+    if (!tmp)
         return fail_write(out, ENOMEM, err);
-    memcpy(out->tmp_path, out->path, len);
-    memcpy(out->tmp_path + len, ".XXXXXX", sizeof ".XXXXXX");
-    int fd = mkstemp(out->tmp_path);
+    memcpy(tmp, out->path, len);
+    memcpy(tmp + len, ".XXXXXX", sizeof ".XXXXXX");
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    int fd = mkstemp(tmp);
+    int e = errno;
+    bool registered = fd >= 0 && register_temp(tmp);
+    if (registered)
+        out->tmp_path = tmp;
+    else if (fd >= 0)
+        unlink(tmp), close(fd), fd = -1, e = EMFILE;
+    sigprocmask(SIG_SETMASK, &old, NULL);
     if (fd < 0) {
-        int e = errno;
-        free(out->tmp_path);
-        out->tmp_path = NULL;
+        free(tmp);
         return fail_write(out, e, err);
     }
     mode_t mode = existing ? existing->st_mode & 07777 : new_file_mode();
     if (fchmod(fd, mode) != 0 || !(out->fp = fdopen(fd, "w"))) {
-        int e = errno;
+        e = errno;
         close(fd);
         return fail_write(out, e, err);
     }
     return DT_OK;
+}
+
+/* Opens a device, FIFO or the like to write to it directly, without waiting:
+ * a FIFO nobody reads is refused at once (ENXIO) instead of blocking. */
+static dt_status_t open_direct(dt_output_t *out, dt_error_t *err)
+{
+    int fd = open(out->path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0 && errno == ENXIO) {
+        dt_status_t st = dt_fail(err, DT_ERR_OUTPUT,
+                                 "cannot write '%s': a FIFO that no process reads", out->path);
+        release(out);
+        return st;
+    }
+    int flags = fd >= 0 ? fcntl(fd, F_GETFL) : -1;
+    if (fd < 0 || flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ||
+        !(out->fp = fdopen(fd, "w"))) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return fail_write(out, e, err);
+    }
+    return DT_OK;
+}
+
+/* The file a dangling symlink points to (following a chain of links), as a
+ * malloc'd path; NULL with errno set when it cannot be told. */
+static char *dangling_target(const char *path)
+{
+    char *cur = strdup(path);
+    for (int hop = 0; cur && hop < LINK_HOPS_MAX; hop++) {
+        struct stat sb;
+        if (lstat(cur, &sb) != 0)
+            return errno == ENOENT ? cur : (free(cur), NULL);
+        if (!S_ISLNK(sb.st_mode))
+            return cur; /* it exists after all: the caller's stat raced */
+        char target[PATH_MAX];
+        ssize_t n = readlink(cur, target, sizeof target - 1);
+        if (n < 0) {
+            free(cur);
+            return NULL;
+        }
+        target[n] = '\0';
+        const char *slash = strrchr(cur, '/');
+        size_t dir = target[0] == '/' || !slash ? 0 : (size_t)(slash - cur) + 1;
+        char *next = malloc(dir + (size_t)n + 1);
+        if (next) {
+            memcpy(next, cur, dir);
+            memcpy(next + dir, target, (size_t)n + 1);
+        }
+        free(cur);
+        cur = next;
+    }
+    if (cur)
+        errno = ELOOP; /* more than LINK_HOPS_MAX links */
+    free(cur);
+    return NULL;
 }
 
 dt_status_t dt_output_open(dt_output_t *out, const char *path, dt_error_t *err)
@@ -71,17 +175,19 @@ dt_status_t dt_output_open(dt_output_t *out, const char *path, dt_error_t *err)
     }
     struct stat st, link;
     bool exists = stat(path, &st) == 0;
-    /* Replace a symlink's target, not the link itself. */
-    bool is_link =
-        exists && S_ISREG(st.st_mode) && lstat(path, &link) == 0 && S_ISLNK(link.st_mode);
-    out->path = is_link ? realpath(path, NULL) : strdup(path);
+    bool is_link = lstat(path, &link) == 0 && S_ISLNK(link.st_mode);
+    /* Replace a symlink's target, not the link itself; a dangling link's
+     * target is created as a live link's would be replaced. */
+    if (is_link && exists && S_ISREG(st.st_mode))
+        out->path = realpath(path, NULL);
+    else if (is_link && !exists)
+        out->path = dangling_target(path);
+    else
+        out->path = strdup(path);
     if (!out->path)
         return dt_fail(err, DT_ERR_OUTPUT, "cannot write '%s': %s", path, strerror(errno));
-    if (exists && !S_ISREG(st.st_mode)) {
-        /* A device, pipe or the like: write to it directly. */
-        out->fp = fopen(path, "w");
-        return out->fp ? DT_OK : fail_write(out, errno, err);
-    }
+    if (exists && !S_ISREG(st.st_mode))
+        return open_direct(out, err); /* a device, pipe or the like */
     return open_temp(out, exists ? &st : NULL, err);
 }
 
@@ -156,6 +262,15 @@ void dt_output_abort(dt_output_t *out)
     if (out->tmp_path)
         unlink(out->tmp_path);
     release(out);
+}
+
+bool dt_output_same_file(const char *output, const char *input)
+{
+    struct stat o, i;
+    if (!output || strcmp(output, "-") == 0 || stat(output, &o) != 0)
+        return false;
+    int got = strcmp(input, "-") == 0 ? fstat(STDIN_FILENO, &i) : stat(input, &i);
+    return got == 0 && o.st_dev == i.st_dev && o.st_ino == i.st_ino;
 }
 
 dt_status_t dt_stream_finish(FILE *out, dt_error_t *err)

@@ -2,6 +2,7 @@
  * failures leave no temporary file, devices are written directly. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,6 +263,123 @@ START_TEST(test_commit_all_or_none)
 }
 END_TEST
 
+/* A dangling symlink is written through, as a live one: its target is
+ * created (also at the end of a chain of links), the link stays a link. */
+START_TEST(test_commit_through_dangling_symlink)
+{
+    char a[512], b[512], target[512];
+    snprintf(a, sizeof a, "%s", path_in_dir("a.txt"));
+    snprintf(b, sizeof b, "%s", path_in_dir("b.txt"));
+    snprintf(target, sizeof target, "%s", path_in_dir("target.txt"));
+    ck_assert_int_eq(symlink("b.txt", a), 0);
+    ck_assert_int_eq(symlink(target, b), 0); /* absolute */
+    write_report(a, "through\n");
+    struct stat st;
+    ck_assert_int_eq(lstat(a, &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    ck_assert_int_eq(lstat(b, &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    assert_content(target, "through\n");
+    ck_assert_uint_eq(dir_entries(), 3);
+
+    /* A link into a missing directory fails naming the target. */
+    char c[512];
+    snprintf(c, sizeof c, "%s", path_in_dir("c.txt"));
+    ck_assert_int_eq(symlink("missing/x.txt", c), 0);
+    dt_output_t out;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(dt_output_open(&out, c, &err), DT_ERR_OUTPUT);
+    ck_assert_contains(err.msg, "missing/x.txt': No such file or directory");
+    /* A loop of links is refused. */
+    char d[512];
+    snprintf(d, sizeof d, "%s", path_in_dir("d.txt"));
+    ck_assert_int_eq(symlink("d.txt", d), 0);
+    ck_assert_int_eq(dt_output_open(&out, d, &err), DT_ERR_OUTPUT);
+    ck_assert_contains(err.msg, "Too many levels of symbolic links");
+}
+END_TEST
+
+/* A FIFO nobody reads is refused at once; one with a reader is written. */
+START_TEST(test_fifo)
+{
+    char *path = path_in_dir("out.fifo");
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    dt_output_t out;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(dt_output_open(&out, path, &err), DT_ERR_OUTPUT);
+    ck_assert_contains(err.msg, "a FIFO that no process reads");
+    int reader = open(path, O_RDONLY | O_NONBLOCK);
+    ck_assert_int_ge(reader, 0);
+    ck_assert_msg(dt_output_open(&out, path, &err) == DT_OK, "%s", err.msg);
+    ck_assert_ptr_null(out.tmp_path);
+    fputs("through the pipe\n", out.fp);
+    ck_assert_int_eq(dt_output_commit(&out, &err), DT_OK);
+    char buf[64] = "";
+    ck_assert_int_eq(read(reader, buf, sizeof buf - 1), 17);
+    ck_assert_str_eq(buf, "through the pipe\n");
+    close(reader);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert(S_ISFIFO(st.st_mode));
+}
+END_TEST
+
+/* What a signal handler calls: every open output's temporary file goes, the
+ * final path is untouched. */
+START_TEST(test_remove_temps)
+{
+    char a[512], b[512];
+    snprintf(a, sizeof a, "%s", path_in_dir("a.txt"));
+    snprintf(b, sizeof b, "%s", path_in_dir("b.txt"));
+    write_report(a, "kept\n");
+    dt_output_t oa, ob;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(dt_output_open(&oa, a, &err), DT_OK);
+    ck_assert_int_eq(dt_output_open(&ob, b, &err), DT_OK);
+    fputs("half", oa.fp);
+    ck_assert_uint_eq(dir_entries(), 3);
+    dt_output_remove_temps();
+    ck_assert_uint_eq(dir_entries(), 1);
+    assert_content(a, "kept\n");
+    dt_output_abort(&oa);
+    dt_output_abort(&ob);
+    /* Committed or aborted outputs are no longer registered. */
+    write_report(b, "new\n");
+    dt_output_remove_temps();
+    assert_content(b, "new\n");
+    ck_assert_uint_eq(dir_entries(), 2);
+}
+END_TEST
+
+/* -o naming an input: same device and inode, through links and stdin. */
+START_TEST(test_same_file)
+{
+    char a[512], link[512], other[512];
+    snprintf(a, sizeof a, "%s", path_in_dir("in.csv"));
+    snprintf(link, sizeof link, "%s", path_in_dir("link.csv"));
+    snprintf(other, sizeof other, "%s", path_in_dir("other.csv"));
+    write_report(a, "x\n");
+    write_report(other, "x\n");
+    ck_assert_int_eq(symlink("in.csv", link), 0);
+    ck_assert(dt_output_same_file(a, a));
+    ck_assert(dt_output_same_file(link, a));
+    ck_assert(dt_output_same_file(a, link));
+    ck_assert(!dt_output_same_file(other, a));
+    ck_assert(!dt_output_same_file(path_in_dir("missing.txt"), a));
+    ck_assert(!dt_output_same_file(NULL, a));
+    ck_assert(!dt_output_same_file("-", a));
+    int saved = dup(STDIN_FILENO);
+    int fd = open(a, O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    dup2(fd, STDIN_FILENO);
+    close(fd);
+    ck_assert(dt_output_same_file(link, "-"));
+    ck_assert(!dt_output_same_file(other, "-"));
+    dup2(saved, STDIN_FILENO);
+    close(saved);
+}
+END_TEST
+
 Suite *dt_suite_output(void)
 {
     Suite *s = suite_create("output");
@@ -279,6 +397,13 @@ Suite *dt_suite_output(void)
     tcase_add_test(t, test_read_only_directory);
     tcase_add_test(t, test_commit_all);
     tcase_add_test(t, test_commit_all_or_none);
+}
+END_TEST
+
+    tcase_add_test(t, test_commit_through_dangling_symlink);
+    tcase_add_test(t, test_fifo);
+    tcase_add_test(t, test_remove_temps);
+    tcase_add_test(t, test_same_file);
     suite_add_tcase(s, t);
     return s;
 }
