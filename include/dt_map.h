@@ -1,5 +1,5 @@
 /* dt_map.h - an open-addressing hash map from byte strings to small integer
- * values, used for every table keyed by text or packed codes. Keys are copied
+ * values, keyed-hashed against flooding, used for every table keyed by text or packed codes. Keys are copied
  * into the map's own arena. The map can be capped: once it holds `cap` keys,
  * inserting a new key fails with DT_MAP_FULL and the caller counts the overflow. */
 #ifndef DT_MAP_H
@@ -44,7 +44,17 @@ uint32_t *dt_map_get(const dt_map_t *map, const void *key, size_t len);
 int dt_map_upsert(dt_map_t *map, const void *key, size_t len, uint32_t value_if_new,
                   uint32_t **value);
 
-/* The 64-bit hash the map uses (exposed for callers that pre-hash). */
+/* The 64-bit hash the map uses: SipHash-1-3 under a key drawn once per
+ * process (getrandom(2), else /dev/urandom, else the clock and the process
+ * id), so that keys an input chooses to collide (hash flooding) collide only
+ * by chance. A value is the same within one process and differs between
+ * processes: nothing may depend on it but the map's layout, and nothing
+ * depends on the layout (the map has no iteration). Thread-safe. */
 uint64_t dt_hash_bytes(const void *key, size_t len);
+
+/* SipHash with c_rounds compression and d_rounds finalisation rounds
+ * (SipHash-2-4: 2, 4) of len bytes under a 128-bit key. */
+uint64_t dt_siphash(const uint64_t key[2], const void *data, size_t len, int c_rounds,
+                    int d_rounds);
 
 #endif

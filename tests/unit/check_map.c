@@ -1,5 +1,6 @@
 /* check_map.c - the capped open-addressing map. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check_suites.h"
@@ -117,6 +118,49 @@ START_TEST(test_binary_keys)
 }
 END_TEST
 
+/* SipHash-2-4 against the reference vectors of the SipHash paper (key 00..0f,
+ * messages 00, 00 01, ...): the rounds the map runs (1-3) are the same code. */
+START_TEST(test_siphash_vectors)
+{
+    static const uint64_t want[] = {0x726fdb47dd0e0e31ULL, 0x74f839c593dc67fdULL,
+                                    0x0d6c8009d9a94f5aULL, 0x85676696d7fb7e2dULL};
+    uint64_t key[2] = {0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL};
+    unsigned char msg[16];
+    for (size_t i = 0; i < sizeof msg; i++)
+        msg[i] = (unsigned char)i;
+    for (size_t n = 0; n < sizeof want / sizeof want[0]; n++)
+        ck_assert_msg(dt_siphash(key, msg, n, 2, 4) == want[n], "SipHash-2-4 of %zu bytes", n);
+    ck_assert(dt_siphash(key, msg, 15, 2, 4) == 0xa129ca6149be45e5ULL);
+}
+END_TEST
+
+/* Keys built to collide under an unkeyed FNV-1a (pairs of words whose top
+ * bits flip together leave its state unchanged) do not collide under the
+ * keyed hash: the worst case cannot be aimed at. */
+START_TEST(test_no_aimed_collisions)
+{
+    enum { PAIRS = 12, KEYS = 1 << PAIRS };
+    uint64_t *hashes = malloc(KEYS * sizeof *hashes);
+    ck_assert_ptr_nonnull(hashes);
+    for (unsigned k = 0; k < KEYS; k++) {
+        unsigned char key[PAIRS * 16];
+        memset(key, 'a', sizeof key);
+        for (unsigned p = 0; p < PAIRS; p++)
+            if (k >> p & 1)
+                key[p * 16 + 7] |= 0x80, key[p * 16 + 15] |= 0x80;
+        hashes[k] = dt_hash_bytes(key, sizeof key);
+    }
+    size_t same = 0, same_bucket = 0;
+    for (unsigned k = 1; k < KEYS; k++) {
+        same += hashes[k] == hashes[0];
+        same_bucket += (hashes[k] & 0xffff) == (hashes[0] & 0xffff);
+    }
+    ck_assert_uint_eq(same, 0);
+    ck_assert_uint_le(same_bucket, 4); /* about KEYS / 65536 by chance */
+    free(hashes);
+}
+END_TEST
+
 START_TEST(test_cap)
 {
     dt_map_t map;
@@ -194,6 +238,8 @@ Suite *dt_suite_map(void)
     tcase_add_test(t, test_empty_key);
     tcase_add_test(t, test_binary_keys);
     tcase_add_test(t, test_cap);
+    tcase_add_test(t, test_siphash_vectors);
+    tcase_add_test(t, test_no_aimed_collisions);
     tcase_add_test(t, test_free_reuse);
     tcase_add_test(t, test_arena);
     suite_add_tcase(s, t);
