@@ -120,6 +120,12 @@ build/chunk-feed: tests/chunk-feed.c | deps
 	@mkdir -p build
 	$(CC) $(STD) $(WARN) -O2 $< -o $@
 
+# LD_PRELOAD shim failing the Nth allocation (tests/alloc-failure.sh); not
+# under the sanitizers, which replace the allocator.
+build/failmalloc.so: tests/failmalloc.c | deps
+	@mkdir -p build
+	$(CC) $(STD) $(WARN) -O2 -shared -fPIC $< -o $@
+
 $(BUILD)/test-obj/%.o: tests/unit/%.c | deps $(BUILD)/test-obj
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Wno-missing-prototypes -c $< -o $@
@@ -140,7 +146,13 @@ check-cases: $(BUILD)/drtriage build/measure
 	DRTRIAGE=$(BUILD)/drtriage tests/run-cases
 	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/run-bad
 
-check-cli: $(BUILD)/drtriage build/gen-export build/chunk-feed build/measure
+ifeq ($(SANITIZE),1)
+FAILMALLOC =
+else
+FAILMALLOC = build/failmalloc.so
+endif
+
+check-cli: $(BUILD)/drtriage build/gen-export build/chunk-feed build/measure $(FAILMALLOC)
 	DRTRIAGE=$(BUILD)/drtriage tests/cli.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/stream.sh
 	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/dates.sh
@@ -149,6 +161,7 @@ check-cli: $(BUILD)/drtriage build/gen-export build/chunk-feed build/measure
 	DRTRIAGE=$(BUILD)/drtriage tests/cli-explain.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/cli-rules.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/man.sh
+	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/alloc-failure.sh
 
 # Installing, as a packager would: make install PREFIX=/usr DESTDIR=/tmp/pkg
 PREFIX  ?= /usr/local

@@ -146,6 +146,7 @@ typedef struct {
 
     const char *notes[DT_NOTES_MAX]; /* things the report must say (arena strings) */
     size_t nnotes;
+    bool note_lost;                  /* a note could not be copied (out of memory) */
 
     dt_arena_t arena;
 } dt_aggregate_t;
@@ -197,7 +198,8 @@ void dt_aggregate_exclude(dt_aggregate_t *agg, bool undated);
 void dt_aggregate_reject(dt_aggregate_t *agg, uint64_t line, const char *reason);
 
 /* Adds a line the report must carry (formatted like printf; copied). Notes
- * past DT_NOTES_MAX are dropped, the last one saying so. */
+ * past DT_NOTES_MAX are dropped, the last one saying so. A note that cannot
+ * be copied (out of memory) makes dt_report_build fail. */
 void dt_aggregate_note(dt_aggregate_t *agg, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -79,6 +79,8 @@ typedef struct {
     size_t nrejections;
     const dt_code_row_t **codes;  /* all code rows, most failed first, "other" last */
     size_t ncodes;
+    const char *const *stubs;     /* stubs[i]: the rules stub of codes[i], NULL when the
+                                     row needs none (dt_report_code_stub) */
     dt_action_row_t *actions;     /* actions with failures, most failed first */
     size_t nactions;
     const dt_keyed_row_t **sbcs;  /* SBC rows, most calls first */
@@ -132,7 +134,10 @@ const char *dt_report_code_phrase(const dt_report_t *report, const dt_code_row_t
 
 /* For a code row no documented entry matched (and that has a Microsoft
  * code), a ready-to-paste [code] section for a rules file, as a malloc'd
- * string the caller frees; NULL for other rows or when out of memory. */
-char *dt_report_code_stub(const dt_report_t *report, const dt_code_row_t *row);
+ * string the caller frees. Sets *stub to it, or to NULL for other rows;
+ * returns false when memory ran out. dt_report_build makes every row's stub
+ * (report->stubs), so that a report is built whole or fails, and writers
+ * need not allocate. */
+bool dt_report_code_stub(const dt_report_t *report, const dt_code_row_t *row, char **stub);
 
 #endif

@@ -374,6 +374,8 @@ void dt_aggregate_note(dt_aggregate_t *agg, const char *fmt, ...)
     const char *copy = dt_arena_strndup(&agg->arena, text, strlen(text));
     if (copy)
         agg->notes[agg->nnotes++] = copy;
+    else
+        agg->note_lost = true;
 }
 
 double dt_ner_percent(uint64_t effective, uint64_t calls)

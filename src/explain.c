@@ -374,15 +374,17 @@ static void describe_level(const dt_rules_t *rules, const dt_explain_item_t *ite
                  level);
 }
 
-/* The rules stub for a fallback item with a Microsoft code, in a malloc'd
- * string (NULL when there is none or memory ran out). */
-static char *item_stub(const dt_rules_t *rules, const dt_explain_item_t *item)
+/* Sets *stub to the rules stub for a fallback item with a Microsoft code, in
+ * a malloc'd string, or to NULL when it has none; false when memory ran out. */
+static bool item_stub(const dt_rules_t *rules, const dt_explain_item_t *item, char **stub)
 {
+    *stub = NULL;
     if (item->documented || !item->has_ms)
-        return NULL;
+        return true;
     const dt_action_t *action = item_action(rules, item);
-    return dt_rules_stub(item->ms, true, item->sip, item->has_sip, NULL, 0,
-                         action ? action->id : NULL);
+    *stub = dt_rules_stub(item->ms, true, item->sip, item->has_sip, NULL, 0,
+                          action ? action->id : NULL);
+    return *stub != NULL;
 }
 
 static const char *sip_phrase(const dt_rules_t *rules, const dt_explain_item_t *item)
@@ -445,7 +447,8 @@ static void text_entry(text_t *w, const dt_code_rule_t *entry, dt_origin_t origi
                    entry->documented_origin);
 }
 
-static void text_item(text_t *w, const dt_explain_item_t *item)
+/* False when the item's stub could not be made (out of memory). */
+static bool text_item(text_t *w, const dt_explain_item_t *item)
 {
     const dt_rules_t *rules = w->rules;
     const dt_code_rule_t *entry = item->entry < rules->ncodes ? &rules->codes[item->entry] : NULL;
@@ -474,7 +477,9 @@ static void text_item(text_t *w, const dt_explain_item_t *item)
         put_field(w, "note", entry->note);
         put_fieldf(w, "rule", "%s:%u", entry->at.file, entry->at.line);
     }
-    char *stub = item_stub(rules, item);
+    char *stub;
+    if (!item_stub(rules, item, &stub))
+        return false;
     if (stub) {
         put_field(w, "rules stub", "to make it known, add this to a rules file and run "
                                    "drtriage rules check FILE:");
@@ -482,6 +487,7 @@ static void text_item(text_t *w, const dt_explain_item_t *item)
             fprintf(w->out, "%*s%s\n", 2 + LABEL_WIDTH + 2, "", line);
         free(stub);
     }
+    return true;
 }
 
 dt_status_t dt_explain_write_text(FILE *out, const dt_rules_t *rules,
@@ -508,7 +514,8 @@ dt_status_t dt_explain_write_text(FILE *out, const dt_rules_t *rules,
         fputs(": no documented phrase or pattern matches\n", out);
     for (size_t i = 0; i < explanation->nitems; i++) {
         putc('\n', out);
-        text_item(&w, &explanation->items[i]);
+        if (!text_item(&w, &explanation->items[i]))
+            return dt_fail(err, DT_ERR_NOMEM, "out of memory writing a rules stub");
     }
     return dt_stream_finish(out, err);
 }
@@ -557,7 +564,8 @@ static void json_code(dt_json_t *j, const char *key, bool present, uint64_t valu
         dt_json_null(j, key);
 }
 
-static void json_item(dt_json_t *j, const dt_rules_t *rules, const dt_explain_item_t *item)
+/* False when the item's stub could not be made (out of memory). */
+static bool json_item(dt_json_t *j, const dt_rules_t *rules, const dt_explain_item_t *item)
 {
     const dt_code_rule_t *entry = item->entry < rules->ncodes ? &rules->codes[item->entry] : NULL;
     const dt_code_rule_t *shown = item->documented ? entry : NULL;
@@ -581,10 +589,12 @@ static void json_item(dt_json_t *j, const dt_rules_t *rules, const dt_explain_it
     if (entry)
         snprintf(at, sizeof at, "%s:%u", entry->at.file, entry->at.line);
     dt_json_str(j, "rule", entry ? at : NULL);
-    char *stub = item_stub(rules, item);
+    char *stub;
+    bool made = item_stub(rules, item, &stub);
     dt_json_str(j, "stub", stub);
     free(stub);
     dt_json_close(j, '}');
+    return made;
 }
 
 static const char *const query_kinds[] = {"ms", "sip", "pair", "phrase"};
@@ -599,10 +609,13 @@ dt_status_t dt_explain_write_json(FILE *out, const dt_rules_t *rules,
     dt_json_str(&j, "kind", query_kinds[explanation->query->kind]);
     dt_json_bool(&j, "matched", explanation->matched);
     dt_json_open(&j, "matches", '[');
+    bool whole = true;
     for (size_t i = 0; i < explanation->nitems; i++)
-        json_item(&j, rules, &explanation->items[i]);
+        whole &= json_item(&j, rules, &explanation->items[i]);
     dt_json_close(&j, ']');
     dt_json_close(&j, '}');
     putc('\n', out);
+    if (!whole)
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory writing a rules stub");
     return dt_stream_finish(out, err);
 }

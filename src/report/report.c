@@ -154,6 +154,26 @@ static bool rank_codes(dt_report_t *r, const dt_aggregate_t *agg)
     return true;
 }
 
+/* Every ranked code row's rules stub, into the report's arena. */
+static bool make_stubs(dt_report_t *r)
+{
+    const char **stubs = dt_arena_alloc(&r->arena, (r->ncodes + 1) * sizeof *stubs);
+    if (!stubs)
+        return false;
+    for (size_t i = 0; i < r->ncodes; i++) {
+        char *stub;
+        if (!dt_report_code_stub(r, r->codes[i], &stub))
+            return false;
+        stubs[i] = stub ? copy_text(r, stub) : NULL;
+        bool copied = !stub || stubs[i];
+        free(stub);
+        if (!copied)
+            return false;
+    }
+    r->stubs = stubs;
+    return true;
+}
+
 /* The "other" code row's share of one action's failures, as a row of its own
  * for that action's code list; NULL when the action has none (or no memory,
  * which *ok then says). */
@@ -241,6 +261,8 @@ static bool copy_notes(dt_report_t *r, const dt_aggregate_t *agg)
     } tables[] = {{&agg->sbcs, "SBC names"}, {&agg->groups, "--group-by values"},
                   {&agg->times, "time buckets"}};
     size_t ntables = sizeof tables / sizeof tables[0];
+    if (agg->note_lost)
+        return false;
     const char **notes = dt_arena_alloc(&r->arena, (agg->nnotes + 1 + ntables) * sizeof *notes);
     if (!notes)
         return false;
@@ -350,7 +372,7 @@ static bool build(dt_report_t *r, const dt_aggregate_t *agg, const dt_report_opt
     if (options && options->filters && !(r->filters = copy_text(r, options->filters)))
         return false;
     return copy_inputs(r, agg) && copy_group_columns(r, &agg->options) && copy_notes(r, agg) &&
-           rank_codes(r, agg) && rank_actions(r, agg) &&
+           rank_codes(r, agg) && make_stubs(r) && rank_actions(r, agg) &&
            (r->sbcs = rank_table(r, &agg->sbcs, &r->nsbcs, compare_by_calls)) &&
            (r->times = rank_table(r, &agg->times, &r->ntimes, compare_by_time)) &&
            roll_up_days(r) &&
@@ -413,10 +435,11 @@ const char *dt_report_code_phrase(const dt_report_t *report, const dt_code_row_t
     return sip && sip->phrase ? sip->phrase : "";
 }
 
-char *dt_report_code_stub(const dt_report_t *report, const dt_code_row_t *row)
+bool dt_report_code_stub(const dt_report_t *report, const dt_code_row_t *row, char **stub)
 {
+    *stub = NULL;
     if (row->other || row->match.known || !row->key.has_ms)
-        return NULL;
+        return true;
     const char *action =
         row->match.action == DT_NO_ACTION ? NULL : report->rules->actions[row->match.action].id;
     /* A phrase with control characters is garbage, not wording to document:
@@ -425,6 +448,7 @@ char *dt_report_code_stub(const dt_report_t *report, const dt_code_row_t *row)
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)row->phrase[i] < 0x20 || row->phrase[i] == 0x7f)
             len = 0;
-    return dt_rules_stub(row->key.ms, row->key.has_ms, row->key.sip, row->key.has_sip,
-                         row->phrase, len, action);
+    *stub = dt_rules_stub(row->key.ms, row->key.has_ms, row->key.sip, row->key.has_sip,
+                          row->phrase, len, action);
+    return *stub != NULL;
 }

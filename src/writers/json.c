@@ -99,7 +99,8 @@ static void write_samples(dt_json_t *j, const dt_sample_t *samples, size_t n)
     dt_json_close(j, ']');
 }
 
-static void write_code_row(dt_json_t *j, const dt_report_t *r, const dt_code_row_t *row)
+static void write_code_row(dt_json_t *j, const dt_report_t *r, const dt_code_row_t *row,
+                           const char *stub)
 {
     dt_json_open(j, NULL, '{');
     write_code_key(j, row);
@@ -124,9 +125,7 @@ static void write_code_row(dt_json_t *j, const dt_report_t *r, const dt_code_row
         }
         dt_json_close(j, ']');
     }
-    char *stub = dt_report_code_stub(r, row);
     dt_json_str(j, "stub", stub);
-    free(stub);
     dt_json_close(j, '}');
 }
 
@@ -134,7 +133,7 @@ static void write_codes(dt_json_t *j, const dt_report_t *r)
 {
     dt_json_open(j, KEY(DT_SECTION_CODES), '[');
     for (size_t i = 0; i < r->ncodes; i++)
-        write_code_row(j, r, r->codes[i]);
+        write_code_row(j, r, r->codes[i], r->stubs[i]);
     dt_json_close(j, ']');
 }
 

@@ -509,26 +509,23 @@ static void write_stubs(const text_t *w)
     const dt_report_t *r = w->report;
     size_t shown = 0, unknown = 0;
     for (size_t i = 0; i < r->ncodes; i++) {
-        char *stub = dt_report_code_stub(r, r->codes[i]);
+        const char *stub = r->stubs[i];
         if (!stub)
             continue;
         if (unknown++ == 0)
             heading(w, "Codes without a rule",
                     "to paste into a rules file, docs/rules.md");
         if (!w->report->top || shown < w->report->top) {
-            for (char *line = stub; *line;) {
+            for (const char *line = stub; *line;) {
                 size_t n = strcspn(line, "\n");
-                bool more = line[n] != '\0';
-                line[n] = '\0';
                 spaces(w, 2);
-                put_text(w, line, 0);
+                dt_text_write_safe(w->out, line, n, 0);
                 putc('\n', w->out);
-                line += n + more;
+                line += n + (line[n] != '\0');
             }
             putc('\n', w->out);
             shown++;
         }
-        free(stub);
     }
     if (unknown > shown)
         more_line(w, 0, unknown - shown, 0);
