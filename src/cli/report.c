@@ -55,7 +55,8 @@ typedef struct {
     "  -o, --output FILE      write the report to FILE instead of standard output, in the\n" \
     "                         format of its extension (%s);\n" \
     "                         -o FORMAT:FILE names it; repeatable: one pass writes them\n" \
-    "                         all, atomically, and a failure leaves none half-written\n" \
+    "                         all, atomically, and a failure leaves none half-written;\n" \
+    "                         a symlink is written through; FILE may not be an input\n" \
     "      --top N            show N rows per table in the text and Markdown reports\n" \
     "                         (default: all)\n" \
     "      --color WHEN       auto, always or never (default auto: on a terminal, unless\n" \
@@ -120,6 +121,7 @@ typedef struct {
     "  0  report written, no --fail-if condition breached\n" \
     "  1  report written, a --fail-if condition breached (named on stderr)\n" \
     "  2  usage, input or output error (message on stderr, no report written)\n" \
+    "  128+N  ended by signal N (TERM, INT, HUP): no report written\n" \
     "\n" \
     "Examples:\n" \
     "  drtriage DirectRouting.calls.2026-11-01.csv\n" \

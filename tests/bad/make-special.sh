@@ -42,3 +42,11 @@ pad=$((65535 - ${#H} - 1))
 { printf '#TYPE Microsoft.Graph.DirectRoutingLogRow\r\n%s,' "$H"
   head -c 70000 /dev/zero | tr '\0' 'q'; printf '\r\n%s,q\r\n4x3,560403,sbc1,x,q\r\n' "$R"; } \
     >"$dir/type-line-split.csv"
+
+# Phrases and a header name on which a catastrophic pattern (^(a|a)*$, in
+# rules-catastrophic-*.rules) gives up.
+awk -v h="$H" 'BEGIN { print h; s = "a"; while (length(s) < 2000) s = s s
+    for (i = 0; i < 200; i++) printf "403,560403,sbc1.contoso.com,%s%d!\n", s, i
+    print "403,560403,sbc1.contoso.com,aaaa" }' >"$dir/rules-catastrophic-pattern.csv"
+{ printf 'Final SIP code,Final Microsoft subcode,'; head -c 250 /dev/zero | tr '\0' a
+  printf '!\n403,560403,x\n'; } >"$dir/rules-catastrophic-alias.csv"

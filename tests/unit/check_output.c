@@ -397,9 +397,6 @@ Suite *dt_suite_output(void)
     tcase_add_test(t, test_read_only_directory);
     tcase_add_test(t, test_commit_all);
     tcase_add_test(t, test_commit_all_or_none);
-}
-END_TEST
-
     tcase_add_test(t, test_commit_through_dangling_symlink);
     tcase_add_test(t, test_fifo);
     tcase_add_test(t, test_remove_temps);
