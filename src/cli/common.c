@@ -13,7 +13,7 @@
 
 /* "drtriage: MESSAGE" on stderr, the message escaped: it may echo arguments,
  * paths, rules text or cells. No newline. */
-static void vmessage(const char *fmt, va_list ap)
+__attribute__((format(printf, 1, 0))) static void vmessage(const char *fmt, va_list ap)
 {
     fputs("drtriage: ", stderr);
     dt_text_vprintf_escaped(stderr, fmt, ap);
