@@ -860,29 +860,16 @@ static dt_status_t load_fd(dt_rules_t *rules, int fd, const struct stat *sb, con
     return st;
 }
 
-/* A *.rules file of a directory: one more directory is not followed. */
-static dt_status_t load_file(dt_rules_t *rules, const char *path, unsigned layer,
-                             dt_rules_checker_t *checker, dt_error_t *err)
-{
-    struct stat sb;
-    int fd = open_rules(path, &sb, err);
-    if (fd < 0)
-        return DT_ERR_INPUT;
-    if (S_ISDIR(sb.st_mode)) {
-        close(fd);
-        return dt_fail(err, DT_ERR_INPUT, "rules '%s' is a directory", path);
-    }
-    return load_fd(rules, fd, &sb, path, layer, checker, err);
-}
-
 static int rules_file_filter(const struct dirent *e)
 {
     size_t n = strlen(e->d_name);
     return e->d_name[0] != '.' && n > 6 && strcmp(e->d_name + n - 6, ".rules") == 0;
 }
 
+/* A file, or the *.rules files of a directory; a directory inside one
+ * (in_directory) is not followed. */
 static dt_status_t load_path(dt_rules_t *rules, const char *path, unsigned layer,
-                             dt_rules_checker_t *checker, dt_error_t *err)
+                             dt_rules_checker_t *checker, bool in_directory, dt_error_t *err)
 {
     struct stat sb;
     int fd = open_rules(path, &sb, err);
@@ -891,6 +878,8 @@ static dt_status_t load_path(dt_rules_t *rules, const char *path, unsigned layer
     if (!S_ISDIR(sb.st_mode))
         return load_fd(rules, fd, &sb, path, layer, checker, err);
     close(fd);
+    if (in_directory)
+        return dt_fail(err, DT_ERR_INPUT, "rules '%s' is a directory", path);
     struct dirent **names;
     int n = scandir(path, &names, rules_file_filter, alphasort);
     if (n < 0)
@@ -901,7 +890,7 @@ static dt_status_t load_path(dt_rules_t *rules, const char *path, unsigned layer
         if (st == DT_OK || (checker && st == DT_ERR_INPUT)) {
             char file[4096];
             snprintf(file, sizeof file, "%s/%s", path, names[i]->d_name);
-            st = load_file(rules, file, layer, checker, err);
+            st = load_path(rules, file, layer, checker, true, err);
             if (st != DT_OK)
                 worst = st;
         }
@@ -914,13 +903,13 @@ static dt_status_t load_path(dt_rules_t *rules, const char *path, unsigned layer
 dt_status_t dt_rules_load_path(dt_rules_t *rules, const char *path, unsigned layer,
                                dt_error_t *err)
 {
-    return load_path(rules, path, layer, NULL, err);
+    return load_path(rules, path, layer, NULL, false, err);
 }
 
 dt_status_t dt_rules_load_path_checked(dt_rules_t *rules, const char *path, unsigned layer,
                                        dt_rules_checker_t *checker, dt_error_t *err)
 {
-    return load_path(rules, path, layer, checker, err);
+    return load_path(rules, path, layer, checker, false, err);
 }
 
 dt_status_t dt_rules_load_embedded(dt_rules_t *rules, dt_error_t *err)

@@ -388,15 +388,12 @@ START_TEST(test_bad_pattern)
 {
     dt_rules_t r;
     dt_error_t err = {{0}};
-    dt_rules_init(&r);
-    ck_assert(tu_rules_text(&r, "base.rules", 0, tu_base_rules, &err) == DT_OK);
-    ck_assert(tu_rules_text(&r, "site.rules", 1,
-                            "# site\n"
-                            "[code 1/403]\nphrase = P\naction = a-one\nsource = s\n"
-                            "\n"
-                            "[code 2/403]\npattern = ^fine$\npattern = ^(unclosed\n"
-                            "action = a-one\nsource = s\n",
-                            &err) == DT_OK);
+    tu_rules_on_base(&r, "site.rules",
+                     "# site\n"
+                     "[code 1/403]\nphrase = P\naction = a-one\nsource = s\n"
+                     "\n"
+                     "[code 2/403]\npattern = ^fine$\npattern = ^(unclosed\n"
+                     "action = a-one\nsource = s\n");
     ck_assert_int_eq(dt_rules_finish(&r, &err), DT_ERR_INPUT);
     ck_assert_str_eq(err.msg, "site.rules:9: [code 2/403] pattern '^(unclosed': missing closing "
                               "parenthesis at offset 10");

@@ -57,6 +57,12 @@ static char *path_in_dir(const char *name)
     return path;
 }
 
+/* Copies the path of name in the test directory into out (512 bytes). */
+static void dir_path(char *out, const char *name)
+{
+    snprintf(out, 512, "%s", path_in_dir(name));
+}
+
 static void assert_content(const char *path, const char *want)
 {
     char buf[256] = "";
@@ -268,9 +274,9 @@ END_TEST
 START_TEST(test_commit_through_dangling_symlink)
 {
     char a[512], b[512], target[512];
-    snprintf(a, sizeof a, "%s", path_in_dir("a.txt"));
-    snprintf(b, sizeof b, "%s", path_in_dir("b.txt"));
-    snprintf(target, sizeof target, "%s", path_in_dir("target.txt"));
+    dir_path(a, "a.txt");
+    dir_path(b, "b.txt");
+    dir_path(target, "target.txt");
     ck_assert_int_eq(symlink("b.txt", a), 0);
     ck_assert_int_eq(symlink(target, b), 0); /* absolute */
     write_report(a, "through\n");
@@ -284,7 +290,7 @@ START_TEST(test_commit_through_dangling_symlink)
 
     /* A link into a missing directory fails naming the target. */
     char c[512];
-    snprintf(c, sizeof c, "%s", path_in_dir("c.txt"));
+    dir_path(c, "c.txt");
     ck_assert_int_eq(symlink("missing/x.txt", c), 0);
     dt_output_t out;
     dt_error_t err = {{0}};
@@ -292,7 +298,7 @@ START_TEST(test_commit_through_dangling_symlink)
     ck_assert_contains(err.msg, "missing/x.txt': No such file or directory");
     /* A loop of links is refused. */
     char d[512];
-    snprintf(d, sizeof d, "%s", path_in_dir("d.txt"));
+    dir_path(d, "d.txt");
     ck_assert_int_eq(symlink("d.txt", d), 0);
     ck_assert_int_eq(dt_output_open(&out, d, &err), DT_ERR_OUTPUT);
     ck_assert_contains(err.msg, "Too many levels of symbolic links");
@@ -329,8 +335,8 @@ END_TEST
 START_TEST(test_remove_temps)
 {
     char a[512], b[512];
-    snprintf(a, sizeof a, "%s", path_in_dir("a.txt"));
-    snprintf(b, sizeof b, "%s", path_in_dir("b.txt"));
+    dir_path(a, "a.txt");
+    dir_path(b, "b.txt");
     write_report(a, "kept\n");
     dt_output_t oa, ob;
     dt_error_t err = {{0}};
@@ -355,9 +361,9 @@ END_TEST
 START_TEST(test_same_file)
 {
     char a[512], link[512], other[512];
-    snprintf(a, sizeof a, "%s", path_in_dir("in.csv"));
-    snprintf(link, sizeof link, "%s", path_in_dir("link.csv"));
-    snprintf(other, sizeof other, "%s", path_in_dir("other.csv"));
+    dir_path(a, "in.csv");
+    dir_path(link, "link.csv");
+    dir_path(other, "other.csv");
     write_report(a, "x\n");
     write_report(other, "x\n");
     ck_assert_int_eq(symlink("in.csv", link), 0);

@@ -273,9 +273,8 @@ START_TEST(test_catastrophic_alias)
 {
     dt_rules_t r;
     dt_error_t err = {{0}};
-    dt_rules_init(&r);
-    ck_assert(tu_rules_text(&r, "base.rules", 0, tu_base_rules, &err) == DT_OK);
-    ck_assert(tu_rules_text(&r, "h.rules", 1, "[header sip]\nany = ^finalsipcode$\n[header phrase]\nany = ^(a|a)*$\n", &err) == DT_OK);
+    tu_rules_on_base(&r, "h.rules",
+                     "[header sip]\nany = ^finalsipcode$\n[header phrase]\nany = ^(a|a)*$\n");
     ck_assert_msg(dt_rules_finish(&r, &err) == DT_OK, "%s", err.msg);
     char header[300];
     snprintf(header, sizeof header, "Final SIP code,%0250d!,aaaa", 0);
@@ -309,9 +308,7 @@ START_TEST(test_two_fields_one_column)
     free(headers);
 
     dt_rules_t r;
-    dt_rules_init(&r);
-    ck_assert(tu_rules_text(&r, "base.rules", 0, tu_base_rules, &err) == DT_OK);
-    ck_assert(tu_rules_text(&r, "h.rules", 1, "[header sip]\nany = ^finalsipcode$\n[header ms]\nany = sip\n", &err) == DT_OK);
+    tu_rules_on_base(&r, "h.rules", "[header sip]\nany = ^finalsipcode$\n[header ms]\nany = sip\n");
     ck_assert(dt_rules_finish(&r, &err) == DT_OK);
     headers = tu_split("Final SIP code,Other", ',', &n);
     ck_assert_int_eq(dt_schema_build(&schema, &r, NULL, "x.csv", headers, n, &err), DT_ERR_INPUT);

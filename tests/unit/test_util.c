@@ -61,6 +61,15 @@ dt_status_t tu_rules_text(dt_rules_t *rules, const char *name, unsigned layer, c
     return dt_rules_load_text(rules, name, layer, text, strlen(text), err);
 }
 
+void tu_rules_on_base(dt_rules_t *rules, const char *name, const char *text)
+{
+    dt_error_t err = {{0}};
+    dt_rules_init(rules);
+    ck_assert_msg(tu_rules_text(rules, "base.rules", 0, tu_base_rules, &err) == DT_OK, "%s",
+                  err.msg);
+    ck_assert_msg(tu_rules_text(rules, name, 1, text, &err) == DT_OK, "%s: %s", name, err.msg);
+}
+
 static const char *temp_root(void)
 {
     const char *dir = getenv("TMPDIR");

@@ -36,6 +36,10 @@ void tu_rules_embedded(dt_rules_t *rules);
 dt_status_t tu_rules_text(dt_rules_t *rules, const char *name, unsigned layer, const char *text,
                           dt_error_t *err);
 
+/* Initialises rules, loads tu_base_rules (layer 0, "base.rules") and text
+ * (layer 1, under name), asserting both load; does not finish them. */
+void tu_rules_on_base(dt_rules_t *rules, const char *name, const char *text);
+
 /* Writes len bytes to a new temporary file; returns its path (free with tu_temp_remove). */
 char *tu_temp_file(const void *data, size_t len);
 
