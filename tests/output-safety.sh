@@ -148,7 +148,7 @@ fi
 build/gen-export --rows 200000 -o "$WORK/sig.csv"
 mkdir -p "$WORK/sig"
 "$DRTRIAGE" -o "$WORK/sig-reference.txt" "$WORK/sig.csv"
-"$DRTRIAGE" --rows origin=sbc -o "$WORK/sig-reference.rows" "$WORK/sig.csv"
+"$DRTRIAGE" --rows origin=sbc -o "$WORK/sig-reference.csv" "$WORK/sig.csv"
 sigdefault=""
 env --default-signal=INT,TERM,HUP true 2>/dev/null && sigdefault="env --default-signal=INT,TERM,HUP"
 killed=0
@@ -156,29 +156,30 @@ i=0
 for sig in TERM INT HUP TERM INT HUP TERM INT HUP TERM INT HUP TERM INT HUP TERM INT HUP; do
     i=$((i + 1))
     rm -f "$WORK/sig/"*
-    printf 'the previous report\n' >"$WORK/sig/report.txt"
     delay=$(awk -v seed="$i" 'BEGIN { srand(seed); printf "%.3f", rand() * 0.6 }')
     # Odd runs write the report at the end, even runs (--rows) all along.
-    mode="" reference="$WORK/sig-reference.txt"
-    [ $((i % 2)) -eq 0 ] && mode="--rows origin=sbc" reference="$WORK/sig-reference.rows"
+    mode="" reference="$WORK/sig-reference.txt" target=report.txt
+    [ $((i % 2)) -eq 0 ] && mode="--rows origin=sbc" reference="$WORK/sig-reference.csv" \
+        target=report.csv
+    printf 'the previous report\n' >"$WORK/sig/$target"
     # shellcheck disable=SC2086 # split on purpose
-    $sigdefault "$DRTRIAGE" $mode -o "$WORK/sig/report.txt" "$WORK/sig.csv" 2>"$WORK/sig-err" &
+    $sigdefault "$DRTRIAGE" $mode -o "$WORK/sig/$target" "$WORK/sig.csv" 2>"$WORK/sig-err" &
     pid=$!
     sleep "$delay"
     kill -s "$sig" "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null # no "Terminated" from the shell
     st=$?
-    left=$(ls "$WORK/sig" | grep -cv '^report\.txt$')
+    left=$(ls "$WORK/sig" | grep -cvx "$target")
     if [ "$st" -eq 0 ]; then
         expect_true "$sig after ${delay}s missed the run: whole report written" \
-            cmp -s "$WORK/sig/report.txt" "$reference"
+            cmp -s "$WORK/sig/$target" "$reference"
     elif [ "$(kill -l "$((st - 128))" 2>/dev/null)" = "$sig" ]; then
         killed=$((killed + 1))
         # Killed before the rename: the previous report; after it (the run
         # was ending): the whole new one. Never a part.
         expect_true "$sig after ${delay}s: previous report untouched (or the whole new one)" \
             sh -c 'test "$(cat "$1")" = "the previous report" || cmp -s "$1" "$2"' sh \
-            "$WORK/sig/report.txt" "$reference"
+            "$WORK/sig/$target" "$reference"
         expect_true "$sig after ${delay}s: nothing on stderr" test ! -s "$WORK/sig-err"
     else
         fail "$sig after ${delay}s: exit $st, expected $((128 + $(kill -l "$sig"))) or 0" \

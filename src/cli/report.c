@@ -484,11 +484,12 @@ int dt_cli_report(int argc, char **argv)
         stdin_uses += strcmp(argv[i], "-") == 0;
     if (rc < 0 && stdin_uses > 1)
         rc = dt_cli_usage_error("report", "standard input (-) can be read only once");
-    for (int i = optind; rc < 0 && i < argc; i++)
-        if (dt_output_same_file(o->output, argv[i]))
-            rc = dt_cli_usage_error("report", "-o '%s' is also the input '%s': the report "
-                                    "would replace what it reads",
-                                    o->output, argv[i]);
+    for (size_t k = 0; k < o->outputs.n; k++)
+        for (int i = optind; rc < 0 && i < argc; i++)
+            if (dt_output_same_file(o->outputs.list[k].path, argv[i]))
+                rc = dt_cli_usage_error("report", "-o '%s' is also the input '%s': the report "
+                                        "would replace what it reads",
+                                        o->outputs.list[k].path, argv[i]);
     if (rc < 0 && o->rows_set && o->nthresholds)
         rc = dt_cli_usage_error("report", "--fail-if judges a report; --rows writes rows instead");
     if (rc < 0 && o->rows_set &&

@@ -778,7 +778,7 @@ static void write_stubs(page_t *p)
     const dt_report_t *r = p->r;
     size_t n = 0;
     for (size_t i = 0; i < r->ncodes; i++) {
-        char *stub = dt_report_code_stub(r, r->codes[i]);
+        const char *stub = r->stubs[i];
         if (!stub)
             continue;
         if (!n++)
@@ -786,7 +786,6 @@ static void write_stubs(page_t *p)
                    "file (docs/rules.md)</summary><pre>");
         esc(p, stub);
         put(p, "\n\n");
-        free(stub);
     }
     if (n)
         put(p, "</pre></details>\n");
