@@ -15,6 +15,7 @@
 #include "dt_codes.h"
 #include "dt_common.h"
 #include "dt_date_order.h"
+#include "dt_hash.h"
 #include "dt_map.h"
 #include "dt_rules.h"
 
@@ -22,6 +23,7 @@
 #define DT_PHRASE_KEEP 160      /* bytes of an observed phrase kept for display */
 #define DT_DEFAULT_KEY_CAP 10000 /* distinct codes or SBCs per table */
 #define DT_NOTES_MAX 32
+#define DT_NOTES_OMITTED "further notes omitted" /* the last note when there are more */
 
 /* What every table counts for a set of calls. A failure whose action is an
  * expected ending (busy, no answer, caller cancelled...) is counted in
@@ -46,11 +48,31 @@ uint64_t dt_counts_expected(const dt_counts_t *c);
 /* Failures that are faults (not expected endings) of one origin. */
 uint64_t dt_counts_faults(const dt_counts_t *c, dt_origin_t origin);
 
+/* Why rows were left out of the report. */
+typedef enum {
+    DT_EXCLUDED_FILTER = 0, /* a report filter (--since, --sbc, ...) */
+    DT_EXCLUDED_NON_PSTN,   /* a non-PSTN stream row ([non-pstn] in the rules) */
+    DT_EXCLUDED_COUNT
+} dt_exclusion_t;
+
+/* Returns "filters" or "non_pstn". */
+const char *dt_exclusion_name(dt_exclusion_t why);
+
+/* Every data row is one of: a call row, rejected, excluded or a duplicate
+ * (rows = call_rows + rejected + excluded + duplicates). A call row stands
+ * for `weight` calls (1, or a summarised row's count), so counts.calls is the
+ * sum of the call rows' weights; excluded_calls and duplicate_calls are those
+ * of the rows left out. */
 typedef struct {
-    uint64_t rows;         /* data rows read (rows = calls + rejected + excluded) */
+    uint64_t rows;         /* data rows read */
+    uint64_t call_rows;    /* rows counted as calls */
     uint64_t rejected;
-    uint64_t excluded;     /* calls left out by filters */
-    uint64_t undated;      /* of those, calls whose start time could not be read */
+    uint64_t excluded;     /* rows left out: by filters or as non-PSTN streams */
+    uint64_t excluded_by[DT_EXCLUDED_COUNT];
+    uint64_t excluded_calls;
+    uint64_t undated;      /* of the rows filters left out, those whose start time could not be read */
+    uint64_t duplicates;   /* rows --dedupe dropped as repeats of a call already counted */
+    uint64_t duplicate_calls;
     dt_counts_t counts;    /* the calls counted */
 } dt_totals_t;
 
@@ -60,12 +82,19 @@ typedef struct {
     const char *start;
 } dt_sample_t;
 
+/* One input: what it held, and what the report notes about it. */
 typedef struct {
     const char *path;
     dt_family_t family;
     char delimiter;
-    uint64_t rows, rejected;
+    uint64_t rows, call_rows, calls, rejected, excluded, duplicates; /* as in dt_totals_t */
     dt_input_dates_t dates;   /* how its culture dates were read (order NONE: not read) */
+    const char *count_column; /* header of the count column (a summarised export), or NULL */
+    uint64_t zero_rows;       /* call rows with a count of 0 */
+    uint64_t unchecked;       /* rows --dedupe could not check: no correlation id or start */
+    bool has_time;            /* first and last hold the earliest and latest start time */
+    int64_t first, last;      /* of the rows that are calls (excluded ones too), epoch seconds */
+    dt_hash_t content;        /* every byte of the input's text (dt_hash.h) */
 } dt_input_stats_t;
 
 typedef struct {
@@ -113,6 +142,7 @@ typedef struct {
     size_t samples;            /* correlation ids kept per code and action (--samples) */
     const char *group_columns[DT_GROUP_COLUMNS_MAX]; /* --group-by header names */
     size_t ngroup_columns;
+    bool dedupe;               /* --dedupe: repeated calls are dropped (the report says so) */
 } dt_aggregate_options_t;
 
 typedef struct {
@@ -183,15 +213,33 @@ void dt_aggregate_set_format(dt_aggregate_t *agg, dt_family_t family, char delim
 /* Records how the current input's dates were read, once it is read. */
 void dt_aggregate_set_dates(dt_aggregate_t *agg, const dt_input_dates_t *dates);
 
-/* Counts one call (call->weight calls: a summarised row stands for several);
- * extra may be NULL when no optional table is on.
+/* Counts one call row: call->weight calls (a summarised row stands for
+ * several; a row of weight 0 for none, and it enters no table). extra may be
+ * NULL when no optional table is on.
  * Returns DT_ERR_NOMEM only when memory is exhausted. */
 dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
                               const dt_call_extra_t *extra);
 
-/* Counts a call that a filter left out (undated: its start time was needed
- * and could not be read). */
-void dt_aggregate_exclude(dt_aggregate_t *agg, bool undated);
+/* Counts a row left out of the report for `why`, standing for call->weight
+ * calls (undated: a filter needed its start time and could not read it). */
+void dt_aggregate_exclude(dt_aggregate_t *agg, const dt_call_t *call, dt_exclusion_t why,
+                          bool undated);
+
+/* Counts a row --dedupe dropped as a repeat of a call already counted. */
+void dt_aggregate_duplicate(dt_aggregate_t *agg, const dt_call_t *call);
+
+/* Counts a row --dedupe could not check (no correlation id or start time). */
+void dt_aggregate_unchecked(dt_aggregate_t *agg);
+
+/* Adds bytes of the current input's text to its content hash. */
+void dt_aggregate_input_bytes(dt_aggregate_t *agg, const void *data, size_t len);
+
+/* Widens the current input's time range to hold a call's start time. */
+void dt_aggregate_input_time(dt_aggregate_t *agg, int64_t start);
+
+/* Names the current input's count column (len bytes, copied): its rows are
+ * weighted. Returns DT_ERR_NOMEM on allocation failure. */
+dt_status_t dt_aggregate_set_count_column(dt_aggregate_t *agg, const char *name, size_t len);
 
 /* Counts one rejected row of the current input at line, keeping the first
  * DT_REJECTION_SAMPLES reasons. */

@@ -26,6 +26,11 @@ typedef struct {
 
 #define DT_REASON_MAX 256
 
+/* The largest count one row of a summarised export may carry: far above any
+ * tenant's calls in a group, and low enough that the sums of 10^10 rows
+ * cannot overflow a 64-bit counter. */
+#define DT_WEIGHT_MAX 1000000000ULL
+
 typedef enum {
     DT_CLASSIFY_REJECTED = 0, /* a rejected row: reason says why */
     DT_CLASSIFY_CALL,         /* a call: *call is filled */
@@ -38,14 +43,21 @@ typedef enum {
  * ("5,60403E+05"); elsewhere it is an error. Returns DT_CLASSIFY_CALL and
  * fills *call for a call; DT_CLASSIFY_REJECTED with why in reason
  * (DT_REASON_MAX bytes) for a rejected row: a field count that differs from
- * the header's, or a code that is neither empty nor a whole number;
- * DT_CLASSIFY_FAILED with err filled when the code lookup failed
- * (dt_codes_lookup). The slices in *call point into the record and live as
- * long as it does. */
+ * the header's, a code that is neither empty nor a whole number, or (in an
+ * export with a count column) a count that is empty, not a whole number or
+ * above DT_WEIGHT_MAX; DT_CLASSIFY_FAILED with err filled when the code lookup failed
+ * (dt_codes_lookup). call->weight is the row's count, 1 without a count
+ * column; a count of 0 is a row of no calls. The slices in *call point into
+ * the record and live as long as it does. */
 dt_classify_result_t dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes,
                                         const dt_record_t *record, size_t expected_fields,
                                         char delimiter, dt_call_t *call, char *reason,
                                         dt_error_t *err);
+
+/* True when every field in the mask (1u << dt_field_t) is empty or blank in
+ * the record: with the mask of the fields an export has, a row that says
+ * nothing about a call (a non-PSTN stream row of a CQD query). */
+bool dt_classify_blank_fields(const dt_record_t *record, uint32_t fields);
 
 /* Reads a success cell: 1 for a value in [values success] true, 0 for false,
  * -1 for an empty or unrecognised value. */

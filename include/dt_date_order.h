@@ -28,8 +28,8 @@
  * is the same byte for byte, notes aside. Memory stays one record; the spool
  * holds only the cells the run keeps, and only until the order is known.
  *
- * Only inputs whose dates matter (a time filter, --by) are tracked: nothing
- * is parsed, held or noted otherwise. */
+ * Every input is tracked: its start times give its time range, which the
+ * report compares across inputs, as well as the time filters and --by. */
 #ifndef DT_DATE_ORDER_H
 #define DT_DATE_ORDER_H
 

@@ -13,6 +13,7 @@
 #include "dt_codes.h"
 #include "dt_common.h"
 #include "dt_date.h"
+#include "dt_dedupe.h"
 #include "dt_filter.h"
 #include "dt_rules.h"
 #include "dt_schema.h"
@@ -34,6 +35,7 @@ typedef struct {
     dt_filter_t filter;             /* calls outside it are excluded (counted, not reported) */
     const dt_filter_t *rows;        /* drill-down: write the rows of calls matching it ... */
     FILE *rows_out;                 /* ... as CSV here, header first (NULL: no drill-down) */
+    dt_dedupe_t *dedupe;            /* --dedupe: drop calls whose key it has seen (NULL: keep all) */
     dt_progress_fn progress;        /* called after each block read, or NULL */
     void *progress_ctx;
 } dt_pipeline_options_t;
@@ -44,7 +46,10 @@ typedef struct {
  * rejected row; or a --group-by column the file lacks); DT_ERR_OUTPUT when
  * drill-down rows cannot be written, or the temporary file that holds calls
  * while an input's date order is undecided (dt_date_order.h) cannot be made,
- * written or read; DT_ERR_NOMEM. On error agg holds what was counted so far.
+ * written or read, or the dedupe table's file fails; DT_ERR_NOMEM. Every row
+ * is counted once: as a call, rejected, excluded (by a filter, or as a
+ * non-PSTN stream row of a family the rules' [non-pstn] names) or, with a
+ * dedupe table, as a duplicate. On error agg holds what was counted so far.
  * Each input's date order, and the notes about it, are in agg once the input
  * is read. */
 dt_status_t dt_pipeline_run(const dt_pipeline_options_t *options, const dt_rules_t *rules,

@@ -31,6 +31,7 @@ typedef enum {
     DT_FIELD_CALLER,
     DT_FIELD_CALLEE,
     DT_FIELD_DURATION,
+    DT_FIELD_WEIGHT,    /* an aggregated export's count: the calls one row stands for */
     DT_FIELD_COUNT
 } dt_field_t;
 
@@ -144,6 +145,8 @@ typedef struct {
 
     dt_map_t success_true, success_false; /* normalised values */
     dt_map_t call_type_in, call_type_out;
+
+    bool non_pstn[DT_FAMILY_COUNT]; /* [non-pstn]: exports that hold non-PSTN stream rows */
 
     bool ner_effective[DT_SIP_MAX + 1];
     uint64_t ner_min_calls;

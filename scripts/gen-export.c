@@ -2,7 +2,8 @@
  * gen-export: deterministic generator of synthetic Teams Direct Routing call-record exports.
  *
  * Usage: gen-export [--family tac|graph|cqd|acs] [--rows N | --bytes N] [--seed S]
- *                   [--tricky] [--start YYYY-MM-DD] [--culture NAME] [-o FILE]
+ *                   [--tricky] [--start YYYY-MM-DD] [--culture NAME] [--days D] [--skip N]
+ *                   [--repeat P] [--aggregated] [-o FILE]
  *
  * The output depends only on the arguments: the generator uses its own PRNG (splitmix64) and
  * integer arithmetic only (no libm, no locale, no rand()), so it is byte-identical on any
@@ -28,6 +29,18 @@
  *   acs    Log Analytics portal: en-US 3/1/2024, 8:00:05.123 AM (the default) and ja-JP
  *          2024/03/01 8:00:05.123 as documented; other cultures (inferred: the portal
  *          follows the browser) the culture's pattern with milliseconds.
+ *
+ * Overlapping and repeated exports: the calls are one stream per seed, spread over --days
+ * (default 30) from --start. --skip N leaves out the first N calls of the stream, so two runs
+ * with the same seed and --skip 0 / --skip K are consecutive downloads whose windows overlap:
+ * their common calls are written identically. --repeat P writes, in place of P percent of the
+ * rows, an exact copy of one of the last 256 rows (a paged export read twice).
+ *
+ * --aggregated (cqd, acs): one row per group with a count, as summarised queries return them;
+ * --rows N is then the number of calls the groups add up to.
+ *   cqd    the PSTN dimensions, Media Type and Total Call Count, plus rows of non-PSTN streams
+ *          (every PSTN field empty) that a query not filtered to PSTN returns.
+ *   acs    summarize count() by ParticipantEndReason, ParticipantEndSubCode: count_.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1250,6 +1263,124 @@ static void row_acs(const call_t *c)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Repeats (--repeat): the last rows written, any of which may be written again                */
+
+#define REPEAT_RING 256
+#define REPEAT_ROW_MAX 2048 /* longer rows are never repeated */
+
+static char repeat_ring[REPEAT_RING][REPEAT_ROW_MAX];
+static uint64_t repeat_rng; /* its own stream: repeats leave the calls as they are */
+
+/* uniform in [0, n) from the repeats' stream */
+static uint32_t repeat_below(uint32_t n)
+{
+    uint64_t saved = rng_state;
+    rng_state = repeat_rng;
+    uint32_t v = below(n);
+    repeat_rng = rng_state;
+    rng_state = saved;
+    return v;
+}
+static unsigned repeat_len[REPEAT_RING];
+static unsigned repeat_count;
+
+/* Keeps the row that ends the buffer, from offset `from`. */
+static void remember_row(size_t from)
+{
+    size_t n = olen - from;
+    unsigned slot = repeat_count % REPEAT_RING;
+    if (n > REPEAT_ROW_MAX)
+        return;
+    memcpy(repeat_ring[slot], obuf + from, n);
+    repeat_len[slot] = (unsigned)n;
+    repeat_count++;
+}
+
+/* Writes a copy of one of the remembered rows; false when none is. */
+static int repeat_row(void)
+{
+    if (!repeat_count)
+        return 0;
+    unsigned have = repeat_count < REPEAT_RING ? repeat_count : REPEAT_RING;
+    unsigned slot = repeat_below(have);
+    char *p = room();
+    p = put_mem(p, repeat_ring[slot], repeat_len[slot]);
+    olen = (size_t)(p - obuf);
+    return 1;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Aggregated exports (--aggregated): calls counted per group                                  */
+
+#define NOUTCOMES_MAX (NELEM(teams_outcomes) + NELEM(tls_outcomes) + NELEM(acs_outcomes))
+#define NCT NELEM(calltypes)
+#define NSBC NELEM(sbcs)
+
+static uint64_t group_calls[NOUTCOMES_MAX][NSBC][NCT];
+
+/* The index of a call's outcome over the family's table and the TLS cluster. */
+static unsigned outcome_index(const call_t *c)
+{
+    if (c->oc >= g_tls && c->oc < g_tls + wt_tls.n)
+        return wt_out.n + (unsigned)(c->oc - g_tls);
+    return (unsigned)(c->oc - g_out);
+}
+
+static const ocf_t *outcome_at(unsigned i)
+{
+    return i < wt_out.n ? &g_out[i] : &g_tls[i - wt_out.n];
+}
+
+static void count_call(const call_t *c)
+{
+    unsigned o = outcome_index(c);
+    if (g_family == F_ACS) /* grouped by the codes only */
+        group_calls[o][0][0]++;
+    else
+        group_calls[o][c->sbc][c->ct]++;
+}
+
+/* A group row: the count ends the row. */
+static void end_group(char *p, uint64_t n)
+{
+    p = put_u(p, n);
+    olen = (size_t)(put_mem(p, g_eol, g_eollen) - obuf);
+}
+
+static void write_groups(uint64_t calls)
+{
+    unsigned n = wt_out.n + (g_family == F_ACS ? 0 : wt_tls.n);
+    for (unsigned o = 0; o < n; o++) {
+        const ocf_t *oc = outcome_at(o);
+        for (unsigned sbc = 0; sbc < NSBC; sbc++)
+            for (unsigned ct = 0; ct < NCT; ct++) {
+                uint64_t k = group_calls[o][sbc][ct];
+                if (!k)
+                    continue;
+                char *p = room();
+                p = put_mem(p, oc->sipbuf, oc->siplen);
+                *p++ = ',';
+                p = put_str(p, oc->f_ms);
+                *p++ = ',';
+                if (g_family != F_ACS) {
+                    p = put_str(p, oc->f_phrase);
+                    *p++ = ',';
+                    p = put_str(p, sbcs[sbc].f_fqdn);
+                    *p++ = ',';
+                    p = put_str(p, f_calltype_byot[ct]);
+                    p = PUT_LIT(p, ",Audio,");
+                }
+                end_group(p, k);
+            }
+    }
+    if (g_family == F_ACS)
+        return;
+    /* Teams VoIP streams in a query not filtered to PSTN: no PSTN field at all. */
+    end_group(PUT_LIT(room(), ",,,,,Audio,"), calls / 3 + 1);
+    end_group(PUT_LIT(room(), ",,,,,Video,"), calls / 10 + 1);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Headers                                                                                     */
 
 static const char *hdr_tac[] = {
@@ -1276,6 +1407,15 @@ static const char *hdr_acs[] = {"CorrelationId", "CallStartTime", "ParticipantEn
                                 "ParticipantEndSubCode", "ResultCategory",
                                 "PstnParticipantCallType", "ParticipantId", NULL};
 
+static const char *hdr_cqd_aggregated[] = {
+    "PSTN Call End Reason", "PSTN Call End Sub Reason", "PSTN Final SIP Code Phrase",
+    "PSTN Trunk FQDN", "PSTN Call Type", "Media Type", "Total Call Count", NULL};
+
+static const char *hdr_acs_aggregated[] = {"ParticipantEndReason", "ParticipantEndSubCode",
+                                           "count_", NULL};
+
+static int g_aggregated;
+
 static void write_header(void)
 {
     char *p = room();
@@ -1291,11 +1431,11 @@ static void write_header(void)
         break;
     case F_CQD:
         p = PUT_LIT(p, "\xef\xbb\xbf");
-        h = hdr_cqd;
+        h = g_aggregated ? hdr_cqd_aggregated : hdr_cqd;
         break;
     case F_ACS:
         p = PUT_LIT(p, "\xef\xbb\xbf");
-        h = hdr_acs;
+        h = g_aggregated ? hdr_acs_aggregated : hdr_acs;
         break;
     }
     for (; *h; h++) {
@@ -1313,12 +1453,16 @@ static void write_header(void)
 static void usage(FILE *f)
 {
     fputs("usage: gen-export [--family tac|graph|cqd|acs] [--rows N | --bytes N] [--seed S]\n"
-          "                  [--tricky] [--start YYYY-MM-DD] [--culture NAME] [-o FILE]\n"
+          "                  [--tricky] [--start YYYY-MM-DD] [--culture NAME] [--days D]\n"
+          "                  [--skip N] [--repeat P] [--aggregated] [-o FILE]\n"
           "Writes a deterministic synthetic Direct Routing call-record export (default: tac,\n"
-          "1000 rows, seed 1, start 2024-03-01, stdout). --bytes N stops after the first row\n"
-          "that brings the output to N bytes or more. --culture en-US|en-GB|fr-FR|de-DE|\n"
-          "nl-NL|ja-JP|en-AU|invariant writes times in that culture's form: PowerShell 7\n"
-          "Export-Csv for graph, the Log Analytics portal for acs.\n",
+          "1000 rows, seed 1, start 2024-03-01, over 30 days, stdout). --bytes N stops after\n"
+          "the first row that brings the output to N bytes or more. --culture en-US|en-GB|\n"
+          "fr-FR|de-DE|nl-NL|ja-JP|en-AU|invariant writes times in that culture's form:\n"
+          "PowerShell 7 Export-Csv for graph, the Log Analytics portal for acs. --skip N leaves\n"
+          "out the first N calls (same seed: an overlapping later export); --repeat P makes P\n"
+          "percent of the rows exact copies of recent ones; --aggregated (cqd, acs) writes one\n"
+          "row per group with a count, N calls in all, and for cqd rows of non-PSTN streams.\n",
           f);
 }
 
@@ -1351,7 +1495,7 @@ static int64_t parse_date(const char *s)
 
 int main(int argc, char **argv)
 {
-    uint64_t rows = 1000, bytes = 0, seed = 1;
+    uint64_t rows = 1000, bytes = 0, seed = 1, days = 30, skip = 0, repeat = 0;
     const char *outpath = NULL;
     int64_t start = parse_date("2024-03-01");
 
@@ -1399,6 +1543,25 @@ int main(int argc, char **argv)
                 return 2;
             }
             i++;
+        } else if (strcmp(a, "--days") == 0) {
+            days = parse_u64(a, v);
+            if (!days || days > 3650) {
+                fprintf(stderr, "gen-export: --days needs 1 to 3650\n");
+                return 2;
+            }
+            i++;
+        } else if (strcmp(a, "--skip") == 0) {
+            skip = parse_u64(a, v);
+            i++;
+        } else if (strcmp(a, "--repeat") == 0) {
+            repeat = parse_u64(a, v);
+            if (repeat > 100) {
+                fprintf(stderr, "gen-export: --repeat needs a percentage from 0 to 100\n");
+                return 2;
+            }
+            i++;
+        } else if (strcmp(a, "--aggregated") == 0) {
+            g_aggregated = 1;
         } else if (strcmp(a, "--tricky") == 0) {
             g_tricky = 1;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -1416,16 +1579,26 @@ int main(int argc, char **argv)
                         "center and CQD write fixed forms)\n");
         return 2;
     }
+    if (g_aggregated && g_family != F_CQD && g_family != F_ACS) {
+        fprintf(stderr, "gen-export: --aggregated needs --family cqd or acs\n");
+        return 2;
+    }
+    if (g_aggregated && (bytes || repeat || g_tricky)) {
+        fprintf(stderr, "gen-export: --aggregated counts --rows calls; no --bytes, --repeat or "
+                        "--tricky\n");
+        return 2;
+    }
     obuf = xmalloc(OBUF_SIZE);
     setup(); /* users are independent of the seed */
     rng_state = mix64(seed ^ 0xd1a7e5c0de5eedULL);
+    repeat_rng = mix64(seed ^ 0x2e9ea7ULL);
 
-    /* spread the calls over ~30 days, 0.5 s .. 1 h apart on average */
+    /* spread the calls over --days, 0.5 s .. 1 h apart on average */
     uint64_t est_rows = bytes ? bytes / (g_family == F_ACS ? 150 : g_family == F_CQD ? 250 : 420)
                               : rows;
     if (est_rows == 0)
         est_rows = 1;
-    int64_t gap = (int64_t)(30 * TICKS_PER_DAY / (int64_t)est_rows);
+    int64_t gap = (int64_t)((int64_t)days * TICKS_PER_DAY / (int64_t)est_rows);
     if (gap < TICKS_PER_SEC / 2)
         gap = TICKS_PER_SEC / 2;
     if (gap > 3600 * TICKS_PER_SEC)
@@ -1447,12 +1620,30 @@ int main(int argc, char **argv)
                                                         : row_acs;
     write_header();
     call_t c;
+    for (uint64_t k = 0; k < skip; k++) { /* the same stream, its first calls left out */
+        size_t from = olen;
+        gen_call(&c);
+        if (!g_aggregated)
+            row(&c);
+        olen = from;
+    }
     for (g_row = 0;; g_row++) {
         if (bytes ? oflushed + olen >= bytes : g_row >= rows)
             break;
+        if (repeat && repeat_below(100) < repeat && repeat_row())
+            continue;
         gen_call(&c);
+        if (g_aggregated) {
+            count_call(&c);
+            continue;
+        }
+        size_t from = olen;
         row(&c);
+        if (repeat)
+            remember_row(from);
     }
+    if (g_aggregated)
+        write_groups(rows);
     flush_out();
     if (outpath && close(ofd) != 0) {
         perror(outpath);

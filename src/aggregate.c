@@ -105,8 +105,9 @@ dt_status_t dt_aggregate_begin_input(dt_aggregate_t *agg, const char *path)
     const char *copy = dt_arena_strndup(&agg->arena, path, strlen(path));
     if (!copy)
         return DT_ERR_NOMEM;
-    agg->inputs[agg->ninputs++] = (dt_input_stats_t){.path = copy, .family = DT_FAMILY_ANY,
-                                                     .delimiter = ','};
+    dt_input_stats_t *in = &agg->inputs[agg->ninputs++];
+    *in = (dt_input_stats_t){.path = copy, .family = DT_FAMILY_ANY, .delimiter = ','};
+    dt_hash_init(&in->content, 0);
     return DT_OK;
 }
 
@@ -128,6 +129,37 @@ void dt_aggregate_set_dates(dt_aggregate_t *agg, const dt_input_dates_t *dates)
 {
     if (agg->ninputs)
         agg->inputs[agg->ninputs - 1].dates = *dates;
+}
+
+dt_status_t dt_aggregate_set_count_column(dt_aggregate_t *agg, const char *name, size_t len)
+{
+    const char *copy = dt_arena_strndup(&agg->arena, name, len);
+    if (!copy)
+        return DT_ERR_NOMEM;
+    current_input(agg)->count_column = copy;
+    return DT_OK;
+}
+
+void dt_aggregate_input_bytes(dt_aggregate_t *agg, const void *data, size_t len)
+{
+    dt_hash_update(&current_input(agg)->content, data, len);
+}
+
+void dt_aggregate_input_time(dt_aggregate_t *agg, int64_t start)
+{
+    dt_input_stats_t *in = current_input(agg);
+    if (!in->has_time || start < in->first)
+        in->first = start;
+    if (!in->has_time || start > in->last)
+        in->last = start;
+    in->has_time = true;
+}
+
+static const char *const exclusion_names[DT_EXCLUDED_COUNT] = {"filters", "non_pstn"};
+
+const char *dt_exclusion_name(dt_exclusion_t why)
+{
+    return why < DT_EXCLUDED_COUNT ? exclusion_names[why] : "?";
 }
 
 void dt_aggregate_reject(dt_aggregate_t *agg, uint64_t line, const char *reason)
@@ -180,7 +212,7 @@ static dt_code_row_t *code_row(dt_aggregate_t *agg, const dt_call_t *call)
                       &overflow);
     if (i < 0)
         return NULL;
-    agg->code_overflow += overflow;
+    agg->code_overflow += overflow ? call->weight : 0;
     if (added) {
         if (!DT_GROW(agg->codes, agg->ncodes, agg->codes_cap))
             return NULL;
@@ -231,7 +263,6 @@ static dt_keyed_row_t *keyed_row(dt_aggregate_t *agg, dt_keyed_table_t *table, c
         if (!row->name)
             return NULL;
     }
-    table->overflow += overflow;
     if (!overflow) {
         table->last = (size_t)i;
         table->last_len = len;
@@ -244,8 +275,10 @@ static dt_keyed_row_t *count_keyed(dt_aggregate_t *agg, dt_keyed_table_t *table,
                                    bool expected)
 {
     dt_keyed_row_t *row = keyed_row(agg, table, key, len);
-    if (row)
+    if (row) {
         dt_counts_add(&row->counts, call, expected);
+        table->overflow += row->other ? call->weight : 0;
+    }
     return row;
 }
 
@@ -297,7 +330,7 @@ static dt_status_t count_extra(dt_aggregate_t *agg, const dt_call_t *call, bool 
             return DT_ERR_NOMEM;
         row->start = start;
     } else if (agg->options.by_time) {
-        agg->undated_in_series++;
+        agg->undated_in_series += call->weight;
     }
     return count_group(agg, call, expected, extra);
 }
@@ -327,9 +360,16 @@ dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
 {
     dt_totals_t *t = &agg->totals;
     dt_input_stats_t *in = current_input(agg);
-    bool expected = is_expected(agg, call);
     in->rows++;
+    in->call_rows++;
+    in->calls += call->weight;
     t->rows++;
+    t->call_rows++;
+    if (!call->weight) { /* a group of no calls: nothing to count in any table */
+        in->zero_rows++;
+        return DT_OK;
+    }
+    bool expected = is_expected(agg, call);
     dt_counts_add(&t->counts, call, expected);
     if (!count_keyed(agg, &agg->sbcs, call->sbc.ptr, call->sbc.len, call, expected) ||
         count_extra(agg, call, expected, extra))
@@ -351,19 +391,38 @@ dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
     return DT_OK;
 }
 
-void dt_aggregate_exclude(dt_aggregate_t *agg, bool undated)
+void dt_aggregate_exclude(dt_aggregate_t *agg, const dt_call_t *call, dt_exclusion_t why,
+                          bool undated)
 {
     dt_input_stats_t *in = current_input(agg);
     in->rows++;
+    in->excluded++;
     agg->totals.rows++;
     agg->totals.excluded++;
+    agg->totals.excluded_by[why]++;
+    agg->totals.excluded_calls += call->weight;
     agg->totals.undated += undated;
+}
+
+void dt_aggregate_duplicate(dt_aggregate_t *agg, const dt_call_t *call)
+{
+    dt_input_stats_t *in = current_input(agg);
+    in->rows++;
+    in->duplicates++;
+    agg->totals.rows++;
+    agg->totals.duplicates++;
+    agg->totals.duplicate_calls += call->weight;
+}
+
+void dt_aggregate_unchecked(dt_aggregate_t *agg)
+{
+    current_input(agg)->unchecked++;
 }
 
 void dt_aggregate_note(dt_aggregate_t *agg, const char *fmt, ...)
 {
     if (agg->nnotes == DT_NOTES_MAX) { /* one too many: the last note says so */
-        agg->notes[DT_NOTES_MAX - 1] = "further notes omitted";
+        agg->notes[DT_NOTES_MAX - 1] = DT_NOTES_OMITTED;
         return;
     }
     char text[512];

@@ -34,6 +34,49 @@ static bool read_code(const dt_record_t *record, dt_field_t field, const char *l
     return true;
 }
 
+/* True when the record has the field's column (a kept cell is never NULL). */
+static bool has_cell(const dt_record_t *record, dt_field_t field)
+{
+    return (size_t)field < record->ncells && record->cells[field].ptr;
+}
+
+/* Reads the count cell of an aggregated export into call->weight (as a code
+ * cell is read, comma decimals included); 1 when the export has no count
+ * column. False (with reason) for an empty cell, a value that is not a whole
+ * number, or one above DT_WEIGHT_MAX. */
+static bool read_weight(const dt_record_t *record, bool comma, dt_call_t *call, char *reason)
+{
+    call->weight = 1;
+    if (!has_cell(record, DT_FIELD_WEIGHT))
+        return true;
+    bool present;
+    uint64_t n;
+    if (!read_code(record, DT_FIELD_WEIGHT, "count", comma, &present, &n, reason))
+        return false;
+    if (!present) {
+        snprintf(reason, DT_REASON_MAX, "count is empty (a summarised row needs its number of calls)");
+        return false;
+    }
+    if (n > DT_WEIGHT_MAX) {
+        snprintf(reason, DT_REASON_MAX, "count %llu is out of range (at most %llu calls a row)",
+                 (unsigned long long)n, (unsigned long long)DT_WEIGHT_MAX);
+        return false;
+    }
+    call->weight = n;
+    return true;
+}
+
+bool dt_classify_blank_fields(const dt_record_t *record, uint32_t fields)
+{
+    for (size_t f = 0; f < DT_FIELD_COUNT; f++)
+        if (fields & 1u << f) {
+            dt_slice_t c = dt_record_cell(record, f);
+            if (!dt_is_blank(c.ptr, c.len))
+                return false;
+        }
+    return true;
+}
+
 dt_classify_result_t dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes,
                                         const dt_record_t *record, size_t expected_fields,
                                         char delimiter, dt_call_t *call, char *reason,
@@ -49,10 +92,10 @@ dt_classify_result_t dt_classify_record(const dt_rules_t *rules, dt_codes_t *cod
         return DT_CLASSIFY_REJECTED;
     }
     memset(call, 0, sizeof *call);
-    call->weight = 1;
     uint64_t sip = 0;
     bool comma = delimiter == ';';
-    if (!read_code(record, DT_FIELD_SIP, "SIP code", comma, &call->key.has_sip, &sip, reason) ||
+    if (!read_weight(record, comma, call, reason) ||
+        !read_code(record, DT_FIELD_SIP, "SIP code", comma, &call->key.has_sip, &sip, reason) ||
         !read_code(record, DT_FIELD_MS, "Microsoft code", comma, &call->key.has_ms,
                    &call->key.ms, reason))
         return DT_CLASSIFY_REJECTED;

@@ -5,11 +5,13 @@
  * (--rows) every column is kept instead, and a view by field is built per
  * record, so the original row can be written out.
  *
- * Where dates matter (a time filter, --by), the order of day and month in an
- * input's culture dates is decided from its data (dt_date_order.h): from the
- * first ambiguous date until a value decides, calls are held back in a spool
- * file and replayed in order once the order is known, or at the end of the
- * input, so that they count exactly as if it had been known from the start. */
+ * Every input's start times are read: they give its time range (two inputs
+ * that overlap are noted), the time filters and --by. The order of day and
+ * month in an input's culture dates is decided from its data
+ * (dt_date_order.h): from the first ambiguous date until a value decides,
+ * calls are held back in a spool file and replayed in order once the order
+ * is known, or at the end of the input, so that they count exactly as if it
+ * had been known from the start. */
 #include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,10 +36,10 @@ typedef struct {
     dt_schema_t schema;
     bool have_header;
     bool keep_all;                  /* drill-down: all columns kept, slot = column */
-    bool need_time;
     char delimiter;                 /* the input's, known from its header */
-    dt_date_order_state_t dates;    /* with need_time: the input's day/month order */
+    dt_date_order_state_t dates;    /* the input's day/month order */
     dt_spool_t *held;               /* calls held until that order is known (or NULL) */
+    uint32_t stream_fields;         /* [non-pstn] family: a row blank in all of these is no call */
     size_t group_slot[DT_GROUP_COLUMNS_MAX];
     dt_slice_t view[DT_FIELD_COUNT];
     char group_key[GROUP_KEY_MAX];
@@ -73,8 +75,12 @@ static bool field_needed(const run_t *run, dt_field_t field)
     const dt_pipeline_options_t *o = run->options;
     uint32_t fields = dt_aggregate_fields(run->agg) | dt_filter_fields(&o->filter) |
                       (o->rows ? dt_filter_fields(o->rows) : 0);
-    if (run->need_time)
-        fields |= 1u << DT_FIELD_START | 1u << DT_FIELD_INVITE;
+    /* Always: the count, the start time (an input's time range, the filters,
+     * the series), the non-PSTN test; with --dedupe, a call's key. */
+    fields |= 1u << DT_FIELD_WEIGHT | 1u << DT_FIELD_START | 1u << DT_FIELD_INVITE |
+              run->stream_fields;
+    if (o->dedupe)
+        fields |= 1u << DT_FIELD_CORRELATION | 1u << DT_FIELD_CALL_TYPE;
     return fields & 1u << field;
 }
 
@@ -126,6 +132,29 @@ static dt_status_t write_csv_row(run_t *run, const dt_record_t *record, dt_error
                        : DT_OK;
 }
 
+/* What the schema means for the rows to come: a count column weights them,
+ * a [non-pstn] family has stream rows to leave out, and --dedupe needs a
+ * correlation id. */
+static dt_status_t note_schema(run_t *run, const dt_record_t *header)
+{
+    const dt_schema_t *schema = &run->schema;
+    size_t count = schema->column[DT_FIELD_WEIGHT];
+    if (count != DT_NO_COLUMN &&
+        dt_aggregate_set_count_column(run->agg, header->cells[count].ptr, header->cells[count].len))
+        return DT_ERR_NOMEM;
+    run->stream_fields = 0;
+    if (schema->family < DT_FAMILY_COUNT && run->rules->non_pstn[schema->family])
+        for (size_t f = 0; f < DT_FIELD_COUNT; f++)
+            if (f != DT_FIELD_WEIGHT && schema->column[f] != DT_NO_COLUMN)
+                run->stream_fields |= 1u << f;
+    if (run->options->dedupe && schema->column[DT_FIELD_CORRELATION] == DT_NO_COLUMN)
+        dt_aggregate_note(run->agg,
+                          "%s: no correlation id column, so --dedupe cannot tell a repeated call "
+                          "from another with the same codes: none of its rows was checked",
+                          run->path);
+    return DT_OK;
+}
+
 /* The header decides the schema; from then on the reader keeps only the
  * columns it needs. */
 static dt_status_t on_header(run_t *run, const dt_record_t *record, dt_error_t *err)
@@ -145,6 +174,8 @@ static dt_status_t on_header(run_t *run, const dt_record_t *record, dt_error_t *
         dt_aggregate_note(run->agg, "%s: %s", run->path, run->schema.duplicate_note);
     if (run->schema.limit_note[0])
         dt_aggregate_note(run->agg, "%s: %s", run->path, run->schema.limit_note);
+    if ((st = note_schema(run, record)))
+        return st;
     if (run->keep_all && (st = write_csv_row(run, record, err)))
         return st;
     return keep_columns(run, group_column, err);
@@ -182,8 +213,8 @@ static bool holding(const run_t *run)
     return run->held && dt_spool_count(run->held) > 0;
 }
 
-/* Fills what the optional tables need. With dates that matter, reads the
- * start time in the input's order, or says to hold the call back. */
+/* Fills what the optional tables need and reads the start time in the
+ * input's order, or says to hold the call back. */
 static dt_date_step_t call_extra(run_t *run, const dt_record_t *all, const dt_record_t *fields,
                                  dt_call_extra_t *extra)
 {
@@ -192,14 +223,12 @@ static dt_date_step_t call_extra(run_t *run, const dt_record_t *all, const dt_re
     extra->start = dt_record_cell(fields, DT_FIELD_START);
     if (extra->start.len == 0)
         extra->start = dt_record_cell(fields, DT_FIELD_INVITE);
-    if (run->need_time) {
-        dt_date_status_t status;
-        dt_date_step_t step = dt_date_order_read(&run->dates, extra->start.ptr, extra->start.len,
-                                                 all->line, holding(run), &extra->time, &status);
-        if (step != DT_DATE_USE)
-            return step;
-        extra->has_time = status == DT_DATE_OK;
-    }
+    dt_date_status_t status;
+    dt_date_step_t step = dt_date_order_read(&run->dates, extra->start.ptr, extra->start.len,
+                                             all->line, holding(run), &extra->time, &status);
+    if (step != DT_DATE_USE)
+        return step;
+    extra->has_time = status == DT_DATE_OK;
     if (run->agg->options.ngroup_columns)
         extra->group = group_key(run, all);
     return DT_DATE_USE;
@@ -219,10 +248,34 @@ static dt_status_t replay_record(void *ctx, const dt_record_t *record, dt_error_
     return on_data(ctx, record, err);
 }
 
+/* With --dedupe: whether the call repeats one already seen (a row that
+ * cannot be checked is counted as such and kept). */
+static dt_status_t is_repeat(run_t *run, const dt_record_t *fields, const dt_call_t *call,
+                             const dt_call_extra_t *extra, bool *repeat, dt_error_t *err)
+{
+    *repeat = false;
+    if (!run->options->dedupe || run->schema.column[DT_FIELD_CORRELATION] == DT_NO_COLUMN)
+        return DT_OK;
+    unsigned char key[DT_DEDUPE_KEY_MAX];
+    size_t len = dt_dedupe_key(key, call, extra->correlation, extra->start,
+                               dt_record_cell(fields, DT_FIELD_CALL_TYPE));
+    if (!len) {
+        dt_aggregate_unchecked(run->agg);
+        return DT_OK;
+    }
+    return dt_dedupe_check(run->options->dedupe, key, len, repeat, err);
+}
+
+/* A classified row: a non-PSTN stream row is left out; a call's time widens
+ * the input's range, then come --dedupe, the filters and the tables. */
 static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_record_t *fields,
                            const dt_call_t *call, dt_error_t *err)
 {
     const dt_pipeline_options_t *o = run->options;
+    if (run->stream_fields && dt_classify_blank_fields(fields, run->stream_fields)) {
+        dt_aggregate_exclude(run->agg, call, DT_EXCLUDED_NON_PSTN, false);
+        return DT_OK;
+    }
     dt_call_extra_t extra;
     dt_date_step_t step = call_extra(run, record, fields, &extra);
     if (step != DT_DATE_USE) {
@@ -231,10 +284,19 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
             st = dt_spool_replay(run->held, replay_record, run, err);
         return st;
     }
+    if (extra.has_time)
+        dt_aggregate_input_time(run->agg, extra.time);
+    bool repeat;
+    dt_status_t st = is_repeat(run, fields, call, &extra, &repeat, err);
+    if (st || repeat) {
+        if (repeat)
+            dt_aggregate_duplicate(run->agg, call);
+        return st;
+    }
     dt_filter_result_t verdict =
         dt_filter_match(&o->filter, run->rules, fields, call, extra.has_time, extra.time);
     if (verdict != DT_FILTER_PASS) {
-        dt_aggregate_exclude(run->agg, verdict == DT_FILTER_UNDATED);
+        dt_aggregate_exclude(run->agg, call, DT_EXCLUDED_FILTER, verdict == DT_FILTER_UNDATED);
         return DT_OK;
     }
     if (dt_aggregate_call(run->agg, call, &extra))
@@ -278,11 +340,11 @@ static dt_status_t on_record(void *ctx, const dt_record_t *record, dt_error_t *e
     return on_data(run, record, err);
 }
 
-/* The end of an input whose dates matter: the calls still held are read in
- * the assumed order, and the report learns how its dates were read. */
+/* The end of an input: the calls still held are read in the assumed order,
+ * and the report learns how its dates were read. */
 static dt_status_t finish_dates(run_t *run, dt_error_t *err)
 {
-    if (!run->need_time || !run->have_header)
+    if (!run->have_header)
         return DT_OK;
     dt_date_order_finish(&run->dates);
     dt_status_t st = run->held ? dt_spool_replay(run->held, replay_record, run, err) : DT_OK;
@@ -308,6 +370,7 @@ static dt_status_t run_input(run_t *run, dt_input_t *in, dt_error_t *err)
             return st;
         if (len == 0)
             break;
+        dt_aggregate_input_bytes(run->agg, data, len);
         if ((st = dt_reader_feed(run->reader, data, len, err)))
             return st;
         if (run->options->progress)
@@ -334,9 +397,7 @@ static dt_status_t run_one(const dt_pipeline_options_t *options, const dt_rules_
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
     }
     *run = (run_t){.options = options, .rules = rules, .codes = codes, .agg = agg,
-                   .path = in.path, .keep_all = options->rows_out != NULL,
-                   .need_time = agg->options.by_time || dt_filter_uses_time(&options->filter) ||
-                                (options->rows && dt_filter_uses_time(options->rows))};
+                   .path = in.path, .keep_all = options->rows_out != NULL};
     size_t max_field = options->max_field ? options->max_field : DT_DEFAULT_MAX_FIELD;
     run->reader = dt_reader_new(in.path, max_field, on_record, run);
     if (!run->reader)

@@ -57,9 +57,12 @@ expect_json() {
     fi
 }
 
-# The accounting every report must satisfy.
-ACCOUNTING='.totals.rows == .totals.calls + .totals.rejected + .totals.excluded
-  and .totals.undated <= .totals.excluded
+# The accounting every report must satisfy: every row is a call row, rejected,
+# excluded or a duplicate; a call row stands for its weight in calls, which is 1
+# unless the input is a summarised export (weighted).
+ACCOUNTING='.totals.rows == .totals.call_rows + .totals.rejected + .totals.excluded + .totals.duplicates
+  and .totals.excluded == ([.totals.excluded_by_reason[]] | add)
+  and .totals.undated <= .totals.excluded_by_reason.filters
   and .totals.calls == .totals.succeeded + .totals.failed
   and ([.by_origin[].failed] | add) == .totals.failed
   and ([.by_action[].failed] | add // 0) == .totals.failed
@@ -69,7 +72,17 @@ ACCOUNTING='.totals.rows == .totals.calls + .totals.rejected + .totals.excluded
   and ((.by_time | length) == 0 or ([.by_time[].calls] | add) + .undated_in_series == .totals.calls)
   and ((.by_group | length) == 0 or ([.by_group[].calls] | add) == .totals.calls)
   and ([.inputs[].rows] | add) == .totals.rows
-  and ([.inputs[].rejected] | add) == .totals.rejected'
+  and ([.inputs[].rejected] | add) == .totals.rejected
+  and ([.inputs[].call_rows] | add) == .totals.call_rows
+  and ([.inputs[].calls] | add) == .totals.calls
+  and ([.inputs[].excluded] | add) == .totals.excluded
+  and ([.inputs[].duplicates] | add) == .totals.duplicates
+  and all(.inputs[]; .rows == .call_rows + .rejected + .excluded + .duplicates
+                     and (.weighted or .calls == .call_rows)
+                     and .weighted == (.count_column != null))
+  and (any(.inputs[]; .weighted) or (.totals.calls == .totals.call_rows
+                                     and .totals.excluded_calls == .totals.excluded
+                                     and .totals.duplicate_calls == .totals.duplicates))'
 
 expect_accounting() {
     expect_json "$1: rows, calls, origins, actions, codes and SBCs add up" "$ACCOUNTING" "$2"

@@ -20,6 +20,7 @@
 
 #define MAX_THRESHOLDS 64
 #define CODE_CACHE_CAP 16384
+#define DEFAULT_TMPDIR "/tmp" /* --dedupe's temporary file, unless $TMPDIR says otherwise */
 
 typedef struct {
     dt_cli_outputs_t outputs;      /* -o, --format, --color, --table, --excel */
@@ -98,6 +99,9 @@ typedef struct {
     "\n" \
     "Input:\n" \
     "      --strict           treat any rejected row as an input error\n" \
+    "      --dedupe           count a call given twice (same correlation id, start time,\n" \
+    "                         call type and codes) once: for overlapping exports; its\n" \
+    "                         keys go to a temporary file in $TMPDIR (default /tmp)\n" \
     "      --max-field BYTES  longest field accepted (default 1048576)\n" \
     "      --date-order dmy|mdy|ymd  read dates like 01/03/2024 day first (dmy), month\n" \
     "                         first (mdy) or allow only year first (ymd); by default\n" \
@@ -163,6 +167,7 @@ enum {
     OPT_SAMPLES,
     OPT_ROWS,
     OPT_DATE_ORDER,
+    OPT_DEDUPE,
     OPT_COLUMN, /* OPT_COLUMN + field */
 };
 
@@ -222,6 +227,7 @@ static void build_long_options(struct option *opts, char names[][32])
         {"samples", required_argument, NULL, OPT_SAMPLES},
         {"rows", required_argument, NULL, OPT_ROWS},
         {"date-order", required_argument, NULL, OPT_DATE_ORDER},
+        {"dedupe", no_argument, NULL, OPT_DEDUPE},
     };
     size_t n = sizeof fixed / sizeof fixed[0];
     memcpy(opts, fixed, sizeof fixed);
@@ -278,6 +284,9 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
     case OPT_DATE_ORDER:
         if (!dt_date_order_parse(arg, &o->date_order))
             return dt_cli_usage_error("report", "--date-order '%s': expected dmy, mdy or ymd", arg);
+        return -1;
+    case OPT_DEDUPE:
+        o->tables.dedupe = true;
         return -1;
     case OPT_FILTER:
         if (dt_filter_add(&o->filter, name, arg, &err))
@@ -455,13 +464,17 @@ static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
         dt_rules_free(&rules);
         return DT_EXIT_ERROR;
     }
+    const char *tmpdir = getenv("TMPDIR");
     if (!(codes = dt_codes_new(&rules, CODE_CACHE_CAP, &err)) ||
-        dt_aggregate_init(&agg, &rules, 0) || dt_aggregate_configure(&agg, &tables))
+        dt_aggregate_init(&agg, &rules, 0) || dt_aggregate_configure(&agg, &tables) ||
+        (tables.dedupe &&
+         dt_dedupe_new(&po.dedupe, tmpdir && *tmpdir ? tmpdir : DEFAULT_TMPDIR, &err)))
         print_error(&err);
     else if (o->rows_set)
         rc = run_rows(o, &po, &rules, codes, &agg);
     else
         rc = run_summary(o, &po, &rules, codes, &agg);
+    dt_dedupe_free(po.dedupe);
     if (agg.rules)
         dt_aggregate_free(&agg);
     dt_codes_free(codes);

@@ -252,7 +252,94 @@ static bool add_note(dt_report_t *r, const char **notes, size_t *n, const char *
     return (notes[(*n)++] = copy_text(r, text)) != NULL;
 }
 
-/* The aggregate's notes, then one for each table whose cap was reached. */
+/* Notes about pairs of inputs past this many are summed up in one line. */
+#define PAIR_NOTES_MAX 8
+/* Notes one input may add (summarised rows, counts of 0, unchecked rows). */
+#define INPUT_NOTES 3
+
+/* What the report says about each input: weighted rows, and rows --dedupe
+ * could not check. */
+static bool input_notes(dt_report_t *r, const dt_aggregate_t *agg, const char **notes, size_t *n)
+{
+    for (size_t i = 0; i < agg->ninputs; i++) {
+        const dt_input_stats_t *in = &agg->inputs[i];
+        if (in->count_column &&
+            !add_note(r, notes, n,
+                      "%s: a summarised export: each row counts as the number of calls in its "
+                      "column '%s' (%llu call rows stand for %llu calls)",
+                      in->path, in->count_column, (unsigned long long)in->call_rows,
+                      (unsigned long long)in->calls))
+            return false;
+        if (in->zero_rows &&
+            !add_note(r, notes, n, "%s: %llu %s a count of 0: no calls", in->path,
+                      (unsigned long long)in->zero_rows, in->zero_rows == 1 ? "row has" : "rows have"))
+            return false;
+        if (in->unchecked &&
+            !add_note(r, notes, n,
+                      "%s: %llu %s without a correlation id or start time could not be "
+                      "checked for repeats and %s counted as %s",
+                      in->path, (unsigned long long)in->unchecked, in->unchecked == 1 ? "row" : "rows",
+                      in->unchecked == 1 ? "was" : "were", in->unchecked == 1 ? "it is" : "they are"))
+            return false;
+    }
+    return true;
+}
+
+static bool same_content(const dt_input_stats_t *a, const dt_input_stats_t *b)
+{
+    return a->content.total && a->content.total == b->content.total &&
+           dt_hash_digest(&a->content) == dt_hash_digest(&b->content);
+}
+
+/* Inputs given twice (the same content as an earlier one: one note, against
+ * the first) and inputs whose time ranges overlap: their common calls are
+ * counted twice unless --dedupe drops the repeats. */
+static bool pair_notes(dt_report_t *r, const dt_aggregate_t *agg, const char **notes, size_t *n)
+{
+    const char *twice = "calls in both are counted twice (--dedupe drops repeated calls)";
+    size_t *first = dt_arena_alloc(&r->arena, (agg->ninputs + 1) * sizeof *first);
+    if (!first)
+        return false;
+    for (size_t j = 0; j < agg->ninputs; j++) {
+        first[j] = j;
+        for (size_t i = 0; i < j && first[j] == j; i++)
+            if (first[i] == i && same_content(&agg->inputs[i], &agg->inputs[j]))
+                first[j] = i;
+    }
+    size_t pairs = 0;
+    for (size_t j = 1; j < agg->ninputs; j++)
+        for (size_t i = 0; i < j; i++) {
+            const dt_input_stats_t *a = &agg->inputs[i], *b = &agg->inputs[j];
+            bool same = first[j] == i;
+            bool overlap = first[j] == j && first[i] == i && a->has_time && b->has_time &&
+                           a->first <= b->last && b->first <= a->last;
+            if (!same && !overlap)
+                continue;
+            if (++pairs > PAIR_NOTES_MAX)
+                continue;
+            char from[32], to[32], advice[96];
+            dt_date_format(a->first > b->first ? a->first : b->first, from, sizeof from);
+            dt_date_format(a->last < b->last ? a->last : b->last, to, sizeof to);
+            snprintf(advice, sizeof advice, "--dedupe dropped %llu repeated %s of the later one",
+                     (unsigned long long)b->duplicates, b->duplicates == 1 ? "row" : "rows");
+            const char *then = agg->options.dedupe ? advice : twice;
+            bool ok = !same ? add_note(r, notes, n, "%s and %s overlap from %s to %s: %s",
+                                       a->path, b->path, from, to, then)
+                      : strcmp(a->path, b->path) == 0
+                          ? add_note(r, notes, n, "%s is read twice: %s", b->path, then)
+                          : add_note(r, notes, n, "%s has the same content as %s: %s", b->path,
+                                     a->path, then);
+            if (!ok)
+                return false;
+        }
+    return pairs <= PAIR_NOTES_MAX ||
+           add_note(r, notes, n, "%zu more pairs of inputs overlap or have the same content",
+                    pairs - PAIR_NOTES_MAX);
+}
+
+/* Inputs given twice or overlapping first (their calls may count twice), then
+ * the aggregate's notes, the inputs', and one for each table whose cap was
+ * reached: at most DT_NOTES_MAX in all. */
 static bool copy_notes(dt_report_t *r, const dt_aggregate_t *agg)
 {
     const struct {
@@ -263,13 +350,25 @@ static bool copy_notes(dt_report_t *r, const dt_aggregate_t *agg)
     size_t ntables = sizeof tables / sizeof tables[0];
     if (agg->note_lost)
         return false;
-    const char **notes = dt_arena_alloc(&r->arena, (agg->nnotes + 1 + ntables) * sizeof *notes);
+    size_t most = agg->nnotes + 2 + ntables + INPUT_NOTES * agg->ninputs + PAIR_NOTES_MAX + 1;
+    const char **notes = dt_arena_alloc(&r->arena, most * sizeof *notes);
     if (!notes)
         return false;
     size_t n = 0;
+    if (!pair_notes(r, agg, notes, &n))
+        return false;
     for (size_t i = 0; i < agg->nnotes; i++)
         if (!(notes[n++] = copy_text(r, agg->notes[i])))
             return false;
+    if (!input_notes(r, agg, notes, &n))
+        return false;
+    uint64_t streams = agg->totals.excluded_by[DT_EXCLUDED_NON_PSTN];
+    if (streams &&
+        !add_note(r, notes, &n,
+                  "%llu %s non-PSTN streams (Teams VoIP audio or video: every PSTN field "
+                  "empty), not calls: left out",
+                  (unsigned long long)streams, streams == 1 ? "row is a" : "rows are"))
+        return false;
     if (agg->code_overflow &&
         !add_note(r, notes, &n,
                   "%llu failed calls had codes beyond the first %zu distinct ones and are "
@@ -284,10 +383,15 @@ static bool copy_notes(dt_report_t *r, const dt_aggregate_t *agg)
                       (unsigned long long)tables[i].table->overflow,
                       tables[i].table->index.cap, tables[i].what))
             return false;
+    if (n > DT_NOTES_MAX) { /* as the aggregate caps its own: the last note says so */
+        n = DT_NOTES_MAX;
+        notes[n - 1] = DT_NOTES_OMITTED;
+    }
     r->notes = notes;
     r->nnotes = n;
     return true;
 }
+
 
 static bool copy_inputs(dt_report_t *r, const dt_aggregate_t *agg)
 {
@@ -297,7 +401,9 @@ static bool copy_inputs(dt_report_t *r, const dt_aggregate_t *agg)
     if (!inputs || !rejections)
         return false;
     for (size_t i = 0; i < agg->ninputs; i++)
-        if (!(inputs[i].path = copy_text(r, inputs[i].path)))
+        if (!(inputs[i].path = copy_text(r, inputs[i].path)) ||
+            (inputs[i].count_column &&
+             !(inputs[i].count_column = copy_text(r, inputs[i].count_column))))
             return false;
     for (size_t i = 0; i < agg->nrejections; i++)
         if (!(rejections[i].path = copy_text(r, rejections[i].path)))

@@ -27,6 +27,7 @@
 static const char *const field_names[DT_FIELD_COUNT] = {
     "sip",       "ms",        "phrase", "success", "sbc",    "correlation", "start",
     "invite",    "call-type", "direction", "user", "caller", "callee",      "duration",
+    "count",
 };
 
 static const char *const owner_names[DT_OWNER_COUNT] = {"sbc", "tenant", "network", "microsoft",
@@ -107,6 +108,7 @@ typedef enum {
     SEC_VALUES,
     SEC_CALL_TYPE,
     SEC_NER,
+    SEC_NON_PSTN,
     SEC_SKIP, /* a section that failed to open: its lines are ignored */
 } section_kind_t;
 
@@ -582,6 +584,18 @@ static dt_status_t merge_call_type(parse_t *ps, const section_t *sec)
     return st;
 }
 
+/* Takes the next word of a list separated by blanks or commas off *p: copies
+ * it into word (cap bytes, cut to fit, NUL-terminated) and returns its full
+ * length, 0 at the end of the list. */
+static size_t next_list_word(const char **p, char *word, size_t cap)
+{
+    *p += strspn(*p, " \t,");
+    size_t n = strcspn(*p, " \t,");
+    snprintf(word, cap, "%.*s", (int)(n < cap - 1 ? n : cap - 1), *p);
+    *p += n;
+    return n;
+}
+
 static dt_status_t merge_ner(parse_t *ps, const section_t *sec)
 {
     static const char *const spec[] = {"effective-sip", "min-calls", NULL};
@@ -592,23 +606,45 @@ static dt_status_t merge_ner(parse_t *ps, const section_t *sec)
     const kv_t *sips = find_key(sec, "effective-sip"), *min = find_key(sec, "min-calls");
     if (sips) {
         bool set[DT_SIP_MAX + 1] = {false};
-        for (const char *p = sips->value; *p;) {
-            p += strspn(p, " \t,");
-            size_t n = strcspn(p, " \t,");
+        char word[8];
+        for (const char *p = sips->value;;) {
+            size_t n = next_list_word(&p, word, sizeof word);
             if (!n)
                 break;
-            char word[8];
             uint64_t code;
-            snprintf(word, sizeof word, "%.*s", (int)(n < 7 ? n : 7), p);
             if (n > 3 || !parse_uint(word, DT_SIP_MAX, &code) || code < 100)
                 return fail_at(ps, sips->line, "effective-sip: '%s' is not a SIP code", word);
             set[code] = true;
-            p += n;
         }
         memcpy(r->ner_effective, set, sizeof set);
     }
     if (min && !parse_uint(min->value, UINT64_MAX / 10, &r->ner_min_calls))
         return fail_at(ps, min->line, "min-calls must be a whole number, not '%s'", min->value);
+    return DT_OK;
+}
+
+/* [non-pstn]: the families whose exports hold rows of non-PSTN streams. A
+ * later section replaces the list. */
+static dt_status_t merge_non_pstn(parse_t *ps, const section_t *sec)
+{
+    static const char *const spec[] = {"families!", NULL};
+    dt_status_t st = check_keys(ps, sec, spec, "non-pstn");
+    if (st)
+        return st;
+    const kv_t *families = find_key(sec, "families");
+    bool set[DT_FAMILY_COUNT] = {false};
+    char word[16];
+    for (const char *p = families->value;;) {
+        size_t n = next_list_word(&p, word, sizeof word);
+        if (!n)
+            break;
+        dt_family_t family;
+        if (n >= sizeof word || !dt_family_parse(word, &family) || family == DT_FAMILY_ANY)
+            return fail_at(ps, families->line,
+                           "families: '%s' is not an export family (tac, graph, cqd, acs)", word);
+        set[family] = true;
+    }
+    memcpy(ps->rules->non_pstn, set, sizeof set);
     return DT_OK;
 }
 
@@ -627,6 +663,7 @@ static const struct {
     {"values", SEC_VALUES, true, merge_values},
     {"call-type", SEC_CALL_TYPE, true, merge_call_type},
     {"ner", SEC_NER, false, merge_ner},
+    {"non-pstn", SEC_NON_PSTN, false, merge_non_pstn},
 };
 
 static dt_status_t end_section(parse_t *ps, const section_t *sec)
@@ -673,7 +710,7 @@ static dt_status_t begin_section(parse_t *ps, section_t *sec, const char *line, 
     }
     return fail_at(ps, lineno,
                    "unknown section [%s] (action, code, sip, sip-class, origin, header, values, "
-                   "call-type, ner)",
+                   "call-type, ner, non-pstn)",
                    name);
 }
 

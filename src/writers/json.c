@@ -24,16 +24,32 @@ static void write_totals(dt_json_t *j, const dt_report_t *r)
     const dt_totals_t *t = &r->totals;
     dt_json_open(j, KEY(DT_SECTION_TOTALS), '{');
     dt_json_u64(j, "rows", t->rows);
+    dt_json_u64(j, "call_rows", t->call_rows);
     dt_json_u64(j, "calls", t->counts.calls);
     dt_json_u64(j, "succeeded", t->counts.succeeded);
     dt_json_u64(j, "failed", t->counts.failed);
     dt_json_u64(j, "rejected", t->rejected);
     dt_json_u64(j, "excluded", t->excluded);
+    dt_json_open(j, "excluded_by_reason", '{');
+    for (int why = 0; why < DT_EXCLUDED_COUNT; why++)
+        dt_json_u64(j, dt_exclusion_name((dt_exclusion_t)why), t->excluded_by[why]);
+    dt_json_close(j, '}');
+    dt_json_u64(j, "excluded_calls", t->excluded_calls);
     dt_json_u64(j, "undated", t->undated);
+    dt_json_u64(j, "duplicates", t->duplicates);
+    dt_json_u64(j, "duplicate_calls", t->duplicate_calls);
     dt_json_u64(j, "effective", t->counts.effective);
     j_ner(j, "ner", t->counts.effective, t->counts.calls);
     dt_json_u64(j, "failed_expected", dt_counts_expected(&t->counts));
     dt_json_close(j, '}');
+}
+
+/* An epoch time as "YYYY-MM-DDTHH:MM:SSZ", or null. */
+static void write_time(dt_json_t *j, const char *key, bool has, int64_t epoch)
+{
+    char text[32];
+    dt_date_format(epoch, text, sizeof text);
+    dt_json_str(j, key, has ? text : NULL);
 }
 
 static void write_inputs(dt_json_t *j, const dt_report_t *r)
@@ -47,7 +63,15 @@ static void write_inputs(dt_json_t *j, const dt_report_t *r)
         dt_json_str(j, "family", dt_family_name(in->family));
         dt_json_str(j, "delimiter", in->delimiter ? delimiter : NULL);
         dt_json_u64(j, "rows", in->rows);
+        dt_json_u64(j, "call_rows", in->call_rows);
+        dt_json_u64(j, "calls", in->calls);
         dt_json_u64(j, "rejected", in->rejected);
+        dt_json_u64(j, "excluded", in->excluded);
+        dt_json_u64(j, "duplicates", in->duplicates);
+        dt_json_bool(j, "weighted", in->count_column != NULL);
+        dt_json_str(j, "count_column", in->count_column);
+        write_time(j, "first_start", in->has_time, in->first);
+        write_time(j, "last_start", in->has_time, in->last);
         dt_json_str(j, "date_order", dt_date_order_name(in->dates.order));
         dt_json_str(j, "date_order_from", dt_order_source_name(in->dates.from));
         if (in->dates.line)

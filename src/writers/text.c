@@ -256,29 +256,85 @@ static void total_line(const text_t *w, const char *label, const char *value, si
     putc('\n', w->out);
 }
 
+/* Whether some input was a summarised export: its call rows are not its calls. */
+static bool weighted(const dt_report_t *r)
+{
+    for (size_t i = 0; i < r->ninputs; i++)
+        if (r->inputs[i].count_column)
+            return true;
+    return false;
+}
+
+/* "(rows = calls + rejected + excluded + duplicates)", naming only the
+ * parts this report has. */
+static void identity_text(const dt_totals_t *t, bool rows_differ, char *out, size_t cap)
+{
+    snprintf(out, cap, "(rows = %s + rejected%s%s)", rows_differ ? "call rows" : "calls",
+             t->excluded ? " + excluded" : "", t->duplicates ? " + duplicates" : "");
+}
+
+/* Why rows were excluded: "filters: 3, non-PSTN streams: 2", the undated ones,
+ * and the calls they stand for when that differs. */
+static void excluded_text(const dt_totals_t *t, char *out, size_t cap)
+{
+    static const char *const why[DT_EXCLUDED_COUNT] = {"left out by filters",
+                                                       "non-PSTN streams"};
+    size_t n = 0, reasons = 0;
+    for (int k = 0; k < DT_EXCLUDED_COUNT; k++)
+        reasons += t->excluded_by[k] != 0;
+    out[0] = '\0';
+    for (int k = 0; k < DT_EXCLUDED_COUNT && n < cap; k++) {
+        if (!t->excluded_by[k])
+            continue;
+        n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? ", " : "(", why[k]);
+        if (reasons > 1 && n < cap)
+            n += (size_t)snprintf(out + n, cap - n, ": %" PRIu64, t->excluded_by[k]);
+    }
+    if (t->undated && n < cap)
+        n += (size_t)snprintf(out + n, cap - n, "; %" PRIu64 " without a readable start time",
+                              t->undated);
+    if (t->excluded_calls != t->excluded && n < cap)
+        n += (size_t)snprintf(out + n, cap - n, "; %" PRIu64 " calls", t->excluded_calls);
+    if (n < cap)
+        snprintf(out + n, cap - n, ")");
+}
+
 static void write_totals(const text_t *w)
 {
     const dt_totals_t *t = w->totals;
-    char v[7][DT_NUMBER_MAX], expected[80], excluded[96];
-    const char *ner = ner_text(v[6], t->counts.effective, t->counts.calls);
-    uint64_t counts[6] = {t->rows, t->counts.calls, t->counts.succeeded, t->counts.failed, t->rejected, t->excluded};
+    enum { ROWS, CALL_ROWS, CALLS, SUCCEEDED, FAILED, REJECTED, EXCLUDED, DUPLICATES, NCOUNTS };
+    char v[NCOUNTS + 1][DT_NUMBER_MAX], expected[80], identity[80], excluded[192],
+        duplicates[128];
+    const char *ner = ner_text(v[NCOUNTS], t->counts.effective, t->counts.calls);
+    uint64_t counts[NCOUNTS] = {t->rows, t->call_rows, t->counts.calls, t->counts.succeeded,
+                                t->counts.failed, t->rejected, t->excluded, t->duplicates};
     size_t value_w = strlen(ner);
-    for (size_t i = 0; i < 6; i++)
+    for (size_t i = 0; i < NCOUNTS; i++)
         value_w = max_size(value_w, strlen(u64_text(v[i], counts[i])));
+    bool rows_differ = weighted(w->report);
     snprintf(expected, sizeof expected, "(%" PRIu64 " of them expected endings, not faults)",
              dt_counts_expected(&t->counts));
-    snprintf(excluded, sizeof excluded, "(left out by filters; %" PRIu64
-             " without a readable start time)", t->undated);
+    identity_text(t, rows_differ, identity, sizeof identity);
+    excluded_text(t, excluded, sizeof excluded);
+    int n = snprintf(duplicates, sizeof duplicates,
+                     "(repeats of calls already counted, dropped by --dedupe");
+    if (t->duplicate_calls != t->duplicates)
+        n += snprintf(duplicates + n, sizeof duplicates - (size_t)n, "; %" PRIu64 " calls",
+                      t->duplicate_calls);
+    snprintf(duplicates + n, sizeof duplicates - (size_t)n, ")");
     heading(w, "Totals", NULL);
-    total_line(w, "rows", v[0], value_w,
-               t->excluded ? "(rows = calls + rejected + excluded)" : "(rows = calls + rejected)");
-    total_line(w, "calls", v[1], value_w, NULL);
-    total_line(w, "succeeded", v[2], value_w, NULL);
-    total_line(w, "failed", v[3], value_w, dt_counts_expected(&t->counts) ? expected : NULL);
-    total_line(w, "rejected", v[4], value_w, NULL);
+    total_line(w, "rows", v[ROWS], value_w, identity);
+    if (rows_differ)
+        total_line(w, "call rows", v[CALL_ROWS], value_w,
+                   "(summarised rows count as the calls in their count column)");
+    total_line(w, "calls", v[CALLS], value_w, NULL);
+    total_line(w, "succeeded", v[SUCCEEDED], value_w, NULL);
+    total_line(w, "failed", v[FAILED], value_w, dt_counts_expected(&t->counts) ? expected : NULL);
+    total_line(w, "rejected", v[REJECTED], value_w, NULL);
     if (t->excluded)
-        total_line(w, "excluded", v[5], value_w,
-                   t->undated ? excluded : "(left out by filters)");
+        total_line(w, "excluded", v[EXCLUDED], value_w, excluded);
+    if (t->duplicates)
+        total_line(w, "duplicates", v[DUPLICATES], value_w, duplicates);
     total_line(w, "NER", ner, value_w, t->counts.calls ? "(defined under By SBC)" : "(no calls)");
 }
 

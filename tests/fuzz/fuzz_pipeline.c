@@ -183,14 +183,20 @@ static void check_report(const dt_aggregate_t *agg)
 {
     const dt_totals_t *tt = &agg->totals;
     const dt_counts_t *t = &tt->counts;
-    CHECK(tt->rows >= t->calls + tt->rejected);
+    CHECK(tt->rows == tt->call_rows + tt->rejected + tt->excluded + tt->duplicates);
+    CHECK(tt->excluded == tt->excluded_by[DT_EXCLUDED_FILTER] + tt->excluded_by[DT_EXCLUDED_NON_PSTN]);
     CHECK(t->calls == t->succeeded + t->failed);
     CHECK(t->failed == t->failed_by_origin[0] + t->failed_by_origin[1] + t->failed_by_origin[2]);
-    uint64_t rows = 0, rejected = 0;
-    for (size_t i = 0; i < agg->ninputs; i++)
-        rows += agg->inputs[i].rows, rejected += agg->inputs[i].rejected;
+    uint64_t rows = 0, rejected = 0, calls = 0;
+    for (size_t i = 0; i < agg->ninputs; i++) {
+        const dt_input_stats_t *in = &agg->inputs[i];
+        CHECK(in->rows == in->call_rows + in->rejected + in->excluded + in->duplicates);
+        CHECK(in->count_column || in->calls == in->call_rows);
+        rows += in->rows, rejected += in->rejected, calls += in->calls;
+    }
     CHECK(rows == tt->rows);
     CHECK(rejected == tt->rejected);
+    CHECK(calls == t->calls);
     uint64_t by_action = 0;
     for (size_t a = 0; a <= rules.nactions; a++)
         by_action += agg->failed_by_action[a];

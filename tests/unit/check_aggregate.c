@@ -65,7 +65,7 @@ START_TEST(test_totals)
     add(&agg, 4, NONE, NONE, "", "sbc2", false);         /* nothing known */
     dt_aggregate_reject(&agg, 2, "SIP code 'x' is not a number");
     dt_aggregate_reject(&agg, 3, "SIP code 'y' is not a number");
-    dt_aggregate_exclude(&agg, true);
+    dt_aggregate_exclude(&agg, &(dt_call_t){.weight = 1}, DT_EXCLUDED_FILTER, true);
 
     const dt_totals_t *t = &agg.totals;
     ck_assert_uint_eq(t->rows, 24);

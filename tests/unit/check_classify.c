@@ -232,6 +232,84 @@ START_TEST(test_ner_effective)
 }
 END_TEST
 
+/* Classifies a failed 403 row with a count cell (NULL: the export has no count column). */
+static bool classify_count(const char *count, dt_call_t *call, char *reason)
+{
+    row_t row;
+    row_init(&row, 4);
+    row_set(&row, DT_FIELD_SIP, "403");
+    row_set(&row, DT_FIELD_MS, "560403");
+    row_set(&row, DT_FIELD_SBC, "sbc1.example.com");
+    row_set(&row, DT_FIELD_WEIGHT, count);
+    reason[0] = '\0';
+    return dt_classify_record(&tu_rules, tu_codes, &row.record, 4, ',', call, reason, NULL) ==
+           DT_CLASSIFY_CALL;
+}
+
+typedef struct {
+    const char *count;
+    bool ok;
+    uint64_t weight;      /* when ok */
+    const char *reason;   /* when not */
+} weight_case_t;
+
+static const weight_case_t weight_cases[] = {
+    {NULL, true, 1, NULL},                 /* no count column: one call a row */
+    {"1", true, 1, NULL},
+    {"12345", true, 12345, NULL},
+    {" 42 ", true, 42, NULL},              /* blanks around it */
+    {"0", true, 0, NULL},                  /* a group of no calls */
+    {"17.0", true, 17, NULL},              /* Excel's decimal zero */
+    {"1.2E+03", true, 1200, NULL},         /* Excel's scientific form of a whole number */
+    {"1000000000", true, 1000000000, NULL}, /* DT_WEIGHT_MAX */
+    {"", false, 0, "count is empty"},
+    {"  ", false, 0, "count is empty"},
+    {"1.5", false, 0, "count '1.5' is not a whole number"},
+    {"-3", false, 0, "count '-3' is negative"},
+    {"ten", false, 0, "count 'ten' is not a number"},
+    {"1,234", false, 0, "count '1,234' is not a whole number"},
+    {"1000000001", false, 0, "count 1000000001 is out of range (at most 1000000000 calls a row)"},
+    {"99999999999999999999", false, 0, "count '99999999999999999999' is out of range"},
+};
+
+START_TEST(test_weight)
+{
+    const weight_case_t *c = &weight_cases[_i];
+    dt_call_t call;
+    char reason[DT_REASON_MAX];
+    bool ok = classify_count(c->count, &call, reason);
+    ck_assert_msg(ok == c->ok, "count '%s': %s", c->count ? c->count : "(none)", reason);
+    if (ok) {
+        ck_assert_uint_eq(call.weight, c->weight);
+        ck_assert(!call.succeeded);
+        ck_assert_int_eq(call.origin, DT_ORIGIN_SBC);
+    } else {
+        ck_assert_contains(reason, c->reason);
+    }
+}
+END_TEST
+
+START_TEST(test_blank_fields)
+{
+    row_t row;
+    row_init(&row, 6);
+    uint32_t pstn = 1u << DT_FIELD_SIP | 1u << DT_FIELD_MS | 1u << DT_FIELD_SBC |
+                    1u << DT_FIELD_CALL_TYPE;
+    row_set(&row, DT_FIELD_SIP, "");
+    row_set(&row, DT_FIELD_MS, " ");
+    row_set(&row, DT_FIELD_SBC, "\t");
+    row_set(&row, DT_FIELD_CALL_TYPE, "");
+    row_set(&row, DT_FIELD_WEIGHT, "55"); /* not in the mask */
+    ck_assert(dt_classify_blank_fields(&row.record, pstn));
+    row_set(&row, DT_FIELD_CALL_TYPE, "ByotIn");
+    ck_assert_msg(!dt_classify_blank_fields(&row.record, pstn), "a PSTN call type: a PSTN row");
+    ck_assert(dt_classify_blank_fields(&row.record, pstn & ~(1u << DT_FIELD_CALL_TYPE)));
+    row_set(&row, DT_FIELD_CALL_TYPE, NULL); /* a column the row lacks is blank */
+    ck_assert(dt_classify_blank_fields(&row.record, pstn));
+    ck_assert(dt_classify_blank_fields(&row.record, 0));
+}
+END_TEST
+
 Suite *dt_suite_classify(void)
 {
     Suite *s = suite_create("classify");
@@ -246,6 +324,8 @@ Suite *dt_suite_classify(void)
     tcase_add_test(t, test_long_bad_value);
     tcase_add_test(t, test_failed_call);
     tcase_add_test(t, test_ner_effective);
+    tcase_add_loop_test(t, test_weight, 0, (int)(sizeof weight_cases / sizeof weight_cases[0]));
+    tcase_add_test(t, test_blank_fields);
     suite_add_tcase(s, t);
     return s;
 }

@@ -27,6 +27,7 @@ int main(void)
         dt_suite_rules_check,
         dt_suite_escape,
         dt_suite_formats,
+        dt_suite_dedupe,
     };
     SRunner *runner = srunner_create(suites[0]());
     for (size_t i = 1; i < sizeof suites / sizeof suites[0]; i++)

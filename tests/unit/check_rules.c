@@ -233,7 +233,9 @@ START_TEST(test_header_values_calltype_ner)
                            "values = dr_out\n"
                            "[ner]\n"
                            "effective-sip = 486, 487 600\n"
-                           "min-calls = 25\n",
+                           "min-calls = 25\n"
+                           "[non-pstn]\n"
+                           "families = tac, ACS\n",
                            &err) == DT_OK,
                   "%s", err.msg);
     ck_assert_uint_eq(rules.nheaders, 3);
@@ -257,6 +259,8 @@ START_TEST(test_header_values_calltype_ner)
         ck_assert_msg(rules.ner_effective[code] == (code == 486 || code == 487 || code == 600),
                       "NER effective set wrong at %u", code);
     ck_assert_uint_eq(rules.ner_min_calls, 25);
+    ck_assert(rules.non_pstn[DT_FAMILY_TAC] && rules.non_pstn[DT_FAMILY_ACS]);
+    ck_assert(!rules.non_pstn[DT_FAMILY_CQD] && !rules.non_pstn[DT_FAMILY_GRAPH]);
     dt_rules_free(&rules);
 }
 END_TEST
@@ -286,6 +290,12 @@ typedef struct {
 
 static const bad_rules_t bad_rules[] = {
     {"# c\n[bogus x]\n", 2, "unknown section [bogus]"},
+    {"[non-pstn]\nfamilies = cqd voip\n", 2, "families: 'voip' is not an export family"},
+    {"[non-pstn]\nfamilies = any\n", 2, "families: 'any' is not an export family"},
+    {"[non-pstn]\nfamilies = cqdcqdcqdcqdcqdcqd\n", 2, "is not an export family"},
+    {"[non-pstn cqd]\nfamilies = cqd\n", 1, "[non-pstn] takes no argument"},
+    {"[non-pstn]\n", 1, "lacks required key 'families'"},
+    {"[header count]\ncqd = ^n$\n[header counts]\nany = x\n", 3, "unknown field 'counts'"},
     {"[action a]\ntitle = T\nowner = sbc\ntext = t\ncolour = red\n", 5,
      "unknown key 'colour' in [action]"},
     {"[action a]\ntitle = T\nowner = sbc\n", 1, "lacks required key 'text'"},
@@ -692,6 +702,8 @@ START_TEST(test_embedded)
             sections += (i == 0 || f->data[i - 1] == '\n') && memcmp(f->data + i, "[code ", 6) == 0;
     ck_assert_uint_eq(rules.ncodes, sections);
 
+    ck_assert_msg(rules.non_pstn[DT_FAMILY_CQD] && !rules.non_pstn[DT_FAMILY_TAC],
+                  "built in: only CQD exports have non-PSTN stream rows");
     ck_assert_ptr_nonnull(dt_rules_action(&rules, "tls-certificate"));
     ck_assert_int_eq(dt_rules_action(&rules, "tls-certificate")->owner, DT_OWNER_SBC);
     ck_assert(dt_rules_action(&rules, "caller-cancelled")->expected);

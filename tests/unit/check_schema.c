@@ -129,6 +129,42 @@ START_TEST(test_families)
 }
 END_TEST
 
+typedef struct {
+    const char *header;
+    int column; /* of the count field, or NO */
+} count_case_t;
+
+/* The count column of summarised exports, the first pattern in rules order winning. */
+static const count_case_t count_cases[] = {
+    {"PSTN Call End Reason,PSTN Call End Sub Reason,Total Call Count", 2},
+    {"AllStreams.PSTN Call End Reason,AllStreams.PSTN Call End Sub Reason,Measures.Total Call Count", 2},
+    {"PSTN Call End Reason,Measures.Total Stream Count,Measures.Total Call Count", 2},
+    {"PSTN Call End Reason,Total Stream Count", 1},
+    {"PSTN Total Attempts Count,PSTN Call End Reason,Total Call Count", 0},
+    {"PSTN Call End Reason,PSTN Total Connected Count", NO}, /* connected calls: not all calls */
+    {"ParticipantEndReason,ParticipantEndSubCode,count_", 2},
+    {"ParticipantEndReason,ParticipantEndSubCode,n", NO},     /* a named count: --count-column */
+    {"Final SIP code,Final Microsoft subcode,Count of CorrelationId", 2},
+    {"Final SIP code,Final Microsoft subcode,Count", 2},
+    {"Final SIP code,Final Microsoft subcode,Account", NO},
+};
+
+START_TEST(test_count_column)
+{
+    const count_case_t *c = &count_cases[_i];
+    size_t n;
+    dt_slice_t *headers = tu_split(c->header, ',', &n);
+    dt_schema_t schema;
+    dt_error_t err = {{0}};
+    ck_assert_msg(dt_schema_build(&schema, &rules, NULL, "x.csv", headers, n, &err) == DT_OK,
+                  "%s", err.msg);
+    size_t want = c->column == NO ? DT_NO_COLUMN : (size_t)c->column;
+    ck_assert_msg(schema.column[DT_FIELD_WEIGHT] == want, "%s: count in column %zd", c->header,
+                  (ssize_t)schema.column[DT_FIELD_WEIGHT]);
+    free(headers);
+}
+END_TEST
+
 START_TEST(test_sip_only_family)
 {
     /* Without a Microsoft code column the SIP alias decides. */
@@ -325,6 +361,7 @@ Suite *dt_suite_schema(void)
     tcase_add_checked_fixture(t, setup, teardown);
     tcase_add_loop_test(t, test_families, 0, (int)(sizeof families / sizeof families[0]));
     tcase_add_test(t, test_sip_only_family);
+    tcase_add_loop_test(t, test_count_column, 0, (int)(sizeof count_cases / sizeof count_cases[0]));
     tcase_add_test(t, test_normalise);
     tcase_add_test(t, test_overrides);
     tcase_add_test(t, test_no_code_columns);

@@ -25,5 +25,6 @@ Suite *dt_suite_explain(void);
 Suite *dt_suite_rules_check(void);
 Suite *dt_suite_escape(void);
 Suite *dt_suite_formats(void);
+Suite *dt_suite_dedupe(void);
 
 #endif

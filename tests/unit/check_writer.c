@@ -237,9 +237,12 @@ START_TEST(test_json_report)
     assert_json_shape(json);
     assert_ascii_printable(json);
     ck_assert_ptr_eq(strstr(json, "{\n  \"schema_version\": 2,\n  \"totals\": {\n"), json);
-    ck_assert_contains(json, "\"rows\": 21,\n    \"calls\": 20,\n    \"succeeded\": 12,\n"
-                             "    \"failed\": 8,\n    \"rejected\": 1,\n"
-                             "    \"excluded\": 0,\n    \"undated\": 0,\n"
+    ck_assert_contains(json, "\"rows\": 21,\n    \"call_rows\": 20,\n    \"calls\": 20,\n"
+                             "    \"succeeded\": 12,\n    \"failed\": 8,\n    \"rejected\": 1,\n"
+                             "    \"excluded\": 0,\n    \"excluded_by_reason\": {\n"
+                             "      \"filters\": 0,\n      \"non_pstn\": 0\n    },\n"
+                             "    \"excluded_calls\": 0,\n    \"undated\": 0,\n"
+                             "    \"duplicates\": 0,\n    \"duplicate_calls\": 0,\n"
                              "    \"effective\": 15,\n    \"ner\": 75.00,\n"
                              "    \"failed_expected\": 2\n");
     ck_assert_contains(json, "\"family\": \"tac\",\n      \"delimiter\": \";\"");
@@ -424,7 +427,7 @@ START_TEST(test_text_top)
     char *json = fixture_render(&fx, dt_write_json, &plain);
     ck_assert_contains(json, "\"ms\": 599003");
     ck_assert_uint_eq(count_of(json, "\"level\""), 4);
-    ck_assert_uint_eq(count_of(json, "\"calls\""), 4); /* totals + 3 SBCs */
+    ck_assert_uint_eq(count_of(json, "\"calls\""), 5); /* totals + the input + 3 SBCs */
     free(json);
     fixture_free(&fx);
 }
@@ -520,7 +523,7 @@ START_TEST(test_optional_tables)
     fixture_calls(&fx, 2, 200, NO_CODE, "", "sbc1", true);
     extra.has_time = false;
     fixture_calls(&fx, 1, 200, NO_CODE, "", "sbc1", true);
-    dt_aggregate_exclude(&fx.agg, true);
+    dt_aggregate_exclude(&fx.agg, &(dt_call_t){.weight = 1}, DT_EXCLUDED_FILTER, true);
     fixture_build(&fx, 0);
     fx.report.filters = "sbc=x*";
 
@@ -540,7 +543,9 @@ START_TEST(test_optional_tables)
     char *json = fixture_render(&fx, dt_write_json, &plain);
     assert_json_shape(json);
     ck_assert_contains(json, "\"filters\": \"sbc=x*\",");
-    ck_assert_contains(json, "\"excluded\": 1,\n    \"undated\": 1,");
+    ck_assert_contains(json, "\"excluded\": 1,\n    \"excluded_by_reason\": {\n"
+                             "      \"filters\": 1,\n      \"non_pstn\": 0\n    },\n"
+                             "    \"excluded_calls\": 1,\n    \"undated\": 1,");
     ck_assert_contains(json, "\"start\": \"2023-11-14T00:00:00Z\",\n      \"calls\": 5,");
     ck_assert_contains(json, "\"undated_in_series\": 1,");
     ck_assert_contains(json, "\"group_columns\": [\n    \"Call type\",\n    \"Direction\"\n  ],");

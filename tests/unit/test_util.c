@@ -182,10 +182,16 @@ dt_slice_t *tu_split(const char *text, char delim, size_t *n)
 void tu_assert_totals(const dt_aggregate_t *agg)
 {
     const dt_totals_t *t = &agg->totals;
-    ck_assert_msg(t->rows == t->counts.calls + t->rejected + t->excluded,
-                  "rows %llu != calls %llu + rejected %llu + excluded %llu",
-                  (unsigned long long)t->rows, (unsigned long long)t->counts.calls,
-                  (unsigned long long)t->rejected, (unsigned long long)t->excluded);
+    ck_assert_msg(t->rows == t->call_rows + t->rejected + t->excluded + t->duplicates,
+                  "rows %llu != call rows %llu + rejected %llu + excluded %llu + duplicates %llu",
+                  (unsigned long long)t->rows, (unsigned long long)t->call_rows,
+                  (unsigned long long)t->rejected, (unsigned long long)t->excluded,
+                  (unsigned long long)t->duplicates);
+    uint64_t by_reason = 0;
+    for (int why = 0; why < DT_EXCLUDED_COUNT; why++)
+        by_reason += t->excluded_by[why];
+    ck_assert_uint_eq(by_reason, t->excluded);
+    ck_assert_uint_le(t->undated, t->excluded_by[DT_EXCLUDED_FILTER]);
     ck_assert_uint_eq(t->counts.calls, t->counts.succeeded + t->counts.failed);
     uint64_t sum = 0;
     for (int o = 0; o < DT_ORIGIN_COUNT; o++)
@@ -209,11 +215,21 @@ void tu_assert_totals(const dt_aggregate_t *agg)
     ck_assert_uint_eq(calls, t->counts.calls);
     ck_assert_uint_eq(failed, t->counts.failed);
     ck_assert_uint_eq(effective, t->counts.effective);
-    uint64_t rows = 0, rejected = 0;
-    for (size_t i = 0; i < agg->ninputs; i++)
-        rows += agg->inputs[i].rows, rejected += agg->inputs[i].rejected;
+    uint64_t rows = 0, rejected = 0, call_rows = 0, in_calls = 0, excluded = 0, duplicates = 0;
+    for (size_t i = 0; i < agg->ninputs; i++) {
+        const dt_input_stats_t *in = &agg->inputs[i];
+        ck_assert_uint_eq(in->rows, in->call_rows + in->rejected + in->excluded + in->duplicates);
+        if (!in->count_column)
+            ck_assert_uint_eq(in->calls, in->call_rows);
+        rows += in->rows, rejected += in->rejected, call_rows += in->call_rows;
+        in_calls += in->calls, excluded += in->excluded, duplicates += in->duplicates;
+    }
     ck_assert_uint_eq(rows, t->rows);
     ck_assert_uint_eq(rejected, t->rejected);
+    ck_assert_uint_eq(call_rows, t->call_rows);
+    ck_assert_uint_eq(in_calls, t->counts.calls);
+    ck_assert_uint_eq(excluded, t->excluded);
+    ck_assert_uint_eq(duplicates, t->duplicates);
 }
 
 dt_rules_t tu_rules;
