@@ -34,11 +34,11 @@
 
 typedef struct dt_dedupe dt_dedupe_t;
 
-/* Creates an empty table whose temporary file lives in dir (a directory,
- * e.g. $TMPDIR or /tmp; the file is removed at once and vanishes with the
- * process). Fails with DT_ERR_OUTPUT naming dir when the file cannot be
- * created, DT_ERR_NOMEM. */
-dt_status_t dt_dedupe_new(dt_dedupe_t **out, const char *dir, dt_error_t *err);
+/* Creates an empty table whose temporary file lives in $TMPDIR or /tmp
+ * (dt_temp_file: removed at once, it vanishes with the process). Fails with
+ * DT_ERR_OUTPUT naming the directory when the file cannot be created,
+ * DT_ERR_NOMEM. */
+dt_status_t dt_dedupe_new(dt_dedupe_t **out, dt_error_t *err);
 
 /* Builds the key of a call into buf (DT_DEDUPE_KEY_MAX bytes): the call's
  * codes, its correlation id and call type (trimmed of blanks, ASCII letters

@@ -54,6 +54,16 @@ void dt_output_remove_temps(void);
  * compared by device and inode after following symlinks. */
 bool dt_output_same_file(const char *output, const char *input);
 
+/* The directory temporary files go to: $TMPDIR, or /tmp when it is unset
+ * or empty. The string is the environment's or static. */
+const char *dt_temp_dir(void);
+
+/* Creates an empty file in dt_temp_dir() named from name_template (a file
+ * name ending in XXXXXX, as mkstemp takes) and removes the name at once, so
+ * the file vanishes with the descriptor whatever happens. Returns the
+ * descriptor, or -1 with errno set (ENOMEM when the path cannot be made). */
+int dt_temp_file(const char *name_template);
+
 /* Flushes a stream something was written to; returns DT_OK, or DT_ERR_OUTPUT
  * ("cannot write the report: REASON") when the stream reports an error, now or
  * earlier. Every writer ends with it. */

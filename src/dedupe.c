@@ -8,7 +8,9 @@
 
 #include "dt_dedupe.h"
 #include "dt_hash.h"
+#include "dt_output.h"
 
+#define FILE_TEMPLATE "drtriage-dedupe.XXXXXX"
 #define TABLES 256            /* tables, chosen by the top 8 bits of the hash */
 #define TABLE_SHIFT 56
 #define FP_SHIFT 24           /* the next 32 bits are the fingerprint */
@@ -38,8 +40,7 @@ struct dt_dedupe {
     table_t tables[TABLES];
     uint64_t hash_mask;
     uint64_t distinct, verified;
-    int fd;
-    char path[4096];
+    int fd;                       /* the unlinked file of full keys */
     uint64_t flushed;             /* bytes of the file written */
     unsigned char buf[BUFFER_BYTES]; /* records not yet written, from offset `flushed` */
     size_t nbuf;
@@ -55,23 +56,20 @@ static inline size_t home_of(uint32_t fp, size_t homes)
     return (size_t)(((uint64_t)fp * homes) >> 32);
 }
 
-dt_status_t dt_dedupe_new(dt_dedupe_t **out, const char *dir, dt_error_t *err)
+dt_status_t dt_dedupe_new(dt_dedupe_t **out, dt_error_t *err)
 {
     dt_dedupe_t *d = calloc(1, sizeof *d);
     if (!d)
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
     d->hash_mask = UINT64_MAX;
-    int n = snprintf(d->path, sizeof d->path, "%s/drtriage-dedupe.XXXXXX", dir);
-    d->fd = n > 0 && (size_t)n < sizeof d->path ? mkstemp(d->path) : -1;
-    if (d->fd < 0) {
+    if ((d->fd = dt_temp_file(FILE_TEMPLATE)) < 0) {
         dt_status_t st = dt_fail(err, DT_ERR_OUTPUT,
                                  "--dedupe: cannot create its temporary file in %s: %s (set "
                                  "TMPDIR to a writable directory)",
-                                 dir, n > 0 ? strerror(errno) : "path too long");
+                                 dt_temp_dir(), strerror(errno));
         free(d);
         return st;
     }
-    unlink(d->path); /* gone with the process, whatever happens */
     *out = d;
     return DT_OK;
 }

@@ -5,13 +5,15 @@
  * (--rows) every column is kept instead, and a view by field is built per
  * record, so the original row can be written out.
  *
- * Every input's start times are read: they give its time range (two inputs
- * that overlap are noted), the time filters and --by. The order of day and
- * month in an input's culture dates is decided from its data
- * (dt_date_order.h): from the first ambiguous date until a value decides,
- * calls are held back in a spool file and replayed in order once the order
- * is known, or at the end of the input, so that they count exactly as if it
- * had been known from the start. */
+ * Every input's start times are read: they give its time range (the report
+ * names inputs that overlap), and the time filters and --by use them. The
+ * order of day and month in an input's culture dates is decided from its
+ * data (dt_date_order.h). Where dates matter to the counts (a time filter,
+ * --by), from the first ambiguous date until a value decides, calls are held
+ * back in a spool file and replayed in order once the order is known, or at
+ * the end of the input, so that they count exactly as if it had been known
+ * from the start. Otherwise nothing waits: the range is kept for each order
+ * an ambiguous date could be read in, and the input's order picks one. */
 #include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,12 @@
 
 #define GROUP_KEY_MAX 1024
 
+/* The earliest and latest start time seen. */
+typedef struct {
+    bool has;
+    int64_t first, last;
+} span_t;
+
 typedef struct {
     const dt_pipeline_options_t *options;
     const dt_rules_t *rules;
@@ -36,8 +44,10 @@ typedef struct {
     dt_schema_t schema;
     bool have_header;
     bool keep_all;                  /* drill-down: all columns kept, slot = column */
+    bool need_time;
     char delimiter;                 /* the input's, known from its header */
-    dt_date_order_state_t dates;    /* the input's day/month order */
+    dt_date_order_state_t dates;    /* the input's day/month order (learnt from every input) */
+    span_t span[DT_ORDER_COUNT];    /* its start times, if its culture dates are read in that order */
     dt_spool_t *held;               /* calls held until that order is known (or NULL) */
     uint32_t stream_fields;         /* [non-pstn] family: a row blank in all of these is no call */
     size_t group_slot[DT_GROUP_COLUMNS_MAX];
@@ -213,8 +223,42 @@ static bool holding(const run_t *run)
     return run->held && dt_spool_count(run->held) > 0;
 }
 
-/* Fills what the optional tables need and reads the start time in the
- * input's order, or says to hold the call back. */
+static void widen(span_t *span, int64_t t)
+{
+    if (!span->has || t < span->first)
+        span->first = t;
+    if (!span->has || t > span->last)
+        span->last = t;
+    span->has = true;
+}
+
+/* A start time read whatever the order (a fixed form, or the order known). */
+static void widen_all(run_t *run, int64_t t)
+{
+    for (int order = DT_ORDER_DMY; order < DT_ORDER_COUNT; order++)
+        widen(&run->span[order], t);
+}
+
+/* Where no count depends on dates: the order is learnt all the same (for the
+ * range, the notes and the summary), but no row waits for it; a date the
+ * order is not known for yet widens the span of each order it reads in. */
+static void learn_time(run_t *run, dt_slice_t start, uint64_t line)
+{
+    int64_t t;
+    dt_date_status_t status;
+    if (dt_date_order_read(&run->dates, start.ptr, start.len, line, false, &t, &status) ==
+        DT_DATE_USE) {
+        if (status == DT_DATE_OK)
+            widen_all(run, t);
+        return;
+    }
+    for (int order = DT_ORDER_DMY; order < DT_ORDER_COUNT; order++)
+        if (dt_date_read(start.ptr, start.len, (dt_date_order_t)order, &t, NULL) == DT_DATE_OK)
+            widen(&run->span[order], t);
+}
+
+/* Fills what the optional tables need; where dates matter, reads the start
+ * time in the input's order, or says to hold the call back. */
 static dt_date_step_t call_extra(run_t *run, const dt_record_t *all, const dt_record_t *fields,
                                  dt_call_extra_t *extra)
 {
@@ -223,12 +267,18 @@ static dt_date_step_t call_extra(run_t *run, const dt_record_t *all, const dt_re
     extra->start = dt_record_cell(fields, DT_FIELD_START);
     if (extra->start.len == 0)
         extra->start = dt_record_cell(fields, DT_FIELD_INVITE);
-    dt_date_status_t status;
-    dt_date_step_t step = dt_date_order_read(&run->dates, extra->start.ptr, extra->start.len,
-                                             all->line, holding(run), &extra->time, &status);
-    if (step != DT_DATE_USE)
-        return step;
-    extra->has_time = status == DT_DATE_OK;
+    if (run->need_time) {
+        dt_date_status_t status;
+        dt_date_step_t step = dt_date_order_read(&run->dates, extra->start.ptr, extra->start.len,
+                                                 all->line, holding(run), &extra->time, &status);
+        if (step != DT_DATE_USE)
+            return step;
+        extra->has_time = status == DT_DATE_OK;
+        if (extra->has_time)
+            widen_all(run, extra->time);
+    } else {
+        learn_time(run, extra->start, all->line);
+    }
     if (run->agg->options.ngroup_columns)
         extra->group = group_key(run, all);
     return DT_DATE_USE;
@@ -284,8 +334,6 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
             st = dt_spool_replay(run->held, replay_record, run, err);
         return st;
     }
-    if (extra.has_time)
-        dt_aggregate_input_time(run->agg, extra.time);
     bool repeat;
     dt_status_t st = is_repeat(run, fields, call, &extra, &repeat, err);
     if (st || repeat) {
@@ -341,7 +389,8 @@ static dt_status_t on_record(void *ctx, const dt_record_t *record, dt_error_t *e
 }
 
 /* The end of an input: the calls still held are read in the assumed order,
- * and the report learns how its dates were read. */
+ * and the report learns how its dates were read and, in that order, its
+ * time range. */
 static dt_status_t finish_dates(run_t *run, dt_error_t *err)
 {
     if (!run->have_header)
@@ -357,6 +406,12 @@ static dt_status_t finish_dates(run_t *run, dt_error_t *err)
         dt_aggregate_note(run->agg, "%s", note);
     dt_input_dates_t summary = dt_date_order_summary(&run->dates);
     dt_aggregate_set_dates(run->agg, &summary);
+    /* No culture date with its year last: every span is the same. */
+    dt_date_order_t order = summary.order == DT_ORDER_NONE ? DT_ORDER_DMY : summary.order;
+    if (run->span[order].has) {
+        dt_aggregate_input_time(run->agg, run->span[order].first);
+        dt_aggregate_input_time(run->agg, run->span[order].last);
+    }
     return DT_OK;
 }
 
@@ -397,7 +452,9 @@ static dt_status_t run_one(const dt_pipeline_options_t *options, const dt_rules_
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
     }
     *run = (run_t){.options = options, .rules = rules, .codes = codes, .agg = agg,
-                   .path = in.path, .keep_all = options->rows_out != NULL};
+                   .path = in.path, .keep_all = options->rows_out != NULL,
+                   .need_time = agg->options.by_time || dt_filter_uses_time(&options->filter) ||
+                                (options->rows && dt_filter_uses_time(options->rows))};
     size_t max_field = options->max_field ? options->max_field : DT_DEFAULT_MAX_FIELD;
     run->reader = dt_reader_new(in.path, max_field, on_record, run);
     if (!run->reader)

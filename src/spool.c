@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dt_arena.h"
+#include "dt_output.h"
 #include "dt_spool.h"
 
 #define SPOOL_TEMPLATE "drtriage-held.XXXXXX"
@@ -42,25 +43,10 @@ static dt_status_t spool_fail(dt_spool_t *spool, const char *what, dt_error_t *e
 
 static dt_status_t open_file(dt_spool_t *spool, dt_error_t *err)
 {
-    const char *dir = getenv("TMPDIR");
-    if (!dir || !*dir)
-        dir = "/tmp";
-    size_t size = strlen(dir) + sizeof SPOOL_TEMPLATE + 1;
     free(spool->dir);
-    spool->dir = strdup(dir);
-    char *path = malloc(size);
-    if (!path || !spool->dir) {
-        free(path);
+    if (!(spool->dir = strdup(dt_temp_dir())))
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
-    }
-    snprintf(path, size, "%s/%s", dir, SPOOL_TEMPLATE);
-    errno = 0;
-    int fd = mkstemp(path);
-    int why = errno;
-    if (fd >= 0)
-        unlink(path);
-    free(path);
-    errno = why;
+    int fd = dt_temp_file(SPOOL_TEMPLATE);
     if (fd < 0)
         return spool_fail(spool, "create", err);
     spool->file = fdopen(fd, "w+b");

@@ -77,6 +77,27 @@ expect_true "--dedupe of the two downloads reports what one export of the whole 
            jq -S '{by_code, by_action, by_sbc, c: .totals.calls}' '$WORK/union.json' >'$WORK/b' &&
            cmp -s '$WORK/a' '$WORK/b'"
 
+# Culture dates: the range is read in the input's order without holding rows
+# back (no time filter), and equals the ISO twin's; overlapping en-GB exports
+# are noted like ISO ones.
+"$GEN" --family graph --culture en-GB --rows 300 --days 20 --seed 6 >"$WORK/gb1.csv"
+"$GEN" --family graph --rows 300 --days 20 --seed 6 >"$WORK/iso1.csv"
+"$GEN" --family graph --culture en-GB --rows 300 --days 20 --seed 6 --skip 100 >"$WORK/gb2.csv"
+run "$DRTRIAGE" --format json "$WORK/gb1.csv"
+cp "$WORK/out" "$WORK/gb1.json"
+run "$DRTRIAGE" --format json "$WORK/iso1.csv"
+cp "$WORK/out" "$WORK/iso1.json"
+run "$DRTRIAGE" --format json --by day "$WORK/gb1.csv"
+cp "$WORK/out" "$WORK/gb1-by.json"
+expect_true "en-GB dates: the range read day first, as the ISO twin's and as with --by" \
+    sh -c "a=\$(jq -c '.inputs[0] | [.first_start, .last_start, .date_order]' '$WORK/gb1.json') &&
+           b=\$(jq -c '.inputs[0] | [.first_start, .last_start]' '$WORK/iso1.json') &&
+           c=\$(jq -c '.inputs[0] | [.first_start, .last_start, .date_order]' '$WORK/gb1-by.json') &&
+           [ \"\$a\" = \"\$c\" ] && [ \"\$a\" = \"\$(echo \"\$b\" | sed 's/]\$/,\"dmy\"]/')\" ]"
+run "$DRTRIAGE" --format json "$WORK/gb1.csv" "$WORK/gb2.csv"
+expect_json "overlapping en-GB exports are noted" \
+    '(.notes | any(test("gb1.csv and .*gb2.csv overlap from")))' "$WORK/out"
+
 # Rows repeated within one export; the same file twice; stdin.
 "$GEN" --rows 2000 --seed 5 --repeat 10 >"$WORK/repeats.csv"
 run "$DRTRIAGE" --format json --dedupe "$WORK/repeats.csv"

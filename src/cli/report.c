@@ -20,7 +20,6 @@
 
 #define MAX_THRESHOLDS 64
 #define CODE_CACHE_CAP 16384
-#define DEFAULT_TMPDIR "/tmp" /* --dedupe's temporary file, unless $TMPDIR says otherwise */
 
 typedef struct {
     dt_cli_outputs_t outputs;      /* -o, --format, --color, --table, --excel */
@@ -464,11 +463,9 @@ static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
         dt_rules_free(&rules);
         return DT_EXIT_ERROR;
     }
-    const char *tmpdir = getenv("TMPDIR");
     if (!(codes = dt_codes_new(&rules, CODE_CACHE_CAP, &err)) ||
         dt_aggregate_init(&agg, &rules, 0) || dt_aggregate_configure(&agg, &tables) ||
-        (tables.dedupe &&
-         dt_dedupe_new(&po.dedupe, tmpdir && *tmpdir ? tmpdir : DEFAULT_TMPDIR, &err)))
+        (tables.dedupe && dt_dedupe_new(&po.dedupe, &err)))
         print_error(&err);
     else if (o->rows_set)
         rc = run_rows(o, &po, &rules, codes, &agg);

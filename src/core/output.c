@@ -283,3 +283,29 @@ dt_status_t dt_stream_finish(FILE *out, dt_error_t *err)
         return dt_fail(err, DT_ERR_OUTPUT, "cannot write the report: %s", strerror(EIO));
     return DT_OK;
 }
+
+const char *dt_temp_dir(void)
+{
+    const char *dir = getenv("TMPDIR");
+    return dir && *dir ? dir : "/tmp";
+}
+
+int dt_temp_file(const char *name_template)
+{
+    const char *dir = dt_temp_dir();
+    size_t size = strlen(dir) + 1 + strlen(name_template) + 1;
+    char *path = malloc(size);
+    if (!path) {
+        errno = ENOMEM;
+        return -1;
+    }
+    snprintf(path, size, "%s/%s", dir, name_template);
+    errno = 0;
+    int fd = mkstemp(path);
+    int why = errno;
+    if (fd >= 0)
+        unlink(path);
+    free(path);
+    errno = why;
+    return fd;
+}

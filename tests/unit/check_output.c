@@ -214,6 +214,28 @@ START_TEST(test_stdout)
 }
 END_TEST
 
+/* A temporary file in $TMPDIR: usable, and nameless from the start. */
+START_TEST(test_temp_file)
+{
+    setenv("TMPDIR", dir, 1); /* each test runs in a process of its own */
+    ck_assert_str_eq(dt_temp_dir(), dir);
+    int fd = dt_temp_file("dt-test.XXXXXX");
+    ck_assert_int_ge(fd, 0);
+    ck_assert_uint_eq(dir_entries(), 0);
+    ck_assert_int_eq(write(fd, "abc", 3), 3);
+    char back[4] = "";
+    ck_assert_int_eq(pread(fd, back, 3, 0), 3);
+    ck_assert_str_eq(back, "abc");
+    close(fd);
+    setenv("TMPDIR", "", 1);
+    ck_assert_str_eq(dt_temp_dir(), "/tmp");
+    setenv("TMPDIR", path_in_dir("missing"), 1);
+    errno = 0;
+    ck_assert_int_eq(dt_temp_file("dt-test.XXXXXX"), -1);
+    ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
 START_TEST(test_read_only_directory)
 {
     if (geteuid() == 0)
@@ -400,6 +422,7 @@ Suite *dt_suite_output(void)
     tcase_add_test(t, test_dev_full);
     tcase_add_test(t, test_dev_null);
     tcase_add_test(t, test_stdout);
+    tcase_add_test(t, test_temp_file);
     tcase_add_test(t, test_read_only_directory);
     tcase_add_test(t, test_commit_all);
     tcase_add_test(t, test_commit_all_or_none);
