@@ -425,7 +425,8 @@ static dt_status_t run_input(run_t *run, dt_input_t *in, dt_error_t *err)
             return st;
         if (len == 0)
             break;
-        dt_aggregate_input_bytes(run->agg, data, len);
+        if (run->options->npaths > 1) /* what one input could have the same content as */
+            dt_aggregate_input_bytes(run->agg, data, len);
         if ((st = dt_reader_feed(run->reader, data, len, err)))
             return st;
         if (run->options->progress)
