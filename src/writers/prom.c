@@ -135,10 +135,17 @@ dt_status_t dt_write_prom(FILE *out, const dt_report_t *report, const dt_write_o
     const dt_totals_t *t = &report->totals;
     gauge(out, "drtriage_report_timestamp_seconds", "When drtriage wrote this report, Unix time.",
           (uint64_t)time(NULL));
-    gauge(out, "drtriage_rows", "Data rows read (rows = calls + rejected + excluded).", t->rows);
+    gauge(out, "drtriage_rows",
+          "Data rows read (rows = call rows + rejected + excluded + duplicates).", t->rows);
+    gauge(out, "drtriage_rows_calls",
+          "Data rows counted as calls (a summarised row stands for its count of calls).",
+          t->call_rows);
     gauge(out, "drtriage_rows_rejected", "Data rows rejected as malformed, not counted as calls.",
           t->rejected);
-    gauge(out, "drtriage_rows_excluded", "Calls left out by the report's filters.", t->excluded);
+    gauge(out, "drtriage_rows_excluded",
+          "Data rows left out by the report's filters or as non-PSTN stream rows.", t->excluded);
+    gauge(out, "drtriage_rows_duplicates",
+          "Data rows dropped by --dedupe as repeats of calls already counted.", t->duplicates);
     gauge(out, "drtriage_calls", "Calls analysed.", t->counts.calls);
     gauge(out, "drtriage_calls_failed", "Calls that failed, expected endings included.",
           t->counts.failed);

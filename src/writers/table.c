@@ -73,6 +73,8 @@ typedef struct {
         set_uint(c, r->totals.field);                                      \
     }
 TOTAL(get_rows, rows)
+TOTAL(get_call_rows, call_rows)
+TOTAL(get_duplicates, duplicates)
 TOTAL(get_calls, counts.calls)
 TOTAL(get_succeeded, counts.succeeded)
 TOTAL(get_failed, counts.failed)
@@ -123,6 +125,7 @@ static void get_filters(const dt_report_t *r, dt_cell_t *c)
 
 static const figure_t figures[] = {
     {"totals.rows", "Rows read", get_rows},
+    {"totals.call_rows", "Rows counted as calls", get_call_rows},
     {"totals.calls", "Calls analysed", get_calls},
     {"totals.succeeded", "Succeeded", get_succeeded},
     {"totals.failed", "Failed", get_failed},
@@ -132,7 +135,8 @@ static const figure_t figures[] = {
     {"by_origin.microsoft", "Failed, Microsoft origin", get_failed_microsoft},
     {"by_origin.unknown", "Failed, unknown origin", get_failed_unknown},
     {"totals.rejected", "Rows rejected", get_rejected},
-    {"totals.excluded", "Calls excluded by filters", get_excluded},
+    {"totals.excluded", "Rows excluded (filters, non-PSTN streams)", get_excluded},
+    {"totals.duplicates", "Duplicate rows dropped (--dedupe)", get_duplicates},
     {"by_time.first", "First period (UTC)", get_first},
     {"by_time.last", "Last period (UTC)", get_last},
     {"filters", "Filters", get_filters},

@@ -82,11 +82,13 @@ def summary_rows(report):
     t, origins = report["totals"], {o["origin"]: o["failed"] for o in report["by_origin"]}
     dated = [r["start"] for r in report["by_time"] if not r["other"]]
     figures = {
-        "totals.rows": t["rows"], "totals.calls": t["calls"], "totals.succeeded": t["succeeded"],
+        "totals.rows": t["rows"], "totals.call_rows": t["call_rows"],
+        "totals.calls": t["calls"], "totals.succeeded": t["succeeded"],
         "totals.failed": t["failed"], "totals.failed_expected": t["failed_expected"],
         "totals.ner": t["ner"], "by_origin.sbc": origins["sbc"],
         "by_origin.microsoft": origins["microsoft"], "by_origin.unknown": origins["unknown"],
         "totals.rejected": t["rejected"], "totals.excluded": t["excluded"],
+        "totals.duplicates": t["duplicates"],
         "by_time.first": dated[0] if dated else None, "by_time.last": dated[-1] if dated else None,
         "filters": report["filters"],
     }
@@ -345,8 +347,10 @@ def check_prom(report, path, sbc_max=50):
     same("prefix", all(n.startswith("drtriage_") for n in names), True)
     t = report["totals"]
     for name, want in [("drtriage_calls", t["calls"]), ("drtriage_calls_failed", t["failed"]),
-                       ("drtriage_rows", t["rows"]), ("drtriage_rows_rejected", t["rejected"]),
-                       ("drtriage_rows_excluded", t["excluded"])]:
+                       ("drtriage_rows", t["rows"]), ("drtriage_rows_calls", t["call_rows"]),
+                       ("drtriage_rows_rejected", t["rejected"]),
+                       ("drtriage_rows_excluded", t["excluded"]),
+                       ("drtriage_rows_duplicates", t["duplicates"])]:
         same(name, samples.get((name, ())), float(want))
     expected = {a["action"] for a in report["by_action"] if a["expected"]}
     for a in report["by_action"]:
