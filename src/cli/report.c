@@ -15,10 +15,10 @@
 #include "dt_output.h"
 #include "dt_pipeline.h"
 #include "dt_rules.h"
-#include "dt_threshold.h"
+#include "dt_gates.h"
 #include "dt_writer.h"
 
-#define MAX_THRESHOLDS 64
+#define MAX_GATES 64
 #define CODE_CACHE_CAP 16384
 
 typedef struct {
@@ -30,8 +30,8 @@ typedef struct {
     dt_date_order_t date_order;
     size_t max_field;
     dt_cli_rules_t rules;
-    dt_threshold_t thresholds[MAX_THRESHOLDS];
-    size_t nthresholds;
+    dt_gate_t gates[MAX_GATES];
+    size_t ngates;
     dt_schema_overrides_t overrides;
     dt_filter_t filter;            /* --since, --until, --sbc, ... */
     dt_filter_t rows;              /* --rows */
@@ -258,11 +258,11 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
         o->top = (size_t)n;
         return -1;
     case OPT_FAIL_IF:
-        if (o->nthresholds == MAX_THRESHOLDS)
-            return dt_cli_usage_error("report", "too many --fail-if conditions (at most %d)", MAX_THRESHOLDS);
-        if (dt_threshold_parse(arg, &o->thresholds[o->nthresholds], &err))
+        if (o->ngates == MAX_GATES)
+            return dt_cli_usage_error("report", "too many --fail-if conditions (at most %d)", MAX_GATES);
+        if (dt_gate_parse(arg, &o->gates[o->ngates], &err))
             return dt_cli_usage_error("report", "%s", err.msg);
-        o->nthresholds++;
+        o->ngates++;
         return -1;
     case OPT_MIN_CALLS:
         if (!parse_size(arg, UINT64_MAX / 10, &o->min_calls))
@@ -352,9 +352,9 @@ static void warn_rejections(const dt_totals_t *totals, const dt_rejection_t *fir
 static dt_exit_t judge(const options_t *o, const dt_report_t *report, uint64_t min_calls)
 {
     dt_exit_t rc = DT_EXIT_OK;
-    for (size_t i = 0; i < o->nthresholds; i++) {
+    for (size_t i = 0; i < o->ngates; i++) {
         char why[512];
-        if (dt_threshold_check(&o->thresholds[i], report, min_calls, why, sizeof why)) {
+        if (dt_gate_check(&o->gates[i], report, min_calls, why, sizeof why)) {
             fprintf(stderr, "drtriage: --fail-if breached: %s\n", why);
             rc = DT_EXIT_BREACH;
         } else if (why[0]) {
@@ -423,10 +423,10 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
 }
 
 /* A --fail-if on an action id the rules lack could never breach: refuse it. */
-static bool check_threshold_actions(const options_t *o, const dt_rules_t *rules)
+static bool check_gates_actions(const options_t *o, const dt_rules_t *rules)
 {
-    for (size_t i = 0; i < o->nthresholds; i++) {
-        const dt_threshold_t *t = &o->thresholds[i];
+    for (size_t i = 0; i < o->ngates; i++) {
+        const dt_gate_t *t = &o->gates[i];
         if (t->metric == DT_METRIC_ACTION && strcmp(t->action_id, "unknown") != 0 &&
             !dt_rules_action(rules, t->action_id)) {
             dt_cli_usage_error("report",
@@ -461,7 +461,7 @@ static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
                                 .strict = o->strict, .date_order = o->date_order,
                                 .filter = o->filter,
                                 .progress = dt_cli_progress_update, .progress_ctx = &progress};
-    if (!dt_cli_load_rules(&o->rules, &rules) || !check_threshold_actions(o, &rules)) {
+    if (!dt_cli_load_rules(&o->rules, &rules) || !check_gates_actions(o, &rules)) {
         dt_rules_free(&rules);
         return DT_EXIT_ERROR;
     }
@@ -494,7 +494,7 @@ int dt_cli_report(int argc, char **argv)
         stdin_uses += strcmp(argv[i], "-") == 0;
     if (rc < 0 && stdin_uses > 1)
         rc = dt_cli_usage_error("report", "standard input (-) can be read only once");
-    if (rc < 0 && o->rows_set && o->nthresholds)
+    if (rc < 0 && o->rows_set && o->ngates)
         rc = dt_cli_usage_error("report", "--fail-if judges a report; --rows writes rows instead");
     if (rc < 0 && o->rows_set &&
         (o->outputs.n > 1 ||

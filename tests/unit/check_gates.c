@@ -1,10 +1,10 @@
-/* check_threshold.c - --fail-if parsing (accepted and refused expressions)
+/* check_gates.c - --fail-if parsing (accepted and refused expressions)
  * and judging against a report built from the fixture rules. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "check_suites.h"
-#include "dt_threshold.h"
+#include "dt_gates.h"
 #include "report_fixture.h"
 #include "test_util.h"
 
@@ -37,7 +37,7 @@ static const struct {
     {"failed>123456789012345678", DT_METRIC_FAILED, DT_CMP_GT, 123456789012345678.0, false, NULL},
 };
 
-static void detail_of(const dt_threshold_t *t, char *buf, size_t size)
+static void detail_of(const dt_gate_t *t, char *buf, size_t size)
 {
     char ms[24] = "*", sip[8] = "*";
     switch (t->metric) {
@@ -61,9 +61,9 @@ static void detail_of(const dt_threshold_t *t, char *buf, size_t size)
 
 START_TEST(test_parse_good)
 {
-    dt_threshold_t t;
+    dt_gate_t t;
     dt_error_t err = {{0}};
-    ck_assert_msg(dt_threshold_parse(good[_i].expr, &t, &err) == DT_OK, "%s: %s", good[_i].expr,
+    ck_assert_msg(dt_gate_parse(good[_i].expr, &t, &err) == DT_OK, "%s: %s", good[_i].expr,
                   err.msg);
     ck_assert_str_eq(t.text, good[_i].expr);
     ck_assert_int_eq(t.metric, good[_i].metric);
@@ -108,9 +108,9 @@ static const struct {
 
 START_TEST(test_parse_bad)
 {
-    dt_threshold_t t;
+    dt_gate_t t;
     dt_error_t err = {{0}};
-    ck_assert_int_eq(dt_threshold_parse(bad[_i].expr, &t, &err), DT_ERR_USAGE);
+    ck_assert_int_eq(dt_gate_parse(bad[_i].expr, &t, &err), DT_ERR_USAGE);
     char prefix[160];
     snprintf(prefix, sizeof prefix, "--fail-if '%s': ", bad[_i].expr);
     ck_assert_msg(strncmp(err.msg, prefix, strlen(prefix)) == 0, "message: %s", err.msg);
@@ -123,14 +123,14 @@ START_TEST(test_parse_too_long)
     char expr[200];
     memset(expr, 'a', sizeof expr - 1);
     expr[sizeof expr - 1] = '\0';
-    dt_threshold_t t;
+    dt_gate_t t;
     dt_error_t err = {{0}};
-    ck_assert_int_eq(dt_threshold_parse(expr, &t, &err), DT_ERR_USAGE);
+    ck_assert_int_eq(dt_gate_parse(expr, &t, &err), DT_ERR_USAGE);
     ck_assert_contains(err.msg, "longer than 127");
     char id[80] = "action:";
     memset(id + 7, 'x', 64);
     strcpy(id + 71, ">1");
-    ck_assert_int_eq(dt_threshold_parse(id, &t, &err), DT_ERR_USAGE);
+    ck_assert_int_eq(dt_gate_parse(id, &t, &err), DT_ERR_USAGE);
 }
 END_TEST
 
@@ -194,11 +194,11 @@ START_TEST(test_check)
 {
     fixture_t fx;
     usual_report(&fx);
-    dt_threshold_t t;
+    dt_gate_t t;
     dt_error_t err = {{0}};
-    ck_assert_msg(dt_threshold_parse(checks[_i].expr, &t, &err) == DT_OK, "%s", err.msg);
+    ck_assert_msg(dt_gate_parse(checks[_i].expr, &t, &err) == DT_OK, "%s", err.msg);
     char why[256] = "garbage";
-    bool breached = dt_threshold_check(&t, &fx.report, checks[_i].min_calls, why, sizeof why);
+    bool breached = dt_gate_check(&t, &fx.report, checks[_i].min_calls, why, sizeof why);
     ck_assert_msg(breached == checks[_i].breached, "%s: breached=%d (%s)", checks[_i].expr,
                   breached, why);
     ck_assert_str_eq(why, checks[_i].why);
@@ -211,14 +211,14 @@ START_TEST(test_check_no_calls)
     fixture_t fx;
     fixture_init(&fx, 0);
     fixture_build(&fx, 0);
-    dt_threshold_t t;
+    dt_gate_t t;
     dt_error_t err = {{0}};
     char why[128];
-    ck_assert_int_eq(dt_threshold_parse("ner<95", &t, &err), DT_OK);
-    ck_assert(!dt_threshold_check(&t, &fx.report, 0, why, sizeof why));
+    ck_assert_int_eq(dt_gate_parse("ner<95", &t, &err), DT_OK);
+    ck_assert(!dt_gate_check(&t, &fx.report, 0, why, sizeof why));
     ck_assert_str_eq(why, "ner<95: not judged: no calls");
-    ck_assert_int_eq(dt_threshold_parse("failed>=0", &t, &err), DT_OK);
-    ck_assert(dt_threshold_check(&t, &fx.report, 0, why, sizeof why));
+    ck_assert_int_eq(dt_gate_parse("failed>=0", &t, &err), DT_OK);
+    ck_assert(dt_gate_check(&t, &fx.report, 0, why, sizeof why));
     ck_assert_str_eq(why, "failed>=0: 0 failed calls (limit 0)");
     fixture_free(&fx);
 }
@@ -228,20 +228,20 @@ START_TEST(test_check_small_buffers)
 {
     fixture_t fx;
     usual_report(&fx);
-    dt_threshold_t t;
+    dt_gate_t t;
     dt_error_t err = {{0}};
-    ck_assert_int_eq(dt_threshold_parse("failed>5", &t, &err), DT_OK);
-    ck_assert(dt_threshold_check(&t, &fx.report, 0, NULL, 0));
+    ck_assert_int_eq(dt_gate_parse("failed>5", &t, &err), DT_OK);
+    ck_assert(dt_gate_check(&t, &fx.report, 0, NULL, 0));
     char why[8];
-    ck_assert(dt_threshold_check(&t, &fx.report, 0, why, sizeof why));
+    ck_assert(dt_gate_check(&t, &fx.report, 0, why, sizeof why));
     ck_assert_str_eq(why, "failed>");
     fixture_free(&fx);
 }
 END_TEST
 
-Suite *dt_suite_threshold(void)
+Suite *dt_suite_gates(void)
 {
-    Suite *s = suite_create("threshold");
+    Suite *s = suite_create("gates");
     TCase *t = tcase_create("parse");
     tcase_add_loop_test(t, test_parse_good, 0, (int)(sizeof good / sizeof good[0]));
     tcase_add_loop_test(t, test_parse_bad, 0, (int)(sizeof bad / sizeof bad[0]));

@@ -1,6 +1,6 @@
-/* fuzz_threshold.c - libFuzzer harness for --fail-if expressions: the input
- * (up to 255 bytes, cut at a NUL) is parsed with dt_threshold_parse; a
- * condition that parses is judged with dt_threshold_check against a small
+/* fuzz_gates.c - libFuzzer harness for --fail-if expressions: the input
+ * (up to 255 bytes, cut at a NUL) is parsed with dt_gate_parse; a
+ * condition that parses is judged with dt_gate_check against a small
  * fixed report (built once from a CSV through the real pipeline), with a
  * roomy and a tiny message buffer. */
 #define _GNU_SOURCE /* memfd_create */
@@ -16,7 +16,7 @@
 #include "dt_pipeline.h"
 #include "dt_rules.h"
 #include "fuzz_common.h"
-#include "dt_threshold.h"
+#include "dt_gates.h"
 
 
 static const char report_csv[] =
@@ -45,7 +45,7 @@ static void setup(void)
     const char *paths[] = {path};
     dt_pipeline_options_t po = {.paths = paths, .npaths = 1};
     if (dt_pipeline_run(&po, &rules, codes, &agg, &err) != DT_OK) {
-        fprintf(stderr, "fuzz_threshold: %s\n", err.msg);
+        fprintf(stderr, "fuzz_gates: %s\n", err.msg);
         abort();
     }
     close(fd);
@@ -62,9 +62,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         setup();
     char expr[256];
     fuzz_text(data, size, expr, sizeof expr);
-    dt_threshold_t t;
+    dt_gate_t t;
     dt_error_t err = {{0}};
-    if (dt_threshold_parse(expr, &t, &err) != DT_OK) {
+    if (dt_gate_parse(expr, &t, &err) != DT_OK) {
         CHECK(err.msg[0] != '\0');
         return 0;
     }
@@ -74,8 +74,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char why[512], tiny[8];
         memset(why, 'x', sizeof why);
         memset(tiny, 'x', sizeof tiny);
-        bool a = dt_threshold_check(&t, &report, min_calls[i], why, sizeof why);
-        bool b = dt_threshold_check(&t, &report, min_calls[i], tiny, sizeof tiny);
+        bool a = dt_gate_check(&t, &report, min_calls[i], why, sizeof why);
+        bool b = dt_gate_check(&t, &report, min_calls[i], tiny, sizeof tiny);
         CHECK(a == b);
         CHECK(memchr(why, '\0', sizeof why) != NULL);
         CHECK(memchr(tiny, '\0', sizeof tiny) != NULL);

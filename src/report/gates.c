@@ -1,10 +1,10 @@
-/* threshold.c - parses --fail-if expressions and judges them against a report. */
+/* gates.c - parses --fail-if expressions and judges them against a report. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "dt_threshold.h"
+#include "dt_gates.h"
 #include "dt_num.h"
 
 #define METRICS "failed, sbc, microsoft, unknown, ner, action:ID or code:MS/SIP"
@@ -53,7 +53,7 @@ static bool read_code_part(parser_t *ps, size_t max_digits, uint64_t *value, boo
     return read_digits(ps, max_digits, value);
 }
 
-static dt_status_t parse_code(parser_t *ps, dt_threshold_t *t)
+static dt_status_t parse_code(parser_t *ps, dt_gate_t *t)
 {
     uint64_t sip = 0;
     const char *msg = "expected code:MS/SIP with digits or '*' for either part (code:560403/403, "
@@ -73,7 +73,7 @@ static dt_status_t parse_code(parser_t *ps, dt_threshold_t *t)
     return DT_OK;
 }
 
-static dt_status_t parse_action(parser_t *ps, dt_threshold_t *t)
+static dt_status_t parse_action(parser_t *ps, dt_gate_t *t)
 {
     static const char id_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                    "0123456789-_.";
@@ -88,7 +88,7 @@ static dt_status_t parse_action(parser_t *ps, dt_threshold_t *t)
     return DT_OK;
 }
 
-static dt_status_t parse_metric(parser_t *ps, dt_threshold_t *t)
+static dt_status_t parse_metric(parser_t *ps, dt_gate_t *t)
 {
     size_t n = strspn(ps->p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
     char name[16];
@@ -116,7 +116,7 @@ static dt_status_t parse_metric(parser_t *ps, dt_threshold_t *t)
     return DT_OK;
 }
 
-static dt_status_t parse_cmp(parser_t *ps, dt_threshold_t *t)
+static dt_status_t parse_cmp(parser_t *ps, dt_gate_t *t)
 {
     char c = *ps->p;
     if (c != '<' && c != '>')
@@ -135,7 +135,7 @@ static const char *cmp_text(dt_cmp_t cmp)
 }
 
 /* A non-negative decimal number, optionally followed by '%'. */
-static dt_status_t parse_limit(parser_t *ps, dt_threshold_t *t)
+static dt_status_t parse_limit(parser_t *ps, dt_gate_t *t)
 {
     char msg[64];
     snprintf(msg, sizeof msg, "expected a number after '%s'", cmp_text(t->cmp));
@@ -161,7 +161,7 @@ static dt_status_t parse_limit(parser_t *ps, dt_threshold_t *t)
     return DT_OK;
 }
 
-dt_status_t dt_threshold_parse(const char *expr, dt_threshold_t *out, dt_error_t *err)
+dt_status_t dt_gate_parse(const char *expr, dt_gate_t *out, dt_error_t *err)
 {
     memset(out, 0, sizeof *out);
     parser_t ps = {.expr = expr ? expr : "", .p = expr ? expr : "", .err = err};
@@ -188,7 +188,7 @@ dt_status_t dt_threshold_parse(const char *expr, dt_threshold_t *out, dt_error_t
 /* ---- checking ---- */
 
 /* The number of failed calls a count or percentage condition is about. */
-static uint64_t failed_count(const dt_threshold_t *t, const dt_report_t *r)
+static uint64_t failed_count(const dt_gate_t *t, const dt_report_t *r)
 {
     uint64_t n = 0;
     switch (t->metric) {
@@ -228,7 +228,7 @@ static bool compare(dt_cmp_t cmp, double value, double limit)
 }
 
 /* An action id neither in the rules nor "unknown" can only ever count 0. */
-static const char *missing_action_text(const dt_threshold_t *t, const dt_report_t *r)
+static const char *missing_action_text(const dt_gate_t *t, const dt_report_t *r)
 {
     if (t->metric != DT_METRIC_ACTION || strcmp(t->action_id, "unknown") == 0 ||
         dt_rules_action(r->rules, t->action_id))
@@ -236,14 +236,14 @@ static const char *missing_action_text(const dt_threshold_t *t, const dt_report_
     return " (no such action in the rules)";
 }
 
-bool dt_threshold_check(const dt_threshold_t *threshold, const dt_report_t *report,
+bool dt_gate_check(const dt_gate_t *gate, const dt_report_t *report,
                         uint64_t min_calls, char *why, size_t why_len)
 {
     char scratch[1];
     if (!why || !why_len)
         why = scratch, why_len = sizeof scratch;
     why[0] = '\0';
-    const dt_threshold_t *t = threshold;
+    const dt_gate_t *t = gate;
     uint64_t calls = report->totals.counts.calls;
     if (t->percent && calls == 0) {
         snprintf(why, why_len, "%s: not judged: no calls", t->text);
