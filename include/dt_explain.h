@@ -16,7 +16,7 @@
 
 typedef enum {
     DT_QUERY_MS = 0, /* a Microsoft code: 560403 */
-    DT_QUERY_SIP,    /* a SIP code, three digits from 100 to 699: 403 */
+    DT_QUERY_SIP,    /* a SIP code: 403 (three digits from 100 to 699), or '*'/SIP */
     DT_QUERY_PAIR,   /* both: 510532/403, or "510532 403" as two arguments */
     DT_QUERY_PHRASE, /* text matched against the documented phrases and patterns */
 } dt_query_kind_t;
@@ -31,13 +31,14 @@ typedef struct {
     char text[DT_QUERY_TEXT_MAX]; /* a code query as shown: "510532/403" */
 } dt_explain_query_t;
 
-/* Reads the queries in args[0..nargs). An argument that starts with a digit
- * or '/' is a code: three digits 100-699 a SIP code, other digits a Microsoft code,
- * MS/SIP a pair; a Microsoft code followed by a SIP code is one pair. Any
- * other argument, and every args[i] with is_phrase[i] true (is_phrase may be
- * NULL), is a phrase. queries must hold nargs entries and keeps pointers into
- * args. Stores the count in *nqueries; returns DT_ERR_USAGE naming the
- * argument when one is neither a code nor a pair ("4x3", "403/"). */
+/* Reads the queries in args[0..nargs). An argument that starts with a digit,
+ * '/' or '*' is a code, read by dt_code_parse (dt_code.h): three digits
+ * 100-699 a SIP code, other digits a Microsoft code, MS/SIP a pair ('*' for
+ * either part: '*'/503 is SIP 503); a Microsoft code followed by a SIP code
+ * is one pair. Any other argument, and every args[i] with is_phrase[i] true
+ * (is_phrase may be NULL), is a phrase. queries must hold nargs entries and
+ * keeps pointers into args. Stores the count in *nqueries; returns
+ * DT_ERR_USAGE naming the argument when one is not a code ("4x3", "403/"). */
 dt_status_t dt_explain_parse(const char *const *args, const bool *is_phrase, size_t nargs,
                              dt_explain_query_t *queries, size_t *nqueries, dt_error_t *err);
 

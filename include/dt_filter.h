@@ -6,7 +6,9 @@
  *   sbc, call-type    glob (* and ?), case-insensitive
  *   direction         in | out (from the direction column or the call type)
  *   origin            sbc | microsoft | unknown (failed calls only)
- *   code              MS or MS/SIP;  ms, sip: one code
+ *   code              a code as explain reads it (dt_code_parse): 403 (SIP),
+ *                     560403 (Microsoft), 510532/403, '*'/503, 560403/'*'
+ *   ms, sip           one code: a whole number
  *   action            action id ("unknown" for unmatched failures)
  *   result            failed | succeeded
  *   known             yes | no (failed calls: a documented entry matched)

@@ -18,51 +18,33 @@
 
 /* ---- queries ---- */
 
-static bool read_sip(const char *text, unsigned *sip)
-{
-    uint64_t v;
-    if (strlen(text) != 3 || !dt_parse_uint(text, 3, 699, &v) || v < 100)
-        return false;
-    *sip = (unsigned)v;
-    return true;
-}
-
-/* One argument that starts with a digit: MS, SIP or MS/SIP. */
+/* One argument that starts like a code: MS, SIP, MS/SIP or a pair with '*'. */
 static bool read_code_query(const char *arg, dt_explain_query_t *q)
 {
-    const char *slash = strchr(arg, '/');
-    uint64_t sip;
+    dt_code_key_t key;
     memset(q, 0, sizeof *q);
-    if (slash) {
-        if (!dt_parse_uint(arg, (size_t)(slash - arg), DT_CODE_MAX, &q->ms) ||
-            !dt_parse_uint(slash + 1, strlen(slash + 1), DT_SIP_MAX, &sip))
-            return false;
-        q->kind = DT_QUERY_PAIR;
-        q->sip = (unsigned)sip;
-    } else if (read_sip(arg, &q->sip)) {
-        q->kind = DT_QUERY_SIP;
-    } else if (dt_parse_uint(arg, strlen(arg), DT_CODE_MAX, &q->ms)) {
-        q->kind = DT_QUERY_MS;
-    } else {
+    if (!dt_code_parse(arg, strlen(arg), &key, NULL))
         return false;
-    }
+    q->kind = key.has_ms && key.has_sip ? DT_QUERY_PAIR
+              : key.has_ms              ? DT_QUERY_MS
+                                        : DT_QUERY_SIP;
+    q->ms = key.ms;
+    q->sip = key.sip;
     return true;
 }
 
 static void set_code_text(dt_explain_query_t *q)
 {
-    if (q->kind == DT_QUERY_PAIR)
-        snprintf(q->text, sizeof q->text, "%" PRIu64 "/%u", q->ms, q->sip);
-    else if (q->kind == DT_QUERY_MS)
-        snprintf(q->text, sizeof q->text, "%" PRIu64, q->ms);
-    else
-        snprintf(q->text, sizeof q->text, "%u", q->sip);
+    dt_code_key_t key = {.has_ms = q->kind != DT_QUERY_SIP, .has_sip = q->kind != DT_QUERY_MS,
+                         .ms = q->ms, .sip = q->sip};
+    char text[DT_CODE_TEXT_MAX];
+    snprintf(q->text, sizeof q->text, "%s", dt_code_format(&key, text));
 }
 
 static bool taken_as_phrase(const char *const *args, const bool *is_phrase, size_t i)
 {
     return (is_phrase && is_phrase[i]) ||
-           !(isdigit((unsigned char)args[i][0]) || args[i][0] == '/');
+           !(isdigit((unsigned char)args[i][0]) || args[i][0] == '/' || args[i][0] == '*');
 }
 
 dt_status_t dt_explain_parse(const char *const *args, const bool *is_phrase, size_t nargs,
@@ -81,14 +63,13 @@ dt_status_t dt_explain_parse(const char *const *args, const bool *is_phrase, siz
         }
         if (!read_code_query(args[i], q))
             return dt_fail(err, DT_ERR_USAGE,
-                           "'%s' is not a code: expected a Microsoft code (560403), a SIP code "
-                           "from 100 to 699 (403), MS/SIP (510532/403) or a phrase",
+                           "'%s' is not a code: expected " DT_CODE_SYNTAX ", or a phrase",
                            args[i]);
-        unsigned sip;
+        dt_explain_query_t next;
         if (q->kind == DT_QUERY_MS && i + 1 < nargs && !taken_as_phrase(args, is_phrase, i + 1) &&
-            read_sip(args[i + 1], &sip)) {
+            read_code_query(args[i + 1], &next) && next.kind == DT_QUERY_SIP) {
             q->kind = DT_QUERY_PAIR;
-            q->sip = sip;
+            q->sip = next.sip;
             i++;
         }
         set_code_text(q);

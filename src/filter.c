@@ -14,27 +14,10 @@ static const char *const cond_keys[DT_COND_COUNT] = {
 };
 
 static dt_status_t bad_value(dt_error_t *err, const char *key, const char *value,
-                             const char *expected)
+                             const char *why, const char *expected)
 {
-    return dt_fail(err, DT_ERR_USAGE, "filter %s='%s': expected %s", key, value, expected);
-}
-
-static bool parse_code_value(const char *value, dt_code_key_t *code, bool allow_pair)
-{
-    const char *slash = allow_pair ? strchr(value, '/') : NULL;
-    size_t ms_len = slash ? (size_t)(slash - value) : strlen(value);
-    memset(code, 0, sizeof *code);
-    if (!dt_parse_code(value, ms_len, &code->ms, NULL) || strchr(value, '.'))
-        return false;
-    code->has_ms = true;
-    if (slash) {
-        uint64_t sip;
-        if (!dt_parse_code(slash + 1, strlen(slash + 1), &sip, NULL) || sip > 999)
-            return false;
-        code->sip = (unsigned)sip;
-        code->has_sip = true;
-    }
-    return true;
+    return dt_fail(err, DT_ERR_USAGE, "filter %s='%s': %s%sexpected %s", key, value,
+                   why ? why : "", why ? "; " : "", expected);
 }
 
 static bool parse_choice(const char *value, const char *yes, const char *no, bool *out)
@@ -47,8 +30,9 @@ static bool parse_choice(const char *value, const char *yes, const char *no, boo
 }
 
 /* Fills the kind-specific part of c from value; false when value is malformed,
- * with *expected saying what was wanted. */
-static bool parse_value(dt_cond_t *c, const char *value, const char **expected)
+ * with *expected saying what was wanted and *why, when set, what is wrong. */
+static bool parse_value(dt_cond_t *c, const char *value, const char **expected,
+                        const char **why)
 {
     switch (c->kind) {
     case DT_COND_SINCE:
@@ -62,21 +46,19 @@ static bool parse_value(dt_cond_t *c, const char *value, const char **expected)
         *expected = "sbc, microsoft or unknown";
         return dt_origin_parse(value, &c->origin);
     case DT_COND_CODE:
-        *expected = "a Microsoft code, optionally /SIP (560403 or 560403/403)";
-        return parse_code_value(value, &c->code, true);
+        *expected = DT_CODE_SYNTAX;
+        return dt_code_parse(value, strlen(value), &c->code, why);
     case DT_COND_MS:
-    case DT_COND_SIP:
-        *expected = "a whole number";
-        if (!parse_code_value(value, &c->code, false))
-            return false;
-        if (c->kind == DT_COND_SIP) {
-            c->code.sip = (unsigned)c->code.ms;
-            c->code.has_sip = c->code.ms <= 999;
-            c->code.has_ms = false;
-            *expected = "a SIP code from 0 to 999";
-            return c->code.has_sip;
-        }
-        return true;
+        *expected = "a Microsoft code: a whole number";
+        c->code.has_ms = dt_parse_uint(value, strlen(value), DT_CODE_MAX, &c->code.ms);
+        return c->code.has_ms;
+    case DT_COND_SIP: {
+        uint64_t sip = 0;
+        *expected = "a SIP code from 0 to 999";
+        c->code.has_sip = dt_parse_uint(value, strlen(value), DT_SIP_MAX, &sip);
+        c->code.sip = (unsigned)sip;
+        return c->code.has_sip;
+    }
     case DT_COND_RESULT:
         *expected = "failed or succeeded";
         return parse_choice(value, "failed", "succeeded", &c->flag);
@@ -105,11 +87,11 @@ dt_status_t dt_filter_add(dt_filter_t *filter, const char *key, const char *valu
                        "origin, code, ms, sip, action, result, known, correlation)",
                        key);
     if (strlen(value) >= sizeof c.text)
-        return bad_value(err, key, value, "a shorter value");
+        return bad_value(err, key, value, NULL, "a shorter value");
     snprintf(c.text, sizeof c.text, "%s", value);
-    const char *expected;
-    if (!parse_value(&c, value, &expected))
-        return bad_value(err, key, value, expected);
+    const char *expected, *why = NULL;
+    if (!parse_value(&c, value, &expected, &why))
+        return bad_value(err, key, value, why, expected);
     filter->conds[filter->n++] = c;
     return DT_OK;
 }

@@ -222,6 +222,17 @@ expect_json "filters exclude calls, counted" '.totals.excluded > 0 and .totals.f
 expect_json "only the filtered SBC remains" '[.by_sbc[].sbc] == ["sbc-eu.fabrikam.net"]' "$WORK/out"
 expect_accounting "filters" "$WORK/out"
 
+# --code reads codes as explain does: 403 is the SIP code, whatever the Microsoft code
+want=$("$DRTRIAGE" --format json "$TAC" | jq '[.by_code[] | select(.sip == 403) | .failed] | add')
+run "$DRTRIAGE" --format json --code 403 "$TAC"
+expect_status "--code 403" 0
+expect_json "--code 403 keeps the calls with SIP 403 ($want)" ".totals.calls == $want and $want > 0" "$WORK/out"
+run "$DRTRIAGE" --format json --code '*/504' "$TAC"
+expect_json "--code '*/504' is SIP 504 with any Microsoft code" '[.by_code[].sip] | unique == [504]' "$WORK/out"
+run "$DRTRIAGE" --code '*/*' "$TAC"
+expect_status "--code '*/*'" 2
+expect_stderr "--code '*/*' is refused" "would match every code"
+
 run "$DRTRIAGE" --format json --by hour --samples 3 "$TAC"
 expect_status "--by hour --samples" 0
 expect_json "samples are capped per code" '[.by_code[].samples | length] | max <= 3' "$WORK/out"

@@ -25,6 +25,7 @@
     "                     a SIP code\n" \
     "  403                a SIP code (CallEndReason): three digits from 100 to 699\n" \
     "  510532/403         a pair; also as two arguments: 510532 403\n" \
+    "  */503, 560403/*    a pair with * for a part: any value of it\n" \
     "  \"TLS negotiation\"  words found in documented phrases (case-insensitive), or a\n" \
     "                     phrase that an entry's pattern matches\n" \
     "\n" \

@@ -80,7 +80,8 @@ typedef struct {
     "      --call-type GLOB   calls of matching call types (dr_out, ByotIn, ...)\n" \
     "      --direction in|out inbound or outbound calls\n" \
     "      --origin ORIGIN    failed calls of that origin: sbc, microsoft or unknown\n" \
-    "      --code MS[/SIP]    failed calls with that Microsoft (and SIP) code\n" \
+    "      --code CODE        failed calls with that code, read as explain reads it:\n" \
+    "                         403 (SIP), 560403 (Microsoft), 510532/403, */503\n" \
     "\n" \
     "Investigation:\n" \
     "      --by hour|day|week add a time series of calls, failures by origin and NER\n" \

@@ -41,35 +41,17 @@ static bool read_digits(parser_t *ps, size_t max_digits, uint64_t *out)
     return true;
 }
 
-/* One part of code:MS/SIP: digits, or '*' for any (stored as absent). */
-static bool read_code_part(parser_t *ps, size_t max_digits, uint64_t *value, bool *has)
-{
-    if (*ps->p == '*') {
-        ps->p++;
-        *has = false;
-        return true;
-    }
-    *has = true;
-    return read_digits(ps, max_digits, value);
-}
-
 static dt_status_t parse_code(parser_t *ps, dt_gate_t *t)
 {
-    uint64_t sip = 0;
-    const char *msg = "expected code:MS/SIP with digits or '*' for either part (code:560403/403, "
-                      "code:560403, code:*/503)";
+    size_t n = strspn(ps->p, "0123456789*/");
+    const char *why = NULL;
     t->metric = DT_METRIC_CODE;
-    if (!read_code_part(ps, MAX_DIGITS, &t->code.ms, &t->code.has_ms))
+    if (!dt_code_parse(ps->p, n, &t->code, &why)) {
+        char msg[DT_ERROR_MAX / 2];
+        snprintf(msg, sizeof msg, "code:CODE: %s; CODE is %s", why, DT_CODE_SYNTAX);
         return bad(ps, msg);
-    t->code.has_sip = false;
-    if (*ps->p == '/') {
-        ps->p++;
-        if (!read_code_part(ps, 3, &sip, &t->code.has_sip))
-            return bad(ps, msg);
-        t->code.sip = (unsigned)sip;
     }
-    if (!t->code.has_ms && !t->code.has_sip)
-        return bad(ps, "code:*/* matches every failed call; use 'failed' instead");
+    ps->p += n;
     return DT_OK;
 }
 

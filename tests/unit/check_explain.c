@@ -29,6 +29,10 @@ static const struct {
     {{"510532/403"}, 1, DT_QUERY_PAIR, 510532, 403, "510532/403"},
     {{"540000/0"}, 1, DT_QUERY_PAIR, 540000, 0, "540000/0"},
     {{"510532", "403"}, 2, DT_QUERY_PAIR, 510532, 403, "510532/403"},
+    {{"*/503"}, 1, DT_QUERY_SIP, 0, 503, "503"},
+    {{"*/999"}, 1, DT_QUERY_SIP, 0, 999, "*/999"},
+    {{"560403/*"}, 1, DT_QUERY_MS, 560403, 0, "560403"},
+    {{"403/*"}, 1, DT_QUERY_MS, 403, 0, "403/*"},
     {{"TLS negotiation failed"}, 1, DT_QUERY_PHRASE, 0, 0, "TLS negotiation failed"},
 };
 
@@ -49,7 +53,7 @@ START_TEST(test_parse_good)
 END_TEST
 
 static const char *const bad_queries[] = {"4x3", "403/", "/403", "510532/4o3", "510532/1000",
-                                          "5604030000000000000000", "1/2/3", "   "};
+                                          "5604030000000000000000", "1/2/3", "*/*", "*", "   "};
 
 START_TEST(test_parse_bad)
 {

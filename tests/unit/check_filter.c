@@ -61,7 +61,8 @@ START_TEST(parse_errors)
     static const char *const bad[] = {"",           "origin",       "=sbc",
                                       "origin=mars", "code=56x",     "since=yesterday",
                                       "direction=up", "colour=red",  "origin=sbc,",
-                                      "sip=1000",   "result=maybe", "known=perhaps"};
+                                      "sip=1000",   "result=maybe", "known=perhaps",
+                                      "code=*/*",   "code=403.0",   "ms=56x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         dt_filter_t filter = {0};
         dt_error_t err = {{0}};
@@ -97,6 +98,12 @@ START_TEST(conditions_on_a_failed_call)
     ck_assert_int_eq(judge("code=560403", &f, false, 0), DT_FILTER_PASS);
     ck_assert_int_eq(judge("code=560403/403", &f, false, 0), DT_FILTER_PASS);
     ck_assert_int_eq(judge("code=560403/404", &f, false, 0), DT_FILTER_EXCLUDE);
+    /* codes read as explain reads them: 403 alone is the SIP code */
+    ck_assert_int_eq(judge("code=403", &f, false, 0), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("code=*/403", &f, false, 0), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("code=560403/*", &f, false, 0), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("code=404", &f, false, 0), DT_FILTER_EXCLUDE);
+    ck_assert_int_eq(judge("code=403/*", &f, false, 0), DT_FILTER_EXCLUDE); /* Microsoft 403 */
     ck_assert_int_eq(judge("ms=560403,sip=403", &f, false, 0), DT_FILTER_PASS);
     ck_assert_int_eq(judge("sbc=SBC1*", &f, false, 0), DT_FILTER_PASS);
     ck_assert_int_eq(judge("sbc=sbc2*", &f, false, 0), DT_FILTER_EXCLUDE);

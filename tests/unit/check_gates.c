@@ -34,6 +34,8 @@ static const struct {
     {"code:560403>1%", DT_METRIC_CODE, DT_CMP_GT, 1, true, "560403/*"},
     {"code:*/503>=3", DT_METRIC_CODE, DT_CMP_GE, 3, false, "*/503"},
     {"code:0/408>0", DT_METRIC_CODE, DT_CMP_GT, 0, false, "0/408"},
+    {"code:403>0", DT_METRIC_CODE, DT_CMP_GT, 0, false, "*/403"},
+    {"code:560403/*>0", DT_METRIC_CODE, DT_CMP_GT, 0, false, "560403/*"},
     {"failed>123456789012345678", DT_METRIC_FAILED, DT_CMP_GT, 123456789012345678.0, false, NULL},
 };
 
@@ -99,10 +101,10 @@ static const struct {
     {"failed:x>3", "expected a comparison"},
     {"action:>1", "expected an action id"},
     {"action:a b>1", "expected a comparison"},
-    {"code:abc>1", "expected code:MS/SIP"},
-    {"code:560403/>1", "expected code:MS/SIP"},
-    {"code:560403/4033>1", "expected code:MS/SIP"},
-    {"code:*/*>1", "use 'failed' instead"},
+    {"code:abc>1", "CODE is a SIP code (403"},
+    {"code:560403/>1", "the SIP code after '/'"},
+    {"code:560403/4033>1", "the SIP code after '/'"},
+    {"code:*/*>1", "*/* would match every code"},
     {">5", "expected a metric"},
 };
 
@@ -181,6 +183,8 @@ static const struct {
     {"code:560403>3", 0, true, "code:560403>3: 4 failed calls (limit 3)"},
     {"code:*/486>=3", 0, true, "code:*/486>=3: 3 failed calls (limit 3)"},
     {"code:*/486>3", 0, false, ""},
+    {"code:403>3", 0, true, "code:403>3: 4 failed calls (limit 3)"},
+    {"code:486>=3", 0, true, "code:486>=3: 3 failed calls (limit 3)"},
     {"code:560403/404>0", 0, false, ""},
     {"code:560486/*>=10%", 0, true, "code:560486/*>=10%: 10.00% of 20 calls failed (limit 10%)"},
     /* The min-calls guard applies to ratio conditions only. */
