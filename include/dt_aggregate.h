@@ -31,6 +31,7 @@ typedef struct {
     uint64_t effective;                           /* NER numerator */
     uint64_t failed_by_origin[DT_ORIGIN_COUNT];
     uint64_t expected_by_origin[DT_ORIGIN_COUNT];
+    uint64_t unknown_codes;                       /* failures no documented entry explains */
 } dt_counts_t;
 
 /* Counts one call into c, as call->weight calls; `expected` says its failure

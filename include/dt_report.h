@@ -25,6 +25,7 @@
 typedef enum {
     DT_SECTION_TOTALS = 0, /* rows, calls, succeeded, failed, rejected, excluded, NER */
     DT_SECTION_INPUTS,     /* the inputs read and the filters applied */
+    DT_SECTION_GATES,      /* the --fail-if gates and their outcomes */
     DT_SECTION_ORIGINS,    /* failed calls by origin */
     DT_SECTION_CODES,      /* failed calls by code */
     DT_SECTION_ACTIONS,    /* what to do first: faults by action, ranked */
@@ -57,6 +58,24 @@ typedef struct {
     const dt_sample_t *samples; /* affected calls of this action */
     size_t nsamples;
 } dt_action_row_t;
+
+/* The outcome of one gate (--fail-if, dt_gates.h) on the report, or on one
+ * SBC of it; dt_gates_judge fills them after dt_report_build. */
+typedef struct {
+    const char *expr;       /* the gate as given */
+    const char *metric;     /* the metric as written: "sbc-faults", "action:tls-certificate" */
+    const char *sbc;        /* per-SBC gates: the SBC judged, or the glob when no SBC
+                               matched it; NULL for gates on the whole report */
+    const char *unit;       /* how value and limit read: "count", "percent", or a mean's
+                               unit ("s") */
+    bool has_value;         /* false when there is no value: a percentage of nothing */
+    double value;           /* the metric's value, in unit */
+    double limit;           /* the gate's limit, in unit */
+    uint64_t denominator;   /* what the value is out of: calls (rows for rejected) */
+    bool judged;            /* false: the denominator is below --min-calls, or 0 */
+    bool breached;          /* judged, and the comparison holds */
+    const char *why;        /* one line: what was measured, against what */
+} dt_gate_result_t;
 
 /* What shapes a report beyond the aggregate's content. */
 typedef struct {
@@ -97,6 +116,9 @@ typedef struct {
     size_t top;                   /* rows per table a writer shows; 0 = all */
     const char *const *notes;     /* lines the report must carry */
     size_t nnotes;
+    const dt_gate_result_t *gates; /* the gates' outcomes, in --fail-if order (dt_gates.h;
+                                      none until dt_gates_judge) */
+    size_t ngates;
     dt_section_t order[DT_SECTION_COUNT]; /* the sections in reading order */
     size_t nsections;
     dt_arena_t arena;             /* owns every array and string above */

@@ -19,6 +19,7 @@ void dt_counts_add(dt_counts_t *c, const dt_call_t *call, bool expected)
     c->failed += w;
     c->failed_by_origin[call->origin] += w;
     c->expected_by_origin[call->origin] += expected ? w : 0;
+    c->unknown_codes += call->match->known ? 0 : w;
 }
 
 void dt_counts_merge(dt_counts_t *into, const dt_counts_t *from)
@@ -27,6 +28,7 @@ void dt_counts_merge(dt_counts_t *into, const dt_counts_t *from)
     into->succeeded += from->succeeded;
     into->failed += from->failed;
     into->effective += from->effective;
+    into->unknown_codes += from->unknown_codes;
     for (int o = 0; o < DT_ORIGIN_COUNT; o++) {
         into->failed_by_origin[o] += from->failed_by_origin[o];
         into->expected_by_origin[o] += from->expected_by_origin[o];

@@ -65,12 +65,19 @@ typedef struct {
     "                         fields and a decimal comma\n" \
     "\n" \
     "CI gate:\n" \
-    "      --fail-if EXPR     exit 1 when EXPR holds; repeatable. EXPR is one of\n" \
-    "                         failed>N  failed>P%%  sbc>N|P%%  microsoft>N|P%%\n" \
-    "                         unknown>N|P%%  ner<P  action:ID>N|P%%  code:MS/SIP>N|P%%\n" \
-    "                         (also >=, <=, <); P%% is a percentage of all calls\n" \
-    "      --min-calls N      judge ratio conditions (P%%, ner) only with at least N calls\n" \
-    "                         (default: the rules' NER minimum, 100)\n" \
+    "      --fail-if GATE     exit 1 when GATE holds; repeatable. GATE is\n" \
+    "                         [sbc=GLOB:]METRIC OP VALUE with OP one of > >= < <=,\n" \
+    "                         VALUE a count N or a percentage P%% of calls (of rows\n" \
+    "                         for rejected; NER is a percentage), METRIC one of\n" \
+    "                         %s\n" \
+    "                         faults are failures that are not expected endings\n" \
+    "                         (busy, no answer, cancelled); sbc, microsoft, unknown\n" \
+    "                         and failed count both. sbc=GLOB: judges each matching\n" \
+    "                         SBC on its own calls. The report's Gates section shows\n" \
+    "                         every outcome\n" \
+    "      --min-calls N      judge percentages and NER only with at least N calls\n" \
+    "                         (per SBC with sbc=GLOB:; default: the rules' NER\n" \
+    "                         minimum, 100)\n" \
     "\n" \
     "Filters (they compose; the report says how many calls they excluded):\n" \
     "      --since TIME       calls that started at or after TIME (2026-11-01 or\n" \
@@ -127,10 +134,14 @@ typedef struct {
     "  drtriage -o report.html -o report.xlsx -o metrics.prom calls.csv\n" \
     "  drtriage --fail-if 'sbc>2%%' --fail-if 'ner<95' nightly.csv\n"
 
+#define HELP_INDENT 25
+#define HELP_WIDTH 80
+
 static void print_usage(FILE *out)
 {
-    char formats[256], extensions[256] = "", fields[512] = "";
+    char formats[256], extensions[256] = "", fields[512] = "", metrics[512];
     dt_writer_names(formats, sizeof formats, ", ");
+    dt_gate_metric_list(metrics, sizeof metrics, HELP_INDENT, HELP_WIDTH);
     for (const dt_writer_t *w = dt_writers; w->name; w++)
         snprintf(extensions + strlen(extensions), sizeof extensions - strlen(extensions), "%s%.*s",
                  w == dt_writers ? "" : " ", (int)strcspn(w->extensions, " "), w->extensions);
@@ -138,7 +149,7 @@ static void print_usage(FILE *out)
         snprintf(fields + strlen(fields), sizeof fields - strlen(fields), "%s%s",
                  f ? (f % 7 == 0 ? ",\n                         " : ", ") : "",
                  dt_field_name((dt_field_t)f));
-    fprintf(out, USAGE_TEXT, formats, extensions, fields);
+    fprintf(out, USAGE_TEXT, formats, extensions, metrics, fields);
 }
 
 static bool parse_size(const char *text, uint64_t max, uint64_t *out)
@@ -349,20 +360,17 @@ static void warn_rejections(const dt_totals_t *totals, const dt_rejection_t *fir
     fputc('\n', stderr);
 }
 
-/* Judges every --fail-if condition; names each breach on stderr. */
-static dt_exit_t judge(const options_t *o, const dt_report_t *report, uint64_t min_calls)
+/* Names each breached and each unjudged gate on stderr. */
+static void report_gates(const dt_report_t *report)
 {
-    dt_exit_t rc = DT_EXIT_OK;
-    for (size_t i = 0; i < o->ngates; i++) {
-        char why[512];
-        if (dt_gate_check(&o->gates[i], report, min_calls, why, sizeof why)) {
-            fprintf(stderr, "drtriage: --fail-if breached: %s\n", why);
-            rc = DT_EXIT_BREACH;
-        } else if (why[0]) {
-            fprintf(stderr, "drtriage: --fail-if %s\n", why);
+    for (size_t i = 0; i < report->ngates; i++) {
+        const dt_gate_result_t *g = &report->gates[i];
+        if (g->breached || !g->judged) {
+            fputs(g->breached ? "drtriage: --fail-if breached: " : "drtriage: --fail-if ", stderr);
+            put_stderr_safe(g->why);
+            fputc('\n', stderr);
         }
     }
-    return rc;
 }
 
 static void print_error(const dt_error_t *err)
@@ -398,6 +406,7 @@ static dt_exit_t run_rows(const options_t *o, dt_pipeline_options_t *po, const d
 static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po,
                              const dt_rules_t *rules, dt_codes_t *codes, dt_aggregate_t *agg)
 {
+    uint64_t min_calls = o->min_calls_set ? o->min_calls : rules->ner_min_calls;
     dt_report_t report = {0};
     dt_error_t err = {{0}};
     dt_exit_t rc = DT_EXIT_ERROR;
@@ -405,17 +414,16 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
     dt_filter_describe(&o->filter, filters, sizeof filters);
     dt_status_t st = dt_pipeline_run(po, rules, codes, agg, &err);
     dt_cli_progress_done(po->progress_ctx);
-    if (st == DT_OK) {
-        dt_report_options_t ro = {.top = o->top, .filters = filters[0] ? filters : NULL,
-                                  .auto_bucket = !o->tables.by_time && agg->options.by_time};
-        if (dt_report_build(&report, agg, &ro) != DT_OK) {
-            snprintf(err.msg, sizeof err.msg, "out of memory");
-        } else {
-            if (dt_cli_outputs_write(&o->outputs, &report, &err) == DT_OK) {
-                warn_rejections(&report.totals, report.rejections);
-                rc = judge(o, &report, o->min_calls_set ? o->min_calls : rules->ner_min_calls);
-            }
-        }
+    dt_report_options_t ro = {.top = o->top, .filters = filters[0] ? filters : NULL,
+                              .auto_bucket = !o->tables.by_time && agg->options.by_time};
+    if (st == DT_OK &&
+        (dt_report_build(&report, agg, &ro) != DT_OK ||
+         dt_gates_judge(&report, o->gates, o->ngates, min_calls) != DT_OK))
+        st = dt_fail(&err, DT_ERR_NOMEM, "out of memory");
+    if (st == DT_OK && dt_cli_outputs_write(&o->outputs, &report, &err) == DT_OK) {
+        rc = dt_gates_breached(&report) ? DT_EXIT_BREACH : DT_EXIT_OK;
+        warn_rejections(&report.totals, report.rejections);
+        report_gates(&report);
     }
     if (rc == DT_EXIT_ERROR)
         print_error(&err);
@@ -428,7 +436,7 @@ static bool check_gates_actions(const options_t *o, const dt_rules_t *rules)
 {
     for (size_t i = 0; i < o->ngates; i++) {
         const dt_gate_t *t = &o->gates[i];
-        if (t->metric == DT_METRIC_ACTION && strcmp(t->action_id, "unknown") != 0 &&
+        if (t->metric->param == DT_GATE_ACTION_ID && strcmp(t->action_id, "unknown") != 0 &&
             !dt_rules_action(rules, t->action_id)) {
             dt_cli_usage_error("report",
                                "--fail-if '%s': no action '%s' in the rules (drtriage rules "

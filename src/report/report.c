@@ -9,6 +9,7 @@
 const dt_section_info_t dt_sections[DT_SECTION_COUNT] = {
     [DT_SECTION_TOTALS] = {"totals", "Totals"},
     [DT_SECTION_INPUTS] = {"inputs", "drtriage report"},
+    [DT_SECTION_GATES] = {"gates", "Gates"},
     [DT_SECTION_ORIGINS] = {"by_origin", "Failed calls by origin"},
     [DT_SECTION_CODES] = {"by_code", "Failed calls by code"},
     [DT_SECTION_ACTIONS] = {"by_action", "What to do first"},
@@ -21,12 +22,13 @@ const dt_section_info_t dt_sections[DT_SECTION_COUNT] = {
     [DT_SECTION_NOTES] = {"notes", "Notes"},
 };
 
-/* The order people read a report in: what was read and how much, then who
- * has to act, then the detail tables, then what was left out. */
+/* The order people read a report in: what was read and how much, the
+ * gates' verdict, then who has to act, then the detail tables, then what was left out. */
 static const dt_section_t reading_order[] = {
-    DT_SECTION_INPUTS, DT_SECTION_TOTALS,   DT_SECTION_ORIGINS, DT_SECTION_ACTIONS,
-    DT_SECTION_EXPECTED, DT_SECTION_CODES,  DT_SECTION_STUBS,   DT_SECTION_SBCS,
-    DT_SECTION_TIMES,  DT_SECTION_GROUPS,   DT_SECTION_REJECTED, DT_SECTION_NOTES,
+    DT_SECTION_INPUTS,   DT_SECTION_TOTALS, DT_SECTION_GATES,    DT_SECTION_ORIGINS,
+    DT_SECTION_ACTIONS,  DT_SECTION_EXPECTED, DT_SECTION_CODES,  DT_SECTION_STUBS,
+    DT_SECTION_SBCS,     DT_SECTION_TIMES,  DT_SECTION_GROUPS,   DT_SECTION_REJECTED,
+    DT_SECTION_NOTES,
 };
 
 /* ---- ranking ---- */

@@ -282,6 +282,37 @@ static void write_totals(const text_t *w)
     total_line(w, "NER", ner, value_w, t->counts.calls ? "(defined under By SBC)" : "(no calls)");
 }
 
+#define VERDICT_WIDTH 10 /* "not judged" */
+
+/* The gates' outcomes, breached first: one wrapped line each. */
+static void write_gates(const text_t *w)
+{
+    static const struct {
+        const char *label, *sgr;
+    } verdicts[] = {{"breached", SGR_FAULT}, {"not judged", NULL}, {"passed", SGR_EXPECTED}};
+    const dt_report_t *r = w->report;
+    if (!r->ngates)
+        return;
+    size_t breached = 0;
+    for (size_t i = 0; i < r->ngates; i++)
+        breached += r->gates[i].breached;
+    char detail[80];
+    snprintf(detail, sizeof detail, "%zu of %zu breached", breached, r->ngates);
+    heading(w, dt_sections[DT_SECTION_GATES].title, detail);
+    for (size_t v = 0; v < sizeof verdicts / sizeof verdicts[0]; v++)
+        for (size_t i = 0; i < r->ngates; i++) {
+            const dt_gate_result_t *g = &r->gates[i];
+            if ((g->breached ? 0 : g->judged ? 2 : 1) != v)
+                continue;
+            spaces(w, 2);
+            sgr_on(w, verdicts[v].sgr);
+            fprintf(w->out, "%-*s", VERDICT_WIDTH, verdicts[v].label);
+            sgr_off(w, verdicts[v].sgr);
+            spaces(w, GAP);
+            wrap(w, 2 + VERDICT_WIDTH + GAP, true, g->why);
+        }
+}
+
 static void write_origins(const text_t *w)
 {
     const dt_totals_t *t = w->totals;
@@ -728,6 +759,7 @@ static void write_expected(const text_t *w)
 /* What renders each section (dt_report.h), in the report's order. */
 static void (*const sections[DT_SECTION_COUNT])(const text_t *) = {
     [DT_SECTION_INPUTS] = write_inputs,     [DT_SECTION_TOTALS] = write_totals,
+    [DT_SECTION_GATES] = write_gates,
     [DT_SECTION_ORIGINS] = write_origins,   [DT_SECTION_ACTIONS] = write_faults,
     [DT_SECTION_EXPECTED] = write_expected, [DT_SECTION_CODES] = write_codes,
     [DT_SECTION_STUBS] = write_stubs,       [DT_SECTION_SBCS] = write_sbcs,
