@@ -91,6 +91,22 @@ run "$DRTRIAGE" --strict "$WORK/bad.csv"
 expect_status "--strict" 2
 expect_stderr "--strict names file:line" "bad.csv:3: rejected row (--strict)"
 
+# --- --quiet: stderr only when the run fails; the report still lists rejected rows ---
+run "$DRTRIAGE" --quiet --color never --fail-if 'ner<1' --min-calls 1000 "$WORK/bad.csv"
+expect_status "--quiet, passing" 0
+expect_true "--quiet: nothing on stderr (no rejection warning, no unjudged gate)" test ! -s "$WORK/err"
+expect_stdout "--quiet: the report lists the rejected rows" "bad.csv:3: SIP code '4x3'"
+run "$DRTRIAGE" -q --fail-if 'calls>0' "$WORK/bad.csv"
+expect_status "--quiet, breached" 1
+expect_stderr "--quiet: a breach is named" "--fail-if breached: calls>0: 1 call (limit 0)"
+expect_stderr "--quiet: a failing run says everything" "2 of 3 rows rejected"
+run "$DRTRIAGE" --quiet "$WORK/missing.csv"
+expect_status "--quiet, error" 2
+expect_stderr "--quiet: errors are said" "missing.csv: cannot open"
+run "$DRTRIAGE" --quiet --rows 'result=failed' "$WORK/bad.csv"
+expect_status "--quiet --rows" 0
+expect_true "--quiet --rows: nothing on stderr" test ! -s "$WORK/err"
+
 # --- standard input and several files ---
 run sh -c "\"$DRTRIAGE\" --format json - <\"$TAC\""
 expect_status "stdin" 0

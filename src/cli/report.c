@@ -28,6 +28,7 @@ typedef struct {
     bool min_calls_set;
     bool strict;
     dt_date_order_t date_order;
+    bool quiet;                    /* stderr only when the run fails */
     size_t max_field;
     dt_cli_rules_t rules;
     dt_gate_t gates[MAX_GATES];
@@ -63,6 +64,8 @@ typedef struct {
     "                         sbc, time or group\n" \
     "      --excel            csv for Excel in locales that expect ';': a BOM, ';' between\n" \
     "                         fields and a decimal comma\n" \
+    "  -q, --quiet            nothing on stderr unless the run fails (exit 1 or 2), for\n" \
+    "                         cron; the report still lists rejected rows\n" \
     "\n" \
     "CI gate:\n" \
     "      --fail-if GATE     exit 1 when GATE holds; repeatable. GATE is\n" \
@@ -216,6 +219,7 @@ static void build_long_options(struct option *opts, char names[][32])
         {"fail-if", required_argument, NULL, OPT_FAIL_IF},
         {"min-calls", required_argument, NULL, OPT_MIN_CALLS},
         {"strict", no_argument, NULL, OPT_STRICT},
+        {"quiet", no_argument, NULL, 'q'},
         {"max-field", required_argument, NULL, OPT_MAX_FIELD},
         DT_CLI_RULES_LONG_OPTIONS(OPT_RULES),
         {"version", no_argument, NULL, OPT_VERSION},
@@ -281,6 +285,9 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
             return dt_cli_usage_error("report", "--min-calls '%s': expected a whole number", arg);
         o->min_calls_set = true;
         return -1;
+    case 'q':
+        o->quiet = true;
+        return -1;
     case OPT_STRICT:
         o->strict = true;
         return -1;
@@ -328,7 +335,7 @@ static int parse_args(options_t *o, int argc, char **argv)
     build_long_options(longopts, names);
     opterr = 0;
     int c, index = 0;
-    while ((c = getopt_long(argc, argv, "f:o:h", longopts, &index)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:o:hq", longopts, &index)) != -1) {
         if (c == '?' || c == ':') {
             const char *bad = argv[optind - 1];
             return dt_cli_usage_error("report", "unknown option or missing value: '%s'", bad);
@@ -399,7 +406,8 @@ static dt_exit_t run_rows(const options_t *o, dt_pipeline_options_t *po, const d
         print_error(&err);
         return DT_EXIT_ERROR;
     }
-    warn_rejections(&agg->totals, agg->rejections);
+    if (!o->quiet)
+        warn_rejections(&agg->totals, agg->rejections);
     return DT_EXIT_OK;
 }
 
@@ -422,8 +430,10 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
         st = dt_fail(&err, DT_ERR_NOMEM, "out of memory");
     if (st == DT_OK && dt_cli_outputs_write(&o->outputs, &report, &err) == DT_OK) {
         rc = dt_gates_breached(&report) ? DT_EXIT_BREACH : DT_EXIT_OK;
-        warn_rejections(&report.totals, report.rejections);
-        report_gates(&report);
+        if (!o->quiet || rc != DT_EXIT_OK) {
+            warn_rejections(&report.totals, report.rejections);
+            report_gates(&report);
+        }
     }
     if (rc == DT_EXIT_ERROR)
         print_error(&err);
@@ -469,7 +479,8 @@ static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
                                 .overrides = o->overrides, .max_field = o->max_field,
                                 .strict = o->strict, .date_order = o->date_order,
                                 .filter = o->filter,
-                                .progress = dt_cli_progress_update, .progress_ctx = &progress};
+                                .progress = o->quiet ? NULL : dt_cli_progress_update,
+                                .progress_ctx = &progress};
     if (!dt_cli_load_rules(&o->rules, &rules) || !check_gates_actions(o, &rules)) {
         dt_rules_free(&rules);
         return DT_EXIT_ERROR;

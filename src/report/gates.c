@@ -493,9 +493,10 @@ static void explain_result(const dt_gate_t *g, const dt_report_t *r, const dt_ga
     else if (!res->judged)
         snprintf(why + used, size - used, "not judged: %" PRIu64 " %s, fewer than --min-calls %" PRIu64,
                  res->denominator, of, min_calls);
-    else if (g->form == DT_GATE_COUNT && !g->metric->of)
-        snprintf(why + used, size - used, "%s %s (limit %s)", dt_format_trimmed(value, res->value),
-                 what, limit);
+    else if (g->form == DT_GATE_COUNT && !g->metric->of) /* "1 call", "2 calls" */
+        snprintf(why + used, size - used, "%s %.*s (limit %s)",
+                 dt_format_trimmed(value, res->value),
+                 (int)(strlen(what) - (res->value == 1.0 && strlen(what) > 1)), what, limit);
     else if (g->form == DT_GATE_COUNT)
         snprintf(why + used, size - used, "%s: %s of %" PRIu64 " %s (limit %s)%s", what,
                  dt_format_trimmed(value, res->value), res->denominator, of, limit,
