@@ -43,23 +43,23 @@ typedef struct {
     char group_key[GROUP_KEY_MAX];
 } run_t;
 
-/* Finds each --group-by column in the header; DT_ERR_INPUT naming a missing one. */
+/* Finds each --group-by column in the header; DT_ERR_INPUT naming a missing
+ * one and the headers there are, closest first. */
 static dt_status_t find_group_columns(run_t *run, const dt_record_t *header,
                                       size_t column[DT_GROUP_COLUMNS_MAX], dt_error_t *err)
 {
     const dt_aggregate_options_t *o = &run->agg->options;
     for (size_t k = 0; k < o->ngroup_columns; k++) {
-        char want[256], have[256];
-        dt_schema_normalise(o->group_columns[k], strlen(o->group_columns[k]), want, sizeof want);
-        column[k] = DT_NO_COLUMN;
-        for (size_t c = 0; c < header->ncells && column[k] == DT_NO_COLUMN; c++) {
-            dt_schema_normalise(header->cells[c].ptr, header->cells[c].len, have, sizeof have);
-            if (strcmp(want, have) == 0)
-                column[k] = c;
+        column[k] = dt_schema_find(header->cells, header->ncells, o->group_columns[k]);
+        if (column[k] == DT_NO_COLUMN) {
+            char found[DT_ERROR_MAX / 2];
+            dt_schema_suggest(header->cells, header->ncells, o->group_columns[k], found,
+                              sizeof found);
+            return dt_fail(err, DT_ERR_INPUT,
+                           "%s:1: --group-by column '%s' is not in the header; the headers, "
+                           "closest first: %s",
+                           run->path, o->group_columns[k], found);
         }
-        if (column[k] == DT_NO_COLUMN)
-            return dt_fail(err, DT_ERR_INPUT, "%s:1: --group-by column '%s' is not in the header",
-                           run->path, o->group_columns[k]);
     }
     return DT_OK;
 }

@@ -204,6 +204,9 @@ expect_stderr "invalid --by" "--by 'month': expected hour, day or week"
 run "$DRTRIAGE" --group-by 'No Such Column' "$TAC"
 expect_status "unknown --group-by column" 2
 expect_stderr "unknown --group-by column names it" "--group-by column 'No Such Column' is not in the header"
+run "$DRTRIAGE" --group-by 'Country' "$TAC"
+expect_status "--group-by a column that is not there" 2
+expect_stderr "--group-by names the headers, closest first" "the headers, closest first: 'User country', 'External Country', "
 
 run "$DRTRIAGE" --rows 'origin' "$TAC"
 expect_status "malformed --rows filter" 2
