@@ -10,8 +10,59 @@
 
 static const char *const cond_keys[DT_COND_COUNT] = {
     "since", "until",  "sbc",  "call-type", "direction", "origin",     "code",
-    "ms",    "sip",    "action", "result",  "known",     "correlation",
+    "ms",    "sip",    "action", "result",  "known",     "correlation", "where",
 };
+
+#define WHERE_SYNTAX "COLUMN OP VALUE with OP one of = != ~ < <= > >= ('External Country=DE')"
+
+/* The operators of where, longest first where one begins another. */
+static const struct {
+    const char *text;
+    dt_where_op_t op;
+} where_ops[] = {{"!=", DT_WHERE_NE}, {"<=", DT_WHERE_LE}, {">=", DT_WHERE_GE},
+                 {"=", DT_WHERE_EQ},  {"~", DT_WHERE_GLOB}, {"<", DT_WHERE_LT},
+                 {">", DT_WHERE_GT}};
+
+static bool numeric_op(dt_where_op_t op)
+{
+    return op == DT_WHERE_LT || op == DT_WHERE_LE || op == DT_WHERE_GT || op == DT_WHERE_GE;
+}
+
+/* Copies text[0..len) without its outer blanks into out (DT_FILTER_TEXT). */
+static void copy_trimmed(char *out, const char *text, size_t len)
+{
+    while (len && (*text == ' ' || *text == '\t'))
+        text++, len--;
+    while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+        len--;
+    snprintf(out, DT_FILTER_TEXT, "%.*s", (int)len, text);
+}
+
+/* "COLUMN OP VALUE": the operator is the first of them in the text. */
+static bool parse_where(dt_cond_t *c, const char *expr, const char **expected, const char **why)
+{
+    *expected = WHERE_SYNTAX;
+    size_t at = 0;
+    for (;; at++) {
+        at += strcspn(expr + at, "=!~<>");
+        if (!expr[at])
+            return *why = "no operator", false;
+        if (expr[at] != '!' || expr[at + 1] == '=')
+            break;
+    }
+    size_t k = 0;
+    while (strncmp(expr + at, where_ops[k].text, strlen(where_ops[k].text)) != 0)
+        k++;
+    c->op = where_ops[k].op;
+    copy_trimmed(c->column, expr, at);
+    const char *value = expr + at + strlen(where_ops[k].text);
+    copy_trimmed(c->value, value, strlen(value));
+    if (!c->column[0])
+        return *why = "no column name before the operator", false;
+    if (numeric_op(c->op) && !dt_parse_number(c->value, strlen(c->value), &c->number))
+        return *why = "< <= > >= compare numbers, and the value is not one", false;
+    return true;
+}
 
 static dt_status_t bad_value(dt_error_t *err, const char *key, const char *value,
                              const char *why, const char *expected)
@@ -65,6 +116,8 @@ static bool parse_value(dt_cond_t *c, const char *value, const char **expected,
     case DT_COND_KNOWN:
         *expected = "yes or no";
         return parse_choice(value, "yes", "no", &c->flag);
+    case DT_COND_WHERE:
+        return parse_where(c, value, expected, why);
     default:
         *expected = "a value";
         return *value != '\0';
@@ -86,12 +139,17 @@ dt_status_t dt_filter_add(dt_filter_t *filter, const char *key, const char *valu
                        "filter key '%s' is unknown (since, until, sbc, call-type, direction, "
                        "origin, code, ms, sip, action, result, known, correlation)",
                        key);
+    if (c.kind == DT_COND_WHERE && filter->nwhere == DT_WHERE_MAX)
+        return dt_fail(err, DT_ERR_USAGE, "too many --where conditions (at most %d)",
+                       DT_WHERE_MAX);
     if (strlen(value) >= sizeof c.text)
         return bad_value(err, key, value, NULL, "a shorter value");
     snprintf(c.text, sizeof c.text, "%s", value);
     const char *expected, *why = NULL;
     if (!parse_value(&c, value, &expected, &why))
         return bad_value(err, key, value, why, expected);
+    if (c.kind == DT_COND_WHERE)
+        c.where_index = filter->nwhere++;
     filter->conds[filter->n++] = c;
     return DT_OK;
 }
@@ -111,6 +169,11 @@ dt_status_t dt_filter_parse(dt_filter_t *filter, const char *expr, dt_error_t *e
                            (int)n, p);
         snprintf(key, sizeof key, "%.*s", (int)(eq - p), p);
         snprintf(value, sizeof value, "%.*s", (int)(n - (size_t)(eq - p) - 1), eq + 1);
+        if (strcasecmp(key, cond_keys[DT_COND_WHERE]) == 0)
+            return dt_fail(err, DT_ERR_USAGE,
+                           "filter '%s': 'where' is an option of its own (--where 'COLUMN OP "
+                           "VALUE'); the rows written are those the report filters keep",
+                           expr);
         dt_status_t st = dt_filter_add(filter, key, value, err);
         if (st)
             return st;
@@ -194,15 +257,54 @@ int dt_call_direction(const dt_rules_t *rules, const dt_record_t *record)
     return dt_rules_word_set(&rules->call_type_in, &rules->call_type_out, type.ptr, type.len);
 }
 
-static bool cond_holds(const dt_cond_t *c, const dt_rules_t *rules, const dt_record_t *record,
-                       const dt_call_t *call, int64_t time)
+const char *dt_filter_where_column(const dt_filter_t *filter, size_t k)
 {
+    for (size_t i = 0; i < filter->n; i++)
+        if (filter->conds[i].kind == DT_COND_WHERE && filter->conds[i].where_index == k)
+            return filter->conds[i].column;
+    return "";
+}
+
+static bool where_holds(const dt_cond_t *c, dt_slice_t cell)
+{
+    size_t len = strlen(c->value);
+    bool equal = cell.len == len && (len == 0 || strncasecmp(cell.ptr, c->value, len) == 0);
+    double number;
+    switch (c->op) {
+    case DT_WHERE_EQ:
+        return equal;
+    case DT_WHERE_NE:
+        return !equal;
+    case DT_WHERE_GLOB:
+        return dt_glob_match(c->value, cell.ptr, cell.len);
+    default:
+        break;
+    }
+    if (!cell.len || !dt_parse_number(cell.ptr, cell.len, &number))
+        return false;
+    switch (c->op) {
+    case DT_WHERE_LT:
+        return number < c->number;
+    case DT_WHERE_LE:
+        return number <= c->number;
+    case DT_WHERE_GT:
+        return number > c->number;
+    default:
+        return number >= c->number;
+    }
+}
+
+static bool cond_holds(const dt_cond_t *c, const dt_rules_t *rules,
+                       const dt_filter_subject_t *s)
+{
+    const dt_record_t *record = s->record;
+    const dt_call_t *call = s->call;
     bool failed = !call->succeeded;
     switch (c->kind) {
     case DT_COND_SINCE:
-        return time >= c->time;
+        return s->time >= c->time;
     case DT_COND_UNTIL:
-        return time < c->time;
+        return s->time < c->time;
     case DT_COND_SBC:
         return dt_glob_match(c->text, call->sbc.ptr, call->sbc.len);
     case DT_COND_CALL_TYPE: {
@@ -232,21 +334,22 @@ static bool cond_holds(const dt_cond_t *c, const dt_rules_t *rules, const dt_rec
         dt_slice_t id = dt_record_cell(record, DT_FIELD_CORRELATION);
         return id.len == strlen(c->text) && memcmp(id.ptr, c->text, id.len) == 0;
     }
+    case DT_COND_WHERE:
+        return where_holds(c, s->where ? s->where[c->where_index] : (dt_slice_t){NULL, 0});
     default:
         return false;
     }
 }
 
 dt_filter_result_t dt_filter_match(const dt_filter_t *filter, const dt_rules_t *rules,
-                                   const dt_record_t *record, const dt_call_t *call,
-                                   bool has_time, int64_t time)
+                                   const dt_filter_subject_t *subject)
 {
     for (size_t i = 0; i < filter->n; i++) {
         const dt_cond_t *c = &filter->conds[i];
         bool timed = c->kind == DT_COND_SINCE || c->kind == DT_COND_UNTIL;
-        if (timed && !has_time)
+        if (timed && !subject->has_time)
             return DT_FILTER_UNDATED;
-        if (!cond_holds(c, rules, record, call, time))
+        if (!cond_holds(c, rules, subject))
             return DT_FILTER_EXCLUDE;
     }
     return DT_FILTER_PASS;

@@ -41,7 +41,7 @@ static void list_headers(const dt_slice_t *headers, const size_t *order, size_t 
         int w = snprintf(out + used, cap - used, "%s'%.*s'", i ? ", " : "",
                          (int)(h->len > QUOTED_MAX ? QUOTED_MAX : h->len), h->ptr);
         if (w < 0 || used + (size_t)w > room) {
-            snprintf(out + used, cap - used, "%s", i ? MORE : MORE + 2);
+            snprintf(out + used, cap - used, "%s...", i ? ", " : "");
             return;
         }
         used += (size_t)w;

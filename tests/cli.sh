@@ -241,6 +241,25 @@ expect_json "filters exclude calls, counted" '.totals.excluded > 0 and .totals.f
 expect_json "only the filtered SBC remains" '[.by_sbc[].sbc] == ["sbc-eu.fabrikam.net"]' "$WORK/out"
 expect_accounting "filters" "$WORK/out"
 
+# --where on any column, with --rows: the rows written are those both keep
+WQ=tests/cases/where-quoted.csv
+run "$DRTRIAGE" --where 'External Country=DE' --rows 'result=failed' "$WQ"
+expect_status "--where with --rows" 0
+cp "$WORK/out" "$WORK/where-rows.csv"
+run "$DRTRIAGE" --format json "$WORK/where-rows.csv"
+expect_json "--where with --rows writes the failed calls to DE (quoted cells kept whole)" \
+    '.totals.calls == 2 and .totals.failed == 2' "$WORK/out"
+run "$DRTRIAGE" --rows 'where=External Country=DE' "$WQ"
+expect_status "where in --rows" 2
+expect_stderr "where in --rows is refused" "'where' is an option of its own"
+run "$DRTRIAGE" --where 'Extrnal Country=DE' "$WQ"
+expect_status "--where on a column that is not there" 2
+expect_stderr "--where names the headers, closest first" \
+    "--where column 'Extrnal Country' is not in the header; the headers, closest first: 'External Country', "
+run "$DRTRIAGE" --where 'Duration (seconds)>ten' "$WQ"
+expect_status "--where < > need a number" 2
+expect_stderr "--where < > need a number" "compare numbers"
+
 # --code reads codes as explain does: 403 is the SIP code, whatever the Microsoft code
 want=$("$DRTRIAGE" --format json "$TAC" | jq '[.by_code[] | select(.sip == 403) | .failed] | add')
 run "$DRTRIAGE" --format json --code 403 "$TAC"

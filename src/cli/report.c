@@ -92,6 +92,10 @@ typedef struct {
     "      --origin ORIGIN    failed calls of that origin: sbc, microsoft or unknown\n" \
     "      --code CODE        failed calls with that code, read as explain reads it:\n" \
     "                         403 (SIP), 560403 (Microsoft), 510532/403, */503\n" \
+    "      --where 'COLUMN OP VALUE'  calls whose input column COLUMN (a header name)\n" \
+    "                         compares so: = and != (case-insensitive), ~ (glob), or\n" \
+    "                         < <= > >= (numbers); repeatable, all must hold, e.g.\n" \
+    "                         --where 'External Country=DE'\n" \
     "\n" \
     "Investigation:\n" \
     "      --by hour|day|week add a time series of calls, failures by origin and NER\n" \
@@ -230,6 +234,7 @@ static void build_long_options(struct option *opts, char names[][32])
         {"direction", required_argument, NULL, OPT_FILTER},
         {"origin", required_argument, NULL, OPT_FILTER},
         {"code", required_argument, NULL, OPT_FILTER},
+        {"where", required_argument, NULL, OPT_FILTER},
         {"by", required_argument, NULL, OPT_BY},
         {"group-by", required_argument, NULL, OPT_GROUP_BY},
         {"samples", required_argument, NULL, OPT_SAMPLES},

@@ -148,6 +148,34 @@ static const struct {
     {"1000000000000000000", true, false, 1000000000000000000ULL, 0, "1000000000000000000"},
 };
 
+START_TEST(parse_number_forms)
+{
+    static const struct {
+        const char *text;
+        double value;
+    } good[] = {{"0", 0},       {"226", 226},     {" 3.5 ", 3.5}, {"-2", -2},   {"+7", 7},
+                {".5", 0.5},    {"5.", 5},        {"1e3", 1000},  {"2.5E-1", 0.25},
+                {"5.60403E+05", 560403}, {"007", 7}};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        double v = -1;
+        ck_assert_msg(dt_parse_number(good[i].text, strlen(good[i].text), &v), "%s", good[i].text);
+        ck_assert_double_eq_tol(v, good[i].value, 1e-9);
+    }
+    static const char *const bad[] = {"",  " ",   "-",     ".",   "1,5", "1 000", "0x10",
+                                      "inf", "nan", "1e",    "1e+", "--1", "1.2.3", "abc",
+                                      "12a"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        double v = 42;
+        ck_assert_msg(!dt_parse_number(bad[i], strlen(bad[i]), &v), "'%s' accepted", bad[i]);
+        ck_assert_double_eq(v, 42);
+    }
+    double a, b;
+    ck_assert(dt_parse_number("0.1", 3, &a) && dt_parse_number("0.1", 3, &b));
+    ck_assert(a == b); /* the same text, the same value */
+    ck_assert(dt_parse_number("1e999", 5, &a)); /* large, not an error */
+}
+END_TEST
+
 START_TEST(code_parse_forms)
 {
     dt_code_key_t key;
@@ -208,6 +236,7 @@ Suite *dt_suite_core(void)
     Suite *s = suite_create("core");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, parse_uint_plain_digits_only);
+    tcase_add_test(tc, parse_number_forms);
     tcase_add_loop_test(tc, code_parse_forms, 0, (int)(sizeof code_forms / sizeof code_forms[0]));
     tcase_add_test(tc, code_parse_refuses);
     tcase_add_test(tc, code_key_matches_absent_parts);

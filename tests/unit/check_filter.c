@@ -40,7 +40,9 @@ static dt_filter_result_t judge(const char *expr, const fixture_call_t *f, bool 
     dt_filter_t filter = {0};
     dt_error_t err;
     ck_assert_msg(dt_filter_parse(&filter, expr, &err) == DT_OK, "%s: %s", expr, err.msg);
-    return dt_filter_match(&filter, &tu_rules, &f->record, &f->call, has_time, time);
+    dt_filter_subject_t subject = {.record = &f->record, .call = &f->call, .has_time = has_time,
+                                   .time = time};
+    return dt_filter_match(&filter, &tu_rules, &subject);
 }
 
 START_TEST(glob)
@@ -153,6 +155,107 @@ START_TEST(time_conditions)
 }
 END_TEST
 
+/* Judges --where conditions against one call whose where cells are given. */
+static dt_filter_result_t judge_where(const char *const *exprs, size_t n, const char *const *cells)
+{
+    fixture_call_t f;
+    make_call(&f, "0", "540000", "sbc1", "dr_in", "c");
+    dt_filter_t filter = {0};
+    dt_error_t err;
+    dt_slice_t where[DT_WHERE_MAX];
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_msg(dt_filter_add(&filter, "where", exprs[i], &err) == DT_OK, "%s: %s", exprs[i],
+                      err.msg);
+        where[i] = (dt_slice_t){cells[i], strlen(cells[i])};
+    }
+    dt_filter_subject_t subject = {.record = &f.record, .call = &f.call, .where = where};
+    return dt_filter_match(&filter, &tu_rules, &subject);
+}
+
+START_TEST(where_conditions)
+{
+    static const struct {
+        const char *expr, *cell;
+        bool holds;
+    } cases[] = {
+        {"External Country=DE", "DE", true},
+        {"External Country=DE", "de", true}, /* ASCII case ignored */
+        {"External Country = DE ", "DE", true}, /* blanks around the operator */
+        {"External Country=DE", "DEU", false},
+        {"External Country=", "", true},     /* an empty cell */
+        {"External Country!=DE", "FR", true},
+        {"External Country!=DE", "De", false},
+        {"Display Name~*desk*", "Front Desk\r\nBuilding 2", true},
+        {"Display Name~front?desk*", "Front Desk\nB", true},
+        {"Display Name~*desk", "Front Desk\nB", false},
+        {"Duration (seconds)>10", "10.5", true},
+        {"Duration (seconds)>10", "10", false},
+        {"Duration (seconds)>=10", "10", true},
+        {"Duration (seconds)<10", "9", true},
+        {"Duration (seconds)<=-1", "-1", true},
+        {"Duration (seconds)<10", "", false},    /* not a number: does not hold */
+        {"Duration (seconds)<10", "abc", false},
+        {"Duration (seconds)>1e2", "101", true},
+        {"a!b=c", "c", true},                    /* '!' alone is part of the column */
+        {"x=a=b", "a=b", true},                  /* the first operator splits */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *expr = cases[i].expr, *cell = cases[i].cell;
+        ck_assert_msg(judge_where(&expr, 1, &cell) ==
+                          (cases[i].holds ? DT_FILTER_PASS : DT_FILTER_EXCLUDE),
+                      "%s on '%s'", expr, cell);
+    }
+    const char *exprs[] = {"A=1", "B~x*", "C>5"}, *cells[] = {"1", "xy", "6"};
+    ck_assert_int_eq(judge_where(exprs, 3, cells), DT_FILTER_PASS);
+    const char *other[] = {"1", "xy", "5"};
+    ck_assert_int_eq(judge_where(exprs, 3, other), DT_FILTER_EXCLUDE); /* all must hold */
+}
+END_TEST
+
+START_TEST(where_parsing)
+{
+    dt_filter_t filter = {0};
+    dt_error_t err;
+    ck_assert_int_eq(dt_filter_add(&filter, "where", " External Country = DE ", &err), DT_OK);
+    ck_assert_int_eq(dt_filter_add(&filter, "sbc", "sbc1*", &err), DT_OK);
+    ck_assert_int_eq(dt_filter_add(&filter, "where", "Duration (seconds)>=0.5", &err), DT_OK);
+    ck_assert_uint_eq(filter.nwhere, 2);
+    ck_assert_str_eq(dt_filter_where_column(&filter, 0), "External Country");
+    ck_assert_str_eq(dt_filter_where_column(&filter, 1), "Duration (seconds)");
+    ck_assert_str_eq(filter.conds[0].value, "DE");
+    ck_assert_int_eq(filter.conds[2].op, DT_WHERE_GE);
+    ck_assert_double_eq_tol(filter.conds[2].number, 0.5, 1e-12);
+    ck_assert(dt_filter_fields(&filter) == 1u << DT_FIELD_SBC); /* where reads no field */
+    char text[256];
+    dt_filter_describe(&filter, text, sizeof text);
+    ck_assert_str_eq(text, "where= External Country = DE , sbc=sbc1*, "
+                           "where=Duration (seconds)>=0.5");
+
+    static const struct {
+        const char *expr, *message;
+    } bad[] = {{"External Country", "no operator"},
+               {"=DE", "no column name before the operator"},
+               {"  ~x", "no column name"},
+               {"Duration>ten", "compare numbers"},
+               {"Duration<", "compare numbers"},
+               {"a!b", "no operator"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        dt_filter_t f = {0};
+        ck_assert_int_eq(dt_filter_add(&f, "where", bad[i].expr, &err), DT_ERR_USAGE);
+        ck_assert_msg(strstr(err.msg, bad[i].message), "%s: %s", bad[i].expr, err.msg);
+        ck_assert_msg(strstr(err.msg, "COLUMN OP VALUE"), "%s: %s", bad[i].expr, err.msg);
+    }
+    dt_filter_t many = {0};
+    for (int i = 0; i < DT_WHERE_MAX; i++)
+        ck_assert_int_eq(dt_filter_add(&many, "where", "a=b", &err), DT_OK);
+    ck_assert_int_eq(dt_filter_add(&many, "where", "a=b", &err), DT_ERR_USAGE);
+    ck_assert_msg(strstr(err.msg, "at most 8"), "%s", err.msg);
+    dt_filter_t rows = {0};
+    ck_assert_int_eq(dt_filter_parse(&rows, "origin=sbc,where=a=b", &err), DT_ERR_USAGE);
+    ck_assert_msg(strstr(err.msg, "'where' is an option of its own"), "%s", err.msg);
+}
+END_TEST
+
 START_TEST(describe)
 {
     dt_filter_t filter = {0};
@@ -176,6 +279,8 @@ Suite *dt_suite_filter(void)
     tcase_add_test(tc, conditions_on_a_succeeded_call);
     tcase_add_test(tc, time_conditions);
     tcase_add_test(tc, describe);
+    tcase_add_test(tc, where_conditions);
+    tcase_add_test(tc, where_parsing);
     suite_add_tcase(s, tc);
     return s;
 }
