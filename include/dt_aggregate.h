@@ -104,6 +104,15 @@ typedef struct {
     size_t last_len;           /* its key's length */
 } dt_keyed_table_t;
 
+#define DT_TALLY_VALUES_CAP 256 /* distinct values a filter condition's tally keeps */
+
+/* What one filter condition saw over a run, so that a report can say which
+ * condition matched nothing and which values the input has instead. */
+typedef struct {
+    uint64_t held;            /* calls that satisfy it, whatever the other conditions say */
+    dt_keyed_table_t values;  /* its value of each call it judged (rows' counts.calls) */
+} dt_tally_t;
+
 #define DT_GROUP_COLUMNS_MAX 8
 #define DT_SAMPLES_MAX 20
 
@@ -144,6 +153,10 @@ typedef struct {
     size_t *action_nsamples;
 
     uint64_t *failed_by_action; /* nactions + 1 entries; the last is "no action" */
+
+    dt_tally_t *tallies;        /* one per filter condition (dt_aggregate_tallies), or NULL */
+    size_t ntallies;
+    uint64_t drilled;           /* --rows: rows written */
 
     const char *notes[DT_NOTES_MAX]; /* things the report must say (arena strings) */
     size_t nnotes;
@@ -192,6 +205,20 @@ dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
 /* Counts a call that a filter left out (undated: its start time was needed
  * and could not be read). */
 void dt_aggregate_exclude(dt_aggregate_t *agg, bool undated);
+
+/* Prepares n empty filter-condition tallies (the report filter's conditions,
+ * then --rows'), each keeping at most DT_TALLY_VALUES_CAP distinct values.
+ * Returns DT_ERR_NOMEM on allocation failure. */
+dt_status_t dt_aggregate_tallies(dt_aggregate_t *agg, size_t n);
+
+/* Counts a call (weight calls) into tally i: whether the condition held, and
+ * its value (an empty value is not counted as one). Returns DT_ERR_NOMEM only
+ * when memory is exhausted. */
+dt_status_t dt_aggregate_tally(dt_aggregate_t *agg, size_t i, bool held, dt_slice_t value,
+                               uint64_t weight);
+
+/* Counts a row written by the drill-down (--rows). */
+void dt_aggregate_drilled(dt_aggregate_t *agg);
 
 /* Counts one rejected row of the current input at line, keeping the first
  * DT_REJECTION_SAMPLES reasons. */

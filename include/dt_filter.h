@@ -75,6 +75,7 @@ typedef struct {
     dt_cond_t conds[DT_FILTER_MAX];
     size_t n;
     size_t nwhere;             /* of them, where conditions */
+    bool from_rows;            /* given as --rows 'key=value,...' (dt_filter_parse) */
 } dt_filter_t;
 
 /* What a filter judges about one classified call. */
@@ -106,8 +107,40 @@ dt_status_t dt_filter_add(dt_filter_t *filter, const char *key, const char *valu
  * expression on a malformed one. */
 dt_status_t dt_filter_parse(dt_filter_t *filter, const char *expr, dt_error_t *err);
 
+/* The fields (a mask of 1u << dt_field_t) a condition can read, any one of
+ * which is enough (direction: the direction or the call type); 0 for the
+ * conditions judged from the classified call alone (codes, origin, action,
+ * result, known) and for where, which reads its own column. */
+uint32_t dt_cond_fields(const dt_cond_t *cond);
+
 /* The fields (a mask of 1u << dt_field_t) the filter's conditions read. */
 uint32_t dt_filter_fields(const dt_filter_t *filter);
+
+/* The first condition an input cannot judge: one that reads fields and the
+ * input has none of them (present: a mask of the fields its header has);
+ * SIZE_MAX when every condition can be judged. */
+size_t dt_filter_unjudgeable(const dt_filter_t *filter, uint32_t present);
+
+/* Writes condition i (< filter->n) as the user gave it, NUL-terminated in
+ * out (truncated to cap): "--sbc 'sbc2'", "--where 'External Country=DE'",
+ * "--rows 'action=tls'". */
+void dt_filter_describe_option(const dt_filter_t *filter, size_t i, char *out, size_t cap);
+
+/* What a condition's values are, in the plural, for "the SBCs in the input":
+ * "SBCs", "call types", "codes of failed calls", "values of 'COLUMN'"; buf
+ * (cap bytes) may hold the text returned. */
+const char *dt_filter_value_noun(const dt_cond_t *cond, char *buf, size_t cap);
+
+#define DT_FILTER_VALUE_MAX DT_CODE_TEXT_MAX
+
+/* The value a condition reads from a call, as text, to list the values an
+ * input has when a filter matched nothing: the SBC, the call type, "in" or
+ * "out", the code ("560403/403"), the action id... An empty slice when the
+ * condition reads no value of this call (a time; a code, origin, action or
+ * known of a call that succeeded). The slice points into the subject, the
+ * rules, static text or buf (DT_FILTER_VALUE_MAX bytes). */
+dt_slice_t dt_filter_value(const dt_cond_t *cond, const dt_rules_t *rules,
+                           const dt_filter_subject_t *subject, char buf[DT_FILTER_VALUE_MAX]);
 
 /* True when the filter needs the start time of each call. */
 bool dt_filter_uses_time(const dt_filter_t *filter);
@@ -115,9 +148,14 @@ bool dt_filter_uses_time(const dt_filter_t *filter);
 /* The header name the k-th where condition reads (k < filter->nwhere). */
 const char *dt_filter_where_column(const dt_filter_t *filter, size_t k);
 
-/* Judges a classified call. */
+/* Judges a classified call: PASS when every condition holds, else UNDATED
+ * when the first that does not is a time condition on a call without a
+ * readable start time, else EXCLUDE. With held (filter->n entries) every
+ * condition is judged and held[i] says whether condition i holds on its own
+ * (an unjudgeable time condition does not); without, judging stops at the
+ * first that does not hold. */
 dt_filter_result_t dt_filter_match(const dt_filter_t *filter, const dt_rules_t *rules,
-                                   const dt_filter_subject_t *subject);
+                                   const dt_filter_subject_t *subject, bool *held);
 
 /* Writes the conditions as "key=value, key=value" into out (NUL-terminated). */
 void dt_filter_describe(const dt_filter_t *filter, char *out, size_t cap);

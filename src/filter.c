@@ -157,6 +157,7 @@ dt_status_t dt_filter_add(dt_filter_t *filter, const char *key, const char *valu
 dt_status_t dt_filter_parse(dt_filter_t *filter, const char *expr, dt_error_t *err)
 {
     const char *p = expr;
+    filter->from_rows = true;
     if (!*p)
         return dt_fail(err, DT_ERR_USAGE, "empty filter: expected key=value[,key=value...]");
     while (*p) {
@@ -184,32 +185,116 @@ dt_status_t dt_filter_parse(dt_filter_t *filter, const char *expr, dt_error_t *e
     return DT_OK;
 }
 
+uint32_t dt_cond_fields(const dt_cond_t *c)
+{
+    switch (c->kind) {
+    case DT_COND_SINCE:
+    case DT_COND_UNTIL:
+        return 1u << DT_FIELD_START | 1u << DT_FIELD_INVITE;
+    case DT_COND_SBC:
+        return 1u << DT_FIELD_SBC;
+    case DT_COND_CALL_TYPE:
+        return 1u << DT_FIELD_CALL_TYPE;
+    case DT_COND_DIRECTION:
+        return 1u << DT_FIELD_DIRECTION | 1u << DT_FIELD_CALL_TYPE;
+    case DT_COND_CORRELATION:
+        return 1u << DT_FIELD_CORRELATION;
+    default: /* codes, origin, action, result, known: from the classified call; where
+                reads its own column */
+        return 0;
+    }
+}
+
 uint32_t dt_filter_fields(const dt_filter_t *filter)
 {
     uint32_t fields = 0;
-    for (size_t i = 0; i < filter->n; i++) {
-        switch (filter->conds[i].kind) {
-        case DT_COND_SINCE:
-        case DT_COND_UNTIL:
-            fields |= 1u << DT_FIELD_START | 1u << DT_FIELD_INVITE;
-            break;
-        case DT_COND_SBC:
-            fields |= 1u << DT_FIELD_SBC;
-            break;
-        case DT_COND_CALL_TYPE:
-            fields |= 1u << DT_FIELD_CALL_TYPE;
-            break;
-        case DT_COND_DIRECTION:
-            fields |= 1u << DT_FIELD_DIRECTION | 1u << DT_FIELD_CALL_TYPE;
-            break;
-        case DT_COND_CORRELATION:
-            fields |= 1u << DT_FIELD_CORRELATION;
-            break;
-        default: /* codes, origin, action, result, known: from the classified call */
-            break;
-        }
-    }
+    for (size_t i = 0; i < filter->n; i++)
+        fields |= dt_cond_fields(&filter->conds[i]);
     return fields;
+}
+
+size_t dt_filter_unjudgeable(const dt_filter_t *filter, uint32_t present)
+{
+    for (size_t i = 0; i < filter->n; i++) {
+        uint32_t fields = dt_cond_fields(&filter->conds[i]);
+        if (fields && !(fields & present))
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+void dt_filter_describe_option(const dt_filter_t *filter, size_t i, char *out, size_t cap)
+{
+    const dt_cond_t *c = &filter->conds[i];
+    if (filter->from_rows)
+        snprintf(out, cap, "--rows '%s=%s'", cond_keys[c->kind], c->text);
+    else
+        snprintf(out, cap, "--%s '%s'", cond_keys[c->kind], c->text);
+}
+
+/* What a condition's values are, in the plural, by kind. */
+static const char *const value_nouns[DT_COND_COUNT] = {
+    [DT_COND_SINCE] = "start times", [DT_COND_UNTIL] = "start times",
+    [DT_COND_SBC] = "SBCs",          [DT_COND_CALL_TYPE] = "call types",
+    [DT_COND_DIRECTION] = "directions", [DT_COND_ORIGIN] = "origins of failed calls",
+    [DT_COND_CODE] = "codes of failed calls", [DT_COND_MS] = "codes of failed calls",
+    [DT_COND_SIP] = "codes of failed calls", [DT_COND_ACTION] = "actions of failed calls",
+    [DT_COND_RESULT] = "results",    [DT_COND_KNOWN] = "known values of failed calls",
+    [DT_COND_CORRELATION] = "correlation ids",
+};
+
+const char *dt_filter_value_noun(const dt_cond_t *c, char *buf, size_t cap)
+{
+    if (c->kind != DT_COND_WHERE)
+        return value_nouns[c->kind];
+    snprintf(buf, cap, "values of '%s'", c->column);
+    return buf;
+}
+
+static dt_slice_t text_slice(const char *text)
+{
+    return (dt_slice_t){text, strlen(text)};
+}
+
+dt_slice_t dt_filter_value(const dt_cond_t *c, const dt_rules_t *rules,
+                           const dt_filter_subject_t *s, char buf[DT_FILTER_VALUE_MAX])
+{
+    static const char *const directions[] = {"unknown", "out", "in"};
+    const dt_call_t *call = s->call;
+    bool failed = !call->succeeded;
+    switch (c->kind) {
+    case DT_COND_SBC:
+        return call->sbc;
+    case DT_COND_CALL_TYPE:
+        return dt_record_cell(s->record, DT_FIELD_CALL_TYPE);
+    case DT_COND_DIRECTION:
+        return text_slice(directions[dt_call_direction(rules, s->record) + 1]);
+    case DT_COND_CORRELATION:
+        return dt_record_cell(s->record, DT_FIELD_CORRELATION);
+    case DT_COND_WHERE:
+        return s->where ? s->where[c->where_index] : (dt_slice_t){"", 0};
+    case DT_COND_RESULT:
+        return text_slice(failed ? "failed" : "succeeded");
+    default:
+        break;
+    }
+    if (!failed)
+        return (dt_slice_t){"", 0};
+    size_t a = call->match->action;
+    switch (c->kind) {
+    case DT_COND_ORIGIN:
+        return text_slice(dt_origin_name(call->origin));
+    case DT_COND_CODE:
+    case DT_COND_MS:
+    case DT_COND_SIP:
+        return text_slice(dt_code_format(&call->key, buf));
+    case DT_COND_ACTION:
+        return text_slice(a == DT_NO_ACTION ? "unknown" : rules->actions[a].id);
+    case DT_COND_KNOWN:
+        return text_slice(call->match->known ? "yes" : "no");
+    default: /* since, until: a time is not a value to list */
+        return (dt_slice_t){"", 0};
+    }
 }
 
 bool dt_filter_uses_time(const dt_filter_t *filter)
@@ -342,17 +427,21 @@ static bool cond_holds(const dt_cond_t *c, const dt_rules_t *rules,
 }
 
 dt_filter_result_t dt_filter_match(const dt_filter_t *filter, const dt_rules_t *rules,
-                                   const dt_filter_subject_t *subject)
+                                   const dt_filter_subject_t *subject, bool *held)
 {
+    dt_filter_result_t verdict = DT_FILTER_PASS;
     for (size_t i = 0; i < filter->n; i++) {
         const dt_cond_t *c = &filter->conds[i];
         bool timed = c->kind == DT_COND_SINCE || c->kind == DT_COND_UNTIL;
-        if (timed && !subject->has_time)
-            return DT_FILTER_UNDATED;
-        if (!cond_holds(c, rules, subject))
-            return DT_FILTER_EXCLUDE;
+        bool holds = !(timed && !subject->has_time) && cond_holds(c, rules, subject);
+        if (held)
+            held[i] = holds;
+        if (!holds && verdict == DT_FILTER_PASS)
+            verdict = timed && !subject->has_time ? DT_FILTER_UNDATED : DT_FILTER_EXCLUDE;
+        if (verdict != DT_FILTER_PASS && !held)
+            break;
     }
-    return DT_FILTER_PASS;
+    return verdict;
 }
 
 void dt_filter_describe(const dt_filter_t *filter, char *out, size_t cap)

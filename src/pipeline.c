@@ -65,6 +65,39 @@ static dt_status_t find_columns(const run_t *run, const dt_record_t *header, con
     return DT_OK;
 }
 
+/* A filter condition that reads fields this input lacks cannot match any of
+ * its calls: DT_ERR_INPUT naming the condition and the fields. */
+static dt_status_t check_judgeable(const run_t *run, const dt_record_t *header,
+                                   const dt_filter_t *filter, dt_error_t *err)
+{
+    uint32_t present = 0;
+    for (size_t f = 0; f < DT_FIELD_COUNT; f++)
+        if (run->schema.column[f] != DT_NO_COLUMN)
+            present |= 1u << f;
+    size_t i = dt_filter_unjudgeable(filter, present);
+    if (i == SIZE_MAX)
+        return DT_OK;
+    char option[DT_FILTER_TEXT + 32], fields[128] = "", names[160] = "", found[DT_ERROR_MAX / 2];
+    uint32_t want = dt_cond_fields(&filter->conds[i]);
+    const char *first = NULL;
+    size_t n = 0, m = 0;
+    for (size_t f = 0; f < DT_FIELD_COUNT; f++) {
+        if (!(want & 1u << f))
+            continue;
+        const char *name = dt_field_name((dt_field_t)f);
+        first = first ? first : name;
+        n += (size_t)snprintf(fields + n, sizeof fields - n, "%s%s", n ? " or " : "", name);
+        m += (size_t)snprintf(names + m, sizeof names - m, "%s--%s-column", m ? " or " : "",
+                              name);
+    }
+    dt_filter_describe_option(filter, i, option, sizeof option);
+    dt_schema_suggest(header->cells, header->ncells, first, found, sizeof found);
+    return dt_fail(err, DT_ERR_INPUT,
+                   "%s:1: %s cannot be judged: the file has no %s column (%s NAME names one); "
+                   "the headers, closest first: %s",
+                   run->path, option, fields, names, found);
+}
+
 /* Whether a field's column has to be kept: the fields the aggregate's tables
  * and the filters read, and for drill-down what the row filter reads. Every
  * dropped column is a field libcsv's callback can skip at once, which is most
@@ -150,6 +183,10 @@ static dt_status_t on_header(run_t *run, const dt_record_t *record, dt_error_t *
     size_t group_column[DT_GROUP_COLUMNS_MAX], where_column[DT_WHERE_MAX];
     for (size_t k = 0; k < filter->nwhere; k++)
         where_names[k] = dt_filter_where_column(filter, k);
+    if (st == DT_OK)
+        st = check_judgeable(run, record, filter, err);
+    if (st == DT_OK && run->options->rows)
+        st = check_judgeable(run, record, run->options->rows, err);
     if (st == DT_OK)
         st = find_columns(run, record, "--group-by", tables->group_columns,
                           tables->ngroup_columns, group_column, err);
@@ -237,6 +274,20 @@ static dt_status_t replay_record(void *ctx, const dt_record_t *record, dt_error_
     return on_data(ctx, record, err);
 }
 
+/* Counts what each condition of a filter said of a call, and the call's value
+ * for it, into the tallies from `first` on. */
+static dt_status_t count_tallies(run_t *run, const dt_filter_t *filter, size_t first,
+                                 const dt_filter_subject_t *subject, const bool *held)
+{
+    char buf[DT_FILTER_VALUE_MAX];
+    for (size_t i = 0; i < filter->n; i++) {
+        dt_slice_t value = dt_filter_value(&filter->conds[i], run->rules, subject, buf);
+        if (dt_aggregate_tally(run->agg, first + i, held[i], value, subject->call->weight))
+            return DT_ERR_NOMEM;
+    }
+    return DT_OK;
+}
+
 static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_record_t *fields,
                            const dt_call_t *call, dt_error_t *err)
 {
@@ -254,15 +305,26 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
         where[k] = dt_record_cell(record, run->where_slot[k]);
     dt_filter_subject_t subject = {.record = fields, .call = call, .has_time = extra.has_time,
                                    .time = extra.time, .where = where};
-    dt_filter_result_t verdict = dt_filter_match(&o->filter, run->rules, &subject);
+    bool held[DT_FILTER_MAX], tally = run->agg->tallies != NULL;
+    dt_filter_result_t verdict =
+        dt_filter_match(&o->filter, run->rules, &subject, tally ? held : NULL);
+    if (tally && count_tallies(run, &o->filter, 0, &subject, held))
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
     if (verdict != DT_FILTER_PASS) {
         dt_aggregate_exclude(run->agg, verdict == DT_FILTER_UNDATED);
         return DT_OK;
     }
     if (dt_aggregate_call(run->agg, call, &extra))
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
-    if (o->rows && dt_filter_match(o->rows, run->rules, &subject) == DT_FILTER_PASS)
-        return write_csv_row(run, record, err);
+    if (!o->rows)
+        return DT_OK;
+    verdict = dt_filter_match(o->rows, run->rules, &subject, tally ? held : NULL);
+    if (tally && count_tallies(run, o->rows, o->filter.n, &subject, held))
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    if (verdict != DT_FILTER_PASS)
+        return DT_OK;
+    dt_aggregate_drilled(run->agg);
+    return write_csv_row(run, record, err);
     return DT_OK;
 }
 
@@ -374,6 +436,9 @@ static dt_status_t run_one(const dt_pipeline_options_t *options, const dt_rules_
 dt_status_t dt_pipeline_run(const dt_pipeline_options_t *options, const dt_rules_t *rules,
                             dt_codes_t *codes, dt_aggregate_t *agg, dt_error_t *err)
 {
+    size_t nconds = options->filter.n + (options->rows ? options->rows->n : 0);
+    if (nconds && !agg->tallies && dt_aggregate_tallies(agg, nconds))
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < options->npaths; i++) {
         dt_status_t st = run_one(options, rules, codes, agg, options->paths[i], err);
         if (st)

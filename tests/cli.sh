@@ -260,6 +260,32 @@ run "$DRTRIAGE" --where 'Duration (seconds)>ten' "$WQ"
 expect_status "--where < > need a number" 2
 expect_stderr "--where < > need a number" "compare numbers"
 
+# --- a filter that matches nothing is never answered in silence ---
+run "$DRTRIAGE" --rows 'action=tls' "$TAC"
+expect_status "--rows on an action the rules lack" 2
+expect_stderr "an unknown action id suggests the closest" "no action 'tls' in the rules; did you mean 'tls-certificate'?"
+run "$DRTRIAGE" --fail-if 'action:tls-certifcate>0' "$TAC"
+expect_status "--fail-if on an action the rules lack" 2
+expect_stderr "--fail-if action suggests the closest" "did you mean 'tls-certificate'?"
+run "$DRTRIAGE" --rows 'sbc=nosuch*' "$TAC"
+expect_status "--rows that matches no call" 1
+expect_stderr "--rows that matches no call says so" "no calls matched --rows 'sbc=nosuch*'; the SBCs in the input: sbc2.contoso.com (113)"
+expect_true "--rows that matches no call still writes the header" sh -c "test \$(wc -l <'$WORK/out') -eq 1"
+run "$DRTRIAGE" --format json --sbc sbc2 "$TAC"
+expect_status "--sbc that matches no SBC" 1
+expect_json "the report says nothing matched and lists the SBCs" \
+    '.matched_nothing and .filter_matches[0].calls == 0 and .filter_matches[0].values[0].value == "sbc2.contoso.com" and (.filter_matches[0].values | length) == 5' "$WORK/out"
+run "$DRTRIAGE" --quiet --sbc sbc2 "$TAC"
+expect_status "--quiet --sbc that matches nothing" 1
+expect_stderr "--quiet: a run failed by its filters says why" "no calls matched --sbc 'sbc2'"
+printf 'Final SIP code,Final Microsoft subcode,SBC FQDN\n403,560403,sbc1\n' >"$WORK/nodirection.csv"
+run "$DRTRIAGE" --direction in "$WORK/nodirection.csv"
+expect_status "--direction on a file without direction or call type" 2
+expect_stderr "--direction that cannot be judged names the columns" "nodirection.csv:1: --direction 'in' cannot be judged: the file has no call-type or direction column"
+run "$DRTRIAGE" --sbc 'sbc1*' samples/acs-loganalytics.csv
+expect_status "--sbc on an export without SBCs" 2
+expect_stderr "--sbc on an export without SBCs" "--sbc 'sbc1*' cannot be judged: the file has no sbc column"
+
 # --code reads codes as explain does: 403 is the SIP code, whatever the Microsoft code
 want=$("$DRTRIAGE" --format json "$TAC" | jq '[.by_code[] | select(.sip == 403) | .failed] | add')
 run "$DRTRIAGE" --format json --code 403 "$TAC"

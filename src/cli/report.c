@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dt_aggregate.h"
 #include "dt_cli.h"
@@ -131,8 +132,8 @@ typedef struct {
     "                drtriage rules list (each with --help)\n" \
     "\n" \
     "Exit status:\n" \
-    "  0  report written, no --fail-if condition breached\n" \
-    "  1  report written, a --fail-if condition breached (named on stderr)\n" \
+    "  0  report written, no --fail-if gate breached\n" \
+    "  1  report written, a --fail-if gate breached or the filters matched no call\n" \
     "  2  usage, input or output error (message on stderr, no report written)\n" \
     "\n" \
     "Examples:\n" \
@@ -385,6 +386,42 @@ static void report_gates(const dt_report_t *report)
     }
 }
 
+/* When the filters let no call through: names each condition that matched
+ * nothing with the values the input has instead, or says none matched all. */
+static void report_no_match(const dt_report_t *report)
+{
+    size_t empty = 0;
+    for (size_t i = 0; i < report->nfilter_matches; i++)
+        empty += report->filter_matches[i].calls == 0;
+    if (!empty) {
+        fputs("drtriage: no call matched all the filters together:", stderr);
+        for (size_t i = 0; i < report->nfilter_matches; i++) {
+            const dt_filter_match_t *m = &report->filter_matches[i];
+            fputs(i ? ", " : " ", stderr);
+            put_stderr_safe(m->option);
+            fprintf(stderr, " (%" PRIu64 " call%s)", m->calls, m->calls == 1 ? "" : "s");
+        }
+        fputc('\n', stderr);
+        return;
+    }
+    for (size_t i = 0; i < report->nfilter_matches; i++) {
+        const dt_filter_match_t *m = &report->filter_matches[i];
+        if (m->calls)
+            continue;
+        fputs("drtriage: no calls matched ", stderr);
+        put_stderr_safe(m->option);
+        fprintf(stderr, m->nvalues ? "; the %s in the input:" : "; the input has no %s", m->noun);
+        for (size_t v = 0; v < m->nvalues; v++) {
+            fputs(v ? ", " : " ", stderr);
+            put_stderr_safe(m->values[v]->other ? "(others)" : m->values[v]->name);
+            fprintf(stderr, " (%" PRIu64 ")", m->values[v]->counts.calls);
+        }
+        if (m->more)
+            fprintf(stderr, " and %zu more", m->more);
+        fputc('\n', stderr);
+    }
+}
+
 static void print_error(const dt_error_t *err)
 {
     fputs("drtriage: ", stderr);
@@ -411,9 +448,21 @@ static dt_exit_t run_rows(const options_t *o, dt_pipeline_options_t *po, const d
         print_error(&err);
         return DT_EXIT_ERROR;
     }
-    if (!o->quiet)
-        warn_rejections(&agg->totals, agg->rejections);
-    return DT_EXIT_OK;
+    dt_report_t report = {0};
+    dt_report_options_t ro = {.filter = &o->filter, .rows = &o->rows};
+    if (dt_report_build(&report, agg, &ro) != DT_OK) {
+        dt_fail(&err, DT_ERR_NOMEM, "out of memory");
+        print_error(&err);
+        return DT_EXIT_ERROR;
+    }
+    dt_exit_t rc = report.matched_nothing ? DT_EXIT_BREACH : DT_EXIT_OK;
+    if (!o->quiet || rc != DT_EXIT_OK) {
+        warn_rejections(&report.totals, report.rejections);
+        if (report.matched_nothing)
+            report_no_match(&report);
+    }
+    dt_report_free(&report);
+    return rc;
 }
 
 static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po,
@@ -428,15 +477,19 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
     dt_status_t st = dt_pipeline_run(po, rules, codes, agg, &err);
     dt_cli_progress_done(po->progress_ctx);
     dt_report_options_t ro = {.top = o->top, .filters = filters[0] ? filters : NULL,
-                              .auto_bucket = !o->tables.by_time && agg->options.by_time};
+                              .auto_bucket = !o->tables.by_time && agg->options.by_time,
+                              .filter = &o->filter};
     if (st == DT_OK &&
         (dt_report_build(&report, agg, &ro) != DT_OK ||
          dt_gates_judge(&report, o->gates, o->ngates, min_calls) != DT_OK))
         st = dt_fail(&err, DT_ERR_NOMEM, "out of memory");
     if (st == DT_OK && dt_cli_outputs_write(&o->outputs, &report, &err) == DT_OK) {
-        rc = dt_gates_breached(&report) ? DT_EXIT_BREACH : DT_EXIT_OK;
-        if (!o->quiet || rc != DT_EXIT_OK) {
+        bool failed = dt_gates_breached(&report) || report.matched_nothing;
+        rc = failed ? DT_EXIT_BREACH : DT_EXIT_OK;
+        if (!o->quiet || failed) {
             warn_rejections(&report.totals, report.rejections);
+            if (report.matched_nothing)
+                report_no_match(&report);
             report_gates(&report);
         }
     }
@@ -446,20 +499,45 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
     return rc;
 }
 
-/* A --fail-if on an action id the rules lack could never breach: refuse it. */
-static bool check_gates_actions(const options_t *o, const dt_rules_t *rules)
+/* An action id the rules lack (other than "unknown") can never match: refuses
+ * it, naming the closest id the rules have. what is the option as given. */
+static bool known_action(const dt_rules_t *rules, const char *what, const char *id)
 {
-    for (size_t i = 0; i < o->ngates; i++) {
-        const dt_gate_t *t = &o->gates[i];
-        if (t->metric->param == DT_GATE_ACTION_ID && strcmp(t->action_id, "unknown") != 0 &&
-            !dt_rules_action(rules, t->action_id)) {
-            dt_cli_usage_error("report",
-                               "--fail-if '%s': no action '%s' in the rules (drtriage rules "
-                               "list shows them)",
-                               t->text, t->action_id);
-            return false;
-        }
+    dt_name_closest_t closest;
+    dt_name_closest_init(&closest, id, strlen(id));
+    if (strcasecmp(id, "unknown") == 0)
+        return true;
+    for (size_t a = 0; a < rules->nactions; a++) {
+        if (strcasecmp(rules->actions[a].id, id) == 0)
+            return true;
+        dt_name_closest_add(&closest, rules->actions[a].id, strlen(rules->actions[a].id));
     }
+    const char *likely = dt_name_closest_likely(&closest);
+    dt_cli_usage_error("report", "%s: no action '%s' in the rules%s%s%s (drtriage rules list "
+                                 "shows them)",
+                       what, id, likely ? "; did you mean '" : "", likely ? likely : "",
+                       likely ? "'?" : "");
+    return false;
+}
+
+/* Gates and filters on action ids the rules lack are refused before reading. */
+static bool check_action_ids(const options_t *o, const dt_rules_t *rules)
+{
+    char what[DT_GATE_TEXT + DT_FILTER_TEXT];
+    for (size_t i = 0; i < o->ngates; i++) {
+        snprintf(what, sizeof what, "--fail-if '%s'", o->gates[i].text);
+        if (o->gates[i].metric->param == DT_GATE_ACTION_ID &&
+            !known_action(rules, what, o->gates[i].action_id))
+            return false;
+    }
+    const dt_filter_t *filters[] = {&o->filter, &o->rows};
+    for (size_t f = 0; f < 2; f++)
+        for (size_t i = 0; i < filters[f]->n; i++) {
+            dt_filter_describe_option(filters[f], i, what, sizeof what);
+            if (filters[f]->conds[i].kind == DT_COND_ACTION &&
+                !known_action(rules, what, filters[f]->conds[i].text))
+                return false;
+        }
     return true;
 }
 
@@ -486,7 +564,7 @@ static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
                                 .filter = o->filter,
                                 .progress = o->quiet ? NULL : dt_cli_progress_update,
                                 .progress_ctx = &progress};
-    if (!dt_cli_load_rules(&o->rules, &rules) || !check_gates_actions(o, &rules)) {
+    if (!dt_cli_load_rules(&o->rules, &rules) || !check_action_ids(o, &rules)) {
         dt_rules_free(&rules);
         return DT_EXIT_ERROR;
     }

@@ -80,7 +80,7 @@ static dt_gate_measure_t m_action(const dt_gate_t *g, const dt_report_t *r, cons
 {
     uint64_t n = 0;
     for (size_t i = 0; i < r->nactions; i++)
-        if (strcmp(dt_report_action_id(r, r->actions[i].action), g->action_id) == 0)
+        if (strcasecmp(dt_report_action_id(r, r->actions[i].action), g->action_id) == 0)
             n += r->actions[i].failed;
     return of_calls(n, c);
 }

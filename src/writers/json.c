@@ -92,6 +92,29 @@ static void write_gates(dt_json_t *j, const dt_report_t *r)
     dt_json_close(j, ']');
 }
 
+static void write_filter_matches(dt_json_t *j, const dt_report_t *r)
+{
+    dt_json_bool(j, "matched_nothing", r->matched_nothing);
+    dt_json_open(j, KEY(DT_SECTION_FILTERS), '[');
+    for (size_t i = 0; i < r->nfilter_matches; i++) {
+        const dt_filter_match_t *m = &r->filter_matches[i];
+        dt_json_open(j, NULL, '{');
+        dt_json_str(j, "option", m->option);
+        dt_json_u64(j, "calls", m->calls);
+        dt_json_open(j, "values", '[');
+        for (size_t v = 0; v < m->nvalues; v++) {
+            dt_json_open(j, NULL, '{');
+            dt_json_str(j, "value", m->values[v]->other ? NULL : m->values[v]->name);
+            dt_json_u64(j, "calls", m->values[v]->counts.calls);
+            dt_json_close(j, '}');
+        }
+        dt_json_close(j, ']');
+        dt_json_u64(j, "more_values", m->more);
+        dt_json_close(j, '}');
+    }
+    dt_json_close(j, ']');
+}
+
 static void write_origins(dt_json_t *j, const dt_report_t *r)
 {
     const dt_totals_t *t = &r->totals;
@@ -302,7 +325,7 @@ static void write_notes(dt_json_t *j, const dt_report_t *r)
  * expected endings are actions with "expected": true, stubs are in code rows. */
 static void (*const sections[DT_SECTION_COUNT])(dt_json_t *, const dt_report_t *) = {
     [DT_SECTION_TOTALS] = write_totals,   [DT_SECTION_INPUTS] = write_inputs,
-    [DT_SECTION_GATES] = write_gates,
+    [DT_SECTION_GATES] = write_gates,     [DT_SECTION_FILTERS] = write_filter_matches,
     [DT_SECTION_ORIGINS] = write_origins, [DT_SECTION_CODES] = write_codes,
     [DT_SECTION_ACTIONS] = write_actions, [DT_SECTION_SBCS] = write_sbcs,
     [DT_SECTION_TIMES] = write_times,     [DT_SECTION_GROUPS] = write_groups,

@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         dt_slice_t where_cells[][1] = {{{expr, half}}, {{expr + half, strlen(expr) - half}}, {{"", 0}}};
         for (size_t i = 0; i < sizeof where_cells / sizeof where_cells[0]; i++) {
             dt_filter_subject_t s = {.record = &records[0], .call = &calls[0], .where = where_cells[i]};
-            dt_filter_result_t r = dt_filter_match(&where, &rules, &s);
+            dt_filter_result_t r = dt_filter_match(&where, &rules, &s, NULL);
             CHECK(r == DT_FILTER_PASS || r == DT_FILTER_EXCLUDE);
         }
     } else {
@@ -90,8 +90,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         dt_filter_subject_t dated_call = {.record = &records[i], .call = &calls[i],
                                           .has_time = true, .time = 1793000000};
         dt_filter_subject_t undated_call = {.record = &records[i], .call = &calls[i]};
-        dt_filter_result_t dated = dt_filter_match(&filter, &rules, &dated_call);
-        dt_filter_result_t undated = dt_filter_match(&filter, &rules, &undated_call);
+        bool held[DT_FILTER_MAX];
+        dt_filter_result_t dated = dt_filter_match(&filter, &rules, &dated_call, NULL);
+        dt_filter_result_t undated = dt_filter_match(&filter, &rules, &undated_call, NULL);
+        CHECK(dt_filter_match(&filter, &rules, &dated_call, held) == dated);
+        CHECK(dt_filter_match(&filter, &rules, &undated_call, held) == undated);
+        bool all = true;
+        for (size_t c = 0; c < filter.n; c++) {
+            char buf[DT_FILTER_VALUE_MAX];
+            dt_slice_t v = dt_filter_value(&filter.conds[c], &rules, &undated_call, buf);
+            CHECK(v.len == 0 || v.ptr != NULL);
+            all = all && held[c];
+        }
+        CHECK(all == (undated == DT_FILTER_PASS));
         CHECK(dated == DT_FILTER_PASS || dated == DT_FILTER_EXCLUDE);
         CHECK(undated <= DT_FILTER_UNDATED);
         CHECK(dt_filter_uses_time(&filter) || undated == dated);

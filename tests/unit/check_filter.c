@@ -42,7 +42,7 @@ static dt_filter_result_t judge(const char *expr, const fixture_call_t *f, bool 
     ck_assert_msg(dt_filter_parse(&filter, expr, &err) == DT_OK, "%s: %s", expr, err.msg);
     dt_filter_subject_t subject = {.record = &f->record, .call = &f->call, .has_time = has_time,
                                    .time = time};
-    return dt_filter_match(&filter, &tu_rules, &subject);
+    return dt_filter_match(&filter, &tu_rules, &subject, NULL);
 }
 
 START_TEST(glob)
@@ -169,7 +169,7 @@ static dt_filter_result_t judge_where(const char *const *exprs, size_t n, const 
         where[i] = (dt_slice_t){cells[i], strlen(cells[i])};
     }
     dt_filter_subject_t subject = {.record = &f.record, .call = &f.call, .where = where};
-    return dt_filter_match(&filter, &tu_rules, &subject);
+    return dt_filter_match(&filter, &tu_rules, &subject, NULL);
 }
 
 START_TEST(where_conditions)
@@ -256,6 +256,93 @@ START_TEST(where_parsing)
 }
 END_TEST
 
+START_TEST(held_judges_every_condition)
+{
+    fixture_call_t f;
+    make_call(&f, "403", "560403", "sbc1.contoso.com", "dr_out", "c");
+    dt_filter_t filter = {0};
+    dt_error_t err;
+    ck_assert_int_eq(dt_filter_parse(&filter, "sbc=sbc2*,origin=sbc,since=2026-11-01,code=404",
+                                     &err), DT_OK);
+    bool held[DT_FILTER_MAX];
+    memset(held, 1, sizeof held);
+    dt_filter_subject_t s = {.record = &f.record, .call = &f.call};
+    /* the first failing condition decides (sbc: EXCLUDE, before the undated time) */
+    ck_assert_int_eq(dt_filter_match(&filter, &tu_rules, &s, held), DT_FILTER_EXCLUDE);
+    ck_assert_int_eq(dt_filter_match(&filter, &tu_rules, &s, NULL), DT_FILTER_EXCLUDE);
+    ck_assert(!held[0] && held[1] && !held[2] && !held[3]);
+    dt_filter_t timed = {0};
+    ck_assert_int_eq(dt_filter_parse(&timed, "since=2026-11-01,sbc=sbc2*", &err), DT_OK);
+    ck_assert_int_eq(dt_filter_match(&timed, &tu_rules, &s, held), DT_FILTER_UNDATED);
+    ck_assert_int_eq(dt_filter_match(&timed, &tu_rules, &s, NULL), DT_FILTER_UNDATED);
+    ck_assert(!held[0] && !held[1]);
+    s.has_time = true;
+    ck_assert_int_eq(dt_date_parse("2026-11-03", 10, &s.time), DT_DATE_OK);
+    ck_assert_int_eq(dt_filter_parse(&timed, "sbc=sbc1*", &err), DT_OK); /* appends */
+    ck_assert_int_eq(dt_filter_match(&timed, &tu_rules, &s, held), DT_FILTER_EXCLUDE);
+    ck_assert(held[0] && !held[1] && held[2]);
+}
+END_TEST
+
+START_TEST(what_a_condition_reads)
+{
+    fixture_call_t f;
+    make_call(&f, "403", "560403", "sbc1.contoso.com", "dr_out", "corr-1");
+    dt_filter_t filter = {0};
+    dt_error_t err;
+    ck_assert_int_eq(dt_filter_add(&filter, "sbc", "sbc2", &err), DT_OK);
+    ck_assert_int_eq(dt_filter_add(&filter, "code", "403", &err), DT_OK);
+    ck_assert_int_eq(dt_filter_add(&filter, "direction", "in", &err), DT_OK);
+    ck_assert_int_eq(dt_filter_add(&filter, "where", "External Country=DE", &err), DT_OK);
+    ck_assert_int_eq(dt_filter_add(&filter, "since", "2026-11-01", &err), DT_OK);
+    dt_slice_t where[] = {{"FR", 2}};
+    dt_filter_subject_t s = {.record = &f.record, .call = &f.call, .where = where};
+    static const char *const values[] = {"sbc1.contoso.com", "560403/403", "out", "FR", ""};
+    static const char *const nouns[] = {"SBCs", "codes of failed calls", "directions",
+                                        "values of 'External Country'", "start times"};
+    for (size_t i = 0; i < filter.n; i++) {
+        char buf[DT_FILTER_VALUE_MAX], noun[64];
+        dt_slice_t v = dt_filter_value(&filter.conds[i], &tu_rules, &s, buf);
+        ck_assert_uint_eq(v.len, strlen(values[i]));
+        ck_assert(v.len == 0 || memcmp(v.ptr, values[i], v.len) == 0);
+        ck_assert_str_eq(dt_filter_value_noun(&filter.conds[i], noun, sizeof noun), nouns[i]);
+    }
+    char option[64];
+    dt_filter_describe_option(&filter, 0, option, sizeof option);
+    ck_assert_str_eq(option, "--sbc 'sbc2'");
+    dt_filter_describe_option(&filter, 3, option, sizeof option);
+    ck_assert_str_eq(option, "--where 'External Country=DE'");
+    dt_filter_t rows = {0};
+    ck_assert_int_eq(dt_filter_parse(&rows, "origin=sbc,action=tls", &err), DT_OK);
+    dt_filter_describe_option(&rows, 1, option, sizeof option);
+    ck_assert_str_eq(option, "--rows 'action=tls'");
+    /* a succeeded call has no code, action or origin to list */
+    fixture_call_t ok;
+    make_call(&ok, "0", "540000", "sbc1", "dr_in", "c");
+    dt_filter_subject_t t = {.record = &ok.record, .call = &ok.call};
+    char buf[DT_FILTER_VALUE_MAX];
+    ck_assert_uint_eq(dt_filter_value(&filter.conds[1], &tu_rules, &t, buf).len, 0);
+    ck_assert_uint_eq(dt_filter_value(&rows.conds[0], &tu_rules, &t, buf).len, 0);
+}
+END_TEST
+
+START_TEST(unjudgeable_conditions)
+{
+    dt_filter_t filter = {0};
+    dt_error_t err;
+    ck_assert_int_eq(dt_filter_parse(&filter, "origin=sbc,direction=in,sbc=x", &err), DT_OK);
+    uint32_t all = (1u << DT_FIELD_COUNT) - 1;
+    ck_assert_uint_eq(dt_filter_unjudgeable(&filter, all), SIZE_MAX);
+    /* direction needs the direction or the call type: either will do */
+    ck_assert_uint_eq(dt_filter_unjudgeable(&filter, 1u << DT_FIELD_CALL_TYPE | 1u << DT_FIELD_SBC),
+                      SIZE_MAX);
+    ck_assert_uint_eq(dt_filter_unjudgeable(&filter, 1u << DT_FIELD_SBC), 1);
+    ck_assert_uint_eq(dt_filter_unjudgeable(&filter, 1u << DT_FIELD_DIRECTION), 2);
+    ck_assert_uint_eq(dt_filter_unjudgeable(&filter, 0), 1); /* origin never needs a column */
+    ck_assert_uint_eq(dt_cond_fields(&filter.conds[0]), 0);
+}
+END_TEST
+
 START_TEST(describe)
 {
     dt_filter_t filter = {0};
@@ -280,6 +367,9 @@ Suite *dt_suite_filter(void)
     tcase_add_test(tc, time_conditions);
     tcase_add_test(tc, describe);
     tcase_add_test(tc, where_conditions);
+    tcase_add_test(tc, held_judges_every_condition);
+    tcase_add_test(tc, what_a_condition_reads);
+    tcase_add_test(tc, unjudgeable_conditions);
     tcase_add_test(tc, where_parsing);
     suite_add_tcase(s, tc);
     return s;
