@@ -129,7 +129,7 @@ typedef struct {
     "      --version          show the version\n" \
     "\n" \
     "Other commands: drtriage explain QUERY..., drtriage rules check FILE...,\n" \
-    "                drtriage rules list (each with --help)\n" \
+    "                drtriage rules list; drtriage help [COMMAND] shows each one's help\n" \
     "\n" \
     "Exit status:\n" \
     "  0  report written, no --fail-if gate breached\n" \
