@@ -146,6 +146,7 @@ check-cli: $(BUILD)/drtriage build/gen-export build/chunk-feed build/measure
 	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/dates.sh
 	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/limits.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/output-safety.sh
+	DRTRIAGE=$(BUILD)/drtriage tests/gates.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/cli-explain.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/cli-rules.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/man.sh

@@ -2,7 +2,8 @@
  * gen-export: deterministic generator of synthetic Teams Direct Routing call-record exports.
  *
  * Usage: gen-export [--family tac|graph|cqd|acs] [--rows N | --bytes N] [--seed S]
- *                   [--tricky] [--start YYYY-MM-DD] [--culture NAME] [-o FILE]
+ *                   [--tricky] [--start YYYY-MM-DD] [--culture NAME] [--days N] [--incident]
+ *                   [-o FILE]
  *
  * The output depends only on the arguments: the generator uses its own PRNG (splitmix64) and
  * integer arithmetic only (no libm, no locale, no rand()), so it is byte-identical on any
@@ -28,6 +29,12 @@
  *   acs    Log Analytics portal: en-US 3/1/2024, 8:00:05.123 AM (the default) and ja-JP
  *          2024/03/01 8:00:05.123 as documented; other cultures (inferred: the portal
  *          follows the browser) the culture's pattern with milliseconds.
+ *
+ * --incident: the certificate of INCIDENT_SBC (sbc1.contoso.com) expires at noon of the first
+ * day. From then on every outbound call through it fails in the TLS handshake Microsoft starts
+ * (569008/504 certificate expired, and 569002/504 outgoing TLS negotiation failed), and its
+ * inbound calls are missing: Microsoft refuses the TLS connection the SBC opens, so no call
+ * record is written.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -544,6 +551,18 @@ static const outcome_t tls_outcomes[] = {
      D_TLS},
 };
 
+/* --incident: what an expired SBC certificate does to the calls Microsoft sends it. */
+static const outcome_t incident_outcomes[] = {
+    {"569008", 504,
+     "Unable to deliver INVITE: Outgoing TLS negotiation failed. Remote certificate expired; "
+     "HRESULT=0x80090328 SEC_E_CERT_EXPIRED",
+     800, 0, 'o', 0, D_TLS},
+    {"569002", 504, "Unable to deliver INVITE: outgoing TLS negotiation failed; HRESULT=0x80096004",
+     120, 0, 'o', 0, D_TLS},
+    {"569002", 504, "Unable to deliver INVITE: TlsTransport is not connected, State=Disconnected",
+     80, 0, 'o', 0, D_FAST},
+};
+
 /* ACS outcomes: code pairs of acs-pstn-codes.tsv (the export has no phrase column). */
 static const outcome_t acs_outcomes[] = {
     {"540000", 0, "Normal PSTN call end: User ended the call.", 400000, 0, 'b', OK, D_SETUP},
@@ -611,6 +630,8 @@ static sbc_t sbcs[] = {
 };
 #define BAD_SBC 3
 #define BAD_SBC_TLS_PERCENT 20 /* of its outbound calls */
+#define INCIDENT_SBC 0          /* --incident: its certificate expires ... */
+#define INCIDENT_HOUR 12        /* ... at noon of the first day */
 
 /* Sites: where a user lives decides country, number range, SBCs and Azure regions. */
 typedef struct {
@@ -748,11 +769,14 @@ static int g_tricky;
 static const char *g_eol = "\r\n";
 static unsigned g_eollen = 2;
 
-static ocf_t *g_out, *g_tls; /* outcome tables for this family */
+static ocf_t *g_out, *g_tls, *g_incident; /* outcome tables for this family */
+static int g_incident_on;         /* --incident */
+static int64_t g_incident_at;     /* when the certificate expires, ticks */
+static int64_t g_end;             /* --days: the end of the period, ticks */
 static const ocf_t *g_comma_phrase; /* first outcome whose phrase holds a comma */
 static const ocf_t *g_period_phrase; /* first phrase ending in '.' (a --tricky variant) */
 static const ocf_t *g_long_code;     /* first Microsoft code longer than 6 digits */
-static wtab_t wt_out, wt_tls, wt_ct_in, wt_ct_out, wt_sbc[NELEM(sites)];
+static wtab_t wt_out, wt_tls, wt_incident, wt_ct_in, wt_ct_out, wt_sbc[NELEM(sites)];
 static unsigned ct_in_idx[NELEM(calltypes)], ct_out_idx[NELEM(calltypes)];
 static str_t f_calltype_tac[NELEM(calltypes)], f_calltype_byot[NELEM(calltypes)];
 static str_t f_bypass[NELEM(sbcs)];
@@ -855,6 +879,7 @@ static void setup(void)
         g_out = setup_outcomes(teams_outcomes, NELEM(teams_outcomes), &wt_out);
     }
     g_tls = setup_outcomes(tls_outcomes, NELEM(tls_outcomes), &wt_tls);
+    g_incident = setup_outcomes(incident_outcomes, NELEM(incident_outcomes), &wt_incident);
     for (unsigned i = wt_out.n; i-- > 0;) {
         const outcome_t *o = g_out[i].d;
         size_t pl = strlen(o->phrase);
@@ -921,6 +946,15 @@ static int g_empty_ms_forced; /* --tricky: one empty Microsoft code guaranteed *
 static const unsigned char gap_shape[24] = {24, 28, 32, 32, 28, 20, 14, 10, 8,  6, 5, 5,
                                             5,  5,  5,  5,  5,  6,  7,  8,  10, 12, 16, 20};
 
+/* est_rows times the mean gap that makes est_rows calls fill one day. */
+static int64_t day_capacity(void)
+{
+    int64_t sum = 0;
+    for (unsigned h = 0; h < 24; h++)
+        sum += 8 * 3600 * TICKS_PER_SEC / gap_shape[h];
+    return sum;
+}
+
 static unsigned pick_user(void)
 {
     if (g_tricky && g_row % 29 == 3)
@@ -960,6 +994,13 @@ static void make_external(call_t *c, const char *home_cc, int emergency)
     c->extlen = (unsigned)(p - c->ext);
 }
 
+/* Whether the export has a record of the call: not an inbound call through
+ * the SBC whose certificate expired (Microsoft refuses its TLS connection). */
+static int recorded(const call_t *c)
+{
+    return !(g_incident_on && c->sbc == INCIDENT_SBC && c->inbound && c->invite >= g_incident_at);
+}
+
 static void gen_call(call_t *c)
 {
     /* time advances by a business-hours-shaped uniform gap */
@@ -976,6 +1017,8 @@ static void gen_call(call_t *c)
     c->inbound = c->oc->d->dir == 'i' ? 1 : c->oc->d->dir == 'o' ? 0 : (int)below(2);
     if (g_family != F_ACS && c->sbc == BAD_SBC && !c->inbound && below(100) < BAD_SBC_TLS_PERCENT)
         c->oc = &g_tls[wpick(&wt_tls)];
+    if (g_incident_on && c->sbc == INCIDENT_SBC && g_now >= g_incident_at && !c->inbound)
+        c->oc = &g_incident[wpick(&wt_incident)];
     /* every tricky file, however short, holds each odd shape at least once */
     if (g_tricky) {
         const ocf_t *force = g_row == 7    ? g_comma_phrase  /* a quoted phrase with commas */
@@ -1313,12 +1356,17 @@ static void write_header(void)
 static void usage(FILE *f)
 {
     fputs("usage: gen-export [--family tac|graph|cqd|acs] [--rows N | --bytes N] [--seed S]\n"
-          "                  [--tricky] [--start YYYY-MM-DD] [--culture NAME] [-o FILE]\n"
+          "                  [--tricky] [--start YYYY-MM-DD] [--culture NAME] [--days N]\n"
+          "                  [--incident] [-o FILE]\n"
           "Writes a deterministic synthetic Direct Routing call-record export (default: tac,\n"
           "1000 rows, seed 1, start 2024-03-01, stdout). --bytes N stops after the first row\n"
           "that brings the output to N bytes or more. --culture en-US|en-GB|fr-FR|de-DE|\n"
           "nl-NL|ja-JP|en-AU|invariant writes times in that culture's form: PowerShell 7\n"
-          "Export-Csv for graph, the Log Analytics portal for acs.\n",
+          "Export-Csv for graph, the Log Analytics portal for acs. --days N spreads the calls\n"
+          "over N days in business-hours shape and stops at their end (default: about a\n"
+          "month). --incident: from noon of the first day the certificate of\n"
+          "sbc1.contoso.com has expired; its outbound calls fail in TLS (569008/504,\n"
+          "569002/504) and its inbound calls are missing.\n",
           f);
 }
 
@@ -1351,7 +1399,7 @@ static int64_t parse_date(const char *s)
 
 int main(int argc, char **argv)
 {
-    uint64_t rows = 1000, bytes = 0, seed = 1;
+    uint64_t rows = 1000, bytes = 0, seed = 1, days = 0;
     const char *outpath = NULL;
     int64_t start = parse_date("2024-03-01");
 
@@ -1399,6 +1447,15 @@ int main(int argc, char **argv)
                 return 2;
             }
             i++;
+        } else if (strcmp(a, "--days") == 0) {
+            days = parse_u64(a, v);
+            if (days == 0 || days > 3660) {
+                fprintf(stderr, "gen-export: --days needs 1 to 3660\n");
+                return 2;
+            }
+            i++;
+        } else if (strcmp(a, "--incident") == 0) {
+            g_incident_on = 1;
         } else if (strcmp(a, "--tricky") == 0) {
             g_tricky = 1;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -1430,8 +1487,12 @@ int main(int argc, char **argv)
         gap = TICKS_PER_SEC / 2;
     if (gap > 3600 * TICKS_PER_SEC)
         gap = 3600 * TICKS_PER_SEC;
-    g_gap_mean = gap;
+    if (days) /* the mean gap that fills N days: an hour of shape s holds 8 h / (s gap) calls */
+        gap = (int64_t)days * day_capacity() / (int64_t)est_rows;
+    g_gap_mean = gap > 0 ? gap : 1;
     g_now = start;
+    g_incident_at = start + INCIDENT_HOUR * 3600 * TICKS_PER_SEC;
+    g_end = start + (int64_t)days * TICKS_PER_DAY;
 
     if (outpath) {
         ofd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -1450,7 +1511,11 @@ int main(int argc, char **argv)
     for (g_row = 0;; g_row++) {
         if (bytes ? oflushed + olen >= bytes : g_row >= rows)
             break;
-        gen_call(&c);
+        do
+            gen_call(&c);
+        while (!recorded(&c));
+        if (days && c.invite >= g_end) /* --days: the period is over */
+            break;
         row(&c);
     }
     flush_out();

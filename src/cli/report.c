@@ -140,7 +140,9 @@ typedef struct {
     "  drtriage DirectRouting.calls.2026-11-01.csv\n" \
     "  drtriage --format json -o report.json exports/*.csv\n" \
     "  drtriage -o report.html -o report.xlsx -o metrics.prom calls.csv\n" \
-    "  drtriage --fail-if 'sbc>2%%' --fail-if 'ner<95' nightly.csv\n"
+    "  drtriage --quiet --fail-if 'calls<1' --fail-if 'sbc=*:faults>30%%' nightly.csv\n" \
+    "      (a nightly gate: passes on healthy days, fails on an SBC whose faults pass\n" \
+    "      30%% of its calls, as when its certificate expires, and on an empty export)\n"
 
 #define HELP_INDENT 25
 #define HELP_WIDTH 80
