@@ -397,19 +397,15 @@ dt_status_t dt_gate_parse(const char *expr, dt_gate_t *out, dt_error_t *err)
         return dt_fail(err, DT_ERR_USAGE, "--fail-if: expression longer than %zu characters",
                        sizeof out->text - 1);
     snprintf(out->text, sizeof out->text, "%s", ps.expr);
-    dt_status_t st;
-    skip_blanks(&ps);
-    if ((st = parse_scope(&ps, out)) != DT_OK)
-        return st;
-    skip_blanks(&ps);
-    if ((st = parse_metric(&ps, out)) != DT_OK)
-        return st;
-    skip_blanks(&ps);
-    if ((st = parse_cmp(&ps, out)) != DT_OK)
-        return st;
-    skip_blanks(&ps);
-    if ((st = parse_limit(&ps, out)) != DT_OK)
-        return st;
+    /* [sbc=GLOB:] METRIC OP VALUE, blanks allowed between the parts */
+    static dt_status_t (*const parts[])(parser_t *, dt_gate_t *) = {parse_scope, parse_metric,
+                                                                    parse_cmp, parse_limit};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        skip_blanks(&ps);
+        dt_status_t st = parts[i](&ps, out);
+        if (st != DT_OK)
+            return st;
+    }
     skip_blanks(&ps);
     if (*ps.p)
         return bad_at(&ps, ps.p, "unexpected text after the limit");
@@ -433,28 +429,18 @@ static bool compare(dt_cmp_t cmp, double value, double limit)
     return false;
 }
 
-/* The metric as written, with its parameter: "action:tls-certificate". */
-static void metric_text(const dt_gate_t *g, char *buf, size_t size)
+/* head (the metric's name, or what it measures) and the parameter after sep:
+ * "action:tls-certificate", "failed calls with action tls-certificate". */
+static void with_param(const dt_gate_t *g, const char *head, char sep, char *buf, size_t size)
 {
     char code[DT_CODE_TEXT_MAX];
-    if (g->metric->param == DT_GATE_ACTION_ID)
-        snprintf(buf, size, "%s:%s", g->metric->name, g->action_id);
-    else if (g->metric->param == DT_GATE_CODE)
-        snprintf(buf, size, "%s:%s", g->metric->name, dt_code_format(&g->code, code));
+    const char *param = g->metric->param == DT_GATE_ACTION_ID ? g->action_id
+                        : g->metric->param == DT_GATE_CODE    ? dt_code_format(&g->code, code)
+                                                              : NULL;
+    if (param)
+        snprintf(buf, size, "%s%c%s", head, sep, param);
     else
-        snprintf(buf, size, "%s", g->metric->name);
-}
-
-/* What the metric measures, with its parameter: "failed calls with action tls-certificate". */
-static void what_text(const dt_gate_t *g, char *buf, size_t size)
-{
-    char code[DT_CODE_TEXT_MAX];
-    if (g->metric->param == DT_GATE_ACTION_ID)
-        snprintf(buf, size, "%s %s", g->metric->what, g->action_id);
-    else if (g->metric->param == DT_GATE_CODE)
-        snprintf(buf, size, "%s %s", g->metric->what, dt_code_format(&g->code, code));
-    else
-        snprintf(buf, size, "%s", g->metric->what);
+        snprintf(buf, size, "%s", head);
 }
 
 /* An action id neither in the rules nor "unknown" can only ever count 0. */
@@ -486,7 +472,7 @@ static void explain_result(const dt_gate_t *g, const dt_report_t *r, const dt_ga
     const char *of = g->metric->of ? g->metric->of : g->metric->what;
     int n = snprintf(why, size, "%s: %s%s", g->text, scope ? scope : "", scope ? ": " : "");
     size_t used = n > 0 && (size_t)n < size ? (size_t)n : size - 1;
-    what_text(g, what, sizeof what);
+    with_param(g, g->metric->what, ' ', what, sizeof what);
     dt_format_trimmed(limit, g->limit);
     if (!res->judged && res->denominator == 0)
         snprintf(why + used, size - used, "not judged: no %s", of);
@@ -533,7 +519,7 @@ static bool judge_one(dt_report_t *r, const dt_gate_t *g, const char *sbc, const
         res->value = res->has_value ? scale * m.numerator / (double)m.denominator : 0.0;
     }
     res->breached = res->judged && compare(g->cmp, res->value, g->limit);
-    metric_text(g, metric, sizeof metric);
+    with_param(g, g->metric->name, ':', metric, sizeof metric);
     explain_result(g, r, res, scope, min_calls, why, sizeof why);
     res->expr = dt_arena_strndup(&r->arena, g->text, strlen(g->text));
     res->metric = dt_arena_strndup(&r->arena, metric, strlen(metric));
