@@ -158,6 +158,7 @@ check-cli: $(BUILD)/drtriage build/gen-export build/chunk-feed build/measure $(F
 	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/dates.sh
 	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/limits.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/output-safety.sh
+	DRTRIAGE=$(BUILD)/drtriage tests/gates.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/cli-explain.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/cli-rules.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/cli-dedupe.sh
@@ -212,7 +213,7 @@ FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 FUZZ_CFLAGS  = $(STD) $(WARN) -g -O1 $(FUZZ_SAN) -Iinclude -Ibuild/gen $(PCRE_CFLAGS) $(XLSX_CFLAGS) -MMD -MP
 FUZZ_OBJ     = $(LIB_SRC:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/rules_embedded.o \
                build/fuzz/obj/assets_embedded.o
-FUZZ_BINS    = build/fuzz/fuzz_pipeline build/fuzz/fuzz_rules build/fuzz/fuzz_threshold \
+FUZZ_BINS    = build/fuzz/fuzz_pipeline build/fuzz/fuzz_rules build/fuzz/fuzz_gates \
                build/fuzz/fuzz_filter build/fuzz/fuzz_date
 
 build/fuzz/obj/%.o: src/%.c | fuzz-deps

@@ -33,6 +33,7 @@ typedef struct {
     uint64_t effective;                           /* NER numerator */
     uint64_t failed_by_origin[DT_ORIGIN_COUNT];
     uint64_t expected_by_origin[DT_ORIGIN_COUNT];
+    uint64_t unknown_codes;                       /* failures no documented entry explains */
 } dt_counts_t;
 
 /* Counts one call into c, as call->weight calls; `expected` says its failure
@@ -132,6 +133,15 @@ typedef struct {
     size_t last_len;           /* its key's length */
 } dt_keyed_table_t;
 
+#define DT_TALLY_VALUES_CAP 256 /* distinct values a filter condition's tally keeps */
+
+/* What one filter condition saw over a run, so that a report can say which
+ * condition matched nothing and which values the input has instead. */
+typedef struct {
+    uint64_t held;            /* calls that satisfy it, whatever the other conditions say */
+    dt_keyed_table_t values;  /* its value of each call it judged (rows' counts.calls) */
+} dt_tally_t;
+
 #define DT_GROUP_COLUMNS_MAX 8
 #define DT_SAMPLES_MAX 20
 
@@ -173,6 +183,10 @@ typedef struct {
     size_t *action_nsamples;
 
     uint64_t *failed_by_action; /* nactions + 1 entries; the last is "no action" */
+
+    dt_tally_t *tallies;        /* one per filter condition (dt_aggregate_tallies), or NULL */
+    size_t ntallies;
+    uint64_t drilled;           /* --rows: rows written */
 
     const char *notes[DT_NOTES_MAX]; /* things the report must say (arena strings) */
     size_t nnotes;
@@ -240,6 +254,20 @@ void dt_aggregate_input_time(dt_aggregate_t *agg, int64_t start);
 /* Names the current input's count column (len bytes, copied): its rows are
  * weighted. Returns DT_ERR_NOMEM on allocation failure. */
 dt_status_t dt_aggregate_set_count_column(dt_aggregate_t *agg, const char *name, size_t len);
+
+/* Prepares n empty filter-condition tallies (the report filter's conditions,
+ * then --rows'), each keeping at most DT_TALLY_VALUES_CAP distinct values.
+ * Returns DT_ERR_NOMEM on allocation failure. */
+dt_status_t dt_aggregate_tallies(dt_aggregate_t *agg, size_t n);
+
+/* Counts a call (weight calls) into tally i: whether the condition held, and
+ * its value (an empty value is not counted as one). Returns DT_ERR_NOMEM only
+ * when memory is exhausted. */
+dt_status_t dt_aggregate_tally(dt_aggregate_t *agg, size_t i, bool held, dt_slice_t value,
+                               uint64_t weight);
+
+/* Counts a row written by the drill-down (--rows). */
+void dt_aggregate_drilled(dt_aggregate_t *agg);
 
 /* Counts one rejected row of the current input at line, keeping the first
  * DT_REJECTION_SAMPLES reasons. */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dt_code.h"
 #include "dt_common.h"
 #include "dt_map.h"
 #include "dt_rules.h"
@@ -30,17 +31,6 @@ typedef enum {
 /* Returns "phrase", "codes", "ms", "origin-rule", "sip-phrase", "sip-code",
  * "sip-class" or "none". */
 const char *dt_match_level_name(dt_match_level_t level);
-
-/* A call's codes as read from one row. */
-typedef struct {
-    bool has_sip, has_ms;
-    unsigned sip;        /* valid when has_sip; may exceed 999 in hostile input */
-    uint64_t ms;         /* valid when has_ms */
-} dt_code_key_t;
-
-/* True when a call's codes `have` fit `want`: a code that want has must be
- * present in have with the same value; a code want lacks matches anything. */
-bool dt_code_key_matches(const dt_code_key_t *want, const dt_code_key_t *have);
 
 typedef struct {
     dt_match_level_t level;

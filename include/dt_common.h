@@ -46,6 +46,39 @@ typedef enum {
  * *out and returns true, or returns false (leaving *out alone). */
 bool dt_name_lookup(const char *text, const char *const *names, size_t n, int *out);
 
+#define DT_NAME_DISTANCE_MAX 255 /* bytes of a name compared; the rest is ignored */
+
+/* The edit (Levenshtein) distance between two names: the fewest one-byte
+ * insertions, deletions and substitutions that turn one into the other,
+ * ASCII case ignored. Only the first DT_NAME_DISTANCE_MAX bytes of each are
+ * compared. Uses no heap. */
+size_t dt_name_distance(const char *a, size_t alen, const char *b, size_t blen);
+
+/* How close a candidate name is to a name a user wrote, as a key to sort
+ * candidates by (lower is closer): a candidate that contains the text (ASCII
+ * case ignored) comes before every one that does not, the shorter first;
+ * the others follow by dt_name_distance. */
+size_t dt_name_rank(const char *text, size_t len, const char *name, size_t nlen);
+
+/* The closest of several candidate names to a name a user wrote, for "did you
+ * mean" messages: dt_name_closest_init, then dt_name_closest_add for each
+ * candidate (ranked by dt_name_rank; ties keep the first), then
+ * dt_name_closest_likely. The candidates must outlive it. */
+typedef struct {
+    const char *text;
+    size_t len;
+    const char *best;   /* NULL until a candidate is added */
+    size_t best_len, rank;
+} dt_name_closest_t;
+
+void dt_name_closest_init(dt_name_closest_t *closest, const char *text, size_t len);
+void dt_name_closest_add(dt_name_closest_t *closest, const char *name, size_t len);
+
+/* The closest candidate when it is close enough to be what was meant (it
+ * contains the text, of at least 3 bytes, or at most a third of the longer
+ * name differs), else NULL. */
+const char *dt_name_closest_likely(const dt_name_closest_t *closest);
+
 /* Returns "sbc", "microsoft" or "unknown". */
 const char *dt_origin_name(dt_origin_t origin);
 

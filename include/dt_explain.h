@@ -16,7 +16,7 @@
 
 typedef enum {
     DT_QUERY_MS = 0, /* a Microsoft code: 560403 */
-    DT_QUERY_SIP,    /* a SIP code, three digits from 100 to 699: 403 */
+    DT_QUERY_SIP,    /* a SIP code: 403 (three digits from 100 to 699), or '*'/SIP */
     DT_QUERY_PAIR,   /* both: 510532/403, or "510532 403" as two arguments */
     DT_QUERY_PHRASE, /* text matched against the documented phrases and patterns */
 } dt_query_kind_t;
@@ -28,16 +28,18 @@ typedef struct {
     uint64_t ms;            /* DT_QUERY_MS, DT_QUERY_PAIR */
     unsigned sip;           /* DT_QUERY_SIP, DT_QUERY_PAIR */
     const char *phrase;     /* DT_QUERY_PHRASE: the argument (not owned) */
+    bool forced_phrase;     /* given with -p: never an action id */
     char text[DT_QUERY_TEXT_MAX]; /* a code query as shown: "510532/403" */
 } dt_explain_query_t;
 
-/* Reads the queries in args[0..nargs). An argument that starts with a digit
- * or '/' is a code: three digits 100-699 a SIP code, other digits a Microsoft code,
- * MS/SIP a pair; a Microsoft code followed by a SIP code is one pair. Any
- * other argument, and every args[i] with is_phrase[i] true (is_phrase may be
- * NULL), is a phrase. queries must hold nargs entries and keeps pointers into
- * args. Stores the count in *nqueries; returns DT_ERR_USAGE naming the
- * argument when one is neither a code nor a pair ("4x3", "403/"). */
+/* Reads the queries in args[0..nargs). An argument that starts with a digit,
+ * '/' or '*' is a code, read by dt_code_parse (dt_code.h): three digits
+ * 100-699 a SIP code, other digits a Microsoft code, MS/SIP a pair ('*' for
+ * either part: '*'/503 is SIP 503); a Microsoft code followed by a SIP code
+ * is one pair. Any other argument, and every args[i] with is_phrase[i] true
+ * (is_phrase may be NULL; those are forced_phrase), is a phrase. queries must hold nargs entries and
+ * keeps pointers into args. Stores the count in *nqueries; returns
+ * DT_ERR_USAGE naming the argument when one is not a code ("4x3", "403/"). */
 dt_status_t dt_explain_parse(const char *const *args, const bool *is_phrase, size_t nargs,
                              dt_explain_query_t *queries, size_t *nqueries, dt_error_t *err);
 
@@ -55,28 +57,45 @@ typedef struct {
     unsigned sip;        /* for a 560xxx code alone, the SIP code the SBC sent */
 } dt_explain_item_t;
 
+/* One line of the summary an explanation leads with: an action the items
+ * lead to, and how many documented entries and phrases lead there. */
+typedef struct {
+    size_t action;       /* index into rules->actions, or DT_NO_ACTION */
+    size_t entries;      /* documented entries among the items (0: a fallback) */
+    size_t phrases;      /* their documented phrases and patterns */
+} dt_explain_summary_t;
+
 typedef struct {
     const dt_explain_query_t *query;
-    dt_explain_item_t *items;  /* nitems answers, owned */
+    const dt_action_t *action; /* a phrase query that is an action id: the action */
+    dt_explain_item_t *items;  /* nitems answers, owned; for an action, its entries */
     size_t nitems;
+    dt_explain_summary_t *summary; /* one per distinct action of the items, most entries
+                                      first (ties in rules order), owned */
+    size_t nsummary;
     bool matched;        /* a documented entry, or a fallback with an action */
 } dt_explanation_t;
 
 /* Answers one query over finished rules and the code table compiled from them
  * (both must outlive the explanation; query too). Every documented entry that
  * matches is listed in rules order; a code query without one gets a single
- * fallback item from dt_codes_lookup. Returns DT_OK, or DT_ERR_NOMEM with err
- * filled (out is then empty). Free with dt_explanation_free. */
+ * fallback item from dt_codes_lookup. A phrase query that is an action id
+ * (ASCII case ignored; not with forced_phrase) explains that action: out->action,
+ * and its documented entries as the items. The summary groups the items by
+ * action. Returns DT_OK, or DT_ERR_NOMEM with err filled (out is then
+ * empty). Free with dt_explanation_free. */
 dt_status_t dt_explain_run(const dt_rules_t *rules, dt_codes_t *codes,
                            const dt_explain_query_t *query, dt_explanation_t *out,
                            dt_error_t *err);
 
-/* Releases the items. */
+/* Releases the items and the summary. */
 void dt_explanation_free(dt_explanation_t *explanation);
 
-/* Write an explanation for a reader (text: labelled lines, long values
- * wrapped to width columns, 0 = 100) or for a program (JSON: one compact
- * object {"query", "matches": [...]} on one line; docs/json-format.md).
+/* Write an explanation for a reader (text: the summary, one line per action,
+ * then labelled lines, long values wrapped to width columns, 0 = 100; for an
+ * action, the action and a line per code) or for a program (JSON: one
+ * compact object {"query", "summary", "matches": [...]} on one line;
+ * docs/json-format.md).
  * Return DT_OK, or DT_ERR_OUTPUT when the stream reports an error. */
 dt_status_t dt_explain_write_text(FILE *out, const dt_rules_t *rules,
                                   const dt_explanation_t *explanation, unsigned width,

@@ -31,6 +31,15 @@ bool dt_parse_code_comma(const char *text, size_t len, uint64_t *out, const char
  * stores it in *out, false otherwise (*out untouched). */
 bool dt_parse_uint(const char *text, size_t len, uint64_t max, uint64_t *out);
 
+/* Reads a decimal number as exports and users write one, whatever the
+ * locale: surrounding blanks, an optional sign, digits with an optional
+ * '.' fraction (at least one digit in all), an optional exponent (e-3,
+ * E+05). Rejects everything else: thousands separators, a ',' decimal
+ * point, hex, inf and nan. The same text always gives the same value, so a
+ * cell and a limit written alike compare equal. Returns true and stores the
+ * value in *out, false otherwise (*out untouched). */
+bool dt_parse_number(const char *text, size_t len, double *out);
+
 #define DT_NUMBER_MAX 32
 
 /* Formats a non-negative value with `decimals` (0-4) digits after a '.',

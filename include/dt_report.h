@@ -18,6 +18,7 @@
 #include "dt_arena.h"
 #include "dt_common.h"
 #include "dt_date.h"
+#include "dt_filter.h"
 #include "dt_rules.h"
 
 /* The sections of a report, in the order machine formats (JSON) write them;
@@ -25,6 +26,8 @@
 typedef enum {
     DT_SECTION_TOTALS = 0, /* rows, calls, succeeded, failed, rejected, excluded, NER */
     DT_SECTION_INPUTS,     /* the inputs read and the filters applied */
+    DT_SECTION_GATES,      /* the --fail-if gates and their outcomes */
+    DT_SECTION_FILTERS,    /* what each filter condition matched; which matched nothing */
     DT_SECTION_ORIGINS,    /* failed calls by origin */
     DT_SECTION_CODES,      /* failed calls by code */
     DT_SECTION_ACTIONS,    /* what to do first: faults by action, ranked */
@@ -58,6 +61,40 @@ typedef struct {
     size_t nsamples;
 } dt_action_row_t;
 
+/* The outcome of one gate (--fail-if, dt_gates.h) on the report, or on one
+ * SBC of it; dt_gates_judge fills them after dt_report_build. */
+typedef struct {
+    const char *expr;       /* the gate as given */
+    const char *metric;     /* the metric as written: "sbc-faults", "action:tls-certificate" */
+    const char *sbc;        /* per-SBC gates: the SBC judged, or the glob when no SBC
+                               matched it; NULL for gates on the whole report */
+    const char *unit;       /* how value and limit read: "count", "percent", or a mean's
+                               unit ("s") */
+    bool has_value;         /* false when there is no value: a percentage of nothing */
+    double value;           /* the metric's value, in unit */
+    double limit;           /* the gate's limit, in unit */
+    uint64_t denominator;   /* what the value is out of: calls (rows for rejected) */
+    bool judged;            /* false: the denominator is below --min-calls, or 0 */
+    bool breached;          /* judged, and the comparison holds */
+    const char *why;        /* one line: what was measured, against what */
+} dt_gate_result_t;
+
+#define DT_FILTER_VALUES_SHOWN 10
+
+/* One filter condition and the calls it let through, so that a report can
+ * say "no calls matched --sbc 'sbc2'" and which values the input has. */
+typedef struct {
+    const char *option;            /* as given: "--sbc 'sbc2'", "--rows 'action=tls'" */
+    const char *noun;              /* what its values are: "SBCs", "call types" */
+    uint64_t calls;                /* calls that satisfy it, whatever the other conditions
+                                      say (a --rows condition: of those the report kept) */
+    const dt_keyed_row_t **values; /* the values the calls had, most calls first, at most
+                                      DT_FILTER_VALUES_SHOWN (an "other" row for values
+                                      beyond the tally's cap) */
+    size_t nvalues;
+    size_t more;                   /* distinct values not listed */
+} dt_filter_match_t;
+
 /* What shapes a report beyond the aggregate's content. */
 typedef struct {
     size_t top;              /* rows per table a writer shows; 0 = all */
@@ -65,6 +102,9 @@ typedef struct {
     bool auto_bucket;        /* the time series was not asked for by --by but by a writer
                                 (HTML): its hourly rows become days when the series spans
                                 more than DT_SERIES_HOURLY_SPAN */
+    const dt_filter_t *filter; /* the report filters the pipeline applied, or NULL ... */
+    const dt_filter_t *rows;   /* ... and the drill-down's (--rows), or NULL: with the
+                                  aggregate's tallies they give filter_matches */
 } dt_report_options_t;
 
 /* The longest span an automatic series shows per hour: 3 days. */
@@ -99,6 +139,14 @@ typedef struct {
     size_t top;                   /* rows per table a writer shows; 0 = all */
     const char *const *notes;     /* lines the report must carry */
     size_t nnotes;
+    const dt_gate_result_t *gates; /* the gates' outcomes, in --fail-if order (dt_gates.h;
+                                      none until dt_gates_judge) */
+    size_t ngates;
+    const dt_filter_match_t *filter_matches; /* one per filter condition: the report
+                                      filters' in order, then --rows' */
+    size_t nfilter_matches;
+    bool matched_nothing;         /* filters were given and no call passed them (with
+                                     --rows: no row was written) */
     dt_section_t order[DT_SECTION_COUNT]; /* the sections in reading order */
     size_t nsections;
     dt_arena_t arena;             /* owns every array and string above */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "dt_arena.h"
+#include "dt_code.h"
 #include "dt_common.h"
 #include "dt_map.h"
 
@@ -115,7 +116,6 @@ typedef struct {
     dt_rule_origin_t at;
 } dt_header_rule_t;
 
-#define DT_SIP_MAX 999
 #define DT_NO_ACTION SIZE_MAX
 
 typedef struct {

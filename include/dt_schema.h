@@ -29,9 +29,25 @@ typedef struct {
  * and returns its length. */
 size_t dt_schema_normalise(const char *name, size_t len, char *out, size_t cap);
 
+/* The column whose header is `name` as a user writes it (compared
+ * normalised, as dt_schema_normalise does), the first if several are;
+ * DT_NO_COLUMN when none is. */
+size_t dt_schema_find(const dt_slice_t *headers, size_t nheaders, const char *name);
+
+#define DT_SCHEMA_SUGGEST_MAX 1000 /* headers ranked for a suggestion; the rest follow */
+
+/* For a column `name` the header lacks: writes the header names into out
+ * (NUL-terminated, cut with "..." to fit cap), quoted, comma-separated, the
+ * closest to name first (dt_name_rank over the normalised names; of a
+ * header with more than DT_SCHEMA_SUGGEST_MAX columns, only the first that
+ * many are ranked), "(none)" for an empty header. */
+void dt_schema_suggest(const dt_slice_t *headers, size_t nheaders, const char *name, char *out,
+                       size_t cap);
+
 /* Decides the schema of a file from its header cells. `path` names the file in
  * messages. Fails with DT_ERR_INPUT when neither code column is found (the
- * message lists the headers found), an override names a missing column, or
+ * message lists the headers found), an override names a missing column (the
+ * message lists the headers, closest first), or
  * two fields map to one column (the message names both); DT_ERR_INPUT also
  * for a bad alias pattern in the rules. An alias that gives up on a header
  * name (dt_regex.h) does not match it, and limit_note says so. DT_ERR_NOMEM

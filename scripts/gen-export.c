@@ -2,8 +2,8 @@
  * gen-export: deterministic generator of synthetic Teams Direct Routing call-record exports.
  *
  * Usage: gen-export [--family tac|graph|cqd|acs] [--rows N | --bytes N] [--seed S]
- *                   [--tricky] [--start YYYY-MM-DD] [--culture NAME] [--days D] [--skip N]
- *                   [--repeat P] [--aggregated] [-o FILE]
+ *                   [--tricky] [--start YYYY-MM-DD] [--culture NAME] [--days N] [--skip N]
+ *                   [--repeat P] [--aggregated] [--incident] [-o FILE]
  *
  * The output depends only on the arguments: the generator uses its own PRNG (splitmix64) and
  * integer arithmetic only (no libm, no locale, no rand()), so it is byte-identical on any
@@ -30,10 +30,12 @@
  *          2024/03/01 8:00:05.123 as documented; other cultures (inferred: the portal
  *          follows the browser) the culture's pattern with milliseconds.
  *
- * Overlapping and repeated exports: the calls are one stream per seed, spread over --days
- * (default 30) from --start. --skip N leaves out the first N calls of the stream, so two runs
- * with the same seed and --skip 0 / --skip K are consecutive downloads whose windows overlap:
- * their common calls are written identically. --repeat P writes, in place of P percent of the
+ * Overlapping and repeated exports: the calls are one stream per seed, from --start. --days N
+ * spreads the whole stream (the calls --skip leaves out and the rows written) over N days in
+ * business-hours shape and stops at their end; without it the calls are spread over about a
+ * month. --skip N leaves out the first N calls of the stream, so two runs with the same seed,
+ * the same days per call and --skip 0 / --skip K are consecutive downloads whose windows
+ * overlap: their common calls are written identically. --repeat P writes, in place of P percent of the
  * rows, an exact copy of one of the last 256 rows (a paged export read twice).
  *
  * --aggregated (cqd, acs): one row per group with a count, as summarised queries return them;
@@ -41,6 +43,12 @@
  *   cqd    the PSTN dimensions, Media Type and Total Call Count, plus rows of non-PSTN streams
  *          (every PSTN field empty) that a query not filtered to PSTN returns.
  *   acs    summarize count() by ParticipantEndReason, ParticipantEndSubCode: count_.
+
+ * --incident: the certificate of INCIDENT_SBC (sbc1.contoso.com) expires at noon of the first
+ * day. From then on every outbound call through it fails in the TLS handshake Microsoft starts
+ * (569008/504 certificate expired, and 569002/504 outgoing TLS negotiation failed), and its
+ * inbound calls are missing: Microsoft refuses the TLS connection the SBC opens, so no call
+ * record is written.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -557,6 +565,18 @@ static const outcome_t tls_outcomes[] = {
      D_TLS},
 };
 
+/* --incident: what an expired SBC certificate does to the calls Microsoft sends it. */
+static const outcome_t incident_outcomes[] = {
+    {"569008", 504,
+     "Unable to deliver INVITE: Outgoing TLS negotiation failed. Remote certificate expired; "
+     "HRESULT=0x80090328 SEC_E_CERT_EXPIRED",
+     800, 0, 'o', 0, D_TLS},
+    {"569002", 504, "Unable to deliver INVITE: outgoing TLS negotiation failed; HRESULT=0x80096004",
+     120, 0, 'o', 0, D_TLS},
+    {"569002", 504, "Unable to deliver INVITE: TlsTransport is not connected, State=Disconnected",
+     80, 0, 'o', 0, D_FAST},
+};
+
 /* ACS outcomes: code pairs of acs-pstn-codes.tsv (the export has no phrase column). */
 static const outcome_t acs_outcomes[] = {
     {"540000", 0, "Normal PSTN call end: User ended the call.", 400000, 0, 'b', OK, D_SETUP},
@@ -624,6 +644,8 @@ static sbc_t sbcs[] = {
 };
 #define BAD_SBC 3
 #define BAD_SBC_TLS_PERCENT 20 /* of its outbound calls */
+#define INCIDENT_SBC 0          /* --incident: its certificate expires ... */
+#define INCIDENT_HOUR 12        /* ... at noon of the first day */
 
 /* Sites: where a user lives decides country, number range, SBCs and Azure regions. */
 typedef struct {
@@ -761,11 +783,14 @@ static int g_tricky;
 static const char *g_eol = "\r\n";
 static unsigned g_eollen = 2;
 
-static ocf_t *g_out, *g_tls; /* outcome tables for this family */
+static ocf_t *g_out, *g_tls, *g_incident; /* outcome tables for this family */
+static int g_incident_on;         /* --incident */
+static int64_t g_incident_at;     /* when the certificate expires, ticks */
+static int64_t g_end;             /* --days: the end of the period, ticks */
 static const ocf_t *g_comma_phrase; /* first outcome whose phrase holds a comma */
 static const ocf_t *g_period_phrase; /* first phrase ending in '.' (a --tricky variant) */
 static const ocf_t *g_long_code;     /* first Microsoft code longer than 6 digits */
-static wtab_t wt_out, wt_tls, wt_ct_in, wt_ct_out, wt_sbc[NELEM(sites)];
+static wtab_t wt_out, wt_tls, wt_incident, wt_ct_in, wt_ct_out, wt_sbc[NELEM(sites)];
 static unsigned ct_in_idx[NELEM(calltypes)], ct_out_idx[NELEM(calltypes)];
 static str_t f_calltype_tac[NELEM(calltypes)], f_calltype_byot[NELEM(calltypes)];
 static str_t f_bypass[NELEM(sbcs)];
@@ -868,6 +893,7 @@ static void setup(void)
         g_out = setup_outcomes(teams_outcomes, NELEM(teams_outcomes), &wt_out);
     }
     g_tls = setup_outcomes(tls_outcomes, NELEM(tls_outcomes), &wt_tls);
+    g_incident = setup_outcomes(incident_outcomes, NELEM(incident_outcomes), &wt_incident);
     for (unsigned i = wt_out.n; i-- > 0;) {
         const outcome_t *o = g_out[i].d;
         size_t pl = strlen(o->phrase);
@@ -934,6 +960,15 @@ static int g_empty_ms_forced; /* --tricky: one empty Microsoft code guaranteed *
 static const unsigned char gap_shape[24] = {24, 28, 32, 32, 28, 20, 14, 10, 8,  6, 5, 5,
                                             5,  5,  5,  5,  5,  6,  7,  8,  10, 12, 16, 20};
 
+/* est_rows times the mean gap that makes est_rows calls fill one day. */
+static int64_t day_capacity(void)
+{
+    int64_t sum = 0;
+    for (unsigned h = 0; h < 24; h++)
+        sum += 8 * 3600 * TICKS_PER_SEC / gap_shape[h];
+    return sum;
+}
+
 static unsigned pick_user(void)
 {
     if (g_tricky && g_row % 29 == 3)
@@ -973,6 +1008,13 @@ static void make_external(call_t *c, const char *home_cc, int emergency)
     c->extlen = (unsigned)(p - c->ext);
 }
 
+/* Whether the export has a record of the call: not an inbound call through
+ * the SBC whose certificate expired (Microsoft refuses its TLS connection). */
+static int recorded(const call_t *c)
+{
+    return !(g_incident_on && c->sbc == INCIDENT_SBC && c->inbound && c->invite >= g_incident_at);
+}
+
 static void gen_call(call_t *c)
 {
     /* time advances by a business-hours-shaped uniform gap */
@@ -989,6 +1031,8 @@ static void gen_call(call_t *c)
     c->inbound = c->oc->d->dir == 'i' ? 1 : c->oc->d->dir == 'o' ? 0 : (int)below(2);
     if (g_family != F_ACS && c->sbc == BAD_SBC && !c->inbound && below(100) < BAD_SBC_TLS_PERCENT)
         c->oc = &g_tls[wpick(&wt_tls)];
+    if (g_incident_on && c->sbc == INCIDENT_SBC && g_now >= g_incident_at && !c->inbound)
+        c->oc = &g_incident[wpick(&wt_incident)];
     /* every tricky file, however short, holds each odd shape at least once */
     if (g_tricky) {
         const ocf_t *force = g_row == 7    ? g_comma_phrase  /* a quoted phrase with commas */
@@ -1453,16 +1497,21 @@ static void write_header(void)
 static void usage(FILE *f)
 {
     fputs("usage: gen-export [--family tac|graph|cqd|acs] [--rows N | --bytes N] [--seed S]\n"
-          "                  [--tricky] [--start YYYY-MM-DD] [--culture NAME] [--days D]\n"
-          "                  [--skip N] [--repeat P] [--aggregated] [-o FILE]\n"
+          "                  [--tricky] [--start YYYY-MM-DD] [--culture NAME] [--days N]\n"
+          "                  [--skip N] [--repeat P] [--aggregated] [--incident] [-o FILE]\n"
           "Writes a deterministic synthetic Direct Routing call-record export (default: tac,\n"
-          "1000 rows, seed 1, start 2024-03-01, over 30 days, stdout). --bytes N stops after\n"
-          "the first row that brings the output to N bytes or more. --culture en-US|en-GB|\n"
-          "fr-FR|de-DE|nl-NL|ja-JP|en-AU|invariant writes times in that culture's form:\n"
-          "PowerShell 7 Export-Csv for graph, the Log Analytics portal for acs. --skip N leaves\n"
-          "out the first N calls (same seed: an overlapping later export); --repeat P makes P\n"
-          "percent of the rows exact copies of recent ones; --aggregated (cqd, acs) writes one\n"
-          "row per group with a count, N calls in all, and for cqd rows of non-PSTN streams.\n",
+          "1000 rows, seed 1, start 2024-03-01, stdout). --bytes N stops after the first row\n"
+          "that brings the output to N bytes or more. --culture en-US|en-GB|fr-FR|de-DE|\n"
+          "nl-NL|ja-JP|en-AU|invariant writes times in that culture's form: PowerShell 7\n"
+          "Export-Csv for graph, the Log Analytics portal for acs. --days N spreads the calls\n"
+          "(skipped ones included) over N days in business-hours shape and stops at their end\n"
+          "(default: about a month). --skip N leaves out the first N calls (same seed and days\n"
+          "per call: an overlapping later export); --repeat P makes P percent of the rows\n"
+          "exact copies of recent ones; --aggregated (cqd, acs) writes one row per group with\n"
+          "a count, N calls in all, and for cqd rows of non-PSTN streams. --incident: from\n"
+          "noon of the first day the certificate of sbc1.contoso.com has expired; its\n"
+          "outbound calls fail in TLS (569008/504, 569002/504) and its inbound calls are\n"
+          "missing.\n",
           f);
 }
 
@@ -1495,7 +1544,7 @@ static int64_t parse_date(const char *s)
 
 int main(int argc, char **argv)
 {
-    uint64_t rows = 1000, bytes = 0, seed = 1, days = 30, skip = 0, repeat = 0;
+    uint64_t rows = 1000, bytes = 0, seed = 1, days = 0, skip = 0, repeat = 0;
     const char *outpath = NULL;
     int64_t start = parse_date("2024-03-01");
 
@@ -1545,8 +1594,8 @@ int main(int argc, char **argv)
             i++;
         } else if (strcmp(a, "--days") == 0) {
             days = parse_u64(a, v);
-            if (!days || days > 3650) {
-                fprintf(stderr, "gen-export: --days needs 1 to 3650\n");
+            if (days == 0 || days > 3660) {
+                fprintf(stderr, "gen-export: --days needs 1 to 3660\n");
                 return 2;
             }
             i++;
@@ -1562,6 +1611,8 @@ int main(int argc, char **argv)
             i++;
         } else if (strcmp(a, "--aggregated") == 0) {
             g_aggregated = 1;
+        } else if (strcmp(a, "--incident") == 0) {
+            g_incident_on = 1;
         } else if (strcmp(a, "--tricky") == 0) {
             g_tricky = 1;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -1593,18 +1644,23 @@ int main(int argc, char **argv)
     rng_state = mix64(seed ^ 0xd1a7e5c0de5eedULL);
     repeat_rng = mix64(seed ^ 0x2e9ea7ULL);
 
-    /* spread the calls over --days, 0.5 s .. 1 h apart on average */
+    /* spread the calls over ~30 days, 0.5 s .. 1 h apart on average */
     uint64_t est_rows = bytes ? bytes / (g_family == F_ACS ? 150 : g_family == F_CQD ? 250 : 420)
                               : rows;
     if (est_rows == 0)
         est_rows = 1;
-    int64_t gap = (int64_t)((int64_t)days * TICKS_PER_DAY / (int64_t)est_rows);
+    int64_t gap = (int64_t)(30 * TICKS_PER_DAY / (int64_t)est_rows);
     if (gap < TICKS_PER_SEC / 2)
         gap = TICKS_PER_SEC / 2;
     if (gap > 3600 * TICKS_PER_SEC)
         gap = 3600 * TICKS_PER_SEC;
-    g_gap_mean = gap;
+    if (days) /* the mean gap that fills N days with the whole stream, skipped calls included:
+               * an hour of shape s holds 8 h / (s gap) calls */
+        gap = (int64_t)days * day_capacity() / (int64_t)(est_rows + skip);
+    g_gap_mean = gap > 0 ? gap : 1;
     g_now = start;
+    g_incident_at = start + INCIDENT_HOUR * 3600 * TICKS_PER_SEC;
+    g_end = start + (int64_t)days * TICKS_PER_DAY;
 
     if (outpath) {
         ofd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -1622,7 +1678,9 @@ int main(int argc, char **argv)
     call_t c;
     for (uint64_t k = 0; k < skip; k++) { /* the same stream, its first calls left out */
         size_t from = olen;
-        gen_call(&c);
+        do
+            gen_call(&c);
+        while (!recorded(&c));
         if (!g_aggregated)
             row(&c);
         olen = from;
@@ -1632,7 +1690,11 @@ int main(int argc, char **argv)
             break;
         if (repeat && repeat_below(100) < repeat && repeat_row())
             continue;
-        gen_call(&c);
+        do
+            gen_call(&c);
+        while (!recorded(&c));
+        if (days && c.invite >= g_end) /* --days: the period is over */
+            break;
         if (g_aggregated) {
             count_call(&c);
             continue;
@@ -1643,7 +1705,7 @@ int main(int argc, char **argv)
             remember_row(from);
     }
     if (g_aggregated)
-        write_groups(rows);
+        write_groups(g_row);
     flush_out();
     if (outpath && close(ofd) != 0) {
         perror(outpath);

@@ -19,6 +19,7 @@ void dt_counts_add(dt_counts_t *c, const dt_call_t *call, bool expected)
     c->failed += w;
     c->failed_by_origin[call->origin] += w;
     c->expected_by_origin[call->origin] += expected ? w : 0;
+    c->unknown_codes += call->match->known ? 0 : w;
 }
 
 void dt_counts_merge(dt_counts_t *into, const dt_counts_t *from)
@@ -27,6 +28,7 @@ void dt_counts_merge(dt_counts_t *into, const dt_counts_t *from)
     into->succeeded += from->succeeded;
     into->failed += from->failed;
     into->effective += from->effective;
+    into->unknown_codes += from->unknown_codes;
     for (int o = 0; o < DT_ORIGIN_COUNT; o++) {
         into->failed_by_origin[o] += from->failed_by_origin[o];
         into->expected_by_origin[o] += from->expected_by_origin[o];
@@ -46,6 +48,12 @@ uint64_t dt_counts_faults(const dt_counts_t *c, dt_origin_t origin)
     return c->failed_by_origin[origin] - c->expected_by_origin[origin];
 }
 
+static void init_table(dt_keyed_table_t *table, size_t cap)
+{
+    dt_map_init(&table->index, cap);
+    table->other = table->last = SIZE_MAX;
+}
+
 dt_status_t dt_aggregate_init(dt_aggregate_t *agg, const dt_rules_t *rules, size_t key_cap)
 {
     memset(agg, 0, sizeof *agg);
@@ -55,10 +63,8 @@ dt_status_t dt_aggregate_init(dt_aggregate_t *agg, const dt_rules_t *rules, size
     dt_map_init(&agg->code_index, key_cap);
     agg->code_other = SIZE_MAX;
     dt_keyed_table_t *tables[] = {&agg->sbcs, &agg->times, &agg->groups};
-    for (size_t i = 0; i < 3; i++) {
-        dt_map_init(&tables[i]->index, key_cap);
-        tables[i]->other = tables[i]->last = SIZE_MAX;
-    }
+    for (size_t i = 0; i < 3; i++)
+        init_table(tables[i], key_cap);
     agg->failed_by_action = calloc(rules->nactions + 1, sizeof *agg->failed_by_action);
     return agg->failed_by_action ? DT_OK : DT_ERR_NOMEM;
 }
@@ -89,6 +95,9 @@ void dt_aggregate_free(dt_aggregate_t *agg)
     free_table(&agg->sbcs);
     free_table(&agg->times);
     free_table(&agg->groups);
+    for (size_t i = 0; i < agg->ntallies; i++)
+        free_table(&agg->tallies[i].values);
+    free(agg->tallies);
     free(agg->failed_by_action);
     free(agg->other_by_action);
     free(agg->action_samples);
@@ -389,6 +398,36 @@ dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
         keep_sample(agg, &agg->action_samples[slot], &agg->action_nsamples[slot], extra))
         return DT_ERR_NOMEM;
     return DT_OK;
+}
+
+dt_status_t dt_aggregate_tallies(dt_aggregate_t *agg, size_t n)
+{
+    if (!(agg->tallies = calloc(n ? n : 1, sizeof *agg->tallies)))
+        return DT_ERR_NOMEM;
+    agg->ntallies = n;
+    for (size_t i = 0; i < n; i++)
+        init_table(&agg->tallies[i].values, DT_TALLY_VALUES_CAP);
+    return DT_OK;
+}
+
+dt_status_t dt_aggregate_tally(dt_aggregate_t *agg, size_t i, bool held, dt_slice_t value,
+                               uint64_t weight)
+{
+    dt_tally_t *t = &agg->tallies[i];
+    t->held += held ? weight : 0;
+    if (!value.len)
+        return DT_OK;
+    dt_keyed_row_t *row = keyed_row(agg, &t->values, value.ptr, value.len);
+    if (!row)
+        return DT_ERR_NOMEM;
+    row->counts.calls += weight;
+    t->values.overflow += row->other ? weight : 0;
+    return DT_OK;
+}
+
+void dt_aggregate_drilled(dt_aggregate_t *agg)
+{
+    agg->drilled++;
 }
 
 void dt_aggregate_exclude(dt_aggregate_t *agg, const dt_call_t *call, dt_exclusion_t why,

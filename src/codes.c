@@ -49,13 +49,6 @@ struct dt_codes {
     size_t limit_entry, limit_pattern; /* the first that did */
 };
 
-bool dt_code_key_matches(const dt_code_key_t *want, const dt_code_key_t *have)
-{
-    if (want->has_ms && (!have->has_ms || have->ms != want->ms))
-        return false;
-    return !want->has_sip || (have->has_sip && have->sip == want->sip);
-}
-
 static const char *const level_names[DT_MATCH_COUNT] = {
     "phrase", "codes", "ms", "origin-rule", "sip-phrase", "sip-code", "sip-class", "none"};
 

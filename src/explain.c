@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dt_explain.h"
 #include "dt_json.h"
@@ -18,51 +19,33 @@
 
 /* ---- queries ---- */
 
-static bool read_sip(const char *text, unsigned *sip)
-{
-    uint64_t v;
-    if (strlen(text) != 3 || !dt_parse_uint(text, 3, 699, &v) || v < 100)
-        return false;
-    *sip = (unsigned)v;
-    return true;
-}
-
-/* One argument that starts with a digit: MS, SIP or MS/SIP. */
+/* One argument that starts like a code: MS, SIP, MS/SIP or a pair with '*'. */
 static bool read_code_query(const char *arg, dt_explain_query_t *q)
 {
-    const char *slash = strchr(arg, '/');
-    uint64_t sip;
+    dt_code_key_t key;
     memset(q, 0, sizeof *q);
-    if (slash) {
-        if (!dt_parse_uint(arg, (size_t)(slash - arg), DT_CODE_MAX, &q->ms) ||
-            !dt_parse_uint(slash + 1, strlen(slash + 1), DT_SIP_MAX, &sip))
-            return false;
-        q->kind = DT_QUERY_PAIR;
-        q->sip = (unsigned)sip;
-    } else if (read_sip(arg, &q->sip)) {
-        q->kind = DT_QUERY_SIP;
-    } else if (dt_parse_uint(arg, strlen(arg), DT_CODE_MAX, &q->ms)) {
-        q->kind = DT_QUERY_MS;
-    } else {
+    if (!dt_code_parse(arg, strlen(arg), &key, NULL))
         return false;
-    }
+    q->kind = key.has_ms && key.has_sip ? DT_QUERY_PAIR
+              : key.has_ms              ? DT_QUERY_MS
+                                        : DT_QUERY_SIP;
+    q->ms = key.ms;
+    q->sip = key.sip;
     return true;
 }
 
 static void set_code_text(dt_explain_query_t *q)
 {
-    if (q->kind == DT_QUERY_PAIR)
-        snprintf(q->text, sizeof q->text, "%" PRIu64 "/%u", q->ms, q->sip);
-    else if (q->kind == DT_QUERY_MS)
-        snprintf(q->text, sizeof q->text, "%" PRIu64, q->ms);
-    else
-        snprintf(q->text, sizeof q->text, "%u", q->sip);
+    dt_code_key_t key = {.has_ms = q->kind != DT_QUERY_SIP, .has_sip = q->kind != DT_QUERY_MS,
+                         .ms = q->ms, .sip = q->sip};
+    char text[DT_CODE_TEXT_MAX];
+    snprintf(q->text, sizeof q->text, "%s", dt_code_format(&key, text));
 }
 
 static bool taken_as_phrase(const char *const *args, const bool *is_phrase, size_t i)
 {
     return (is_phrase && is_phrase[i]) ||
-           !(isdigit((unsigned char)args[i][0]) || args[i][0] == '/');
+           !(isdigit((unsigned char)args[i][0]) || args[i][0] == '/' || args[i][0] == '*');
 }
 
 dt_status_t dt_explain_parse(const char *const *args, const bool *is_phrase, size_t nargs,
@@ -77,18 +60,18 @@ dt_status_t dt_explain_parse(const char *const *args, const bool *is_phrase, siz
             memset(q, 0, sizeof *q);
             q->kind = DT_QUERY_PHRASE;
             q->phrase = args[i];
+            q->forced_phrase = is_phrase && is_phrase[i];
             continue;
         }
         if (!read_code_query(args[i], q))
             return dt_fail(err, DT_ERR_USAGE,
-                           "'%s' is not a code: expected a Microsoft code (560403), a SIP code "
-                           "from 100 to 699 (403), MS/SIP (510532/403) or a phrase",
+                           "'%s' is not a code: expected " DT_CODE_SYNTAX ", or a phrase",
                            args[i]);
-        unsigned sip;
+        dt_explain_query_t next;
         if (q->kind == DT_QUERY_MS && i + 1 < nargs && !taken_as_phrase(args, is_phrase, i + 1) &&
-            read_sip(args[i + 1], &sip)) {
+            read_code_query(args[i + 1], &next) && next.kind == DT_QUERY_SIP) {
             q->kind = DT_QUERY_PAIR;
-            q->sip = sip;
+            q->sip = next.sip;
             i++;
         }
         set_code_text(q);
@@ -222,16 +205,61 @@ static dt_explain_item_t fallback_item(dt_codes_t *codes, const dt_explain_query
     return item;
 }
 
+/* The action a phrase query names, when it is an action id. */
+static const dt_action_t *query_action(const dt_rules_t *rules, const dt_explain_query_t *q)
+{
+    if (q->kind != DT_QUERY_PHRASE || q->forced_phrase)
+        return NULL;
+    for (size_t a = 0; a < rules->nactions; a++)
+        if (strcasecmp(rules->actions[a].id, q->phrase) == 0)
+            return &rules->actions[a];
+    return NULL;
+}
+
+/* Groups the items by action: entries and phrases per action, most entries
+ * first, ties in the order the actions first appear. */
+static bool summarise(const dt_rules_t *rules, dt_explanation_t *e)
+{
+    if (!e->nitems)
+        return true;
+    if (!(e->summary = calloc(e->nitems, sizeof *e->summary)))
+        return false;
+    for (size_t i = 0; i < e->nitems; i++) {
+        const dt_explain_item_t *item = &e->items[i];
+        size_t s = 0;
+        while (s < e->nsummary && e->summary[s].action != item->match.action)
+            s++;
+        if (s == e->nsummary)
+            e->summary[e->nsummary++].action = item->match.action;
+        if (item->documented) {
+            const dt_code_rule_t *rule = &rules->codes[item->entry];
+            e->summary[s].entries++;
+            e->summary[s].phrases += rule->nphrases + rule->npatterns;
+        }
+    }
+    for (size_t i = 1; i < e->nsummary; i++) /* stable: insertion sort, few rows */
+        for (size_t j = i; j > 0 && e->summary[j].entries > e->summary[j - 1].entries; j--) {
+            dt_explain_summary_t t = e->summary[j];
+            e->summary[j] = e->summary[j - 1];
+            e->summary[j - 1] = t;
+        }
+    return true;
+}
+
 dt_status_t dt_explain_run(const dt_rules_t *rules, dt_codes_t *codes,
                            const dt_explain_query_t *query, dt_explanation_t *out,
                            dt_error_t *err)
 {
     memset(out, 0, sizeof *out);
     out->query = query;
+    out->action = query_action(rules, query);
     size_t cap = 0;
     for (size_t e = 0; e < rules->ncodes; e++) {
         bool hit;
-        if (entry_matches(rules, codes, e, query, &hit, err) != DT_OK) {
+        if (out->action) {
+            size_t a = rules->codes[e].action;
+            hit = a < rules->nactions && &rules->actions[a] == out->action;
+        } else if (entry_matches(rules, codes, e, query, &hit, err) != DT_OK) {
             dt_explanation_free(out);
             return DT_ERR_NOMEM;
         }
@@ -241,14 +269,15 @@ dt_status_t dt_explain_run(const dt_rules_t *rules, dt_codes_t *codes,
         if (!add_item(out, &cap, &item))
             goto nomem;
     }
-    out->matched = out->nitems > 0;
-    if (out->nitems || query->kind == DT_QUERY_PHRASE)
+    out->matched = out->nitems > 0 || out->action;
+    if (!out->nitems && query->kind != DT_QUERY_PHRASE) {
+        dt_explain_item_t item = fallback_item(codes, query);
+        if (!add_item(out, &cap, &item))
+            goto nomem;
+        out->matched = item.match.action != DT_NO_ACTION;
+    }
+    if (summarise(rules, out))
         return DT_OK;
-    dt_explain_item_t item = fallback_item(codes, query);
-    if (!add_item(out, &cap, &item))
-        goto nomem;
-    out->matched = item.match.action != DT_NO_ACTION;
-    return DT_OK;
 nomem:
     dt_explanation_free(out);
     return dt_fail(err, DT_ERR_NOMEM, "out of memory");
@@ -257,8 +286,10 @@ nomem:
 void dt_explanation_free(dt_explanation_t *explanation)
 {
     free(explanation->items);
+    free(explanation->summary);
     explanation->items = NULL;
-    explanation->nitems = 0;
+    explanation->summary = NULL;
+    explanation->nitems = explanation->nsummary = 0;
 }
 
 /* ---- shared wording ---- */
@@ -490,6 +521,74 @@ static bool text_item(text_t *w, const dt_explain_item_t *item)
     return true;
 }
 
+/* The action a summary line is about: the rules' "unknown" when none applies. */
+static const dt_action_t *summary_action(const dt_rules_t *rules, const dt_explain_summary_t *row)
+{
+    return row->action < rules->nactions ? &rules->actions[row->action]
+                                         : dt_rules_action(rules, "unknown");
+}
+
+/* One line per action the items lead to: id, documented entries and
+ * phrases, owner and title (wrapped within the width). */
+static void summary_counts(const dt_explain_summary_t *row, char *buf, size_t size)
+{
+    if (row->entries)
+        snprintf(buf, size, "%zu entr%s, %zu phrase%s", row->entries,
+                 row->entries == 1 ? "y" : "ies", row->phrases, row->phrases == 1 ? "" : "s");
+    else
+        snprintf(buf, size, "not documented");
+}
+
+#define TITLE_MIN 20 /* columns a title needs beside the counts, else it goes below */
+
+static void text_summary(text_t *w, const dt_explanation_t *e)
+{
+    size_t id_w = 0, counts_w = 0;
+    char counts[64];
+    for (size_t i = 0; i < e->nsummary; i++) {
+        const dt_action_t *a = summary_action(w->rules, &e->summary[i]);
+        size_t n = strlen(a ? a->id : "none");
+        id_w = id_w > n ? id_w : n;
+        summary_counts(&e->summary[i], counts, sizeof counts);
+        counts_w = counts_w > strlen(counts) ? counts_w : strlen(counts);
+    }
+    for (size_t i = 0; i < e->nsummary; i++) {
+        const dt_action_t *a = summary_action(w->rules, &e->summary[i]);
+        summary_counts(&e->summary[i], counts, sizeof counts);
+        int n = fprintf(w->out, "  %-*s  %-*s  %-9s", (int)id_w, a ? a->id : "none",
+                        (int)counts_w, counts, a ? dt_owner_name(a->owner) : "-");
+        size_t col = n > 0 ? (size_t)n + 2 : 0;
+        if (col + TITLE_MIN > w->width) {
+            fprintf(w->out, "\n    ");
+            col = 4;
+        } else {
+            fputs("  ", w->out);
+        }
+        dt_text_wrap(w->out, a && a->title ? a->title : "no action", col, col, w->width);
+    }
+}
+
+/* "569002/504  Unable to deliver INVITE: ..." for each entry of an action. */
+static void text_action_codes(text_t *w, const dt_explanation_t *e)
+{
+    if (!e->nitems) {
+        put_field(w, "codes", "no documented entry leads to this action; a report gives it to "
+                              "codes no rule documents or that only a fallback rule covers");
+        return;
+    }
+    for (size_t i = 0; i < e->nitems; i++) {
+        const dt_code_rule_t *rule = &w->rules->codes[e->items[i].entry];
+        char key[DT_CODE_TEXT_MAX + 2];
+        snprintf(key, sizeof key, "%" PRIu64 "/%u", rule->ms, rule->sip);
+        const char *phrase = rule->nphrases ? rule->phrases[0]
+                             : rule->npatterns ? rule->patterns[0]
+                                               : "(any phrase)";
+        int used = fprintf(w->out, "  %-*s%-12s  ", LABEL_WIDTH, i ? "" : "codes", key);
+        size_t col = used > 0 ? (size_t)used : 0;
+        dt_text_wrap(w->out, phrase, col, col, w->width);
+    }
+}
+
 dt_status_t dt_explain_write_text(FILE *out, const dt_rules_t *rules,
                                   const dt_explanation_t *explanation, unsigned width,
                                   dt_error_t *err)
@@ -499,6 +598,14 @@ dt_status_t dt_explain_write_text(FILE *out, const dt_rules_t *rules,
     size_t documented = 0;
     for (size_t i = 0; i < explanation->nitems; i++)
         documented += explanation->items[i].documented;
+    if (explanation->action) {
+        fprintf(out, "%s: an action; %zu documented entr%s lead%s to it\n", explanation->action->id,
+                documented, documented == 1 ? "y" : "ies", documented == 1 ? "s" : "");
+        text_action(&w, explanation->action);
+        put_fieldf(&w, "rule", "%s:%u", explanation->action->at.file, explanation->action->at.line);
+        text_action_codes(&w, explanation);
+        return dt_stream_finish(out, err);
+    }
     if (q->kind == DT_QUERY_PHRASE) {
         putc('"', out);
         dt_text_write_safe(out, q->phrase, strlen(q->phrase), 0);
@@ -507,11 +614,14 @@ dt_status_t dt_explain_write_text(FILE *out, const dt_rules_t *rules,
         fputs(q->text, out);
     }
     if (documented)
-        fprintf(out, ": %zu documented entr%s\n", documented, documented == 1 ? "y" : "ies");
+        fprintf(out, ": %zu documented entr%s, %zu action%s\n", documented,
+                documented == 1 ? "y" : "ies", explanation->nsummary,
+                explanation->nsummary == 1 ? "" : "s");
     else if (explanation->nitems)
         fputs(": not documented by Microsoft\n", out);
     else
         fputs(": no documented phrase or pattern matches\n", out);
+    text_summary(&w, explanation);
     for (size_t i = 0; i < explanation->nitems; i++) {
         putc('\n', out);
         if (!text_item(&w, &explanation->items[i]))
@@ -599,6 +709,23 @@ static bool json_item(dt_json_t *j, const dt_rules_t *rules, const dt_explain_it
 
 static const char *const query_kinds[] = {"ms", "sip", "pair", "phrase"};
 
+static void json_summary(dt_json_t *j, const dt_rules_t *rules, const dt_explanation_t *e)
+{
+    dt_json_open(j, "summary", '[');
+    for (size_t i = 0; i < e->nsummary; i++) {
+        const dt_action_t *a = summary_action(rules, &e->summary[i]);
+        dt_json_open(j, NULL, '{');
+        dt_json_str(j, "action", a ? a->id : NULL);
+        dt_json_str(j, "title", a ? a->title : NULL);
+        dt_json_str(j, "owner", a ? dt_owner_name(a->owner) : NULL);
+        dt_json_bool(j, "expected", a && a->expected);
+        dt_json_u64(j, "entries", e->summary[i].entries);
+        dt_json_u64(j, "phrases", e->summary[i].phrases);
+        dt_json_close(j, '}');
+    }
+    dt_json_close(j, ']');
+}
+
 dt_status_t dt_explain_write_json(FILE *out, const dt_rules_t *rules,
                                   const dt_explanation_t *explanation, dt_error_t *err)
 {
@@ -606,8 +733,11 @@ dt_status_t dt_explain_write_json(FILE *out, const dt_rules_t *rules,
     dt_json_init(&j, out, false);
     dt_json_open(&j, NULL, '{');
     dt_json_str(&j, "query", dt_explain_query_text(explanation->query));
-    dt_json_str(&j, "kind", query_kinds[explanation->query->kind]);
+    dt_json_str(&j, "kind", explanation->action ? "action" : query_kinds[explanation->query->kind]);
     dt_json_bool(&j, "matched", explanation->matched);
+    if (explanation->action)
+        json_action(&j, explanation->action);
+    json_summary(&j, rules, explanation);
     dt_json_open(&j, "matches", '[');
     bool whole = true;
     for (size_t i = 0; i < explanation->nitems; i++)

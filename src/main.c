@@ -1,9 +1,12 @@
 /* main.c - the drtriage command: dispatches to a subcommand. "report" is the
- * default, so `drtriage FILE...` reports on FILE. */
+ * default, so `drtriage FILE...` reports on FILE; `drtriage help [COMMAND]`
+ * is `drtriage COMMAND --help`. */
 #include <stdio.h>
 #include <string.h>
 
 #include "dt_cli.h"
+
+static int help(int argc, char **argv);
 
 static const struct {
     const char *name;
@@ -12,7 +15,47 @@ static const struct {
     {"report", dt_cli_report},
     {"explain", dt_cli_explain},
     {"rules", dt_cli_rules},
+    {"help", help},
 };
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+#define HELP_ARGS_MAX 4 /* COMMAND [SUBCOMMAND] --help NULL */
+
+#define HELP_TEXT \
+    "Usage: drtriage help [COMMAND [SUBCOMMAND]]\n" \
+    "\n" \
+    "Shows the help of a command, as 'drtriage COMMAND --help' does: report (the\n" \
+    "default, also without COMMAND), explain, rules, rules check, rules list.\n" \
+    "\n" \
+    "Exit status:\n" \
+    "  0  help shown\n" \
+    "  2  no such command\n"
+
+/* `drtriage help [COMMAND [SUBCOMMAND]]`: argv[0] is "help". */
+static int help(int argc, char **argv)
+{
+    const char *name = argc > 1 ? argv[1] : "report";
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+        name = "help";
+    if (argc > 3 || (argc == 3 && strcmp(name, "rules") != 0))
+        return dt_cli_usage_error("help", "expected at most a command (and for rules, check or "
+                                          "list)");
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(name, commands[i].name) != 0)
+            continue;
+        if (commands[i].run == help) {
+            fputs(HELP_TEXT, stdout);
+            return DT_EXIT_OK;
+        }
+        char *args[HELP_ARGS_MAX] = {(char *)name};
+        int n = 1;
+        if (argc == 3)
+            args[n++] = argv[2];
+        args[n++] = (char *)"--help";
+        return commands[i].run(n, args);
+    }
+    return dt_cli_usage_error("help", "no command '%s' (report, explain, rules or help)", name);
+}
 
 int main(int argc, char **argv)
 {
@@ -21,7 +64,7 @@ int main(int argc, char **argv)
         printf("drtriage %s\n", DRTRIAGE_VERSION);
         return DT_EXIT_OK;
     }
-    for (size_t i = 0; argc > 1 && i < sizeof commands / sizeof commands[0]; i++)
+    for (size_t i = 0; argc > 1 && i < NCOMMANDS; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
     argv[0] = (char *)"report";

@@ -1,7 +1,8 @@
 /* pipeline.c - drives input -> reader -> schema -> classify -> aggregate.
  *
  * The reader keeps a record's cells in slots: slot f holds field f, and
- * slots from DT_FIELD_COUNT on hold the --group-by columns. For drill-down
+ * slots from DT_FIELD_COUNT on hold the --group-by columns, then the --where
+ * columns (a column already kept for a field shares its slot). For drill-down
  * (--rows) every column is kept instead, and a view by field is built per
  * record, so the original row can be written out.
  *
@@ -51,29 +52,62 @@ typedef struct {
     dt_spool_t *held;               /* calls held until that order is known (or NULL) */
     uint32_t stream_fields;         /* [non-pstn] family: a row blank in all of these is no call */
     size_t group_slot[DT_GROUP_COLUMNS_MAX];
+    size_t where_slot[DT_WHERE_MAX];
     dt_slice_t view[DT_FIELD_COUNT];
     char group_key[GROUP_KEY_MAX];
 } run_t;
 
-/* Finds each --group-by column in the header; DT_ERR_INPUT naming a missing one. */
-static dt_status_t find_group_columns(run_t *run, const dt_record_t *header,
-                                      size_t column[DT_GROUP_COLUMNS_MAX], dt_error_t *err)
+/* Finds each of the columns an option names in the header; DT_ERR_INPUT
+ * naming a missing one and the headers there are, closest first. */
+static dt_status_t find_columns(const run_t *run, const dt_record_t *header, const char *option,
+                                const char *const *names, size_t n, size_t *column,
+                                dt_error_t *err)
 {
-    const dt_aggregate_options_t *o = &run->agg->options;
-    for (size_t k = 0; k < o->ngroup_columns; k++) {
-        char want[256], have[256];
-        dt_schema_normalise(o->group_columns[k], strlen(o->group_columns[k]), want, sizeof want);
-        column[k] = DT_NO_COLUMN;
-        for (size_t c = 0; c < header->ncells && column[k] == DT_NO_COLUMN; c++) {
-            dt_schema_normalise(header->cells[c].ptr, header->cells[c].len, have, sizeof have);
-            if (strcmp(want, have) == 0)
-                column[k] = c;
+    for (size_t k = 0; k < n; k++) {
+        column[k] = dt_schema_find(header->cells, header->ncells, names[k]);
+        if (column[k] == DT_NO_COLUMN) {
+            char found[DT_ERROR_MAX / 2];
+            dt_schema_suggest(header->cells, header->ncells, names[k], found, sizeof found);
+            return dt_fail(err, DT_ERR_INPUT,
+                           "%s:1: %s column '%s' is not in the header; the headers, closest "
+                           "first: %s",
+                           run->path, option, names[k], found);
         }
-        if (column[k] == DT_NO_COLUMN)
-            return dt_fail(err, DT_ERR_INPUT, "%s:1: --group-by column '%s' is not in the header",
-                           run->path, o->group_columns[k]);
     }
     return DT_OK;
+}
+
+/* A filter condition that reads fields this input lacks cannot match any of
+ * its calls: DT_ERR_INPUT naming the condition and the fields. */
+static dt_status_t check_judgeable(const run_t *run, const dt_record_t *header,
+                                   const dt_filter_t *filter, dt_error_t *err)
+{
+    uint32_t present = 0;
+    for (size_t f = 0; f < DT_FIELD_COUNT; f++)
+        if (run->schema.column[f] != DT_NO_COLUMN)
+            present |= 1u << f;
+    size_t i = dt_filter_unjudgeable(filter, present);
+    if (i == SIZE_MAX)
+        return DT_OK;
+    char option[DT_FILTER_TEXT + 32], fields[128] = "", names[160] = "", found[DT_ERROR_MAX / 2];
+    uint32_t want = dt_cond_fields(&filter->conds[i]);
+    const char *first = NULL;
+    size_t n = 0, m = 0;
+    for (size_t f = 0; f < DT_FIELD_COUNT; f++) {
+        if (!(want & 1u << f))
+            continue;
+        const char *name = dt_field_name((dt_field_t)f);
+        first = first ? first : name;
+        n += (size_t)snprintf(fields + n, sizeof fields - n, "%s%s", n ? " or " : "", name);
+        m += (size_t)snprintf(names + m, sizeof names - m, "%s--%s-column", m ? " or " : "",
+                              name);
+    }
+    dt_filter_describe_option(filter, i, option, sizeof option);
+    dt_schema_suggest(header->cells, header->ncells, first, found, sizeof found);
+    return dt_fail(err, DT_ERR_INPUT,
+                   "%s:1: %s cannot be judged: the file has no %s column (%s NAME names one); "
+                   "the headers, closest first: %s",
+                   run->path, option, fields, names, found);
 }
 
 /* Whether a field's column has to be kept: the fields the aggregate's tables
@@ -94,14 +128,27 @@ static bool field_needed(const run_t *run, dt_field_t field)
     return fields & 1u << field;
 }
 
+/* Gives each of n extra columns a slot: the slot its column already has, or
+ * the next free one from *next. */
+static void extra_slots(int *slot_of_column, const size_t *column, size_t n, size_t *slot,
+                        size_t *next)
+{
+    for (size_t k = 0; k < n; k++) {
+        int used = slot_of_column[column[k]];
+        slot[k] = used >= 0 ? (size_t)used : (*next)++;
+        slot_of_column[column[k]] = (int)slot[k];
+    }
+}
+
 /* Tells the reader which columns to keep, in which slots. */
-static dt_status_t keep_columns(run_t *run, const size_t group_column[], dt_error_t *err)
+static dt_status_t keep_columns(run_t *run, const size_t group_column[],
+                                const size_t where_column[], dt_error_t *err)
 {
     size_t ncolumns = run->schema.ncolumns;
-    size_t ngroups = run->agg->options.ngroup_columns;
+    size_t ngroups = run->agg->options.ngroup_columns, nwhere = run->options->filter.nwhere;
     if (run->keep_all) {
-        for (size_t k = 0; k < ngroups; k++)
-            run->group_slot[k] = group_column[k];
+        memcpy(run->group_slot, group_column, ngroups * sizeof *group_column);
+        memcpy(run->where_slot, where_column, nwhere * sizeof *where_column);
         return DT_OK;
     }
     int *slot_of_column = malloc((ncolumns ? ncolumns : 1) * sizeof *slot_of_column);
@@ -112,12 +159,10 @@ static dt_status_t keep_columns(run_t *run, const size_t group_column[], dt_erro
     for (size_t f = 0; f < DT_FIELD_COUNT; f++)
         if (run->schema.column[f] != DT_NO_COLUMN && field_needed(run, (dt_field_t)f))
             slot_of_column[run->schema.column[f]] = (int)f;
-    for (size_t k = 0; k < ngroups; k++) {
-        int used = slot_of_column[group_column[k]];
-        run->group_slot[k] = used >= 0 ? (size_t)used : DT_FIELD_COUNT + k;
-        slot_of_column[group_column[k]] = (int)run->group_slot[k];
-    }
-    dt_status_t st = dt_reader_keep(run->reader, slot_of_column, ncolumns, DT_FIELD_COUNT + ngroups);
+    size_t next = DT_FIELD_COUNT;
+    extra_slots(slot_of_column, group_column, ngroups, run->group_slot, &next);
+    extra_slots(slot_of_column, where_column, nwhere, run->where_slot, &next);
+    dt_status_t st = dt_reader_keep(run->reader, slot_of_column, ncolumns, next);
     free(slot_of_column);
     return st ? dt_fail(err, st, "out of memory") : DT_OK;
 }
@@ -171,9 +216,21 @@ static dt_status_t on_header(run_t *run, const dt_record_t *record, dt_error_t *
 {
     dt_status_t st = dt_schema_build(&run->schema, run->rules, &run->options->overrides,
                                      run->path, record->cells, record->ncells, err);
-    size_t group_column[DT_GROUP_COLUMNS_MAX];
+    const dt_aggregate_options_t *tables = &run->agg->options;
+    const dt_filter_t *filter = &run->options->filter;
+    const char *where_names[DT_WHERE_MAX];
+    size_t group_column[DT_GROUP_COLUMNS_MAX], where_column[DT_WHERE_MAX];
+    for (size_t k = 0; k < filter->nwhere; k++)
+        where_names[k] = dt_filter_where_column(filter, k);
     if (st == DT_OK)
-        st = find_group_columns(run, record, group_column, err);
+        st = check_judgeable(run, record, filter, err);
+    if (st == DT_OK && run->options->rows)
+        st = check_judgeable(run, record, run->options->rows, err);
+    if (st == DT_OK)
+        st = find_columns(run, record, "--group-by", tables->group_columns,
+                          tables->ngroup_columns, group_column, err);
+    if (st == DT_OK)
+        st = find_columns(run, record, "--where", where_names, filter->nwhere, where_column, err);
     if (st)
         return st;
     run->have_header = true;
@@ -188,7 +245,7 @@ static dt_status_t on_header(run_t *run, const dt_record_t *record, dt_error_t *
         return st;
     if (run->keep_all && (st = write_csv_row(run, record, err)))
         return st;
-    return keep_columns(run, group_column, err);
+    return keep_columns(run, group_column, where_column, err);
 }
 
 /* In drill-down mode, a record viewed by field slot. */
@@ -298,6 +355,20 @@ static dt_status_t replay_record(void *ctx, const dt_record_t *record, dt_error_
     return on_data(ctx, record, err);
 }
 
+/* Counts what each condition of a filter said of a call, and the call's value
+ * for it, into the tallies from `first` on. */
+static dt_status_t count_tallies(run_t *run, const dt_filter_t *filter, size_t first,
+                                 const dt_filter_subject_t *subject, const bool *held)
+{
+    char buf[DT_FILTER_VALUE_MAX];
+    for (size_t i = 0; i < filter->n; i++) {
+        dt_slice_t value = dt_filter_value(&filter->conds[i], run->rules, subject, buf);
+        if (dt_aggregate_tally(run->agg, first + i, held[i], value, subject->call->weight))
+            return DT_ERR_NOMEM;
+    }
+    return DT_OK;
+}
+
 /* With --dedupe: whether the call repeats one already seen (a row that
  * cannot be checked is counted as such and kept). */
 static dt_status_t is_repeat(run_t *run, const dt_record_t *fields, const dt_call_t *call,
@@ -341,18 +412,31 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
             dt_aggregate_duplicate(run->agg, call);
         return st;
     }
+    dt_slice_t where[DT_WHERE_MAX];
+    for (size_t k = 0; k < o->filter.nwhere; k++)
+        where[k] = dt_record_cell(record, run->where_slot[k]);
+    dt_filter_subject_t subject = {.record = fields, .call = call, .has_time = extra.has_time,
+                                   .time = extra.time, .where = where};
+    bool held[DT_FILTER_MAX], tally = run->agg->tallies != NULL;
     dt_filter_result_t verdict =
-        dt_filter_match(&o->filter, run->rules, fields, call, extra.has_time, extra.time);
+        dt_filter_match(&o->filter, run->rules, &subject, tally ? held : NULL);
+    if (tally && count_tallies(run, &o->filter, 0, &subject, held))
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
     if (verdict != DT_FILTER_PASS) {
         dt_aggregate_exclude(run->agg, call, DT_EXCLUDED_FILTER, verdict == DT_FILTER_UNDATED);
         return DT_OK;
     }
     if (dt_aggregate_call(run->agg, call, &extra))
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
-    if (o->rows && dt_filter_match(o->rows, run->rules, fields, call, extra.has_time,
-                                   extra.time) == DT_FILTER_PASS)
-        return write_csv_row(run, record, err);
-    return DT_OK;
+    if (!o->rows)
+        return DT_OK;
+    verdict = dt_filter_match(o->rows, run->rules, &subject, tally ? held : NULL);
+    if (tally && count_tallies(run, o->rows, o->filter.n, &subject, held))
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    if (verdict != DT_FILTER_PASS)
+        return DT_OK;
+    dt_aggregate_drilled(run->agg);
+    return write_csv_row(run, record, err);
 }
 
 /* A data record: a call, or a rejected row. */
@@ -476,6 +560,9 @@ static dt_status_t run_one(const dt_pipeline_options_t *options, const dt_rules_
 dt_status_t dt_pipeline_run(const dt_pipeline_options_t *options, const dt_rules_t *rules,
                             dt_codes_t *codes, dt_aggregate_t *agg, dt_error_t *err)
 {
+    size_t nconds = options->filter.n + (options->rows ? options->rows->n : 0);
+    if (nconds && !agg->tallies && dt_aggregate_tallies(agg, nconds))
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < options->npaths; i++) {
         dt_status_t st = run_one(options, rules, codes, agg, options->paths[i], err);
         if (st)

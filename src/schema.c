@@ -23,22 +23,85 @@ size_t dt_schema_normalise(const char *name, size_t len, char *out, size_t cap)
     return n;
 }
 
-/* Lists the header names found, for the "no code columns" message. */
-static void describe_headers(const dt_slice_t *headers, size_t n, char *out, size_t cap)
+#define QUOTED_MAX 40 /* bytes of one header name a message quotes */
+
+#define MORE ", ..."
+
+/* Lists the header names headers[order[0..n)], for messages; a list that
+ * does not fit in cap ends with MORE. */
+static void list_headers(const dt_slice_t *headers, const size_t *order, size_t n, char *out,
+                         size_t cap)
 {
-    size_t used = 0;
+    size_t used = 0, room = cap > sizeof MORE ? cap - sizeof MORE : 0;
     out[0] = '\0';
-    for (size_t i = 0; i < n && used + 8 < cap; i++) {
+    if (n == 0)
+        snprintf(out, cap, "(none)");
+    for (size_t i = 0; i < n; i++) {
+        const dt_slice_t *h = &headers[order ? order[i] : i];
         int w = snprintf(out + used, cap - used, "%s'%.*s'", i ? ", " : "",
-                         (int)(headers[i].len > 40 ? 40 : headers[i].len), headers[i].ptr);
-        if (w < 0 || (size_t)w >= cap - used) {
-            snprintf(out + (cap > 5 ? cap - 5 : 0), 5, "...");
+                         (int)(h->len > QUOTED_MAX ? QUOTED_MAX : h->len), h->ptr);
+        if (w < 0 || used + (size_t)w > room) {
+            snprintf(out + used, cap - used, "%s...", i ? ", " : "");
             return;
         }
         used += (size_t)w;
     }
-    if (n == 0)
-        snprintf(out, cap, "(none)");
+}
+
+/* Lists the header names found, for the "no code columns" message. */
+static void describe_headers(const dt_slice_t *headers, size_t n, char *out, size_t cap)
+{
+    list_headers(headers, NULL, n, out, cap);
+}
+
+size_t dt_schema_find(const dt_slice_t *headers, size_t nheaders, const char *name)
+{
+    char want[256], have[256];
+    dt_schema_normalise(name, strlen(name), want, sizeof want);
+    for (size_t c = 0; c < nheaders; c++) {
+        dt_schema_normalise(headers[c].ptr, headers[c].len, have, sizeof have);
+        if (strcmp(want, have) == 0)
+            return c;
+    }
+    return DT_NO_COLUMN;
+}
+
+typedef struct {
+    size_t column, rank;
+} ranked_t;
+
+static int compare_ranked(const void *a, const void *b)
+{
+    const ranked_t *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return (x->column > y->column) - (x->column < y->column);
+}
+
+void dt_schema_suggest(const dt_slice_t *headers, size_t nheaders, const char *name, char *out,
+                       size_t cap)
+{
+    size_t n = nheaders < DT_SCHEMA_SUGGEST_MAX ? nheaders : DT_SCHEMA_SUGGEST_MAX;
+    ranked_t *ranked = malloc((n ? n : 1) * sizeof *ranked);
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (!ranked || !order) { /* no room to rank: in header order */
+        free(ranked);
+        free(order);
+        describe_headers(headers, nheaders, out, cap);
+        return;
+    }
+    char want[256], have[256];
+    size_t want_len = dt_schema_normalise(name, strlen(name), want, sizeof want);
+    for (size_t c = 0; c < n; c++) {
+        size_t len = dt_schema_normalise(headers[c].ptr, headers[c].len, have, sizeof have);
+        ranked[c] = (ranked_t){c, dt_name_rank(want, want_len, have, len)};
+    }
+    qsort(ranked, n, sizeof *ranked, compare_ranked);
+    for (size_t c = 0; c < n; c++)
+        order[c] = ranked[c].column;
+    list_headers(headers, order, n, out, cap);
+    free(ranked);
+    free(order);
 }
 
 /* An alias that gave up on a header name does not match it; the first time
@@ -95,22 +158,18 @@ static dt_status_t apply_aliases(dt_schema_t *schema, const dt_rules_t *rules, s
 
 static dt_status_t apply_overrides(dt_schema_t *schema, const dt_schema_overrides_t *overrides,
                                    const char *path, const dt_slice_t *headers, size_t n,
-                                   char (*normal)[256], dt_error_t *err)
+                                   dt_error_t *err)
 {
     for (size_t f = 0; overrides && f < DT_FIELD_COUNT; f++) {
         const char *want = overrides->column[f];
         if (!want)
             continue;
-        char want_normal[256];
-        dt_schema_normalise(want, strlen(want), want_normal, sizeof want_normal);
-        schema->column[f] = DT_NO_COLUMN;
-        for (size_t c = 0; c < n && schema->column[f] == DT_NO_COLUMN; c++)
-            if (strcmp(normal[c], want_normal) == 0)
-                schema->column[f] = c;
+        schema->column[f] = dt_schema_find(headers, n, want);
         if (schema->column[f] == DT_NO_COLUMN) {
             char found[DT_ERROR_MAX / 2];
-            describe_headers(headers, n, found, sizeof found);
-            return dt_fail(err, DT_ERR_INPUT, "%s:1: --%s-column '%s': no such column; found %s",
+            dt_schema_suggest(headers, n, want, found, sizeof found);
+            return dt_fail(err, DT_ERR_INPUT,
+                           "%s:1: --%s-column '%s': no such column; the headers, closest first: %s",
                            path, dt_field_name((dt_field_t)f), want, found);
         }
     }
@@ -177,7 +236,7 @@ dt_status_t dt_schema_build(dt_schema_t *schema, const dt_rules_t *rules,
         family_of[f] = DT_FAMILY_ANY;
     dt_status_t st = apply_aliases(schema, rules, nheaders, normal, family_of, err);
     if (st == DT_OK)
-        st = apply_overrides(schema, overrides, path, headers, nheaders, normal, err);
+        st = apply_overrides(schema, overrides, path, headers, nheaders, err);
     if (st == DT_OK)
         st = check_distinct(schema, path, headers, err);
     if (st == DT_OK && schema->column[DT_FIELD_SIP] == DT_NO_COLUMN &&

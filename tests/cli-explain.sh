@@ -173,4 +173,38 @@ expect_stderr "broken rules name file:line" "broken.rules:1:"
 run "$DRTRIAGE" explain --no-builtin-rules 403
 expect_status "no rules at all" 2
 
+# --- the summary first; an action id; codes as --code reads them ---
+run "$DRTRIAGE" explain 403
+expect_true "403: the summary leads, one line per action" \
+    sh -c "sed -n 2p '$WORK/out' | grep -Eq '^  [a-z0-9-]+ +[0-9]+ entr(y|ies), [0-9]+ phrases? '"
+run "$DRTRIAGE" explain --format json 403
+expect_lines "403 JSON: the summary counts the entries" '([.summary[].entries] | add) == (.matches | length)'
+run "$DRTRIAGE" explain tls-certificate
+expect_status "an action id" 0
+expect_stdout "an action: what it is" "tls-certificate: an action;"
+expect_stdout "an action: its codes" "codes         569002/504"
+run "$DRTRIAGE" explain --format json tls-certificate
+expect_lines "an action in JSON" '.kind == "action" and .action.id == "tls-certificate" and ([.matches[].action.id == "tls-certificate"] | all) and (.matches | length) > 0'
+run "$DRTRIAGE" explain -p tls-certificate
+expect_status "-p: an action id as a phrase" 1
+run "$DRTRIAGE" explain --format json '*/503'
+expect_lines "'*/503' is SIP 503" '.kind == "sip" and ([.matches[].sip == 503] | all)'
+
+# --- drtriage help [COMMAND] is COMMAND --help ---
+for cmd in "" explain rules "rules check" "rules list"; do
+    # shellcheck disable=SC2086 # split on purpose
+    run "$DRTRIAGE" $cmd --help
+    cp "$WORK/out" "$WORK/want"
+    # shellcheck disable=SC2086
+    run "$DRTRIAGE" help $cmd
+    expect_status "help $cmd" 0
+    expect_true "help $cmd is $cmd --help" cmp -s "$WORK/want" "$WORK/out"
+done
+run "$DRTRIAGE" help help
+expect_status "help help" 0
+expect_stdout "help help" "Usage: drtriage help"
+run "$DRTRIAGE" help bogus
+expect_status "help on no such command" 2
+expect_stderr "help on no such command" "no command 'bogus'"
+
 finish

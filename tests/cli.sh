@@ -91,6 +91,22 @@ run "$DRTRIAGE" --strict "$WORK/bad.csv"
 expect_status "--strict" 2
 expect_stderr "--strict names file:line" "bad.csv:3: rejected row (--strict)"
 
+# --- --quiet: stderr only when the run fails; the report still lists rejected rows ---
+run "$DRTRIAGE" --quiet --color never --fail-if 'ner<1' --min-calls 1000 "$WORK/bad.csv"
+expect_status "--quiet, passing" 0
+expect_true "--quiet: nothing on stderr (no rejection warning, no unjudged gate)" test ! -s "$WORK/err"
+expect_stdout "--quiet: the report lists the rejected rows" "bad.csv:3: SIP code '4x3'"
+run "$DRTRIAGE" -q --fail-if 'calls>0' "$WORK/bad.csv"
+expect_status "--quiet, breached" 1
+expect_stderr "--quiet: a breach is named" "--fail-if breached: calls>0: 1 call (limit 0)"
+expect_stderr "--quiet: a failing run says everything" "2 of 3 rows rejected"
+run "$DRTRIAGE" --quiet "$WORK/missing.csv"
+expect_status "--quiet, error" 2
+expect_stderr "--quiet: errors are said" "missing.csv: cannot open"
+run "$DRTRIAGE" --quiet --rows 'result=failed' "$WORK/bad.csv"
+expect_status "--quiet --rows" 0
+expect_true "--quiet --rows: nothing on stderr" test ! -s "$WORK/err"
+
 # --- standard input and several files ---
 run sh -c "\"$DRTRIAGE\" --format json - <\"$TAC\""
 expect_status "stdin" 0
@@ -188,6 +204,9 @@ expect_stderr "invalid --by" "--by 'month': expected hour, day or week"
 run "$DRTRIAGE" --group-by 'No Such Column' "$TAC"
 expect_status "unknown --group-by column" 2
 expect_stderr "unknown --group-by column names it" "--group-by column 'No Such Column' is not in the header"
+run "$DRTRIAGE" --group-by 'Country' "$TAC"
+expect_status "--group-by a column that is not there" 2
+expect_stderr "--group-by names the headers, closest first" "the headers, closest first: 'User country', 'External Country', "
 
 run "$DRTRIAGE" --rows 'origin' "$TAC"
 expect_status "malformed --rows filter" 2
@@ -221,6 +240,62 @@ expect_json "filters are stated" '.filters == "sbc=sbc-eu*, origin=microsoft"' "
 expect_json "filters exclude calls, counted" '.totals.excluded > 0 and .totals.failed == .by_origin[1].failed' "$WORK/out"
 expect_json "only the filtered SBC remains" '[.by_sbc[].sbc] == ["sbc-eu.fabrikam.net"]' "$WORK/out"
 expect_accounting "filters" "$WORK/out"
+
+# --where on any column, with --rows: the rows written are those both keep
+WQ=tests/cases/where-quoted.csv
+run "$DRTRIAGE" --where 'External Country=DE' --rows 'result=failed' "$WQ"
+expect_status "--where with --rows" 0
+cp "$WORK/out" "$WORK/where-rows.csv"
+run "$DRTRIAGE" --format json "$WORK/where-rows.csv"
+expect_json "--where with --rows writes the failed calls to DE (quoted cells kept whole)" \
+    '.totals.calls == 2 and .totals.failed == 2' "$WORK/out"
+run "$DRTRIAGE" --rows 'where=External Country=DE' "$WQ"
+expect_status "where in --rows" 2
+expect_stderr "where in --rows is refused" "'where' is an option of its own"
+run "$DRTRIAGE" --where 'Extrnal Country=DE' "$WQ"
+expect_status "--where on a column that is not there" 2
+expect_stderr "--where names the headers, closest first" \
+    "--where column 'Extrnal Country' is not in the header; the headers, closest first: 'External Country', "
+run "$DRTRIAGE" --where 'Duration (seconds)>ten' "$WQ"
+expect_status "--where < > need a number" 2
+expect_stderr "--where < > need a number" "compare numbers"
+
+# --- a filter that matches nothing is never answered in silence ---
+run "$DRTRIAGE" --rows 'action=tls' "$TAC"
+expect_status "--rows on an action the rules lack" 2
+expect_stderr "an unknown action id suggests the closest" "no action 'tls' in the rules; did you mean 'tls-certificate'?"
+run "$DRTRIAGE" --fail-if 'action:tls-certifcate>0' "$TAC"
+expect_status "--fail-if on an action the rules lack" 2
+expect_stderr "--fail-if action suggests the closest" "did you mean 'tls-certificate'?"
+run "$DRTRIAGE" --rows 'sbc=nosuch*' "$TAC"
+expect_status "--rows that matches no call" 1
+expect_stderr "--rows that matches no call says so" "no calls matched --rows 'sbc=nosuch*'; the SBCs in the input: sbc2.contoso.com (113)"
+expect_true "--rows that matches no call still writes the header" sh -c "test \$(wc -l <'$WORK/out') -eq 1"
+run "$DRTRIAGE" --format json --sbc sbc2 "$TAC"
+expect_status "--sbc that matches no SBC" 1
+expect_json "the report says nothing matched and lists the SBCs" \
+    '.matched_nothing and .filter_matches[0].calls == 0 and .filter_matches[0].values[0].value == "sbc2.contoso.com" and (.filter_matches[0].values | length) == 5' "$WORK/out"
+run "$DRTRIAGE" --quiet --sbc sbc2 "$TAC"
+expect_status "--quiet --sbc that matches nothing" 1
+expect_stderr "--quiet: a run failed by its filters says why" "no calls matched --sbc 'sbc2'"
+printf 'Final SIP code,Final Microsoft subcode,SBC FQDN\n403,560403,sbc1\n' >"$WORK/nodirection.csv"
+run "$DRTRIAGE" --direction in "$WORK/nodirection.csv"
+expect_status "--direction on a file without direction or call type" 2
+expect_stderr "--direction that cannot be judged names the columns" "nodirection.csv:1: --direction 'in' cannot be judged: the file has no call-type or direction column"
+run "$DRTRIAGE" --sbc 'sbc1*' samples/acs-loganalytics.csv
+expect_status "--sbc on an export without SBCs" 2
+expect_stderr "--sbc on an export without SBCs" "--sbc 'sbc1*' cannot be judged: the file has no sbc column"
+
+# --code reads codes as explain does: 403 is the SIP code, whatever the Microsoft code
+want=$("$DRTRIAGE" --format json "$TAC" | jq '[.by_code[] | select(.sip == 403) | .failed] | add')
+run "$DRTRIAGE" --format json --code 403 "$TAC"
+expect_status "--code 403" 0
+expect_json "--code 403 keeps the calls with SIP 403 ($want)" ".totals.calls == $want and $want > 0" "$WORK/out"
+run "$DRTRIAGE" --format json --code '*/504' "$TAC"
+expect_json "--code '*/504' is SIP 504 with any Microsoft code" '[.by_code[].sip] | unique == [504]' "$WORK/out"
+run "$DRTRIAGE" --code '*/*' "$TAC"
+expect_status "--code '*/*'" 2
+expect_stderr "--code '*/*' is refused" "would match every code"
 
 run "$DRTRIAGE" --format json --by hour --samples 3 "$TAC"
 expect_status "--by hour --samples" 0

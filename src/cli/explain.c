@@ -25,13 +25,18 @@
     "                     a SIP code\n" \
     "  403                a SIP code (CallEndReason): three digits from 100 to 699\n" \
     "  510532/403         a pair; also as two arguments: 510532 403\n" \
+    "  */503, 560403/*    a pair with * for a part: any value of it\n" \
+    "  tls-certificate    an action id (drtriage rules list): the action and its codes\n" \
     "  \"TLS negotiation\"  words found in documented phrases (case-insensitive), or a\n" \
     "                     phrase that an entry's pattern matches\n" \
+    "The answer leads with a summary, one line per action the matching entries lead\n" \
+    "to (entries, phrases, owner, title), then each entry in detail.\n" \
     "\n" \
     "Options:\n" \
     "  -f, --format FORMAT  text (default) or json (one object per query and line,\n" \
     "                       see docs/json-format.md)\n" \
-    "  -p, --phrase TEXT    TEXT is a phrase even if it starts with a digit\n" \
+    "  -p, --phrase TEXT    TEXT is a phrase even if it starts with a digit or is an\n" \
+    "                       action id\n" \
     "      --rules PATH     load a rules file or directory on top of the built-in\n" \
     "                       rules and the user rules; repeatable, later files win\n" \
     "      --no-user-rules  ignore $DRTRIAGE_RULES and $XDG_CONFIG_HOME/drtriage/rules.d/\n" \
@@ -48,6 +53,7 @@
     "  drtriage explain 510532 403\n" \
     "  drtriage explain 560499                  # undocumented: the 560 rule applies\n" \
     "  drtriage explain \"TLS negotiation failed\"\n" \
+    "  drtriage explain tls-certificate\n" \
     "  drtriage explain --format json 403 | jq '.matches[].action.id'\n"
 
 enum { OPT_RULES = 256 };

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dt_aggregate.h"
 #include "dt_cli.h"
@@ -15,10 +16,10 @@
 #include "dt_output.h"
 #include "dt_pipeline.h"
 #include "dt_rules.h"
-#include "dt_threshold.h"
+#include "dt_gates.h"
 #include "dt_writer.h"
 
-#define MAX_THRESHOLDS 64
+#define MAX_GATES 64
 #define CODE_CACHE_CAP 16384
 
 typedef struct {
@@ -28,10 +29,11 @@ typedef struct {
     bool min_calls_set;
     bool strict;
     dt_date_order_t date_order;
+    bool quiet;                    /* stderr only when the run fails */
     size_t max_field;
     dt_cli_rules_t rules;
-    dt_threshold_t thresholds[MAX_THRESHOLDS];
-    size_t nthresholds;
+    dt_gate_t gates[MAX_GATES];
+    size_t ngates;
     dt_schema_overrides_t overrides;
     dt_filter_t filter;            /* --since, --until, --sbc, ... */
     dt_filter_t rows;              /* --rows */
@@ -65,14 +67,23 @@ typedef struct {
     "                         sbc, time or group\n" \
     "      --excel            csv for Excel in locales that expect ';': a BOM, ';' between\n" \
     "                         fields and a decimal comma\n" \
+    "  -q, --quiet            nothing on stderr unless the run fails (exit 1 or 2), for\n" \
+    "                         cron; the report still lists rejected rows\n" \
     "\n" \
     "CI gate:\n" \
-    "      --fail-if EXPR     exit 1 when EXPR holds; repeatable. EXPR is one of\n" \
-    "                         failed>N  failed>P%%  sbc>N|P%%  microsoft>N|P%%\n" \
-    "                         unknown>N|P%%  ner<P  action:ID>N|P%%  code:MS/SIP>N|P%%\n" \
-    "                         (also >=, <=, <); P%% is a percentage of all calls\n" \
-    "      --min-calls N      judge ratio conditions (P%%, ner) only with at least N calls\n" \
-    "                         (default: the rules' NER minimum, 100)\n" \
+    "      --fail-if GATE     exit 1 when GATE holds; repeatable. GATE is\n" \
+    "                         [sbc=GLOB:]METRIC OP VALUE with OP one of > >= < <=,\n" \
+    "                         VALUE a count N or a percentage P%% of calls (of rows\n" \
+    "                         for rejected; NER is a percentage), METRIC one of\n" \
+    "                         %s\n" \
+    "                         faults are failures that are not expected endings\n" \
+    "                         (busy, no answer, cancelled); sbc, microsoft, unknown\n" \
+    "                         and failed count both. sbc=GLOB: judges each matching\n" \
+    "                         SBC on its own calls. The report's Gates section shows\n" \
+    "                         every outcome\n" \
+    "      --min-calls N      judge percentages and NER only with at least N calls\n" \
+    "                         (per SBC with sbc=GLOB:; default: the rules' NER\n" \
+    "                         minimum, 100)\n" \
     "\n" \
     "Filters (they compose; the report says how many calls they excluded):\n" \
     "      --since TIME       calls that started at or after TIME (2026-11-01 or\n" \
@@ -82,7 +93,12 @@ typedef struct {
     "      --call-type GLOB   calls of matching call types (dr_out, ByotIn, ...)\n" \
     "      --direction in|out inbound or outbound calls\n" \
     "      --origin ORIGIN    failed calls of that origin: sbc, microsoft or unknown\n" \
-    "      --code MS[/SIP]    failed calls with that Microsoft (and SIP) code\n" \
+    "      --code CODE        failed calls with that code, read as explain reads it:\n" \
+    "                         403 (SIP), 560403 (Microsoft), 510532/403, */503\n" \
+    "      --where 'COLUMN OP VALUE'  calls whose input column COLUMN (a header name)\n" \
+    "                         compares so: = and != (case-insensitive), ~ (glob), or\n" \
+    "                         < <= > >= (numbers); repeatable, all must hold, e.g.\n" \
+    "                         --where 'External Country=DE'\n" \
     "\n" \
     "Investigation:\n" \
     "      --by hour|day|week add a time series of calls, failures by origin and NER\n" \
@@ -118,11 +134,11 @@ typedef struct {
     "      --version          show the version\n" \
     "\n" \
     "Other commands: drtriage explain QUERY..., drtriage rules check FILE...,\n" \
-    "                drtriage rules list (each with --help)\n" \
+    "                drtriage rules list; drtriage help [COMMAND] shows each one's help\n" \
     "\n" \
     "Exit status:\n" \
-    "  0  report written, no --fail-if condition breached\n" \
-    "  1  report written, a --fail-if condition breached (named on stderr)\n" \
+    "  0  report written, no --fail-if gate breached\n" \
+    "  1  report written, a --fail-if gate breached or the filters matched no call\n" \
     "  2  usage, input or output error (message on stderr, no report written)\n" \
     "  128+N  ended by signal N (TERM, INT, HUP): no report written\n" \
     "\n" \
@@ -130,12 +146,18 @@ typedef struct {
     "  drtriage DirectRouting.calls.2026-11-01.csv\n" \
     "  drtriage --format json -o report.json exports/*.csv\n" \
     "  drtriage -o report.html -o report.xlsx -o metrics.prom calls.csv\n" \
-    "  drtriage --fail-if 'sbc>2%%' --fail-if 'ner<95' nightly.csv\n"
+    "  drtriage --quiet --fail-if 'calls<1' --fail-if 'sbc=*:faults>30%%' nightly.csv\n" \
+    "      (a nightly gate: passes on healthy days, fails on an SBC whose faults pass\n" \
+    "      30%% of its calls, as when its certificate expires, and on an empty export)\n"
+
+#define HELP_INDENT 25
+#define HELP_WIDTH 80
 
 static void print_usage(FILE *out)
 {
-    char formats[256], extensions[256] = "", fields[512] = "";
+    char formats[256], extensions[256] = "", fields[512] = "", metrics[512];
     dt_writer_names(formats, sizeof formats, ", ");
+    dt_gate_metric_list(metrics, sizeof metrics, HELP_INDENT, HELP_WIDTH);
     for (const dt_writer_t *w = dt_writers; w->name; w++)
         snprintf(extensions + strlen(extensions), sizeof extensions - strlen(extensions), "%s%.*s",
                  w == dt_writers ? "" : " ", (int)strcspn(w->extensions, " "), w->extensions);
@@ -143,7 +165,7 @@ static void print_usage(FILE *out)
         snprintf(fields + strlen(fields), sizeof fields - strlen(fields), "%s%s",
                  f ? (f % 7 == 0 ? ",\n                         " : ", ") : "",
                  dt_field_name((dt_field_t)f));
-    fprintf(out, USAGE_TEXT, formats, extensions, fields);
+    fprintf(out, USAGE_TEXT, formats, extensions, metrics, fields);
 }
 
 static bool parse_size(const char *text, uint64_t max, uint64_t *out)
@@ -211,6 +233,7 @@ static void build_long_options(struct option *opts, char names[][32])
         {"fail-if", required_argument, NULL, OPT_FAIL_IF},
         {"min-calls", required_argument, NULL, OPT_MIN_CALLS},
         {"strict", no_argument, NULL, OPT_STRICT},
+        {"quiet", no_argument, NULL, 'q'},
         {"max-field", required_argument, NULL, OPT_MAX_FIELD},
         DT_CLI_RULES_LONG_OPTIONS(OPT_RULES),
         {"version", no_argument, NULL, OPT_VERSION},
@@ -221,6 +244,7 @@ static void build_long_options(struct option *opts, char names[][32])
         {"direction", required_argument, NULL, OPT_FILTER},
         {"origin", required_argument, NULL, OPT_FILTER},
         {"code", required_argument, NULL, OPT_FILTER},
+        {"where", required_argument, NULL, OPT_FILTER},
         {"by", required_argument, NULL, OPT_BY},
         {"group-by", required_argument, NULL, OPT_GROUP_BY},
         {"samples", required_argument, NULL, OPT_SAMPLES},
@@ -266,16 +290,19 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
         o->top = (size_t)n;
         return -1;
     case OPT_FAIL_IF:
-        if (o->nthresholds == MAX_THRESHOLDS)
-            return dt_cli_usage_error("report", "too many --fail-if conditions (at most %d)", MAX_THRESHOLDS);
-        if (dt_threshold_parse(arg, &o->thresholds[o->nthresholds], &err))
+        if (o->ngates == MAX_GATES)
+            return dt_cli_usage_error("report", "too many --fail-if conditions (at most %d)", MAX_GATES);
+        if (dt_gate_parse(arg, &o->gates[o->ngates], &err))
             return dt_cli_usage_error("report", "%s", err.msg);
-        o->nthresholds++;
+        o->ngates++;
         return -1;
     case OPT_MIN_CALLS:
         if (!parse_size(arg, UINT64_MAX / 10, &o->min_calls))
             return dt_cli_usage_error("report", "--min-calls '%s': expected a whole number", arg);
         o->min_calls_set = true;
+        return -1;
+    case 'q':
+        o->quiet = true;
         return -1;
     case OPT_STRICT:
         o->strict = true;
@@ -327,7 +354,7 @@ static int parse_args(options_t *o, int argc, char **argv)
     build_long_options(longopts, names);
     opterr = 0;
     int c, index = 0;
-    while ((c = getopt_long(argc, argv, "f:o:h", longopts, &index)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:o:hq", longopts, &index)) != -1) {
         if (c == '?' || c == ':') {
             const char *bad = argv[optind - 1];
             return dt_cli_usage_error("report", "unknown option or missing value: '%s'", bad);
@@ -348,20 +375,59 @@ static void warn_rejections(const dt_totals_t *totals, const dt_rejection_t *fir
                    totals->rejected, totals->rows, first->path, first->line, first->reason);
 }
 
-/* Judges every --fail-if condition; names each breach on stderr. */
-static dt_exit_t judge(const options_t *o, const dt_report_t *report, uint64_t min_calls)
+/* Names each breached and each unjudged gate on stderr. */
+/* Writes text that may quote input bytes to stderr, escaped (dt_cli.h). */
+static void put_stderr_safe(const char *text)
 {
-    dt_exit_t rc = DT_EXIT_OK;
-    for (size_t i = 0; i < o->nthresholds; i++) {
-        char why[512];
-        if (dt_threshold_check(&o->thresholds[i], report, min_calls, why, sizeof why)) {
-            dt_cli_message("--fail-if breached: %s", why);
-            rc = DT_EXIT_BREACH;
-        } else if (why[0]) {
-            dt_cli_message("--fail-if %s", why);
+    dt_text_write_escaped(stderr, text, strlen(text));
+}
+
+static void report_gates(const dt_report_t *report)
+{
+    for (size_t i = 0; i < report->ngates; i++) {
+        const dt_gate_result_t *g = &report->gates[i];
+        if (g->breached || !g->judged) {
+            fputs(g->breached ? "drtriage: --fail-if breached: " : "drtriage: --fail-if ", stderr);
+            put_stderr_safe(g->why);
+            fputc('\n', stderr);
         }
     }
-    return rc;
+}
+
+/* When the filters let no call through: names each condition that matched
+ * nothing with the values the input has instead, or says none matched all. */
+static void report_no_match(const dt_report_t *report)
+{
+    size_t empty = 0;
+    for (size_t i = 0; i < report->nfilter_matches; i++)
+        empty += report->filter_matches[i].calls == 0;
+    if (!empty) {
+        fputs("drtriage: no call matched all the filters together:", stderr);
+        for (size_t i = 0; i < report->nfilter_matches; i++) {
+            const dt_filter_match_t *m = &report->filter_matches[i];
+            fputs(i ? ", " : " ", stderr);
+            put_stderr_safe(m->option);
+            fprintf(stderr, " (%" PRIu64 " call%s)", m->calls, m->calls == 1 ? "" : "s");
+        }
+        fputc('\n', stderr);
+        return;
+    }
+    for (size_t i = 0; i < report->nfilter_matches; i++) {
+        const dt_filter_match_t *m = &report->filter_matches[i];
+        if (m->calls)
+            continue;
+        fputs("drtriage: no calls matched ", stderr);
+        put_stderr_safe(m->option);
+        fprintf(stderr, m->nvalues ? "; the %s in the input:" : "; the input has no %s", m->noun);
+        for (size_t v = 0; v < m->nvalues; v++) {
+            fputs(v ? ", " : " ", stderr);
+            put_stderr_safe(m->values[v]->other ? "(others)" : m->values[v]->name);
+            fprintf(stderr, " (%" PRIu64 ")", m->values[v]->counts.calls);
+        }
+        if (m->more)
+            fprintf(stderr, " and %zu more", m->more);
+        fputc('\n', stderr);
+    }
 }
 
 static void print_error(const dt_error_t *err)
@@ -388,13 +454,27 @@ static dt_exit_t run_rows(const options_t *o, dt_pipeline_options_t *po, const d
         print_error(&err);
         return DT_EXIT_ERROR;
     }
-    warn_rejections(&agg->totals, agg->rejections);
-    return DT_EXIT_OK;
+    dt_report_t report = {0};
+    dt_report_options_t ro = {.filter = &o->filter, .rows = &o->rows};
+    if (dt_report_build(&report, agg, &ro) != DT_OK) {
+        dt_fail(&err, DT_ERR_NOMEM, "out of memory");
+        print_error(&err);
+        return DT_EXIT_ERROR;
+    }
+    dt_exit_t rc = report.matched_nothing ? DT_EXIT_BREACH : DT_EXIT_OK;
+    if (!o->quiet || rc != DT_EXIT_OK) {
+        warn_rejections(&report.totals, report.rejections);
+        if (report.matched_nothing)
+            report_no_match(&report);
+    }
+    dt_report_free(&report);
+    return rc;
 }
 
 static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po,
                              const dt_rules_t *rules, dt_codes_t *codes, dt_aggregate_t *agg)
 {
+    uint64_t min_calls = o->min_calls_set ? o->min_calls : rules->ner_min_calls;
     dt_report_t report = {0};
     dt_error_t err = {{0}};
     dt_exit_t rc = DT_EXIT_ERROR;
@@ -402,16 +482,21 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
     dt_filter_describe(&o->filter, filters, sizeof filters);
     dt_status_t st = dt_pipeline_run(po, rules, codes, agg, &err);
     dt_cli_progress_done(po->progress_ctx);
-    if (st == DT_OK) {
-        dt_report_options_t ro = {.top = o->top, .filters = filters[0] ? filters : NULL,
-                                  .auto_bucket = !o->tables.by_time && agg->options.by_time};
-        if (dt_report_build(&report, agg, &ro) != DT_OK) {
-            snprintf(err.msg, sizeof err.msg, "out of memory");
-        } else {
-            if (dt_cli_outputs_write(&o->outputs, &report, &err) == DT_OK) {
-                warn_rejections(&report.totals, report.rejections);
-                rc = judge(o, &report, o->min_calls_set ? o->min_calls : rules->ner_min_calls);
-            }
+    dt_report_options_t ro = {.top = o->top, .filters = filters[0] ? filters : NULL,
+                              .auto_bucket = !o->tables.by_time && agg->options.by_time,
+                              .filter = &o->filter};
+    if (st == DT_OK &&
+        (dt_report_build(&report, agg, &ro) != DT_OK ||
+         dt_gates_judge(&report, o->gates, o->ngates, min_calls) != DT_OK))
+        st = dt_fail(&err, DT_ERR_NOMEM, "out of memory");
+    if (st == DT_OK && dt_cli_outputs_write(&o->outputs, &report, &err) == DT_OK) {
+        bool failed = dt_gates_breached(&report) || report.matched_nothing;
+        rc = failed ? DT_EXIT_BREACH : DT_EXIT_OK;
+        if (!o->quiet || failed) {
+            warn_rejections(&report.totals, report.rejections);
+            if (report.matched_nothing)
+                report_no_match(&report);
+            report_gates(&report);
         }
     }
     if (rc == DT_EXIT_ERROR)
@@ -420,20 +505,45 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
     return rc;
 }
 
-/* A --fail-if on an action id the rules lack could never breach: refuse it. */
-static bool check_threshold_actions(const options_t *o, const dt_rules_t *rules)
+/* An action id the rules lack (other than "unknown") can never match: refuses
+ * it, naming the closest id the rules have. what is the option as given. */
+static bool known_action(const dt_rules_t *rules, const char *what, const char *id)
 {
-    for (size_t i = 0; i < o->nthresholds; i++) {
-        const dt_threshold_t *t = &o->thresholds[i];
-        if (t->metric == DT_METRIC_ACTION && strcmp(t->action_id, "unknown") != 0 &&
-            !dt_rules_action(rules, t->action_id)) {
-            dt_cli_usage_error("report",
-                               "--fail-if '%s': no action '%s' in the rules (drtriage rules "
-                               "list shows them)",
-                               t->text, t->action_id);
-            return false;
-        }
+    dt_name_closest_t closest;
+    dt_name_closest_init(&closest, id, strlen(id));
+    if (strcasecmp(id, "unknown") == 0)
+        return true;
+    for (size_t a = 0; a < rules->nactions; a++) {
+        if (strcasecmp(rules->actions[a].id, id) == 0)
+            return true;
+        dt_name_closest_add(&closest, rules->actions[a].id, strlen(rules->actions[a].id));
     }
+    const char *likely = dt_name_closest_likely(&closest);
+    dt_cli_usage_error("report", "%s: no action '%s' in the rules%s%s%s (drtriage rules list "
+                                 "shows them)",
+                       what, id, likely ? "; did you mean '" : "", likely ? likely : "",
+                       likely ? "'?" : "");
+    return false;
+}
+
+/* Gates and filters on action ids the rules lack are refused before reading. */
+static bool check_action_ids(const options_t *o, const dt_rules_t *rules)
+{
+    char what[DT_GATE_TEXT + DT_FILTER_TEXT];
+    for (size_t i = 0; i < o->ngates; i++) {
+        snprintf(what, sizeof what, "--fail-if '%s'", o->gates[i].text);
+        if (o->gates[i].metric->param == DT_GATE_ACTION_ID &&
+            !known_action(rules, what, o->gates[i].action_id))
+            return false;
+    }
+    const dt_filter_t *filters[] = {&o->filter, &o->rows};
+    for (size_t f = 0; f < 2; f++)
+        for (size_t i = 0; i < filters[f]->n; i++) {
+            dt_filter_describe_option(filters[f], i, what, sizeof what);
+            if (filters[f]->conds[i].kind == DT_COND_ACTION &&
+                !known_action(rules, what, filters[f]->conds[i].text))
+                return false;
+        }
     return true;
 }
 
@@ -458,8 +568,9 @@ static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
                                 .overrides = o->overrides, .max_field = o->max_field,
                                 .strict = o->strict, .date_order = o->date_order,
                                 .filter = o->filter,
-                                .progress = dt_cli_progress_update, .progress_ctx = &progress};
-    if (!dt_cli_load_rules(&o->rules, &rules) || !check_threshold_actions(o, &rules)) {
+                                .progress = o->quiet ? NULL : dt_cli_progress_update,
+                                .progress_ctx = &progress};
+    if (!dt_cli_load_rules(&o->rules, &rules) || !check_action_ids(o, &rules)) {
         dt_rules_free(&rules);
         return DT_EXIT_ERROR;
     }
@@ -500,7 +611,7 @@ int dt_cli_report(int argc, char **argv)
                 rc = dt_cli_usage_error("report", "-o '%s' is also the input '%s': the report "
                                         "would replace what it reads",
                                         o->outputs.list[k].path, argv[i]);
-    if (rc < 0 && o->rows_set && o->nthresholds)
+    if (rc < 0 && o->rows_set && o->ngates)
         rc = dt_cli_usage_error("report", "--fail-if judges a report; --rows writes rows instead");
     if (rc < 0 && o->rows_set &&
         (o->outputs.n > 1 ||

@@ -142,6 +142,59 @@ bool dt_parse_uint(const char *text, size_t len, uint64_t max, uint64_t *out)
     return true;
 }
 
+#define EXPONENT_MAX 400 /* beyond this a double is 0 or infinite anyway */
+
+/* Reads digits from text[*i], adding them to *value; returns how many. */
+static size_t read_number_digits(const char *text, size_t len, size_t *i, double *value,
+                                 double *scale)
+{
+    size_t n = 0;
+    for (; *i < len && isdigit((unsigned char)text[*i]); (*i)++, n++) {
+        if (scale) { /* fraction digits */
+            *scale /= 10.0;
+            *value += (text[*i] - '0') * *scale;
+        } else {
+            *value = *value * 10.0 + (text[*i] - '0');
+        }
+    }
+    return n;
+}
+
+bool dt_parse_number(const char *text, size_t len, double *out)
+{
+    while (len > 0 && is_blank_char(text[0]))
+        text++, len--;
+    while (len > 0 && is_blank_char(text[len - 1]))
+        len--;
+    size_t i = 0;
+    bool negative = i < len && text[i] == '-';
+    if (i < len && (text[i] == '-' || text[i] == '+'))
+        i++;
+    double value = 0.0, scale = 1.0;
+    size_t digits = read_number_digits(text, len, &i, &value, NULL);
+    if (i < len && text[i] == '.') {
+        i++;
+        digits += read_number_digits(text, len, &i, &value, &scale);
+    }
+    if (digits == 0)
+        return false;
+    if (i < len && (text[i] == 'e' || text[i] == 'E')) {
+        i++;
+        bool down = i < len && text[i] == '-';
+        if (i < len && (text[i] == '-' || text[i] == '+'))
+            i++;
+        double exponent = 0.0;
+        if (read_number_digits(text, len, &i, &exponent, NULL) == 0)
+            return false;
+        for (int e = 0; e < exponent && e < EXPONENT_MAX; e++)
+            value = down ? value / 10.0 : value * 10.0;
+    }
+    if (i != len)
+        return false;
+    *out = negative ? -value : value;
+    return true;
+}
+
 const char *dt_format_fixed(char *buf, double value, unsigned decimals)
 {
     static const uint64_t scale[] = {1, 10, 100, 1000, 10000};

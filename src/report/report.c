@@ -9,6 +9,8 @@
 const dt_section_info_t dt_sections[DT_SECTION_COUNT] = {
     [DT_SECTION_TOTALS] = {"totals", "Totals"},
     [DT_SECTION_INPUTS] = {"inputs", "drtriage report"},
+    [DT_SECTION_GATES] = {"gates", "Gates"},
+    [DT_SECTION_FILTERS] = {"filter_matches", "No calls matched the filters"},
     [DT_SECTION_ORIGINS] = {"by_origin", "Failed calls by origin"},
     [DT_SECTION_CODES] = {"by_code", "Failed calls by code"},
     [DT_SECTION_ACTIONS] = {"by_action", "What to do first"},
@@ -21,12 +23,13 @@ const dt_section_info_t dt_sections[DT_SECTION_COUNT] = {
     [DT_SECTION_NOTES] = {"notes", "Notes"},
 };
 
-/* The order people read a report in: what was read and how much, then who
- * has to act, then the detail tables, then what was left out. */
+/* The order people read a report in: what was read and how much, the
+ * gates' verdict, then who has to act, then the detail tables, then what was left out. */
 static const dt_section_t reading_order[] = {
-    DT_SECTION_INPUTS, DT_SECTION_TOTALS,   DT_SECTION_ORIGINS, DT_SECTION_ACTIONS,
-    DT_SECTION_EXPECTED, DT_SECTION_CODES,  DT_SECTION_STUBS,   DT_SECTION_SBCS,
-    DT_SECTION_TIMES,  DT_SECTION_GROUPS,   DT_SECTION_REJECTED, DT_SECTION_NOTES,
+    DT_SECTION_INPUTS,   DT_SECTION_TOTALS,   DT_SECTION_GATES,   DT_SECTION_FILTERS,
+    DT_SECTION_ORIGINS,  DT_SECTION_ACTIONS,  DT_SECTION_EXPECTED, DT_SECTION_CODES,
+    DT_SECTION_STUBS,    DT_SECTION_SBCS,     DT_SECTION_TIMES,   DT_SECTION_GROUPS,
+    DT_SECTION_REJECTED, DT_SECTION_NOTES,
 };
 
 /* ---- ranking ---- */
@@ -464,6 +467,49 @@ static bool roll_up_days(dt_report_t *r)
     return true;
 }
 
+/* The conditions of one filter, from tally `first` on. */
+static bool copy_matches(dt_report_t *r, const dt_aggregate_t *agg, const dt_filter_t *filter,
+                         size_t first, dt_filter_match_t *out)
+{
+    for (size_t i = 0; filter && i < filter->n; i++) {
+        const dt_tally_t *t = &agg->tallies[first + i];
+        dt_filter_match_t *m = &out[i];
+        char option[DT_FILTER_TEXT + 32], noun[DT_FILTER_TEXT + 16];
+        dt_filter_describe_option(filter, i, option, sizeof option);
+        size_t n = 0;
+        m->calls = t->held;
+        if (!(m->option = copy_text(r, option)) ||
+            !(m->noun = copy_text(r, dt_filter_value_noun(&filter->conds[i], noun, sizeof noun))) ||
+            !(m->values = rank_table(r, &t->values, &n, compare_by_calls)))
+            return false;
+        m->nvalues = n < DT_FILTER_VALUES_SHOWN ? n : DT_FILTER_VALUES_SHOWN;
+        m->more = n - m->nvalues;
+    }
+    return true;
+}
+
+/* What each filter condition matched, from the tallies the pipeline kept. */
+static bool copy_filter_matches(dt_report_t *r, const dt_aggregate_t *agg,
+                                const dt_report_options_t *options)
+{
+    const dt_filter_t *filter = options ? options->filter : NULL;
+    const dt_filter_t *rows = options ? options->rows : NULL;
+    size_t nfilter = filter ? filter->n : 0, n = nfilter + (rows ? rows->n : 0);
+    if (!n || agg->ntallies < n)
+        return true;
+    dt_filter_match_t *matches = dt_arena_alloc(&r->arena, n * sizeof *matches);
+    if (!matches)
+        return false;
+    memset(matches, 0, n * sizeof *matches);
+    if (!copy_matches(r, agg, filter, 0, matches) ||
+        !copy_matches(r, agg, rows, nfilter, matches + nfilter))
+        return false;
+    r->filter_matches = matches;
+    r->nfilter_matches = n;
+    r->matched_nothing = rows ? agg->drilled == 0 : agg->totals.counts.calls == 0;
+    return true;
+}
+
 static bool build(dt_report_t *r, const dt_aggregate_t *agg, const dt_report_options_t *options)
 {
     r->rules = agg->rules;
@@ -482,7 +528,8 @@ static bool build(dt_report_t *r, const dt_aggregate_t *agg, const dt_report_opt
            (r->sbcs = rank_table(r, &agg->sbcs, &r->nsbcs, compare_by_calls)) &&
            (r->times = rank_table(r, &agg->times, &r->ntimes, compare_by_time)) &&
            roll_up_days(r) &&
-           (r->groups = rank_table(r, &agg->groups, &r->ngroups, compare_by_failed));
+           (r->groups = rank_table(r, &agg->groups, &r->ngroups, compare_by_failed)) &&
+           copy_filter_matches(r, agg, options);
 }
 
 dt_status_t dt_report_build(dt_report_t *report, const dt_aggregate_t *agg,

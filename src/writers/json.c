@@ -85,6 +85,60 @@ static void write_inputs(dt_json_t *j, const dt_report_t *r)
     dt_json_str(j, "filters", r->filters);
 }
 
+/* One gate outcome: counts are whole numbers, percentages and means have two
+ * decimals, limits are written as given. */
+static void write_gate(dt_json_t *j, const dt_gate_result_t *g)
+{
+    bool count = strcmp(g->unit, "count") == 0;
+    char limit[DT_NUMBER_MAX];
+    dt_json_open(j, NULL, '{');
+    dt_json_str(j, "expr", g->expr);
+    dt_json_str(j, "metric", g->metric);
+    dt_json_str(j, "sbc", g->sbc);
+    dt_json_str(j, "unit", g->unit);
+    if (g->has_value)
+        dt_json_fixed(j, "value", g->value, count ? 0 : 2);
+    else
+        dt_json_null(j, "value");
+    dt_json_raw(j, "limit", dt_format_trimmed(limit, g->limit));
+    dt_json_u64(j, "denominator", g->denominator);
+    dt_json_bool(j, "judged", g->judged);
+    dt_json_bool(j, "breached", g->breached);
+    dt_json_str(j, "why", g->why);
+    dt_json_close(j, '}');
+}
+
+static void write_gates(dt_json_t *j, const dt_report_t *r)
+{
+    dt_json_open(j, KEY(DT_SECTION_GATES), '[');
+    for (size_t i = 0; i < r->ngates; i++)
+        write_gate(j, &r->gates[i]);
+    dt_json_close(j, ']');
+}
+
+static void write_filter_matches(dt_json_t *j, const dt_report_t *r)
+{
+    dt_json_bool(j, "matched_nothing", r->matched_nothing);
+    dt_json_open(j, KEY(DT_SECTION_FILTERS), '[');
+    for (size_t i = 0; i < r->nfilter_matches; i++) {
+        const dt_filter_match_t *m = &r->filter_matches[i];
+        dt_json_open(j, NULL, '{');
+        dt_json_str(j, "option", m->option);
+        dt_json_u64(j, "calls", m->calls);
+        dt_json_open(j, "values", '[');
+        for (size_t v = 0; v < m->nvalues; v++) {
+            dt_json_open(j, NULL, '{');
+            dt_json_str(j, "value", m->values[v]->other ? NULL : m->values[v]->name);
+            dt_json_u64(j, "calls", m->values[v]->counts.calls);
+            dt_json_close(j, '}');
+        }
+        dt_json_close(j, ']');
+        dt_json_u64(j, "more_values", m->more);
+        dt_json_close(j, '}');
+    }
+    dt_json_close(j, ']');
+}
+
 static void write_origins(dt_json_t *j, const dt_report_t *r)
 {
     const dt_totals_t *t = &r->totals;
@@ -294,6 +348,7 @@ static void write_notes(dt_json_t *j, const dt_report_t *r)
  * expected endings are actions with "expected": true, stubs are in code rows. */
 static void (*const sections[DT_SECTION_COUNT])(dt_json_t *, const dt_report_t *) = {
     [DT_SECTION_TOTALS] = write_totals,   [DT_SECTION_INPUTS] = write_inputs,
+    [DT_SECTION_GATES] = write_gates,     [DT_SECTION_FILTERS] = write_filter_matches,
     [DT_SECTION_ORIGINS] = write_origins, [DT_SECTION_CODES] = write_codes,
     [DT_SECTION_ACTIONS] = write_actions, [DT_SECTION_SBCS] = write_sbcs,
     [DT_SECTION_TIMES] = write_times,     [DT_SECTION_GROUPS] = write_groups,

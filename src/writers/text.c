@@ -338,6 +338,91 @@ static void write_totals(const text_t *w)
     total_line(w, "NER", ner, value_w, t->counts.calls ? "(defined under By SBC)" : "(no calls)");
 }
 
+#define VERDICT_WIDTH 10 /* "not judged" */
+#define OTHER_VALUES "(other values, beyond the table limit)"
+
+/* The gates' outcomes, breached first: one wrapped line each. */
+static void write_gates(const text_t *w)
+{
+    static const struct {
+        const char *label, *sgr;
+    } verdicts[] = {{"breached", SGR_FAULT}, {"not judged", NULL}, {"passed", SGR_EXPECTED}};
+    const dt_report_t *r = w->report;
+    if (!r->ngates)
+        return;
+    size_t breached = 0;
+    for (size_t i = 0; i < r->ngates; i++)
+        breached += r->gates[i].breached;
+    char detail[80];
+    snprintf(detail, sizeof detail, "%zu of %zu breached", breached, r->ngates);
+    heading(w, dt_sections[DT_SECTION_GATES].title, detail);
+    for (size_t v = 0; v < sizeof verdicts / sizeof verdicts[0]; v++)
+        for (size_t i = 0; i < r->ngates; i++) {
+            const dt_gate_result_t *g = &r->gates[i];
+            if ((g->breached ? 0 : g->judged ? 2 : 1) != v)
+                continue;
+            spaces(w, 2);
+            sgr_on(w, verdicts[v].sgr);
+            fprintf(w->out, "%-*s", VERDICT_WIDTH, verdicts[v].label);
+            sgr_off(w, verdicts[v].sgr);
+            spaces(w, GAP);
+            wrap(w, 2 + VERDICT_WIDTH + GAP, true, g->why);
+        }
+}
+
+/* The values an input has for a filter condition, most calls first. */
+static void value_list(const text_t *w, const dt_filter_match_t *m)
+{
+    size_t name_w = 0, room = w->width > 2 * DT_NUMBER_MAX ? w->width - DT_NUMBER_MAX : 0;
+    char num[DT_NUMBER_MAX];
+    for (size_t v = 0; v < m->nvalues; v++)
+        name_w = max_size(name_w, dt_text_width(m->values[v]->other ? OTHER_VALUES
+                                                                     : m->values[v]->name));
+    if (room && name_w > room)
+        name_w = room;
+    for (size_t v = 0; v < m->nvalues; v++) {
+        spaces(w, 4);
+        size_t used = put_text(w, m->values[v]->other ? OTHER_VALUES : m->values[v]->name,
+                               name_w);
+        spaces(w, name_w - used + GAP);
+        fprintf(w->out, "%s\n", u64_text(num, m->values[v]->counts.calls));
+    }
+    if (m->more)
+        fprintf(w->out, "    ... and %zu more\n", m->more);
+}
+
+/* When the filters let no call through: which condition matched nothing, and
+ * the values the input has for it instead. */
+static void write_filter_matches(const text_t *w)
+{
+    const dt_report_t *r = w->report;
+    if (!r->matched_nothing)
+        return;
+    heading(w, dt_sections[DT_SECTION_FILTERS].title, NULL);
+    size_t empty = 0;
+    for (size_t i = 0; i < r->nfilter_matches; i++)
+        empty += r->filter_matches[i].calls == 0;
+    if (!empty)
+        wrap(w, 2, false, "Each condition matched calls on its own, but no call matched all of "
+                          "them:");
+    for (size_t i = 0; i < r->nfilter_matches; i++) {
+        const dt_filter_match_t *m = &r->filter_matches[i];
+        char line[LABEL_MAX];
+        if (m->calls)
+            snprintf(line, sizeof line, "%s matched %" PRIu64 " call%s", m->option, m->calls,
+                     m->calls == 1 ? "" : "s");
+        else if (m->nvalues)
+            snprintf(line, sizeof line, "%s matched no call; the %s in the input, most calls "
+                     "first:", m->option, m->noun);
+        else
+            snprintf(line, sizeof line, "%s matched no call; the input has no %s.", m->option,
+                     m->noun);
+        wrap(w, 2, false, line);
+        if (!m->calls)
+            value_list(w, m);
+    }
+}
+
 static void write_origins(const text_t *w)
 {
     const dt_totals_t *t = w->totals;
@@ -781,6 +866,7 @@ static void write_expected(const text_t *w)
 /* What renders each section (dt_report.h), in the report's order. */
 static void (*const sections[DT_SECTION_COUNT])(const text_t *) = {
     [DT_SECTION_INPUTS] = write_inputs,     [DT_SECTION_TOTALS] = write_totals,
+    [DT_SECTION_GATES] = write_gates,       [DT_SECTION_FILTERS] = write_filter_matches,
     [DT_SECTION_ORIGINS] = write_origins,   [DT_SECTION_ACTIONS] = write_faults,
     [DT_SECTION_EXPECTED] = write_expected, [DT_SECTION_CODES] = write_codes,
     [DT_SECTION_STUBS] = write_stubs,       [DT_SECTION_SBCS] = write_sbcs,

@@ -3,7 +3,8 @@
  * dt_filter_parse; a filter that parses is described into a roomy and a
  * tiny buffer and judged against a fixed set of classified calls, with and
  * without a start time. The input is also tried as a glob against the SBC
- * names of those calls. */
+ * names of those calls, and as a --where expression judged on cells taken
+ * from the input itself. */
 #include <string.h>
 
 #include "dt_classify.h"
@@ -60,8 +61,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < ncalls; i++)
         (void)dt_glob_match(expr, calls[i].sbc.ptr, calls[i].sbc.len);
 
-    dt_filter_t filter = {0};
+    dt_filter_t where = {0};
     dt_error_t err = {{0}};
+    if (dt_filter_add(&where, "where", expr, &err) == DT_OK) {
+        CHECK(where.n == 1 && where.nwhere == 1 && where.conds[0].column[0]);
+        size_t half = strlen(expr) / 2;
+        dt_slice_t where_cells[][1] = {{{expr, half}}, {{expr + half, strlen(expr) - half}}, {{"", 0}}};
+        for (size_t i = 0; i < sizeof where_cells / sizeof where_cells[0]; i++) {
+            dt_filter_subject_t s = {.record = &records[0], .call = &calls[0], .where = where_cells[i]};
+            dt_filter_result_t r = dt_filter_match(&where, &rules, &s, NULL);
+            CHECK(r == DT_FILTER_PASS || r == DT_FILTER_EXCLUDE);
+        }
+    } else {
+        CHECK(err.msg[0] != '\0');
+    }
+
+    dt_filter_t filter = {0};
     if (dt_filter_parse(&filter, expr, &err) != DT_OK) {
         CHECK(err.msg[0] != '\0');
         CHECK(filter.n <= DT_FILTER_MAX);
@@ -73,10 +88,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dt_filter_describe(&filter, tiny, sizeof tiny);
     CHECK(memchr(text, '\0', sizeof text) && memchr(tiny, '\0', sizeof tiny));
     for (size_t i = 0; i < ncalls; i++) {
-        dt_filter_result_t dated = dt_filter_match(&filter, &rules, &records[i], &calls[i], true,
-                                                   1793000000);
-        dt_filter_result_t undated =
-            dt_filter_match(&filter, &rules, &records[i], &calls[i], false, 0);
+        dt_filter_subject_t dated_call = {.record = &records[i], .call = &calls[i],
+                                          .has_time = true, .time = 1793000000};
+        dt_filter_subject_t undated_call = {.record = &records[i], .call = &calls[i]};
+        bool held[DT_FILTER_MAX];
+        dt_filter_result_t dated = dt_filter_match(&filter, &rules, &dated_call, NULL);
+        dt_filter_result_t undated = dt_filter_match(&filter, &rules, &undated_call, NULL);
+        CHECK(dt_filter_match(&filter, &rules, &dated_call, held) == dated);
+        CHECK(dt_filter_match(&filter, &rules, &undated_call, held) == undated);
+        bool all = true;
+        for (size_t c = 0; c < filter.n; c++) {
+            char buf[DT_FILTER_VALUE_MAX];
+            dt_slice_t v = dt_filter_value(&filter.conds[c], &rules, &undated_call, buf);
+            CHECK(v.len == 0 || v.ptr != NULL);
+            all = all && held[c];
+        }
+        CHECK(all == (undated == DT_FILTER_PASS));
         CHECK(dated == DT_FILTER_PASS || dated == DT_FILTER_EXCLUDE);
         CHECK(undated <= DT_FILTER_UNDATED);
         CHECK(dt_filter_uses_time(&filter) || undated == dated);

@@ -152,7 +152,9 @@ static bool valid_report_text(const unsigned char *s, size_t n)
     for (size_t i = 0; i < n;) {
         unsigned char c = s[i];
         if (c < 0x80) {
-            if ((c < 0x20 && c != '\n') || c == 0x7F)
+            /* CR only as part of a CRLF line end (CSV writes RFC 4180's) */
+            bool crlf = c == '\r' && i + 1 < n && s[i + 1] == '\n';
+            if ((c < 0x20 && c != '\n' && !crlf) || c == 0x7F)
                 return false;
             i++;
             continue;
@@ -207,9 +209,28 @@ static void check_report(const dt_aggregate_t *agg)
     CHECK(by_code == t->failed);
 }
 
+/* A writer that needs a file (xlsx) writes one in /tmp: it must succeed. */
+static void write_to_file(const dt_writer_t *w, const dt_report_t *report)
+{
+    char path[] = "/tmp/fuzz-report-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    FILE *out = fdopen(fd, "w");
+    CHECK(out != NULL);
+    dt_error_t err;
+    dt_write_options_t options = {.path = path};
+    CHECK(w->write(out, report, &options, &err) == DT_OK);
+    CHECK(fclose(out) == 0);
+    unlink(path);
+}
+
 static void write_all(const dt_report_t *report)
 {
     for (const dt_writer_t *w = dt_writers; w->name; w++) {
+        if (w->flags & DT_WRITER_FILE) {
+            write_to_file(w, report);
+            continue;
+        }
         dt_error_t err;
         dt_write_options_t color = {.color = true, .width = 60};
         CHECK(w->write(devnull, report, &color, &err) == DT_OK);
@@ -220,7 +241,7 @@ static void write_all(const dt_report_t *report)
         dt_write_options_t plain = {.color = false, .width = 0};
         CHECK(w->write(mem, report, &plain, &err) == DT_OK);
         CHECK(fclose(mem) == 0);
-        if (!valid_report_text((const unsigned char *)text, len)) {
+        if (!(w->flags & DT_WRITER_BINARY) && !valid_report_text((const unsigned char *)text, len)) {
             fprintf(stderr, "writer %s: control character or invalid UTF-8 in:\n%.*s\n",
                     w->name, (int)(len > 4000 ? 4000 : len), text);
             abort();

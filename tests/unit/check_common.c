@@ -184,6 +184,48 @@ START_TEST(test_family_names)
 }
 END_TEST
 
+START_TEST(test_name_distance)
+{
+    ck_assert_uint_eq(dt_name_distance("", 0, "", 0), 0);
+    ck_assert_uint_eq(dt_name_distance("abc", 3, "", 0), 3);
+    ck_assert_uint_eq(dt_name_distance("kitten", 6, "sitting", 7), 3);
+    ck_assert_uint_eq(dt_name_distance("Faults", 6, "falts", 5), 1); /* case ignored */
+    ck_assert_uint_eq(dt_name_distance("externalcountry", 15, "usercountry", 11), 6);
+    char a[400], b[400];
+    memset(a, 'a', sizeof a);
+    memset(b, 'a', sizeof b);
+    b[399] = 'b'; /* beyond DT_NAME_DISTANCE_MAX: not compared */
+    ck_assert_uint_eq(dt_name_distance(a, sizeof a, b, sizeof b), 0);
+}
+END_TEST
+
+START_TEST(test_name_closest)
+{
+    static const char *const actions[] = {"sbc-dns", "tls-certificate", "tls-certificate-expired",
+                                          "unknown"};
+    dt_name_closest_t c;
+    dt_name_closest_init(&c, "tls", 3);
+    for (size_t i = 0; i < 4; i++)
+        dt_name_closest_add(&c, actions[i], strlen(actions[i]));
+    ck_assert_str_eq(dt_name_closest_likely(&c), "tls-certificate");
+    dt_name_closest_init(&c, "unknwon", 7);
+    for (size_t i = 0; i < 4; i++)
+        dt_name_closest_add(&c, actions[i], strlen(actions[i]));
+    ck_assert_str_eq(dt_name_closest_likely(&c), "unknown");
+    dt_name_closest_init(&c, "zzzz", 4);
+    for (size_t i = 0; i < 4; i++)
+        dt_name_closest_add(&c, actions[i], strlen(actions[i]));
+    ck_assert_ptr_null(dt_name_closest_likely(&c));
+    dt_name_closest_init(&c, "x", 1);
+    ck_assert_ptr_null(dt_name_closest_likely(&c)); /* no candidate */
+    /* containing ranks before any distance, shorter first */
+    ck_assert_uint_lt(dt_name_rank("country", 7, "externalcountry", 15),
+                      dt_name_rank("country", 7, "countr", 6));
+    ck_assert_uint_lt(dt_name_rank("country", 7, "usercountry", 11),
+                      dt_name_rank("country", 7, "externalcountry", 15));
+}
+END_TEST
+
 START_TEST(test_fail)
 {
     dt_error_t err = {{0}};
@@ -213,6 +255,8 @@ Suite *dt_suite_common(void)
     tcase_add_test(t, test_origin_names);
     tcase_add_test(t, test_family_names);
     tcase_add_test(t, test_fail);
+    tcase_add_test(t, test_name_distance);
+    tcase_add_test(t, test_name_closest);
     suite_add_tcase(s, t);
     return s;
 }

@@ -1,10 +1,11 @@
 /* check_core.c - the helpers below every stage: number parsing and formatting,
- * terminal text wrapping, the JSON emitter and the shared PCRE2 compile. */
+ * the code patterns users write, terminal text wrapping, the JSON emitter and the shared PCRE2 compile. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check_suites.h"
+#include "dt_code.h"
 #include "dt_json.h"
 #include "dt_num.h"
 #include "dt_regex.h"
@@ -158,11 +159,126 @@ START_TEST(regex_catastrophic_pattern_gives_up)
 }
 END_TEST
 
+/* Every form a user writes a code in, as dt_code_parse reads it and
+ * dt_code_format writes it back. */
+static const struct {
+    const char *text;
+    bool has_ms, has_sip;
+    uint64_t ms;
+    unsigned sip;
+    const char *formatted;
+} code_forms[] = {
+    {"403", false, true, 0, 403, "403"},
+    {"100", false, true, 0, 100, "100"},
+    {"699", false, true, 0, 699, "699"},
+    {"700", true, false, 700, 0, "700"},
+    {"099", true, false, 99, 0, "99"},
+    {"0403", true, false, 403, 0, "403/*"},
+    {"560403", true, false, 560403, 0, "560403"},
+    {"510532", true, false, 510532, 0, "510532"},
+    {"0", true, false, 0, 0, "0"},
+    {"510532/403", true, true, 510532, 403, "510532/403"},
+    {"0/408", true, true, 0, 408, "0/408"},
+    {"*/503", false, true, 0, 503, "503"},
+    {"*/0", false, true, 0, 0, "*/0"},
+    {"*/999", false, true, 0, 999, "*/999"},
+    {"560403/*", true, false, 560403, 0, "560403"},
+    {"403/*", true, false, 403, 0, "403/*"},
+    {"1000000000000000000", true, false, 1000000000000000000ULL, 0, "1000000000000000000"},
+};
+
+START_TEST(parse_number_forms)
+{
+    static const struct {
+        const char *text;
+        double value;
+    } good[] = {{"0", 0},       {"226", 226},     {" 3.5 ", 3.5}, {"-2", -2},   {"+7", 7},
+                {".5", 0.5},    {"5.", 5},        {"1e3", 1000},  {"2.5E-1", 0.25},
+                {"5.60403E+05", 560403}, {"007", 7}};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        double v = -1;
+        ck_assert_msg(dt_parse_number(good[i].text, strlen(good[i].text), &v), "%s", good[i].text);
+        ck_assert_double_eq_tol(v, good[i].value, 1e-9);
+    }
+    static const char *const bad[] = {"",  " ",   "-",     ".",   "1,5", "1 000", "0x10",
+                                      "inf", "nan", "1e",    "1e+", "--1", "1.2.3", "abc",
+                                      "12a"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        double v = 42;
+        ck_assert_msg(!dt_parse_number(bad[i], strlen(bad[i]), &v), "'%s' accepted", bad[i]);
+        ck_assert_double_eq(v, 42);
+    }
+    double a, b;
+    ck_assert(dt_parse_number("0.1", 3, &a) && dt_parse_number("0.1", 3, &b));
+    ck_assert(a == b); /* the same text, the same value */
+    ck_assert(dt_parse_number("1e999", 5, &a)); /* large, not an error */
+}
+END_TEST
+
+START_TEST(code_parse_forms)
+{
+    dt_code_key_t key;
+    const char *why = NULL;
+    ck_assert_msg(dt_code_parse(code_forms[_i].text, strlen(code_forms[_i].text), &key, &why),
+                  "%s: %s", code_forms[_i].text, why);
+    ck_assert_int_eq(key.has_ms, code_forms[_i].has_ms);
+    ck_assert_int_eq(key.has_sip, code_forms[_i].has_sip);
+    if (key.has_ms)
+        ck_assert_uint_eq(key.ms, code_forms[_i].ms);
+    if (key.has_sip)
+        ck_assert_uint_eq(key.sip, code_forms[_i].sip);
+    char text[DT_CODE_TEXT_MAX];
+    ck_assert_str_eq(dt_code_format(&key, text), code_forms[_i].formatted);
+    dt_code_key_t again;
+    ck_assert(dt_code_parse(text, strlen(text), &again, NULL));
+    ck_assert(dt_code_key_matches(&key, &again) && dt_code_key_matches(&again, &key));
+}
+END_TEST
+
+START_TEST(code_parse_refuses)
+{
+    static const char *const bad[] = {"",      "/",      "403/",     "/403",  "*",
+                                      "*/*",   "4x3",    " 403",     "403 ",  "-403",
+                                      "403.0", "560403/1000", "1/2/3", "**/503",
+                                      "1000000000000000001", "560403/40 3"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        dt_code_key_t key;
+        const char *why = NULL;
+        ck_assert_msg(!dt_code_parse(bad[i], strlen(bad[i]), &key, &why), "'%s' accepted", bad[i]);
+        ck_assert_msg(why && *why, "'%s': no reason", bad[i]);
+    }
+    dt_code_key_t key;
+    const char *why;
+    ck_assert(!dt_code_parse("*/*", 3, &key, &why));
+    ck_assert_str_eq(why, "*/* would match every code");
+    /* the length bounds the text: "403>5" read as its first three bytes */
+    ck_assert(dt_code_parse("403>5", 3, &key, NULL) && key.has_sip && key.sip == 403);
+}
+END_TEST
+
+START_TEST(code_key_matches_absent_parts)
+{
+    dt_code_key_t sip403 = {.has_sip = true, .sip = 403};
+    dt_code_key_t pair = {.has_ms = true, .has_sip = true, .ms = 560403, .sip = 403};
+    dt_code_key_t ms_only = {.has_ms = true, .ms = 560403};
+    dt_code_key_t none = {0};
+    ck_assert(dt_code_key_matches(&sip403, &pair));
+    ck_assert(dt_code_key_matches(&ms_only, &pair));
+    ck_assert(!dt_code_key_matches(&pair, &ms_only));
+    ck_assert(!dt_code_key_matches(&sip403, &none));
+    ck_assert(dt_code_key_matches(&none, &none));
+}
+END_TEST
+
 Suite *dt_suite_core(void)
 {
     Suite *s = suite_create("core");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, parse_uint_plain_digits_only);
+    tcase_add_test(tc, parse_number_forms);
+    tcase_add_loop_test(tc, code_parse_forms, 0, (int)(sizeof code_forms / sizeof code_forms[0]));
+    tcase_add_test(tc, code_parse_refuses);
+    tcase_add_test(tc, code_key_matches_absent_parts);
     tcase_add_test(tc, format_trimmed_drops_trailing_zeros);
     tcase_add_test(tc, wrap_breaks_before_width_and_indents);
     tcase_add_test(tc, json_compact_and_pretty);

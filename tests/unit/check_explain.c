@@ -29,6 +29,10 @@ static const struct {
     {{"510532/403"}, 1, DT_QUERY_PAIR, 510532, 403, "510532/403"},
     {{"540000/0"}, 1, DT_QUERY_PAIR, 540000, 0, "540000/0"},
     {{"510532", "403"}, 2, DT_QUERY_PAIR, 510532, 403, "510532/403"},
+    {{"*/503"}, 1, DT_QUERY_SIP, 0, 503, "503"},
+    {{"*/999"}, 1, DT_QUERY_SIP, 0, 999, "*/999"},
+    {{"560403/*"}, 1, DT_QUERY_MS, 560403, 0, "560403"},
+    {{"403/*"}, 1, DT_QUERY_MS, 403, 0, "403/*"},
     {{"TLS negotiation failed"}, 1, DT_QUERY_PHRASE, 0, 0, "TLS negotiation failed"},
 };
 
@@ -49,7 +53,7 @@ START_TEST(test_parse_good)
 END_TEST
 
 static const char *const bad_queries[] = {"4x3", "403/", "/403", "510532/4o3", "510532/1000",
-                                          "5604030000000000000000", "1/2/3", "   "};
+                                          "5604030000000000000000", "1/2/3", "*/*", "*", "   "};
 
 START_TEST(test_parse_bad)
 {
@@ -191,6 +195,93 @@ START_TEST(test_pair_lists_every_phrase)
 }
 END_TEST
 
+START_TEST(test_summary_leads)
+{
+    fixture_t fx;
+    explain_one(&fx, "403");
+    /* one row per distinct action, entries adding up to the documented items,
+     * most entries first */
+    ck_assert_uint_ge(fx.e.nsummary, 2);
+    size_t entries = 0;
+    for (size_t i = 0; i < fx.e.nsummary; i++) {
+        entries += fx.e.summary[i].entries;
+        ck_assert_uint_ge(fx.e.summary[i].phrases, fx.e.summary[i].entries);
+        if (i)
+            ck_assert_uint_ge(fx.e.summary[i - 1].entries, fx.e.summary[i].entries);
+        for (size_t j = 0; j < i; j++)
+            ck_assert_uint_ne(fx.e.summary[i].action, fx.e.summary[j].action);
+    }
+    ck_assert_uint_eq(entries, fx.e.nitems);
+    char *text = render(&fx, false);
+    const char *first = fx.rules.actions[fx.e.summary[0].action].id;
+    char want[160];
+    snprintf(want, sizeof want, "403: %zu documented entries, %zu actions\n  %s", fx.e.nitems,
+             fx.e.nsummary, first);
+    ck_assert_msg(strncmp(text, want, strlen(want)) == 0, "%s", text);
+    /* the summary comes before the first detail */
+    ck_assert(strstr(text, first) < strstr(text, "\n\n"));
+    free(text);
+    text = render(&fx, true);
+    ck_assert_contains(text, "\"summary\":[{\"action\":\"");
+    ck_assert_contains(text, "\"entries\":");
+    free(text);
+    fixture_done(&fx);
+
+    explain_one(&fx, "560499"); /* a fallback: one row, no documented entry */
+    ck_assert_uint_eq(fx.e.nsummary, 1);
+    ck_assert_uint_eq(fx.e.summary[0].entries, 0);
+    text = render(&fx, false);
+    ck_assert_contains(text, "not documented");
+    free(text);
+    fixture_done(&fx);
+}
+END_TEST
+
+START_TEST(test_action_query)
+{
+    fixture_t fx;
+    explain_one(&fx, "TLS-Certificate"); /* an action id, ASCII case ignored */
+    ck_assert_ptr_nonnull(fx.e.action);
+    ck_assert_str_eq(fx.e.action->id, "tls-certificate");
+    ck_assert(fx.e.matched);
+    size_t want = 0;
+    for (size_t e = 0; e < fx.rules.ncodes; e++)
+        want += fx.rules.codes[e].action < fx.rules.nactions &&
+                strcmp(fx.rules.actions[fx.rules.codes[e].action].id, "tls-certificate") == 0;
+    ck_assert_uint_eq(fx.e.nitems, want);
+    ck_assert_uint_gt(want, 0);
+    for (size_t i = 0; i < fx.e.nitems; i++)
+        ck_assert_str_eq(action_of(&fx, i), "tls-certificate");
+    ck_assert_uint_eq(fx.e.nsummary, 1);
+    char *text = render(&fx, false);
+    ck_assert_contains(text, "tls-certificate: an action;");
+    ck_assert_contains(text, "  codes         569002/504");
+    ck_assert_contains(text, "SBC admin or vendor");
+    free(text);
+    text = render(&fx, true);
+    ck_assert_contains(text, "\"kind\":\"action\",\"matched\":true,\"action\":{\"id\":\"tls-certificate\"");
+    free(text);
+    fixture_done(&fx);
+
+    /* -p makes it a phrase; an id no action has is a phrase */
+    const char *args[] = {"tls-certificate"};
+    bool forced[] = {true};
+    dt_error_t err = {{0}};
+    tu_rules_embedded(&fx.rules);
+    fx.codes = dt_codes_new(&fx.rules, 16, &err);
+    size_t n = 0;
+    ck_assert_int_eq(dt_explain_parse(args, forced, 1, &fx.query, &n, &err), DT_OK);
+    ck_assert(fx.query.forced_phrase);
+    ck_assert_int_eq(dt_explain_run(&fx.rules, fx.codes, &fx.query, &fx.e, &err), DT_OK);
+    ck_assert_ptr_null(fx.e.action);
+    fixture_done(&fx);
+    explain_one(&fx, "no-such-action");
+    ck_assert_ptr_null(fx.e.action);
+    ck_assert(!fx.e.matched);
+    fixture_done(&fx);
+}
+END_TEST
+
 START_TEST(test_two_arguments_are_a_pair)
 {
     fixture_t fx;
@@ -313,7 +404,7 @@ START_TEST(test_phrases)
     ck_assert(!fx.e.matched);
     char *text = render(&fx, true);
     ck_assert_str_eq(text, "{\"query\":\"no documented phrase says this\",\"kind\":\"phrase\","
-                           "\"matched\":false,\"matches\":[]}\n");
+                           "\"matched\":false,\"summary\":[],\"matches\":[]}\n");
     free(text);
     fixture_done(&fx);
 }
@@ -487,6 +578,8 @@ Suite *dt_suite_explain(void)
     tcase_set_timeout(t, 30);
     tcase_add_test(t, test_pair_lists_every_phrase);
     tcase_add_test(t, test_two_arguments_are_a_pair);
+    tcase_add_test(t, test_summary_leads);
+    tcase_add_test(t, test_action_query);
     tcase_add_test(t, test_ms_and_sip_alone);
     tcase_add_test(t, test_560_rule_fallback);
     tcase_add_test(t, test_other_fallbacks);

@@ -42,7 +42,9 @@ static dt_filter_result_t judge(const char *expr, const fixture_call_t *f, bool 
     dt_filter_t filter = {0};
     dt_error_t err;
     ck_assert_msg(dt_filter_parse(&filter, expr, &err) == DT_OK, "%s: %s", expr, err.msg);
-    return dt_filter_match(&filter, &tu_rules, &f->record, &f->call, has_time, time);
+    dt_filter_subject_t subject = {.record = &f->record, .call = &f->call, .has_time = has_time,
+                                   .time = time};
+    return dt_filter_match(&filter, &tu_rules, &subject, NULL);
 }
 
 START_TEST(glob)
@@ -63,7 +65,8 @@ START_TEST(parse_errors)
     static const char *const bad[] = {"",           "origin",       "=sbc",
                                       "origin=mars", "code=56x",     "since=yesterday",
                                       "direction=up", "colour=red",  "origin=sbc,",
-                                      "sip=1000",   "result=maybe", "known=perhaps"};
+                                      "sip=1000",   "result=maybe", "known=perhaps",
+                                      "code=*/*",   "code=403.0",   "ms=56x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         dt_filter_t filter = {0};
         dt_error_t err = {{0}};
@@ -99,6 +102,12 @@ START_TEST(conditions_on_a_failed_call)
     ck_assert_int_eq(judge("code=560403", &f, false, 0), DT_FILTER_PASS);
     ck_assert_int_eq(judge("code=560403/403", &f, false, 0), DT_FILTER_PASS);
     ck_assert_int_eq(judge("code=560403/404", &f, false, 0), DT_FILTER_EXCLUDE);
+    /* codes read as explain reads them: 403 alone is the SIP code */
+    ck_assert_int_eq(judge("code=403", &f, false, 0), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("code=*/403", &f, false, 0), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("code=560403/*", &f, false, 0), DT_FILTER_PASS);
+    ck_assert_int_eq(judge("code=404", &f, false, 0), DT_FILTER_EXCLUDE);
+    ck_assert_int_eq(judge("code=403/*", &f, false, 0), DT_FILTER_EXCLUDE); /* Microsoft 403 */
     ck_assert_int_eq(judge("ms=560403,sip=403", &f, false, 0), DT_FILTER_PASS);
     ck_assert_int_eq(judge("sbc=SBC1*", &f, false, 0), DT_FILTER_PASS);
     ck_assert_int_eq(judge("sbc=sbc2*", &f, false, 0), DT_FILTER_EXCLUDE);
@@ -148,6 +157,194 @@ START_TEST(time_conditions)
 }
 END_TEST
 
+/* Judges --where conditions against one call whose where cells are given. */
+static dt_filter_result_t judge_where(const char *const *exprs, size_t n, const char *const *cells)
+{
+    fixture_call_t f;
+    make_call(&f, "0", "540000", "sbc1", "dr_in", "c");
+    dt_filter_t filter = {0};
+    dt_error_t err;
+    dt_slice_t where[DT_WHERE_MAX];
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_msg(dt_filter_add(&filter, "where", exprs[i], &err) == DT_OK, "%s: %s", exprs[i],
+                      err.msg);
+        where[i] = (dt_slice_t){cells[i], strlen(cells[i])};
+    }
+    dt_filter_subject_t subject = {.record = &f.record, .call = &f.call, .where = where};
+    return dt_filter_match(&filter, &tu_rules, &subject, NULL);
+}
+
+START_TEST(where_conditions)
+{
+    static const struct {
+        const char *expr, *cell;
+        bool holds;
+    } cases[] = {
+        {"External Country=DE", "DE", true},
+        {"External Country=DE", "de", true}, /* ASCII case ignored */
+        {"External Country = DE ", "DE", true}, /* blanks around the operator */
+        {"External Country=DE", "DEU", false},
+        {"External Country=", "", true},     /* an empty cell */
+        {"External Country!=DE", "FR", true},
+        {"External Country!=DE", "De", false},
+        {"Display Name~*desk*", "Front Desk\r\nBuilding 2", true},
+        {"Display Name~front?desk*", "Front Desk\nB", true},
+        {"Display Name~*desk", "Front Desk\nB", false},
+        {"Duration (seconds)>10", "10.5", true},
+        {"Duration (seconds)>10", "10", false},
+        {"Duration (seconds)>=10", "10", true},
+        {"Duration (seconds)<10", "9", true},
+        {"Duration (seconds)<=-1", "-1", true},
+        {"Duration (seconds)<10", "", false},    /* not a number: does not hold */
+        {"Duration (seconds)<10", "abc", false},
+        {"Duration (seconds)>1e2", "101", true},
+        {"a!b=c", "c", true},                    /* '!' alone is part of the column */
+        {"x=a=b", "a=b", true},                  /* the first operator splits */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *expr = cases[i].expr, *cell = cases[i].cell;
+        ck_assert_msg(judge_where(&expr, 1, &cell) ==
+                          (cases[i].holds ? DT_FILTER_PASS : DT_FILTER_EXCLUDE),
+                      "%s on '%s'", expr, cell);
+    }
+    const char *exprs[] = {"A=1", "B~x*", "C>5"}, *cells[] = {"1", "xy", "6"};
+    ck_assert_int_eq(judge_where(exprs, 3, cells), DT_FILTER_PASS);
+    const char *other[] = {"1", "xy", "5"};
+    ck_assert_int_eq(judge_where(exprs, 3, other), DT_FILTER_EXCLUDE); /* all must hold */
+}
+END_TEST
+
+START_TEST(where_parsing)
+{
+    dt_filter_t filter = {0};
+    dt_error_t err;
+    ck_assert_int_eq(dt_filter_add(&filter, "where", " External Country = DE ", &err), DT_OK);
+    ck_assert_int_eq(dt_filter_add(&filter, "sbc", "sbc1*", &err), DT_OK);
+    ck_assert_int_eq(dt_filter_add(&filter, "where", "Duration (seconds)>=0.5", &err), DT_OK);
+    ck_assert_uint_eq(filter.nwhere, 2);
+    ck_assert_str_eq(dt_filter_where_column(&filter, 0), "External Country");
+    ck_assert_str_eq(dt_filter_where_column(&filter, 1), "Duration (seconds)");
+    ck_assert_str_eq(filter.conds[0].value, "DE");
+    ck_assert_int_eq(filter.conds[2].op, DT_WHERE_GE);
+    ck_assert_double_eq_tol(filter.conds[2].number, 0.5, 1e-12);
+    ck_assert(dt_filter_fields(&filter) == 1u << DT_FIELD_SBC); /* where reads no field */
+    char text[256];
+    dt_filter_describe(&filter, text, sizeof text);
+    ck_assert_str_eq(text, "where= External Country = DE , sbc=sbc1*, "
+                           "where=Duration (seconds)>=0.5");
+
+    static const struct {
+        const char *expr, *message;
+    } bad[] = {{"External Country", "no operator"},
+               {"=DE", "no column name before the operator"},
+               {"  ~x", "no column name"},
+               {"Duration>ten", "compare numbers"},
+               {"Duration<", "compare numbers"},
+               {"a!b", "no operator"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        dt_filter_t f = {0};
+        ck_assert_int_eq(dt_filter_add(&f, "where", bad[i].expr, &err), DT_ERR_USAGE);
+        ck_assert_msg(strstr(err.msg, bad[i].message), "%s: %s", bad[i].expr, err.msg);
+        ck_assert_msg(strstr(err.msg, "COLUMN OP VALUE"), "%s: %s", bad[i].expr, err.msg);
+    }
+    dt_filter_t many = {0};
+    for (int i = 0; i < DT_WHERE_MAX; i++)
+        ck_assert_int_eq(dt_filter_add(&many, "where", "a=b", &err), DT_OK);
+    ck_assert_int_eq(dt_filter_add(&many, "where", "a=b", &err), DT_ERR_USAGE);
+    ck_assert_msg(strstr(err.msg, "at most 8"), "%s", err.msg);
+    dt_filter_t rows = {0};
+    ck_assert_int_eq(dt_filter_parse(&rows, "origin=sbc,where=a=b", &err), DT_ERR_USAGE);
+    ck_assert_msg(strstr(err.msg, "'where' is an option of its own"), "%s", err.msg);
+}
+END_TEST
+
+START_TEST(held_judges_every_condition)
+{
+    fixture_call_t f;
+    make_call(&f, "403", "560403", "sbc1.contoso.com", "dr_out", "c");
+    dt_filter_t filter = {0};
+    dt_error_t err;
+    ck_assert_int_eq(dt_filter_parse(&filter, "sbc=sbc2*,origin=sbc,since=2026-11-01,code=404",
+                                     &err), DT_OK);
+    bool held[DT_FILTER_MAX];
+    memset(held, 1, sizeof held);
+    dt_filter_subject_t s = {.record = &f.record, .call = &f.call};
+    /* the first failing condition decides (sbc: EXCLUDE, before the undated time) */
+    ck_assert_int_eq(dt_filter_match(&filter, &tu_rules, &s, held), DT_FILTER_EXCLUDE);
+    ck_assert_int_eq(dt_filter_match(&filter, &tu_rules, &s, NULL), DT_FILTER_EXCLUDE);
+    ck_assert(!held[0] && held[1] && !held[2] && !held[3]);
+    dt_filter_t timed = {0};
+    ck_assert_int_eq(dt_filter_parse(&timed, "since=2026-11-01,sbc=sbc2*", &err), DT_OK);
+    ck_assert_int_eq(dt_filter_match(&timed, &tu_rules, &s, held), DT_FILTER_UNDATED);
+    ck_assert_int_eq(dt_filter_match(&timed, &tu_rules, &s, NULL), DT_FILTER_UNDATED);
+    ck_assert(!held[0] && !held[1]);
+    s.has_time = true;
+    ck_assert_int_eq(dt_date_parse("2026-11-03", 10, &s.time), DT_DATE_OK);
+    ck_assert_int_eq(dt_filter_parse(&timed, "sbc=sbc1*", &err), DT_OK); /* appends */
+    ck_assert_int_eq(dt_filter_match(&timed, &tu_rules, &s, held), DT_FILTER_EXCLUDE);
+    ck_assert(held[0] && !held[1] && held[2]);
+}
+END_TEST
+
+START_TEST(what_a_condition_reads)
+{
+    fixture_call_t f;
+    make_call(&f, "403", "560403", "sbc1.contoso.com", "dr_out", "corr-1");
+    dt_filter_t filter = {0};
+    dt_error_t err;
+    ck_assert_int_eq(dt_filter_add(&filter, "sbc", "sbc2", &err), DT_OK);
+    ck_assert_int_eq(dt_filter_add(&filter, "code", "403", &err), DT_OK);
+    ck_assert_int_eq(dt_filter_add(&filter, "direction", "in", &err), DT_OK);
+    ck_assert_int_eq(dt_filter_add(&filter, "where", "External Country=DE", &err), DT_OK);
+    ck_assert_int_eq(dt_filter_add(&filter, "since", "2026-11-01", &err), DT_OK);
+    dt_slice_t where[] = {{"FR", 2}};
+    dt_filter_subject_t s = {.record = &f.record, .call = &f.call, .where = where};
+    static const char *const values[] = {"sbc1.contoso.com", "560403/403", "out", "FR", ""};
+    static const char *const nouns[] = {"SBCs", "codes of failed calls", "directions",
+                                        "values of 'External Country'", "start times"};
+    for (size_t i = 0; i < filter.n; i++) {
+        char buf[DT_FILTER_VALUE_MAX], noun[64];
+        dt_slice_t v = dt_filter_value(&filter.conds[i], &tu_rules, &s, buf);
+        ck_assert_uint_eq(v.len, strlen(values[i]));
+        ck_assert(v.len == 0 || memcmp(v.ptr, values[i], v.len) == 0);
+        ck_assert_str_eq(dt_filter_value_noun(&filter.conds[i], noun, sizeof noun), nouns[i]);
+    }
+    char option[64];
+    dt_filter_describe_option(&filter, 0, option, sizeof option);
+    ck_assert_str_eq(option, "--sbc 'sbc2'");
+    dt_filter_describe_option(&filter, 3, option, sizeof option);
+    ck_assert_str_eq(option, "--where 'External Country=DE'");
+    dt_filter_t rows = {0};
+    ck_assert_int_eq(dt_filter_parse(&rows, "origin=sbc,action=tls", &err), DT_OK);
+    dt_filter_describe_option(&rows, 1, option, sizeof option);
+    ck_assert_str_eq(option, "--rows 'action=tls'");
+    /* a succeeded call has no code, action or origin to list */
+    fixture_call_t ok;
+    make_call(&ok, "0", "540000", "sbc1", "dr_in", "c");
+    dt_filter_subject_t t = {.record = &ok.record, .call = &ok.call};
+    char buf[DT_FILTER_VALUE_MAX];
+    ck_assert_uint_eq(dt_filter_value(&filter.conds[1], &tu_rules, &t, buf).len, 0);
+    ck_assert_uint_eq(dt_filter_value(&rows.conds[0], &tu_rules, &t, buf).len, 0);
+}
+END_TEST
+
+START_TEST(unjudgeable_conditions)
+{
+    dt_filter_t filter = {0};
+    dt_error_t err;
+    ck_assert_int_eq(dt_filter_parse(&filter, "origin=sbc,direction=in,sbc=x", &err), DT_OK);
+    uint32_t all = (1u << DT_FIELD_COUNT) - 1;
+    ck_assert_uint_eq(dt_filter_unjudgeable(&filter, all), SIZE_MAX);
+    /* direction needs the direction or the call type: either will do */
+    ck_assert_uint_eq(dt_filter_unjudgeable(&filter, 1u << DT_FIELD_CALL_TYPE | 1u << DT_FIELD_SBC),
+                      SIZE_MAX);
+    ck_assert_uint_eq(dt_filter_unjudgeable(&filter, 1u << DT_FIELD_SBC), 1);
+    ck_assert_uint_eq(dt_filter_unjudgeable(&filter, 1u << DT_FIELD_DIRECTION), 2);
+    ck_assert_uint_eq(dt_filter_unjudgeable(&filter, 0), 1); /* origin never needs a column */
+    ck_assert_uint_eq(dt_cond_fields(&filter.conds[0]), 0);
+}
+END_TEST
+
 START_TEST(describe)
 {
     dt_filter_t filter = {0};
@@ -171,6 +368,11 @@ Suite *dt_suite_filter(void)
     tcase_add_test(tc, conditions_on_a_succeeded_call);
     tcase_add_test(tc, time_conditions);
     tcase_add_test(tc, describe);
+    tcase_add_test(tc, where_conditions);
+    tcase_add_test(tc, held_judges_every_condition);
+    tcase_add_test(tc, what_a_condition_reads);
+    tcase_add_test(tc, unjudgeable_conditions);
+    tcase_add_test(tc, where_parsing);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -18,7 +18,7 @@ int main(void)
         dt_suite_aggregate,
         dt_suite_pipeline,
         dt_suite_writer,
-        dt_suite_threshold,
+        dt_suite_gates,
         dt_suite_output,
         dt_suite_date,
         dt_suite_spool,

@@ -222,7 +222,31 @@ START_TEST(test_overrides)
     ck_assert_contains(err.msg, "in/x.csv:1:");
     ck_assert_contains(err.msg, "--sbc-column 'Gateway'");
     ck_assert_contains(err.msg, "no such column");
-    ck_assert_contains(err.msg, "'When', 'Code', 'Sub Code', 'Text', 'Final SIP code'");
+    ck_assert_contains(err.msg, "the headers, closest first: 'Text', 'When', 'Code'");
+    free(headers);
+}
+END_TEST
+
+START_TEST(test_find_and_suggest)
+{
+    size_t n;
+    dt_slice_t *headers = tu_split("\xEF\xBB\xBF" "CorrelationId,User country,External Country,"
+                                   "Call type,Final SIP code", ',', &n);
+    ck_assert_uint_eq(dt_schema_find(headers, n, "correlation id"), 0); /* BOM, case, blanks */
+    ck_assert_uint_eq(dt_schema_find(headers, n, "EXTERNAL COUNTRY"), 2);
+    ck_assert_uint_eq(dt_schema_find(headers, n, "Country"), DT_NO_COLUMN);
+    char out[256];
+    /* containing first (the shorter first), then by edit distance */
+    dt_schema_suggest(headers, n, "Country", out, sizeof out);
+    ck_assert_str_eq(out, "'User country', 'External Country', 'Call type', "
+                          "'\xEF\xBB\xBF" "CorrelationId', 'Final SIP code'");
+    dt_schema_suggest(headers, n, "Extrnal Country", out, sizeof out);
+    ck_assert_uint_eq(strncmp(out, "'External Country', 'User country'", 34), 0);
+    dt_schema_suggest(headers, n, "x", out, 20);
+    ck_assert_uint_lt(strlen(out), 20);
+    ck_assert_contains(out, "...");
+    dt_schema_suggest(NULL, 0, "x", out, sizeof out);
+    ck_assert_str_eq(out, "(none)");
     free(headers);
 }
 END_TEST
@@ -364,6 +388,7 @@ Suite *dt_suite_schema(void)
     tcase_add_loop_test(t, test_count_column, 0, (int)(sizeof count_cases / sizeof count_cases[0]));
     tcase_add_test(t, test_normalise);
     tcase_add_test(t, test_overrides);
+    tcase_add_test(t, test_find_and_suggest);
     tcase_add_test(t, test_no_code_columns);
     tcase_add_test(t, test_many_headers_message);
     tcase_add_test(t, test_duplicate_header);

@@ -15,7 +15,7 @@ Suite *dt_suite_reader(void);
 Suite *dt_suite_classify(void);
 Suite *dt_suite_aggregate(void);
 Suite *dt_suite_writer(void);
-Suite *dt_suite_threshold(void);
+Suite *dt_suite_gates(void);
 Suite *dt_suite_output(void);
 Suite *dt_suite_pipeline(void);
 Suite *dt_suite_date(void);

@@ -1,5 +1,5 @@
 /* report_fixture.h - a small rule set and a report built through the real
- * rules, codes and aggregate modules, shared by the writer and threshold suites. */
+ * rules, codes and aggregate modules, shared by the writer and gates suites. */
 #ifndef REPORT_FIXTURE_H
 #define REPORT_FIXTURE_H
 

@@ -1,8 +1,9 @@
-/* fuzz_threshold.c - libFuzzer harness for --fail-if expressions: the input
- * (up to 255 bytes, cut at a NUL) is parsed with dt_threshold_parse; a
- * condition that parses is judged with dt_threshold_check against a small
- * fixed report (built once from a CSV through the real pipeline), with a
- * roomy and a tiny message buffer. */
+/* fuzz_gates.c - libFuzzer harness for --fail-if gates: the input (up to
+ * 255 bytes, cut at a NUL) is parsed with dt_gate_parse; a refused gate must
+ * come with a message that marks the position and shows the grammar; a gate
+ * that parses is judged with dt_gates_judge against a small fixed report
+ * (built once from a CSV through the real pipeline) with several --min-calls,
+ * and every outcome must be consistent. */
 #define _GNU_SOURCE /* memfd_create */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,7 +17,7 @@
 #include "dt_pipeline.h"
 #include "dt_rules.h"
 #include "fuzz_common.h"
-#include "dt_threshold.h"
+#include "dt_gates.h"
 
 
 static const char report_csv[] =
@@ -45,7 +46,7 @@ static void setup(void)
     const char *paths[] = {path};
     dt_pipeline_options_t po = {.paths = paths, .npaths = 1};
     if (dt_pipeline_run(&po, &rules, codes, &agg, &err) != DT_OK) {
-        fprintf(stderr, "fuzz_threshold: %s\n", err.msg);
+        fprintf(stderr, "fuzz_gates: %s\n", err.msg);
         abort();
     }
     close(fd);
@@ -62,24 +63,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         setup();
     char expr[256];
     fuzz_text(data, size, expr, sizeof expr);
-    dt_threshold_t t;
+    dt_gate_t g;
     dt_error_t err = {{0}};
-    if (dt_threshold_parse(expr, &t, &err) != DT_OK) {
+    if (dt_gate_parse(expr, &g, &err) != DT_OK) {
         CHECK(err.msg[0] != '\0');
+        CHECK(memchr(err.msg, '\0', sizeof err.msg) != NULL);
+        CHECK(strlen(expr) >= sizeof g.text || strstr(err.msg, "^\n"));
+        CHECK(strlen(expr) >= sizeof g.text || strstr(err.msg, "a gate is"));
         return 0;
     }
-    CHECK(memchr(t.text, '\0', sizeof t.text) != NULL);
+    CHECK(memchr(g.text, '\0', sizeof g.text) != NULL);
+    CHECK(g.metric && g.metric->name && (g.metric->forms & g.form));
+    CHECK(!g.sbc[0] || g.metric->per_sbc);
     static const uint64_t min_calls[] = {0, 5, 100};
     for (size_t i = 0; i < 3; i++) {
-        char why[512], tiny[8];
-        memset(why, 'x', sizeof why);
-        memset(tiny, 'x', sizeof tiny);
-        bool a = dt_threshold_check(&t, &report, min_calls[i], why, sizeof why);
-        bool b = dt_threshold_check(&t, &report, min_calls[i], tiny, sizeof tiny);
-        CHECK(a == b);
-        CHECK(memchr(why, '\0', sizeof why) != NULL);
-        CHECK(memchr(tiny, '\0', sizeof tiny) != NULL);
-        CHECK(!a || why[0] != '\0');
+        CHECK(dt_gates_judge(&report, &g, 1, min_calls[i]) == DT_OK);
+        CHECK(report.ngates >= 1 && report.ngates <= report.nsbcs + 1);
+        for (size_t k = 0; k < report.ngates; k++) {
+            const dt_gate_result_t *res = &report.gates[k];
+            CHECK(res->why && res->why[0] && res->expr && res->metric && res->unit);
+            CHECK(!res->breached || res->judged);
+            CHECK(!res->judged || res->has_value);
+            CHECK((res->sbc != NULL) == (g.sbc[0] != '\0'));
+            CHECK(strcmp(res->unit, "count") == 0 || !res->judged ||
+                  res->denominator >= min_calls[i]);
+        }
+        CHECK(dt_gates_breached(&report) <= report.ngates);
     }
     return 0;
 }
