@@ -31,8 +31,10 @@ typedef enum {
     DT_FIELD_USER,
     DT_FIELD_CALLER,
     DT_FIELD_CALLEE,
-    DT_FIELD_DURATION,
+    DT_FIELD_DURATION,  /* answered call's duration, seconds */
     DT_FIELD_WEIGHT,    /* an aggregated export's count: the calls one row stands for */
+    DT_FIELD_FAILURE,   /* failure time (failed calls) */
+    DT_FIELD_END,       /* end time (answered calls) */
     DT_FIELD_COUNT
 } dt_field_t;
 

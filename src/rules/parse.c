@@ -27,7 +27,7 @@
 static const char *const field_names[DT_FIELD_COUNT] = {
     "sip",       "ms",        "phrase", "success", "sbc",    "correlation", "start",
     "invite",    "call-type", "direction", "user", "caller", "callee",      "duration",
-    "count",
+    "count",     "failure",   "end",
 };
 
 static const char *const owner_names[DT_OWNER_COUNT] = {"sbc", "tenant", "network", "microsoft",
