@@ -28,6 +28,8 @@ int main(void)
         dt_suite_escape,
         dt_suite_formats,
         dt_suite_dedupe,
+        dt_suite_sketch,
+        dt_suite_timeline,
     };
     SRunner *runner = srunner_create(suites[0]());
     for (size_t i = 1; i < sizeof suites / sizeof suites[0]; i++)

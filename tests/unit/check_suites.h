@@ -26,5 +26,7 @@ Suite *dt_suite_rules_check(void);
 Suite *dt_suite_escape(void);
 Suite *dt_suite_formats(void);
 Suite *dt_suite_dedupe(void);
+Suite *dt_suite_sketch(void);
+Suite *dt_suite_timeline(void);
 
 #endif
