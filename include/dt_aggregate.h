@@ -18,27 +18,39 @@
 #include "dt_hash.h"
 #include "dt_map.h"
 #include "dt_rules.h"
+#include "dt_sketch.h"
+#include "dt_timeline.h"
 
 #define DT_REJECTION_SAMPLES 10
 #define DT_PHRASE_KEEP 160      /* bytes of an observed phrase kept for display */
 #define DT_DEFAULT_KEY_CAP 10000 /* distinct codes or SBCs per table */
 #define DT_NOTES_MAX 32
 #define DT_NOTES_OMITTED "further notes omitted" /* the last note when there are more */
+#define DT_SHORT_CALL_SECONDS 10    /* an answered call shorter than this is a short call */
+#define DT_CONCURRENCY_CELLS (4u << 20) /* SBC-minutes the concurrency timelines may hold (16 MiB) */
 
 /* What every table counts for a set of calls. A failure whose action is an
  * expected ending (busy, no answer, caller cancelled...) is counted in
- * expected_by_origin too; faults = failed - expected, by origin. */
+ * expected_by_origin too; faults = failed - expected, by origin. With the
+ * Health Dashboard's measures on, answered calls whose duration is known are
+ * counted too: ACD = talk_seconds / acd_calls. */
 typedef struct {
     uint64_t calls, succeeded, failed;
     uint64_t effective;                           /* NER numerator */
     uint64_t failed_by_origin[DT_ORIGIN_COUNT];
     uint64_t expected_by_origin[DT_ORIGIN_COUNT];
     uint64_t unknown_codes;                       /* failures no documented entry explains */
+    uint64_t acd_calls;    /* succeeded calls with a known duration */
+    uint64_t talk_seconds; /* their durations, summed */
+    uint64_t short_calls;  /* of them, shorter than DT_SHORT_CALL_SECONDS */
 } dt_counts_t;
 
 /* Counts one call into c, as call->weight calls; `expected` says its failure
  * is an expected ending. */
 void dt_counts_add(dt_counts_t *c, const dt_call_t *call, bool expected);
+
+/* Counts `weight` answered calls of `seconds` each into the duration counters. */
+void dt_counts_add_duration(dt_counts_t *c, uint64_t weight, uint64_t seconds);
 
 /* Adds every counter of `from` to `into`. */
 void dt_counts_merge(dt_counts_t *into, const dt_counts_t *from);
@@ -114,18 +126,36 @@ typedef struct {
     size_t nsamples;
 } dt_code_row_t;
 
-/* Call counts of one key of a keyed table: an SBC, a time bucket, a group. */
+typedef struct dt_row_stats dt_row_stats_t; /* the report's measures of a row (dt_report.h) */
+
+/* Call counts of one key of a keyed table: an SBC, a time bucket, a group,
+ * a group in a time bucket. */
 typedef struct {
-    const char *name;          /* the key as text ("" when the cell was empty) */
-    int64_t start;             /* time rows: the bucket's start, epoch seconds */
+    const char *name;          /* the key as text ("" when the cell was empty); for
+                                  group-time rows, in the report, the group */
+    int64_t start;             /* time and group-time rows: the bucket's start, epoch seconds */
     dt_counts_t counts;
     bool other;                /* the overflow row */
+    bool partial;              /* report time rows: the inputs cover the bucket only in part */
+    const dt_row_stats_t *stats; /* report rows: percentiles and peak; NULL in the
+                                    aggregate and when the measures are off */
 } dt_keyed_row_t;
+
+/* The measures of a keyed row that counters cannot hold. They live beside
+ * the rows (dt_keyed_table_t.metrics), and only when asked for, so that rows
+ * stay small. Both parts add, for merging aggregates. */
+typedef struct {
+    dt_sketch_t to_failure;    /* failed calls: seconds from the INVITE to the failure */
+    dt_timeline_t active;      /* SBC rows with concurrency on: calls in progress */
+} dt_row_metrics_t;
 
 /* Rows keyed by text, capped: keys past the cap share one "other" row. */
 typedef struct {
     dt_keyed_row_t *rows;
     size_t nrows, rows_cap;
+    bool measured;             /* its rows carry dt_row_metrics_t (the measures are on) */
+    dt_row_metrics_t *metrics; /* then metrics_cap entries parallel to rows */
+    size_t metrics_cap;
     dt_map_t index;
     size_t other;              /* index of the "other" row, or SIZE_MAX */
     uint64_t overflow;         /* calls counted in it */
@@ -153,6 +183,8 @@ typedef struct {
     const char *group_columns[DT_GROUP_COLUMNS_MAX]; /* --group-by header names */
     size_t ngroup_columns;
     bool dedupe;               /* --dedupe: repeated calls are dropped (the report says so) */
+    bool metrics;              /* the Health Dashboard's ACD, short calls and time to failure */
+    bool concurrency;          /* peak concurrent calls per SBC (at most DT_CONCURRENCY_CELLS) */
 } dt_aggregate_options_t;
 
 typedef struct {
@@ -176,7 +208,12 @@ typedef struct {
     dt_keyed_table_t sbcs;
     dt_keyed_table_t times;     /* --by buckets, named by their start time */
     dt_keyed_table_t groups;    /* --group-by values joined with DT_GROUP_SEPARATOR */
+    dt_keyed_table_t group_times; /* --by with --group-by: the bucket's start as
+                                     text (DT_DATE_TEXT bytes), then the group */
     uint64_t undated_in_series; /* calls left out of the time series: no start time */
+
+    dt_row_metrics_t total_metrics; /* the measures over all calls */
+    dt_timeline_budget_t cells;     /* what the concurrency timelines may still take */
 
     dt_aggregate_options_t options;
     dt_sample_t **action_samples; /* nactions + 1 arrays of options.samples */
@@ -213,6 +250,12 @@ typedef struct {
     dt_slice_t correlation;    /* for samples */
     dt_slice_t start;          /* start time as written, for samples */
     dt_slice_t group;          /* group-by values joined with DT_GROUP_SEPARATOR */
+    bool has_duration;         /* answered calls, with the measures on: */
+    uint64_t duration;         /*   seconds talked */
+    bool has_to_failure;       /* failed calls, with the measures on: */
+    uint64_t to_failure;       /*   seconds from the INVITE to the failure */
+    bool has_span;             /* with concurrency on: the call held a session ... */
+    int64_t span_start, span_end; /* ... from span_start to span_end, epoch seconds */
 } dt_call_extra_t;
 
 void dt_aggregate_free(dt_aggregate_t *agg);
@@ -281,6 +324,10 @@ void dt_aggregate_note(dt_aggregate_t *agg, const char *fmt, ...)
 
 /* NER in percent for effective/calls; returns -1 when calls is 0. */
 double dt_ner_percent(uint64_t effective, uint64_t calls);
+
+/* The average duration of answered calls (ACD) in seconds; -1 when none has
+ * a known duration. */
+double dt_acd_seconds(const dt_counts_t *counts);
 
 /* The fields (a mask of 1u << dt_field_t) the aggregate reads for the
  * optional tables it was configured with; the codes, phrase, success flag

@@ -107,6 +107,8 @@ bool dt_date_order_parse(const char *text, dt_date_order_t *out);
 /* The longest text dt_date_format writes, with its NUL. */
 #define DT_DATE_TEXT_MAX 21
 
+#define DT_DATE_TEXT (DT_DATE_TEXT_MAX - 1) /* the length of "YYYY-MM-DDTHH:MM:SSZ" */
+
 /* Writes an epoch time as "YYYY-MM-DDTHH:MM:SSZ" into out (cap bytes, at
  * least DT_DATE_TEXT_MAX for every time dt_date_read returns). */
 void dt_date_format(int64_t epoch, char *out, size_t cap);
@@ -115,5 +117,18 @@ typedef enum { DT_BUCKET_HOUR, DT_BUCKET_DAY, DT_BUCKET_WEEK } dt_bucket_t;
 
 /* The start of the hour, day or ISO week (Monday 00:00 UTC) holding epoch. */
 int64_t dt_date_bucket(int64_t epoch, dt_bucket_t bucket);
+
+/* The length of a bucket in seconds (a week is 7 days). */
+int64_t dt_date_bucket_seconds(dt_bucket_t bucket);
+
+/* The day of the week of epoch, 0 = Monday ... 6 = Sunday (UTC). */
+int dt_date_weekday(int64_t epoch);
+
+#define DT_DATE_LABEL 32
+
+/* Writes a time as people read it in a table, with the weekday: the minute
+ * "Tue 2026-11-24 10:15" (with_time), else the day "Tue 2026-11-24"; into out
+ * (at least DT_DATE_LABEL bytes). */
+void dt_date_label(int64_t epoch, bool with_time, char *out, size_t cap);
 
 #endif

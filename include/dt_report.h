@@ -24,7 +24,8 @@
 /* The sections of a report, in the order machine formats (JSON) write them;
  * report->order holds the order people read them in. */
 typedef enum {
-    DT_SECTION_TOTALS = 0, /* rows, calls, succeeded, failed, rejected, excluded, NER */
+    DT_SECTION_SUMMARY = 0, /* the answer first: calls, range, NER, faults, top actions, worst SBC */
+    DT_SECTION_TOTALS,     /* rows, calls, succeeded, failed, rejected, excluded, NER */
     DT_SECTION_INPUTS,     /* the inputs read and the filters applied */
     DT_SECTION_GATES,      /* the --fail-if gates and their outcomes */
     DT_SECTION_FILTERS,    /* what each filter condition matched; which matched nothing */
@@ -36,6 +37,7 @@ typedef enum {
     DT_SECTION_SBCS,       /* calls, failures and NER by SBC */
     DT_SECTION_TIMES,      /* the time series (--by) */
     DT_SECTION_GROUPS,     /* failures by --group-by values */
+    DT_SECTION_GROUP_TIMES, /* each group's series over time (--by with --group-by) */
     DT_SECTION_REJECTED,   /* rejected rows, the first DT_REJECTION_SAMPLES */
     DT_SECTION_NOTES,      /* what the report must say: guesses, caps, skipped data */
     DT_SECTION_COUNT
@@ -95,6 +97,16 @@ typedef struct {
     size_t more;                   /* distinct values not listed */
 } dt_filter_match_t;
 
+#define DT_NER_LOW_PERCENT 95.0        /* a lower NER, with enough calls, is low */
+#define DT_CONCURRENCY_WARN_PERCENT 90  /* a peak this near an SBC's session limit is flagged */
+#define DT_DEFAULT_TOP 10               /* rows per table a writer shows by default */
+
+/* The trunk's session limit of an SBC (--max-concurrent SBC=N). */
+typedef struct {
+    const char *sbc;         /* the SBC FQDN, compared case-insensitively */
+    uint64_t sessions;       /* its MaxConcurrentSessions */
+} dt_session_limit_t;
+
 /* What shapes a report beyond the aggregate's content. */
 typedef struct {
     size_t top;              /* rows per table a writer shows; 0 = all */
@@ -105,10 +117,30 @@ typedef struct {
     const dt_filter_t *filter; /* the report filters the pipeline applied, or NULL ... */
     const dt_filter_t *rows;   /* ... and the drill-down's (--rows), or NULL: with the
                                   aggregate's tallies they give filter_matches */
+    bool show_stubs;         /* writers show the rules stubs for codes without a rule */
+    bool has_since, has_until; /* the time filter's window, which bounds what the ... */
+    int64_t since, until;    /* ... inputs cover (epoch seconds; until exclusive) */
+    const dt_session_limit_t *limits; /* copied */
+    size_t nlimits;
 } dt_report_options_t;
 
 /* The longest span an automatic series shows per hour: 3 days. */
 #define DT_SERIES_HOURLY_SPAN (3 * 86400)
+
+/* The measures of a row beyond its counters (ACD and short calls are
+ * dt_counts_t's). Percentiles are nearest-rank, in seconds; a value of an
+ * hour or more is rounded down to the hour (a day or more: to one day). */
+struct dt_row_stats {
+    uint64_t to_failure_calls;  /* failed calls with a time to failure */
+    uint64_t to_failure_median; /* seconds from the INVITE to the failure */
+    uint64_t to_failure_p95;
+    bool has_peak;              /* concurrency was counted (SBC rows and totals) */
+    uint64_t peak;              /* the most calls active in one minute */
+    int64_t peak_at;            /* the first minute that reached it, epoch seconds */
+    uint64_t untracked;         /* calls the concurrency cap left out */
+    uint64_t limit;             /* the SBC's --max-concurrent, 0 when not given */
+    bool near_limit;            /* peak >= DT_CONCURRENCY_WARN_PERCENT % of limit */
+};
 
 typedef struct {
     const dt_rules_t *rules;      /* borrowed */
@@ -135,6 +167,19 @@ typedef struct {
     size_t ngroup_columns;
     const dt_keyed_row_t **groups; /* group rows, most failed first (none without --group-by) */
     size_t ngroups;
+    const dt_keyed_row_t **group_times; /* with --by and --group-by: by group (in the
+                                           groups' order), then oldest first; "other" last */
+    size_t ngroup_times;
+    bool measured;                /* the Health Dashboard's measures were counted */
+    bool concurrency;             /* and concurrent calls (SBC rows and totals have peaks) */
+    dt_row_stats_t total_stats;   /* the measures over all calls */
+    bool has_span;                /* the inputs' rows have start times ... */
+    int64_t first, last;          /* ... from first to last (epoch seconds) */
+    const dt_keyed_row_t *worst_sbc; /* the lowest NER of the SBCs with the rules' minimum
+                                        calls, else of all named SBCs; NULL without any */
+    bool show_stubs;              /* show the rules stubs for codes without a rule */
+    size_t nunknown_codes;        /* code rows no rule documents (each has a stub) */
+    uint64_t unknown_failed;      /* their failed calls */
     const char *filters;          /* the filters applied, described; NULL when none */
     size_t top;                   /* rows per table a writer shows; 0 = all */
     const char *const *notes;     /* lines the report must carry */
@@ -160,6 +205,10 @@ typedef struct {
  * is then empty but must still be freed). */
 dt_status_t dt_report_build(dt_report_t *report, const dt_aggregate_t *agg,
                             const dt_report_options_t *options);
+
+/* True when a NER is low: under DT_NER_LOW_PERCENT with at least the rules'
+ * minimum of calls. */
+bool dt_report_ner_low(const dt_report_t *report, const dt_counts_t *counts);
 
 /* An action's share of the "other" code row (its failures whose codes fell
  * beyond the code table's cap), 0 when it has none. */

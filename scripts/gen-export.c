@@ -16,7 +16,9 @@
  *   graph  PowerShell 5.1 Export-Csv of getDirectRoutingCalls: UTF-8 BOM, #TYPE line, every
  *          field quoted, CRLF, True/False, 0001-01-01T00:00:00Z for missing timestamps.
  *   cqd    Power BI / CQD PSTN fields: UTF-8 BOM, CRLF, no success column.
- *   acs    Log Analytics ACSCallSummary: UTF-8 BOM, LF, locale timestamps (quoted).
+ *   acs    Log Analytics ACSCallSummary: UTF-8 BOM, LF, locale timestamps (quoted),
+ *          ParticipantDuration (talk time, 0 for a failed call) and CallDuration (from the
+ *          start of the call, ringing included), in seconds.
  *
  * --culture en-US|en-GB|fr-FR|de-DE|nl-NL|ja-JP|en-AU|invariant writes the timestamps as a
  * machine or browser of that culture does (exports.md, "Dates by culture"):
@@ -1303,6 +1305,11 @@ static void row_acs(const call_t *c)
     p = c->inbound ? PUT_LIT(p, ",DirectRoutingInbound,") : PUT_LIT(p, ",DirectRoutingOutbound,");
     p = put_guid(p);
     *p++ = ',';
+    p = put_u(p, c->duration);
+    *p++ = ',';
+    int64_t last = c->end ? c->end : c->failure;
+    p = put_u(p, (uint64_t)(last / TICKS_PER_SEC - c->invite / TICKS_PER_SEC));
+    *p++ = ',';
     olen = (size_t)(end_row(p) - obuf);
 }
 
@@ -1449,7 +1456,8 @@ static const char *hdr_cqd[] = {
 
 static const char *hdr_acs[] = {"CorrelationId", "CallStartTime", "ParticipantEndReason",
                                 "ParticipantEndSubCode", "ResultCategory",
-                                "PstnParticipantCallType", "ParticipantId", NULL};
+                                "PstnParticipantCallType", "ParticipantId", "ParticipantDuration",
+                                "CallDuration", NULL};
 
 static const char *hdr_cqd_aggregated[] = {
     "PSTN Call End Reason", "PSTN Call End Sub Reason", "PSTN Final SIP Code Phrase",

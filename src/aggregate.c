@@ -22,6 +22,13 @@ void dt_counts_add(dt_counts_t *c, const dt_call_t *call, bool expected)
     c->unknown_codes += call->match->known ? 0 : w;
 }
 
+void dt_counts_add_duration(dt_counts_t *c, uint64_t weight, uint64_t seconds)
+{
+    c->acd_calls += weight;
+    c->talk_seconds += seconds * weight;
+    c->short_calls += seconds < DT_SHORT_CALL_SECONDS ? weight : 0;
+}
+
 void dt_counts_merge(dt_counts_t *into, const dt_counts_t *from)
 {
     into->calls += from->calls;
@@ -29,6 +36,9 @@ void dt_counts_merge(dt_counts_t *into, const dt_counts_t *from)
     into->failed += from->failed;
     into->effective += from->effective;
     into->unknown_codes += from->unknown_codes;
+    into->acd_calls += from->acd_calls;
+    into->talk_seconds += from->talk_seconds;
+    into->short_calls += from->short_calls;
     for (int o = 0; o < DT_ORIGIN_COUNT; o++) {
         into->failed_by_origin[o] += from->failed_by_origin[o];
         into->expected_by_origin[o] += from->expected_by_origin[o];
@@ -62,8 +72,9 @@ dt_status_t dt_aggregate_init(dt_aggregate_t *agg, const dt_rules_t *rules, size
         key_cap = DT_DEFAULT_KEY_CAP;
     dt_map_init(&agg->code_index, key_cap);
     agg->code_other = SIZE_MAX;
-    dt_keyed_table_t *tables[] = {&agg->sbcs, &agg->times, &agg->groups};
-    for (size_t i = 0; i < 3; i++)
+    agg->cells.cells_left = DT_CONCURRENCY_CELLS;
+    dt_keyed_table_t *tables[] = {&agg->sbcs, &agg->times, &agg->groups, &agg->group_times};
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
         init_table(tables[i], key_cap);
     agg->failed_by_action = calloc(rules->nactions + 1, sizeof *agg->failed_by_action);
     return agg->failed_by_action ? DT_OK : DT_ERR_NOMEM;
@@ -72,6 +83,8 @@ dt_status_t dt_aggregate_init(dt_aggregate_t *agg, const dt_rules_t *rules, size
 dt_status_t dt_aggregate_configure(dt_aggregate_t *agg, const dt_aggregate_options_t *options)
 {
     agg->options = *options;
+    bool measured = options->metrics || options->concurrency;
+    agg->sbcs.measured = agg->times.measured = agg->groups.measured = measured;
     if (agg->options.samples > DT_SAMPLES_MAX)
         agg->options.samples = DT_SAMPLES_MAX;
     if (!agg->options.samples)
@@ -82,8 +95,18 @@ dt_status_t dt_aggregate_configure(dt_aggregate_t *agg, const dt_aggregate_optio
     return agg->action_samples && agg->action_nsamples ? DT_OK : DT_ERR_NOMEM;
 }
 
-static void free_table(dt_keyed_table_t *table)
+static void free_metrics(dt_row_metrics_t *m, dt_timeline_budget_t *cells)
 {
+    dt_sketch_free(&m->to_failure);
+    dt_timeline_free(&m->active, cells);
+}
+
+static void free_table(dt_keyed_table_t *table, dt_timeline_budget_t *cells)
+{
+    if (table->metrics)
+        for (size_t i = 0; i < table->nrows; i++)
+            free_metrics(&table->metrics[i], cells);
+    free(table->metrics);
     free(table->rows);
     dt_map_free(&table->index);
 }
@@ -92,11 +115,13 @@ void dt_aggregate_free(dt_aggregate_t *agg)
 {
     free(agg->inputs);
     free(agg->codes);
-    free_table(&agg->sbcs);
-    free_table(&agg->times);
-    free_table(&agg->groups);
+    free_table(&agg->sbcs, &agg->cells);
+    free_table(&agg->times, &agg->cells);
+    free_table(&agg->groups, &agg->cells);
+    free_table(&agg->group_times, &agg->cells);
+    free_metrics(&agg->total_metrics, &agg->cells);
     for (size_t i = 0; i < agg->ntallies; i++)
-        free_table(&agg->tallies[i].values);
+        free_table(&agg->tallies[i].values, &agg->cells);
     free(agg->tallies);
     free(agg->failed_by_action);
     free(agg->other_by_action);
@@ -248,13 +273,27 @@ static dt_code_row_t *code_row(dt_aggregate_t *agg, const dt_call_t *call)
  * keys sharing their first KEY_TEXT_MAX bytes share a row. */
 #define KEY_TEXT_MAX 256
 
-/* The row for key in a keyed table, added if new (or the overflow row when
- * the table is full); NULL when out of memory. */
-static dt_keyed_row_t *keyed_row(dt_aggregate_t *agg, dt_keyed_table_t *table, const char *key,
-                                 size_t len)
+/* Gives a measured table's metrics as many (zeroed) entries as it has rows. */
+static bool grow_metrics(dt_keyed_table_t *table)
 {
-    if (len > KEY_TEXT_MAX)
-        len = KEY_TEXT_MAX;
+    if (!table->measured || table->metrics_cap >= table->rows_cap)
+        return true;
+    dt_row_metrics_t *m = realloc(table->metrics, table->rows_cap * sizeof *m);
+    if (!m)
+        return false;
+    memset(m + table->metrics_cap, 0, (table->rows_cap - table->metrics_cap) * sizeof *m);
+    table->metrics = m;
+    table->metrics_cap = table->rows_cap;
+    return true;
+}
+
+/* The row for key (cut to max bytes) in a keyed table, added if new (or the
+ * overflow row when the table is full); NULL when out of memory. */
+static dt_keyed_row_t *keyed_row(dt_aggregate_t *agg, dt_keyed_table_t *table, const char *key,
+                                 size_t len, size_t max)
+{
+    if (len > max)
+        len = max;
     if (table->last != SIZE_MAX && table->last_len == len &&
         memcmp(table->rows[table->last].name, key, len) == 0)
         return &table->rows[table->last];
@@ -263,7 +302,7 @@ static dt_keyed_row_t *keyed_row(dt_aggregate_t *agg, dt_keyed_table_t *table, c
     if (i < 0)
         return NULL;
     if (added) {
-        if (!DT_GROW(table->rows, table->nrows, table->rows_cap))
+        if (!DT_GROW(table->rows, table->nrows, table->rows_cap) || !grow_metrics(table))
             return NULL;
         dt_keyed_row_t *row = &table->rows[table->nrows++];
         memset(row, 0, sizeof *row);
@@ -279,16 +318,43 @@ static dt_keyed_row_t *keyed_row(dt_aggregate_t *agg, dt_keyed_table_t *table, c
     return &table->rows[i];
 }
 
-static dt_keyed_row_t *count_keyed(dt_aggregate_t *agg, dt_keyed_table_t *table,
-                                   const char *key, size_t len, const dt_call_t *call,
-                                   bool expected)
+/* Counts the call's measures into a row's counters and, when the table is
+ * measured, its metrics (the timeline only for SBC rows and the totals). */
+static dt_status_t measure(dt_aggregate_t *agg, dt_counts_t *counts, dt_row_metrics_t *m,
+                           bool timeline, const dt_call_t *call, const dt_call_extra_t *extra)
 {
-    dt_keyed_row_t *row = keyed_row(agg, table, key, len);
-    if (row) {
-        dt_counts_add(&row->counts, call, expected);
-        table->overflow += row->other ? call->weight : 0;
-    }
-    return row;
+    if (!extra)
+        return DT_OK;
+    if (extra->has_duration)
+        dt_counts_add_duration(counts, call->weight, extra->duration);
+    if (!m)
+        return DT_OK;
+    if (extra->has_to_failure && dt_sketch_add(&m->to_failure, extra->to_failure, call->weight))
+        return DT_ERR_NOMEM;
+    if (timeline && extra->has_span &&
+        dt_timeline_add(&m->active, &agg->cells, extra->span_start, extra->span_end, call->weight))
+        return DT_ERR_NOMEM;
+    return DT_OK;
+}
+
+/* measure() on a row of a keyed table (the timeline only for SBC rows). */
+static dt_status_t measure_row(dt_aggregate_t *agg, dt_keyed_table_t *table, dt_keyed_row_t *row,
+                               const dt_call_t *call, const dt_call_extra_t *extra)
+{
+    dt_row_metrics_t *m = table->measured ? &table->metrics[row - table->rows] : NULL;
+    return measure(agg, &row->counts, m, table == &agg->sbcs, call, extra);
+}
+
+static dt_keyed_row_t *count_keyed(dt_aggregate_t *agg, dt_keyed_table_t *table,
+                                   const char *key, size_t len, size_t max, const dt_call_t *call,
+                                   bool expected, const dt_call_extra_t *extra)
+{
+    dt_keyed_row_t *row = keyed_row(agg, table, key, len, max);
+    if (!row)
+        return NULL;
+    dt_counts_add(&row->counts, call, expected);
+    table->overflow += row->other ? call->weight : 0;
+    return measure_row(agg, table, row, call, extra) ? NULL : row;
 }
 
 /* Keeps the call as a sample in a list of at most options.samples. */
@@ -311,11 +377,26 @@ static dt_status_t keep_sample(dt_aggregate_t *agg, dt_sample_t **samples, size_
     return DT_OK;
 }
 
+/* The group-time row of a call in the bucket named `bucket`: the bucket's
+ * start as text, then the group values. */
+static dt_keyed_row_t *count_group_time(dt_aggregate_t *agg, const char *bucket,
+                                        const dt_call_t *call, bool expected,
+                                        const dt_call_extra_t *extra)
+{
+    char key[DT_DATE_TEXT + KEY_TEXT_MAX];
+    size_t len = extra->group.len < KEY_TEXT_MAX ? extra->group.len : KEY_TEXT_MAX;
+    memcpy(key, bucket, DT_DATE_TEXT);
+    memcpy(key + DT_DATE_TEXT, extra->group.ptr, len);
+    return count_keyed(agg, &agg->group_times, key, DT_DATE_TEXT + len, sizeof key, call,
+                       expected, extra);
+}
+
 static dt_status_t count_group(dt_aggregate_t *agg, const dt_call_t *call, bool expected,
                                const dt_call_extra_t *extra)
 {
     if (agg->options.ngroup_columns && extra &&
-        !count_keyed(agg, &agg->groups, extra->group.ptr, extra->group.len, call, expected))
+        !count_keyed(agg, &agg->groups, extra->group.ptr, extra->group.len, KEY_TEXT_MAX, call,
+                     expected, extra))
         return DT_ERR_NOMEM;
     return DT_OK;
 }
@@ -326,18 +407,29 @@ static dt_status_t count_extra(dt_aggregate_t *agg, const dt_call_t *call, bool 
     if (agg->options.by_time && extra && extra->has_time) {
         int64_t start = dt_date_bucket(extra->time, (dt_bucket_t)agg->options.bucket);
         dt_keyed_table_t *times = &agg->times;
+        dt_keyed_row_t *row;
+        char name[32];
+        const char *bucket = name;
         if (times->last != SIZE_MAX && times->rows[times->last].start == start) {
             /* the same period as the previous call (exports run in time order):
                no need to name it again */
-            dt_counts_add(&times->rows[times->last].counts, call, expected);
-            return count_group(agg, call, expected, extra);
+            row = &times->rows[times->last];
+            dt_counts_add(&row->counts, call, expected);
+            if (measure_row(agg, times, row, call, extra))
+                return DT_ERR_NOMEM;
+            bucket = row->name;
+        } else {
+            dt_date_format(start, name, sizeof name);
+            if (!(row = count_keyed(agg, times, name, strlen(name), KEY_TEXT_MAX, call, expected,
+                                    extra)))
+                return DT_ERR_NOMEM;
+            row->start = start;
         }
-        char name[32];
-        dt_date_format(start, name, sizeof name);
-        dt_keyed_row_t *row = count_keyed(agg, times, name, strlen(name), call, expected);
-        if (!row)
-            return DT_ERR_NOMEM;
-        row->start = start;
+        if (agg->options.ngroup_columns && strlen(bucket) == DT_DATE_TEXT) {
+            if (!(row = count_group_time(agg, bucket, call, expected, extra)))
+                return DT_ERR_NOMEM;
+            row->start = start;
+        }
     } else if (agg->options.by_time) {
         agg->undated_in_series += call->weight;
     }
@@ -380,7 +472,10 @@ dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
     }
     bool expected = is_expected(agg, call);
     dt_counts_add(&t->counts, call, expected);
-    if (!count_keyed(agg, &agg->sbcs, call->sbc.ptr, call->sbc.len, call, expected) ||
+    bool measured = agg->options.metrics || agg->options.concurrency;
+    if (measure(agg, &t->counts, measured ? &agg->total_metrics : NULL, true, call, extra) ||
+        !count_keyed(agg, &agg->sbcs, call->sbc.ptr, call->sbc.len, KEY_TEXT_MAX, call, expected,
+                     extra) ||
         count_extra(agg, call, expected, extra))
         return DT_ERR_NOMEM;
     if (call->succeeded)
@@ -417,7 +512,7 @@ dt_status_t dt_aggregate_tally(dt_aggregate_t *agg, size_t i, bool held, dt_slic
     t->held += held ? weight : 0;
     if (!value.len)
         return DT_OK;
-    dt_keyed_row_t *row = keyed_row(agg, &t->values, value.ptr, value.len);
+    dt_keyed_row_t *row = keyed_row(agg, &t->values, value.ptr, value.len, KEY_TEXT_MAX);
     if (!row)
         return DT_ERR_NOMEM;
     row->counts.calls += weight;
@@ -479,6 +574,11 @@ void dt_aggregate_note(dt_aggregate_t *agg, const char *fmt, ...)
 double dt_ner_percent(uint64_t effective, uint64_t calls)
 {
     return calls ? 100.0 * (double)effective / (double)calls : -1.0;
+}
+
+double dt_acd_seconds(const dt_counts_t *counts)
+{
+    return counts->acd_calls ? (double)counts->talk_seconds / (double)counts->acd_calls : -1.0;
 }
 
 uint32_t dt_aggregate_fields(const dt_aggregate_t *agg)

@@ -10,7 +10,7 @@
  * names inputs that overlap), and the time filters and --by use them. The
  * order of day and month in an input's culture dates is decided from its
  * data (dt_date_order.h). Where dates matter to the counts (a time filter,
- * --by), from the first ambiguous date until a value decides, calls are held
+ * --by, --concurrency), from the first ambiguous date until a value decides, calls are held
  * back in a spool file and replayed in order once the order is known, or at
  * the end of the input, so that they count exactly as if it had been known
  * from the start. Otherwise nothing waits: the range is kept for each order
@@ -23,11 +23,13 @@
 #include "dt_classify.h"
 #include "dt_date_order.h"
 #include "dt_input.h"
+#include "dt_num.h"
 #include "dt_pipeline.h"
 #include "dt_reader.h"
 #include "dt_spool.h"
 
 #define GROUP_KEY_MAX 1024
+#define DURATION_MAX (31 * 86400) /* a longer "duration" is not one a call can have */
 
 /* The earliest and latest start time seen. */
 typedef struct {
@@ -51,6 +53,8 @@ typedef struct {
     span_t span[DT_ORDER_COUNT];    /* its start times, if its culture dates are read in that order */
     dt_spool_t *held;               /* calls held until that order is known (or NULL) */
     uint32_t stream_fields;         /* [non-pstn] family: a row blank in all of these is no call */
+    uint32_t measure_fields;        /* the fields the Health Dashboard's measures read here */
+    bool duration_column;           /* a duration column (else end - start) */
     size_t group_slot[DT_GROUP_COLUMNS_MAX];
     size_t where_slot[DT_WHERE_MAX];
     dt_slice_t view[DT_FIELD_COUNT];
@@ -125,7 +129,32 @@ static bool field_needed(const run_t *run, dt_field_t field)
               run->stream_fields;
     if (o->dedupe)
         fields |= 1u << DT_FIELD_CORRELATION | 1u << DT_FIELD_CALL_TYPE;
-    return fields & 1u << field;
+    return (fields | run->measure_fields) & 1u << field;
+}
+
+#define FIELD_BIT(f) (1u << (f))
+
+/* Decides once per input, from its header, where the measures come from: the
+ * duration column, else end - start; time to failure = failure - invite
+ * (else start); a session from invite (else start) to end (else failure,
+ * else start + duration). Sets the fields to keep for them. */
+static void plan_measures(run_t *run)
+{
+    const dt_aggregate_options_t *o = &run->agg->options;
+    const size_t *column = run->schema.column;
+    run->duration_column = column[DT_FIELD_DURATION] != DT_NO_COLUMN;
+    /* a call's first time: the invite column, else the start column */
+    uint32_t begin = column[DT_FIELD_INVITE] != DT_NO_COLUMN ? FIELD_BIT(DT_FIELD_INVITE)
+                                                              : FIELD_BIT(DT_FIELD_START);
+    uint32_t f = 0;
+    if (o->metrics || o->concurrency)
+        f |= run->duration_column ? FIELD_BIT(DT_FIELD_DURATION)
+                                  : FIELD_BIT(DT_FIELD_START) | FIELD_BIT(DT_FIELD_END);
+    if (o->metrics)
+        f |= FIELD_BIT(DT_FIELD_FAILURE) | begin;
+    if (o->concurrency)
+        f |= begin | FIELD_BIT(DT_FIELD_END) | FIELD_BIT(DT_FIELD_FAILURE);
+    run->measure_fields = f;
 }
 
 /* Gives each of n extra columns a slot: the slot its column already has, or
@@ -245,6 +274,7 @@ static dt_status_t on_header(run_t *run, const dt_record_t *record, dt_error_t *
         return st;
     if (run->keep_all && (st = write_csv_row(run, record, err)))
         return st;
+    plan_measures(run);
     return keep_columns(run, group_column, where_column, err);
 }
 
@@ -273,6 +303,74 @@ static dt_slice_t group_key(run_t *run, const dt_record_t *record)
             run->group_key[n++] = v.ptr[i] == DT_GROUP_SEPARATOR ? ' ' : v.ptr[i];
     }
     return (dt_slice_t){run->group_key, n};
+}
+
+/* Reads the time in a field's cell in the input's date order; false when it
+ * is empty or unreadable. While the order is unknown (the run does not track
+ * it: no time filter, --by or --concurrency) an ambiguous culture date is
+ * read in its form's likely order: the measures that read only these cells
+ * take differences of two times of one call, which do not depend on it. */
+static bool cell_time(const run_t *run, const dt_record_t *fields, dt_field_t field,
+                      int64_t *out)
+{
+    dt_slice_t cell = dt_record_cell(fields, field);
+    if (!cell.len)
+        return false;
+    dt_date_shape_t shape;
+    dt_date_status_t st = dt_date_read(cell.ptr, cell.len, run->dates.order, out, &shape);
+    if (st == DT_DATE_AMBIGUOUS)
+        st = dt_date_read(cell.ptr, cell.len, shape.likely, out, NULL);
+    return st == DT_DATE_OK;
+}
+
+/* The call's first time: its INVITE, else its start. */
+static bool begin_time(const run_t *run, const dt_record_t *fields, int64_t *out)
+{
+    return cell_time(run, fields, DT_FIELD_INVITE, out) ||
+           cell_time(run, fields, DT_FIELD_START, out);
+}
+
+/* An answered call's duration: the duration column, else end - start. */
+static bool talk_time(const run_t *run, const dt_record_t *fields, uint64_t *seconds)
+{
+    if (run->duration_column) {
+        dt_slice_t cell = dt_record_cell(fields, DT_FIELD_DURATION);
+        return dt_parse_code(cell.ptr, cell.len, seconds, NULL) && *seconds <= DURATION_MAX;
+    }
+    int64_t start, end;
+    if (!cell_time(run, fields, DT_FIELD_START, &start) ||
+        !cell_time(run, fields, DT_FIELD_END, &end) ||
+        end < start || end - start > DURATION_MAX)
+        return false;
+    *seconds = (uint64_t)(end - start);
+    return true;
+}
+
+/* The Health Dashboard's measures of a call, as far as its cells tell them;
+ * each time is read only when a measure needs it. */
+static void call_measures(const run_t *run, const dt_record_t *fields, const dt_call_t *call,
+                          dt_call_extra_t *extra)
+{
+    const dt_aggregate_options_t *o = &run->agg->options;
+    if (call->succeeded)
+        extra->has_duration = talk_time(run, fields, &extra->duration);
+    int64_t begin = 0, failure = 0;
+    bool has_failure = !call->succeeded && cell_time(run, fields, DT_FIELD_FAILURE, &failure);
+    bool has_begin = (has_failure || o->concurrency) && begin_time(run, fields, &begin);
+    if (o->metrics && has_failure && has_begin && failure >= begin) {
+        extra->has_to_failure = true;
+        extra->to_failure = (uint64_t)(failure - begin);
+    }
+    if (!o->concurrency || !has_begin)
+        return;
+    extra->has_span = true;
+    extra->span_start = extra->span_end = begin;
+    if (cell_time(run, fields, DT_FIELD_END, &extra->span_end))
+        return;
+    if (has_failure)
+        extra->span_end = failure;
+    else if (extra->has_duration)
+        extra->span_end = begin + (int64_t)extra->duration;
 }
 
 static bool holding(const run_t *run)
@@ -317,7 +415,7 @@ static void learn_time(run_t *run, dt_slice_t start, uint64_t line)
 /* Fills what the optional tables need; where dates matter, reads the start
  * time in the input's order, or says to hold the call back. */
 static dt_date_step_t call_extra(run_t *run, const dt_record_t *all, const dt_record_t *fields,
-                                 dt_call_extra_t *extra)
+                                 const dt_call_t *call, dt_call_extra_t *extra)
 {
     memset(extra, 0, sizeof *extra);
     extra->correlation = dt_record_cell(fields, DT_FIELD_CORRELATION);
@@ -338,6 +436,8 @@ static dt_date_step_t call_extra(run_t *run, const dt_record_t *all, const dt_re
     }
     if (run->agg->options.ngroup_columns)
         extra->group = group_key(run, all);
+    if (run->measure_fields)
+        call_measures(run, fields, call, extra);
     return DT_DATE_USE;
 }
 
@@ -398,7 +498,7 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
         return DT_OK;
     }
     dt_call_extra_t extra;
-    dt_date_step_t step = call_extra(run, record, fields, &extra);
+    dt_date_step_t step = call_extra(run, record, fields, call, &extra);
     if (step != DT_DATE_USE) {
         dt_status_t st = hold(run, record, err);
         if (st == DT_OK && step == DT_DATE_DECIDED)
@@ -538,7 +638,9 @@ static dt_status_t run_one(const dt_pipeline_options_t *options, const dt_rules_
     }
     *run = (run_t){.options = options, .rules = rules, .codes = codes, .agg = agg,
                    .path = in.path, .keep_all = options->rows_out != NULL,
-                   .need_time = agg->options.by_time || dt_filter_uses_time(&options->filter) ||
+                   /* concurrency places calls in absolute minutes: their date order matters */
+                   .need_time = agg->options.by_time || agg->options.concurrency ||
+                                dt_filter_uses_time(&options->filter) ||
                                 (options->rows && dt_filter_uses_time(options->rows))};
     size_t max_field = options->max_field ? options->max_field : DT_DEFAULT_MAX_FIELD;
     run->reader = dt_reader_new(in.path, max_field, on_record, run);

@@ -20,6 +20,7 @@
 #include "dt_writer.h"
 
 #define MAX_GATES 64
+#define MAX_LIMITS 64
 #define CODE_CACHE_CAP 16384
 
 typedef struct {
@@ -38,8 +39,10 @@ typedef struct {
     dt_filter_t filter;            /* --since, --until, --sbc, ... */
     dt_filter_t rows;              /* --rows */
     bool rows_set;
-    dt_aggregate_options_t tables; /* --by, --group-by, --samples */
+    dt_aggregate_options_t tables; /* --by, --group-by, --samples, --concurrency */
     char group_spec[512];          /* --group-by's value, split in place */
+    dt_session_limit_t limits[MAX_LIMITS]; /* --max-concurrent, pointing into argv */
+    size_t nlimits;
 } options_t;
 
 #define USAGE_TEXT \
@@ -103,7 +106,12 @@ typedef struct {
     "Investigation:\n" \
     "      --by hour|day|week add a time series of calls, failures by origin and NER\n" \
     "      --group-by COLS    add failures grouped by input columns (header names,\n" \
-    "                         comma-separated), e.g. --group-by 'Callee Number'\n" \
+    "                         comma-separated), e.g. --group-by 'Callee Number';\n" \
+    "                         with --by, also each group's series over time\n" \
+    "      --concurrency      add the peak of concurrent calls per SBC (per minute)\n" \
+    "      --max-concurrent SBC=N  the SBC's session limit (MaxConcurrentSessions):\n" \
+    "                         flags a peak of 90%% of it; repeatable, implies\n" \
+    "                         --concurrency\n" \
     "      --samples N        list up to N correlation ids (and start times) of affected\n" \
     "                         calls for each code and action (at most 20)\n" \
     "      --rows FILTER      write the matching input rows as CSV (header first) instead\n" \
@@ -189,6 +197,8 @@ enum {
     OPT_ROWS,
     OPT_DATE_ORDER,
     OPT_DEDUPE,
+    OPT_CONCURRENCY,
+    OPT_MAX_CONCURRENT,
     OPT_COLUMN, /* OPT_COLUMN + field */
 };
 
@@ -223,6 +233,24 @@ static int parse_group_by(options_t *o, const char *arg)
     return -1;
 }
 
+/* "SBC=N": the trunk's MaxConcurrentSessions; turns concurrency on. */
+static int parse_max_concurrent(options_t *o, char *arg)
+{
+    char *eq = strrchr(arg, '=');
+    uint64_t n;
+    if (!eq || eq == arg || !parse_size(eq + 1, UINT32_MAX, &n) || n == 0)
+        return dt_cli_usage_error("report",
+                                  "--max-concurrent '%s': expected SBC=N, the SBC's FQDN and its "
+                                  "MaxConcurrentSessions (a whole number above 0)",
+                                  arg);
+    if (o->nlimits == MAX_LIMITS)
+        return dt_cli_usage_error("report", "too many --max-concurrent (at most %d)", MAX_LIMITS);
+    *eq = '\0';
+    o->limits[o->nlimits++] = (dt_session_limit_t){arg, n};
+    o->tables.concurrency = true;
+    return -1;
+}
+
 /* Builds the long option table, with one --FIELD-column per field. */
 static void build_long_options(struct option *opts, char names[][32])
 {
@@ -251,6 +279,8 @@ static void build_long_options(struct option *opts, char names[][32])
         {"rows", required_argument, NULL, OPT_ROWS},
         {"date-order", required_argument, NULL, OPT_DATE_ORDER},
         {"dedupe", no_argument, NULL, OPT_DEDUPE},
+        {"concurrency", no_argument, NULL, OPT_CONCURRENCY},
+        {"max-concurrent", required_argument, NULL, OPT_MAX_CONCURRENT},
     };
     size_t n = sizeof fixed / sizeof fixed[0];
     memcpy(opts, fixed, sizeof fixed);
@@ -289,6 +319,11 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
             return dt_cli_usage_error("report", "--top '%s': expected a whole number", arg);
         o->top = (size_t)n;
         return -1;
+    case OPT_CONCURRENCY:
+        o->tables.concurrency = true;
+        return -1;
+    case OPT_MAX_CONCURRENT:
+        return parse_max_concurrent(o, (char *)arg);
     case OPT_FAIL_IF:
         if (o->ngates == MAX_GATES)
             return dt_cli_usage_error("report", "too many --fail-if conditions (at most %d)", MAX_GATES);
@@ -349,7 +384,7 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
 
 static int parse_args(options_t *o, int argc, char **argv)
 {
-    struct option longopts[32 + DT_FIELD_COUNT];
+    struct option longopts[40 + DT_FIELD_COUNT];
     char names[DT_FIELD_COUNT][32];
     build_long_options(longopts, names);
     opterr = 0;
@@ -471,6 +506,21 @@ static dt_exit_t run_rows(const options_t *o, dt_pipeline_options_t *po, const d
     return rc;
 }
 
+/* The time filter's window (the latest --since, the earliest --until). */
+static void filter_window(const dt_filter_t *filter, dt_report_options_t *ro)
+{
+    for (size_t i = 0; i < filter->n; i++) {
+        const dt_cond_t *c = &filter->conds[i];
+        if (c->kind == DT_COND_SINCE && (!ro->has_since || c->time > ro->since)) {
+            ro->since = c->time;
+            ro->has_since = true;
+        } else if (c->kind == DT_COND_UNTIL && (!ro->has_until || c->time < ro->until)) {
+            ro->until = c->time;
+            ro->has_until = true;
+        }
+    }
+}
+
 static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po,
                              const dt_rules_t *rules, dt_codes_t *codes, dt_aggregate_t *agg)
 {
@@ -484,7 +534,9 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
     dt_cli_progress_done(po->progress_ctx);
     dt_report_options_t ro = {.top = o->top, .filters = filters[0] ? filters : NULL,
                               .auto_bucket = !o->tables.by_time && agg->options.by_time,
-                              .filter = &o->filter};
+                              .filter = &o->filter, .limits = o->limits,
+                              .nlimits = o->nlimits};
+    filter_window(&o->filter, &ro);
     if (st == DT_OK &&
         (dt_report_build(&report, agg, &ro) != DT_OK ||
          dt_gates_judge(&report, o->gates, o->ngates, min_calls) != DT_OK))
@@ -595,7 +647,8 @@ int dt_cli_report(int argc, char **argv)
     options_t *o = calloc(1, sizeof *o);
     if (!o)
         return dt_cli_error("out of memory");
-    *o = (options_t){.outputs = DT_CLI_OUTPUTS_DEFAULT, .rules = DT_CLI_RULES_DEFAULT};
+    *o = (options_t){.outputs = DT_CLI_OUTPUTS_DEFAULT, .rules = DT_CLI_RULES_DEFAULT,
+                     .tables = {.metrics = true}};
     optind = 1;
     int rc = parse_args(o, argc, argv);
     if (rc < 0 && optind >= argc)

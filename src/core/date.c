@@ -291,10 +291,16 @@ bool dt_date_order_parse(const char *text, dt_date_order_t *out)
     return false;
 }
 
+/* Days since 1970-01-01 of epoch, rounded down. */
+static int64_t day_of(int64_t epoch)
+{
+    return epoch >= 0 ? epoch / SECONDS_PER_DAY
+                      : -((-epoch + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+}
+
 void dt_date_format(int64_t epoch, char *out, size_t cap)
 {
-    int64_t days = epoch >= 0 ? epoch / SECONDS_PER_DAY
-                              : -((-epoch + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+    int64_t days = day_of(epoch);
     int64_t rem = epoch - days * SECONDS_PER_DAY;
     int64_t y;
     unsigned m, d;
@@ -303,14 +309,31 @@ void dt_date_format(int64_t epoch, char *out, size_t cap)
              (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60));
 }
 
+int dt_date_weekday(int64_t epoch)
+{
+    return (int)(((day_of(epoch) % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday: Monday = 0 */
+}
+
 int64_t dt_date_bucket(int64_t epoch, dt_bucket_t bucket)
 {
     int64_t size = bucket == DT_BUCKET_HOUR ? 3600 : SECONDS_PER_DAY;
     int64_t start = epoch - ((epoch % size) + size) % size;
-    if (bucket == DT_BUCKET_WEEK) {
-        int64_t days = start / SECONDS_PER_DAY;
-        int64_t weekday = ((days % 7) + 7 + 3) % 7; /* 1970-01-01 was a Thursday: Monday = 0 */
-        start -= weekday * SECONDS_PER_DAY;
-    }
+    if (bucket == DT_BUCKET_WEEK)
+        start -= dt_date_weekday(start) * SECONDS_PER_DAY;
     return start;
+}
+
+int64_t dt_date_bucket_seconds(dt_bucket_t bucket)
+{
+    return bucket == DT_BUCKET_HOUR ? 3600 : bucket == DT_BUCKET_DAY ? SECONDS_PER_DAY
+                                                                    : 7 * SECONDS_PER_DAY;
+}
+
+void dt_date_label(int64_t epoch, bool with_time, char *out, size_t cap)
+{
+    static const char weekdays[7][4] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    char iso[DT_DATE_LABEL];
+    dt_date_format(epoch, iso, sizeof iso); /* YYYY-MM-DDTHH:MM:SSZ */
+    snprintf(out, cap, "%s %.10s%s%.*s", weekdays[dt_date_weekday(epoch)], iso,
+             with_time ? " " : "", with_time ? 5 : 0, iso + 11);
 }

@@ -3,12 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dt_report.h"
 
 const dt_section_info_t dt_sections[DT_SECTION_COUNT] = {
+    [DT_SECTION_SUMMARY] = {NULL, "drtriage report"},
     [DT_SECTION_TOTALS] = {"totals", "Totals"},
-    [DT_SECTION_INPUTS] = {"inputs", "drtriage report"},
+    [DT_SECTION_INPUTS] = {"inputs", "Inputs"},
     [DT_SECTION_GATES] = {"gates", "Gates"},
     [DT_SECTION_FILTERS] = {"filter_matches", "No calls matched the filters"},
     [DT_SECTION_ORIGINS] = {"by_origin", "Failed calls by origin"},
@@ -19,6 +21,7 @@ const dt_section_info_t dt_sections[DT_SECTION_COUNT] = {
     [DT_SECTION_SBCS] = {"by_sbc", "By SBC"},
     [DT_SECTION_TIMES] = {"by_time", "By time"},
     [DT_SECTION_GROUPS] = {"by_group", "By group"},
+    [DT_SECTION_GROUP_TIMES] = {"by_group_time", "By group over time"},
     [DT_SECTION_REJECTED] = {"rejected_rows", "Rejected rows"},
     [DT_SECTION_NOTES] = {"notes", "Notes"},
 };
@@ -26,11 +29,18 @@ const dt_section_info_t dt_sections[DT_SECTION_COUNT] = {
 /* The order people read a report in: what was read and how much, the
  * gates' verdict, then who has to act, then the detail tables, then what was left out. */
 static const dt_section_t reading_order[] = {
-    DT_SECTION_INPUTS,   DT_SECTION_TOTALS,   DT_SECTION_GATES,   DT_SECTION_FILTERS,
-    DT_SECTION_ORIGINS,  DT_SECTION_ACTIONS,  DT_SECTION_EXPECTED, DT_SECTION_CODES,
-    DT_SECTION_STUBS,    DT_SECTION_SBCS,     DT_SECTION_TIMES,   DT_SECTION_GROUPS,
+    DT_SECTION_SUMMARY,  DT_SECTION_INPUTS,   DT_SECTION_TOTALS,  DT_SECTION_GATES,
+    DT_SECTION_FILTERS,  DT_SECTION_ORIGINS,  DT_SECTION_ACTIONS, DT_SECTION_EXPECTED,
+    DT_SECTION_CODES,    DT_SECTION_STUBS,    DT_SECTION_SBCS,    DT_SECTION_TIMES,
+    DT_SECTION_GROUPS,   DT_SECTION_GROUP_TIMES,
     DT_SECTION_REJECTED, DT_SECTION_NOTES,
 };
+
+static void set_order(dt_report_t *r)
+{
+    for (size_t s = 0; s < sizeof reading_order / sizeof reading_order[0]; s++)
+        r->order[r->nsections++] = reading_order[s];
+}
 
 /* ---- ranking ---- */
 
@@ -120,17 +130,40 @@ static bool copy_samples(dt_report_t *r, const dt_sample_t **samples, size_t n)
     return true;
 }
 
-/* Copies a keyed table's rows and ranks pointers to them; NULL when out of memory. */
+/* The measures of one row, from its metrics. */
+static void fill_stats(dt_row_stats_t *st, const dt_row_metrics_t *m, bool concurrency)
+{
+    memset(st, 0, sizeof *st);
+    st->to_failure_calls = m->to_failure.count;
+    st->to_failure_median = dt_sketch_percentile(&m->to_failure, 50, NULL);
+    st->to_failure_p95 = dt_sketch_percentile(&m->to_failure, 95, NULL);
+    st->has_peak = concurrency;
+    st->peak = dt_timeline_peak(&m->active, &st->peak_at);
+    st->untracked = m->active.dropped;
+}
+
+/* Copies a keyed table's rows (with the measures of a measured table) and
+ * ranks pointers to them; NULL when out of memory. *copy (when not NULL) is
+ * the copy, in the table's order: row i of the copy is table row i. */
 static const dt_keyed_row_t **rank_table(dt_report_t *r, const dt_keyed_table_t *table,
-                                         size_t *n, int (*compare)(const void *, const void *))
+                                         size_t *n, int (*compare)(const void *, const void *),
+                                         bool peaks, const dt_keyed_row_t **copy)
 {
     dt_keyed_row_t *rows = copy_array(r, table->rows, table->nrows, sizeof *rows);
+    if (copy)
+        *copy = rows;
     const dt_keyed_row_t **ranked = dt_arena_alloc(&r->arena, (table->nrows + 1) * sizeof *ranked);
-    if (!rows || !ranked)
+    dt_row_stats_t *stats =
+        table->measured ? dt_arena_alloc(&r->arena, (table->nrows + 1) * sizeof *stats) : NULL;
+    if (!rows || !ranked || (table->measured && !stats))
         return NULL;
     for (size_t i = 0; i < table->nrows; i++) {
         if (!(rows[i].name = copy_text(r, rows[i].name)))
             return NULL;
+        if (stats) {
+            fill_stats(&stats[i], &table->metrics[i], peaks && r->concurrency);
+            rows[i].stats = &stats[i];
+        }
         ranked[i] = &rows[i];
     }
     qsort(ranked, table->nrows, sizeof *ranked, compare);
@@ -255,6 +288,28 @@ static bool add_note(dt_report_t *r, const char **notes, size_t *n, const char *
     return (notes[(*n)++] = copy_text(r, text)) != NULL;
 }
 
+/* Gives each SBC row its --max-concurrent limit and flags a peak near it;
+ * returns how many limits name no SBC of the report. */
+static size_t apply_limits(dt_report_t *r, const dt_report_options_t *o)
+{
+    size_t unmatched = 0;
+    for (size_t l = 0; o && l < o->nlimits; l++) {
+        bool found = false;
+        for (size_t i = 0; i < r->nsbcs; i++) {
+            dt_row_stats_t *st = (dt_row_stats_t *)r->sbcs[i]->stats;
+            if (r->sbcs[i]->other || strcasecmp(r->sbcs[i]->name, o->limits[l].sbc) != 0)
+                continue;
+            found = true;
+            if (!st || !st->has_peak)
+                continue;
+            st->limit = o->limits[l].sessions;
+            st->near_limit = st->peak * 100 >= st->limit * DT_CONCURRENCY_WARN_PERCENT;
+        }
+        unmatched += !found;
+    }
+    return unmatched;
+}
+
 /* Notes about pairs of inputs past this many are summed up in one line. */
 #define PAIR_NOTES_MAX 8
 /* Notes one input may add (summarised rows, counts of 0, unchecked rows). */
@@ -341,19 +396,22 @@ static bool pair_notes(dt_report_t *r, const dt_aggregate_t *agg, const char **n
 }
 
 /* Inputs given twice or overlapping first (their calls may count twice), then
- * the aggregate's notes, the inputs', and one for each table whose cap was
- * reached: at most DT_NOTES_MAX in all. */
-static bool copy_notes(dt_report_t *r, const dt_aggregate_t *agg)
+ * the aggregate's notes, the inputs', one for each table whose cap was
+ * reached, for the concurrency cap, and for each --max-concurrent that names
+ * no SBC: at most DT_NOTES_MAX in all. */
+static bool copy_notes(dt_report_t *r, const dt_aggregate_t *agg, const dt_report_options_t *o)
 {
     const struct {
         const dt_keyed_table_t *table;
         const char *what;
     } tables[] = {{&agg->sbcs, "SBC names"}, {&agg->groups, "--group-by values"},
-                  {&agg->times, "time buckets"}};
+                  {&agg->times, "time buckets"}, {&agg->group_times, "group-time rows"}};
     size_t ntables = sizeof tables / sizeof tables[0];
     if (agg->note_lost)
         return false;
-    size_t most = agg->nnotes + 2 + ntables + INPUT_NOTES * agg->ninputs + PAIR_NOTES_MAX + 1;
+    size_t unmatched = apply_limits(r, o);
+    size_t most = agg->nnotes + 3 + ntables + INPUT_NOTES * agg->ninputs + PAIR_NOTES_MAX + 1 +
+                  unmatched;
     const char **notes = dt_arena_alloc(&r->arena, most * sizeof *notes);
     if (!notes)
         return false;
@@ -386,6 +444,20 @@ static bool copy_notes(dt_report_t *r, const dt_aggregate_t *agg)
                       (unsigned long long)tables[i].table->overflow,
                       tables[i].table->index.cap, tables[i].what))
             return false;
+    if (r->concurrency && r->total_stats.untracked &&
+        !add_note(r, notes, &n,
+                  "%llu calls are not in the concurrency peaks: the timelines reached their cap of "
+                  "%u SBC-minutes; peaks may be low",
+                  (unsigned long long)r->total_stats.untracked, DT_CONCURRENCY_CELLS))
+        return false;
+    for (size_t l = 0; o && unmatched && l < o->nlimits; l++) {
+        bool found = false;
+        for (size_t i = 0; i < r->nsbcs && !found; i++)
+            found = !r->sbcs[i]->other && strcasecmp(r->sbcs[i]->name, o->limits[l].sbc) == 0;
+        if (!found && !add_note(r, notes, &n, "--max-concurrent %.300s: no calls through that SBC",
+                                o->limits[l].sbc))
+            return false;
+    }
     if (n > DT_NOTES_MAX) { /* as the aggregate caps its own: the last note says so */
         n = DT_NOTES_MAX;
         notes[n - 1] = DT_NOTES_OMITTED;
@@ -431,9 +503,150 @@ static bool copy_group_columns(dt_report_t *r, const dt_aggregate_options_t *o)
     return true;
 }
 
+/* ---- what the tables mean together ---- */
+
+/* A code row no documented entry matched that has a Microsoft code: one a
+ * rules stub can document. */
+static bool needs_rule(const dt_code_row_t *row)
+{
+    return !row->other && !row->match.known && row->key.has_ms;
+}
+
+static int compare_by_name(const void *a, const void *b)
+{
+    return strcmp((*(const dt_keyed_row_t *const *)a)->name,
+                  (*(const dt_keyed_row_t *const *)b)->name);
+}
+
+/* A group-time row with the rank of its group, for sorting. */
+typedef struct {
+    const dt_keyed_row_t *row;
+    size_t rank;
+} ranked_row_t;
+
+static int compare_group_times(const void *a, const void *b)
+{
+    const ranked_row_t *x = a, *y = b;
+    if (x->row->other != y->row->other)
+        return x->row->other ? 1 : -1;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return (x->row->start > y->row->start) - (x->row->start < y->row->start);
+}
+
+/* The group-time rows in the groups' order, each group's oldest first; their
+ * names become the group's (the bucket's text prefix dropped). */
+static bool rank_group_times(dt_report_t *r, const dt_keyed_table_t *table)
+{
+    size_t n = 0;
+    const dt_keyed_row_t **rows = rank_table(r, table, &n, compare_by_time, false, NULL);
+    const dt_keyed_row_t **by_name = dt_arena_alloc(&r->arena, (r->ngroups + 1) * sizeof *by_name);
+    ranked_row_t *order = malloc((n + 1) * sizeof *order);
+    if (!rows || !by_name || !order) {
+        free(order);
+        return false;
+    }
+    size_t named = 0;
+    for (size_t g = 0; g < r->ngroups; g++)
+        if (!r->groups[g]->other)
+            by_name[named++] = r->groups[g];
+    qsort(by_name, named, sizeof *by_name, compare_by_name);
+    for (size_t i = 0; i < n; i++) {
+        dt_keyed_row_t *row = (dt_keyed_row_t *)rows[i];
+        if (!row->other && strlen(row->name) >= DT_DATE_TEXT)
+            row->name += DT_DATE_TEXT;
+        const dt_keyed_row_t *key = row, **group =
+            row->other ? NULL : bsearch(&key, by_name, named, sizeof *by_name, compare_by_name);
+        /* the group's rank in r->groups; a group in the groups' "other" row ranks last */
+        order[i] = (ranked_row_t){row, SIZE_MAX};
+        for (size_t g = 0; group && g < r->ngroups; g++)
+            if (r->groups[g] == *group)
+                order[i].rank = g;
+    }
+    qsort(order, n, sizeof *order, compare_group_times);
+    for (size_t i = 0; i < n; i++)
+        rows[i] = order[i].row;
+    free(order);
+    r->group_times = rows;
+    r->ngroup_times = n;
+    return true;
+}
+
+/* What the inputs cover: from the first start time any input holds to the
+ * last, within the time filter's window. */
+static void set_span(dt_report_t *r, const dt_aggregate_t *agg, const dt_report_options_t *o)
+{
+    for (size_t i = 0; i < agg->ninputs; i++) {
+        const dt_input_stats_t *in = &agg->inputs[i];
+        if (!in->has_time)
+            continue;
+        if (!r->has_span || in->first < r->first)
+            r->first = in->first;
+        if (!r->has_span || in->last > r->last)
+            r->last = in->last;
+        r->has_span = true;
+    }
+    if (r->has_span && o && o->has_since && r->first < o->since)
+        r->first = o->since;
+    if (r->has_span && o && o->has_until && r->last >= o->until)
+        r->last = o->until - 1;
+}
+
+/* Marks the first and last time buckets that the inputs cover only in part:
+ * more than 1/24 of the bucket (2.5 minutes of an hour, an hour of a day)
+ * lies before the first start time or after the last, so that a quiet first
+ * minute does not make a full day partial. */
+static void mark_partial(dt_report_t *r, const dt_keyed_row_t **rows, size_t n)
+{
+    if (!r->has_span)
+        return;
+    int64_t size = dt_date_bucket_seconds(r->bucket), slack = size / 24;
+    for (size_t i = 0; i < n; i++) {
+        dt_keyed_row_t *row = (dt_keyed_row_t *)rows[i];
+        if (!row->other && (r->first - row->start > slack || row->start + size - r->last > slack))
+            row->partial = true;
+    }
+}
+
+/* The SBC with the lowest NER among those with the rules' minimum of calls,
+ * else among all; calls without an SBC name are no SBC (ties: the SBCs'
+ * rank: more calls, then the name). */
+static const dt_keyed_row_t *worst_sbc(const dt_report_t *r)
+{
+    const dt_keyed_row_t *worst = NULL;
+    for (int pass = 0; pass < 2 && !worst; pass++)
+        for (size_t i = 0; i < r->nsbcs; i++) {
+            const dt_keyed_row_t *row = r->sbcs[i];
+            if (row->other || !*row->name || !row->counts.calls ||
+                (pass == 0 && row->counts.calls < r->rules->ner_min_calls))
+                continue;
+            /* compare effective/calls without floating point: a/b < c/d */
+            if (!worst || row->counts.effective * worst->counts.calls <
+                              worst->counts.effective * row->counts.calls)
+                worst = row;
+        }
+    return worst;
+}
+
+/* A day's measures from its hours' sketches, merged (merged is freed). */
+static bool close_day(dt_report_t *r, dt_keyed_row_t *day, dt_sketch_t *merged)
+{
+    dt_row_stats_t *stats = dt_arena_alloc(&r->arena, sizeof *stats);
+    if (!stats) {
+        dt_sketch_free(merged);
+        return false;
+    }
+    dt_row_metrics_t m = {.to_failure = *merged};
+    fill_stats(stats, &m, false);
+    day->stats = stats;
+    dt_sketch_free(merged);
+    return true;
+}
+
 /* An automatic series that spans more than DT_SERIES_HOURLY_SPAN: its hourly
- * rows (oldest first, the overflow row last) merged into days. */
-static bool roll_up_days(dt_report_t *r)
+ * rows (oldest first, the overflow row last; copied from table's rows, which
+ * start at base) merged into days, with their measures. */
+static bool roll_up_days(dt_report_t *r, const dt_keyed_table_t *table, const dt_keyed_row_t *base)
 {
     size_t dated = r->ntimes && r->times[r->ntimes - 1]->other ? r->ntimes - 1 : r->ntimes;
     if (!r->auto_bucket || !dated ||
@@ -442,11 +655,20 @@ static bool roll_up_days(dt_report_t *r)
     dt_keyed_row_t *days = dt_arena_alloc(&r->arena, r->ntimes * sizeof *days);
     if (!days)
         return false;
+    dt_sketch_t merged = {0};
     size_t n = 0;
     for (size_t i = 0; i < r->ntimes; i++) {
         const dt_keyed_row_t *hour = r->times[i];
         int64_t day = hour->other ? hour->start : dt_date_bucket(hour->start, DT_BUCKET_DAY);
-        if (n && !hour->other && !days[n - 1].other && days[n - 1].start == day) {
+        bool same = n && !hour->other && !days[n - 1].other && days[n - 1].start == day;
+        if (table->measured && n && !same && !close_day(r, &days[n - 1], &merged))
+            return false;
+        if (table->measured &&
+            dt_sketch_merge(&merged, &table->metrics[hour - base].to_failure)) {
+            dt_sketch_free(&merged);
+            return false;
+        }
+        if (same) {
             dt_counts_merge(&days[n - 1].counts, &hour->counts);
             continue;
         }
@@ -460,6 +682,8 @@ static bool roll_up_days(dt_report_t *r)
         }
         n++;
     }
+    if (table->measured && n && !close_day(r, &days[n - 1], &merged))
+        return false;
     for (size_t i = 0; i < n; i++)
         r->times[i] = &days[i];
     r->ntimes = n;
@@ -480,7 +704,7 @@ static bool copy_matches(dt_report_t *r, const dt_aggregate_t *agg, const dt_fil
         m->calls = t->held;
         if (!(m->option = copy_text(r, option)) ||
             !(m->noun = copy_text(r, dt_filter_value_noun(&filter->conds[i], noun, sizeof noun))) ||
-            !(m->values = rank_table(r, &t->values, &n, compare_by_calls)))
+            !(m->values = rank_table(r, &t->values, &n, compare_by_calls, false, NULL)))
             return false;
         m->nvalues = n < DT_FILTER_VALUES_SHOWN ? n : DT_FILTER_VALUES_SHOWN;
         m->more = n - m->nvalues;
@@ -515,21 +739,38 @@ static bool build(dt_report_t *r, const dt_aggregate_t *agg, const dt_report_opt
     r->rules = agg->rules;
     r->totals = agg->totals;
     r->top = options ? options->top : 0;
+    r->show_stubs = options && options->show_stubs;
     r->by_time = agg->options.by_time;
     r->auto_bucket = options && options->auto_bucket;
     r->bucket = (dt_bucket_t)agg->options.bucket;
     r->undated_in_series = agg->undated_in_series;
-    for (size_t s = 0; s < sizeof reading_order / sizeof reading_order[0]; s++)
-        r->order[r->nsections++] = reading_order[s];
+    r->measured = agg->options.metrics || agg->options.concurrency;
+    r->concurrency = agg->options.concurrency;
+    if (r->measured)
+        fill_stats(&r->total_stats, &agg->total_metrics, r->concurrency);
     if (options && options->filters && !(r->filters = copy_text(r, options->filters)))
         return false;
-    return copy_inputs(r, agg) && copy_group_columns(r, &agg->options) && copy_notes(r, agg) &&
-           rank_codes(r, agg) && make_stubs(r) && rank_actions(r, agg) &&
-           (r->sbcs = rank_table(r, &agg->sbcs, &r->nsbcs, compare_by_calls)) &&
-           (r->times = rank_table(r, &agg->times, &r->ntimes, compare_by_time)) &&
-           roll_up_days(r) &&
-           (r->groups = rank_table(r, &agg->groups, &r->ngroups, compare_by_failed)) &&
-           copy_filter_matches(r, agg, options);
+    const dt_keyed_row_t *hours = NULL;
+    if (!copy_inputs(r, agg) || !copy_group_columns(r, &agg->options) || !rank_codes(r, agg) ||
+        !make_stubs(r) || !rank_actions(r, agg) ||
+        !(r->sbcs = rank_table(r, &agg->sbcs, &r->nsbcs, compare_by_calls, true, NULL)) ||
+        !(r->times = rank_table(r, &agg->times, &r->ntimes, compare_by_time, false, &hours)) ||
+        !roll_up_days(r, &agg->times, hours) ||
+        !(r->groups = rank_table(r, &agg->groups, &r->ngroups, compare_by_failed, false, NULL)) ||
+        !rank_group_times(r, &agg->group_times) || !copy_notes(r, agg, options) ||
+        !copy_filter_matches(r, agg, options))
+        return false;
+    set_order(r);
+    set_span(r, agg, options);
+    mark_partial(r, r->times, r->ntimes);
+    mark_partial(r, r->group_times, r->ngroup_times);
+    r->worst_sbc = worst_sbc(r);
+    for (size_t i = 0; i < r->ncodes; i++)
+        if (needs_rule(r->codes[i])) {
+            r->nunknown_codes++;
+            r->unknown_failed += r->codes[i]->failed;
+        }
+    return true;
 }
 
 dt_status_t dt_report_build(dt_report_t *report, const dt_aggregate_t *agg,
@@ -549,6 +790,12 @@ void dt_report_free(dt_report_t *report)
 }
 
 /* ---- what writers ask of a report ---- */
+
+bool dt_report_ner_low(const dt_report_t *report, const dt_counts_t *counts)
+{
+    return counts->calls && counts->calls >= report->rules->ner_min_calls &&
+           dt_ner_percent(counts->effective, counts->calls) < DT_NER_LOW_PERCENT;
+}
 
 uint64_t dt_report_other_failed(const dt_action_row_t *row)
 {
@@ -591,7 +838,7 @@ const char *dt_report_code_phrase(const dt_report_t *report, const dt_code_row_t
 bool dt_report_code_stub(const dt_report_t *report, const dt_code_row_t *row, char **stub)
 {
     *stub = NULL;
-    if (row->other || row->match.known || !row->key.has_ms)
+    if (!needs_rule(row))
         return true;
     const char *action =
         row->match.action == DT_NO_ACTION ? NULL : report->rules->actions[row->match.action].id;

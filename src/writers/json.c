@@ -14,6 +14,65 @@ static void j_ner(dt_json_t *j, const char *key, uint64_t effective, uint64_t ca
     dt_json_fixed(j, key, dt_ner_percent(effective, calls), 2);
 }
 
+/* An epoch time as "YYYY-MM-DDTHH:MM:SSZ". */
+static void j_time(dt_json_t *j, const char *key, int64_t epoch)
+{
+    char text[DT_DATE_LABEL];
+    dt_date_format(epoch, text, sizeof text);
+    dt_json_str(j, key, text);
+}
+
+/* The Health Dashboard's measures of a row (null where not counted): ACD and
+ * short calls from its counters, time to failure and the concurrency peak
+ * from its stats. */
+static void write_measures(dt_json_t *j, const dt_report_t *r, const dt_counts_t *c,
+                           const dt_row_stats_t *st)
+{
+    if (!r->measured) {
+        static const char *const keys[] = {"acd_calls", "acd", "short_calls", "to_failure_calls",
+                                           "to_failure_median", "to_failure_p95"};
+        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+            dt_json_null(j, keys[i]);
+        return;
+    }
+    dt_json_u64(j, "acd_calls", c->acd_calls);
+    dt_json_fixed(j, "acd", dt_acd_seconds(c), 1);
+    dt_json_u64(j, "short_calls", c->short_calls);
+    if (st)
+        dt_json_u64(j, "to_failure_calls", st->to_failure_calls);
+    else
+        dt_json_null(j, "to_failure_calls");
+    if (st && st->to_failure_calls) {
+        dt_json_u64(j, "to_failure_median", st->to_failure_median);
+        dt_json_u64(j, "to_failure_p95", st->to_failure_p95);
+    } else {
+        dt_json_null(j, "to_failure_median");
+        dt_json_null(j, "to_failure_p95");
+    }
+}
+
+/* "concurrency": the peak of concurrent calls, or null where not counted. */
+static void write_concurrency(dt_json_t *j, const dt_row_stats_t *st)
+{
+    if (!st || !st->has_peak) {
+        dt_json_null(j, "concurrency");
+        return;
+    }
+    dt_json_open(j, "concurrency", '{');
+    dt_json_u64(j, "peak", st->peak);
+    if (st->peak)
+        j_time(j, "at", st->peak_at);
+    else
+        dt_json_null(j, "at");
+    if (st->limit)
+        dt_json_u64(j, "limit", st->limit);
+    else
+        dt_json_null(j, "limit");
+    dt_json_bool(j, "near_limit", st->near_limit);
+    dt_json_u64(j, "untracked", st->untracked);
+    dt_json_close(j, '}');
+}
+
 /* ---- sections ---- */
 
 /* The JSON key of a section, from the one table every writer shares. */
@@ -41,6 +100,15 @@ static void write_totals(dt_json_t *j, const dt_report_t *r)
     dt_json_u64(j, "effective", t->counts.effective);
     j_ner(j, "ner", t->counts.effective, t->counts.calls);
     dt_json_u64(j, "failed_expected", dt_counts_expected(&t->counts));
+    if (r->has_span) {
+        j_time(j, "first_start", r->first);
+        j_time(j, "last_start", r->last);
+    } else {
+        dt_json_null(j, "first_start");
+        dt_json_null(j, "last_start");
+    }
+    write_measures(j, r, &t->counts, r->measured ? &r->total_stats : NULL);
+    write_concurrency(j, r->measured ? &r->total_stats : NULL);
     dt_json_close(j, '}');
 }
 
@@ -246,8 +314,8 @@ static void write_actions(dt_json_t *j, const dt_report_t *r)
 }
 
 /* The row's key: "sbc" (null for no SBC), "start" or "group" (an array of
- * the group-by values); null for the overflow row. */
-typedef enum { KEY_SBC, KEY_TIME, KEY_GROUP } key_kind_t;
+ * the group-by values), or both "group" and "start"; null for the overflow row. */
+typedef enum { KEY_SBC, KEY_TIME, KEY_GROUP, KEY_GROUP_TIME } key_kind_t;
 
 static void write_group_values(dt_json_t *j, const char *name)
 {
@@ -267,6 +335,14 @@ static void write_key(dt_json_t *j, key_kind_t kind, const dt_keyed_row_t *row)
 {
     static const char *const keys[] = {"sbc", "start", "group"};
     const char *name = row->name ? row->name : "";
+    if (kind == KEY_GROUP_TIME) {
+        write_key(j, KEY_GROUP, row);
+        if (row->other)
+            dt_json_null(j, "start");
+        else
+            j_time(j, "start", row->start);
+        return;
+    }
     if (row->other || (kind == KEY_SBC && !*name))
         dt_json_null(j, keys[kind]);
     else if (kind == KEY_GROUP)
@@ -275,7 +351,8 @@ static void write_key(dt_json_t *j, key_kind_t kind, const dt_keyed_row_t *row)
         dt_json_str(j, keys[kind], name);
 }
 
-static void write_keyed_row(dt_json_t *j, key_kind_t kind, const dt_keyed_row_t *row)
+static void write_keyed_row(dt_json_t *j, const dt_report_t *r, key_kind_t kind,
+                            const dt_keyed_row_t *row)
 {
     static const char *const origin_keys[DT_ORIGIN_COUNT] = {"sbc", "microsoft", "unknown"};
     dt_json_open(j, NULL, '{');
@@ -289,28 +366,39 @@ static void write_keyed_row(dt_json_t *j, key_kind_t kind, const dt_keyed_row_t 
     dt_json_close(j, '}');
     dt_json_u64(j, "effective", row->counts.effective);
     j_ner(j, "ner", row->counts.effective, row->counts.calls);
+    write_measures(j, r, &row->counts, row->stats);
+    if (kind == KEY_SBC)
+        write_concurrency(j, row->stats);
+    if (kind == KEY_TIME || kind == KEY_GROUP_TIME)
+        dt_json_bool(j, "partial", row->partial);
     dt_json_bool(j, "other", row->other);
     dt_json_close(j, '}');
 }
 
-static void write_keyed(dt_json_t *j, const char *name, key_kind_t kind,
+static void write_keyed(dt_json_t *j, const dt_report_t *r, const char *name, key_kind_t kind,
                         const dt_keyed_row_t *const *rows, size_t n)
 {
     dt_json_open(j, name, '[');
     for (size_t i = 0; i < n; i++)
-        write_keyed_row(j, kind, rows[i]);
+        write_keyed_row(j, r, kind, rows[i]);
     dt_json_close(j, ']');
 }
 
 static void write_sbcs(dt_json_t *j, const dt_report_t *r)
 {
-    write_keyed(j, KEY(DT_SECTION_SBCS), KEY_SBC, r->sbcs, r->nsbcs);
+    write_keyed(j, r, KEY(DT_SECTION_SBCS), KEY_SBC, r->sbcs, r->nsbcs);
 }
 
 static void write_times(dt_json_t *j, const dt_report_t *r)
 {
-    write_keyed(j, KEY(DT_SECTION_TIMES), KEY_TIME, r->times, r->ntimes);
+    write_keyed(j, r, KEY(DT_SECTION_TIMES), KEY_TIME, r->times, r->ntimes);
     dt_json_u64(j, "undated_in_series", r->undated_in_series);
+}
+
+static void write_group_times(dt_json_t *j, const dt_report_t *r)
+{
+    write_keyed(j, r, KEY(DT_SECTION_GROUP_TIMES), KEY_GROUP_TIME, r->group_times,
+                r->ngroup_times);
 }
 
 static void write_groups(dt_json_t *j, const dt_report_t *o)
@@ -319,7 +407,7 @@ static void write_groups(dt_json_t *j, const dt_report_t *o)
     for (size_t i = 0; i < o->ngroup_columns; i++)
         dt_json_str(j, NULL, o->group_columns[i]);
     dt_json_close(j, ']');
-    write_keyed(j, KEY(DT_SECTION_GROUPS), KEY_GROUP, o->groups, o->ngroups);
+    write_keyed(j, o, KEY(DT_SECTION_GROUPS), KEY_GROUP, o->groups, o->ngroups);
 }
 
 static void write_rejections(dt_json_t *j, const dt_report_t *r)
@@ -352,6 +440,7 @@ static void (*const sections[DT_SECTION_COUNT])(dt_json_t *, const dt_report_t *
     [DT_SECTION_ORIGINS] = write_origins, [DT_SECTION_CODES] = write_codes,
     [DT_SECTION_ACTIONS] = write_actions, [DT_SECTION_SBCS] = write_sbcs,
     [DT_SECTION_TIMES] = write_times,     [DT_SECTION_GROUPS] = write_groups,
+    [DT_SECTION_GROUP_TIMES] = write_group_times,
     [DT_SECTION_REJECTED] = write_rejections, [DT_SECTION_NOTES] = write_notes,
 };
 

@@ -382,6 +382,260 @@ START_TEST(test_samples)
 }
 END_TEST
 
+/* An empty aggregate with options, counting into input "a.csv". */
+static void start(dt_aggregate_t *agg, const dt_aggregate_options_t *options)
+{
+    ck_assert_int_eq(dt_aggregate_init(agg, &tu_rules, 0), DT_OK);
+    if (options)
+        ck_assert_int_eq(dt_aggregate_configure(agg, options), DT_OK);
+    ck_assert_int_eq(dt_aggregate_begin_input(agg, "a.csv"), DT_OK);
+}
+
+/* A call with the extra facts of the measures: a duration for an answered
+ * call, a time to failure for a failed one, a session span for both. */
+static void add_measured(dt_aggregate_t *agg, unsigned n, bool succeeded, const char *sbc,
+                         long long seconds, int64_t start, int64_t end)
+{
+    dt_call_t c = succeeded ? call_of(0, 540000, "BYE", sbc, true)
+                            : call_of(503, 560503, "", sbc, false);
+    dt_call_extra_t extra = {.has_time = true, .time = start};
+    if (seconds >= 0 && succeeded) {
+        extra.has_duration = true;
+        extra.duration = (uint64_t)seconds;
+    } else if (seconds >= 0) {
+        extra.has_to_failure = true;
+        extra.to_failure = (uint64_t)seconds;
+    }
+    if (end >= start) {
+        extra.has_span = true;
+        extra.span_start = start;
+        extra.span_end = end;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        dt_aggregate_input_time(agg, start);
+        ck_assert_int_eq(dt_aggregate_call(agg, &c, &extra), DT_OK);
+    }
+}
+
+#define T0 1795478400 /* 2026-11-24T00:00:00Z, a Tuesday */
+
+const dt_keyed_row_t *find_sbc(const dt_report_t *r, const char *name)
+{
+    for (size_t i = 0; i < r->nsbcs; i++)
+        if (!r->sbcs[i]->other && strcmp(r->sbcs[i]->name, name) == 0)
+            return r->sbcs[i];
+    ck_abort_msg("no SBC %s", name);
+    return NULL;
+}
+
+/* ACD, short calls, time to failure and concurrency, counted by hand. */
+START_TEST(test_measures)
+{
+    dt_aggregate_t agg;
+    dt_aggregate_options_t o = {.metrics = true, .concurrency = true};
+    start(&agg, &o);
+    /* sbc1: answered 5 s, 9 s, 10 s, 300 s (ACD 81 s, 2 short); one answered
+     * without a duration; failures after 1, 2, 2, 30 s and one untimed */
+    int64_t t = T0 + 10 * 3600;
+    add_measured(&agg, 1, true, "sbc1", 5, t, t + 5);
+    add_measured(&agg, 1, true, "sbc1", 9, t + 20, t + 29);
+    add_measured(&agg, 1, true, "sbc1", 10, t + 70, t + 80);
+    add_measured(&agg, 1, true, "sbc1", 300, t + 30, t + 330); /* 10:00:30 - 10:05:30 */
+    add_measured(&agg, 1, true, "sbc1", -1, t + 40, t + 40);
+    add_measured(&agg, 1, false, "sbc1", 1, t + 100, t + 101);
+    add_measured(&agg, 2, false, "sbc1", 2, t + 200, t + 202);
+    add_measured(&agg, 1, false, "sbc1", 30, t + 300, t + 330);
+    add_measured(&agg, 1, false, "sbc1", -1, t + 400, t - 1); /* no time to failure, no span */
+    /* sbc2: 3 answered calls of 60 s, all at once */
+    add_measured(&agg, 3, true, "sbc2", 60, t + 600, t + 660);
+    const dt_keyed_row_t *row = &agg.sbcs.rows[0];
+    ck_assert_str_eq(row->name, "sbc1");
+    ck_assert_uint_eq(row->counts.acd_calls, 4);
+    ck_assert_uint_eq(row->counts.talk_seconds, 324);
+    ck_assert_uint_eq(row->counts.short_calls, 2); /* 5 s and 9 s; 10 s is not short */
+    ck_assert_double_eq_tol(dt_acd_seconds(&row->counts), 81.0, 1e-9);
+    ck_assert_uint_eq(agg.sbcs.metrics[0].to_failure.count, 4);
+    ck_assert_uint_eq(agg.totals.counts.acd_calls, 7);
+    ck_assert_uint_eq(agg.totals.counts.talk_seconds, 324 + 180);
+
+    dt_session_limit_t limits[] = {{"SBC2", 3}, {"sbc1", 10}, {"sbc9", 5}};
+    dt_report_options_t ro = {.limits = limits, .nlimits = 3};
+    dt_report_t r;
+    ck_assert_int_eq(dt_report_build(&r, &agg, &ro), DT_OK);
+    ck_assert(r.measured && r.concurrency);
+    const dt_row_stats_t *s1 = find_sbc(&r, "sbc1")->stats, *s2 = find_sbc(&r, "sbc2")->stats;
+    /* failures 1, 2, 2, 30: median (2nd of 4) 2 s, p95 (4th) 30 s */
+    ck_assert_uint_eq(s1->to_failure_calls, 4);
+    ck_assert_uint_eq(s1->to_failure_median, 2);
+    ck_assert_uint_eq(s1->to_failure_p95, 30);
+    /* 10:00 holds the calls from +0, +20, +30 (to 10:05) and +40 s: 4; 10:01
+     * the one from +70, the one to 10:05 and the failure at +100: 3 */
+    ck_assert_uint_eq(s1->peak, 4);
+    ck_assert_int_eq(s1->peak_at, t);
+    ck_assert_uint_eq(s1->limit, 10);
+    ck_assert(!s1->near_limit);
+    ck_assert_uint_eq(s2->peak, 3); /* 3 of 3: at the limit */
+    ck_assert_int_eq(s2->peak_at, t + 600);
+    ck_assert(s2->near_limit);
+    ck_assert_uint_eq(s2->to_failure_calls, 0);
+    ck_assert_uint_eq(r.total_stats.to_failure_calls, 4);
+    ck_assert_uint_eq(r.total_stats.peak, 4);
+    bool noted = false;
+    for (size_t i = 0; i < r.nnotes; i++)
+        noted |= strstr(r.notes[i], "--max-concurrent sbc9: no calls through that SBC") != NULL;
+    ck_assert(noted);
+    /* the report owns its measures: the aggregate may go */
+    dt_aggregate_free(&agg);
+    ck_assert_uint_eq(s1->to_failure_p95, 30);
+    dt_report_free(&r);
+}
+END_TEST
+
+/* Without the measures rows carry no metrics and the report no stats. */
+START_TEST(test_measures_off)
+{
+    dt_aggregate_t agg;
+    start(&agg, NULL);
+    add_measured(&agg, 2, false, "sbc1", 4, T0, T0 + 4);
+    ck_assert_ptr_null(agg.sbcs.metrics);
+    ck_assert_uint_eq(agg.totals.counts.acd_calls, 0);
+    dt_report_t r;
+    ck_assert_int_eq(dt_report_build(&r, &agg, NULL), DT_OK);
+    ck_assert(!r.measured);
+    ck_assert_ptr_null(r.sbcs[0]->stats);
+    dt_report_free(&r);
+    dt_aggregate_free(&agg);
+}
+END_TEST
+
+/* The concurrency cap: timelines that outgrow it drop calls, and the report says so. */
+START_TEST(test_concurrency_cap)
+{
+    dt_aggregate_t agg;
+    dt_aggregate_options_t o = {.concurrency = true};
+    start(&agg, &o);
+    agg.cells.cells_left = 100; /* a small cap instead of DT_CONCURRENCY_CELLS */
+    add_measured(&agg, 1, true, "sbc1", 60, T0, T0 + 60);
+    add_measured(&agg, 2, true, "sbc1", 60, T0 + 86400, T0 + 86460); /* a day later */
+    dt_report_t r;
+    ck_assert_int_eq(dt_report_build(&r, &agg, NULL), DT_OK);
+    ck_assert_uint_eq(r.sbcs[0]->stats->peak, 1);
+    ck_assert_uint_eq(r.sbcs[0]->stats->untracked, 2);
+    ck_assert_uint_eq(r.total_stats.untracked, 2);
+    bool noted = false;
+    for (size_t i = 0; i < r.nnotes; i++)
+        noted |= strstr(r.notes[i], "2 calls are not in the concurrency peaks") != NULL;
+    ck_assert(noted);
+    dt_report_free(&r);
+    dt_aggregate_free(&agg);
+}
+END_TEST
+
+/* Partial first and last buckets, and each group's series in the groups' order. */
+START_TEST(test_series)
+{
+    dt_aggregate_t agg;
+    dt_aggregate_options_t o = {.by_time = true, .bucket = DT_BUCKET_DAY,
+                                .group_columns = {"Callee"}, .ngroup_columns = 1};
+    start(&agg, &o);
+    struct {
+        const char *group;
+        int64_t at;
+        bool failed;
+    } calls[] = {
+        {"+1", T0 + 14 * 3600, true},          /* day 1 from 14:00: partial */
+        {"+2", T0 + 15 * 3600, false},
+        {"+2", T0 + 86400 + 3600, true},       /* day 2: whole */
+        {"+2", T0 + 86400 + 5 * 3600, true},
+        {"+1", T0 + 2 * 86400 + 23 * 3600 + 1800, false}, /* day 3 to 23:30: whole */
+    };
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+        dt_call_t c = calls[i].failed ? call_of(503, 560503, "", "sbc", false)
+                                      : call_of(0, 540000, "BYE", "sbc", true);
+        dt_call_extra_t extra = {.has_time = true, .time = calls[i].at,
+                                 .group = {calls[i].group, 2}};
+        dt_aggregate_input_time(&agg, calls[i].at);
+        ck_assert_int_eq(dt_aggregate_call(&agg, &c, &extra), DT_OK);
+    }
+    dt_report_t r;
+    ck_assert_int_eq(dt_report_build(&r, &agg, NULL), DT_OK);
+    ck_assert_uint_eq(r.ntimes, 3);
+    ck_assert(r.times[0]->partial);
+    ck_assert(!r.times[1]->partial);
+    ck_assert(!r.times[2]->partial); /* half an hour short of the end: within 1/24 */
+    ck_assert(r.has_span);
+    ck_assert_int_eq(r.first, T0 + 14 * 3600);
+    /* "+2" has 2 failures and ranks first; its rows oldest first, then "+1"'s */
+    ck_assert_uint_eq(r.ngroups, 2);
+    ck_assert_str_eq(r.groups[0]->name, "+2");
+    ck_assert_uint_eq(r.ngroup_times, 4);
+    const char *names[] = {"+2", "+2", "+1", "+1"};
+    int64_t starts[] = {T0, T0 + 86400, T0, T0 + 2 * 86400};
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_str_eq(r.group_times[i]->name, names[i]);
+        ck_assert_int_eq(r.group_times[i]->start, starts[i]);
+    }
+    ck_assert(r.group_times[2]->partial); /* +1 on day 1 */
+    ck_assert_uint_eq(r.group_times[1]->counts.failed, 2);
+    ck_assert_uint_eq(r.nsections, DT_SECTION_COUNT);
+    dt_report_free(&r);
+
+    /* a --until window that ends the export early makes the last day partial */
+    dt_report_options_t ro = {.has_until = true, .until = T0 + 2 * 86400 + 12 * 3600};
+    ck_assert_int_eq(dt_report_build(&r, &agg, &ro), DT_OK);
+    ck_assert(r.times[2]->partial);
+    dt_report_free(&r);
+    dt_aggregate_free(&agg);
+}
+END_TEST
+
+/* An automatic series rolled up into days keeps its measures: the hours'
+ * sketches merged. */
+START_TEST(test_rolled_up_measures)
+{
+    dt_aggregate_t agg;
+    dt_aggregate_options_t o = {.by_time = true, .bucket = DT_BUCKET_HOUR, .metrics = true};
+    start(&agg, &o);
+    /* day 1: failures after 1 s (08:00), 3 s and 40 s (09:00); day 5: 7 s */
+    add_measured(&agg, 1, false, "sbc1", 1, T0 + 8 * 3600, T0 - 1);
+    add_measured(&agg, 1, false, "sbc1", 3, T0 + 9 * 3600, T0 - 1);
+    add_measured(&agg, 1, false, "sbc1", 40, T0 + 9 * 3600 + 60, T0 - 1);
+    add_measured(&agg, 1, false, "sbc1", 7, T0 + 4 * 86400, T0 - 1);
+    dt_report_options_t ro = {.auto_bucket = true};
+    dt_report_t r;
+    ck_assert_int_eq(dt_report_build(&r, &agg, &ro), DT_OK);
+    ck_assert_int_eq(r.bucket, DT_BUCKET_DAY);
+    ck_assert_uint_eq(r.ntimes, 2);
+    ck_assert_uint_eq(r.times[0]->counts.failed, 3);
+    ck_assert_uint_eq(r.times[0]->stats->to_failure_calls, 3);
+    ck_assert_uint_eq(r.times[0]->stats->to_failure_median, 3);
+    ck_assert_uint_eq(r.times[0]->stats->to_failure_p95, 40);
+    ck_assert_uint_eq(r.times[1]->stats->to_failure_median, 7);
+    dt_report_free(&r);
+    dt_aggregate_free(&agg);
+}
+END_TEST
+
+/* The worst SBC: lowest NER among those with the rules' minimum of calls. */
+START_TEST(test_worst_sbc)
+{
+    dt_aggregate_t agg;
+    start(&agg, NULL);
+    add(&agg, 90, 0, 540000, "BYE", "big", true);
+    add(&agg, 20, 503, 560503, "", "big", false);  /* 110 calls, NER 81.8% */
+    add(&agg, 5, 503, 560503, "", "tiny", false);  /* 0%, but only 5 calls */
+    add(&agg, 200, 0, 540000, "BYE", "good", true);
+    dt_report_t r;
+    ck_assert_int_eq(dt_report_build(&r, &agg, NULL), DT_OK);
+    ck_assert_str_eq(r.worst_sbc->name, "big");
+    ck_assert(dt_report_ner_low(&r, &r.worst_sbc->counts));
+    ck_assert(!dt_report_ner_low(&r, &find_sbc(&r, "tiny")->counts)); /* too few calls */
+    ck_assert(!dt_report_ner_low(&r, &find_sbc(&r, "good")->counts));
+    dt_report_free(&r);
+    dt_aggregate_free(&agg);
+}
+END_TEST
+
 Suite *dt_suite_aggregate(void)
 {
     Suite *s = suite_create("aggregate");
@@ -396,6 +650,12 @@ Suite *dt_suite_aggregate(void)
     tcase_add_test(t, test_rejections);
     tcase_add_test(t, test_notes);
     tcase_add_test(t, test_samples);
+    tcase_add_test(t, test_measures);
+    tcase_add_test(t, test_measures_off);
+    tcase_add_test(t, test_concurrency_cap);
+    tcase_add_test(t, test_series);
+    tcase_add_test(t, test_worst_sbc);
+    tcase_add_test(t, test_rolled_up_measures);
     suite_add_tcase(s, t);
     return s;
 }

@@ -443,6 +443,26 @@ START_TEST(year_first_input)
 }
 END_TEST
 
+START_TEST(weekdays_and_labels)
+{
+    int64_t t = 0;
+    ck_assert_int_eq(dt_date_parse("2026-11-24T10:15:59Z", 20, &t), DT_DATE_OK);
+    ck_assert_int_eq(dt_date_weekday(t), 1); /* a Tuesday */
+    ck_assert_int_eq(dt_date_weekday(0), 3); /* 1970-01-01 was a Thursday */
+    ck_assert_int_eq(dt_date_weekday(-1), 2); /* and the day before a Wednesday */
+    char label[DT_DATE_LABEL];
+    dt_date_label(t, false, label, sizeof label);
+    ck_assert_str_eq(label, "Tue 2026-11-24");
+    dt_date_label(t, true, label, sizeof label);
+    ck_assert_str_eq(label, "Tue 2026-11-24 10:15");
+    dt_date_label(dt_date_bucket(t, DT_BUCKET_WEEK), false, label, sizeof label);
+    ck_assert_str_eq(label, "Mon 2026-11-23");
+    ck_assert_int_eq(dt_date_bucket_seconds(DT_BUCKET_HOUR), 3600);
+    ck_assert_int_eq(dt_date_bucket_seconds(DT_BUCKET_DAY), 86400);
+    ck_assert_int_eq(dt_date_bucket_seconds(DT_BUCKET_WEEK), 7 * 86400);
+}
+END_TEST
+
 Suite *dt_suite_date(void)
 {
     Suite *s = suite_create("date");
@@ -458,6 +478,7 @@ Suite *dt_suite_date(void)
     tcase_add_test(tc, never_reads_past_len);
     tcase_add_test(tc, order_names);
     tcase_add_test(tc, buckets);
+    tcase_add_test(tc, weekdays_and_labels);
     suite_add_tcase(s, tc);
     TCase *order = tcase_create("order");
     tcase_add_test(order, decided_by_a_late_row);

@@ -248,6 +248,69 @@ START_TEST(test_overflow_notes)
 }
 END_TEST
 
+/* Runs the pipeline over one file with the measures (and concurrency) on. */
+static void run_measured(const char *csv, dt_aggregate_t *agg)
+{
+    char *path = tu_temp_text(csv);
+    const char *paths[] = {path};
+    dt_pipeline_options_t options;
+    memset(&options, 0, sizeof options);
+    options.paths = paths;
+    options.npaths = 1;
+    ck_assert_int_eq(dt_aggregate_init(agg, &tu_rules, 0), DT_OK);
+    dt_aggregate_options_t o = {.metrics = true, .concurrency = true};
+    ck_assert_int_eq(dt_aggregate_configure(agg, &o), DT_OK);
+    dt_error_t err = {{0}};
+    ck_assert_msg(dt_pipeline_run(&options, &tu_rules, tu_codes, agg, &err) == DT_OK, "%s",
+                  err.msg);
+    tu_temp_remove(path);
+}
+
+/* Where each measure comes from: the duration column (else end - start),
+ * failure - invite, and a session from invite to end or failure. */
+START_TEST(test_measures_from_cells)
+{
+    dt_aggregate_t agg;
+    run_measured("Invite time,Start time,Failure time,End time,Duration (seconds),Success,"
+                 "Final SIP code,Final Microsoft subcode,SBC FQDN\n"
+                 /* answered: 65 s by the column (the times would say 70) */
+                 "2026-11-24T10:00:00Z,2026-11-24T10:00:05Z,,2026-11-24T10:01:15Z,65,Yes,0,540000,s\n"
+                 /* answered, duration unreadable: not in ACD, still a session */
+                 "2026-11-24T10:00:30Z,2026-11-24T10:00:31Z,,2026-11-24T10:00:50Z,x,Yes,0,540000,s\n"
+                 /* failed 12 s after the INVITE (fractions ignored) */
+                 "2026-11-24T10:00:40.9Z,,2026-11-24T10:00:52.1Z,,0,No,408,560408,s\n"
+                 /* failed without a failure time */
+                 "2026-11-24T11:00:00Z,,,,0,No,503,560503,s\n",
+                 &agg);
+    const dt_counts_t *c = &agg.totals.counts;
+    ck_assert_uint_eq(c->acd_calls, 1);
+    ck_assert_uint_eq(c->talk_seconds, 65);
+    ck_assert_uint_eq(agg.total_metrics.to_failure.count, 1);
+    ck_assert_uint_eq(dt_sketch_percentile(&agg.total_metrics.to_failure, 50, NULL), 12);
+    int64_t when;
+    /* 10:00 has all three first calls; 10:01 only the first; 11:00 the last */
+    ck_assert_uint_eq(dt_timeline_peak(&agg.total_metrics.active, &when), 3);
+    ck_assert_uint_eq(agg.total_metrics.active.calls, 4);
+    dt_aggregate_free(&agg);
+
+    /* Graph: no duration of 0001-01-01 sentinels; ACD from end - start without a duration column */
+    run_measured("startDateTime,inviteDateTime,failureDateTime,endDateTime,successfulCall,"
+                 "finalSipCode,callEndSubReason,trunkFullyQualifiedDomainName\n"
+                 "2026-11-24T10:00:05Z,2026-11-24T10:00:00Z,0001-01-01T00:00:00Z,"
+                 "2026-11-24T10:00:09Z,True,0,540000,s\n"
+                 "2026-11-24T10:00:00Z,2026-11-24T10:00:00Z,2026-11-24T10:00:03Z,"
+                 "0001-01-01T00:00:00Z,False,486,560486,s\n",
+                 &agg);
+    ck_assert_uint_eq(agg.totals.counts.acd_calls, 1);
+    ck_assert_uint_eq(agg.totals.counts.talk_seconds, 4);
+    ck_assert_uint_eq(agg.totals.counts.short_calls, 1);
+    ck_assert_uint_eq(agg.total_metrics.to_failure.count, 1);
+    ck_assert_uint_eq(dt_sketch_percentile(&agg.total_metrics.to_failure, 95, NULL), 3);
+    ck_assert_uint_eq(dt_timeline_peak(&agg.total_metrics.active, NULL), 2);
+    dt_aggregate_free(&agg);
+}
+END_TEST
+
 Suite *dt_suite_pipeline(void)
 {
     Suite *s = suite_create("pipeline");
@@ -256,6 +319,7 @@ Suite *dt_suite_pipeline(void)
     tcase_add_loop_test(t, test_sample, 0, (int)(sizeof samples / sizeof samples[0]));
     tcase_add_test(t, test_all_samples);
     tcase_add_test(t, test_small_file);
+    tcase_add_test(t, test_measures_from_cells);
     tcase_add_test(t, test_strict);
     tcase_add_test(t, test_empty_file);
     tcase_add_test(t, test_header_only);

@@ -244,7 +244,10 @@ START_TEST(test_json_report)
                              "    \"excluded_calls\": 0,\n    \"undated\": 0,\n"
                              "    \"duplicates\": 0,\n    \"duplicate_calls\": 0,\n"
                              "    \"effective\": 15,\n    \"ner\": 75.00,\n"
-                             "    \"failed_expected\": 2\n");
+                             "    \"failed_expected\": 2,\n"
+                             "    \"first_start\": null,\n    \"last_start\": null,\n"
+                             "    \"acd_calls\": null,\n");
+    ck_assert_contains(json, "\"concurrency\": null\n  },\n"); /* measures off */
     ck_assert_contains(json, "\"family\": \"tac\",\n      \"delimiter\": \";\"");
     /* by_origin: all three, in order. */
     const char *sbc = strstr(json, "\"origin\": \"sbc\",\n      \"failed\": 6");
@@ -558,6 +561,36 @@ START_TEST(test_optional_tables)
 }
 END_TEST
 
+/* The Health Dashboard's measures in the JSON report. */
+START_TEST(test_measures_rendered)
+{
+    fixture_t fx;
+    fixture_init(&fx, 0);
+    dt_aggregate_options_t options = {.metrics = true, .concurrency = true};
+    ck_assert_int_eq(dt_aggregate_configure(&fx.agg, &options), DT_OK);
+    dt_call_extra_t talk = {.has_duration = true, .duration = 125, .has_span = true,
+                            .span_start = 1795478400, .span_end = 1795478400 + 125};
+    dt_call_extra_t fail = {.has_to_failure = true, .to_failure = 7};
+    fx.extra = &talk;
+    fixture_calls(&fx, 3, 200, NO_CODE, "OK", "sbc1.example.com", true);
+    talk.duration = 4;
+    fixture_calls(&fx, 1, 200, NO_CODE, "OK", "sbc1.example.com", true);
+    fx.extra = &fail;
+    fixture_calls(&fx, 2, 403, 560403, "Forbidden by the SBC", "sbc1.example.com", false);
+    fixture_build(&fx, 0);
+    /* (3 x 125 + 4) / 4 = 94.75 s; 1 of 4 under 10 s */
+    char *json = fixture_render(&fx, dt_write_json, &plain);
+    ck_assert_contains(json, "\"acd_calls\": 4,\n      \"acd\": 94.8,\n      \"short_calls\": 1,\n"
+                             "      \"to_failure_calls\": 2,\n      \"to_failure_median\": 7,\n"
+                             "      \"to_failure_p95\": 7,\n      \"concurrency\": {\n"
+                             "        \"peak\": 4,\n        \"at\": \"2026-11-24T00:00:00Z\",\n"
+                             "        \"limit\": null,\n        \"near_limit\": false,\n"
+                             "        \"untracked\": 0\n      },");
+    free(json);
+    fixture_free(&fx);
+}
+END_TEST
+
 static void assert_write_fails(dt_write_fn write)
 {
     fixture_t fx;
@@ -604,6 +637,7 @@ Suite *dt_suite_writer(void)
     tcase_add_test(t, test_text_width);
     tcase_add_test(t, test_optional_tables);
     tcase_add_test(t, test_write_error);
+    tcase_add_test(t, test_measures_rendered);
     suite_add_tcase(s, t);
     return s;
 }
