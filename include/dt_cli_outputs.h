@@ -26,6 +26,7 @@ typedef struct {
     const char *color;         /* --color: auto, always or never */
     dt_section_t table;        /* --table (CSV) */
     bool excel;                /* --excel (CSV) */
+    bool ascii;                /* --ascii (text: sparklines in ASCII) */
 } dt_cli_outputs_t;
 
 #define DT_CLI_OUTPUTS_DEFAULT {.color = "auto", .table = DT_SECTION_CODES}
@@ -37,10 +38,11 @@ typedef struct {
     {"output", required_argument, NULL, (code)},          \
     {"color", required_argument, NULL, (code)},           \
     {"table", required_argument, NULL, (code)},           \
-    {"excel", no_argument, NULL, (code)}
+    {"excel", no_argument, NULL, (code)},                 \
+    {"ascii", no_argument, NULL, (code)}
 
 /* Handles one output option by its long name ("format", "output", "color",
- * "table", "excel"). Returns -1 to go on, or an exit code after printing a
+ * "table", "excel", "ascii"). Returns -1 to go on, or an exit code after printing a
  * usage error (an unknown extension lists the formats). */
 int dt_cli_outputs_option(dt_cli_outputs_t *o, const char *name, const char *arg);
 

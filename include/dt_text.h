@@ -6,6 +6,7 @@
 #define DT_TEXT_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -37,5 +38,17 @@ size_t dt_text_width(const char *text);
  * pass `width` starts a new line indented by `indent` spaces. Ends the last
  * line with a newline. */
 void dt_text_wrap(FILE *out, const char *text, size_t col, size_t indent, size_t width);
+
+#define DT_SPARK_LEVELS 8
+#define DT_SPARK_BYTES 3 /* the most bytes one mark takes (a Unicode block in UTF-8) */
+
+/* Writes a sparkline of n values into out (NUL-terminated, at most cap
+ * bytes): one mark per value, scaled from lo (the lowest of DT_SPARK_LEVELS
+ * marks) to hi (the highest), Unicode blocks U+2581..U+2588 or, with ascii,
+ * the characters "_.-:=+*#". A negative value has no data and is a space;
+ * with hi <= lo every value with data gets the middle mark. Returns the
+ * number of values written, fewer than n when cap is too short. */
+size_t dt_text_sparkline(char *out, size_t cap, const double *values, size_t n, double lo,
+                         double hi, bool ascii);
 
 #endif

@@ -26,6 +26,7 @@ typedef struct {
     dt_section_t table;  /* the CSV writer's table (--table): DT_SECTION_ACTIONS,
                             _CODES, _SBCS, _TIMES or _GROUPS */
     bool excel;          /* CSV for Excel (--excel): a BOM and ';' separators */
+    bool ascii;          /* sparklines and marks in ASCII, not Unicode (text writer) */
 } dt_write_options_t;
 
 typedef dt_status_t (*dt_write_fn)(FILE *out, const dt_report_t *report,

@@ -48,8 +48,8 @@ golden() {
     fi
 }
 
-# --- one run, every format ---
-run "$DRTRIAGE" --samples 2 -o "$WORK/six.json" -o "$WORK/six.html" -o "$WORK/six.xlsx" \
+# --- one run, every format (--top all: the text and Markdown reports uncut) ---
+run "$DRTRIAGE" --samples 2 --top all -o "$WORK/six.json" -o "$WORK/six.html" -o "$WORK/six.xlsx" \
     -o "$WORK/six.md" -o "$WORK/six.csv" -o "$WORK/six.prom" -o "$WORK/six.txt" samples/*.csv
 expect_status "one run writes seven outputs" 0
 expect_true "nothing on standard output" test ! -s "$WORK/out"
@@ -66,7 +66,7 @@ verify "prom equals the JSON" $VERIFY prom "$WORK/six.json" "$WORK/six.prom"
 mkdir -p "$SHOTS"
 verify "html in Chromium equals the JSON" $BROWSER "$WORK/six.json" "$WORK/six.html" \
     --screenshot "$SHOTS/report-sample.png" --dark "$SHOTS/report-sample-dark.png"
-run "$DRTRIAGE" --samples 2 --by day --color=never samples/*.csv
+run "$DRTRIAGE" --samples 2 --top all --by day --color=never samples/*.csv
 expect_true "txt equals the text report with the same series" cmp -s "$WORK/out" "$WORK/six.txt"
 expect_true "the text report shows the same series" grep -q '^By time  (per day, UTC)' "$WORK/six.txt"
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # The Health Dashboard's measures (ACD, short calls, time to failure, concurrency)
 # against values computed by hand and by an independent computation
-# (tests/oracle/measures.jq), and --concurrency, --max-concurrent. Run by
-# `make check`.
+# (tests/oracle/measures.jq), and the shape of the text report: the summary
+# first, the tables asked for next, the 80-column rule, sparklines, --top,
+# --stubs, --max-concurrent. Run by `make check`.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/lib.sh
@@ -37,6 +38,14 @@ expect_json "10:00: 4 answered, ACD 603.75 s, 2 short; 09:00 partial, 11:00 not"
     '.by_time | length == 3 and .[1].acd_calls == 4 and .[1].acd == 603.8 and
      .[1].short_calls == 2 and .[1].to_failure_p95 == 32 and .[0].partial and
      (.[1].partial | not) and (.[2].partial | not) and .[2].acd == null' "$WORK/hand.json"
+# shellcheck disable=SC2086
+run "$DRTRIAGE" --color=never $HAND_ARGS "$HAND"
+expect_stdout "summary: durations" "  durations   ACD 8m51s, 40.0% under 10 s; failures after 3s median, 32s p95"
+expect_stdout "summary: the SBC at its limit" "  peak        3 on sbc-a.contoso.com at Tue 2026-11-24 10:01, near its limit"
+expect_stdout "concurrency table flags it" "  sbc-a.contoso.com     3  Tue 2026-11-24 10:01      3  100.0%  near the session limit"
+expect_stdout "a partial hour is marked" "  Tue 2026-11-24 09:00 *      1"
+expect_stdout "and the mark explained" "  * the inputs cover this hour only in part"
+
 # --- a generated Graph export, measured again by tests/oracle/measures.jq ---
 "$GEN" --family graph --rows 5000 --seed 11 -o "$WORK/graph.csv"
 run "$DRTRIAGE" --format json --concurrency --by day "$WORK/graph.csv"
@@ -92,7 +101,11 @@ run "$DRTRIAGE" --format json "$WORK/acs.csv"
 expect_json "ACS durations from ParticipantDuration" \
     '.totals.acd_calls == .totals.succeeded and .totals.acd > 60' "$WORK/out"
 
-# --- --max-concurrent and --concurrency ---
+# CQD has no durations: the measures are null-free zeros and the text says why
+run "$DRTRIAGE" --color=never samples/cqd-powerbi.csv
+expect_stdout "no durations said" "no ACD or time to failure: the inputs have no durations"
+
+# --- options: --max-concurrent, --top, --stubs, --ascii ---
 for bad in sbc1 sbc1= =5 sbc1=0 sbc1=x; do
     run "$DRTRIAGE" --max-concurrent "$bad" "$HAND"
     expect_status "--max-concurrent '$bad'" 2
@@ -105,5 +118,85 @@ expect_json "a limit naming no SBC is noted" \
 run "$DRTRIAGE" --format json "$HAND"
 expect_json "concurrency is off unless asked for" \
     '.totals.concurrency == null and .by_sbc[0].concurrency == null' "$WORK/out"
+
+"$GEN" --rows 3000 --seed 21 -o "$WORK/tac.csv"
+run "$DRTRIAGE" --color=never "$WORK/tac.csv"
+expect_stdout "the default --top is 10 with what the rest holds" "  ... and "
+n=$(sed -n '/^Failed calls by code/,/^$/p' "$WORK/out" | grep -c '^  [0-9]')
+expect_true "10 code rows by default (have $n)" test "$n" -eq 10
+run "$DRTRIAGE" --color=never --top all "$WORK/tac.csv"
+expect_true "--top all cuts no table" sh -c "! grep -q '\.\.\. and ' '$WORK/out'"
+run "$DRTRIAGE" --color=never --top 0 "$WORK/tac.csv"
+expect_true "--top 0 is --top all" sh -c "! grep -q '\.\.\. and ' '$WORK/out'"
+run "$DRTRIAGE" --top none "$WORK/tac.csv"
+expect_status "bad --top" 2
+expect_stderr "bad --top says all is allowed" "expected a whole number or all"
+
+run "$DRTRIAGE" --color=never tests/cases/tac-join-levels.csv
+expect_stdout "without --stubs: how many codes have no rule" "Codes without a rule  ("
+expect_stdout "and how to see the stubs" "--stubs shows a rule for each"
+expect_true "no stub without --stubs" sh -c "! grep -q '^  \[code ' '$WORK/out'"
+run "$DRTRIAGE" --color=never --stubs tests/cases/tac-join-levels.csv
+expect_stdout "--stubs shows them" "  [code 560499/499]"
+
+run "$DRTRIAGE" --color=never --by day "$WORK/tac.csv"
+expect_true "sparklines in Unicode blocks by default" grep -q '  trend       NER .*▁' "$WORK/out"
+expect_true "days carry their weekday" grep -q '^  Fri 2024-03-01' "$WORK/out"
+run "$DRTRIAGE" --color=never --ascii --by day "$WORK/tac.csv"
+expect_true "--ascii: no byte above 0x7f in the report" \
+    sh -c "! LC_ALL=C grep -q '[^ -~]' '$WORK/out'"
+expect_true "--ascii: sparklines in ASCII" grep -q '  trend       NER [_.:=+*#-]' "$WORK/out"
+
+# --- the report leads with the answer ---
+for f in samples/*.csv "$WORK/tac.csv"; do
+    for args in "" "--by day --concurrency"; do
+        # shellcheck disable=SC2086
+        run env COLUMNS=80 "$DRTRIAGE" --color=never $args "$f"
+        n=$(sed -n '1,/^$/p' "$WORK/out" | grep -c .)
+        expect_true "summary of $f ${args:+($args) }in at most 12 lines (has $n)" test "$n" -le 12
+        expect_true "$f: the summary names NER, faults and what to do first" \
+            sh -c "sed -n '1,/^\$/p' '$WORK/out' | grep -q '^  NER ' &&
+                   sed -n '1,/^\$/p' '$WORK/out' | grep -q '^  faults ' &&
+                   sed -n '1,/^\$/p' '$WORK/out' | grep -q '^  act first '"
+    done
+done
+run "$DRTRIAGE" --color=never --by day --group-by 'Call type' "$WORK/tac.csv"
+expect_true "the tables asked for follow the summary" \
+    sh -c "awk '/^[A-Z]/ && NR > 1 { print; exit }' '$WORK/out' | grep -qx 'By time  (per day, UTC)'"
+expect_true "then the groups, then each group over time, then what to do" \
+    sh -c "grep -n '^By group  \|^By group over time\|^What to do first' '$WORK/out' |
+           cut -d: -f2 | tr '\n' '|' | grep -q '^By group  (Call type)|By group over time  (Call type; per day, UTC)|What to do first'"
+
+# colour: a low NER is highlighted, only when asked (or on a terminal)
+run "$DRTRIAGE" --format json "$WORK/tac.csv"
+expect_json "the generated export's NER is low" '.totals.ner < 95 and .totals.calls >= 100' "$WORK/out"
+run "$DRTRIAGE" --color=always "$WORK/tac.csv"
+expect_true "low NER in colour" grep -q "$(printf '\033\\[1;31m')[0-9.]*%" "$WORK/out"
+run env NO_COLOR=1 "$DRTRIAGE" "$HAND"
+expect_true "NO_COLOR: no escape" sh -c "! grep -q \"$(printf '\033')\" '$WORK/out'"
+
+# --- the 80-column rule: ids whole, free text wrapped ---
+cat >"$WORK/long.csv" <<'EOF'
+Start time,Success,Final SIP code,Final Microsoft subcode,Final SIP Phrase,SBC FQDN
+2026-11-24T10:00:00Z,No,504,569008,"Unable to deliver INVITE: Outgoing TLS negotiation failed. Remote certificate expired; HRESULT=0x80090328 SEC_E_CERT_EXPIRED",sbc-primary-01.emea-west.fabrikam.net
+2026-11-24T10:05:00Z,No,403,510532,Get Inbound Direct Routing - RuntimeApi trunk config not found for customer,sbc-primary-01.emea-west.fabrikam.net
+2026-11-24T10:06:00Z,No,499,560499,An odd reply from a carrier that nobody has documented yet,sbc-secondary-02.apac-e.fabrikam.net
+2026-11-24T10:07:00Z,Yes,0,540000,BYE,sbc-secondary-02.apac-e.fabrikam.net
+EOF
+for width in 80 40; do
+    run env COLUMNS=$width "$DRTRIAGE" --color=never --stubs "$WORK/long.csv"
+    for id in tls-certificate-expired trunk-config 569008/504 510532/403 560499/499 \
+        sbc-primary-01.emea-west.fabrikam.net sbc-secondary-02.apac-e.fabrikam.net; do
+        expect_true "COLUMNS=$width: '$id' whole" grep -qF -- "$id" "$WORK/out"
+    done
+    expect_true "COLUMNS=$width: nothing cut" sh -c "! grep -qF '...' '$WORK/out'"
+    expect_true "COLUMNS=$width: the phrase wrapped, not cut" grep -q 'SEC_E_CERT_EXPIRED' "$WORK/out"
+    # advice and phrases (indented prose) keep to the width; wc -L counts columns
+    expect_true "COLUMNS=$width: prose within $width columns" \
+        sh -c "grep '^      [A-Za-z]' '$WORK/out' | grep -v 'docs: ' | wc -L | awk '{ exit \$1 > $width }'"
+done
+run env COLUMNS=80 "$DRTRIAGE" --color=never --by hour --concurrency "$WORK/long.csv"
+expect_true "COLUMNS=80: every line within 80 columns but links and stubs" \
+    sh -c "grep -v 'docs: \|^  phrase = ' '$WORK/out' | wc -L | awk '{ exit \$1 > 80 }'"
 
 finish

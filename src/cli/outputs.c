@@ -88,6 +88,10 @@ int dt_cli_outputs_option(dt_cli_outputs_t *o, const char *name, const char *arg
                                       "--table '%s': expected actions, codes, sbc, time or group", arg);
         return -1;
     }
+    if (strcmp(name, "ascii") == 0) {
+        o->ascii = true;
+        return -1;
+    }
     o->excel = true; /* --excel */
     return -1;
 }
@@ -164,7 +168,8 @@ static dt_status_t write_one(const dt_cli_outputs_t *o, const dt_cli_output_t *o
                      out->writer->name);
     if (st == DT_OK) {
         dt_write_options_t wo = {.color = want_color(o, out), .width = report_width(out),
-                                 .path = dest->tmp_path, .table = o->table, .excel = o->excel};
+                                 .path = dest->tmp_path, .table = o->table, .excel = o->excel,
+                                 .ascii = o->ascii};
         st = out->writer->write(dest->fp, report, &wo, err);
     }
     if (st) {

@@ -41,6 +41,7 @@ typedef struct {
     bool rows_set;
     dt_aggregate_options_t tables; /* --by, --group-by, --samples, --concurrency */
     char group_spec[512];          /* --group-by's value, split in place */
+    bool stubs;                    /* --stubs */
     dt_session_limit_t limits[MAX_LIMITS]; /* --max-concurrent, pointing into argv */
     size_t nlimits;
 } options_t;
@@ -62,10 +63,12 @@ typedef struct {
     "                         -o FORMAT:FILE names it; repeatable: one pass writes them\n" \
     "                         all, atomically, and a failure leaves none half-written;\n" \
     "                         a symlink is written through; FILE may not be an input\n" \
-    "      --top N            show N rows per table in the text and Markdown reports\n" \
-    "                         (default: all)\n" \
+    "      --top N|all        rows per table in the text and Markdown reports\n" \
+    "                         (default 10)\n" \
+    "      --stubs            show a rules stub for each code no rule documents\n" \
     "      --color WHEN       auto, always or never (default auto: on a terminal, unless\n" \
     "                         NO_COLOR is set or TERM is dumb)\n" \
+    "      --ascii            sparklines in ASCII rather than Unicode blocks\n" \
     "      --table TABLE      the table the csv format writes: actions, codes (default),\n" \
     "                         sbc, time or group\n" \
     "      --excel            csv for Excel in locales that expect ';': a BOM, ';' between\n" \
@@ -197,6 +200,7 @@ enum {
     OPT_ROWS,
     OPT_DATE_ORDER,
     OPT_DEDUPE,
+    OPT_STUBS,
     OPT_CONCURRENCY,
     OPT_MAX_CONCURRENT,
     OPT_COLUMN, /* OPT_COLUMN + field */
@@ -279,6 +283,7 @@ static void build_long_options(struct option *opts, char names[][32])
         {"rows", required_argument, NULL, OPT_ROWS},
         {"date-order", required_argument, NULL, OPT_DATE_ORDER},
         {"dedupe", no_argument, NULL, OPT_DEDUPE},
+        {"stubs", no_argument, NULL, OPT_STUBS},
         {"concurrency", no_argument, NULL, OPT_CONCURRENCY},
         {"max-concurrent", required_argument, NULL, OPT_MAX_CONCURRENT},
     };
@@ -315,9 +320,14 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
         printf("drtriage %s\n", DRTRIAGE_VERSION);
         return DT_EXIT_OK;
     case OPT_TOP:
-        if (!parse_size(arg, 1000000, &n))
-            return dt_cli_usage_error("report", "--top '%s': expected a whole number", arg);
+        if (strcmp(arg, "all") == 0)
+            n = 0; /* as --top 0 */
+        else if (!parse_size(arg, 1000000, &n))
+            return dt_cli_usage_error("report", "--top '%s': expected a whole number or all", arg);
         o->top = (size_t)n;
+        return -1;
+    case OPT_STUBS:
+        o->stubs = true;
         return -1;
     case OPT_CONCURRENCY:
         o->tables.concurrency = true;
@@ -534,7 +544,8 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
     dt_cli_progress_done(po->progress_ctx);
     dt_report_options_t ro = {.top = o->top, .filters = filters[0] ? filters : NULL,
                               .auto_bucket = !o->tables.by_time && agg->options.by_time,
-                              .filter = &o->filter, .limits = o->limits,
+                              .filter = &o->filter, .show_stubs = o->stubs,
+                              .limits = o->limits,
                               .nlimits = o->nlimits};
     filter_window(&o->filter, &ro);
     if (st == DT_OK &&
@@ -648,7 +659,7 @@ int dt_cli_report(int argc, char **argv)
     if (!o)
         return dt_cli_error("out of memory");
     *o = (options_t){.outputs = DT_CLI_OUTPUTS_DEFAULT, .rules = DT_CLI_RULES_DEFAULT,
-                     .tables = {.metrics = true}};
+                     .top = DT_DEFAULT_TOP, .tables = {.metrics = true}};
     optind = 1;
     int rc = parse_args(o, argc, argv);
     if (rc < 0 && optind >= argc)

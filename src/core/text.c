@@ -127,3 +127,36 @@ void dt_text_wrap(FILE *out, const char *text, size_t col, size_t indent, size_t
     }
     putc('\n', out);
 }
+
+size_t dt_text_sparkline(char *out, size_t cap, const double *values, size_t n, double lo,
+                         double hi, bool ascii)
+{
+    static const char marks[] = "_.-:=+*#";
+    size_t used = 0, i = 0;
+    for (; i < n; i++) {
+        size_t need = values[i] < 0 || ascii ? 1 : DT_SPARK_BYTES;
+        if (used + need + 1 > cap)
+            break;
+        if (values[i] < 0) {
+            out[used++] = ' ';
+            continue;
+        }
+        int level = DT_SPARK_LEVELS / 2 - 1;
+        if (hi > lo) {
+            double x = (values[i] - lo) / (hi - lo);
+            level = x <= 0 ? 0 : x >= 1 ? DT_SPARK_LEVELS - 1 : (int)(x * DT_SPARK_LEVELS);
+            if (level >= DT_SPARK_LEVELS)
+                level = DT_SPARK_LEVELS - 1;
+        }
+        if (ascii) {
+            out[used++] = marks[level];
+        } else { /* U+2581 + level: E2 96 81..88 */
+            out[used++] = (char)0xE2;
+            out[used++] = (char)0x96;
+            out[used++] = (char)(0x81 + level);
+        }
+    }
+    if (cap)
+        out[used] = '\0';
+    return i;
+}

@@ -26,20 +26,47 @@ const dt_section_info_t dt_sections[DT_SECTION_COUNT] = {
     [DT_SECTION_NOTES] = {"notes", "Notes"},
 };
 
-/* The order people read a report in: what was read and how much, the
- * gates' verdict, then who has to act, then the detail tables, then what was left out. */
-static const dt_section_t reading_order[] = {
-    DT_SECTION_SUMMARY,  DT_SECTION_INPUTS,   DT_SECTION_TOTALS,  DT_SECTION_GATES,
-    DT_SECTION_FILTERS,  DT_SECTION_ORIGINS,  DT_SECTION_ACTIONS, DT_SECTION_EXPECTED,
-    DT_SECTION_CODES,    DT_SECTION_STUBS,    DT_SECTION_SBCS,    DT_SECTION_TIMES,
-    DT_SECTION_GROUPS,   DT_SECTION_GROUP_TIMES,
-    DT_SECTION_REJECTED, DT_SECTION_NOTES,
+/* The order people read a report in: the answer first, why the filters
+ * matched nothing and the gates' verdict, then the tables they asked for,
+ * then who has to act and the detail tables, then what was read and what was
+ * left out. */
+static const dt_section_t asked_order[] = {DT_SECTION_TIMES, DT_SECTION_GROUPS,
+                                           DT_SECTION_GROUP_TIMES};
+static const dt_section_t rest_order[] = {
+    DT_SECTION_ACTIONS, DT_SECTION_EXPECTED, DT_SECTION_CODES,  DT_SECTION_STUBS,
+    DT_SECTION_SBCS,    DT_SECTION_TIMES,    DT_SECTION_GROUPS, DT_SECTION_GROUP_TIMES,
+    DT_SECTION_ORIGINS, DT_SECTION_TOTALS,   DT_SECTION_INPUTS, DT_SECTION_REJECTED,
+    DT_SECTION_NOTES,
 };
 
+/* A table the user asked for (--by, --group-by, or a series a writer
+ * added: a report reads the same whichever asked) that holds something. */
+static bool asked(const dt_report_t *r, dt_section_t section)
+{
+    switch (section) {
+    case DT_SECTION_TIMES:
+        return r->by_time;
+    case DT_SECTION_GROUPS:
+        return r->ngroup_columns > 0;
+    case DT_SECTION_GROUP_TIMES:
+        return r->by_time && r->ngroup_columns > 0;
+    default:
+        return false;
+    }
+}
+
+/* The summary, the asked tables, then the rest in rest_order. */
 static void set_order(dt_report_t *r)
 {
-    for (size_t s = 0; s < sizeof reading_order / sizeof reading_order[0]; s++)
-        r->order[r->nsections++] = reading_order[s];
+    r->order[r->nsections++] = DT_SECTION_SUMMARY;
+    r->order[r->nsections++] = DT_SECTION_FILTERS;
+    r->order[r->nsections++] = DT_SECTION_GATES;
+    for (size_t i = 0; i < sizeof asked_order / sizeof asked_order[0]; i++)
+        if (asked(r, asked_order[i]))
+            r->order[r->nsections++] = asked_order[i];
+    for (size_t i = 0; i < sizeof rest_order / sizeof rest_order[0]; i++)
+        if (!asked(r, rest_order[i]))
+            r->order[r->nsections++] = rest_order[i];
 }
 
 /* ---- ranking ---- */

@@ -900,9 +900,17 @@ static void write_notes(page_t *p)
            "The data of this page is embedded as JSON (docs/json-format.md).</footer>\n");
 }
 
-/* What renders each section (dt_report.h), in the report's order. */
+/* The page opens with what was read and the figures: the report's summary. */
+static void write_summary(page_t *p)
+{
+    write_inputs(p);
+    write_totals(p);
+}
+
+/* What renders each section (dt_report.h), in the report's order; the
+ * inputs and totals are in the summary. */
 static void (*const sections[DT_SECTION_COUNT])(page_t *) = {
-    [DT_SECTION_INPUTS] = write_inputs,     [DT_SECTION_TOTALS] = write_totals,
+    [DT_SECTION_SUMMARY] = write_summary,
     [DT_SECTION_ACTIONS] = write_actions,   [DT_SECTION_EXPECTED] = write_expected,
     [DT_SECTION_CODES] = write_codes,       [DT_SECTION_STUBS] = write_stubs,
     [DT_SECTION_SBCS] = write_sbcs,         [DT_SECTION_TIMES] = write_times,

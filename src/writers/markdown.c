@@ -179,7 +179,7 @@ dt_status_t dt_write_markdown(FILE *out, const dt_report_t *report,
     for (size_t i = 0; i < report->nsections; i++) {
         dt_section_t s = report->order[i];
         switch (s) {
-        case DT_SECTION_TOTALS:
+        case DT_SECTION_SUMMARY: /* the inputs and the totals lead */
             write_summary(out, report);
             break;
         case DT_SECTION_ACTIONS:

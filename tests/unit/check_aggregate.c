@@ -577,6 +577,13 @@ START_TEST(test_series)
     }
     ck_assert(r.group_times[2]->partial); /* +1 on day 1 */
     ck_assert_uint_eq(r.group_times[1]->counts.failed, 2);
+    /* the answer, why no call matched and the gates, then the asked tables */
+    static const dt_section_t order[] = {DT_SECTION_SUMMARY,  DT_SECTION_FILTERS,
+                                         DT_SECTION_GATES,    DT_SECTION_TIMES,
+                                         DT_SECTION_GROUPS,   DT_SECTION_GROUP_TIMES,
+                                         DT_SECTION_ACTIONS};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        ck_assert_int_eq(r.order[i], order[i]);
     ck_assert_uint_eq(r.nsections, DT_SECTION_COUNT);
     dt_report_free(&r);
 

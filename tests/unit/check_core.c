@@ -270,6 +270,29 @@ START_TEST(code_key_matches_absent_parts)
 }
 END_TEST
 
+START_TEST(sparkline_scales_and_marks)
+{
+    char out[64];
+    const double v[] = {0, 50, 100, -1, 25};
+    ck_assert_uint_eq(dt_text_sparkline(out, sizeof out, v, 5, 0, 100, true), 5);
+    ck_assert_str_eq(out, "_=# -");
+    ck_assert_uint_eq(dt_text_sparkline(out, sizeof out, v, 5, 0, 100, false), 5);
+    ck_assert_str_eq(out, "\xe2\x96\x81\xe2\x96\x85\xe2\x96\x88 \xe2\x96\x83");
+    /* a flat series is the middle mark; no room stops early, NUL-terminated */
+    const double flat[] = {7, 7};
+    ck_assert_uint_eq(dt_text_sparkline(out, sizeof out, flat, 2, 7, 7, true), 2);
+    ck_assert_str_eq(out, "::");
+    ck_assert_uint_eq(dt_text_sparkline(out, 5, v, 5, 0, 100, false), 1);
+    ck_assert_uint_eq(strlen(out), 3);
+    ck_assert_uint_eq(dt_text_sparkline(out, 1, v, 5, 0, 100, true), 0);
+    ck_assert_str_eq(out, "");
+    /* out of range values clamp to the ends */
+    const double wild[] = {-0.5 + 0.6, 1e9};
+    ck_assert_uint_eq(dt_text_sparkline(out, sizeof out, wild, 2, 10, 20, true), 2);
+    ck_assert_str_eq(out, "_#");
+}
+END_TEST
+
 Suite *dt_suite_core(void)
 {
     Suite *s = suite_create("core");
@@ -284,6 +307,7 @@ Suite *dt_suite_core(void)
     tcase_add_test(tc, json_compact_and_pretty);
     tcase_add_test(tc, regex_compile_error_names_offset);
     tcase_add_test(tc, regex_catastrophic_pattern_gives_up);
+    tcase_add_test(tc, sparkline_scales_and_marks);
     suite_add_tcase(s, tc);
     return s;
 }

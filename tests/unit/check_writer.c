@@ -82,6 +82,25 @@ static void usual_calls(fixture_t *fx)
 
 static const dt_write_options_t plain = {.color = false, .width = 100};
 
+/* ck_assert_contains, showing the text when the needle is missing. */
+#define assert_has(text, needle)                                                            \
+    do {                                                                                    \
+        if (!strstr((text), (needle)))                                                      \
+            fprintf(stderr, "--- missing:\n%s\n--- in:\n%s\n", (needle), (text));          \
+        ck_assert_contains((text), (needle));                                               \
+    } while (0)
+
+/* Fails unless text starts with prefix, showing the text where it differs. */
+static void assert_starts(const char *text, const char *prefix)
+{
+    size_t n = strlen(prefix), i = 0;
+    while (i < n && text[i] == prefix[i])
+        i++;
+    if (i != n)
+        fprintf(stderr, "--- want:\n%s\n--- have:\n%.*s\n", prefix, (int)n + 200, text);
+    ck_assert_msg(i == n, "differs at %zu: want \"%.80s\", have \"%.200s\"", i, prefix + i, text + i);
+}
+
 /* ---- dispatch ---- */
 
 START_TEST(test_writer_find)
@@ -338,42 +357,61 @@ START_TEST(test_text_report)
     fixture_build(&fx, 0);
     char *text = fixture_render(&fx, dt_write_text, &plain);
     assert_ascii_printable(text); /* no colour without options->color */
-    ck_assert_ptr_eq(strstr(text, "drtriage report\n"), text);
-    ck_assert_contains(text, "  tac    20 rows  0 rejected  calls.csv\n");
+    /* The summary leads: calls, NER, faults by origin, the top actions, the worst SBC. */
+    assert_starts(text, "drtriage report: 20 calls\n"
+                                  "  NER         75.00% of 20 calls, under 95%: low\n"
+                                  "  faults      6: sbc 4, microsoft 1, unknown 1 "
+                                  "(and 2 expected endings)\n"
+                                  "  act first   1. fix-tls (owner sbc): 4 calls\n"
+                                  "              2. unknown (owner tenant): 2 calls\n"
+                                  "  worst SBC   sbc1.example.com: NER 75.00% of 16 calls\n\n");
+    ck_assert_contains(text, "  family  rows  rejected  path\n  tac       20         0  calls.csv\n");
     ck_assert_contains(text, " 20  (rows = calls + rejected)\n");
     ck_assert_contains(text, " 8  (2 of them expected endings, not faults)\n");
     ck_assert_contains(text, "  NER        75.00%  (defined under By SBC)\n");
     ck_assert_contains(text, "Failed calls by origin  (% of 8 failed calls)");
-    ck_assert_contains(text, "  sbc             6   75.0%\n");
-    /* Sections in order, faults before expected endings. */
-    const char *order[] = {"\nTotals\n", "\nFailed calls by origin", "\nWhat to do first",
-                           "\nExpected endings (not faults)", "\nFailed calls by code",
-                           "\nBy SBC", "\nNotes\n"};
+    ck_assert_contains(text, "  origin     failed      %\n  sbc             6  75.0%\n");
+    /* The reading order: the answer, who acts, the details, what was read. */
+    const char *order[] = {"drtriage report: ", "\nWhat to do first", "\nExpected endings (not faults)",
+                           "\nFailed calls by code", "\nBy SBC", "\nFailed calls by origin",
+                           "\nTotals\n", "\nInputs\n", "\nNotes\n"};
     const char *at = text;
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         const char *next = strstr(text, order[i]);
-        ck_assert_msg(next && next > at, "section %s missing or out of order", order[i]);
+        ck_assert_msg(next && next >= at, "section %s missing or out of order", order[i]);
         at = next;
     }
     ck_assert_ptr_null(strstr(text, "Rejected rows")); /* only when there are some */
     const char *faults = strstr(text, "What to do first");
     const char *expected = strstr(text, "Expected endings");
-    const char *tls = strstr(text, "   1. 4   50.0%  sbc        fix-tls  SBC certificate rejected\n");
-    const char *busy = strstr(text, "   1. 2   25.0%  user       busy  Called party busy\n");
+    /* Headings on every table; the owner column is "owner". */
+    ck_assert_contains(faults, "  #  failed      %  owner   action   title\n");
+    const char *tls = strstr(text, "  1       4  50.0%  sbc     fix-tls  SBC certificate rejected\n");
+    const char *busy = strstr(text, "  1       2  25.0%  user   busy    Called party busy\n");
     ck_assert(tls && tls > faults && tls < expected);
     ck_assert(busy && busy > expected);
     ck_assert_contains(text, "      Install a certificate from a supported public CA.\n");
     ck_assert_contains(text, "docs: https://learn.microsoft.com/en-us/microsoftteams/"
                              "direct-routing-plan#public-trusted-certificate-for-the-sbc\n");
     ck_assert_contains(text, "docs: https://example.com/tls\n");
-    ck_assert_contains(text, "      - 560403/403 Forbidden by the SBC (4)\n");
-    ck_assert_contains(text, "      - -/486 Busy Here (1)\n");
-    ck_assert_contains(text, "  SIP      MS  origin     count  known  action");
+    ck_assert_contains(text, "      - 560403/403 (4): Forbidden by the SBC\n");
+    ck_assert_contains(text, "      - 486 (1): Busy Here\n");
+    assert_has(text, "  code        origin     failed  action   level   phrase\n");
+    assert_has(text, "  599999/500  microsoft       1  unknown  none    Server Internal Error\n");
+    /* Stubs only with --stubs: the report says how many codes have no rule. */
+    ck_assert_contains(text, "\nCodes without a rule  (1 code, 1 failed call)\n"
+                             "  --stubs shows a rule for each");
+    ck_assert_ptr_null(strstr(text, "[code 599999/500]"));
     ck_assert_contains(text, "(no SBC)");
     ck_assert_contains(text, "NER = (succeeded + failures with SIP 486/487) / calls; "
                              "below 10 calls a low NER may be normal");
     ck_assert_contains(text, "  - a note for the reader\n");
     ck_assert_ptr_null(strstr(text, "... and"));
+    free(text);
+    fx.report.show_stubs = true;
+    text = fixture_render(&fx, dt_write_text, &plain);
+    ck_assert_contains(text, "\nCodes without a rule  (1 code, 1 failed call)\n"
+                             "  [code 599999/500]\n");
     free(text);
     fixture_free(&fx);
 }
@@ -385,6 +423,7 @@ START_TEST(test_text_empty)
     fixture_init(&fx, 0);
     fixture_build(&fx, 0);
     char *text = fixture_render(&fx, dt_write_text, &plain);
+    ck_assert_ptr_eq(strstr(text, "drtriage report: 0 calls\n\nWhat to do first"), text);
     ck_assert_contains(text, "  NER        -  (no calls)\n");
     ck_assert_uint_eq(count_of(text, "\n  none\n"), 5);
     free(text);
@@ -426,6 +465,13 @@ START_TEST(test_text_top)
     ck_assert_contains(text, "  ... and 1 more (1 failed call)\n");
     ck_assert_contains(text, "      ... and 2 more (5 failed calls)\n");
     ck_assert_ptr_null(strstr(text, "599003"));
+    free(text);
+    /* --stubs: one stub, and the rest's failed calls (599002 and 599003) */
+    fx.report.show_stubs = true;
+    text = fixture_render(&fx, dt_write_text, &plain);
+    assert_has(text, "Codes without a rule  (3 codes, 10 failed calls)\n  [code 599001/500]\n");
+    assert_has(text, "\n... and 2 more (5 failed calls)\n");
+    ck_assert_ptr_null(strstr(text, "[code 599002/500]"));
     free(text);
     char *json = fixture_render(&fx, dt_write_json, &plain);
     ck_assert_contains(json, "\"ms\": 599003");
@@ -479,31 +525,41 @@ START_TEST(test_text_rejections)
 }
 END_TEST
 
+/* The 80-column rule: no id a user types back is cut, free text wraps. */
 START_TEST(test_text_width)
 {
+    static const char sbc[] = "sbc-primary-01.emea-west.fabrikam.net"; /* 37 characters */
+    static const char phrase[] =
+        "Unable to deliver INVITE because the remote party refused the connection after the "
+        "TLS session had been set up, ENDWORD";
     fixture_t fx;
     fixture_init(&fx, 0);
-    char phrase[300], sbc[120];
-    memset(phrase, 'p', sizeof phrase - 1);
-    phrase[sizeof phrase - 1] = '\0';
-    memset(sbc, 's', sizeof sbc - 1);
-    sbc[sizeof sbc - 1] = '\0';
     fixture_calls(&fx, 3, 500, 599001, phrase, sbc, false);
     fixture_calls(&fx, 1, 403, 560403, "Forbidden by the SBC", "short", false);
     fixture_build(&fx, 0);
-    dt_write_options_t narrow = {.color = false, .width = 80};
-    char *text = fixture_render(&fx, dt_write_text, &narrow);
-    size_t lines = 0;
-    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"), lines++)
-        /* links are never cut, nor rules stub lines: both are copied whole */
-        if (!strstr(line, "docs: ") && strncmp(line, "  phrase = ", 11) != 0)
-            ck_assert_msg(strlen(line) <= 80, "line longer than 80: %s", line);
-    ck_assert_uint_gt(lines, 20);
-    free(text);
-    text = fixture_render(&fx, dt_write_text, &narrow);
-    ck_assert_contains(text, "ppp... (3)\n");
-    ck_assert_contains(text, "sss...  ");
-    free(text);
+    static const unsigned widths[] = {80, 40};
+    for (size_t i = 0; i < 2; i++) {
+        dt_write_options_t narrow = {.color = false, .width = widths[i]};
+        char *text = fixture_render(&fx, dt_write_text, &narrow);
+        ck_assert_ptr_null(strstr(text, "..."));
+        ck_assert_contains(text, sbc);
+        ck_assert_contains(text, "599001/500");
+        ck_assert_contains(text, "560403/403");
+        ck_assert_contains(text, "fix-tls");
+        ck_assert_contains(text, "ENDWORD"); /* the phrase wrapped, not cut */
+        size_t lines = 0;
+        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"), lines++) {
+            size_t cols = dt_text_width(line);
+            /* a table row of ids may not fit 40 columns; prose always wraps */
+            bool prose = strncmp(line, "      ", 6) == 0 && line[6] != ' ' &&
+                         !strstr(line, "docs: ");
+            if (widths[i] == 80 || prose)
+                ck_assert_msg(cols <= widths[i] || strstr(line, "docs: "),
+                              "line longer than %u: %s", widths[i], line);
+        }
+        ck_assert_uint_gt(lines, 20);
+        free(text);
+    }
     fixture_free(&fx);
 }
 END_TEST
@@ -531,15 +587,22 @@ START_TEST(test_optional_tables)
     fx.report.filters = "sbc=x*";
 
     char *text = fixture_render(&fx, dt_write_text, &plain);
-    ck_assert_contains(text, "\n  filters: sbc=x*\n");
-    ck_assert_contains(text, " 7  (rows = calls + rejected + excluded)\n");
-    ck_assert_contains(text, " 1  (left out by filters; 1 without a readable start time)\n");
-    ck_assert_contains(text, "\nBy time  (per day, UTC)\n");
-    ck_assert_contains(text, "  2023-11-14T00:00:00Z      5       3");
-    ck_assert_contains(text, "1 call without a readable start time is not in the series\n");
-    ck_assert_contains(text, "\nBy group  (Call type / Direction)\n");
-    ck_assert_contains(text, "  dr_out / Outbound      6       3");
-    ck_assert_contains(text, "      call corr-1  2023-11-14T22:13:20Z\n");
+    assert_has(text, "\n  filters: sbc=x*\n");
+    assert_has(text, " 7  (rows = calls + rejected + excluded)\n");
+    assert_has(text, " 1  (left out by filters; 1 without a readable start time)\n");
+    assert_has(text, "\nBy time  (per day, UTC)\n");
+    assert_has(text, "  Tue 2023-11-14      5       3");
+    assert_has(text, "1 call without a readable start time is not in the series\n");
+    assert_has(text, "\nBy group  (Call type / Direction)\n");
+    assert_has(text, "  dr_out / Outbound      6       3");
+    /* --by with --group-by: each group's series, the group named once */
+    assert_has(text, "\nBy group over time  (Call type / Direction; per day, UTC)\n");
+    assert_has(text, "  group              start           calls  failed  sbc");
+    assert_has(text, "  dr_out / Outbound  Tue 2023-11-14      5       3");
+    /* the tables asked for come right after the summary */
+    const char *series = strstr(text, "\nBy time"), *actions = strstr(text, "\nWhat to do first");
+    ck_assert(series && actions && series < actions);
+    assert_has(text, "      call corr-1  2023-11-14T22:13:20Z\n");
     ck_assert_uint_eq(count_of(text, "call corr-1"), 2); /* at most --samples per action */
     free(text);
 
@@ -561,7 +624,7 @@ START_TEST(test_optional_tables)
 }
 END_TEST
 
-/* The Health Dashboard's measures in the JSON report. */
+/* The Health Dashboard's measures in both formats. */
 START_TEST(test_measures_rendered)
 {
     fixture_t fx;
@@ -578,14 +641,23 @@ START_TEST(test_measures_rendered)
     fx.extra = &fail;
     fixture_calls(&fx, 2, 403, 560403, "Forbidden by the SBC", "sbc1.example.com", false);
     fixture_build(&fx, 0);
+    char *text = fixture_render(&fx, dt_write_text, &plain);
     /* (3 x 125 + 4) / 4 = 94.75 s; 1 of 4 under 10 s */
+    assert_has(text, "  durations   ACD 1m35s, 25.0% under 10 s; failures after 7s median, 7s p95\n");
+    assert_has(text, "  peak        4 on sbc1.example.com at Tue 2026-11-24 00:00\n");
+    assert_has(text, "  SBC               answered    ACD  short  failures  median  p95\n"
+                     "  sbc1.example.com         4  1m35s  25.0%         2      7s   7s\n");
+    /* no --max-concurrent: no limit columns */
+    assert_has(text, "  SBC               peak  at\n"
+                     "  sbc1.example.com     4  Tue 2026-11-24 00:00\n");
+    free(text);
     char *json = fixture_render(&fx, dt_write_json, &plain);
-    ck_assert_contains(json, "\"acd_calls\": 4,\n      \"acd\": 94.8,\n      \"short_calls\": 1,\n"
-                             "      \"to_failure_calls\": 2,\n      \"to_failure_median\": 7,\n"
-                             "      \"to_failure_p95\": 7,\n      \"concurrency\": {\n"
-                             "        \"peak\": 4,\n        \"at\": \"2026-11-24T00:00:00Z\",\n"
-                             "        \"limit\": null,\n        \"near_limit\": false,\n"
-                             "        \"untracked\": 0\n      },");
+    assert_has(json, "\"acd_calls\": 4,\n      \"acd\": 94.8,\n      \"short_calls\": 1,\n"
+                     "      \"to_failure_calls\": 2,\n      \"to_failure_median\": 7,\n"
+                     "      \"to_failure_p95\": 7,\n      \"concurrency\": {\n"
+                     "        \"peak\": 4,\n        \"at\": \"2026-11-24T00:00:00Z\",\n"
+                     "        \"limit\": null,\n        \"near_limit\": false,\n"
+                     "        \"untracked\": 0\n      },");
     free(json);
     fixture_free(&fx);
 }
