@@ -27,6 +27,7 @@ _drtriage() {
     --direction) COMPREPLY=($(compgen -W "in out" -- "$cur")); return ;;
     --origin) COMPREPLY=($(compgen -W "sbc microsoft unknown" -- "$cur")); return ;;
     --date-order) COMPREPLY=($(compgen -W "dmy mdy ymd" -- "$cur")); return ;;
+    --top) COMPREPLY=($(compgen -W "all" -- "$cur")); return ;;
     -f|--format) COMPREPLY=($(compgen -W "$(_drtriage_values "$cmd" --format)" -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then
