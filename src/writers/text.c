@@ -933,7 +933,7 @@ static void action_details(const text_t *w, const dt_action_row_t *row)
 
 /* The action rows one table shows: faults or expected endings. */
 typedef struct {
-    const dt_action_row_t *rows[1024];
+    const dt_action_row_t **rows; /* the report's action rows, those shown */
     size_t n;
 } action_list_t;
 
@@ -963,8 +963,8 @@ static void write_actions(const text_t *w, bool expected)
     char detail[80];
     heading(w, dt_sections[expected ? DT_SECTION_EXPECTED : DT_SECTION_ACTIONS].title,
             failed_detail(detail, sizeof detail, w->totals->counts.failed));
-    action_list_t *list = calloc(1, sizeof *list);
-    if (!list) {
+    action_list_t list = {calloc(r->nactions + 1, sizeof *list.rows), 0};
+    if (!list.rows) {
         *w->nomem = true;
         return;
     }
@@ -974,17 +974,17 @@ static void write_actions(const text_t *w, bool expected)
         const dt_action_row_t *row = &r->actions[i];
         if (action_expected(w, row->action) != expected)
             continue;
-        if ((r->top && list->n == r->top) || list->n == sizeof list->rows / sizeof list->rows[0]) {
+        if (r->top && list.n == r->top) {
             more++;
             more_failed += row->failed;
             continue;
         }
-        list->rows[list->n++] = row;
+        list.rows[list.n++] = row;
     }
-    if (!list->n) {
+    if (!list.n) {
         none_line(w);
     } else {
-        table_t t = {.w = w, .ncols = 6, .nrows = list->n, .rows = list, .fill = fill_action,
+        table_t t = {.w = w, .ncols = 6, .nrows = list.n, .rows = &list, .fill = fill_action,
                      .after = after_action,
                      .cols = {{"#", COL_NUM, 0}, {"failed", COL_NUM, 0}, {"%", COL_NUM, 0},
                               {"owner", COL_ID, 0}, {"action", COL_ID, 0}, {"title", COL_TEXT, 0}}};
@@ -992,7 +992,7 @@ static void write_actions(const text_t *w, bool expected)
     }
     if (more)
         more_line(w, INDENT, more, more_failed);
-    free(list);
+    free(list.rows);
 }
 
 enum { CODE_CODE, CODE_ORIGIN, CODE_FAILED, CODE_ACTION, CODE_LEVEL, CODE_PHRASE, CODE_COLS };
@@ -1337,8 +1337,8 @@ static void write_groups(const text_t *w)
 
 /* The group-time rows of the groups shown, each group named on its first row. */
 typedef struct {
-    const dt_keyed_row_t *rows[4096];
-    bool first[4096];
+    const dt_keyed_row_t **rows;
+    bool *first;
     size_t n;
 } series_list_t;
 
@@ -1366,8 +1366,11 @@ static void write_group_times(const text_t *w)
     snprintf(detail, sizeof detail, "%s; per %s, UTC", group_detail(r, cols, sizeof cols),
              bucket_name(r->bucket));
     heading(w, dt_sections[DT_SECTION_GROUP_TIMES].title, detail);
-    series_list_t *s = calloc(1, sizeof *s);
-    if (!s) {
+    series_list_t s = {calloc(r->ngroup_times + 1, sizeof *s.rows),
+                       calloc(r->ngroup_times + 1, sizeof *s.first), 0};
+    if (!s.rows || !s.first) {
+        free(s.rows);
+        free(s.first);
         *w->nomem = true;
         return;
     }
@@ -1380,18 +1383,18 @@ static void write_group_times(const text_t *w)
         if (first && !row->other)
             groups++;
         name = row->name;
-        if ((r->top && groups > r->top) || s->n == sizeof s->rows / sizeof s->rows[0]) {
+        if (r->top && groups > r->top) {
             more += first;
             more_failed += row->counts.failed;
             continue;
         }
-        s->first[s->n] = first;
-        s->rows[s->n++] = row;
+        s.first[s.n] = first;
+        s.rows[s.n++] = row;
     }
-    if (!s->n) {
+    if (!s.n) {
         none_line(w);
     } else {
-        table_t t = {.w = w, .ncols = 7, .nrows = s->n, .rows = s, .fill = fill_series,
+        table_t t = {.w = w, .ncols = 7, .nrows = s.n, .rows = &s, .fill = fill_series,
                      .span = BY_ORIGIN, .span_col = 4,
                      .cols = {{"group", COL_ID, 0}, {"start", COL_ID, 0}, {"calls", COL_NUM, 0},
                               {"failed", COL_NUM, 0}, {"sbc", COL_NUM, 0},
@@ -1400,7 +1403,8 @@ static void write_group_times(const text_t *w)
     }
     if (more)
         more_line(w, INDENT, more, more_failed);
-    free(s);
+    free(s.rows);
+    free(s.first);
 }
 
 static void write_rejections(const text_t *w)
