@@ -28,6 +28,8 @@
 #define DT_NOTES_OMITTED "further notes omitted" /* the last note when there are more */
 #define DT_SHORT_CALL_SECONDS 10    /* an answered call shorter than this is a short call */
 #define DT_CONCURRENCY_CELLS (4u << 20) /* SBC-minutes the concurrency timelines may hold (16 MiB) */
+#define DT_SKETCH_PAGE_CAP (32u << 10)  /* per-second pages the time-to-failure sketches
+                                           may hold (15 MiB): past it, to the minute */
 
 /* What every table counts for a set of calls. A failure whose action is an
  * expected ending (busy, no answer, caller cancelled...) is counted in
@@ -214,6 +216,7 @@ typedef struct {
 
     dt_row_metrics_t total_metrics; /* the measures over all calls */
     dt_timeline_budget_t cells;     /* what the concurrency timelines may still take */
+    dt_sketch_budget_t pages;       /* what the time-to-failure sketches may still take */
 
     dt_aggregate_options_t options;
     dt_sample_t **action_samples; /* nactions + 1 arrays of options.samples */

@@ -129,7 +129,8 @@ typedef struct {
 
 /* The measures of a row beyond its counters (ACD and short calls are
  * dt_counts_t's). Percentiles are nearest-rank, in seconds; a value of an
- * hour or more is rounded down to the hour (a day or more: to one day). */
+ * hour or more is rounded down to the hour (a day or more: to one day), and
+ * one in a minute the sketches' cap left without seconds to the minute. */
 struct dt_row_stats {
     uint64_t to_failure_calls;  /* failed calls with a time to failure */
     uint64_t to_failure_median; /* seconds from the INVITE to the failure */

@@ -73,6 +73,7 @@ dt_status_t dt_aggregate_init(dt_aggregate_t *agg, const dt_rules_t *rules, size
     dt_map_init(&agg->code_index, key_cap);
     agg->code_other = SIZE_MAX;
     agg->cells.cells_left = DT_CONCURRENCY_CELLS;
+    agg->pages.pages_left = DT_SKETCH_PAGE_CAP;
     dt_keyed_table_t *tables[] = {&agg->sbcs, &agg->times, &agg->groups, &agg->group_times};
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
         init_table(tables[i], key_cap);
@@ -95,17 +96,17 @@ dt_status_t dt_aggregate_configure(dt_aggregate_t *agg, const dt_aggregate_optio
     return agg->action_samples && agg->action_nsamples ? DT_OK : DT_ERR_NOMEM;
 }
 
-static void free_metrics(dt_row_metrics_t *m, dt_timeline_budget_t *cells)
+static void free_metrics(dt_aggregate_t *agg, dt_row_metrics_t *m)
 {
-    dt_sketch_free(&m->to_failure);
-    dt_timeline_free(&m->active, cells);
+    dt_sketch_free(&m->to_failure, &agg->pages);
+    dt_timeline_free(&m->active, &agg->cells);
 }
 
-static void free_table(dt_keyed_table_t *table, dt_timeline_budget_t *cells)
+static void free_table(dt_aggregate_t *agg, dt_keyed_table_t *table)
 {
     if (table->metrics)
         for (size_t i = 0; i < table->nrows; i++)
-            free_metrics(&table->metrics[i], cells);
+            free_metrics(agg, &table->metrics[i]);
     free(table->metrics);
     free(table->rows);
     dt_map_free(&table->index);
@@ -115,13 +116,13 @@ void dt_aggregate_free(dt_aggregate_t *agg)
 {
     free(agg->inputs);
     free(agg->codes);
-    free_table(&agg->sbcs, &agg->cells);
-    free_table(&agg->times, &agg->cells);
-    free_table(&agg->groups, &agg->cells);
-    free_table(&agg->group_times, &agg->cells);
-    free_metrics(&agg->total_metrics, &agg->cells);
+    free_table(agg, &agg->sbcs);
+    free_table(agg, &agg->times);
+    free_table(agg, &agg->groups);
+    free_table(agg, &agg->group_times);
+    free_metrics(agg, &agg->total_metrics);
     for (size_t i = 0; i < agg->ntallies; i++)
-        free_table(&agg->tallies[i].values, &agg->cells);
+        free_table(agg, &agg->tallies[i].values);
     free(agg->tallies);
     free(agg->failed_by_action);
     free(agg->other_by_action);
@@ -329,7 +330,8 @@ static dt_status_t measure(dt_aggregate_t *agg, dt_counts_t *counts, dt_row_metr
         dt_counts_add_duration(counts, call->weight, extra->duration);
     if (!m)
         return DT_OK;
-    if (extra->has_to_failure && dt_sketch_add(&m->to_failure, extra->to_failure, call->weight))
+    if (extra->has_to_failure &&
+        dt_sketch_add(&m->to_failure, &agg->pages, extra->to_failure, call->weight))
         return DT_ERR_NOMEM;
     if (timeline && extra->has_span &&
         dt_timeline_add(&m->active, &agg->cells, extra->span_start, extra->span_end, call->weight))

@@ -7,7 +7,11 @@
 #   - a stray quote before 200 MB: memory stays under --max-field + a few MiB,
 #     for several --max-field values (generated on the fly through stdin);
 #   - a million rejected rows, a row of a million fields, 50 MB of phrases
-#     that defeat the lookup cache, 40 files each adding a note.
+#     that defeat the lookup cache, 40 files each adding a note;
+#   - times to failure in every minute of an hour on 2,000 SBCs: the sketches
+#     keep DT_SKETCH_PAGE_CAP pages of seconds, the rest to the minute, noted;
+#   - concurrency over four years of minutes: the timelines keep
+#     DT_CONCURRENCY_CELLS SBC-minutes, the rest is left out, noted.
 # Peak memory is not checked under sanitizers (SANITIZE=1). Run by `make check`.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -56,6 +60,29 @@ expect_json "SBC cap noted" \
     "$WORK/out"
 run "$DRTRIAGE" --color=never --top 3 "$WORK/sbcs.csv"
 expect_stdout "text report names the cap" "beyond the first 10000 distinct"
+
+# --- time to failure in every minute on 2,000 SBCs: sketches capped ---
+awk 'BEGIN { print "Invite time,Failure time,Success,Final SIP code,Final Microsoft subcode,SBC FQDN"
+    for (i = 0; i < 2000; i++) for (m = 0; m < 60; m++)
+        printf "2026-11-24T00:00:00Z,2026-11-24T00:%02d:%02dZ,No,503,560503,sbc%04d\n", m, i % 60, i }' \
+    >"$WORK/minutes.csv"
+measured "times to failure in 120000 SBC-minutes" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/minutes.csv"
+run "$DRTRIAGE" --format json "$WORK/minutes.csv"
+expect_json "sketches capped, said so" \
+    '.notes | any(test("^the time to failure of [0-9]+ rows is to the minute only"))' "$WORK/out"
+expect_json "percentiles still right to the minute" \
+    '.totals.to_failure_median >= 1740 and .totals.to_failure_median < 1800' "$WORK/out"
+
+# --- concurrency over four years of minutes on 20 SBCs: timelines capped ---
+awk 'BEGIN { print "Invite time,End time,Duration (seconds),Success,Final SIP code,Final Microsoft subcode,SBC FQDN"
+    for (y = 2023; y <= 2026; y++) for (i = 0; i < 20; i++)
+        printf "%d-06-01T10:00:00Z,%d-06-01T10:05:00Z,300,Yes,0,540000,sbc%02d\n", y, y, i }' \
+    >"$WORK/years.csv"
+measured "concurrency over 4 years" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json --concurrency "$WORK/years.csv"
+run "$DRTRIAGE" --format json --concurrency "$WORK/years.csv"
+expect_json "timelines capped, said so" \
+    '(.notes | any(test("calls are not in the concurrency peaks: the timelines reached their cap")))
+     and .totals.concurrency.untracked > 0 and .by_sbc[0].concurrency.peak == 1' "$WORK/out"
 
 # --- 200,000 distinct unknown codes ---
 awk -v h="$H" 'BEGIN { print h

@@ -422,10 +422,22 @@ static bool pair_notes(dt_report_t *r, const dt_aggregate_t *agg, const char **n
                     pairs - PAIR_NOTES_MAX);
 }
 
+/* Rows whose time-to-failure sketch counts some minute coarsely (the totals
+ * included). */
+static size_t inexact_rows(const dt_aggregate_t *agg)
+{
+    const dt_keyed_table_t *tables[] = {&agg->sbcs, &agg->times, &agg->groups};
+    size_t n = agg->total_metrics.to_failure.inexact;
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (size_t i = 0; tables[t]->measured && i < tables[t]->nrows; i++)
+            n += tables[t]->metrics[i].to_failure.inexact;
+    return n;
+}
+
 /* Inputs given twice or overlapping first (their calls may count twice), then
  * the aggregate's notes, the inputs', one for each table whose cap was
- * reached, for the concurrency cap, and for each --max-concurrent that names
- * no SBC: at most DT_NOTES_MAX in all. */
+ * reached, for the sketches' and the concurrency cap, and for each
+ * --max-concurrent that names no SBC: at most DT_NOTES_MAX in all. */
 static bool copy_notes(dt_report_t *r, const dt_aggregate_t *agg, const dt_report_options_t *o)
 {
     const struct {
@@ -437,7 +449,7 @@ static bool copy_notes(dt_report_t *r, const dt_aggregate_t *agg, const dt_repor
     if (agg->note_lost)
         return false;
     size_t unmatched = apply_limits(r, o);
-    size_t most = agg->nnotes + 3 + ntables + INPUT_NOTES * agg->ninputs + PAIR_NOTES_MAX + 1 +
+    size_t most = agg->nnotes + 4 + ntables + INPUT_NOTES * agg->ninputs + PAIR_NOTES_MAX + 1 +
                   unmatched;
     const char **notes = dt_arena_alloc(&r->arena, most * sizeof *notes);
     if (!notes)
@@ -471,6 +483,12 @@ static bool copy_notes(dt_report_t *r, const dt_aggregate_t *agg, const dt_repor
                       (unsigned long long)tables[i].table->overflow,
                       tables[i].table->index.cap, tables[i].what))
             return false;
+    size_t inexact = inexact_rows(agg);
+    if (inexact && !add_note(r, notes, &n,
+                             "the time to failure of %zu rows is to the minute only: the "
+                             "sketches reached their cap of %u pages of seconds",
+                             inexact, DT_SKETCH_PAGE_CAP))
+        return false;
     if (r->concurrency && r->total_stats.untracked &&
         !add_note(r, notes, &n,
                   "%llu calls are not in the concurrency peaks: the timelines reached their cap of "
@@ -660,13 +678,13 @@ static bool close_day(dt_report_t *r, dt_keyed_row_t *day, dt_sketch_t *merged)
 {
     dt_row_stats_t *stats = dt_arena_alloc(&r->arena, sizeof *stats);
     if (!stats) {
-        dt_sketch_free(merged);
+        dt_sketch_free(merged, NULL);
         return false;
     }
     dt_row_metrics_t m = {.to_failure = *merged};
     fill_stats(stats, &m, false);
     day->stats = stats;
-    dt_sketch_free(merged);
+    dt_sketch_free(merged, NULL);
     return true;
 }
 
@@ -691,8 +709,8 @@ static bool roll_up_days(dt_report_t *r, const dt_keyed_table_t *table, const dt
         if (table->measured && n && !same && !close_day(r, &days[n - 1], &merged))
             return false;
         if (table->measured &&
-            dt_sketch_merge(&merged, &table->metrics[hour - base].to_failure)) {
-            dt_sketch_free(&merged);
+            dt_sketch_merge(&merged, NULL, &table->metrics[hour - base].to_failure)) {
+            dt_sketch_free(&merged, NULL);
             return false;
         }
         if (same) {
