@@ -39,17 +39,17 @@ static const dt_section_t rest_order[] = {
     DT_SECTION_NOTES,
 };
 
-/* A table the user asked for (--by, --group-by, or a series a writer
- * added: a report reads the same whichever asked) that holds something. */
+/* A table the user asked for (--by, --group-by; not a series a writer
+ * added, which keeps its place among the rest) that holds something. */
 static bool asked(const dt_report_t *r, dt_section_t section)
 {
     switch (section) {
     case DT_SECTION_TIMES:
-        return r->by_time;
+        return r->by_time && !r->auto_bucket;
     case DT_SECTION_GROUPS:
         return r->ngroup_columns > 0;
     case DT_SECTION_GROUP_TIMES:
-        return r->by_time && r->ngroup_columns > 0;
+        return r->by_time && !r->auto_bucket && r->ngroup_columns > 0;
     default:
         return false;
     }
