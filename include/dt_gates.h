@@ -61,6 +61,8 @@ typedef struct {
                                  const dt_counts_t *counts);
     int arg;               /* what measure reads beside the counts: the origin of the
                               origin metrics */
+    bool unguarded;        /* judged whatever its denominator: not a number of calls
+                              (concurrency: a session limit), so --min-calls does not apply */
 } dt_gate_metric_t;
 
 /* The metrics, terminated by a row whose name is NULL. */

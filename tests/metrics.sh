@@ -46,6 +46,45 @@ expect_stdout "concurrency table flags it" "  sbc-a.contoso.com     3  Tue 2026-
 expect_stdout "a partial hour is marked" "  Tue 2026-11-24 09:00 *      1"
 expect_stdout "and the mark explained" "  * the inputs cover this hour only in part"
 
+# --- the gates on the measures, on the same file ---
+LIMITS="--max-concurrent sbc-a.contoso.com=3 --max-concurrent sbc-b.contoso.com=10"
+# shellcheck disable=SC2086
+run "$DRTRIAGE" --format json --min-calls 1 --fail-if 'acd<600' --fail-if 'acd<500' \
+    --fail-if 'sbc=*:short-calls>40%' --fail-if 'short-calls>2' $LIMITS "$HAND"
+expect_status "acd<600 breached by an ACD of 531 s" 1
+expect_json "acd and short-calls gates: values, units, denominators" \
+    '[.gates[] | [.expr, .sbc, .unit, .value, .denominator, .breached]] ==
+     [["acd<600", null, "s", 531, 5, true], ["acd<500", null, "s", 531, 5, false],
+      ["sbc=*:short-calls>40%", "sbc-a.contoso.com", "percent", 33.33, 3, false],
+      ["sbc=*:short-calls>40%", "sbc-b.contoso.com", "percent", 50, 2, true],
+      ["short-calls>2", null, "count", 2, 5, false]]' "$WORK/out"
+expect_stderr "the verdict says the ACD" "breached: acd<600: ACD of answered calls 531.00 s over 5 answered calls with a duration (limit 600 s)"
+run "$DRTRIAGE" --format json --fail-if 'acd<600' "$HAND"
+expect_status "acd below --min-calls answered calls is not judged" 0
+expect_json "not judged, said why" '.gates[0].judged == false' "$WORK/out"
+# the concurrency gate measures concurrency without --concurrency, whatever --min-calls
+# shellcheck disable=SC2086
+run "$DRTRIAGE" --color=never --fail-if 'concurrency>=90%' $LIMITS "$HAND"
+expect_status "concurrency>=90%: sbc-a is at its limit" 1
+expect_stderr "the verdict names the SBC nearest its limit" \
+    "breached: concurrency>=90%: sbc-a.contoso.com: peak concurrent calls: 100.00% of 3 sessions allowed by --max-concurrent (limit 90%)"
+expect_stdout "the summary says so" "  gates       1 of 1 breached: concurrency>=90%"
+expect_stdout "the gate measured concurrency" "  peak        3 on sbc-a.contoso.com at Tue 2026-11-24 10:01, near its limit"
+# shellcheck disable=SC2086
+run "$DRTRIAGE" --format json --fail-if 'sbc=sbc-b*:concurrency>=90%' $LIMITS "$HAND"
+expect_status "sbc-b at 20% of its limit passes" 0
+expect_json "sbc-b: 2 of 10 sessions" \
+    '.gates[0] | .value == 20 and .denominator == 10 and .judged and (.breached | not)' "$WORK/out"
+run "$DRTRIAGE" --format json --fail-if 'concurrency>=90%' "$HAND"
+expect_status "no --max-concurrent: not judged" 0
+expect_json "no --max-concurrent: said why" \
+    '.gates[0].why == "concurrency>=90%: not judged: no sessions allowed by --max-concurrent"' "$WORK/out"
+for bad in 'concurrency>90' 'acd>5%'; do
+    run "$DRTRIAGE" --fail-if "$bad" "$HAND"
+    expect_status "--fail-if '$bad'" 2
+done
+expect_stderr "acd is in seconds" "acd is not a percentage"
+
 # --- a generated Graph export, measured again by tests/oracle/measures.jq ---
 "$GEN" --family graph --rows 5000 --seed 11 -o "$WORK/graph.csv"
 run "$DRTRIAGE" --format json --concurrency --by day "$WORK/graph.csv"

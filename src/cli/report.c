@@ -84,9 +84,11 @@ typedef struct {
     "                         %s\n" \
     "                         faults are failures that are not expected endings\n" \
     "                         (busy, no answer, cancelled); sbc, microsoft, unknown\n" \
-    "                         and failed count both. sbc=GLOB: judges each matching\n" \
-    "                         SBC on its own calls. The report's Gates section shows\n" \
-    "                         every outcome\n" \
+    "                         and failed count both. acd is in seconds (acd<60),\n" \
+    "                         short-calls a percentage of the answered calls,\n" \
+    "                         concurrency>P%% the peak of an SBC's --max-concurrent.\n" \
+    "                         sbc=GLOB: judges each matching SBC on its own calls.\n" \
+    "                         The report's Gates section shows every outcome\n" \
     "      --min-calls N      judge percentages and NER only with at least N calls\n" \
     "                         (per SBC with sbc=GLOB:; default: the rules' NER\n" \
     "                         minimum, 100)\n" \
@@ -339,6 +341,8 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
             return dt_cli_usage_error("report", "too many --fail-if conditions (at most %d)", MAX_GATES);
         if (dt_gate_parse(arg, &o->gates[o->ngates], &err))
             return dt_cli_usage_error("report", "%s", err.msg);
+        /* a gate on the peak needs it counted */
+        o->tables.concurrency |= strcmp(o->gates[o->ngates].metric->name, "concurrency") == 0;
         o->ngates++;
         return -1;
     case OPT_MIN_CALLS:

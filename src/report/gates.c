@@ -94,38 +94,92 @@ static dt_gate_measure_t m_code(const dt_gate_t *g, const dt_report_t *r, const 
     return of_calls(n, c);
 }
 
+/* The Health Dashboard's measures: ACD over the answered calls with a
+ * duration, in seconds; the short ones among them. */
+static dt_gate_measure_t m_acd(const dt_gate_t *g, const dt_report_t *r, const dt_counts_t *c)
+{
+    (void)g, (void)r;
+    return (dt_gate_measure_t){(double)c->talk_seconds, c->acd_calls};
+}
+
+static dt_gate_measure_t m_short_calls(const dt_gate_t *g, const dt_report_t *r,
+                                       const dt_counts_t *c)
+{
+    (void)g, (void)r;
+    return (dt_gate_measure_t){(double)c->short_calls, c->acd_calls};
+}
+
+/* The peak of concurrent calls out of the session limit (--max-concurrent):
+ * an SBC's own, or over the whole report the SBC nearest its limit. */
+static const dt_keyed_row_t *nearest_limit(const dt_report_t *r, const dt_counts_t *c)
+{
+    const dt_keyed_row_t *nearest = NULL;
+    for (size_t i = 0; i < r->nsbcs; i++) {
+        const dt_row_stats_t *st = r->sbcs[i]->stats;
+        if (!st || !st->limit || (c != &r->totals.counts && c != &r->sbcs[i]->counts))
+            continue;
+        const dt_row_stats_t *best = nearest ? nearest->stats : NULL;
+        if (!best || st->peak * best->limit > best->peak * st->limit)
+            nearest = r->sbcs[i];
+    }
+    return nearest;
+}
+
+static dt_gate_measure_t m_concurrency(const dt_gate_t *g, const dt_report_t *r,
+                                       const dt_counts_t *c)
+{
+    (void)g;
+    const dt_keyed_row_t *nearest = nearest_limit(r, c);
+    return nearest ? (dt_gate_measure_t){(double)nearest->stats->peak, nearest->stats->limit}
+                   : (dt_gate_measure_t){0, 0};
+}
+
 #define N_OR_P (DT_GATE_COUNT | DT_GATE_PERCENT)
 #define ENDINGS ", expected endings included"
 #define WHOLE false /* judged on the whole report only */
 #define PER_SBC true
 #define NONE DT_GATE_NO_PARAM
+#define GUARDED false
+#define UNGUARDED true
+#define SECONDS_TEXT(n) #n " s"
+#define SECONDS(n) SECONDS_TEXT(n)
 
 const dt_gate_metric_t dt_gate_metrics[] = {
-    /* name, what it measures, of what, unit, forms, per SBC, parameter, measure, arg */
-    {"calls", "calls", NULL, NULL, DT_GATE_COUNT, PER_SBC, NONE, m_calls, 0},
-    {"failed", "failed calls" ENDINGS, "calls", NULL, N_OR_P, PER_SBC, NONE, m_failed, 0},
+    /* name, what it measures, of what, unit, forms, per SBC, parameter, measure, arg,
+       whether --min-calls applies */
+    {"calls", "calls", NULL, NULL, DT_GATE_COUNT, PER_SBC, NONE, m_calls, 0, GUARDED},
+    {"failed", "failed calls" ENDINGS, "calls", NULL, N_OR_P, PER_SBC, NONE, m_failed, 0,
+     GUARDED},
     {"sbc", "SBC-origin failures" ENDINGS, "calls", NULL, N_OR_P, PER_SBC, NONE,
-     m_origin_failed, DT_ORIGIN_SBC},
+     m_origin_failed, DT_ORIGIN_SBC, GUARDED},
     {"microsoft", "Microsoft-origin failures" ENDINGS, "calls", NULL, N_OR_P, PER_SBC, NONE,
-     m_origin_failed, DT_ORIGIN_MICROSOFT},
+     m_origin_failed, DT_ORIGIN_MICROSOFT, GUARDED},
     {"unknown", "failures of unknown origin" ENDINGS, "calls", NULL, N_OR_P, PER_SBC, NONE,
-     m_origin_failed, DT_ORIGIN_UNKNOWN},
+     m_origin_failed, DT_ORIGIN_UNKNOWN, GUARDED},
     {"faults", "faults (failures that are not expected endings)", "calls", NULL, N_OR_P, PER_SBC,
-     NONE, m_faults, 0},
+     NONE, m_faults, 0, GUARDED},
     {"sbc-faults", "SBC-origin faults", "calls", NULL, N_OR_P, PER_SBC, NONE, m_origin_faults,
-     DT_ORIGIN_SBC},
+     DT_ORIGIN_SBC, GUARDED},
     {"microsoft-faults", "Microsoft-origin faults", "calls", NULL, N_OR_P, PER_SBC, NONE,
-     m_origin_faults, DT_ORIGIN_MICROSOFT},
+     m_origin_faults, DT_ORIGIN_MICROSOFT, GUARDED},
     {"unknown-faults", "faults of unknown origin", "calls", NULL, N_OR_P, PER_SBC, NONE,
-     m_origin_faults, DT_ORIGIN_UNKNOWN},
+     m_origin_faults, DT_ORIGIN_UNKNOWN, GUARDED},
     {"unknown-codes", "failed calls whose codes no rule documents", "calls", NULL, N_OR_P,
-     PER_SBC, NONE, m_unknown_codes, 0},
-    {"ner", "NER", "calls", NULL, DT_GATE_RATIO, PER_SBC, NONE, m_ner, 0},
-    {"rejected", "rejected rows", "rows", NULL, N_OR_P, WHOLE, NONE, m_rejected, 0},
+     PER_SBC, NONE, m_unknown_codes, 0, GUARDED},
+    {"ner", "NER", "calls", NULL, DT_GATE_RATIO, PER_SBC, NONE, m_ner, 0, GUARDED},
+    {"rejected", "rejected rows", "rows", NULL, N_OR_P, WHOLE, NONE, m_rejected, 0, GUARDED},
     {"action", "failed calls with action", "calls", NULL, N_OR_P, WHOLE, DT_GATE_ACTION_ID,
-     m_action, 0},
-    {"code", "failed calls with code", "calls", NULL, N_OR_P, WHOLE, DT_GATE_CODE, m_code, 0},
-    {NULL, NULL, NULL, NULL, 0, WHOLE, NONE, NULL, 0},
+     m_action, 0, GUARDED},
+    {"code", "failed calls with code", "calls", NULL, N_OR_P, WHOLE, DT_GATE_CODE, m_code, 0,
+     GUARDED},
+    {"acd", "ACD of answered calls", "answered calls with a duration", "s", DT_GATE_MEAN,
+     PER_SBC, NONE, m_acd, 0, GUARDED},
+    {"short-calls", "answered calls shorter than " SECONDS(DT_SHORT_CALL_SECONDS),
+     "answered calls with a duration", NULL, N_OR_P, PER_SBC, NONE, m_short_calls, 0, GUARDED},
+    {"concurrency", "peak concurrent calls",
+     "sessions allowed by --max-concurrent", NULL, DT_GATE_PERCENT, PER_SBC, NONE, m_concurrency, 0,
+     UNGUARDED},
+    {NULL, NULL, NULL, NULL, 0, WHOLE, NONE, NULL, 0, GUARDED},
 };
 
 static const char *param_syntax(const dt_gate_metric_t *m)
@@ -338,6 +392,25 @@ static dt_status_t fraction_limit(const parser_t *ps, const dt_gate_t *g, const 
                   m->of, head, ps->expr, limit);
 }
 
+/* A limit without '%' for a metric that is only a percentage (concurrency):
+ * the limit as it was meant, a fraction read as such. */
+static dt_status_t percent_only(const parser_t *ps, const dt_gate_t *g, const char *value,
+                                bool has_fraction)
+{
+    char limit[DT_NUMBER_MAX];
+    int head = (int)(value - ps->expr);
+    if (has_fraction && g->limit < 1.0) {
+        char meant[DT_NUMBER_MAX];
+        dt_format_trimmed(limit, g->limit);
+        dt_format_trimmed(meant, g->limit * PERCENT_MAX);
+        return bad_at(ps, value, "%s looks like a fraction, but %s is a percentage: write '%.*s%s%%'",
+                      limit, g->metric->name, head, ps->expr, meant);
+    }
+    dt_format_trimmed(limit, g->limit);
+    return bad_at(ps, ps->p, "%s is a percentage: write '%.*s%s%%'", g->metric->name, head,
+                  ps->expr, limit);
+}
+
 /* Decides the form of the limit from the metric's forms and the '%'. */
 static dt_status_t decide_form(const parser_t *ps, dt_gate_t *g, const char *value,
                                bool percent, bool has_fraction)
@@ -355,7 +428,7 @@ static dt_status_t decide_form(const parser_t *ps, dt_gate_t *g, const char *val
     else if (forms & DT_GATE_MEAN)
         g->form = DT_GATE_MEAN;
     else
-        return bad_at(ps, ps->p, "%s is a percentage: write the limit as P%%", g->metric->name);
+        return percent_only(ps, g, value, has_fraction);
     bool is_percentage = g->form == DT_GATE_PERCENT || g->form == DT_GATE_RATIO;
     if ((g->form == DT_GATE_COUNT && has_fraction) ||
         (g->form == DT_GATE_RATIO && !percent && has_fraction && g->limit < 1.0))
@@ -514,7 +587,7 @@ static bool judge_one(dt_report_t *r, const dt_gate_t *g, const char *sbc, const
         res->value = m.numerator;
     } else {
         res->has_value = m.denominator > 0;
-        res->judged = res->has_value && m.denominator >= min_calls;
+        res->judged = res->has_value && (g->metric->unguarded || m.denominator >= min_calls);
         double scale = g->form == DT_GATE_MEAN ? 1.0 : PERCENT_MAX;
         res->value = res->has_value ? scale * m.numerator / (double)m.denominator : 0.0;
     }
@@ -547,8 +620,13 @@ static size_t results_of(const dt_report_t *r, const dt_gate_t *g)
 static bool judge_gate(dt_report_t *r, const dt_gate_t *g, uint64_t min_calls,
                        dt_gate_result_t *out, size_t *n)
 {
-    if (!g->sbc[0])
-        return judge_one(r, g, NULL, NULL, &r->totals.counts, min_calls, &out[(*n)++]);
+    if (!g->sbc[0]) {
+        /* concurrency over the whole report is the SBC nearest its limit: named */
+        const dt_keyed_row_t *at =
+            g->metric->measure == m_concurrency ? nearest_limit(r, &r->totals.counts) : NULL;
+        return judge_one(r, g, NULL, at ? at->name : NULL, &r->totals.counts, min_calls,
+                         &out[(*n)++]);
+    }
     size_t matched = 0;
     for (size_t i = 0; i < r->nsbcs; i++) {
         if (!sbc_matches(g, r->sbcs[i]))

@@ -595,12 +595,16 @@ static void summary_gates(const text_t *w)
     if (!r->ngates)
         return;
     char line[LABEL_MAX];
-    if (first)
-        snprintf(line, sizeof line, "%zu of %zu breached: %s%s%s", breached, r->ngates,
-                 first->expr, first->sbc ? " on " : "", first->sbc ? first->sbc : "");
-    else
-        snprintf(line, sizeof line, "%zu passed%s", judged,
-                 judged < r->ngates ? " (the others not judged: too few calls)" : "");
+    if (first) {
+        int n = snprintf(line, sizeof line, "%zu of %zu breached: %s%s%s", breached, r->ngates,
+                         first->expr, first->sbc ? " on " : "", first->sbc ? first->sbc : "");
+        if (breached > 1 && n > 0 && (size_t)n < sizeof line)
+            snprintf(line + n, sizeof line - (size_t)n, " and %zu more", breached - 1);
+    } else
+        snprintf(line, sizeof line, "%zu passed, %zu not judged (see Gates)", judged,
+                 r->ngates - judged);
+    if (!first && judged == r->ngates)
+        snprintf(line, sizeof line, "%zu passed", judged);
     summary_line(w, "gates", line, first ? SGR_LOW : NULL);
 }
 

@@ -54,6 +54,14 @@ static const struct {
     {"sbc=*:sbc>1%", "sbc", "*", DT_CMP_GT, 1, DT_GATE_PERCENT},
     {"sbc>=1", "sbc", NULL, DT_CMP_GE, 1, DT_GATE_COUNT},
     {"failed>123456789012345678", "failed", NULL, DT_CMP_GT, 123456789012345678.0, DT_GATE_COUNT},
+    /* the Health Dashboard's measures */
+    {"acd<60", "acd", NULL, DT_CMP_LT, 60, DT_GATE_MEAN},
+    {"acd<=12.5", "acd", NULL, DT_CMP_LE, 12.5, DT_GATE_MEAN},
+    {"sbc=sbc-eu*:acd<30", "acd", "sbc-eu*", DT_CMP_LT, 30, DT_GATE_MEAN},
+    {"short-calls>5%", "short-calls", NULL, DT_CMP_GT, 5, DT_GATE_PERCENT},
+    {"short-calls>=20", "short-calls", NULL, DT_CMP_GE, 20, DT_GATE_COUNT},
+    {"concurrency>90%", "concurrency", NULL, DT_CMP_GT, 90, DT_GATE_PERCENT},
+    {"sbc=*:concurrency>=85.5%", "concurrency", "*", DT_CMP_GE, 85.5, DT_GATE_PERCENT},
 };
 
 START_TEST(test_parse_good)
@@ -123,6 +131,15 @@ static const struct {
     {"sbc=x*:rejected>1", "rejected is not counted per SBC", 7},
     {"sbc=x*:action:tls-certificate>1", "action:ID is not counted per SBC", 7},
     {"sbc=x*:bogus>1", "unknown metric 'bogus'", 7},
+    /* the Health Dashboard's measures */
+    {"acd>5%", "acd is not a percentage: write the limit without '%'", 5},
+    {"short-calls>2.5", "for a percentage of answered calls with a duration write "
+                        "'short-calls>2.5%'", 12},
+    {"concurrency>90", "concurrency is a percentage: write 'concurrency>90%'", 14},
+    {"concurrency>0.9", "0.9 looks like a fraction, but concurrency is a percentage: write "
+                        "'concurrency>90%'", 12},
+    {"concurrency>150%", "a percentage cannot exceed 100", 12},
+    {"acd", "expected a comparison", 3},
 };
 
 START_TEST(test_parse_bad)
@@ -419,6 +436,80 @@ START_TEST(test_check_no_calls)
 }
 END_TEST
 
+/* The Health Dashboard's measures as gates: sbc1 has three answered calls of
+ * 125 s and one of 4 s, all in one minute (a peak of 4, its limit 5: 80%);
+ * sbc2 two of 30 s (a peak of 2 of 10). ACD (375 + 4 + 60) / 6 = 73.17 s;
+ * short calls 1 of 6. */
+static void measured_report(fixture_t *fx, bool limits)
+{
+    fixture_init(fx, 0);
+    dt_aggregate_options_t options = {.metrics = true, .concurrency = true};
+    ck_assert_int_eq(dt_aggregate_configure(&fx->agg, &options), DT_OK);
+    dt_call_extra_t talk = {.has_duration = true, .duration = 125, .has_span = true,
+                            .span_start = 1795478400, .span_end = 1795478400 + 30};
+    fx->extra = &talk;
+    fixture_calls(fx, 3, 200, NO_CODE, "OK", "sbc1", true);
+    talk.duration = 4;
+    fixture_calls(fx, 1, 200, NO_CODE, "OK", "sbc1", true);
+    talk.duration = 30;
+    fixture_calls(fx, 2, 200, NO_CODE, "OK", "sbc2", true);
+    dt_session_limit_t limit[] = {{"sbc1", 5}, {"sbc2", 10}};
+    dt_report_options_t ro = {.limits = limits ? limit : NULL, .nlimits = limits ? 2 : 0};
+    ck_assert_int_eq(dt_report_build(&fx->report, &fx->agg, &ro), DT_OK);
+    fx->built = true;
+}
+
+START_TEST(test_health_measure_gates)
+{
+    fixture_t fx;
+    measured_report(&fx, true);
+    static const struct {
+        const char *expr;
+        uint64_t min_calls;
+        bool breached, judged;
+        const char *why;
+    } cases[] = {
+        {"acd<60", 0, false, true,
+         "acd<60: ACD of answered calls 73.17 s over 6 answered calls with a duration "
+         "(limit 60 s)"},
+        {"acd<80", 0, true, true,
+         "acd<80: ACD of answered calls 73.17 s over 6 answered calls with a duration "
+         "(limit 80 s)"},
+        {"sbc=sbc2:acd<60", 0, true, true,
+         "sbc=sbc2:acd<60: sbc2: ACD of answered calls 30.00 s over 2 answered calls with a "
+         "duration (limit 60 s)"},
+        {"acd<80", 100, false, false,
+         "acd<80: not judged: 6 answered calls with a duration, fewer than --min-calls 100"},
+        {"short-calls>10%", 0, true, true,
+         "short-calls>10%: answered calls shorter than 10 s: 16.67% of 6 answered calls with a "
+         "duration (limit 10%)"},
+        {"short-calls>1", 0, false, true,
+         "short-calls>1: answered calls shorter than 10 s: 1 of 6 answered calls with a "
+         "duration (limit 1)"},
+        {"concurrency>=80%", 100, true, true, /* a session limit is not a number of calls */
+         "concurrency>=80%: sbc1: peak concurrent calls: 80.00% of 5 sessions allowed by "
+         "--max-concurrent (limit 80%)"}, /* the SBC nearest its limit, named */
+        {"sbc=sbc2:concurrency>50%", 0, false, true,
+         "sbc=sbc2:concurrency>50%: sbc2: peak concurrent calls: 20.00% of 10 sessions "
+         "allowed by --max-concurrent (limit 50%)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const dt_gate_result_t *g = judge(&fx, cases[i].expr, cases[i].min_calls);
+        ck_assert_msg(g->breached == cases[i].breached && g->judged == cases[i].judged,
+                      "%s: breached %d judged %d", cases[i].expr, g->breached, g->judged);
+        ck_assert_str_eq(g->why, cases[i].why);
+    }
+    ck_assert_str_eq(judge(&fx, "acd<60", 0)->unit, "s");
+    fixture_free(&fx);
+    /* without --max-concurrent there is nothing to take a share of */
+    measured_report(&fx, false);
+    const dt_gate_result_t *g = judge(&fx, "concurrency>50%", 0);
+    ck_assert(!g->judged && !g->breached);
+    ck_assert_str_eq(g->why, "concurrency>50%: not judged: no sessions allowed by --max-concurrent");
+    fixture_free(&fx);
+}
+END_TEST
+
 Suite *dt_suite_gates(void)
 {
     Suite *s = suite_create("gates");
@@ -434,6 +525,7 @@ Suite *dt_suite_gates(void)
     tcase_add_test(t, test_per_sbc);
     tcase_add_test(t, test_several_gates_in_order);
     tcase_add_test(t, test_check_no_calls);
+    tcase_add_test(t, test_health_measure_gates);
     suite_add_tcase(s, t);
     return s;
 }
