@@ -1,5 +1,5 @@
 /* dt_pipeline.h - runs the stages over a list of inputs:
- * input -> reader -> schema -> classify -> aggregate. The caller owns the
+ * sources -> reader -> schema -> classify -> aggregate. The caller owns the
  * rules, the code table and the aggregate; the pipeline only fills the latter. */
 #ifndef DT_PIPELINE_H
 #define DT_PIPELINE_H

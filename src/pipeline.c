@@ -1,4 +1,4 @@
-/* pipeline.c - drives input -> reader -> schema -> classify -> aggregate.
+/* pipeline.c - drives sources -> reader -> schema -> classify -> aggregate.
  *
  * The reader keeps a record's cells in slots: slot f holds field f, and
  * slots from DT_FIELD_COUNT on hold the --group-by columns, then the --where
@@ -22,10 +22,10 @@
 
 #include "dt_classify.h"
 #include "dt_date_order.h"
-#include "dt_input.h"
 #include "dt_num.h"
 #include "dt_pipeline.h"
 #include "dt_reader.h"
+#include "dt_source.h"
 #include "dt_spool.h"
 
 #define GROUP_KEY_MAX 1024
@@ -599,12 +599,12 @@ static dt_status_t finish_dates(run_t *run, dt_error_t *err)
     return DT_OK;
 }
 
-static dt_status_t run_input(run_t *run, dt_input_t *in, dt_error_t *err)
+static dt_status_t run_input(run_t *run, dt_source_t *src, dt_error_t *err)
 {
     for (;;) {
         const unsigned char *data;
         size_t len;
-        dt_status_t st = dt_input_read(in, &data, &len, err);
+        dt_status_t st = dt_source_read(src, &data, &len, err);
         if (st)
             return st;
         if (len == 0)
@@ -614,8 +614,8 @@ static dt_status_t run_input(run_t *run, dt_input_t *in, dt_error_t *err)
         if ((st = dt_reader_feed(run->reader, data, len, err)))
             return st;
         if (run->options->progress)
-            run->options->progress(run->options->progress_ctx, run->path, in->bytes, in->size,
-                                   run->agg->totals.rows);
+            run->options->progress(run->options->progress_ctx, run->path, dt_source_bytes(src),
+                                   dt_source_size(src), run->agg->totals.rows);
     }
     dt_status_t st = dt_reader_finish(run->reader, err);
     if (st == DT_OK && !run->have_header)
@@ -623,39 +623,49 @@ static dt_status_t run_input(run_t *run, dt_input_t *in, dt_error_t *err)
     return st;
 }
 
-static dt_status_t run_one(const dt_pipeline_options_t *options, const dt_rules_t *rules,
-                           dt_codes_t *codes, dt_aggregate_t *agg, const char *path,
-                           dt_error_t *err)
+/* Reads one source into the aggregate: one input of the report. */
+static dt_status_t run_source(const dt_pipeline_options_t *options, const dt_rules_t *rules,
+                              dt_codes_t *codes, dt_aggregate_t *agg, dt_source_t *src,
+                              dt_error_t *err)
 {
-    dt_input_t in;
-    dt_status_t st = dt_input_open(&in, path, err);
-    if (st)
-        return st;
+    const char *name = dt_source_name(src);
     run_t *run = calloc(1, sizeof *run);
-    if (!run) {
-        dt_input_close(&in);
+    if (!run)
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
-    }
     *run = (run_t){.options = options, .rules = rules, .codes = codes, .agg = agg,
-                   .path = in.path, .keep_all = options->rows_out != NULL,
+                   .path = name, .keep_all = options->rows_out != NULL,
                    /* concurrency places calls in absolute minutes: their date order matters */
                    .need_time = agg->options.by_time || agg->options.concurrency ||
                                 dt_filter_uses_time(&options->filter) ||
                                 (options->rows && dt_filter_uses_time(options->rows))};
     size_t max_field = options->max_field ? options->max_field : DT_DEFAULT_MAX_FIELD;
-    run->reader = dt_reader_new(in.path, max_field, on_record, run);
+    dt_status_t st = DT_OK;
+    run->reader = dt_reader_new(name, max_field, on_record, run);
     if (!run->reader)
         st = dt_fail(err, DT_ERR_NOMEM, "out of memory");
-    if (st == DT_OK && dt_aggregate_begin_input(agg, in.path))
+    if (st == DT_OK && dt_aggregate_begin_input(agg, name))
         st = dt_fail(err, DT_ERR_NOMEM, "out of memory");
     if (st == DT_OK)
-        st = run_input(run, &in, err);
+        st = run_input(run, src, err);
     if (st == DT_OK)
         st = finish_dates(run, err);
     dt_spool_free(run->held);
     dt_reader_free(run->reader);
-    dt_input_close(&in);
     free(run);
+    return st;
+}
+
+/* Reads every source a path yields. */
+static dt_status_t run_one(const dt_pipeline_options_t *options, const dt_rules_t *rules,
+                           dt_codes_t *codes, dt_aggregate_t *agg, const char *path,
+                           dt_error_t *err)
+{
+    dt_sources_t *set;
+    dt_status_t st = dt_sources_open(&set, path, err);
+    dt_source_t *src;
+    while (st == DT_OK && (st = dt_sources_next(set, &src, err)) == DT_OK && src)
+        st = run_source(options, rules, codes, agg, src, err);
+    dt_sources_close(set);
     return st;
 }
 

@@ -12,7 +12,7 @@ int main(void)
         dt_suite_rules,
         dt_suite_codes,
         dt_suite_schema,
-        dt_suite_input,
+        dt_suite_source,
         dt_suite_reader,
         dt_suite_classify,
         dt_suite_aggregate,

@@ -10,7 +10,7 @@ Suite *dt_suite_map(void);
 Suite *dt_suite_rules(void);
 Suite *dt_suite_codes(void);
 Suite *dt_suite_schema(void);
-Suite *dt_suite_input(void);
+Suite *dt_suite_source(void);
 Suite *dt_suite_reader(void);
 Suite *dt_suite_classify(void);
 Suite *dt_suite_aggregate(void);

@@ -1,28 +1,32 @@
-/* check_input.c - files as blocks: BOM removal, encodings, errors. */
+/* check_source.c - sources: files as blocks, BOM removal, encodings, errors. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "check_suites.h"
-#include "dt_input.h"
+#include "dt_source.h"
 #include "test_util.h"
 
-/* Reads a whole input through dt_input_read; returns the status and the bytes. */
+/* Reads the first source of a path through dt_source_read; returns the
+ * status and the bytes. */
 static dt_status_t read_all(const char *path, char **out, size_t *len, dt_error_t *err)
 {
-    dt_input_t in;
+    dt_sources_t *set;
+    dt_source_t *src = NULL;
     *out = NULL;
     *len = 0;
-    dt_status_t st = dt_input_open(&in, path, err);
+    dt_status_t st = dt_sources_open(&set, path, err);
     if (st)
         return st;
+    st = dt_sources_next(set, &src, err);
+    ck_assert(st != DT_OK || src != NULL);
     size_t cap = 0;
-    for (;;) {
+    while (st == DT_OK) {
         const unsigned char *data;
         size_t n;
-        st = dt_input_read(&in, &data, &n, err);
+        st = dt_source_read(src, &data, &n, err);
         if (st || n == 0)
             break;
-        ck_assert_uint_le(n, DT_INPUT_BLOCK);
+        ck_assert_uint_le(n, DT_SOURCE_BLOCK);
         if (*len + n + 1 > cap) {
             cap = (*len + n + 1) * 2;
             *out = realloc(*out, cap);
@@ -33,8 +37,19 @@ static dt_status_t read_all(const char *path, char **out, size_t *len, dt_error_
     }
     if (!*out)
         *out = calloc(1, 1);
-    dt_input_close(&in);
+    dt_sources_close(set);
     return st;
+}
+
+/* Opens path and moves to its first source. */
+static dt_source_t *first_source(dt_sources_t **set, const char *path)
+{
+    dt_error_t err = {{0}};
+    dt_source_t *src = NULL;
+    ck_assert_msg(dt_sources_open(set, path, &err) == DT_OK, "%s", err.msg);
+    ck_assert_msg(dt_sources_next(*set, &src, &err) == DT_OK, "%s", err.msg);
+    ck_assert_ptr_nonnull(src);
+    return src;
 }
 
 START_TEST(test_plain)
@@ -55,21 +70,24 @@ START_TEST(test_utf8_bom)
 {
     char *path = tu_temp_text("\xEF\xBB\xBF"
                               "a,b\n");
-    dt_input_t in;
+    dt_sources_t *set;
+    dt_source_t *src = first_source(&set, path);
     dt_error_t err = {{0}};
-    ck_assert(dt_input_open(&in, path, &err) == DT_OK);
-    ck_assert_uint_eq(in.size, 7);
+    ck_assert_uint_eq(dt_source_size(src), 7);
+    ck_assert_str_eq(dt_source_name(src), path);
     const unsigned char *data;
     size_t len;
-    ck_assert(dt_input_read(&in, &data, &len, &err) == DT_OK);
+    ck_assert(dt_source_read(src, &data, &len, &err) == DT_OK);
     ck_assert_uint_eq(len, 4);
     ck_assert_mem_eq(data, "a,b\n", 4);
-    ck_assert_uint_eq(in.bytes, 7);
-    ck_assert(dt_input_read(&in, &data, &len, &err) == DT_OK);
+    ck_assert_uint_eq(dt_source_bytes(src), 7);
+    ck_assert(dt_source_read(src, &data, &len, &err) == DT_OK);
     ck_assert_uint_eq(len, 0);
-    ck_assert(dt_input_read(&in, &data, &len, &err) == DT_OK);
+    ck_assert(dt_source_read(src, &data, &len, &err) == DT_OK);
     ck_assert_msg(len == 0, "end of input stays the end");
-    dt_input_close(&in);
+    ck_assert(dt_sources_next(set, &src, &err) == DT_OK);
+    ck_assert_msg(src == NULL, "a plain file is one source");
+    dt_sources_close(set);
     tu_temp_remove(path);
 }
 END_TEST
@@ -77,11 +95,11 @@ END_TEST
 START_TEST(test_bom_only_first_block)
 {
     /* A BOM-like sequence later in the file is data. */
-    size_t size = DT_INPUT_BLOCK + 10;
+    size_t size = DT_SOURCE_BLOCK + 10;
     char *bytes = malloc(size);
     ck_assert_ptr_nonnull(bytes);
     memset(bytes, 'x', size);
-    memcpy(bytes + DT_INPUT_BLOCK, "\xEF\xBB\xBF", 3);
+    memcpy(bytes + DT_SOURCE_BLOCK, "\xEF\xBB\xBF", 3);
     char *path = tu_temp_file(bytes, size);
     char *data;
     size_t len;
@@ -151,9 +169,9 @@ END_TEST
 START_TEST(test_directory)
 {
     char *dir = tu_temp_dir();
-    dt_input_t in;
+    dt_sources_t *set;
     dt_error_t err = {{0}};
-    ck_assert_int_eq(dt_input_open(&in, dir, &err), DT_ERR_INPUT);
+    ck_assert_int_eq(dt_sources_open(&set, dir, &err), DT_ERR_INPUT);
     ck_assert_contains(err.msg, dir);
     ck_assert_contains(err.msg, "directory");
     tu_temp_remove(dir);
@@ -162,10 +180,10 @@ END_TEST
 
 START_TEST(test_missing)
 {
-    dt_input_t in;
+    dt_sources_t *set;
     dt_error_t err = {{0}};
     const char *path = "/nonexistent/drtriage/calls.csv";
-    ck_assert_int_eq(dt_input_open(&in, path, &err), DT_ERR_INPUT);
+    ck_assert_int_eq(dt_sources_open(&set, path, &err), DT_ERR_INPUT);
     ck_assert_contains(err.msg, path);
     ck_assert_contains(err.msg, "cannot open");
 }
@@ -174,15 +192,15 @@ END_TEST
 START_TEST(test_empty)
 {
     char *path = tu_temp_file("", 0);
-    dt_input_t in;
+    dt_sources_t *set;
+    dt_source_t *src = first_source(&set, path);
     dt_error_t err = {{0}};
-    ck_assert(dt_input_open(&in, path, &err) == DT_OK);
     const unsigned char *data;
     size_t len = 99;
-    ck_assert(dt_input_read(&in, &data, &len, &err) == DT_OK);
+    ck_assert(dt_source_read(src, &data, &len, &err) == DT_OK);
     ck_assert_uint_eq(len, 0);
-    ck_assert_uint_eq(in.size, 0);
-    dt_input_close(&in);
+    ck_assert_uint_eq(dt_source_size(src), 0);
+    dt_sources_close(set);
     tu_temp_remove(path);
 
     /* A file holding only a BOM is empty too. */
@@ -197,7 +215,7 @@ END_TEST
 
 START_TEST(test_large)
 {
-    size_t size = 3 * DT_INPUT_BLOCK + 123;
+    size_t size = 3 * DT_SOURCE_BLOCK + 123;
     char *bytes = malloc(size);
     ck_assert_ptr_nonnull(bytes);
     for (size_t i = 0; i < size; i++)
@@ -215,10 +233,10 @@ START_TEST(test_large)
 }
 END_TEST
 
-Suite *dt_suite_input(void)
+Suite *dt_suite_source(void)
 {
-    Suite *s = suite_create("input");
-    TCase *t = tcase_create("input");
+    Suite *s = suite_create("source");
+    TCase *t = tcase_create("file");
     tcase_add_test(t, test_plain);
     tcase_add_test(t, test_utf8_bom);
     tcase_add_test(t, test_bom_only_first_block);
