@@ -14,11 +14,13 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 # Recursively expanded on purpose: evaluated when a recipe runs, after `deps`.
 PCRE_CFLAGS  = $(shell pkg-config --cflags libpcre2-8)
 PCRE_LIBS    = $(shell pkg-config --libs libpcre2-8)
+ARCHIVE_CFLAGS = $(shell pkg-config --cflags libarchive)
+ARCHIVE_LIBS   = $(shell pkg-config --libs libarchive)
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 XLSX_CFLAGS  = $(shell pkg-config --cflags xlsxwriter)
 XLSX_LIBS    = $(shell pkg-config --libs xlsxwriter)
-LIBS         = -lcsv $(PCRE_LIBS) $(XLSX_LIBS) -lm
+LIBS         = -lcsv $(PCRE_LIBS) $(XLSX_LIBS) $(ARCHIVE_LIBS) -lm
 
 # Link-time optimisation inlines the per-row calls across stages (reader ->
 # classify -> aggregate): about 3% of throughput in `make bench`. GCC's form;
@@ -46,7 +48,7 @@ else
 Q = @
 endif
 
-ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(LTO) -Iinclude -I$(BUILD)/gen $(PCRE_CFLAGS) $(XLSX_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(LTO) -Iinclude -I$(BUILD)/gen $(PCRE_CFLAGS) $(XLSX_CFLAGS) $(ARCHIVE_CFLAGS) -MMD -MP
 
 # One folder per stage with several files (core/, rules/, writers/, ...);
 # src/main.c and src/cli/ are the command line, everything else the library.
@@ -125,6 +127,11 @@ build/chunk-feed: tests/chunk-feed.c | deps
 build/failmalloc.so: tests/failmalloc.c | deps
 	@mkdir -p build
 	$(CC) $(STD) $(WARN) -O2 -shared -fPIC $< -o $@
+
+build/gen-archive: tests/gen-archive.c tests/unit/archive_fixture.c tests/unit/archive_fixture.h | deps
+	@mkdir -p build
+	$(CC) $(STD) $(WARN) -O2 $(ARCHIVE_CFLAGS) -Itests/unit tests/gen-archive.c \
+	    tests/unit/archive_fixture.c -o $@ $(ARCHIVE_LIBS)
 
 $(BUILD)/test-obj/%.o: tests/unit/%.c | deps $(BUILD)/test-obj
 	@echo "  CC      $<"
@@ -211,7 +218,8 @@ valgrind: build/drtriage
 FUZZ_SECONDS ?= 60
 FUZZ_CC      = clang
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS  = $(STD) $(WARN) -g -O1 $(FUZZ_SAN) -Iinclude -Ibuild/gen $(PCRE_CFLAGS) $(XLSX_CFLAGS) -MMD -MP
+FUZZ_CFLAGS  = $(STD) $(WARN) -g -O1 $(FUZZ_SAN) -Iinclude -Ibuild/gen $(PCRE_CFLAGS) $(XLSX_CFLAGS) \
+               $(ARCHIVE_CFLAGS) -MMD -MP
 FUZZ_OBJ     = $(LIB_SRC:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/rules_embedded.o \
                build/fuzz/obj/assets_embedded.o
 FUZZ_BINS    = build/fuzz/fuzz_pipeline build/fuzz/fuzz_rules build/fuzz/fuzz_gates \

@@ -1,6 +1,7 @@
-/* cli_progress.c - the progress line on stderr for long inputs: bytes read,
- * rows per second and, when the size is known, the time left. Shown only
- * when stderr is a terminal and an input has taken more than a second. */
+/* cli_progress.c - the progress line on stderr for long inputs: bytes read
+ * (of an archive: compressed bytes, against the archive's size), rows per
+ * second and, when the size is known, the time left. Shown only when stderr
+ * is a terminal and an input has taken more than a second. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,9 +24,10 @@ static double now(void)
 void dt_cli_progress_init(dt_cli_progress_t *p)
 {
     p->enabled = isatty(STDERR_FILENO);
-    p->started = now();
+    p->started = p->file_started = now();
     p->last_draw = 0;
     p->shown = false;
+    p->last_bytes = p->last_size = 0;
 }
 
 void dt_cli_progress_update(void *ctx, const char *path, uint64_t bytes, uint64_t size,
@@ -35,6 +37,10 @@ void dt_cli_progress_update(void *ctx, const char *path, uint64_t bytes, uint64_
     if (!p->enabled)
         return;
     double t = now(), elapsed = t - p->started;
+    if (bytes < p->last_bytes || size != p->last_size) /* another file */
+        p->file_started = t;
+    p->last_bytes = bytes;
+    p->last_size = size;
     if (elapsed < SHOW_AFTER || t - p->last_draw < REDRAW_EVERY)
         return;
     p->last_draw = t;
@@ -47,7 +53,8 @@ void dt_cli_progress_update(void *ctx, const char *path, uint64_t bytes, uint64_
         fprintf(stderr, " of %.1f MB (%.0f%%)", (double)size / 1e6, 100.0 * (double)bytes / (double)size);
     fprintf(stderr, ", %.0f rows/s", rate);
     if (size && bytes && bytes < size)
-        fprintf(stderr, ", %.0f s left", elapsed * (double)(size - bytes) / (double)bytes);
+        fprintf(stderr, ", %.0f s left",
+                (t - p->file_started) * (double)(size - bytes) / (double)bytes);
     fflush(stderr);
 }
 

@@ -1,5 +1,6 @@
 /* source.c - what every source shares (bytes read ahead, the checks where its
- * text starts) and the sources a path yields. */
+ * text starts) and the sources a path yields: what a source holds is decided
+ * from its first bytes. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,8 @@ void dt_source_init(dt_source_t *src, const dt_source_ops_t *ops, const char *na
     memset(src, 0, sizeof *src);
     src->ops = ops;
     src->name = name;
+    const char *slash = strrchr(name, '/');
+    src->leaf = slash ? slash + 1 : name;
 }
 
 static dt_status_t backend_read(dt_source_t *src, const unsigned char **data, size_t *len,
@@ -92,20 +95,33 @@ dt_status_t dt_source_read_raw(dt_source_t *src, const unsigned char **data, siz
     return backend_read(src, data, len, err);
 }
 
-/* Rejects encodings other than UTF-8 (or ASCII) by their byte-order mark
- * or by NUL bytes between ASCII letters, which is how UTF-16 text looks. */
+/* Names an encoding other than UTF-8 (or ASCII) from its byte-order mark or
+ * from NUL bytes between ASCII letters, which is how UTF-16 text looks;
+ * NULL for anything else. */
+static const char *other_encoding(const unsigned char *p, size_t n)
+{
+    if (n >= 4 && (memcmp(p, "\xFF\xFE\0\0", 4) == 0 || memcmp(p, "\0\0\xFE\xFF", 4) == 0))
+        return "UTF-32";
+    if (n >= 2 && (memcmp(p, "\xFF\xFE", 2) == 0 || memcmp(p, "\xFE\xFF", 2) == 0))
+        return "UTF-16";
+    if (n >= 4 && ((p[0] && !p[1] && p[2] && !p[3]) || (!p[0] && p[1] && !p[2] && p[3])))
+        return "UTF-16 (no byte-order mark)";
+    return NULL;
+}
+
+/* Rejects text in an encoding other than UTF-8, with a conversion hint. */
 static dt_status_t check_encoding(const dt_source_t *src, const unsigned char *p, size_t n,
                                   dt_error_t *err)
 {
-    const char *what = NULL;
-    if (n >= 4 && (memcmp(p, "\xFF\xFE\0\0", 4) == 0 || memcmp(p, "\0\0\xFE\xFF", 4) == 0))
-        what = "UTF-32";
-    else if (n >= 2 && (memcmp(p, "\xFF\xFE", 2) == 0 || memcmp(p, "\xFE\xFF", 2) == 0))
-        what = "UTF-16";
-    else if (n >= 4 && ((p[0] && !p[1] && p[2] && !p[3]) || (!p[0] && p[1] && !p[2] && p[3])))
-        what = "UTF-16 (no byte-order mark)";
+    const char *what = other_encoding(p, n);
     if (!what)
         return DT_OK;
+    if (src->in_archive)
+        return dt_fail(err, DT_ERR_INPUT,
+                       "%s:1: the file is %s text; drtriage reads UTF-8. Extract it and "
+                       "convert it first, e.g. with iconv -f UTF-16 -t UTF-8 (or in Excel save "
+                       "as \"CSV UTF-8\")",
+                       src->name, what);
     return dt_fail(err, DT_ERR_INPUT,
                    "%s:1: the file is %s text; drtriage reads UTF-8. Convert it first, e.g. "
                    "iconv -f UTF-16 -t UTF-8 '%s' > converted.csv (or in Excel save as "
@@ -138,6 +154,26 @@ const char *dt_source_name(const dt_source_t *src)
     return src->name;
 }
 
+const char *dt_source_leaf(const dt_source_t *src)
+{
+    return src->leaf;
+}
+
+bool dt_source_in_archive(const dt_source_t *src)
+{
+    return src->in_archive;
+}
+
+bool dt_source_is_binary(dt_source_t *src)
+{
+    const unsigned char *p;
+    size_t n;
+    dt_error_t ignored;
+    if (dt_source_head(src, &p, &n, &ignored) || other_encoding(p, n))
+        return false;
+    return memchr(p, '\0', n < DT_SOURCE_HEAD ? n : DT_SOURCE_HEAD) != NULL;
+}
+
 uint64_t dt_source_bytes(const dt_source_t *src)
 {
     uint64_t bytes, size;
@@ -160,9 +196,37 @@ void dt_source_close(dt_source_t *src)
 
 /* ---- the sources of a path ---- */
 
+/* Whether bytes start like an archive or compressed data drtriage opens:
+ * zip (a local file header, an empty archive or a split-archive marker,
+ * PKWARE APPNOTE 4.3), gzip (RFC 1952), bzip2 ("BZh", a block size, then a
+ * block or end-of-stream magic), xz, zstd (RFC 8878), or tar ("ustar" at
+ * offset 257, POSIX and GNU). A CSV starts with none of them. */
+static bool is_archive(const unsigned char *p, size_t n)
+{
+    static const struct {
+        size_t offset, len;
+        const char *magic;
+    } magics[] = {
+        {0, 4, "PK\x03\x04"},     {0, 4, "PK\x05\x06"}, {0, 4, "PK\x07\x08"},
+        {0, 2, "\x1f\x8b"},       {0, 6, "\xFD" "7zXZ\0"}, {0, 4, "\x28\xB5\x2F\xFD"},
+        {257, 5, "ustar"},
+    };
+    for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++)
+        if (n >= magics[i].offset + magics[i].len &&
+            memcmp(p + magics[i].offset, magics[i].magic, magics[i].len) == 0)
+            return true;
+    return n >= 10 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' && p[3] <= '9' &&
+           (memcmp(p + 4, "\x31\x41\x59\x26\x53\x59", 6) == 0 ||
+            memcmp(p + 4, "\x17\x72\x45\x38\x50\x90", 6) == 0);
+}
+
 struct dt_sources {
     dt_source_t *file;
-    bool yielded;
+    bool plain;                   /* the file is the only source */
+    bool yielded;                 /* ... and it was handed out */
+    dt_archive_t *levels[DT_SOURCE_DEPTH_MAX]; /* open archives, outermost first */
+    size_t depth;
+    dt_archive_budget_t budget;
 };
 
 dt_status_t dt_sources_open(dt_sources_t **out, const char *path, dt_error_t *err)
@@ -172,19 +236,64 @@ dt_status_t dt_sources_open(dt_sources_t **out, const char *path, dt_error_t *er
     if (!set)
         return dt_fail(err, DT_ERR_NOMEM, "%s: out of memory", path);
     dt_status_t st = dt_file_open(&set->file, path, err);
+    const unsigned char *head;
+    size_t n;
+    if (st == DT_OK)
+        st = dt_source_head(set->file, &head, &n, err);
+    if (st == DT_OK) {
+        set->budget.file = set->file;
+        set->plain = !is_archive(head, n);
+        if (!set->plain && (st = dt_archive_open(&set->levels[0], set->file, &set->budget, err)) == DT_OK)
+            set->depth = 1;
+    }
     if (st) {
-        free(set);
+        dt_sources_close(set);
         return st;
     }
     *out = set;
     return DT_OK;
 }
 
+const char *dt_sources_name(const dt_sources_t *set)
+{
+    return dt_source_name(set->file);
+}
+
 dt_status_t dt_sources_next(dt_sources_t *set, dt_source_t **src, dt_error_t *err)
 {
-    (void)err;
-    *src = set->yielded ? NULL : set->file;
-    set->yielded = true;
+    *src = NULL;
+    if (set->plain) {
+        *src = set->yielded ? NULL : set->file;
+        set->yielded = true;
+        return DT_OK;
+    }
+    while (set->depth) {
+        dt_source_t *member;
+        dt_status_t st = dt_archive_next(set->levels[set->depth - 1], &member, err);
+        if (st)
+            return st;
+        if (!member) { /* that archive is done: back to the one around it */
+            dt_archive_close(set->levels[--set->depth]);
+            set->levels[set->depth] = NULL;
+            continue;
+        }
+        const unsigned char *head;
+        size_t n;
+        if ((st = dt_source_head(member, &head, &n, err)))
+            return st;
+        if (!is_archive(head, n)) {
+            *src = member;
+            return DT_OK;
+        }
+        if (set->depth == DT_SOURCE_DEPTH_MAX)
+            return dt_fail(err, DT_ERR_INPUT,
+                           "%s: an archive inside %d archives: drtriage opens at most %d levels "
+                           "(limits: docs/bad-input.md)",
+                           dt_source_name(member), DT_SOURCE_DEPTH_MAX, DT_SOURCE_DEPTH_MAX);
+        if ((st = dt_archive_open(&set->levels[set->depth], member, &set->budget, err)))
+            return st;
+        set->depth++;
+    }
     return DT_OK;
 }
 
@@ -192,6 +301,8 @@ void dt_sources_close(dt_sources_t *set)
 {
     if (!set)
         return;
+    while (set->depth)
+        dt_archive_close(set->levels[--set->depth]);
     dt_source_close(set->file);
     free(set);
 }
