@@ -118,6 +118,13 @@ typedef struct {
     char reason[DT_REASON_MAX];
 } dt_rejection_t;
 
+/* An input named in the report instead of read: it holds no call records. */
+typedef struct {
+    const char *path;
+    const char *kind;          /* the [skip] rule's id, or what was found ("binary", ...) */
+    const char *reason;        /* why, as the report says it */
+} dt_skipped_t;
+
 typedef struct {
     dt_code_key_t key;
     dt_match_t match;          /* copied: level, entry, action, origin, known */
@@ -196,6 +203,9 @@ typedef struct {
     dt_input_stats_t *inputs;
     size_t ninputs, inputs_cap;
 
+    dt_skipped_t *skipped;      /* inputs skipped, in the order met */
+    size_t nskipped, skipped_cap;
+
     dt_rejection_t rejections[DT_REJECTION_SAMPLES];
     size_t nrejections;
 
@@ -266,6 +276,16 @@ void dt_aggregate_free(dt_aggregate_t *agg);
 /* Starts counting a new input; later calls are attributed to it. path is
  * copied. Returns DT_ERR_NOMEM on allocation failure. */
 dt_status_t dt_aggregate_begin_input(dt_aggregate_t *agg, const char *path);
+
+/* Records an input that is skipped instead of read (not the current input);
+ * the strings are copied. Returns DT_ERR_NOMEM on allocation failure. */
+dt_status_t dt_aggregate_skip(dt_aggregate_t *agg, const char *path, const char *kind,
+                              const char *reason);
+
+/* Takes back the input begun last, which must not have counted a row yet
+ * (its header showed a file to skip), and records it as skipped like
+ * dt_aggregate_skip. Returns DT_ERR_NOMEM on allocation failure. */
+dt_status_t dt_aggregate_skip_current(dt_aggregate_t *agg, const char *kind, const char *reason);
 
 /* Sets the current input's family and delimiter once its header is known. */
 void dt_aggregate_set_format(dt_aggregate_t *agg, dt_family_t family, char delimiter);

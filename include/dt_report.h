@@ -148,6 +148,8 @@ typedef struct {
     dt_totals_t totals;
     const dt_input_stats_t *inputs; /* in the order read */
     size_t ninputs;
+    const dt_skipped_t *skipped;  /* inputs named instead of read: no call records */
+    size_t nskipped;
     const dt_rejection_t *rejections; /* the first rejected rows, in input order */
     size_t nrejections;
     const dt_code_row_t **codes;  /* all code rows, most failed first, "other" last */

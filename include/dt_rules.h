@@ -118,6 +118,27 @@ typedef struct {
     dt_rule_origin_t at;
 } dt_header_rule_t;
 
+/* "[skip ID]": files that hold no call records (a Calling Plans export,
+ * export metadata), named in the report as skipped instead of read. A file
+ * matches by its name, or, when its header has no code column, by a header
+ * signature: every pattern of the signature matches one header name. */
+typedef struct {
+    const char **patterns;     /* anchored PCRE2 over normalised header names */
+    size_t npatterns;
+    unsigned line;
+} dt_skip_signature_t;
+
+typedef struct {
+    const char *id;
+    const char *reason;        /* why the file is skipped, as the report says it */
+    const char **names;        /* nnames file-name globs (fnmatch), case-insensitive */
+    size_t nnames;
+    dt_skip_signature_t *signatures;
+    size_t nsignatures;
+    const char *source;
+    dt_rule_origin_t at;
+} dt_skip_rule_t;
+
 #define DT_NO_ACTION SIZE_MAX
 
 typedef struct {
@@ -144,6 +165,9 @@ typedef struct {
 
     dt_header_rule_t *headers;
     size_t nheaders, headers_cap;
+
+    dt_skip_rule_t *skips;
+    size_t nskips, skips_cap;
 
     dt_map_t success_true, success_false; /* normalised values */
     dt_map_t call_type_in, call_type_out;
@@ -214,8 +238,8 @@ dt_status_t dt_rules_finish(dt_rules_t *rules, dt_error_t *err);
 typedef void dt_rules_pattern_fn(void *ctx, dt_rule_origin_t at, const char *what,
                                  const char *pattern, const char *why);
 
-/* Compiles every PCRE2 pattern of the rules (phrase patterns, then header
- * aliases, each in load order) that came from `file` (the rules' copy of the
+/* Compiles every PCRE2 pattern of the rules (phrase patterns, header
+ * aliases, then [skip] header signatures, each in load order) that came from `file` (the rules' copy of the
  * name, as in dt_rule_origin_t; NULL: from any file) and calls refused for
  * each one that does not compile. Returns how many did not. */
 size_t dt_rules_bad_patterns(const dt_rules_t *rules, const char *file,
@@ -237,6 +261,10 @@ const char *dt_doc_link_prefix(const char *link);
 
 /* The action with this id, or NULL. */
 const dt_action_t *dt_rules_action(const dt_rules_t *rules, const char *id);
+
+/* The [skip] rule whose name globs match a file name (without directories),
+ * case-insensitively, or NULL. */
+const dt_skip_rule_t *dt_rules_skip_by_name(const dt_rules_t *rules, const char *name);
 
 /* The origin rule that applies to a Microsoft code written as decimal text. */
 const dt_origin_rule_t *dt_rules_origin_for(const dt_rules_t *rules, const char *ms_text);

@@ -21,7 +21,7 @@ typedef struct {
     dt_rules_problem_t *problems; /* nproblems, sorted by line */
     size_t nproblems, problems_cap;
     /* What the checked file defines. */
-    size_t nactions, ncodes, nsips, nclasses, norigins, nheaders;
+    size_t nactions, ncodes, nsips, nclasses, norigins, nheaders, nskips;
     dt_arena_t arena;    /* owns the problems' strings */
 } dt_rules_check_t;
 
@@ -55,8 +55,10 @@ dt_status_t dt_rules_check_write_summary(FILE *out, const char *name,
 /* Writes the effective rule table of finished rules as TSV: the header line
  * "kind key action owner origin phrase source file:line", then one row per
  * code entry (key MS/SIP, its phrases joined with " | ", the origin its
- * Microsoft code gets), action, SIP code, SIP class, origin rule and header
- * alias (key FIELD/FAMILY, the pattern as phrase), each kind sorted by key.
+ * Microsoft code gets), action, SIP code, SIP class, origin rule, header
+ * alias (key FIELD/FAMILY, the pattern as phrase) and [skip] rule (one row per
+ * file name "name=GLOB" and header signature "headers=PATTERNS", as phrase;
+ * key the rule's id), each kind sorted by key.
  * Tabs and control characters in values (C0, DEL, C1) become spaces. Returns DT_OK,
  * DT_ERR_NOMEM, or DT_ERR_OUTPUT when the stream reports an error. */
 dt_status_t dt_rules_write_table(FILE *out, const dt_rules_t *rules, dt_error_t *err);

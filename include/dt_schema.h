@@ -17,6 +17,10 @@ typedef struct {
     dt_family_t family;            /* decided by the alias that found the ms (else sip) column */
     char duplicate_note[256];      /* "" or a note about a header name given twice */
     char limit_note[256];          /* "" or a note about a header pattern that gave up */
+    /* Set when the build fails for a header without a code column (none
+     * found by the aliases, none named by --sip-column/--ms-column): */
+    bool no_code_columns;
+    const dt_skip_rule_t *skip;    /* ... and the [skip] rule the header matches, or NULL */
 } dt_schema_t;
 
 /* User overrides: column header names for fields (NULL = use the aliases). */
@@ -50,8 +54,10 @@ void dt_schema_suggest(const dt_slice_t *headers, size_t nheaders, const char *n
  * message lists the headers, closest first), or
  * two fields map to one column (the message names both); DT_ERR_INPUT also
  * for a bad alias pattern in the rules. An alias that gives up on a header
- * name (dt_regex.h) does not match it, and limit_note says so. DT_ERR_NOMEM
- * when memory runs out. */
+ * name (dt_regex.h) does not match it, and limit_note says so. When the
+ * header has no code column, no_code_columns and skip say so: a file the
+ * rules know to hold no call records can be skipped instead of refused.
+ * DT_ERR_NOMEM when memory runs out. */
 dt_status_t dt_schema_build(dt_schema_t *schema, const dt_rules_t *rules,
                             const dt_schema_overrides_t *overrides, const char *path,
                             const dt_slice_t *headers, size_t nheaders, dt_error_t *err);

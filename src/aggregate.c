@@ -115,6 +115,7 @@ static void free_table(dt_aggregate_t *agg, dt_keyed_table_t *table)
 void dt_aggregate_free(dt_aggregate_t *agg)
 {
     free(agg->inputs);
+    free(agg->skipped);
     free(agg->codes);
     free_table(agg, &agg->sbcs);
     free_table(agg, &agg->times);
@@ -144,6 +145,28 @@ dt_status_t dt_aggregate_begin_input(dt_aggregate_t *agg, const char *path)
     *in = (dt_input_stats_t){.path = copy, .family = DT_FAMILY_ANY, .delimiter = ','};
     dt_hash_init(&in->content, 0);
     return DT_OK;
+}
+
+dt_status_t dt_aggregate_skip(dt_aggregate_t *agg, const char *path, const char *kind,
+                              const char *reason)
+{
+    if (!DT_GROW(agg->skipped, agg->nskipped, agg->skipped_cap))
+        return DT_ERR_NOMEM;
+    dt_skipped_t s = {dt_arena_strndup(&agg->arena, path, strlen(path)),
+                      dt_arena_strndup(&agg->arena, kind, strlen(kind)),
+                      dt_arena_strndup(&agg->arena, reason, strlen(reason))};
+    if (!s.path || !s.kind || !s.reason)
+        return DT_ERR_NOMEM;
+    agg->skipped[agg->nskipped++] = s;
+    return DT_OK;
+}
+
+dt_status_t dt_aggregate_skip_current(dt_aggregate_t *agg, const char *kind, const char *reason)
+{
+    if (!agg->ninputs)
+        return DT_OK;
+    const char *path = agg->inputs[--agg->ninputs].path; /* an arena copy: still valid */
+    return dt_aggregate_skip(agg, path, kind, reason);
 }
 
 void dt_aggregate_set_format(dt_aggregate_t *agg, dt_family_t family, char delimiter)

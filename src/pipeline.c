@@ -30,6 +30,7 @@
 
 #define GROUP_KEY_MAX 1024
 #define DURATION_MAX (31 * 86400) /* a longer "duration" is not one a call can have */
+#define SKIP_NOTES_MAX 8 /* skipped inputs named one by one; more are counted by kind */
 
 /* The earliest and latest start time seen. */
 typedef struct {
@@ -55,6 +56,11 @@ typedef struct {
     uint32_t stream_fields;         /* [non-pstn] family: a row blank in all of these is no call */
     uint32_t measure_fields;        /* the fields the Health Dashboard's measures read here */
     bool duration_column;           /* a duration column (else end - start) */
+    bool in_archive;                /* the source is an archive member */
+    bool header_seen;               /* the reader delivered the header line */
+    const char *skip_kind;          /* set when the source turns out to be a file to skip ... */
+    const char *skip_reason;        /* ... and why */
+    char skip_text[DT_ERROR_MAX + 32]; /* a reason made up here */
     size_t group_slot[DT_GROUP_COLUMNS_MAX];
     size_t where_slot[DT_WHERE_MAX];
     dt_slice_t view[DT_FIELD_COUNT];
@@ -239,12 +245,33 @@ static dt_status_t note_schema(run_t *run, const dt_record_t *header)
     return DT_OK;
 }
 
+/* Whether a header without code columns belongs to a file to skip rather
+ * than refuse: one the rules know to hold no call records, or any file
+ * packed in an archive next to the export. Sets run->skip_kind and _reason. */
+static bool header_skipped(run_t *run)
+{
+    const dt_schema_t *schema = &run->schema;
+    if (!schema->no_code_columns)
+        return false;
+    if (schema->skip) {
+        run->skip_kind = schema->skip->id;
+        run->skip_reason = schema->skip->reason;
+    } else if (run->in_archive) {
+        run->skip_kind = "unrecognised";
+        run->skip_reason = "no SIP or Microsoft code column: not a call-record export";
+    }
+    return run->skip_kind != NULL;
+}
+
 /* The header decides the schema; from then on the reader keeps only the
  * columns it needs. */
 static dt_status_t on_header(run_t *run, const dt_record_t *record, dt_error_t *err)
 {
+    run->header_seen = true;
     dt_status_t st = dt_schema_build(&run->schema, run->rules, &run->options->overrides,
                                      run->path, record->cells, record->ncells, err);
+    if (st && header_skipped(run))
+        return st; /* stops the reader; run_source records the skip */
     const dt_aggregate_options_t *tables = &run->agg->options;
     const dt_filter_t *filter = &run->options->filter;
     const char *where_names[DT_WHERE_MAX];
@@ -599,31 +626,54 @@ static dt_status_t finish_dates(run_t *run, dt_error_t *err)
     return DT_OK;
 }
 
+/* A member of an archive whose first line the reader cannot take for a
+ * header (malformed, too long, too many fields) is not a CSV export: it is
+ * skipped, not refused. Returns st. */
+static dt_status_t not_csv(run_t *run, dt_status_t st, const dt_error_t *err)
+{
+    if (st != DT_ERR_INPUT || !run->in_archive || run->header_seen)
+        return st;
+    const char *why = err->msg;
+    size_t n = strlen(run->path);
+    if (strncmp(why, run->path, n) == 0 && why[n] == ':') /* "NAME:LINE: why" */
+        why += n + 1 + strspn(why + n + 1, "0123456789:") + strspn(why + n + 1, " ");
+    snprintf(run->skip_text, sizeof run->skip_text, "not a CSV export: %s", why);
+    run->skip_kind = "unreadable";
+    run->skip_reason = run->skip_text;
+    return st;
+}
+
 static dt_status_t run_input(run_t *run, dt_source_t *src, dt_error_t *err)
 {
+    dt_status_t st;
     for (;;) {
         const unsigned char *data;
         size_t len;
-        dt_status_t st = dt_source_read(src, &data, &len, err);
-        if (st)
+        if ((st = dt_source_read(src, &data, &len, err)))
             return st;
         if (len == 0)
             break;
         if (run->options->npaths > 1) /* what one input could have the same content as */
             dt_aggregate_input_bytes(run->agg, data, len);
         if ((st = dt_reader_feed(run->reader, data, len, err)))
-            return st;
+            return not_csv(run, st, err);
         if (run->options->progress)
             run->options->progress(run->options->progress_ctx, run->path, dt_source_bytes(src),
                                    dt_source_size(src), run->agg->totals.rows);
     }
-    dt_status_t st = dt_reader_finish(run->reader, err);
-    if (st == DT_OK && !run->have_header)
+    if ((st = dt_reader_finish(run->reader, err)))
+        return not_csv(run, st, err);
+    if (!run->have_header && run->in_archive) {
+        run->skip_kind = "empty";
+        run->skip_reason = "an empty file: no header line";
+    } else if (!run->have_header) {
         st = dt_fail(err, DT_ERR_INPUT, "%s: empty file: no header line", run->path);
+    }
     return st;
 }
 
-/* Reads one source into the aggregate: one input of the report. */
+/* Reads one source into the aggregate: one input of the report, or one it
+ * names as skipped. */
 static dt_status_t run_source(const dt_pipeline_options_t *options, const dt_rules_t *rules,
                               dt_codes_t *codes, dt_aggregate_t *agg, dt_source_t *src,
                               dt_error_t *err)
@@ -634,6 +684,7 @@ static dt_status_t run_source(const dt_pipeline_options_t *options, const dt_rul
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
     *run = (run_t){.options = options, .rules = rules, .codes = codes, .agg = agg,
                    .path = name, .keep_all = options->rows_out != NULL,
+                   .in_archive = dt_source_in_archive(src),
                    /* concurrency places calls in absolute minutes: their date order matters */
                    .need_time = agg->options.by_time || agg->options.concurrency ||
                                 dt_filter_uses_time(&options->filter) ||
@@ -650,9 +701,29 @@ static dt_status_t run_source(const dt_pipeline_options_t *options, const dt_rul
     if (st == DT_OK)
         st = finish_dates(run, err);
     dt_spool_free(run->held);
+    if (run->skip_kind && dt_aggregate_skip_current(agg, run->skip_kind, run->skip_reason))
+        st = dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    else if (run->skip_kind)
+        st = DT_OK;
     dt_reader_free(run->reader);
     free(run);
     return st;
+}
+
+/* Why a source is skipped before it is read, or NULL: a file the rules
+ * know by name, or a binary file packed in an archive. */
+static const char *skipped_unread(const dt_rules_t *rules, dt_source_t *src, const char **kind)
+{
+    const dt_skip_rule_t *rule = dt_rules_skip_by_name(rules, dt_source_leaf(src));
+    if (rule) {
+        *kind = rule->id;
+        return rule->reason;
+    }
+    if (dt_source_in_archive(src) && dt_source_is_binary(src)) {
+        *kind = "binary";
+        return "binary data, not CSV text";
+    }
+    return NULL;
 }
 
 /* Reads every source a path yields. */
@@ -662,11 +733,63 @@ static dt_status_t run_one(const dt_pipeline_options_t *options, const dt_rules_
 {
     dt_sources_t *set;
     dt_status_t st = dt_sources_open(&set, path, err);
+    size_t nsources = 0;
     dt_source_t *src;
-    while (st == DT_OK && (st = dt_sources_next(set, &src, err)) == DT_OK && src)
-        st = run_source(options, rules, codes, agg, src, err);
+    while (st == DT_OK && (st = dt_sources_next(set, &src, err)) == DT_OK && src) {
+        nsources++;
+        const char *kind, *reason = skipped_unread(rules, src, &kind);
+        if (!reason)
+            st = run_source(options, rules, codes, agg, src, err);
+        else if (dt_aggregate_skip(agg, dt_source_name(src), kind, reason))
+            st = dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    }
+    if (st == DT_OK && nsources == 0 &&
+        dt_aggregate_skip(agg, dt_sources_name(set), "empty-archive",
+                          "an archive with no files in it"))
+        st = dt_fail(err, DT_ERR_NOMEM, "out of memory");
     dt_sources_close(set);
     return st;
+}
+
+/* Every input skipped: nothing to report on. */
+static dt_status_t no_call_records(const dt_aggregate_t *agg, dt_error_t *err)
+{
+    if (agg->nskipped == 1)
+        return dt_fail(err, DT_ERR_INPUT, "%s: no call records: %s", agg->skipped[0].path,
+                       agg->skipped[0].reason);
+    char list[DT_ERROR_MAX];
+    size_t used = 0;
+    for (size_t i = 0; i < agg->nskipped && used < sizeof list; i++) {
+        int n = snprintf(list + used, sizeof list - used, "%s%s (%s)", i ? "; " : "",
+                         agg->skipped[i].path, agg->skipped[i].reason);
+        used += n > 0 ? (size_t)n : 0;
+    }
+    return dt_fail(err, DT_ERR_INPUT, "no call records in any input: %s", list);
+}
+
+/* Names the skipped inputs in notes: each one while they are few, else how
+ * many of each kind (the JSON report lists them all). */
+static void note_skipped(dt_aggregate_t *agg)
+{
+    if (agg->nskipped <= SKIP_NOTES_MAX) {
+        for (size_t i = 0; i < agg->nskipped; i++)
+            dt_aggregate_note(agg, "%s: skipped: %s", agg->skipped[i].path,
+                              agg->skipped[i].reason);
+        return;
+    }
+    for (size_t i = 0; i < agg->nskipped; i++) {
+        const dt_skipped_t *first = &agg->skipped[i];
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(agg->skipped[j].kind, first->kind) == 0;
+        if (seen)
+            continue;
+        size_t count = 0;
+        for (size_t j = i; j < agg->nskipped; j++)
+            count += strcmp(agg->skipped[j].kind, first->kind) == 0;
+        dt_aggregate_note(agg, "%zu inputs skipped (%s), e.g. %s: %s", count, first->kind,
+                              first->path, first->reason);
+    }
 }
 
 dt_status_t dt_pipeline_run(const dt_pipeline_options_t *options, const dt_rules_t *rules,
@@ -680,6 +803,9 @@ dt_status_t dt_pipeline_run(const dt_pipeline_options_t *options, const dt_rules
         if (st)
             return st;
     }
+    if (agg->ninputs == 0 && agg->nskipped)
+        return no_call_records(agg, err);
+    note_skipped(agg);
     char note[DT_ERROR_MAX];
     if (dt_codes_limit_note(codes, note, sizeof note))
         dt_aggregate_note(agg, "%s", note);

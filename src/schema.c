@@ -215,6 +215,64 @@ static void note_duplicates(dt_schema_t *schema, const dt_slice_t *headers, size
     }
 }
 
+/* Whether --sip-column or --ms-column names a column of this header. */
+static bool override_names_code(const dt_schema_overrides_t *overrides, const dt_slice_t *headers,
+                                size_t n)
+{
+    const dt_field_t codes[] = {DT_FIELD_SIP, DT_FIELD_MS};
+    for (size_t i = 0; overrides && i < sizeof codes / sizeof codes[0]; i++) {
+        const char *want = overrides->column[codes[i]];
+        if (want && dt_schema_find(headers, n, want) != DT_NO_COLUMN)
+            return true;
+    }
+    return false;
+}
+
+/* Whether every pattern of the signature matches one of the n headers (a
+ * pattern that gives up matches none). */
+static dt_status_t signature_matches(const dt_skip_rule_t *rule, const dt_skip_signature_t *sig,
+                                     char (*normal)[256], size_t n, dt_regex_scratch_t *md,
+                                     bool *matches, dt_error_t *err)
+{
+    *matches = true;
+    for (size_t p = 0; *matches && p < sig->npatterns; p++) {
+        char why[320];
+        pcre2_code *re = dt_regex_compile(sig->patterns[p], why, sizeof why);
+        if (!re)
+            return dt_fail(err, DT_ERR_INPUT, "%s:%u: header pattern '%s': %s", rule->at.file,
+                           sig->line, sig->patterns[p], why);
+        dt_regex_result_t hit = DT_REGEX_NO_MATCH;
+        for (size_t c = 0; c < n && hit != DT_REGEX_MATCH && hit != DT_REGEX_NOMEM; c++)
+            hit = dt_regex_match(re, normal[c], strlen(normal[c]), md);
+        pcre2_code_free(re);
+        if (hit == DT_REGEX_NOMEM)
+            return dt_fail(err, DT_ERR_NOMEM, "out of memory matching header patterns");
+        *matches = hit == DT_REGEX_MATCH;
+    }
+    return DT_OK;
+}
+
+/* The [skip] rule one of whose header signatures the header matches, or NULL. */
+static dt_status_t find_skip(const dt_rules_t *rules, char (*normal)[256], size_t n,
+                             const dt_skip_rule_t **out, dt_error_t *err)
+{
+    *out = NULL;
+    dt_regex_scratch_t *md = dt_regex_scratch_new();
+    if (!md)
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    dt_status_t st = DT_OK;
+    for (size_t r = 0; st == DT_OK && !*out && r < rules->nskips; r++)
+        for (size_t s = 0; st == DT_OK && !*out && s < rules->skips[r].nsignatures; s++) {
+            bool matches;
+            st = signature_matches(&rules->skips[r], &rules->skips[r].signatures[s], normal, n,
+                                   md, &matches, err);
+            if (st == DT_OK && matches)
+                *out = &rules->skips[r];
+        }
+    dt_regex_scratch_free(md);
+    return st;
+}
+
 dt_status_t dt_schema_build(dt_schema_t *schema, const dt_rules_t *rules,
                             const dt_schema_overrides_t *overrides, const char *path,
                             const dt_slice_t *headers, size_t nheaders, dt_error_t *err)
@@ -235,6 +293,12 @@ dt_status_t dt_schema_build(dt_schema_t *schema, const dt_rules_t *rules,
     for (size_t f = 0; f < DT_FIELD_COUNT; f++)
         family_of[f] = DT_FAMILY_ANY;
     dt_status_t st = apply_aliases(schema, rules, nheaders, normal, family_of, err);
+    bool alias_codes = schema->column[DT_FIELD_SIP] != DT_NO_COLUMN ||
+                       schema->column[DT_FIELD_MS] != DT_NO_COLUMN;
+    if (st == DT_OK && !alias_codes && !override_names_code(overrides, headers, nheaders)) {
+        schema->no_code_columns = true;
+        st = find_skip(rules, normal, nheaders, &schema->skip, err);
+    }
     if (st == DT_OK)
         st = apply_overrides(schema, overrides, path, headers, nheaders, err);
     if (st == DT_OK)

@@ -163,13 +163,13 @@ run "$DRTRIAGE" rules list
 expect_status "rules list" 0
 expect_true "header line" test "$(head -1 "$WORK/out")" = "$(printf 'kind\tkey\taction\towner\torigin\tphrase\tsource\tfile:line')"
 expect_true "eight columns everywhere" test "$(awk -F'\t' 'NF != 8' "$WORK/out" | wc -l)" -eq 0
-for kind in code action sip sip-class origin header; do
+for kind in code action sip sip-class origin header skip; do
     expect_true "rules list has $kind rows" grep -q "^$kind	" "$WORK/out"
 done
 expect_stdout "a code row" "$(printf 'code\t569002/504\ttls-certificate\tsbc\tmicrosoft\t')"
 expect_stdout "an origin row" "$(printf 'origin\t560\tsbc-response\tsbc\tsbc\tsip-from-code\t\t(built-in)/policy.rules:')"
 expect_stdout "built-in file:line" "(built-in)/actions.rules:"
-expect_true "kinds in blocks" test "$(cut -f1 "$WORK/out" | uniq | tr '\n' ' ')" = "kind code action sip sip-class origin header "
+expect_true "kinds in blocks" test "$(cut -f1 "$WORK/out" | uniq | tr '\n' ' ')" = "kind code action sip sip-class origin header skip "
 cp "$WORK/out" "$WORK/list1"
 run "$DRTRIAGE" rules list
 expect_true "rules list is deterministic" cmp -s "$WORK/out" "$WORK/list1"

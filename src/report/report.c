@@ -528,8 +528,18 @@ static bool copy_inputs(dt_report_t *r, const dt_aggregate_t *agg)
     for (size_t i = 0; i < agg->nrejections; i++)
         if (!(rejections[i].path = copy_text(r, rejections[i].path)))
             return false;
+    dt_skipped_t *skipped = copy_array(r, agg->skipped, agg->nskipped, sizeof *skipped);
+    if (!skipped)
+        return false;
+    for (size_t i = 0; i < agg->nskipped; i++)
+        if (!(skipped[i].path = copy_text(r, skipped[i].path)) ||
+            !(skipped[i].kind = copy_text(r, skipped[i].kind)) ||
+            !(skipped[i].reason = copy_text(r, skipped[i].reason)))
+            return false;
     r->inputs = inputs;
     r->ninputs = agg->ninputs;
+    r->skipped = skipped;
+    r->nskipped = agg->nskipped;
     r->rejections = rejections;
     r->nrejections = agg->nrejections;
     return true;

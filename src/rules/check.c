@@ -102,6 +102,8 @@ static void count_defined(dt_rules_check_t *c, const dt_rules_t *rules, const ch
         c->norigins += rules->origins[i].at.file == file;
     for (size_t i = 0; i < rules->nheaders; i++)
         c->nheaders += rules->headers[i].at.file == file;
+    for (size_t i = 0; i < rules->nskips; i++)
+        c->nskips += rules->skips[i].at.file == file;
 }
 
 /* A problem and the order it was found in. */
@@ -217,6 +219,7 @@ dt_status_t dt_rules_check_write_summary(FILE *out, const char *name,
         {check->nclasses, "SIP class", "SIP classes", false},
         {check->norigins, "origin rule", "origin rules", false},
         {check->nheaders, "header alias", "header aliases", false},
+        {check->nskips, "skip rule", "skip rules", false},
     };
     dt_text_write_escaped(out, name, strlen(name));
     fputs(": ok (", out);
@@ -396,6 +399,34 @@ static void list_headers(FILE *out, const dt_rules_t *rules, const void **order)
     }
 }
 
+static int compare_skips(const void *a, const void *b)
+{
+    const dt_skip_rule_t *x = *(const dt_skip_rule_t *const *)a;
+    const dt_skip_rule_t *y = *(const dt_skip_rule_t *const *)b;
+    return strcmp(x->id, y->id);
+}
+
+static void list_skips(FILE *out, const dt_rules_t *rules, const void **order)
+{
+    for (size_t k = 0; k < rules->nskips; k++) {
+        const dt_skip_rule_t *r = order[k];
+        char what[1024];
+        for (size_t i = 0; i < r->nnames; i++) {
+            snprintf(what, sizeof what, "name=%s", r->names[i]);
+            put_row(out, rules, &(row_t){"skip", r->id, NULL, NULL, NULL, what, r->source, r->at});
+        }
+        for (size_t g = 0; g < r->nsignatures; g++) {
+            size_t n = (size_t)snprintf(what, sizeof what, "headers=");
+            for (size_t p = 0; p < r->signatures[g].npatterns && n < sizeof what; p++)
+                n += (size_t)snprintf(what + n, sizeof what - n, "%s%s", p ? " " : "",
+                                      r->signatures[g].patterns[p]);
+            put_row(out, rules,
+                    &(row_t){"skip", r->id, NULL, NULL, NULL, what, r->source,
+                             {r->at.file, r->signatures[g].line}});
+        }
+    }
+}
+
 dt_status_t dt_rules_write_table(FILE *out, const dt_rules_t *rules, dt_error_t *err)
 {
     const void **codes = sorted(rules->codes, rules->ncodes, sizeof *rules->codes, compare_codes);
@@ -405,8 +436,9 @@ dt_status_t dt_rules_write_table(FILE *out, const dt_rules_t *rules, dt_error_t 
         sorted(rules->origins, rules->norigins, sizeof *rules->origins, compare_origins);
     const void **headers =
         sorted(rules->headers, rules->nheaders, sizeof *rules->headers, compare_headers);
+    const void **skips = sorted(rules->skips, rules->nskips, sizeof *rules->skips, compare_skips);
     dt_status_t st = DT_OK;
-    if (!codes || !actions || !origins || !headers) {
+    if (!codes || !actions || !origins || !headers || !skips) {
         st = dt_fail(err, DT_ERR_NOMEM, "out of memory");
     } else {
         fputs("kind\tkey\taction\towner\torigin\tphrase\tsource\tfile:line\n", out);
@@ -415,6 +447,7 @@ dt_status_t dt_rules_write_table(FILE *out, const dt_rules_t *rules, dt_error_t 
         list_sips(out, rules);
         list_origins(out, rules, origins);
         list_headers(out, rules, headers);
+        list_skips(out, rules, skips);
         if (dt_stream_finish(out, NULL) != DT_OK)
             st = dt_fail(err, DT_ERR_OUTPUT, "write error");
     }
@@ -422,5 +455,6 @@ dt_status_t dt_rules_write_table(FILE *out, const dt_rules_t *rules, dt_error_t 
     free((void *)actions);
     free((void *)origins);
     free((void *)headers);
+    free((void *)skips);
     return st;
 }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,7 @@ void dt_rules_free(dt_rules_t *rules)
     free(rules->sips);
     free(rules->origins);
     free(rules->headers);
+    free(rules->skips);
     dt_map_free(&rules->action_index);
     dt_map_free(&rules->code_index);
     dt_map_free(&rules->origin_index);
@@ -109,6 +111,7 @@ typedef enum {
     SEC_CALL_TYPE,
     SEC_NER,
     SEC_NON_PSTN,
+    SEC_SKIP_FILE,
     SEC_SKIP, /* a section that failed to open: its lines are ignored */
 } section_kind_t;
 
@@ -648,6 +651,67 @@ static dt_status_t merge_non_pstn(parse_t *ps, const section_t *sec)
     return DT_OK;
 }
 
+/* Splits a blank-separated list into an arena array. */
+static const char **split_words(parse_t *ps, const char *value, size_t *n)
+{
+    size_t count = 0;
+    for (const char *p = value + strspn(value, " \t"); *p; p += strspn(p, " \t"))
+        count++, p += strcspn(p, " \t");
+    const char **words = dt_arena_alloc(&ps->rules->arena, (count ? count : 1) * sizeof *words);
+    if (!words)
+        return NULL;
+    *n = 0;
+    for (const char *p = value + strspn(value, " \t"); *p; p += strspn(p, " \t")) {
+        size_t len = strcspn(p, " \t");
+        if (!(words[(*n)++] = dt_arena_strndup(&ps->rules->arena, p, len)))
+            return NULL;
+        p += len;
+    }
+    return words;
+}
+
+static dt_status_t merge_skip(parse_t *ps, const section_t *sec)
+{
+    static const char *const spec[] = {"reason!", "name+", "headers+", "source", NULL};
+    dt_status_t st = check_keys(ps, sec, spec, "skip");
+    if (st)
+        return st;
+    dt_rules_t *r = ps->rules;
+    dt_skip_rule_t k = {.id = sec->arg, .reason = find_key(sec, "reason")->value,
+                        .at = here(ps, sec->line)};
+    const kv_t *source = find_key(sec, "source");
+    k.source = source ? source->value : NULL;
+    if (!(k.names = collect(ps, sec, "name", &k.nnames, NULL)))
+        return no_memory(ps);
+    k.nsignatures = count_key(sec, "headers");
+    if (!k.nnames && !k.nsignatures)
+        return fail_at(ps, sec->line, "[skip %s] needs a 'name' or a 'headers' key", sec->arg);
+    k.signatures = dt_arena_alloc(&r->arena, (k.nsignatures ? k.nsignatures : 1) *
+                                                 sizeof *k.signatures);
+    if (!k.signatures)
+        return no_memory(ps);
+    for (size_t i = 0, j = 0; i < sec->nvalues; i++) {
+        const kv_t *kv = &sec->values[i];
+        if (strcmp(kv->key, "headers") != 0)
+            continue;
+        dt_skip_signature_t *sig = &k.signatures[j++];
+        sig->line = kv->line;
+        if (!(sig->patterns = split_words(ps, kv->value, &sig->npatterns)))
+            return no_memory(ps);
+    }
+    for (size_t i = 0; i < r->nskips; i++)
+        if (strcmp(r->skips[i].id, k.id) == 0) {
+            if (r->skips[i].at.file == ps->file)
+                return fail_at(ps, sec->line, "[skip %s] defined twice in this file", k.id);
+            r->skips[i] = k;
+            return DT_OK;
+        }
+    if (!DT_GROW(r->skips, r->nskips, r->skips_cap))
+        return no_memory(ps);
+    r->skips[r->nskips++] = k;
+    return DT_OK;
+}
+
 static const struct {
     const char *name;
     section_kind_t kind;
@@ -664,6 +728,7 @@ static const struct {
     {"call-type", SEC_CALL_TYPE, true, merge_call_type},
     {"ner", SEC_NER, false, merge_ner},
     {"non-pstn", SEC_NON_PSTN, false, merge_non_pstn},
+    {"skip", SEC_SKIP_FILE, true, merge_skip},
 };
 
 static dt_status_t end_section(parse_t *ps, const section_t *sec)
@@ -710,7 +775,7 @@ static dt_status_t begin_section(parse_t *ps, section_t *sec, const char *line, 
     }
     return fail_at(ps, lineno,
                    "unknown section [%s] (action, code, sip, sip-class, origin, header, values, "
-                   "call-type, ner, non-pstn)",
+                   "call-type, ner, non-pstn, skip)",
                    name);
 }
 
@@ -999,6 +1064,19 @@ size_t dt_rules_bad_patterns(const dt_rules_t *rules, const char *file,
         refused(ctx, h->at, what, h->pattern, why);
         bad++;
     }
+    for (size_t i = 0; i < rules->nskips; i++) {
+        const dt_skip_rule_t *k = &rules->skips[i];
+        if (file && k->at.file != file)
+            continue;
+        snprintf(what, sizeof what, "[skip %.40s] headers", k->id);
+        for (size_t g = 0; g < k->nsignatures; g++)
+            for (size_t p = 0; p < k->signatures[g].npatterns; p++)
+                if (!dt_regex_valid(k->signatures[g].patterns[p], why, sizeof why)) {
+                    refused(ctx, (dt_rule_origin_t){k->at.file, k->signatures[g].line}, what,
+                            k->signatures[g].patterns[p], why);
+                    bad++;
+                }
+    }
     return bad;
 }
 
@@ -1088,6 +1166,30 @@ const dt_action_t *dt_rules_action(const dt_rules_t *rules, const char *id)
 {
     uint32_t *index = dt_map_get(&rules->action_index, id, strlen(id));
     return index ? &rules->actions[*index] : NULL;
+}
+
+/* Lowercases text into out (cap bytes, NUL-terminated); false when it does not fit. */
+static bool lowercase(const char *text, char *out, size_t cap)
+{
+    size_t n = strlen(text);
+    if (n >= cap)
+        return false;
+    for (size_t i = 0; i <= n; i++)
+        out[i] = (char)tolower((unsigned char)text[i]);
+    return true;
+}
+
+const dt_skip_rule_t *dt_rules_skip_by_name(const dt_rules_t *rules, const char *name)
+{
+    char lower_name[1024], lower_glob[256];
+    if (!lowercase(name, lower_name, sizeof lower_name))
+        return NULL;
+    for (size_t i = 0; i < rules->nskips; i++)
+        for (size_t j = 0; j < rules->skips[i].nnames; j++)
+            if (lowercase(rules->skips[i].names[j], lower_glob, sizeof lower_glob) &&
+                fnmatch(lower_glob, lower_name, 0) == 0)
+                return &rules->skips[i];
+    return NULL;
 }
 
 const dt_origin_rule_t *dt_rules_origin_for(const dt_rules_t *rules, const char *ms_text)

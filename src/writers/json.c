@@ -150,6 +150,15 @@ static void write_inputs(dt_json_t *j, const dt_report_t *r)
         dt_json_close(j, '}');
     }
     dt_json_close(j, ']');
+    dt_json_open(j, "skipped", '[');
+    for (size_t i = 0; i < r->nskipped; i++) {
+        dt_json_open(j, NULL, '{');
+        dt_json_str(j, "path", r->skipped[i].path);
+        dt_json_str(j, "kind", r->skipped[i].kind);
+        dt_json_str(j, "reason", r->skipped[i].reason);
+        dt_json_close(j, '}');
+    }
+    dt_json_close(j, ']');
     dt_json_str(j, "filters", r->filters);
 }
 

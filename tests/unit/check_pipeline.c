@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "archive_fixture.h"
 #include "check_suites.h"
 #include "dt_pipeline.h"
 #include "dt_report.h"
@@ -311,6 +312,211 @@ START_TEST(test_measures_from_cells)
 }
 END_TEST
 
+/* ---- archives and files without call records ---- */
+
+#define PSTN_CALLS                                                                          \
+    "UsageId,Call ID,Conference ID,User Location,AAD ObjectId,UPN,User Display Name,"     \
+    "Caller ID,Call Type,Number Type,Domestic/International,Destination Dialed,"          \
+    "Destination Number,Start Time,End Time,Duration Seconds,Connection Fee,Charge,"      \
+    "Currency,Capability\n"                                                               \
+    "u1,c1,,US,o1,a@contoso.com,A,+15550100,user_out,toll,Domestic,US,+15550199,"          \
+    "2026-11-01T08:00:00Z,2026-11-01T08:01:00Z,60,0,0.02,USD,MCOPSTN1\n"
+#define DR_CALLS "Final SIP code,Final Microsoft subcode\n403,560403\n0,540000\n"
+
+/* Writes an archive to a temporary file (free with tu_temp_remove). */
+static char *archive_file(const char *kind, const ta_member_t *members, size_t n)
+{
+    char *path = tu_temp_file("", 0);
+    char why[512];
+    ck_assert_msg(ta_write(path, kind, members, n, why, sizeof why) == 0, "%s", why);
+    return path;
+}
+
+#define TEXT_MEMBER(name, text) {(name), (text), sizeof(text) - 1, 0, false}
+
+START_TEST(test_admin_center_zip)
+{
+    const ta_member_t members[] = {
+        TEXT_MEMBER("DirectRouting.calls.2026-11-01.csv", DR_CALLS),
+        TEXT_MEMBER("PSTN.calls.2026-11-01.csv", PSTN_CALLS),
+        TEXT_MEMBER("parameters.json", "{\"from\": \"2026-10-04\", \"to\": \"2026-11-01\"}\n"),
+        TEXT_MEMBER("readme.txt", "Exported by the Teams admin center.\n"),
+        TEXT_MEMBER("notes.json", "{\"a\":1,\"b\":2}\n"),
+    };
+    char *path = archive_file("zip", members, 5);
+    const char *paths[] = {path};
+    dt_aggregate_t agg;
+    dt_error_t err = {{0}};
+    ck_assert_msg(run(paths, 1, false, 0, &agg, &err) == DT_OK, "%s", err.msg);
+    tu_assert_totals(&agg);
+    char want[4200];
+    ck_assert_uint_eq(agg.ninputs, 1);
+    snprintf(want, sizeof want, "%s:DirectRouting.calls.2026-11-01.csv", path);
+    ck_assert_str_eq(agg.inputs[0].path, want);
+    ck_assert_uint_eq(agg.totals.rows, 2);
+    ck_assert_uint_eq(agg.nskipped, 4);
+    const char *const kinds[] = {"pstn-calls", "parameters", "unrecognised", "unreadable"};
+    const char *const names[] = {"PSTN.calls.2026-11-01.csv", "parameters.json", "readme.txt",
+                                 "notes.json"};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(want, sizeof want, "%s:%s", path, names[i]);
+        ck_assert_str_eq(agg.skipped[i].path, want);
+        ck_assert_str_eq(agg.skipped[i].kind, kinds[i]);
+    }
+    ck_assert_contains(agg.skipped[0].reason, "Calling Plans");
+    ck_assert_contains(agg.skipped[3].reason, "not a CSV export");
+    ck_assert_uint_eq(agg.nnotes, 4);
+    snprintf(want, sizeof want, "%s:PSTN.calls.2026-11-01.csv: skipped: Calling Plans", path);
+    ck_assert_contains(agg.notes[0], want);
+    dt_aggregate_free(&agg);
+    tu_temp_remove(path);
+}
+END_TEST
+
+START_TEST(test_rejected_row_in_member)
+{
+    const ta_member_t members[] = {TEXT_MEMBER("a.csv", DR_CALLS), TEXT_MEMBER("b.csv", DR_CALLS "4x3,1\n")};
+    char *path = archive_file("tar.gz", members, 2);
+    const char *paths[] = {path};
+    dt_aggregate_t agg;
+    dt_error_t err = {{0}};
+    ck_assert_msg(run(paths, 1, false, 0, &agg, &err) == DT_OK, "%s", err.msg);
+    ck_assert_uint_eq(agg.ninputs, 2);
+    ck_assert_uint_eq(agg.totals.rejected, 1);
+    char want[4200];
+    snprintf(want, sizeof want, "%s:b.csv", path);
+    ck_assert_str_eq(agg.rejections[0].path, want);
+    ck_assert_uint_eq(agg.rejections[0].line, 4);
+    dt_aggregate_free(&agg);
+
+    /* --strict names the member and line. */
+    ck_assert_int_eq(run(paths, 1, true, 0, &agg, &err), DT_ERR_INPUT);
+    snprintf(want, sizeof want, "%s:b.csv:4: rejected row (--strict)", path);
+    ck_assert_contains(err.msg, want);
+    dt_aggregate_free(&agg);
+    tu_temp_remove(path);
+}
+END_TEST
+
+START_TEST(test_everything_skipped)
+{
+    const ta_member_t members[] = {TEXT_MEMBER("PSTN.calls.2026-11-01.csv", PSTN_CALLS),
+                                   TEXT_MEMBER("parameters.json", "{}\n")};
+    char *zip = archive_file("zip", members, 2);
+    const char *paths[] = {zip};
+    dt_aggregate_t agg;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(run(paths, 1, false, 0, &agg, &err), DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "no call records in any input: ");
+    ck_assert_contains(err.msg, "PSTN.calls.2026-11-01.csv (Calling Plans");
+    ck_assert_contains(err.msg, "parameters.json (export parameters");
+    dt_aggregate_free(&agg);
+
+    /* The same files unzipped are recognised too. */
+    char *pstn = tu_temp_text(PSTN_CALLS);
+    paths[0] = pstn;
+    ck_assert_int_eq(run(paths, 1, false, 0, &agg, &err), DT_ERR_INPUT);
+    char want[4200];
+    snprintf(want, sizeof want, "%s: no call records: Calling Plans", pstn);
+    ck_assert_contains(err.msg, want);
+    dt_aggregate_free(&agg);
+
+    /* Graph's getPstnCalls and the CLI for Microsoft 365's default columns. */
+    const char *const others[] = {
+        "id,callId,userPrincipalName,startDateTime,charge,licenseCapability,operator,"
+        "callDurationSource\n1,c,a@b,2026-11-01T08:00:00Z,0,MCOPSTN1,Microsoft,microsoft\n",
+        "id,calleeNumber,callerNumber,startDateTime\n1,+1555,+1556,2026-11-01T08:00:00Z\n"};
+    const char *const kinds[] = {"pstn-calls", "m365-cli-default"};
+    for (size_t i = 0; i < 2; i++) {
+        char *other = tu_temp_text(others[i]);
+        const char *both[] = {other, tu_repo_file("samples/tac-directrouting.csv")};
+        ck_assert_msg(run(both, 2, false, 0, &agg, &err) == DT_OK, "%s", err.msg);
+        ck_assert_uint_eq(agg.ninputs, 1);
+        ck_assert_uint_eq(agg.nskipped, 1);
+        ck_assert_str_eq(agg.skipped[0].kind, kinds[i]);
+        dt_aggregate_free(&agg);
+        tu_temp_remove(other);
+    }
+
+    /* An empty archive. */
+    char *empty = archive_file("zip", NULL, 0);
+    paths[0] = empty;
+    ck_assert_int_eq(run(paths, 1, false, 0, &agg, &err), DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "no call records: an archive with no files in it");
+    dt_aggregate_free(&agg);
+    tu_temp_remove(empty);
+    tu_temp_remove(pstn);
+    tu_temp_remove(zip);
+}
+END_TEST
+
+START_TEST(test_codes_with_skip_headers)
+{
+    /* A skip signature applies only to a header without code columns. */
+    char *path = tu_temp_text("UsageId,Charge,Capability,Final SIP code\nu,0,c,403\n");
+    const char *paths[] = {path};
+    dt_aggregate_t agg;
+    dt_error_t err = {{0}};
+    ck_assert_msg(run(paths, 1, false, 0, &agg, &err) == DT_OK, "%s", err.msg);
+    ck_assert_uint_eq(agg.ninputs, 1);
+    ck_assert_uint_eq(agg.nskipped, 0);
+    ck_assert_uint_eq(agg.totals.counts.failed, 1);
+    dt_aggregate_free(&agg);
+    tu_temp_remove(path);
+}
+END_TEST
+
+START_TEST(test_many_skipped_notes)
+{
+    /* More skipped inputs than are named one by one: counted by kind. */
+    ta_member_t members[21];
+    char names[20][32];
+    for (size_t i = 0; i < 20; i++) {
+        snprintf(names[i], sizeof names[i], "day%02zu/parameters.json", i);
+        members[i] = (ta_member_t)TEXT_MEMBER(names[i], "{}\n");
+    }
+    members[20] = (ta_member_t)TEXT_MEMBER("calls.csv", DR_CALLS);
+    char *path = archive_file("zip", members, 21);
+    const char *paths[] = {path};
+    dt_aggregate_t agg;
+    dt_error_t err = {{0}};
+    ck_assert_msg(run(paths, 1, false, 0, &agg, &err) == DT_OK, "%s", err.msg);
+    ck_assert_uint_eq(agg.nskipped, 20);
+    ck_assert_uint_eq(agg.nnotes, 1);
+    ck_assert_contains(agg.notes[0], "20 inputs skipped (parameters), e.g. ");
+    dt_aggregate_free(&agg);
+    tu_temp_remove(path);
+}
+END_TEST
+
+START_TEST(test_archive_errors_name_the_member)
+{
+    static char text[30000];
+    uint32_t x = 88172645u;
+    size_t n = (size_t)snprintf(text, sizeof text, "%s", DR_CALLS);
+    while (n + 20 < sizeof text) {
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        n += (size_t)snprintf(text + n, sizeof text - n, "403,%u\n", 560000 + x % 999);
+    }
+    const ta_member_t members[] = {{"DirectRouting.calls.csv", text, n, 0, false}};
+    char *path = archive_file("zip", members, 1);
+    size_t len;
+    char *bytes = tu_read_file(path, &len);
+    char *cut = tu_temp_file(bytes, len / 2);
+    const char *paths[] = {cut};
+    dt_aggregate_t agg;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(run(paths, 1, false, 0, &agg, &err), DT_ERR_INPUT);
+    char want[4200];
+    snprintf(want, sizeof want, "%s:DirectRouting.calls.csv: damaged or truncated archive", cut);
+    ck_assert_contains(err.msg, want);
+    dt_aggregate_free(&agg);
+    free(bytes);
+    tu_temp_remove(cut);
+    tu_temp_remove(path);
+}
+END_TEST
+
 Suite *dt_suite_pipeline(void)
 {
     Suite *s = suite_create("pipeline");
@@ -325,6 +531,12 @@ Suite *dt_suite_pipeline(void)
     tcase_add_test(t, test_header_only);
     tcase_add_test(t, test_input_errors);
     tcase_add_test(t, test_overflow_notes);
+    tcase_add_test(t, test_admin_center_zip);
+    tcase_add_test(t, test_rejected_row_in_member);
+    tcase_add_test(t, test_everything_skipped);
+    tcase_add_test(t, test_codes_with_skip_headers);
+    tcase_add_test(t, test_many_skipped_notes);
+    tcase_add_test(t, test_archive_errors_name_the_member);
     suite_add_tcase(s, t);
     return s;
 }

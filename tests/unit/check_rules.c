@@ -321,6 +321,11 @@ static const bad_rules_t bad_rules[] = {
     {"[origin 560]\norigin = carrier\n", 2, "origin must be"},
     {"[header nope]\nany = ^x$\n", 1, "unknown field 'nope'"},
     {"[header sip]\nteams = ^x$\n", 2, "unknown family 'teams'"},
+    {"[skip x]\nname = a.json\n", 1, "lacks required key 'reason'"},
+    {"[skip x]\nreason = r\n", 1, "needs a 'name' or a 'headers' key"},
+    {"[skip x]\nreason = r\nname = a\nsize = 3\n", 4, "unknown key 'size' in [skip]"},
+    {"[skip x]\nreason = r\nname = a\n[skip x]\nreason = s\nname = b\n", 4,
+     "[skip x] defined twice"},
     {"[values colour]\ntrue = x\n", 1, "only [values success]"},
     {"[ner]\neffective-sip = 486 4860\n", 2, "is not a SIP code"},
     {"[code 1/403]\nphrase = P\nphrase = p\naction = a\nsource = s\n", 1, "listed twice"},
@@ -745,6 +750,58 @@ START_TEST(test_embedded)
 }
 END_TEST
 
+START_TEST(test_skip_sections)
+{
+    dt_rules_t rules;
+    dt_error_t err = {{0}};
+    dt_rules_init(&rules);
+    ck_assert(tu_rules_text(&rules, "base.rules", 0, tu_base_rules, &err) == DT_OK);
+    ck_assert_msg(tu_rules_text(&rules, "a.rules", 1,
+                                "[skip meta]\nreason = metadata\nname = parameters.json\n"
+                                "name = *.XML\nheaders = ^usageid$  ^charge$\n"
+                                "headers = ^x$\nsource = s\n",
+                                &err) == DT_OK,
+                  "%s", err.msg);
+    ck_assert_uint_eq(rules.nskips, 1);
+    const dt_skip_rule_t *k = &rules.skips[0];
+    ck_assert_str_eq(k->id, "meta");
+    ck_assert_str_eq(k->reason, "metadata");
+    ck_assert_str_eq(k->source, "s");
+    ck_assert_uint_eq(k->nnames, 2);
+    ck_assert_uint_eq(k->nsignatures, 2);
+    ck_assert_uint_eq(k->signatures[0].npatterns, 2);
+    ck_assert_str_eq(k->signatures[0].patterns[1], "^charge$");
+    ck_assert_uint_eq(k->signatures[0].line, 5);
+    ck_assert_uint_eq(k->signatures[1].npatterns, 1);
+
+    /* Names match as globs, case-insensitively, the whole name. */
+    ck_assert_ptr_eq(dt_rules_skip_by_name(&rules, "Parameters.JSON"), k);
+    ck_assert_ptr_eq(dt_rules_skip_by_name(&rules, "export.xml"), k);
+    ck_assert_ptr_null(dt_rules_skip_by_name(&rules, "parameters.json.bak"));
+    ck_assert_ptr_null(dt_rules_skip_by_name(&rules, "calls.csv"));
+
+    /* A later file's [skip] with the same id replaces it. */
+    ck_assert(tu_rules_text(&rules, "b.rules", 2, "[skip meta]\nreason = other\nname = m\n",
+                            &err) == DT_OK);
+    ck_assert_uint_eq(rules.nskips, 1);
+    ck_assert_str_eq(rules.skips[0].reason, "other");
+    ck_assert_ptr_null(dt_rules_skip_by_name(&rules, "parameters.json"));
+    dt_rules_free(&rules);
+
+    /* The built-in ones. */
+    tu_rules_embedded(&rules);
+    ck_assert_ptr_nonnull(dt_rules_skip_by_name(&rules, "parameters.json"));
+    const char *const ids[] = {"pstn-calls", "parameters", "m365-cli-default"};
+    for (size_t i = 0; i < 3; i++) {
+        bool found = false;
+        for (size_t j = 0; j < rules.nskips; j++)
+            found |= strcmp(rules.skips[j].id, ids[i]) == 0;
+        ck_assert_msg(found, "no built-in [skip %s]", ids[i]);
+    }
+    dt_rules_free(&rules);
+}
+END_TEST
+
 Suite *dt_suite_rules(void)
 {
     Suite *s = suite_create("rules");
@@ -755,6 +812,7 @@ Suite *dt_suite_rules(void)
     tcase_add_test(t, test_origin_sections);
     tcase_add_test(t, test_header_values_calltype_ner);
     tcase_add_test(t, test_field_owner_names);
+    tcase_add_test(t, test_skip_sections);
     suite_add_tcase(s, t);
     t = tcase_create("errors");
     tcase_add_loop_test(t, test_errors, 0, (int)(sizeof bad_rules / sizeof bad_rules[0]));

@@ -245,11 +245,13 @@ START_TEST(test_table)
     ck_assert_contains(text, "\nsip-class\t4xx\tsip-4xx\t");
     ck_assert_contains(text, "\norigin\t560\tsbc-response\tsbc\tsbc\tsip-from-code\t\t");
     ck_assert_contains(text, "\nheader\tms/tac\t\t\t\t^finalmicrosoftsubcode$\t\t");
+    ck_assert_contains(text, "\nskip\tparameters\t\t\t\tname=parameters.json\t");
+    ck_assert_contains(text, "\nskip\tpstn-calls\t\t\t\theaders=^usageid$ ^charge$ ^capability$\t");
 
     /* Every row has eight cells; kinds come in blocks, codes sorted by MS then SIP. */
     size_t nlines = 0;
     dt_slice_t *lines = tu_split(text, '\n', &nlines);
-    const char *kinds = "code action sip sip-class origin header";
+    const char *kinds = "code action sip sip-class origin header skip";
     const char *last_kind = "code";
     unsigned long long last_ms = 0;
     for (size_t i = 1; i + 1 < nlines; i++) {

@@ -263,10 +263,62 @@ START_TEST(test_no_code_columns)
     ck_assert_contains(err.msg, "no SIP code or Microsoft code column");
     ck_assert_contains(err.msg, "--sip-column");
     ck_assert_contains(err.msg, "'Name', 'Start time', 'SBC FQDN'");
+    ck_assert(schema.no_code_columns);
+    ck_assert_ptr_null(schema.skip);
     free(headers);
 
     ck_assert_int_eq(dt_schema_build(&schema, &rules, NULL, "e.csv", NULL, 0, &err), DT_ERR_INPUT);
     ck_assert_contains(err.msg, "(none)");
+}
+END_TEST
+
+START_TEST(test_skip_signatures)
+{
+    /* Known files without call records are named by the [skip] rule they match. */
+    static const struct {
+        const char *header;
+        const char *skip;     /* NULL: not a file to skip */
+        bool no_codes;
+    } cases[] = {
+        {"UsageId,Call ID,UPN,Start Time,Charge,Currency,Capability", "pstn-calls", true},
+        {"id,callId,charge,licenseCapability,operator,callDurationSource", "pstn-calls", true},
+        {"Id,CalleeNumber,CallerNumber,StartDateTime", "m365-cli-default", true},
+        {"UsageId,Charge", NULL, true},           /* a signature is matched whole */
+        {"UsageId,Charge,Capability,Final SIP code", NULL, false}, /* codes: read it */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n;
+        dt_slice_t *headers = tu_split(cases[i].header, ',', &n);
+        dt_schema_t schema;
+        dt_error_t err = {{0}};
+        dt_status_t st = dt_schema_build(&schema, &rules, NULL, "x.csv", headers, n, &err);
+        ck_assert_msg((st == DT_OK) != cases[i].no_codes, "%s: %s", cases[i].header, err.msg);
+        ck_assert_msg(schema.no_code_columns == cases[i].no_codes, "%s", cases[i].header);
+        if (cases[i].skip)
+            ck_assert_msg(schema.skip && strcmp(schema.skip->id, cases[i].skip) == 0, "%s",
+                          cases[i].header);
+        else
+            ck_assert_msg(!schema.skip, "%s", cases[i].header);
+        free(headers);
+    }
+
+    /* An override that names a column of the header makes it a call-record file;
+     * one that names nothing there does not stop the recognition. */
+    size_t n;
+    dt_slice_t *headers = tu_split("UsageId,Charge,Capability,Cause", ',', &n);
+    dt_schema_overrides_t o = {{NULL}};
+    o.column[DT_FIELD_SIP] = "Cause";
+    dt_schema_t schema;
+    dt_error_t err = {{0}};
+    ck_assert(dt_schema_build(&schema, &rules, &o, "x.csv", headers, n, &err) == DT_OK);
+    ck_assert(!schema.no_code_columns);
+    o.column[DT_FIELD_SIP] = "Final SIP code";
+    ck_assert_int_eq(dt_schema_build(&schema, &rules, &o, "x.csv", headers, n, &err),
+                     DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "--sip-column 'Final SIP code': no such column");
+    ck_assert(schema.no_code_columns);
+    ck_assert_str_eq(schema.skip->id, "pstn-calls");
+    free(headers);
 }
 END_TEST
 
@@ -390,6 +442,7 @@ Suite *dt_suite_schema(void)
     tcase_add_test(t, test_overrides);
     tcase_add_test(t, test_find_and_suggest);
     tcase_add_test(t, test_no_code_columns);
+    tcase_add_test(t, test_skip_signatures);
     tcase_add_test(t, test_many_headers_message);
     tcase_add_test(t, test_duplicate_header);
     tcase_add_test(t, test_bad_alias_pattern);

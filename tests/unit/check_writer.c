@@ -251,6 +251,9 @@ START_TEST(test_json_report)
     usual_calls(&fx);
     dt_aggregate_reject(&fx.agg, 7, "9 fields, the header has 10");
     dt_aggregate_note(&fx.agg, "a note for the reader");
+    ck_assert_int_eq(dt_aggregate_skip(&fx.agg, "x.zip:parameters.json", "parameters",
+                                       "export parameters"),
+                     DT_OK);
     fixture_build(&fx, 1); /* top must not cut the JSON */
     char *json = fixture_render(&fx, dt_write_json, &plain);
     assert_json_shape(json);
@@ -292,6 +295,9 @@ START_TEST(test_json_report)
                              "      \"reason\": \"9 fields, the header has 10\"");
     ck_assert_contains(json, "\"notes\": [\n    \"a note for the reader\"\n  ]\n}\n");
     ck_assert_contains(json, "\"filters\": null,");
+    ck_assert_contains(json, "],\n  \"skipped\": [\n    {\n      \"path\": \"x.zip:parameters.json\",\n"
+                             "      \"kind\": \"parameters\",\n"
+                             "      \"reason\": \"export parameters\"\n    }\n  ],\n  \"filters\"");
     ck_assert_contains(json, "\"samples\": []");
     ck_assert_contains(json, "\"by_time\": [],\n  \"undated_in_series\": 0,\n"
                              "  \"group_columns\": [],\n  \"by_group\": [],");
@@ -309,6 +315,7 @@ START_TEST(test_json_empty)
     assert_json_shape(json);
     ck_assert_contains(json, "\"ner\": null");
     ck_assert_contains(json, "\"by_code\": [],");
+    ck_assert_contains(json, "\"skipped\": [],");
     ck_assert_contains(json, "\"rejected_rows\": [],\n  \"notes\": []\n}\n");
     ck_assert_uint_eq(count_of(json, "\"origin\": "), 3);
     free(json);
