@@ -149,7 +149,7 @@ check: check-unit check-cases check-cli check-formats check-install
 check-unit: $(BUILD)/check_drtriage
 	CK_VERBOSITY=normal $(BUILD)/check_drtriage
 
-check-cases: $(BUILD)/drtriage build/measure
+check-cases: $(BUILD)/drtriage build/measure build/gen-archive
 	DRTRIAGE=$(BUILD)/drtriage tests/run-cases
 	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/run-bad
 
@@ -159,8 +159,10 @@ else
 FAILMALLOC = build/failmalloc.so
 endif
 
-check-cli: $(BUILD)/drtriage build/gen-export build/chunk-feed build/measure $(FAILMALLOC)
+check-cli: $(BUILD)/drtriage build/gen-export build/chunk-feed build/measure $(FAILMALLOC) \
+           build/gen-archive
 	DRTRIAGE=$(BUILD)/drtriage tests/cli.sh
+	DRTRIAGE=$(BUILD)/drtriage tests/cli-archive.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/stream.sh
 	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/dates.sh
 	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/limits.sh
@@ -223,7 +225,7 @@ FUZZ_CFLAGS  = $(STD) $(WARN) -g -O1 $(FUZZ_SAN) -Iinclude -Ibuild/gen $(PCRE_CF
 FUZZ_OBJ     = $(LIB_SRC:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/rules_embedded.o \
                build/fuzz/obj/assets_embedded.o
 FUZZ_BINS    = build/fuzz/fuzz_pipeline build/fuzz/fuzz_rules build/fuzz/fuzz_gates \
-               build/fuzz/fuzz_filter build/fuzz/fuzz_date
+               build/fuzz/fuzz_filter build/fuzz/fuzz_date build/fuzz/fuzz_archive
 
 build/fuzz/obj/%.o: src/%.c | fuzz-deps
 	@mkdir -p $(dir $@)
@@ -240,7 +242,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.c $(FUZZ_OBJ) | fu
 fuzz-deps: deps
 	@DRTRIAGE_EXTRA_PKGS="clang libclang-rt-14-dev" scripts/install-deps
 
-fuzz: $(FUZZ_BINS)
+fuzz: $(FUZZ_BINS) build/gen-archive
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run
 
 clean:

@@ -2,8 +2,8 @@
  * gen-archive: test tool that writes an archive or a compressed file from
  * files and generated members, so that tests build every archive they read.
  *
- *   gen-archive KIND OUT MEMBER...
- *       KIND: zip, zip-store, tar, tar.gz, tar.xz, or gz, bz2, xz, zst (one member:
+ *   gen-archive KIND OUT [MEMBER...]
+ *       KIND: zip, zip-store, zip-encrypted, tar, tar.gz, tar.xz, or gz, bz2, xz, zst (one member:
  *       a single compressed stream). MEMBER is one of
  *         NAME=FILE               a member with the bytes of FILE
  *         NAME=repeat:BYTES:TEXT  TEXT repeated to BYTES bytes (a bomb, cheaply)
@@ -83,7 +83,7 @@ static int parse_member(char *arg, ta_member_t *m)
 
 int main(int argc, char **argv)
 {
-    if (argc < 4)
+    if (argc < 3)
         return usage();
     ta_member_t *members = NULL;
     size_t n = 0;

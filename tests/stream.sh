@@ -5,7 +5,9 @@
 # chunks of random sizes (1 byte to 1 MiB, build/chunk-feed). For several
 # seeds the JSON report must equal the one-shot report of the file, except
 # for the paths (inputs[].path, rejected_rows[].path: "<stdin>"). Three bad
-# rows are put in the middle so that rejections are compared too. Run by
+# rows are put in the middle so that rejections are compared too. The same
+# export zipped, gzipped and in a tar.xz (build/gen-archive) must give the
+# same report too, from a file and from chunked standard input. Run by
 # `make check`.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -13,6 +15,7 @@ cd "$(dirname "$0")/.." || exit 2
 
 GEN=${GEN:-build/gen-export}
 FEED=${FEED:-build/chunk-feed}
+GEN_ARCHIVE=${GEN_ARCHIVE:-build/gen-archive}
 SEEDS=${STREAM_SEEDS:-"1 2 3 4 5"}
 
 "$GEN" --tricky --bytes 20000000 --seed 11 -o "$WORK/gen.csv"
@@ -50,5 +53,26 @@ sed "s#$WORK/export.csv#PATH#" "$WORK/want.txt" >"$WORK/want2.txt"
 if cmp -s "$WORK/want2.txt" "$WORK/got.txt"; then pass; else
     fail "text report: chunked stdin differs" "$(diff "$WORK/want2.txt" "$WORK/got.txt" | head -20)"
 fi
+
+# Archives: decompression blocks must not change what is read either.
+for kind in zip gz tar.xz; do
+    "$GEN_ARCHIVE" "$kind" "$WORK/export.$kind" "export.csv=$WORK/export.csv"
+    for how in file stdin; do
+        if [ "$how" = file ]; then
+            run "$DRTRIAGE" --format json "$WORK/export.$kind"
+        else
+            run sh -c "\"$FEED\" --seed 5 \"$WORK/export.$kind\" | \"$DRTRIAGE\" --format json -"
+        fi
+        expect_status "$kind from a $how" 0
+        jq -S 'del(.inputs[].path, .rejected_rows[].path)' "$WORK/out" >"$WORK/got.json"
+        if cmp -s "$WORK/want.json" "$WORK/got.json"; then pass; else
+            fail "$kind from a $how: the report differs" \
+                "$(diff "$WORK/want.json" "$WORK/got.json" | head -20)"
+        fi
+    done
+done
+expect_json "a tar member from stdin is named <stdin>:MEMBER" \
+    '.inputs[0].path == "<stdin>:export.csv" and .rejected_rows[0].path == "<stdin>:export.csv"' \
+    "$WORK/out"
 
 finish

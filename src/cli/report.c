@@ -53,7 +53,11 @@ typedef struct {
     "Graph/PowerShell, Call Quality Dashboard/Power BI or Azure Communication Services)\n" \
     "and reports failed calls by origin (SBC or Microsoft), by recommended action and\n" \
     "by code, with per-SBC NER. FILE may be - for standard input; several files make\n" \
-    "one report.\n" \
+    "one report. A zip or tar archive, or a file compressed with gzip, bzip2, xz or\n" \
+    "zstd, is read as it is (recognised by its bytes, also on standard input): each\n" \
+    "export in it is an input, ARCHIVE:MEMBER in messages. Files without call records\n" \
+    "(the PSTN.calls CSV and parameters.json of an admin center download) are named\n" \
+    "in the report as skipped.\n" \
     "\n" \
     "Output (docs/formats.md):\n" \
     "  -f, --format FORMAT    standard output's format: %s\n" \
@@ -157,6 +161,7 @@ typedef struct {
     "\n" \
     "Examples:\n" \
     "  drtriage DirectRouting.calls.2026-11-01.csv\n" \
+    "  drtriage Calls.Export.4f2c9e1a-77d0-4b6e-a1c3-5e8d2b9f0c11.zip\n" \
     "  drtriage --format json -o report.json exports/*.csv\n" \
     "  drtriage -o report.html -o report.xlsx -o metrics.prom calls.csv\n" \
     "  drtriage --quiet --fail-if 'calls<1' --fail-if 'sbc=*:faults>30%%' nightly.csv\n" \

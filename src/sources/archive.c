@@ -253,6 +253,11 @@ dt_status_t dt_archive_next(dt_archive_t *a, dt_source_t **out, dt_error_t *err)
         snprintf(a->last, sizeof a->last, "%s", m->name);
         m->base.in_archive = !a->raw || a->upstream->in_archive;
         a->member = &m->base;
+        if (archive_entry_is_data_encrypted(entry))
+            return dt_fail(err, DT_ERR_INPUT,
+                           "%s: encrypted (the archive has a password): extract it with the "
+                           "password first and give drtriage the CSV",
+                           m->name);
         /* Directories, links and devices hold no call records; their data,
          * if any, is read past like a skipped member's. */
         if (a->raw || archive_entry_filetype(entry) == AE_IFREG) {

@@ -14,6 +14,7 @@ static const struct {
 } kinds[] = {
     {"zip", archive_write_set_format_zip, NULL},
     {"zip-store", archive_write_set_format_zip, NULL},
+    {"zip-encrypted", archive_write_set_format_zip, NULL},
     {"tar", archive_write_set_format_pax_restricted, NULL},
     {"tar.gz", archive_write_set_format_pax_restricted, archive_write_add_filter_gzip},
     {"tar.xz", archive_write_set_format_pax_restricted, archive_write_add_filter_xz},
@@ -69,6 +70,10 @@ int ta_write(const char *path, const char *kind, const ta_member_t *members, siz
     if (rc == 0 && strcmp(kind, "zip-store") == 0 &&
         archive_write_set_format_option(ar, "zip", "compression", "store") != ARCHIVE_OK)
         rc = -1;
+    if (rc == 0 && strcmp(kind, "zip-encrypted") == 0 &&
+        (archive_write_set_format_option(ar, "zip", "encryption", "zipcrypt") != ARCHIVE_OK ||
+         archive_write_set_passphrase(ar, "secret") != ARCHIVE_OK))
+        rc = -1;
     if (rc == 0 && archive_write_open_filename(ar, path) != ARCHIVE_OK)
         rc = -1;
     for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -80,6 +85,12 @@ int ta_write(const char *path, const char *kind, const ta_member_t *members, siz
         archive_entry_set_mtime(entry, 1793534400, 0); /* 2026-11-01: stable output */
         if (!m->directory)
             archive_entry_set_size(entry, (la_int64_t)(m->size ? m->size : m->len));
+        if (m->sparse) {
+            la_int64_t half = (la_int64_t)m->len / 2;
+            archive_entry_set_size(entry, (la_int64_t)m->len + TA_HOLE);
+            archive_entry_sparse_add_entry(entry, 0, half);
+            archive_entry_sparse_add_entry(entry, half + TA_HOLE, (la_int64_t)m->len - half);
+        }
         if (archive_write_header(ar, entry) != ARCHIVE_OK ||
             (!m->directory && write_data(ar, m) != 0))
             rc = -1;

@@ -323,27 +323,16 @@ END_TEST
     "2026-11-01T08:00:00Z,2026-11-01T08:01:00Z,60,0,0.02,USD,MCOPSTN1\n"
 #define DR_CALLS "Final SIP code,Final Microsoft subcode\n403,560403\n0,540000\n"
 
-/* Writes an archive to a temporary file (free with tu_temp_remove). */
-static char *archive_file(const char *kind, const ta_member_t *members, size_t n)
-{
-    char *path = tu_temp_file("", 0);
-    char why[512];
-    ck_assert_msg(ta_write(path, kind, members, n, why, sizeof why) == 0, "%s", why);
-    return path;
-}
-
-#define TEXT_MEMBER(name, text) {(name), (text), sizeof(text) - 1, 0, false}
-
 START_TEST(test_admin_center_zip)
 {
     const ta_member_t members[] = {
-        TEXT_MEMBER("DirectRouting.calls.2026-11-01.csv", DR_CALLS),
-        TEXT_MEMBER("PSTN.calls.2026-11-01.csv", PSTN_CALLS),
-        TEXT_MEMBER("parameters.json", "{\"from\": \"2026-10-04\", \"to\": \"2026-11-01\"}\n"),
-        TEXT_MEMBER("readme.txt", "Exported by the Teams admin center.\n"),
-        TEXT_MEMBER("notes.json", "{\"a\":1,\"b\":2}\n"),
+        TA_TEXT("DirectRouting.calls.2026-11-01.csv", DR_CALLS),
+        TA_TEXT("PSTN.calls.2026-11-01.csv", PSTN_CALLS),
+        TA_TEXT("parameters.json", "{\"from\": \"2026-10-04\", \"to\": \"2026-11-01\"}\n"),
+        TA_TEXT("readme.txt", "Exported by the Teams admin center.\n"),
+        TA_TEXT("notes.json", "{\"a\":1,\"b\":2}\n"),
     };
-    char *path = archive_file("zip", members, 5);
+    char *path = tu_temp_archive("zip", members, 5);
     const char *paths[] = {path};
     dt_aggregate_t agg;
     dt_error_t err = {{0}};
@@ -375,8 +364,8 @@ END_TEST
 
 START_TEST(test_rejected_row_in_member)
 {
-    const ta_member_t members[] = {TEXT_MEMBER("a.csv", DR_CALLS), TEXT_MEMBER("b.csv", DR_CALLS "4x3,1\n")};
-    char *path = archive_file("tar.gz", members, 2);
+    const ta_member_t members[] = {TA_TEXT("a.csv", DR_CALLS), TA_TEXT("b.csv", DR_CALLS "4x3,1\n")};
+    char *path = tu_temp_archive("tar.gz", members, 2);
     const char *paths[] = {path};
     dt_aggregate_t agg;
     dt_error_t err = {{0}};
@@ -400,9 +389,9 @@ END_TEST
 
 START_TEST(test_everything_skipped)
 {
-    const ta_member_t members[] = {TEXT_MEMBER("PSTN.calls.2026-11-01.csv", PSTN_CALLS),
-                                   TEXT_MEMBER("parameters.json", "{}\n")};
-    char *zip = archive_file("zip", members, 2);
+    const ta_member_t members[] = {TA_TEXT("PSTN.calls.2026-11-01.csv", PSTN_CALLS),
+                                   TA_TEXT("parameters.json", "{}\n")};
+    char *zip = tu_temp_archive("zip", members, 2);
     const char *paths[] = {zip};
     dt_aggregate_t agg;
     dt_error_t err = {{0}};
@@ -439,7 +428,7 @@ START_TEST(test_everything_skipped)
     }
 
     /* An empty archive. */
-    char *empty = archive_file("zip", NULL, 0);
+    char *empty = tu_temp_archive("zip", NULL, 0);
     paths[0] = empty;
     ck_assert_int_eq(run(paths, 1, false, 0, &agg, &err), DT_ERR_INPUT);
     ck_assert_contains(err.msg, "no call records: an archive with no files in it");
@@ -473,10 +462,10 @@ START_TEST(test_many_skipped_notes)
     char names[20][32];
     for (size_t i = 0; i < 20; i++) {
         snprintf(names[i], sizeof names[i], "day%02zu/parameters.json", i);
-        members[i] = (ta_member_t)TEXT_MEMBER(names[i], "{}\n");
+        members[i] = (ta_member_t)TA_TEXT(names[i], "{}\n");
     }
-    members[20] = (ta_member_t)TEXT_MEMBER("calls.csv", DR_CALLS);
-    char *path = archive_file("zip", members, 21);
+    members[20] = (ta_member_t)TA_TEXT("calls.csv", DR_CALLS);
+    char *path = tu_temp_archive("zip", members, 21);
     const char *paths[] = {path};
     dt_aggregate_t agg;
     dt_error_t err = {{0}};
@@ -498,8 +487,8 @@ START_TEST(test_archive_errors_name_the_member)
         x ^= x << 13, x ^= x >> 17, x ^= x << 5;
         n += (size_t)snprintf(text + n, sizeof text - n, "403,%u\n", 560000 + x % 999);
     }
-    const ta_member_t members[] = {{"DirectRouting.calls.csv", text, n, 0, false}};
-    char *path = archive_file("zip", members, 1);
+    const ta_member_t members[] = {{.name = "DirectRouting.calls.csv", .data = text, .len = n}};
+    char *path = tu_temp_archive("zip", members, 1);
     size_t len;
     char *bytes = tu_read_file(path, &len);
     char *cut = tu_temp_file(bytes, len / 2);

@@ -274,17 +274,6 @@ END_TEST
 
 /* ---- archives ---- */
 
-/* Writes an archive to a new temporary file; returns its path. */
-static char *temp_archive(const char *kind, const ta_member_t *members, size_t n)
-{
-    char *path = tu_temp_file("", 0);
-    char why[512];
-    ck_assert_msg(ta_write(path, kind, members, n, why, sizeof why) == 0, "%s", why);
-    return path;
-}
-
-#define MEMBER(name, text) {(name), (text), sizeof(text) - 1, 0, false}
-
 /* Reads a whole source; returns the status, the bytes in *out (free it). */
 static dt_status_t slurp_source(dt_source_t *src, char **out, size_t *len, dt_error_t *err)
 {
@@ -354,12 +343,12 @@ static dt_status_t path_error_at(const char *path, dt_error_t *err, int line)
 START_TEST(test_zip_members)
 {
     const ta_member_t members[] = {
-        MEMBER("DirectRouting.calls.2026-11-01.csv", CSV),
-        {"export/", NULL, 0, 0, true},
-        MEMBER("export/PSTN.calls.2026-11-01.csv", "UsageId,Charge\nu1,0.1\n"),
-        MEMBER("parameters.json", "\xEF\xBB\xBF{\"a\": 1}\n"),
+        TA_TEXT("DirectRouting.calls.2026-11-01.csv", CSV),
+        {.name = "export/", .data = NULL, .len = 0, .directory = true},
+        TA_TEXT("export/PSTN.calls.2026-11-01.csv", "UsageId,Charge\nu1,0.1\n"),
+        TA_TEXT("parameters.json", "\xEF\xBB\xBF{\"a\": 1}\n"),
     };
-    char *path = temp_archive("zip", members, 4);
+    char *path = tu_temp_archive("zip", members, 4);
     char name[4200];
     dt_sources_t *set;
     dt_error_t err = {{0}};
@@ -381,8 +370,8 @@ END_TEST
 START_TEST(test_member_left_unread)
 {
     /* A member read only in part, or not at all, is read past. */
-    const ta_member_t members[] = {MEMBER("a.csv", CSV), MEMBER("b.csv", "x\n")};
-    char *path = temp_archive("tar.gz", members, 2);
+    const ta_member_t members[] = {TA_TEXT("a.csv", CSV), TA_TEXT("b.csv", "x\n")};
+    char *path = tu_temp_archive("tar.gz", members, 2);
     dt_sources_t *set;
     dt_source_t *src;
     dt_error_t err = {{0}};
@@ -402,8 +391,8 @@ static const char *const stream_kinds[] = {"gz", "bz2", "xz", "zst"};
 START_TEST(test_compressed_stream)
 {
     /* One compressed stream is one input named after the file. */
-    const ta_member_t member = MEMBER("calls.csv", "\xEF\xBB\xBF" CSV);
-    char *path = temp_archive(stream_kinds[_i], &member, 1);
+    const ta_member_t member = TA_TEXT("calls.csv", "\xEF\xBB\xBF" CSV);
+    char *path = tu_temp_archive(stream_kinds[_i], &member, 1);
     dt_sources_t *set;
     dt_error_t err = {{0}};
     ck_assert_msg(dt_sources_open(&set, path, &err) == DT_OK, "%s", err.msg);
@@ -417,8 +406,8 @@ END_TEST
 
 START_TEST(test_compressed_stdin)
 {
-    const ta_member_t member = MEMBER("calls.csv", CSV);
-    char *gz = temp_archive("gz", &member, 1);
+    const ta_member_t member = TA_TEXT("calls.csv", CSV);
+    char *gz = tu_temp_archive("gz", &member, 1);
     stdin_from(gz);
     dt_sources_t *set;
     dt_error_t err = {{0}};
@@ -427,8 +416,8 @@ START_TEST(test_compressed_stdin)
     expect_end(set);
     dt_sources_close(set);
 
-    const ta_member_t members[] = {MEMBER("a.csv", CSV), MEMBER("b.csv", CSV)};
-    char *zip = temp_archive("zip", members, 2);
+    const ta_member_t members[] = {TA_TEXT("a.csv", CSV), TA_TEXT("b.csv", CSV)};
+    char *zip = tu_temp_archive("zip", members, 2);
     stdin_from(zip);
     ck_assert_msg(dt_sources_open(&set, "-", &err) == DT_OK, "%s", err.msg);
     expect_source(set, "<stdin>:a.csv", "a.csv", true, CSV);
@@ -450,16 +439,16 @@ static char *file_bytes(const char *path, size_t *len)
 
 START_TEST(test_nested)
 {
-    const ta_member_t csv = MEMBER("calls.csv", CSV);
-    char *gz = temp_archive("gz", &csv, 1);
-    char *inner = temp_archive("zip", &csv, 1);
+    const ta_member_t csv = TA_TEXT("calls.csv", CSV);
+    char *gz = tu_temp_archive("gz", &csv, 1);
+    char *inner = tu_temp_archive("zip", &csv, 1);
     size_t gz_len, inner_len;
     char *gz_bytes = file_bytes(gz, &gz_len), *inner_bytes = file_bytes(inner, &inner_len);
     const ta_member_t members[] = {
-        {"day1.csv.gz", gz_bytes, gz_len, 0, false},
-        {"Calls.Export.1.zip", inner_bytes, inner_len, 0, false},
+        {.name = "day1.csv.gz", .data = gz_bytes, .len = gz_len},
+        {.name = "Calls.Export.1.zip", .data = inner_bytes, .len = inner_len},
     };
-    char *outer = temp_archive("tar.xz", members, 2);
+    char *outer = tu_temp_archive("tar.xz", members, 2);
     dt_sources_t *set;
     dt_error_t err = {{0}};
     char name[4200];
@@ -481,16 +470,16 @@ END_TEST
 START_TEST(test_nested_too_deep)
 {
     /* A zip in a zip in a zip in a zip: one level more than is opened. */
-    ta_member_t member = MEMBER("calls.csv", CSV);
+    ta_member_t member = TA_TEXT("calls.csv", CSV);
     char *path = NULL, *bytes = NULL;
     for (int level = 0; level <= DT_SOURCE_DEPTH_MAX; level++) {
-        char *next = temp_archive("zip", &member, 1);
+        char *next = tu_temp_archive("zip", &member, 1);
         free(bytes);
         tu_temp_remove(path);
         path = next;
         size_t len;
         bytes = file_bytes(path, &len);
-        member = (ta_member_t){"inner.zip", bytes, len, 0, false};
+        member = (ta_member_t){.name = "inner.zip", .data = bytes, .len = len};
     }
     dt_error_t err = {{0}};
     ck_assert_int_eq(path_error(path, &err), DT_ERR_INPUT);
@@ -514,9 +503,9 @@ START_TEST(test_member_short_first_block)
     snprintf(text, sizeof text, "\xEF\xBB\xBF%s", CSV);
     for (size_t n = strlen(text); n < 1500; n = strlen(text))
         strcat(text, "403,560403\n");
-    const ta_member_t members[] = {{"pad.txt", filler, pad, 0, false},
-                                   {"calls.csv", text, strlen(text), 0, false}};
-    char *path = temp_archive("zip-store", members, 2);
+    const ta_member_t members[] = {{.name = "pad.txt", .data = filler, .len = pad},
+                                   {.name = "calls.csv", .data = text, .len = strlen(text)}};
+    char *path = tu_temp_archive("zip-store", members, 2);
     dt_sources_t *set;
     dt_source_t *src;
     dt_error_t err = {{0}};
@@ -529,9 +518,9 @@ START_TEST(test_member_short_first_block)
     tu_temp_remove(path);
 
     const char utf16[] = "\xFF\xFE" "F\0i\0n\0a\0l\0";
-    const ta_member_t wide[] = {{"pad.txt", filler, pad, 0, false},
-                                {"calls.csv", utf16, sizeof utf16 - 1, 0, false}};
-    path = temp_archive("zip-store", wide, 2);
+    const ta_member_t wide[] = {{.name = "pad.txt", .data = filler, .len = pad},
+                                {.name = "calls.csv", .data = utf16, .len = sizeof utf16 - 1}};
+    path = tu_temp_archive("zip-store", wide, 2);
     ck_assert_int_eq(path_error(path, &err), DT_ERR_INPUT);
     ck_assert_contains(err.msg, "calls.csv:1: the file is UTF-16 text");
     ck_assert_contains(err.msg, "Extract it and convert it first");
@@ -544,10 +533,10 @@ START_TEST(test_binary_member)
 {
     const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
     const char wide[] = "\xFF\xFE" "a\0,\0b\0";
-    const ta_member_t members[] = {{"logo.png", png, sizeof png - 1, 0, false},
-                                   {"wide.csv", wide, sizeof wide - 1, 0, false},
-                                   MEMBER("calls.csv", CSV)};
-    char *path = temp_archive("zip", members, 3);
+    const ta_member_t members[] = {{.name = "logo.png", .data = png, .len = sizeof png - 1},
+                                   {.name = "wide.csv", .data = wide, .len = sizeof wide - 1},
+                                   TA_TEXT("calls.csv", CSV)};
+    char *path = tu_temp_archive("zip", members, 3);
     dt_sources_t *set;
     dt_source_t *src;
     dt_error_t err = {{0}};
@@ -577,8 +566,8 @@ START_TEST(test_progress_counts_archive_bytes)
 {
     static char big[200000];
     random_letters(big, sizeof big);
-    const ta_member_t members[] = {{"a.csv", big, sizeof big, 0, false}, MEMBER("b.csv", CSV)};
-    char *path = temp_archive("zip", members, 2);
+    const ta_member_t members[] = {{.name = "a.csv", .data = big, .len = sizeof big}, TA_TEXT("b.csv", CSV)};
+    char *path = tu_temp_archive("zip", members, 2);
     size_t size;
     free(file_bytes(path, &size));
     dt_sources_t *set;
@@ -606,8 +595,8 @@ START_TEST(test_corrupt)
 {
     static char text[20000];
     random_letters(text, sizeof text);
-    const ta_member_t members[] = {{"calls.csv", text, sizeof text, 0, false}};
-    char *path = temp_archive("zip", members, 1);
+    const ta_member_t members[] = {{.name = "calls.csv", .data = text, .len = sizeof text}};
+    char *path = tu_temp_archive("zip", members, 1);
     size_t len;
     char *bytes = file_bytes(path, &len);
     memset(bytes + 200, 0xff, 64); /* inside the deflate data */
@@ -625,7 +614,7 @@ START_TEST(test_corrupt)
     free(bytes);
     tu_temp_remove(path);
 
-    path = temp_archive("gz", members, 1);
+    path = tu_temp_archive("gz", members, 1);
     bytes = file_bytes(path, &len);
     bad = tu_temp_file(bytes, len - 6);
     ck_assert_int_eq(path_error(bad, &err), DT_ERR_INPUT);
@@ -653,10 +642,10 @@ START_TEST(test_bomb)
      * once the expanded bytes pass the grace and 100 times the bytes read. */
     const char line[] = "403,560403,sbc1.contoso.com,Forbidden\n";
     const uint64_t size = (uint64_t)64 << 20;
-    const ta_member_t bomb = {"calls.csv", line, sizeof line - 1, size, false};
+    const ta_member_t bomb = {.name = "calls.csv", .data = line, .len = sizeof line - 1, .size = size};
     const char *const kinds[] = {"gz", "zip", "tar.xz"};
     for (size_t k = 0; k < 3; k++) {
-        char *path = temp_archive(kinds[k], &bomb, 1);
+        char *path = tu_temp_archive(kinds[k], &bomb, 1);
         dt_sources_t *set;
         dt_source_t *src;
         dt_error_t err = {{0}};
@@ -688,9 +677,9 @@ END_TEST
 START_TEST(test_bomb_in_skipped_member)
 {
     /* Data nobody reads counts too: the bomb is the member passed over. */
-    const ta_member_t members[] = {{"big.bin", "x", 1, (uint64_t)64 << 20, false},
-                                   MEMBER("calls.csv", CSV)};
-    char *path = temp_archive("tar.gz", members, 2);
+    const ta_member_t members[] = {{.name = "big.bin", .data = "x", .len = 1, .size = (uint64_t)64 << 20},
+                                   TA_TEXT("calls.csv", CSV)};
+    char *path = tu_temp_archive("tar.gz", members, 2);
     dt_sources_t *set;
     dt_source_t *src;
     dt_error_t err = {{0}};
@@ -711,9 +700,9 @@ START_TEST(test_too_many_members)
     ck_assert(members && names);
     for (size_t i = 0; i < n; i++) {
         snprintf(names[i], sizeof names[i], "m%zu.csv", i);
-        members[i] = (ta_member_t){names[i], "x\n", 2, 0, false};
+        members[i] = (ta_member_t){.name = names[i], .data = "x\n", .len = 2};
     }
-    char *path = temp_archive("zip-store", members, n);
+    char *path = tu_temp_archive("zip-store", members, n);
     dt_sources_t *set;
     dt_source_t *src;
     dt_error_t err = {{0}};
@@ -750,9 +739,27 @@ START_TEST(test_not_archives)
 }
 END_TEST
 
+START_TEST(test_sparse_and_encrypted)
+{
+    ta_member_t sparse = TA_TEXT("calls.csv", CSV);
+    sparse.sparse = true;
+    char *path = tu_temp_archive("tar", &sparse, 1);
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(path_error(path, &err), DT_ERR_INPUT);
+    ck_assert_contains(err.msg, ":calls.csv: a sparse file");
+    tu_temp_remove(path);
+
+    const ta_member_t member = TA_TEXT("calls.csv", CSV);
+    path = tu_temp_archive("zip-encrypted", &member, 1);
+    ck_assert_int_eq(path_error(path, &err), DT_ERR_INPUT);
+    ck_assert_contains(err.msg, ":calls.csv: encrypted (the archive has a password)");
+    tu_temp_remove(path);
+}
+END_TEST
+
 START_TEST(test_empty_archive)
 {
-    char *path = temp_archive("zip", NULL, 0);
+    char *path = tu_temp_archive("zip", NULL, 0);
     dt_sources_t *set;
     dt_error_t err = {{0}};
     ck_assert_msg(dt_sources_open(&set, path, &err) == DT_OK, "%s", err.msg);
@@ -795,6 +802,7 @@ Suite *dt_suite_source(void)
     tcase_add_test(a, test_bomb_in_skipped_member);
     tcase_add_test(a, test_too_many_members);
     tcase_add_test(a, test_not_archives);
+    tcase_add_test(a, test_sparse_and_encrypted);
     tcase_add_test(a, test_empty_archive);
     suite_add_tcase(s, a);
     return s;

@@ -1,5 +1,6 @@
 /* test_util.c - see test_util.h. */
 #include "dt_codes.h"
+#include "archive_fixture.h"
 #include "test_util.h"
 
 #include <stdio.h>
@@ -97,6 +98,14 @@ char *tu_temp_file(const void *data, size_t len)
 char *tu_temp_text(const char *text)
 {
     return tu_temp_file(text, strlen(text));
+}
+
+char *tu_temp_archive(const char *kind, const struct ta_member *members, size_t n)
+{
+    char *path = tu_temp_file("", 0);
+    char why[512];
+    ck_assert_msg(ta_write(path, kind, members, n, why, sizeof why) == 0, "%s", why);
+    return path;
 }
 
 char *tu_temp_dir(void)

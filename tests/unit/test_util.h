@@ -46,6 +46,11 @@ char *tu_temp_file(const void *data, size_t len);
 /* Same for a NUL-terminated string. */
 char *tu_temp_text(const char *text);
 
+/* Writes an archive (archive_fixture.h: kind and members) to a new temporary
+ * file; returns its path (free with tu_temp_remove). */
+struct ta_member;
+char *tu_temp_archive(const char *kind, const struct ta_member *members, size_t n);
+
 /* A new empty temporary directory (free with tu_temp_remove). */
 char *tu_temp_dir(void);
 
