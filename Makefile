@@ -20,7 +20,7 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 XLSX_CFLAGS  = $(shell pkg-config --cflags xlsxwriter)
 XLSX_LIBS    = $(shell pkg-config --libs xlsxwriter)
-LIBS         = -lcsv $(PCRE_LIBS) $(XLSX_LIBS) $(ARCHIVE_LIBS) -lm
+LIBS         = -lcsv $(PCRE_LIBS) $(XLSX_LIBS) $(ARCHIVE_LIBS) -lm -pthread
 
 # Link-time optimisation inlines the per-row calls across stages (reader ->
 # classify -> aggregate): about 3% of throughput in `make bench`. GCC's form;
@@ -48,7 +48,7 @@ else
 Q = @
 endif
 
-ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(LTO) -Iinclude -I$(BUILD)/gen $(PCRE_CFLAGS) $(XLSX_CFLAGS) $(ARCHIVE_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(LTO) -pthread -Iinclude -I$(BUILD)/gen $(PCRE_CFLAGS) $(XLSX_CFLAGS) $(ARCHIVE_CFLAGS) -MMD -MP
 
 # One folder per stage with several files (core/, rules/, writers/, ...);
 # src/main.c and src/cli/ are the command line, everything else the library.
@@ -220,7 +220,7 @@ valgrind: build/drtriage
 FUZZ_SECONDS ?= 60
 FUZZ_CC      = clang
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS  = $(STD) $(WARN) -g -O1 $(FUZZ_SAN) -Iinclude -Ibuild/gen $(PCRE_CFLAGS) $(XLSX_CFLAGS) \
+FUZZ_CFLAGS  = $(STD) $(WARN) -g -O1 $(FUZZ_SAN) -pthread -Iinclude -Ibuild/gen $(PCRE_CFLAGS) $(XLSX_CFLAGS) \
                $(ARCHIVE_CFLAGS) -MMD -MP
 FUZZ_OBJ     = $(LIB_SRC:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/rules_embedded.o \
                build/fuzz/obj/assets_embedded.o

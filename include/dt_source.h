@@ -185,6 +185,16 @@ dt_status_t dt_archive_open(dt_archive_t **out, dt_source_t *upstream,
  * member. */
 dt_status_t dt_archive_next(dt_archive_t *archive, dt_source_t **member, dt_error_t *err);
 
+/* Decompresses the rest of a member (from dt_archive_next) ahead of its reader,
+ * in a worker thread, a few blocks at a time, so that decompression and
+ * parsing overlap. The worker starts at the member's next read from
+ * libarchive (the bytes read so far stay valid until then); from then on
+ * until the member is closed, only the worker touches the archive, those
+ * around it and the file, and reads of the member get copies, valid until
+ * the next read. Without a thread the member is read as before. Returns
+ * DT_OK, or DT_ERR_NOMEM when the worker cannot be set up. */
+dt_status_t dt_archive_read_ahead(dt_source_t *member, dt_error_t *err);
+
 /* Frees the archive and its current member; not the upstream. NULL is allowed. */
 void dt_archive_close(dt_archive_t *archive);
 

@@ -8,10 +8,17 @@
  * never consulted, so entries that overlap in it cannot multiply the data.
  * Member data is never skipped by libarchive on its own: what is not read is
  * read past here, block by block, so every byte a member expands to counts
- * against the expansion bound. */
+ * against the expansion bound.
+ *
+ * A member read as text is decompressed ahead in a worker thread, a few
+ * blocks at a time (dt_archive_read_ahead), so that decompression and the
+ * CSV parse run side by side. While that thread runs it alone touches the
+ * archive (and those around it, and the file); the reader gets copies of
+ * the blocks, and the thread is joined before the archive moves on. */
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +26,7 @@
 #include "dt_source.h"
 
 #define MEGABYTE 1e6
+#define AHEAD_SLOTS 4 /* blocks decompressed ahead of the reader */
 
 struct dt_archive {
     struct archive *ar;
@@ -33,6 +41,30 @@ struct dt_archive {
     dt_error_t upstream_error;
 };
 
+/* One decompressed block, copied for the reader. */
+typedef struct {
+    unsigned char *data;
+    size_t len, cap;
+    uint64_t file_bytes;         /* the file's bytes read when the block was made */
+} slot_t;
+
+/* The worker thread of a member read ahead, and the ring of blocks it fills. */
+typedef struct {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t filled, emptied;
+    slot_t slots[AHEAD_SLOTS];
+    size_t first, count;         /* the slots filled, from `first` on (a held one included) */
+    bool holding;                /* the reader holds slots[first] until its next read */
+    bool done;                   /* the worker has stopped: end of data, failure or stop */
+    bool stop;                   /* the reader wants no more blocks: the worker stops */
+    bool discard;                /* the worker reads on to the end but keeps nothing */
+    dt_status_t status;          /* why the worker stopped early */
+    dt_error_t error;
+    uint64_t file_bytes;         /* of the block the reader holds */
+    uint64_t file_size;          /* the file's size, taken before the worker started */
+} ahead_t;
+
 typedef struct {
     dt_source_t base;
     dt_archive_t *archive;
@@ -40,6 +72,8 @@ typedef struct {
     char *leaf;                  /* the file name in the entry's path */
     int64_t offset;              /* where the next block must start */
     bool done;                   /* libarchive said end of data */
+    bool want_ahead;             /* read ahead from the next block on */
+    ahead_t *ahead;              /* the worker, once started */
 } member_t;
 
 /* libarchive's read callback: the next block of the upstream source. */
@@ -93,10 +127,10 @@ static dt_status_t spend(dt_archive_t *a, const char *what, size_t len, dt_error
                    (double)read / MEGABYTE);
 }
 
-static dt_status_t member_read(dt_source_t *src, const unsigned char **data, size_t *len,
-                               dt_error_t *err)
+/* The next block of a member straight from libarchive. */
+static dt_status_t read_block(member_t *m, const unsigned char **data, size_t *len,
+                              dt_error_t *err)
 {
-    member_t *m = (member_t *)src;
     dt_archive_t *a = m->archive;
     *len = 0;
     if (m->done)
@@ -120,16 +154,181 @@ static dt_status_t member_read(dt_source_t *src, const unsigned char **data, siz
     return spend(a, m->name, size, err);
 }
 
+/* ---- reading ahead ---- */
+
+/* Keeps a copy of a block in the next free slot; false when out of memory. */
+static bool keep(ahead_t *h, const unsigned char *data, size_t len, uint64_t file_bytes)
+{
+    pthread_mutex_lock(&h->lock);
+    while (h->count == AHEAD_SLOTS && !h->stop && !h->discard)
+        pthread_cond_wait(&h->emptied, &h->lock);
+    bool wanted = !h->stop && !h->discard;
+    /* The reader uses only slots first .. first+count-1: this one is ours. */
+    slot_t *slot = &h->slots[(h->first + h->count) % AHEAD_SLOTS];
+    pthread_mutex_unlock(&h->lock);
+    if (!wanted)
+        return true;
+    if (slot->cap < len) {
+        unsigned char *bigger = realloc(slot->data, len);
+        if (!bigger)
+            return false;
+        slot->data = bigger;
+        slot->cap = len;
+    }
+    memcpy(slot->data, data, len);
+    slot->len = len;
+    slot->file_bytes = file_bytes;
+    pthread_mutex_lock(&h->lock);
+    h->count++;
+    pthread_cond_signal(&h->filled);
+    pthread_mutex_unlock(&h->lock);
+    return true;
+}
+
+static void *read_ahead(void *arg)
+{
+    member_t *m = arg;
+    ahead_t *h = m->ahead;
+    dt_status_t st = DT_OK;
+    dt_error_t err = {{0}};
+    for (;;) {
+        pthread_mutex_lock(&h->lock);
+        bool stop = h->stop;
+        pthread_mutex_unlock(&h->lock);
+        const unsigned char *data;
+        size_t len;
+        if (stop || (st = read_block(m, &data, &len, &err)) || len == 0)
+            break;
+        if (!keep(h, data, len, dt_source_bytes(m->archive->budget->file))) {
+            st = dt_fail(&err, DT_ERR_NOMEM, "%s: out of memory", m->name);
+            break;
+        }
+    }
+    pthread_mutex_lock(&h->lock);
+    h->status = st;
+    h->error = err;
+    h->done = true;
+    pthread_cond_signal(&h->filled);
+    pthread_mutex_unlock(&h->lock);
+    return NULL;
+}
+
+/* The next block the worker made: valid until the next call. */
+static dt_status_t take(ahead_t *h, const unsigned char **data, size_t *len, dt_error_t *err)
+{
+    pthread_mutex_lock(&h->lock);
+    if (h->holding) {
+        h->first = (h->first + 1) % AHEAD_SLOTS;
+        h->count--;
+        h->holding = false;
+        pthread_cond_signal(&h->emptied);
+    }
+    while (h->count == 0 && !h->done)
+        pthread_cond_wait(&h->filled, &h->lock);
+    dt_status_t st = DT_OK;
+    *len = 0;
+    if (h->count) {
+        const slot_t *slot = &h->slots[h->first];
+        *data = slot->data;
+        *len = slot->len;
+        h->file_bytes = slot->file_bytes;
+        h->holding = true;
+    } else if ((st = h->status)) {
+        *err = h->error;
+    }
+    pthread_mutex_unlock(&h->lock);
+    return st;
+}
+
+/* Ends the worker: with discard it reads the member to its end first (the
+ * data passed over counts), else it stops at the next block. Returns its
+ * status; the member's reading is over either way. */
+static dt_status_t end_ahead(member_t *m, bool discard, dt_error_t *err)
+{
+    ahead_t *h = m->ahead;
+    pthread_mutex_lock(&h->lock);
+    if (discard)
+        h->discard = true;
+    else
+        h->stop = true;
+    pthread_cond_signal(&h->emptied);
+    pthread_mutex_unlock(&h->lock);
+    pthread_join(h->thread, NULL);
+    dt_status_t st = h->status;
+    if (st && err)
+        *err = h->error;
+    for (size_t i = 0; i < AHEAD_SLOTS; i++)
+        free(h->slots[i].data);
+    pthread_mutex_destroy(&h->lock);
+    pthread_cond_destroy(&h->filled);
+    pthread_cond_destroy(&h->emptied);
+    free(h);
+    m->ahead = NULL;
+    m->done = true;
+    return st;
+}
+
+/* Starts the worker, at a read: the blocks handed out before may go now. */
+static dt_status_t start_ahead(member_t *m, dt_error_t *err)
+{
+    m->want_ahead = false;
+    ahead_t *h = calloc(1, sizeof *h);
+    if (!h)
+        return dt_fail(err, DT_ERR_NOMEM, "%s: out of memory", m->name);
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_cond_init(&h->filled, NULL);
+    pthread_cond_init(&h->emptied, NULL);
+    m->ahead = h;
+    h->file_bytes = dt_source_bytes(m->archive->budget->file);
+    h->file_size = dt_source_size(m->archive->budget->file);
+    if (pthread_create(&h->thread, NULL, read_ahead, m) != 0) {
+        /* No thread: the member is read in this one, as before. */
+        pthread_mutex_destroy(&h->lock);
+        pthread_cond_destroy(&h->filled);
+        pthread_cond_destroy(&h->emptied);
+        free(h);
+        m->ahead = NULL;
+    }
+    return DT_OK;
+}
+
+dt_status_t dt_archive_read_ahead(dt_source_t *src, dt_error_t *err)
+{
+    (void)err;
+    member_t *m = (member_t *)src;
+    m->want_ahead = !m->ahead && !m->done;
+    return DT_OK;
+}
+
+/* ---- the member as a source ---- */
+
+static dt_status_t member_read(dt_source_t *src, const unsigned char **data, size_t *len,
+                               dt_error_t *err)
+{
+    member_t *m = (member_t *)src;
+    dt_status_t st;
+    if (m->want_ahead && !m->done && (st = start_ahead(m, err)))
+        return st;
+    return m->ahead ? take(m->ahead, data, len, err) : read_block(m, data, len, err);
+}
+
 static void member_progress(const dt_source_t *src, uint64_t *bytes, uint64_t *size)
 {
     const member_t *m = (const member_t *)src;
     const dt_source_t *file = m->archive->budget->file;
-    file->ops->progress(file, bytes, size);
+    if (m->ahead) { /* the worker owns the file: its bytes come with each block */
+        *bytes = m->ahead->file_bytes;
+        *size = m->ahead->file_size;
+    } else {
+        file->ops->progress(file, bytes, size);
+    }
 }
 
 static void member_close(dt_source_t *src)
 {
     member_t *m = (member_t *)src;
+    if (m->ahead)
+        end_ahead(m, false, NULL);
     if (m->archive->member == src)
         m->archive->member = NULL;
     free(m->name);
@@ -176,17 +375,19 @@ dt_status_t dt_archive_open(dt_archive_t **out, dt_source_t *upstream,
 /* Reads the rest of the current member (counted like data that is read). */
 static dt_status_t finish_member(dt_archive_t *a, dt_error_t *err)
 {
-    dt_source_t *src = a->member;
-    if (!src)
+    member_t *m = (member_t *)a->member;
+    if (!m)
         return DT_OK;
     dt_status_t st = DT_OK;
-    for (;;) {
+    if (m->ahead)
+        st = end_ahead(m, true, err);
+    while (st == DT_OK) {
         const unsigned char *data;
         size_t len;
-        if ((st = member_read(src, &data, &len, err)) || len == 0)
+        if ((st = read_block(m, &data, &len, err)) || len == 0)
             break;
     }
-    dt_source_close(src);
+    dt_source_close(&m->base);
     return st;
 }
 

@@ -283,7 +283,7 @@ dt_status_t dt_sources_next(dt_sources_t *set, dt_source_t **src, dt_error_t *er
             return st;
         if (!is_archive(head, n)) {
             *src = member;
-            return DT_OK;
+            return dt_archive_read_ahead(member, err);
         }
         if (set->depth == DT_SOURCE_DEPTH_MAX)
             return dt_fail(err, DT_ERR_INPUT,

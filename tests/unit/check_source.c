@@ -591,6 +591,41 @@ START_TEST(test_progress_counts_archive_bytes)
 }
 END_TEST
 
+START_TEST(test_read_ahead_partly_read)
+{
+    /* A member read ahead in a worker, left after one block: the rest is
+     * read past for the next member, or the worker ends with the path. */
+    static char big[3 << 20];
+    random_letters(big, sizeof big);
+    const ta_member_t members[] = {{.name = "a.csv", .data = big, .len = sizeof big},
+                                   TA_TEXT("b.csv", CSV)};
+    char *path = tu_temp_archive("tar.xz", members, 2);
+    char name[4200];
+    snprintf(name, sizeof name, "%s:b.csv", path);
+    for (int close_early = 0; close_early <= 1; close_early++) {
+        dt_sources_t *set;
+        dt_source_t *src;
+        dt_error_t err = {{0}};
+        ck_assert(dt_sources_open(&set, path, &err) == DT_OK);
+        ck_assert(dt_sources_next(set, &src, &err) == DT_OK && src);
+        const unsigned char *data;
+        size_t len = 0, got = 0;
+        for (int i = 0; i < 3; i++) { /* past the head, into the worker's blocks */
+            ck_assert(dt_source_read(src, &data, &len, &err) == DT_OK);
+            ck_assert_uint_gt(len, 0);
+            ck_assert_mem_eq(data, big + got, len);
+            got += len;
+        }
+        if (!close_early) {
+            expect_source(set, name, "b.csv", true, CSV);
+            expect_end(set);
+        }
+        dt_sources_close(set);
+    }
+    tu_temp_remove(path);
+}
+END_TEST
+
 START_TEST(test_corrupt)
 {
     static char text[20000];
@@ -797,6 +832,7 @@ Suite *dt_suite_source(void)
     tcase_add_test(a, test_member_short_first_block);
     tcase_add_test(a, test_binary_member);
     tcase_add_test(a, test_progress_counts_archive_bytes);
+    tcase_add_test(a, test_read_ahead_partly_read);
     tcase_add_test(a, test_corrupt);
     tcase_add_test(a, test_bomb);
     tcase_add_test(a, test_bomb_in_skipped_member);
