@@ -211,7 +211,7 @@ bench: build/drtriage build/gen-export build/csv-baseline build/measure
 	scripts/bench
 
 # Every golden case and sample under valgrind: any memory error or leak fails.
-valgrind: build/drtriage
+valgrind: build/drtriage build/gen-archive
 	@DRTRIAGE_EXTRA_PKGS=valgrind scripts/install-deps
 	DRTRIAGE=build/drtriage tests/valgrind.sh
 

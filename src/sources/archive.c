@@ -34,7 +34,6 @@ struct dt_archive {
     dt_archive_budget_t *budget;
     char *name;                  /* the upstream's name, copied */
     bool raw;                    /* a compressed single stream, not an archive */
-    uint64_t entries;            /* headers read */
     char last[DT_SOURCE_NAME_MAX]; /* the name of the last entry read, or "" */
     dt_source_t *member;         /* the member being read, or NULL */
     dt_status_t upstream_status; /* why the read callback failed */
@@ -435,7 +434,6 @@ dt_status_t dt_archive_next(dt_archive_t *a, dt_source_t **out, dt_error_t *err)
                            "%s: damaged or truncated: starts like a compressed file or "
                            "archive, but cannot be read as one",
                            a->name);
-        a->entries++;
         if (++a->budget->members > DT_SOURCE_MEMBERS_MAX)
             return dt_fail(err, DT_ERR_INPUT,
                            "%s: more than %d files in the archive: drtriage stops there (limits: "
