@@ -98,6 +98,20 @@ START_TEST(test_utf8_bom)
 }
 END_TEST
 
+/* Reads size bytes as a file: they must come back as they are. */
+static void expect_read_whole(const char *bytes, size_t size)
+{
+    char *path = tu_temp_file(bytes, size);
+    char *data;
+    size_t len;
+    dt_error_t err = {{0}};
+    ck_assert_msg(read_all(path, &data, &len, &err) == DT_OK, "%s", err.msg);
+    ck_assert_uint_eq(len, size);
+    ck_assert_mem_eq(data, bytes, size);
+    free(data);
+    tu_temp_remove(path);
+}
+
 START_TEST(test_bom_only_first_block)
 {
     /* A BOM-like sequence later in the file is data. */
@@ -106,69 +120,48 @@ START_TEST(test_bom_only_first_block)
     ck_assert_ptr_nonnull(bytes);
     memset(bytes, 'x', size);
     memcpy(bytes + DT_SOURCE_BLOCK, "\xEF\xBB\xBF", 3);
-    char *path = tu_temp_file(bytes, size);
-    char *data;
-    size_t len;
-    dt_error_t err = {{0}};
-    ck_assert(read_all(path, &data, &len, &err) == DT_OK);
-    ck_assert_uint_eq(len, size);
-    ck_assert_mem_eq(data, bytes, size);
-    free(data);
+    expect_read_whole(bytes, size);
     free(bytes);
-    tu_temp_remove(path);
 }
 END_TEST
+
+/* Reads len bytes as a file: it must fail with DT_ERR_INPUT at line 1, the
+ * message naming the file, the encoding `what` and the iconv hint. */
+static void expect_encoding_error(const char *bytes, size_t len, const char *what)
+{
+    char *path = tu_temp_file(bytes, len);
+    char *data;
+    size_t n;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(read_all(path, &data, &n, &err), DT_ERR_INPUT);
+    char want[4200];
+    snprintf(want, sizeof want, "%s:1: the file is %s text", path, what);
+    ck_assert_contains(err.msg, want);
+    ck_assert_contains(err.msg, "iconv");
+    free(data);
+    tu_temp_remove(path);
+}
 
 START_TEST(test_utf16le_bom)
 {
     const char text[] = "\xFF\xFE"
                         "a\0,\0b\0\n\0";
-    char *path = tu_temp_file(text, sizeof text - 1);
-    char *data;
-    size_t len;
-    dt_error_t err = {{0}};
-    ck_assert_int_eq(read_all(path, &data, &len, &err), DT_ERR_INPUT);
-    ck_assert_contains(err.msg, path);
-    ck_assert_contains(err.msg, "UTF-16");
-    ck_assert_contains(err.msg, "iconv");
-    free(data);
-    tu_temp_remove(path);
+    expect_encoding_error(text, sizeof text - 1, "UTF-16");
 }
 END_TEST
 
 START_TEST(test_utf16_without_bom)
 {
-    const char le[] = "a\0,\0b\0\n\0";
-    char *path = tu_temp_file(le, sizeof le - 1);
-    char *data;
-    size_t len;
-    dt_error_t err = {{0}};
-    ck_assert_int_eq(read_all(path, &data, &len, &err), DT_ERR_INPUT);
-    ck_assert_contains(err.msg, "UTF-16");
-    ck_assert_contains(err.msg, "iconv");
-    free(data);
-    tu_temp_remove(path);
-
-    const char be[] = "\0a\0,\0b\0\n";
-    path = tu_temp_file(be, sizeof be - 1);
-    ck_assert_int_eq(read_all(path, &data, &len, &err), DT_ERR_INPUT);
-    ck_assert_contains(err.msg, "UTF-16");
-    free(data);
-    tu_temp_remove(path);
+    const char le[] = "a\0,\0b\0\n\0", be[] = "\0a\0,\0b\0\n";
+    expect_encoding_error(le, sizeof le - 1, "UTF-16 (no byte-order mark)");
+    expect_encoding_error(be, sizeof be - 1, "UTF-16 (no byte-order mark)");
 }
 END_TEST
 
 START_TEST(test_utf32)
 {
     const char text[] = "\xFF\xFE\0\0a\0\0\0";
-    char *path = tu_temp_file(text, sizeof text - 1);
-    char *data;
-    size_t len;
-    dt_error_t err = {{0}};
-    ck_assert_int_eq(read_all(path, &data, &len, &err), DT_ERR_INPUT);
-    ck_assert_contains(err.msg, "UTF-32");
-    free(data);
-    tu_temp_remove(path);
+    expect_encoding_error(text, sizeof text - 1, "UTF-32");
 }
 END_TEST
 
@@ -226,16 +219,8 @@ START_TEST(test_large)
     ck_assert_ptr_nonnull(bytes);
     for (size_t i = 0; i < size; i++)
         bytes[i] = (char)('a' + i % 26);
-    char *path = tu_temp_file(bytes, size);
-    char *data;
-    size_t len;
-    dt_error_t err = {{0}};
-    ck_assert(read_all(path, &data, &len, &err) == DT_OK);
-    ck_assert_uint_eq(len, size);
-    ck_assert_mem_eq(data, bytes, size);
-    free(data);
+    expect_read_whole(bytes, size);
     free(bytes);
-    tu_temp_remove(path);
 }
 END_TEST
 
@@ -373,10 +358,7 @@ START_TEST(test_member_left_unread)
     const ta_member_t members[] = {TA_TEXT("a.csv", CSV), TA_TEXT("b.csv", "x\n")};
     char *path = tu_temp_archive("tar.gz", members, 2);
     dt_sources_t *set;
-    dt_source_t *src;
-    dt_error_t err = {{0}};
-    ck_assert(dt_sources_open(&set, path, &err) == DT_OK);
-    ck_assert(dt_sources_next(set, &src, &err) == DT_OK && src);
+    first_source(&set, path); /* left unread */
     char name[4200];
     snprintf(name, sizeof name, "%s:b.csv", path);
     expect_source(set, name, "b.csv", true, "x\n");
@@ -507,11 +489,9 @@ START_TEST(test_member_short_first_block)
                                    {.name = "calls.csv", .data = text, .len = strlen(text)}};
     char *path = tu_temp_archive("zip-store", members, 2);
     dt_sources_t *set;
-    dt_source_t *src;
+    first_source(&set, path); /* the padding */
     dt_error_t err = {{0}};
     char name[4200];
-    ck_assert(dt_sources_open(&set, path, &err) == DT_OK);
-    ck_assert(dt_sources_next(set, &src, &err) == DT_OK && src);
     snprintf(name, sizeof name, "%s:calls.csv", path);
     expect_source(set, name, "calls.csv", true, text + 3);
     dt_sources_close(set);
@@ -538,10 +518,8 @@ START_TEST(test_binary_member)
                                    TA_TEXT("calls.csv", CSV)};
     char *path = tu_temp_archive("zip", members, 3);
     dt_sources_t *set;
-    dt_source_t *src;
+    dt_source_t *src = first_source(&set, path);
     dt_error_t err = {{0}};
-    ck_assert(dt_sources_open(&set, path, &err) == DT_OK);
-    ck_assert(dt_sources_next(set, &src, &err) == DT_OK && src);
     ck_assert(dt_source_is_binary(src));
     ck_assert(dt_sources_next(set, &src, &err) == DT_OK && src);
     ck_assert_msg(!dt_source_is_binary(src), "UTF-16 is text (refused with a hint)");
@@ -571,10 +549,8 @@ START_TEST(test_progress_counts_archive_bytes)
     size_t size;
     free(file_bytes(path, &size));
     dt_sources_t *set;
-    dt_source_t *src;
+    dt_source_t *src = first_source(&set, path);
     dt_error_t err = {{0}};
-    ck_assert(dt_sources_open(&set, path, &err) == DT_OK);
-    ck_assert(dt_sources_next(set, &src, &err) == DT_OK && src);
     ck_assert_uint_eq(dt_source_size(src), size);
     uint64_t before = dt_source_bytes(src);
     char *data;
@@ -716,10 +692,8 @@ START_TEST(test_bomb_in_skipped_member)
                                    TA_TEXT("calls.csv", CSV)};
     char *path = tu_temp_archive("tar.gz", members, 2);
     dt_sources_t *set;
-    dt_source_t *src;
+    dt_source_t *src = first_source(&set, path);
     dt_error_t err = {{0}};
-    ck_assert(dt_sources_open(&set, path, &err) == DT_OK);
-    ck_assert(dt_sources_next(set, &src, &err) == DT_OK && src);
     ck_assert_int_eq(dt_sources_next(set, &src, &err), DT_ERR_INPUT);
     ck_assert_contains(err.msg, "big.bin: expands to more than 100 times");
     dt_sources_close(set);
