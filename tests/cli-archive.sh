@@ -86,7 +86,7 @@ expect_stderr "a bomb through stdin" "<stdin>: expands to more than 100 times th
 
 # --- text report and --help ---
 run "$DRTRIAGE" --color=never "$zip"
-expect_stdout "text: the member as input" "tac    8 rows  1 rejected  $zip:DirectRouting.calls.2026-11-01.csv"
+expect_stdout "text: the member as input" "tac        8         1  $zip:DirectRouting.calls.2026-11-01.csv"
 expect_stdout "text: skipped in the notes" "$zip:PSTN.calls.2026-11-01.csv: skipped:"
 run "$DRTRIAGE" --help
 expect_stdout "--help names the archive formats" "A zip or tar archive, or a file compressed with gzip"
