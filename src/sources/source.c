@@ -95,38 +95,48 @@ dt_status_t dt_source_read_raw(dt_source_t *src, const unsigned char **data, siz
     return backend_read(src, data, len, err);
 }
 
+typedef struct {
+    const char *what;  /* as the message says it */
+    const char *iconv; /* iconv's name for it */
+} encoding_t;
+
 /* Names an encoding other than UTF-8 (or ASCII) from its byte-order mark or
  * from NUL bytes between ASCII letters, which is how UTF-16 text looks;
- * NULL for anything else. */
-static const char *other_encoding(const unsigned char *p, size_t n)
+ * false for anything else. */
+static bool other_encoding(const unsigned char *p, size_t n, encoding_t *e)
 {
     if (n >= 4 && (memcmp(p, "\xFF\xFE\0\0", 4) == 0 || memcmp(p, "\0\0\xFE\xFF", 4) == 0))
-        return "UTF-32";
-    if (n >= 2 && (memcmp(p, "\xFF\xFE", 2) == 0 || memcmp(p, "\xFE\xFF", 2) == 0))
-        return "UTF-16";
-    if (n >= 4 && ((p[0] && !p[1] && p[2] && !p[3]) || (!p[0] && p[1] && !p[2] && p[3])))
-        return "UTF-16 (no byte-order mark)";
-    return NULL;
+        *e = (encoding_t){"UTF-32", "UTF-32"};
+    else if (n >= 2 && (memcmp(p, "\xFF\xFE", 2) == 0 || memcmp(p, "\xFE\xFF", 2) == 0))
+        *e = (encoding_t){"UTF-16", "UTF-16"};
+    else if (n >= 4 && p[0] && !p[1] && p[2] && !p[3])
+        *e = (encoding_t){"UTF-16 (no byte-order mark)", "UTF-16LE"};
+    else if (n >= 4 && !p[0] && p[1] && !p[2] && p[3])
+        *e = (encoding_t){"UTF-16 (no byte-order mark)", "UTF-16BE"};
+    else
+        return false;
+    return true;
 }
 
-/* Rejects text in an encoding other than UTF-8, with a conversion hint. */
+/* Rejects text in an encoding other than UTF-8, with a conversion hint for
+ * the encoding found. */
 static dt_status_t check_encoding(const dt_source_t *src, const unsigned char *p, size_t n,
                                   dt_error_t *err)
 {
-    const char *what = other_encoding(p, n);
-    if (!what)
+    encoding_t e;
+    if (!other_encoding(p, n, &e))
         return DT_OK;
     if (src->in_archive)
         return dt_fail(err, DT_ERR_INPUT,
                        "%s:1: the file is %s text; drtriage reads UTF-8. Extract it and "
-                       "convert it first, e.g. with iconv -f UTF-16 -t UTF-8 (or in Excel save "
+                       "convert it first, e.g. with iconv -f %s -t UTF-8 (or in Excel save "
                        "as \"CSV UTF-8\")",
-                       src->name, what);
+                       src->name, e.what, e.iconv);
     return dt_fail(err, DT_ERR_INPUT,
                    "%s:1: the file is %s text; drtriage reads UTF-8. Convert it first, e.g. "
-                   "iconv -f UTF-16 -t UTF-8 '%s' > converted.csv (or in Excel save as "
+                   "iconv -f %s -t UTF-8 '%s' > converted.csv (or in Excel save as "
                    "\"CSV UTF-8\")",
-                   src->name, what, src->name);
+                   src->name, e.what, e.iconv, src->name);
 }
 
 dt_status_t dt_source_read(dt_source_t *src, const unsigned char **data, size_t *len,
@@ -169,7 +179,8 @@ bool dt_source_is_binary(dt_source_t *src)
     const unsigned char *p;
     size_t n;
     dt_error_t ignored;
-    if (dt_source_head(src, &p, &n, &ignored) || other_encoding(p, n))
+    encoding_t e;
+    if (dt_source_head(src, &p, &n, &ignored) || other_encoding(p, n, &e))
         return false;
     return memchr(p, '\0', n < DT_SOURCE_HEAD ? n : DT_SOURCE_HEAD) != NULL;
 }
