@@ -15,6 +15,7 @@
 #include "dt_date.h"
 #include "dt_dedupe.h"
 #include "dt_filter.h"
+#include "dt_rows.h"
 #include "dt_rules.h"
 #include "dt_schema.h"
 
@@ -34,7 +35,7 @@ typedef struct {
     dt_date_order_t date_order;     /* --date-order; DT_ORDER_NONE: decided per input */
     dt_filter_t filter;             /* calls outside it are excluded (counted, not reported) */
     const dt_filter_t *rows;        /* drill-down: write the rows of calls matching it ... */
-    FILE *rows_out;                 /* ... as CSV here, header first (NULL: no drill-down) */
+    dt_rows_t *rows_out;            /* ... through this writer (NULL: no drill-down) */
     dt_dedupe_t *dedupe;            /* --dedupe: drop calls whose key it has seen (NULL: keep all) */
     dt_progress_fn progress;        /* called after each block read, or NULL */
     void *progress_ctx;

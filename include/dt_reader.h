@@ -50,6 +50,11 @@ dt_status_t dt_reader_keep(dt_reader_t *reader, const int *slot_of_column, size_
  * bounds the memory a hostile header line of delimiters can take. */
 #define DT_READER_MAX_COLUMNS 16384
 
+/* Most bytes of one record kept while every column is kept (drill-down); with
+ * --max-field above half of it, twice --max-field. A data record past either
+ * limit is delivered `malformed` (rejected), with the cells it got so far. */
+#define DT_READER_RECORD_MAX (16 * 1024 * 1024)
+
 /* Feeds the next bytes. Returns DT_OK, the callback's status, or
  * DT_ERR_INPUT naming file:line (a field longer than max_field, a header
  * line longer than max_field, a header with more than DT_READER_MAX_COLUMNS

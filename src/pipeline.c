@@ -15,7 +15,6 @@
  * the end of the input, so that they count exactly as if it had been known
  * from the start. Otherwise nothing waits: the range is kept for each order
  * an ambiguous date could be read in, and the input's order picks one. */
-#include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 #include "dt_num.h"
 #include "dt_pipeline.h"
 #include "dt_reader.h"
+#include "dt_rows.h"
 #include "dt_source.h"
 #include "dt_spool.h"
 
@@ -202,26 +202,6 @@ static dt_status_t keep_columns(run_t *run, const size_t group_column[],
     return st ? dt_fail(err, st, "out of memory") : DT_OK;
 }
 
-static dt_status_t write_csv_row(run_t *run, const dt_record_t *record, dt_error_t *err)
-{
-    FILE *out = run->options->rows_out;
-    for (size_t c = 0; c < record->ncells; c++) {
-        const dt_slice_t *cell = &record->cells[c];
-        if (c)
-            fputc(',', out);
-        bool quote = cell->len && (memchr(cell->ptr, ',', cell->len) || memchr(cell->ptr, '"', cell->len) ||
-                                   memchr(cell->ptr, '\n', cell->len) || memchr(cell->ptr, '\r', cell->len) ||
-                                   cell->ptr[0] == ' ' || cell->ptr[cell->len - 1] == ' ');
-        if (quote)
-            csv_fwrite(out, cell->ptr, cell->len);
-        else if (cell->len)
-            fwrite(cell->ptr, 1, cell->len, out);
-    }
-    fputs("\r\n", out);
-    return ferror(out) ? dt_fail(err, DT_ERR_OUTPUT, "cannot write the selected rows")
-                       : DT_OK;
-}
-
 /* What the schema means for the rows to come: a count column weights them,
  * a [non-pstn] family has stream rows to leave out, and --dedupe needs a
  * correlation id. */
@@ -299,7 +279,7 @@ static dt_status_t on_header(run_t *run, const dt_record_t *record, dt_error_t *
         dt_aggregate_note(run->agg, "%s: %s", run->path, run->schema.limit_note);
     if ((st = note_schema(run, record)))
         return st;
-    if (run->keep_all && (st = write_csv_row(run, record, err)))
+    if (run->keep_all && (st = dt_rows_begin(run->options->rows_out, run->path, record, err)))
         return st;
     plan_measures(run);
     return keep_columns(run, group_column, where_column, err);
@@ -563,7 +543,7 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
     if (verdict != DT_FILTER_PASS)
         return DT_OK;
     dt_aggregate_drilled(run->agg);
-    return write_csv_row(run, record, err);
+    return dt_rows_write(o->rows_out, record, err);
 }
 
 /* A data record: a call, or a rejected row. */

@@ -25,6 +25,8 @@
  * (see feed_csv); strict fini reports a quoted field still open at the end. */
 #define LIBCSV_OPTIONS (CSV_REPALL_NL | CSV_STRICT | CSV_STRICT_FINI)
 #define LIBCSV_BLOCK 4096
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 struct dt_reader {
     const char *path;
@@ -164,6 +166,13 @@ static void begin_record(dt_reader_t *r)
             r->cells[s].ptr = NULL, r->cells[s].len = 0;
 }
 
+/* The most bytes one record keeps while every column is kept (drill-down):
+ * DT_READER_RECORD_MAX, or more when --max-field allows longer fields. */
+static size_t record_max(const dt_reader_t *r)
+{
+    return r->max_field > DT_READER_RECORD_MAX / 2 ? 2 * r->max_field : DT_READER_RECORD_MAX;
+}
+
 static bool keep_cell(dt_reader_t *r, size_t slot, const char *s, size_t len)
 {
     if (r->buf_len + len > r->buf_cap) {
@@ -217,11 +226,20 @@ static void on_field_full(dt_reader_t *r, void *data, size_t len)
         if (column >= r->ncolumns || r->slot_of_column[column] < 0)
             return;
         slot = (size_t)r->slot_of_column[column];
-    } else if (column >= DT_READER_MAX_COLUMNS) {
+    } else if (column >= DT_READER_MAX_COLUMNS && r->index == 0) {
         stop(r, dt_fail(&r->error, DT_ERR_INPUT,
                         "%s:%llu: the header has more than %d fields; is this a call-record "
                         "export?",
                         r->path, (unsigned long long)r->record_line, DT_READER_MAX_COLUMNS));
+        return;
+    } else if (column >= DT_READER_MAX_COLUMNS) { /* a data row: rejected, its cells dropped */
+        if (column == DT_READER_MAX_COLUMNS)
+            set_malformed(r, column + 1,
+                          "is past the most fields a row may have (" STR(DT_READER_MAX_COLUMNS) ")");
+        return;
+    } else if (r->buf_len + len > record_max(r)) {
+        set_malformed(r, column + 1,
+                      "makes the row longer than one row may be (16 MiB, or twice --max-field)");
         return;
     } else if (ensure_cells(r, column + 1)) {
         slot = column;

@@ -1,11 +1,13 @@
 /* cli_report.c - `drtriage [report] [OPTIONS] FILE...`: options, the
  * pipeline, the report, and the --fail-if verdict as an exit code. */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "dt_aggregate.h"
 #include "dt_cli.h"
@@ -489,22 +491,61 @@ static void print_error(const dt_error_t *err)
     dt_cli_error("%s", err->msg[0] ? err->msg : "out of memory");
 }
 
-/* Drill-down: the pipeline writes the matching rows as it reads them. */
+/* Copies the held rows to standard output once the run succeeded. */
+static dt_status_t release_rows(FILE *held, dt_error_t *err)
+{
+    char buf[64 * 1024];
+    size_t n;
+    if (fflush(held) != 0 || fseek(held, 0, SEEK_SET) != 0)
+        return dt_fail(err, DT_ERR_OUTPUT, "cannot read back the selected rows");
+    while ((n = fread(buf, 1, sizeof buf, held)) > 0)
+        if (fwrite(buf, 1, n, stdout) != n)
+            break;
+    if (ferror(held))
+        return dt_fail(err, DT_ERR_OUTPUT, "cannot read back the selected rows");
+    return dt_stream_finish(stdout, err);
+}
+
+/* Drill-down: the pipeline writes the matching rows as it reads them, to the
+ * -o file (atomically, as a report) or, for standard output, to a temporary
+ * file copied out when the run succeeded: exit 2 never leaves part of an
+ * extract behind, wherever it goes. */
 static dt_exit_t run_rows(const options_t *o, dt_pipeline_options_t *po, const dt_rules_t *rules,
                           dt_codes_t *codes, dt_aggregate_t *agg)
 {
-    dt_output_t out;
+    dt_output_t out = {0};
     dt_error_t err = {{0}};
-    if (dt_output_open(&out, o->outputs.list[0].path, &err)) {
+    const char *path = o->outputs.n ? o->outputs.list[0].path : NULL;
+    bool to_stdout = !path || strcmp(path, "-") == 0;
+    FILE *held = NULL;
+    if (to_stdout) {
+        int fd = dt_temp_file("drtriage-rows-XXXXXX");
+        if (fd < 0 || !(held = fdopen(fd, "w+"))) {
+            if (fd >= 0)
+                close(fd);
+            dt_cli_error("cannot hold the selected rows in a temporary file: %s",
+                         strerror(errno));
+            return DT_EXIT_ERROR;
+        }
+    } else if (dt_output_open(&out, path, &err)) {
         print_error(&err);
         return DT_EXIT_ERROR;
     }
+    dt_rows_t *rows = dt_rows_new(held ? held : out.fp, to_stdout && isatty(STDOUT_FILENO));
+    dt_status_t st = rows ? DT_OK : dt_fail(&err, DT_ERR_NOMEM, "out of memory");
     po->rows = &o->rows;
-    po->rows_out = out.fp;
-    dt_status_t st = dt_pipeline_run(po, rules, codes, agg, &err);
+    po->rows_out = rows;
+    if (st == DT_OK)
+        st = dt_pipeline_run(po, rules, codes, agg, &err);
     dt_cli_progress_done(po->progress_ctx);
-    if (st || dt_output_commit(&out, &err)) {
-        dt_output_abort(&out);
+    if (st == DT_OK)
+        st = held ? release_rows(held, &err) : dt_output_commit(&out, &err);
+    dt_rows_free(rows);
+    if (held)
+        fclose(held);
+    if (st) {
+        if (!held)
+            dt_output_abort(&out);
         print_error(&err);
         return DT_EXIT_ERROR;
     }
