@@ -60,6 +60,7 @@ struct dt_reader {
     uint64_t record_line;
     uint64_t index;
     size_t nfields;
+    size_t nkept;             /* keep_all: cells 0..nkept-1 of this record are set */
 
     bool keep_all;
     int *slot_of_column;
@@ -159,6 +160,7 @@ static void begin_record(dt_reader_t *r)
     r->in_record = true;
     r->record_line = r->next_record_line;
     r->nfields = 0;
+    r->nkept = 0;
     r->buf_len = 0;
     r->malformed = NULL;
     if (!r->keep_all)
@@ -232,6 +234,8 @@ static void on_field_full(dt_reader_t *r, void *data, size_t len)
                         "export?",
                         r->path, (unsigned long long)r->record_line, DT_READER_MAX_COLUMNS));
         return;
+    } else if (r->malformed) { /* a rejected row keeps no more cells */
+        return;
     } else if (column >= DT_READER_MAX_COLUMNS) { /* a data row: rejected, its cells dropped */
         if (column == DT_READER_MAX_COLUMNS)
             set_malformed(r, column + 1,
@@ -249,6 +253,8 @@ static void on_field_full(dt_reader_t *r, void *data, size_t len)
     }
     if (!keep_cell(r, slot, data, len))
         stop(r, dt_fail(&r->error, DT_ERR_NOMEM, "%s: out of memory", r->path));
+    else if (r->keep_all)
+        r->nkept = column + 1;
 }
 
 /* Called by libcsv for each field, about 25 times a row: a column nobody
@@ -285,7 +291,7 @@ static void check_nul(dt_reader_t *r, size_t ncells)
 
 static void deliver(dt_reader_t *r)
 {
-    size_t ncells = r->keep_all ? r->nfields : r->nslots;
+    size_t ncells = r->keep_all ? r->nkept : r->nslots;
     check_nul(r, ncells);
     for (size_t s = 0; s < ncells; s++)
         if (r->cells[s].ptr)
