@@ -26,6 +26,7 @@
 #include "dt_aggregate.h"
 #include "dt_codes.h"
 #include "dt_pipeline.h"
+#include "dt_rows.h"
 #include "dt_reader.h"
 #include "dt_rules.h"
 #include "fuzz_common.h"
@@ -261,9 +262,27 @@ static void pipeline(const uint8_t *data, size_t size, uint8_t flags)
     dt_aggregate_t agg;
     dt_error_t err = {{0}};
     CHECK(dt_aggregate_init(&agg, &rules, (flags & 0x01) ? 3 : 0) == DT_OK);
+    /* --rows: the failed calls' rows, one CRLF-ended line or quoted record each */
+    dt_filter_t drill = {0};
+    char *rows_text = NULL;
+    size_t rows_len = 0;
+    FILE *rows_mem = NULL;
+    if (flags & 0x04) {
+        CHECK(dt_filter_parse(&drill, "result=failed", &err) == DT_OK);
+        CHECK((rows_mem = open_memstream(&rows_text, &rows_len)) != NULL);
+        CHECK((po.rows_out = dt_rows_new(rows_mem, (flags & 0x08) != 0)) != NULL);
+        po.rows = &drill;
+    }
     dt_status_t st = dt_pipeline_run(&po, &rules, codes, &agg, &err);
     CHECK(st == DT_OK || st == DT_ERR_INPUT);
     CHECK(st == DT_OK || err.msg[0] != '\0');
+    if (po.rows_out) {
+        CHECK(st != DT_OK || dt_rows_count(po.rows_out) == agg.drilled);
+        dt_rows_free(po.rows_out);
+        CHECK(fclose(rows_mem) == 0);
+        CHECK(rows_len == 0 || (rows_len >= 2 && memcmp(rows_text + rows_len - 2, "\r\n", 2) == 0));
+        free(rows_text);
+    }
     if (st == DT_OK) {
         check_report(&agg);
         dt_report_t report;

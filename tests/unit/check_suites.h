@@ -28,5 +28,6 @@ Suite *dt_suite_formats(void);
 Suite *dt_suite_dedupe(void);
 Suite *dt_suite_sketch(void);
 Suite *dt_suite_timeline(void);
+Suite *dt_suite_rows(void);
 
 #endif
