@@ -72,7 +72,8 @@ all: $(BUILD)/drtriage
 deps:
 	@scripts/install-deps
 
-# The real readers of the report formats (Chromium, openpyxl, cmark-gfm, promtool).
+# What the tests need beside the build: Check, jq, groff and the real readers of the
+# report formats (Chromium, openpyxl, cmark-gfm, promtool).
 test-deps: deps
 	@scripts/install-deps --test
 
@@ -133,7 +134,7 @@ build/gen-archive: tests/gen-archive.c tests/unit/archive_fixture.c tests/unit/a
 	$(CC) $(STD) $(WARN) -O2 $(ARCHIVE_CFLAGS) -Itests/unit tests/gen-archive.c \
 	    tests/unit/archive_fixture.c -o $@ $(ARCHIVE_LIBS)
 
-$(BUILD)/test-obj/%.o: tests/unit/%.c | deps $(BUILD)/test-obj
+$(BUILD)/test-obj/%.o: tests/unit/%.c | test-deps $(BUILD)/test-obj
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
@@ -149,7 +150,7 @@ check: check-unit check-cases check-cli check-formats check-install
 check-unit: $(BUILD)/check_drtriage
 	CK_VERBOSITY=normal $(BUILD)/check_drtriage
 
-check-cases: $(BUILD)/drtriage build/measure build/gen-archive
+check-cases: $(BUILD)/drtriage build/measure build/gen-archive | test-deps
 	DRTRIAGE=$(BUILD)/drtriage tests/run-cases
 	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/run-bad
 
@@ -160,7 +161,7 @@ FAILMALLOC = build/failmalloc.so
 endif
 
 check-cli: $(BUILD)/drtriage build/gen-export build/chunk-feed build/measure $(FAILMALLOC) \
-           build/gen-archive
+           build/gen-archive | test-deps
 	DRTRIAGE=$(BUILD)/drtriage tests/cli.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/cli-archive.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/stream.sh
