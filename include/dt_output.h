@@ -60,7 +60,8 @@ const char *dt_temp_dir(void);
 
 /* Creates an empty file in dt_temp_dir() named from name_template (a file
  * name ending in XXXXXX, as mkstemp takes) and removes the name at once, so
- * the file vanishes with the descriptor whatever happens. Returns the
+ * the file vanishes with the descriptor whatever happens (SIGTERM, SIGINT and
+ * SIGHUP are held back while the name exists). Returns the
  * descriptor, or -1 with errno set (ENOMEM when the path cannot be made). */
 int dt_temp_file(const char *name_template);
 

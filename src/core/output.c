@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -300,11 +301,20 @@ int dt_temp_file(const char *name_template)
         return -1;
     }
     snprintf(path, size, "%s/%s", dir, name_template);
+    /* A signal between creating the name and removing it would leave the
+     * file behind: the ones that end a run wait until the name is gone. */
+    sigset_t ending, before;
+    sigemptyset(&ending);
+    sigaddset(&ending, SIGTERM);
+    sigaddset(&ending, SIGINT);
+    sigaddset(&ending, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &ending, &before);
     errno = 0;
     int fd = mkstemp(path);
     int why = errno;
     if (fd >= 0)
         unlink(path);
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
     free(path);
     errno = why;
     return fd;
