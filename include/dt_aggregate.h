@@ -91,11 +91,25 @@ typedef struct {
     dt_counts_t counts;    /* the calls counted */
 } dt_totals_t;
 
-/* A correlation id and start time of an affected call, for support cases. */
+#define DT_SAMPLE_CORRELATION_MAX 128 /* bytes of a sample's correlation id kept */
+#define DT_SAMPLE_START_MAX 64        /* bytes of its start time as written kept */
+
+/* A correlation id and start time of an affected call, for support cases.
+ * A table keeps the calls that come first in one order, whatever order the
+ * rows come in, so that counting the same calls in any order (or in parts,
+ * merged: dt_aggregate_merge) keeps the same samples: those with a start time
+ * before those without, earlier times first, then by correlation id, then by
+ * the start as written (bytewise; dt_sample_compare). */
 typedef struct {
     const char *correlation;
     const char *start;
+    bool has_time;             /* time holds the start time read (epoch seconds) */
+    int64_t time;
 } dt_sample_t;
+
+/* Orders samples as a table keeps them: negative when a comes first, 0 when
+ * they are the same call as far as the report shows. */
+int dt_sample_compare(const dt_sample_t *a, const dt_sample_t *b);
 
 /* One input: what it held, and what the report notes about it. */
 typedef struct {
@@ -129,7 +143,9 @@ typedef struct {
     dt_code_key_t key;
     dt_match_t match;          /* copied: level, entry, action, origin, known */
     uint64_t failed;
-    char phrase[DT_PHRASE_KEEP]; /* first phrase seen for this key (for unknown codes) */
+    char phrase[DT_PHRASE_KEEP]; /* a phrase seen with this key (for unknown codes): of the
+                                    non-empty ones cut to DT_PHRASE_KEEP - 1 bytes, the least
+                                    bytewise, so that the row is the same in any order */
     bool other;                /* the overflow row */
     dt_sample_t *samples;      /* up to the configured number of affected calls */
     size_t nsamples;
@@ -259,7 +275,7 @@ dt_status_t dt_aggregate_configure(dt_aggregate_t *agg, const dt_aggregate_optio
 /* Extra facts about a call that only some tables need; fields may be empty. */
 typedef struct {
     bool has_time;
-    int64_t time;              /* start time, for the time series */
+    int64_t time;              /* start time, for the time series and the samples' order */
     dt_slice_t correlation;    /* for samples */
     dt_slice_t start;          /* start time as written, for samples */
     dt_slice_t group;          /* group-by values joined with DT_GROUP_SEPARATOR */

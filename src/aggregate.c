@@ -255,6 +255,32 @@ static long find_row(dt_map_t *index, size_t *other, const void *key, size_t len
     return (long)*other;
 }
 
+/* The length of a cell as a table keeps it: at most max bytes, and up to
+ * its first NUL (what a C string of it shows). */
+static size_t kept_length(dt_slice_t text, size_t max)
+{
+    size_t n = text.len < max ? text.len : max;
+    const char *nul = n ? memchr(text.ptr, '\0', n) : NULL;
+    return nul ? (size_t)(nul - text.ptr) : n;
+}
+
+/* Compares a kept string with len bytes of text (no NUL among them), bytewise. */
+static int compare_kept(const char *kept, const char *text, size_t len)
+{
+    int c = strncmp(kept, text, len);
+    return c ? c : kept[len] != '\0';
+}
+
+/* Keeps the least non-empty phrase a code row is seen with (dt_code_row_t). */
+static void keep_phrase(dt_code_row_t *row, dt_slice_t phrase)
+{
+    size_t n = kept_length(phrase, DT_PHRASE_KEEP - 1);
+    if (n && (!row->phrase[0] || compare_kept(row->phrase, phrase.ptr, n) > 0)) {
+        memcpy(row->phrase, phrase.ptr, n);
+        row->phrase[n] = '\0';
+    }
+}
+
 static dt_code_row_t *code_row(dt_aggregate_t *agg, const dt_call_t *call)
 {
     unsigned char key[21];
@@ -283,12 +309,10 @@ static dt_code_row_t *code_row(dt_aggregate_t *agg, const dt_call_t *call)
         } else {
             row->key = call->key;
             row->match = *call->match;
-            size_t n = call->phrase.len < DT_PHRASE_KEEP - 1 ? call->phrase.len
-                                                             : DT_PHRASE_KEEP - 1;
-            memcpy(row->phrase, call->phrase.ptr, n);
-            row->phrase[n] = '\0';
         }
     }
+    if (!overflow)
+        keep_phrase(&agg->codes[i], call->phrase);
     return &agg->codes[i];
 }
 
@@ -382,23 +406,68 @@ static dt_keyed_row_t *count_keyed(dt_aggregate_t *agg, dt_keyed_table_t *table,
     return measure_row(agg, table, row, call, extra) ? NULL : row;
 }
 
-/* Keeps the call as a sample in a list of at most options.samples. */
+int dt_sample_compare(const dt_sample_t *a, const dt_sample_t *b)
+{
+    if (a->has_time != b->has_time)
+        return a->has_time ? -1 : 1;
+    if (a->has_time && a->time != b->time)
+        return a->time < b->time ? -1 : 1;
+    int c = strcmp(a->correlation, b->correlation);
+    return c ? c : strcmp(a->start, b->start);
+}
+
+/* Compares a kept sample with a call's, as dt_sample_compare does. */
+static int compare_sample_extra(const dt_sample_t *s, const dt_call_extra_t *extra,
+                                size_t corr_len, size_t start_len)
+{
+    if (s->has_time != extra->has_time)
+        return s->has_time ? -1 : 1;
+    if (s->has_time && s->time != extra->time)
+        return s->time < extra->time ? -1 : 1;
+    int c = compare_kept(s->correlation, extra->correlation.ptr, corr_len);
+    return c ? c : compare_kept(s->start, extra->start.ptr, start_len);
+}
+
+/* Bytes of one sample's text: its correlation id and its start, each ended by a NUL. */
+#define SAMPLE_TEXT (DT_SAMPLE_CORRELATION_MAX + 1 + DT_SAMPLE_START_MAX + 1)
+
+/* Keeps the call among the options.samples samples of a list, kept sorted
+ * (dt_sample_compare): a call that comes after every kept one of a full
+ * list is not kept; one that comes before takes the last one's place and
+ * text buffer, so that a list never holds more than options.samples
+ * buffers of SAMPLE_TEXT bytes, whatever the order of the calls. */
 static dt_status_t keep_sample(dt_aggregate_t *agg, dt_sample_t **samples, size_t *n,
                                const dt_call_extra_t *extra)
 {
     size_t cap = agg->options.samples;
-    if (!cap || *n >= cap || !extra || extra->correlation.len == 0)
+    if (!cap || !extra)
+        return DT_OK;
+    size_t corr_len = kept_length(extra->correlation, DT_SAMPLE_CORRELATION_MAX);
+    size_t start_len = kept_length(extra->start, DT_SAMPLE_START_MAX);
+    if (!corr_len ||
+        (*n == cap && compare_sample_extra(&(*samples)[cap - 1], extra, corr_len, start_len) <= 0))
         return DT_OK;
     if (!*samples && !(*samples = dt_arena_alloc(&agg->arena, cap * sizeof **samples)))
         return DT_ERR_NOMEM;
-    dt_sample_t *s = &(*samples)[*n];
-    s->correlation = dt_arena_strndup(&agg->arena, extra->correlation.ptr,
-                                      extra->correlation.len < 128 ? extra->correlation.len : 128);
-    s->start = dt_arena_strndup(&agg->arena, extra->start.ptr,
-                                extra->start.len < 64 ? extra->start.len : 64);
-    if (!s->correlation || !s->start)
+    dt_sample_t *list = *samples;
+    char *text;
+    if (*n == cap) {
+        text = (char *)list[cap - 1].correlation;
+    } else if (!(text = dt_arena_alloc(&agg->arena, SAMPLE_TEXT))) {
         return DT_ERR_NOMEM;
-    (*n)++;
+    } else {
+        (*n)++;
+    }
+    size_t at = *n - 1;
+    for (; at > 0 && compare_sample_extra(&list[at - 1], extra, corr_len, start_len) > 0; at--)
+        list[at] = list[at - 1];
+    memcpy(text, extra->correlation.ptr, corr_len);
+    text[corr_len] = '\0';
+    char *start = text + DT_SAMPLE_CORRELATION_MAX + 1;
+    memcpy(start, extra->start.ptr, start_len);
+    start[start_len] = '\0';
+    list[at] = (dt_sample_t){.correlation = text, .start = start, .has_time = extra->has_time,
+                             .time = extra->has_time ? extra->time : 0};
     return DT_OK;
 }
 

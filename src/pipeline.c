@@ -10,11 +10,12 @@
  * names inputs that overlap), and the time filters and --by use them. The
  * order of day and month in an input's culture dates is decided from its
  * data (dt_date_order.h). Where dates matter to the counts (a time filter,
- * --by, --concurrency), from the first ambiguous date until a value decides, calls are held
- * back in a spool file and replayed in order once the order is known, or at
- * the end of the input, so that they count exactly as if it had been known
- * from the start. Otherwise nothing waits: the range is kept for each order
- * an ambiguous date could be read in, and the input's order picks one. */
+ * --by, --concurrency, --samples), from the first ambiguous date until a
+ * value decides, calls are held back in a spool file and replayed in order
+ * once the order is known, or at the end of the input, so that they count
+ * exactly as if it had been known from the start. Otherwise nothing waits:
+ * the range is kept for each order an ambiguous date could be read in, and
+ * the input's order picks one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -665,8 +666,10 @@ static dt_status_t run_source(const dt_pipeline_options_t *options, const dt_rul
     *run = (run_t){.options = options, .rules = rules, .codes = codes, .agg = agg,
                    .path = name, .keep_all = options->rows_out != NULL,
                    .in_archive = dt_source_in_archive(src),
-                   /* concurrency places calls in absolute minutes: their date order matters */
+                   /* concurrency places calls in absolute minutes, samples are chosen by
+                      start time: their date order matters */
                    .need_time = agg->options.by_time || agg->options.concurrency ||
+                                agg->options.samples ||
                                 dt_filter_uses_time(&options->filter) ||
                                 (options->rows && dt_filter_uses_time(options->rows))};
     size_t max_field = options->max_field ? options->max_field : DT_DEFAULT_MAX_FIELD;

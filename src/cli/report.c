@@ -124,7 +124,8 @@ typedef struct {
     "                         flags a peak of 90%% of it; repeatable, implies\n" \
     "                         --concurrency\n" \
     "      --samples N        list up to N correlation ids (and start times) of affected\n" \
-    "                         calls for each code and action (at most 20)\n" \
+    "                         calls for each code and action, those that started first\n" \
+    "                         (at most 20)\n" \
     "      --rows FILTER      write the matching input rows as CSV (header first) instead\n" \
     "                         of the report; FILTER is key=value[,key=value...] with keys\n" \
     "                         since until sbc call-type direction origin code ms sip\n" \

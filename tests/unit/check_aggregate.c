@@ -221,7 +221,7 @@ START_TEST(test_ranking)
     ck_assert_uint_eq(report.codes[0]->key.ms, 560486);
     ck_assert_uint_eq(report.codes[1]->key.ms, 560403);
     ck_assert_uint_eq(report.codes[1]->failed, 3);
-    ck_assert_str_eq(report.codes[1]->phrase, "Forbidden"); /* the first phrase seen */
+    ck_assert_str_eq(report.codes[1]->phrase, "FORBIDDEN"); /* the least phrase seen */
     ck_assert_uint_eq(report.codes[2]->key.ms, 510560);
     ck_assert_uint_eq(report.codes[3]->key.ms, 560480);
     for (size_t i = 1; i < report.ncodes; i++)
@@ -360,24 +360,70 @@ START_TEST(test_notes)
 }
 END_TEST
 
+/* Counts one failed call of code 560486 with a correlation id and a start. */
+static void add_sample(dt_aggregate_t *agg, const char *id, const char *start, long long time)
+{
+    dt_call_t c = call_of(486, 560486, "", "sbc", false);
+    dt_call_extra_t extra = {.correlation = slice(id), .start = slice(start),
+                             .has_time = time >= 0, .time = time};
+    ck_assert_int_eq(dt_aggregate_call(agg, &c, &extra), DT_OK);
+}
+
+/* The samples kept are the calls that come first by start time, then
+ * correlation id: the same in whatever order the calls are counted. */
 START_TEST(test_samples)
+{
+    static const struct {
+        const char *id, *start;
+        long long time;
+    } calls[] = {{"id-3", "2024-03-01", 300}, {"id-2", "2024-03-01", 300}, {"id-9", "", -1},
+                 {"id-1", "2024-03-02", 400}, {"id-0", "2024-02-29", 200}};
+    size_t n = sizeof calls / sizeof calls[0];
+    for (size_t rotate = 0; rotate < 2 * n; rotate++) {
+        dt_aggregate_t agg;
+        ck_assert_int_eq(dt_aggregate_init(&agg, &tu_rules, 0), DT_OK);
+        dt_aggregate_options_t options = {.samples = 3};
+        ck_assert_int_eq(dt_aggregate_configure(&agg, &options), DT_OK);
+        ck_assert_int_eq(dt_aggregate_begin_input(&agg, "a.csv"), DT_OK);
+        for (size_t k = 0; k < n; k++) { /* rotated, then reversed */
+            size_t i = (k + rotate) % n;
+            i = rotate < n ? i : n - 1 - i;
+            add_sample(&agg, calls[i].id, calls[i].start, calls[i].time);
+        }
+        ck_assert_uint_eq(agg.ncodes, 1);
+        ck_assert_uint_eq(agg.codes[0].nsamples, 3);
+        ck_assert_str_eq(agg.codes[0].samples[0].correlation, "id-0");
+        ck_assert_str_eq(agg.codes[0].samples[1].correlation, "id-2");
+        ck_assert_str_eq(agg.codes[0].samples[2].correlation, "id-3");
+        ck_assert_str_eq(agg.codes[0].samples[2].start, "2024-03-01");
+        size_t slot = agg.codes[0].match.action == DT_NO_ACTION ? tu_rules.nactions
+                                                                : agg.codes[0].match.action;
+        ck_assert_uint_eq(agg.action_nsamples[slot], 3);
+        ck_assert_str_eq(agg.action_samples[slot][0].correlation, "id-0");
+        dt_aggregate_free(&agg);
+    }
+}
+END_TEST
+
+/* A sample without a start time comes after every dated one; a call with no
+ * correlation id is none; long cells are cut. */
+START_TEST(test_samples_undated_and_cut)
 {
     dt_aggregate_t agg;
     ck_assert_int_eq(dt_aggregate_init(&agg, &tu_rules, 0), DT_OK);
     dt_aggregate_options_t options = {.samples = 2};
     ck_assert_int_eq(dt_aggregate_configure(&agg, &options), DT_OK);
     ck_assert_int_eq(dt_aggregate_begin_input(&agg, "a.csv"), DT_OK);
-    dt_call_t c = call_of(486, 560486, "", "sbc", false);
-    static const char *const ids[] = {"id-1", "id-2", "id-3"};
-    for (size_t i = 0; i < 3; i++) {
-        dt_call_extra_t extra = {.correlation = slice(ids[i]), .start = slice("2024-03-01")};
-        ck_assert_int_eq(dt_aggregate_call(&agg, &c, &extra), DT_OK);
-    }
-    ck_assert_uint_eq(agg.ncodes, 1);
+    char id[300];
+    memset(id, 'x', sizeof id - 1);
+    id[sizeof id - 1] = '\0';
+    add_sample(&agg, "b", "", -1);
+    add_sample(&agg, "", "2024-01-01", 10);
+    add_sample(&agg, id, "2024-01-02", 20);
+    add_sample(&agg, "a", "", -1);
     ck_assert_uint_eq(agg.codes[0].nsamples, 2);
-    ck_assert_str_eq(agg.codes[0].samples[0].correlation, "id-1");
-    ck_assert_str_eq(agg.codes[0].samples[1].correlation, "id-2");
-    ck_assert_str_eq(agg.codes[0].samples[1].start, "2024-03-01");
+    ck_assert_uint_eq(strlen(agg.codes[0].samples[0].correlation), DT_SAMPLE_CORRELATION_MAX);
+    ck_assert_str_eq(agg.codes[0].samples[1].correlation, "a");
     dt_aggregate_free(&agg);
 }
 END_TEST
@@ -663,6 +709,7 @@ Suite *dt_suite_aggregate(void)
     tcase_add_test(t, test_series);
     tcase_add_test(t, test_worst_sbc);
     tcase_add_test(t, test_rolled_up_measures);
+    tcase_add_test(t, test_samples_undated_and_cut);
     suite_add_tcase(s, t);
     return s;
 }
