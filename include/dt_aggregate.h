@@ -24,6 +24,12 @@
 #define DT_REJECTION_SAMPLES 10
 #define DT_PHRASE_KEEP 160      /* bytes of an observed phrase kept for display */
 #define DT_DEFAULT_KEY_CAP 10000 /* distinct codes or SBCs per table */
+/* Bytes of a keyed table's key kept (an SBC FQDN has at most 253): with the
+ * key cap, this bounds a table's memory whatever the cells hold. Longer keys
+ * are cut, so keys sharing their first DT_KEY_TEXT_MAX bytes share a row; so
+ * are keys at their first NUL, so that a row's name is its whole key. */
+#define DT_KEY_TEXT_MAX 256
+#define DT_KEY_CAP_NONE SIZE_MAX /* a key cap of none: no table (tallies too) ever overflows */
 #define DT_NOTES_MAX 32
 #define DT_NOTES_OMITTED "further notes omitted" /* the last note when there are more */
 #define DT_SHORT_CALL_SECONDS 10    /* an answered call shorter than this is a short call */
@@ -262,7 +268,9 @@ typedef struct {
 } dt_aggregate_t;
 
 /* Prepares empty tables for rules (which must outlive the aggregate).
- * key_cap bounds distinct codes and SBCs (0: DT_DEFAULT_KEY_CAP).
+ * key_cap bounds distinct codes and SBCs (0: DT_DEFAULT_KEY_CAP;
+ * DT_KEY_CAP_NONE: no bound on any table, for the part of a run that is
+ * merged in input order into a capped aggregate, dt_merge.h).
  * Returns DT_ERR_NOMEM on allocation failure. */
 dt_status_t dt_aggregate_init(dt_aggregate_t *agg, const dt_rules_t *rules, size_t key_cap);
 
@@ -360,6 +368,48 @@ void dt_aggregate_reject(dt_aggregate_t *agg, uint64_t line, const char *reason)
  * be copied (out of memory) makes dt_report_build fail. */
 void dt_aggregate_note(dt_aggregate_t *agg, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Lower-level access to the tables, for merging aggregates (dt_merge.h):
+ * what counting a call does to each table, without the call. */
+
+/* The code row a failed call is counted in: the row of its key (call->key
+ * and call->match->entry), added if new with call->match, or when the code
+ * table is full the overflow row, with call->weight added to code_overflow.
+ * The row keeps the least non-empty call->phrase. NULL when out of memory. */
+dt_code_row_t *dt_aggregate_code_row(dt_aggregate_t *agg, const dt_call_t *call);
+
+/* The overflow code row, added if there is none; NULL when out of memory. */
+dt_code_row_t *dt_aggregate_other_code(dt_aggregate_t *agg);
+
+/* The row of key (len bytes, cut at DT_KEY_TEXT_MAX bytes and at a NUL) in
+ * a keyed table of agg, added if new (its name copied into agg's arena), or
+ * the overflow row when the table is full. NULL when out of memory. */
+dt_keyed_row_t *dt_aggregate_keyed_row(dt_aggregate_t *agg, dt_keyed_table_t *table,
+                                       const char *key, size_t len);
+
+/* A keyed table's overflow row, added if there is none; NULL when out of memory. */
+dt_keyed_row_t *dt_keyed_table_other(dt_keyed_table_t *table);
+
+/* Keeps extra's call (its correlation id, start and start time) among the
+ * samples of a list of at most options.samples (*samples, *n; the array is
+ * allocated on first use), sorted as dt_sample_compare orders them. A call
+ * without a correlation id is not kept. DT_ERR_NOMEM when out of memory. */
+dt_status_t dt_aggregate_keep_sample(dt_aggregate_t *agg, dt_sample_t **samples, size_t *n,
+                                     const dt_call_extra_t *extra);
+
+/* Counts weight failed calls of action slot (an action index, or nactions
+ * for none) in the overflow code row's shares (other_by_action, allocated
+ * on first use), so that an action's codes, "other" included, add up to its
+ * failures. DT_ERR_NOMEM when out of memory. */
+dt_status_t dt_aggregate_other_action(dt_aggregate_t *agg, size_t slot, uint64_t weight);
+
+/* The report's order of code rows: the overflow row last, most failed first,
+ * then by Microsoft code, SIP code, an empty code before a zero, and entry. */
+int dt_code_row_rank(const dt_code_row_t *a, const dt_code_row_t *b);
+
+/* The report's order of keyed rows by calls: the overflow row last, most
+ * calls first, then by name. */
+int dt_keyed_row_rank(const dt_keyed_row_t *a, const dt_keyed_row_t *b);
 
 /* NER in percent for effective/calls; returns -1 when calls is 0. */
 double dt_ner_percent(uint64_t effective, uint64_t calls);

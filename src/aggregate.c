@@ -70,6 +70,8 @@ dt_status_t dt_aggregate_init(dt_aggregate_t *agg, const dt_rules_t *rules, size
     agg->rules = rules;
     if (!key_cap)
         key_cap = DT_DEFAULT_KEY_CAP;
+    else if (key_cap == DT_KEY_CAP_NONE)
+        key_cap = 0; /* a map without a cap */
     dt_map_init(&agg->code_index, key_cap);
     agg->code_other = SIZE_MAX;
     agg->cells.cells_left = DT_CONCURRENCY_CELLS;
@@ -235,24 +237,20 @@ void dt_aggregate_reject(dt_aggregate_t *agg, uint64_t line, const char *reason)
     }
 }
 
-/* Finds or adds the row for key in a capped table. A key that no longer fits
- * goes to the table's overflow row, created on demand at *other. Returns the
- * row index, or -1 when memory is exhausted; *added says a row was appended
- * at index `count` and *overflow that it is the overflow row. */
-static long find_row(dt_map_t *index, size_t *other, const void *key, size_t len, size_t count,
-                     bool *added, bool *overflow)
+/* What find_row returns for a new key of a full table: its overflow row. */
+#define OVERFLOW_ROW (-2)
+
+/* Finds or adds key in a capped index, with value `count` when added (*added
+ * then says so). Returns the row index, OVERFLOW_ROW when the key is new and
+ * the index is full, or -1 when memory is exhausted. */
+static long find_row(dt_map_t *index, const void *key, size_t len, size_t count, bool *added)
 {
     uint32_t *slot;
     int rc = dt_map_upsert(index, key, len, (uint32_t)count, &slot);
-    *overflow = rc == DT_MAP_FULL;
-    *added = rc == DT_MAP_ADDED || (*overflow && *other == SIZE_MAX);
+    *added = rc == DT_MAP_ADDED;
     if (rc == DT_MAP_NOMEM)
         return -1;
-    if (!*overflow)
-        return (long)*slot;
-    if (*other == SIZE_MAX)
-        *other = count;
-    return (long)*other;
+    return rc == DT_MAP_FULL ? OVERFLOW_ROW : (long)*slot;
 }
 
 /* The length of a cell as a table keeps it: at most max bytes, and up to
@@ -281,9 +279,28 @@ static void keep_phrase(dt_code_row_t *row, dt_slice_t phrase)
     }
 }
 
-static dt_code_row_t *code_row(dt_aggregate_t *agg, const dt_call_t *call)
+dt_code_row_t *dt_aggregate_other_code(dt_aggregate_t *agg)
 {
-    unsigned char key[21];
+    if (agg->code_other == SIZE_MAX) {
+        if (!DT_GROW(agg->codes, agg->ncodes, agg->codes_cap))
+            return NULL;
+        dt_code_row_t *row = &agg->codes[agg->ncodes];
+        memset(row, 0, sizeof *row);
+        row->other = true;
+        row->match = (dt_match_t){.level = DT_MATCH_NONE, .entry = SIZE_MAX,
+                                  .action = DT_NO_ACTION, .origin = DT_ORIGIN_UNKNOWN};
+        agg->code_other = agg->ncodes++;
+    }
+    return &agg->codes[agg->code_other];
+}
+
+/* The bytes of a code row's key: which codes are present, the SIP code, the
+ * Microsoft code and the documented entry matched. */
+#define CODE_KEY_BYTES 21
+
+dt_code_row_t *dt_aggregate_code_row(dt_aggregate_t *agg, const dt_call_t *call)
+{
+    unsigned char key[CODE_KEY_BYTES];
     key[0] = (unsigned char)(call->key.has_sip | call->key.has_ms << 1);
     uint32_t sip = call->key.has_sip ? call->key.sip : 0;
     uint64_t ms = call->key.has_ms ? call->key.ms : 0;
@@ -291,35 +308,25 @@ static dt_code_row_t *code_row(dt_aggregate_t *agg, const dt_call_t *call)
     memcpy(key + 1, &sip, 4);
     memcpy(key + 5, &ms, 8);
     memcpy(key + 13, &entry, 8);
-    bool added, overflow;
-    long i = find_row(&agg->code_index, &agg->code_other, key, sizeof key, agg->ncodes, &added,
-                      &overflow);
-    if (i < 0)
+    bool added;
+    long i = find_row(&agg->code_index, key, sizeof key, agg->ncodes, &added);
+    if (i == -1)
         return NULL;
-    agg->code_overflow += overflow ? call->weight : 0;
+    if (i == OVERFLOW_ROW) {
+        agg->code_overflow += call->weight;
+        return dt_aggregate_other_code(agg);
+    }
     if (added) {
         if (!DT_GROW(agg->codes, agg->ncodes, agg->codes_cap))
             return NULL;
         dt_code_row_t *row = &agg->codes[agg->ncodes++];
         memset(row, 0, sizeof *row);
-        row->other = overflow;
-        if (overflow) {
-            row->match = (dt_match_t){.level = DT_MATCH_NONE, .entry = SIZE_MAX,
-                                      .action = DT_NO_ACTION, .origin = DT_ORIGIN_UNKNOWN};
-        } else {
-            row->key = call->key;
-            row->match = *call->match;
-        }
+        row->key = call->key;
+        row->match = *call->match;
     }
-    if (!overflow)
-        keep_phrase(&agg->codes[i], call->phrase);
+    keep_phrase(&agg->codes[i], call->phrase);
     return &agg->codes[i];
 }
-
-/* Bytes of a key kept (an SBC FQDN has at most 253): with the key cap, this
- * bounds a table's memory whatever the cells hold. Longer keys are cut, so
- * keys sharing their first KEY_TEXT_MAX bytes share a row. */
-#define KEY_TEXT_MAX 256
 
 /* Gives a measured table's metrics as many (zeroed) entries as it has rows. */
 static bool grow_metrics(dt_keyed_table_t *table)
@@ -335,34 +342,50 @@ static bool grow_metrics(dt_keyed_table_t *table)
     return true;
 }
 
-/* The row for key (cut to max bytes) in a keyed table, added if new (or the
- * overflow row when the table is full); NULL when out of memory. */
-static dt_keyed_row_t *keyed_row(dt_aggregate_t *agg, dt_keyed_table_t *table, const char *key,
-                                 size_t len, size_t max)
+dt_keyed_row_t *dt_keyed_table_other(dt_keyed_table_t *table)
 {
-    if (len > max)
-        len = max;
+    if (table->other == SIZE_MAX) {
+        if (!DT_GROW(table->rows, table->nrows, table->rows_cap) || !grow_metrics(table))
+            return NULL;
+        dt_keyed_row_t *row = &table->rows[table->nrows];
+        memset(row, 0, sizeof *row);
+        row->other = true;
+        row->name = "";
+        table->other = table->nrows++;
+    }
+    return &table->rows[table->other];
+}
+
+/* The bytes of a key a table keeps: a group-time key is its bucket's start
+ * as text, then a group key. */
+static size_t key_max(const dt_aggregate_t *agg, const dt_keyed_table_t *table)
+{
+    return table == &agg->group_times ? DT_DATE_TEXT + DT_KEY_TEXT_MAX : DT_KEY_TEXT_MAX;
+}
+
+dt_keyed_row_t *dt_aggregate_keyed_row(dt_aggregate_t *agg, dt_keyed_table_t *table,
+                                       const char *key, size_t len)
+{
+    len = kept_length((dt_slice_t){key, len}, key_max(agg, table));
     if (table->last != SIZE_MAX && table->last_len == len &&
         memcmp(table->rows[table->last].name, key, len) == 0)
         return &table->rows[table->last];
-    bool added, overflow;
-    long i = find_row(&table->index, &table->other, key, len, table->nrows, &added, &overflow);
-    if (i < 0)
+    bool added;
+    long i = find_row(&table->index, key, len, table->nrows, &added);
+    if (i == -1)
         return NULL;
+    if (i == OVERFLOW_ROW)
+        return dt_keyed_table_other(table);
     if (added) {
         if (!DT_GROW(table->rows, table->nrows, table->rows_cap) || !grow_metrics(table))
             return NULL;
         dt_keyed_row_t *row = &table->rows[table->nrows++];
         memset(row, 0, sizeof *row);
-        row->other = overflow;
-        row->name = overflow ? "" : dt_arena_strndup(&agg->arena, key, len);
-        if (!row->name)
+        if (!(row->name = dt_arena_strndup(&agg->arena, key, len)))
             return NULL;
     }
-    if (!overflow) {
-        table->last = (size_t)i;
-        table->last_len = len;
-    }
+    table->last = (size_t)i;
+    table->last_len = len;
     return &table->rows[i];
 }
 
@@ -395,10 +418,10 @@ static dt_status_t measure_row(dt_aggregate_t *agg, dt_keyed_table_t *table, dt_
 }
 
 static dt_keyed_row_t *count_keyed(dt_aggregate_t *agg, dt_keyed_table_t *table,
-                                   const char *key, size_t len, size_t max, const dt_call_t *call,
+                                   const char *key, size_t len, const dt_call_t *call,
                                    bool expected, const dt_call_extra_t *extra)
 {
-    dt_keyed_row_t *row = keyed_row(agg, table, key, len, max);
+    dt_keyed_row_t *row = dt_aggregate_keyed_row(agg, table, key, len);
     if (!row)
         return NULL;
     dt_counts_add(&row->counts, call, expected);
@@ -431,13 +454,12 @@ static int compare_sample_extra(const dt_sample_t *s, const dt_call_extra_t *ext
 /* Bytes of one sample's text: its correlation id and its start, each ended by a NUL. */
 #define SAMPLE_TEXT (DT_SAMPLE_CORRELATION_MAX + 1 + DT_SAMPLE_START_MAX + 1)
 
-/* Keeps the call among the options.samples samples of a list, kept sorted
- * (dt_sample_compare): a call that comes after every kept one of a full
- * list is not kept; one that comes before takes the last one's place and
- * text buffer, so that a list never holds more than options.samples
- * buffers of SAMPLE_TEXT bytes, whatever the order of the calls. */
-static dt_status_t keep_sample(dt_aggregate_t *agg, dt_sample_t **samples, size_t *n,
-                               const dt_call_extra_t *extra)
+/* A call that comes after every kept one of a full list is not kept; one
+ * that comes before takes the last one's place and text buffer, so that a
+ * list never holds more than options.samples buffers of SAMPLE_TEXT bytes,
+ * whatever the order of the calls. */
+dt_status_t dt_aggregate_keep_sample(dt_aggregate_t *agg, dt_sample_t **samples, size_t *n,
+                                     const dt_call_extra_t *extra)
 {
     size_t cap = agg->options.samples;
     if (!cap || !extra)
@@ -477,20 +499,19 @@ static dt_keyed_row_t *count_group_time(dt_aggregate_t *agg, const char *bucket,
                                         const dt_call_t *call, bool expected,
                                         const dt_call_extra_t *extra)
 {
-    char key[DT_DATE_TEXT + KEY_TEXT_MAX];
-    size_t len = extra->group.len < KEY_TEXT_MAX ? extra->group.len : KEY_TEXT_MAX;
+    char key[DT_DATE_TEXT + DT_KEY_TEXT_MAX];
+    size_t len = extra->group.len < DT_KEY_TEXT_MAX ? extra->group.len : DT_KEY_TEXT_MAX;
     memcpy(key, bucket, DT_DATE_TEXT);
     memcpy(key + DT_DATE_TEXT, extra->group.ptr, len);
-    return count_keyed(agg, &agg->group_times, key, DT_DATE_TEXT + len, sizeof key, call,
-                       expected, extra);
+    return count_keyed(agg, &agg->group_times, key, DT_DATE_TEXT + len, call, expected, extra);
 }
 
 static dt_status_t count_group(dt_aggregate_t *agg, const dt_call_t *call, bool expected,
                                const dt_call_extra_t *extra)
 {
     if (agg->options.ngroup_columns && extra &&
-        !count_keyed(agg, &agg->groups, extra->group.ptr, extra->group.len, KEY_TEXT_MAX, call,
-                     expected, extra))
+        !count_keyed(agg, &agg->groups, extra->group.ptr, extra->group.len, call, expected,
+                     extra))
         return DT_ERR_NOMEM;
     return DT_OK;
 }
@@ -514,8 +535,7 @@ static dt_status_t count_extra(dt_aggregate_t *agg, const dt_call_t *call, bool 
             bucket = row->name;
         } else {
             dt_date_format(start, name, sizeof name);
-            if (!(row = count_keyed(agg, times, name, strlen(name), KEY_TEXT_MAX, call, expected,
-                                    extra)))
+            if (!(row = count_keyed(agg, times, name, strlen(name), call, expected, extra)))
                 return DT_ERR_NOMEM;
             row->start = start;
         }
@@ -539,9 +559,7 @@ static bool is_expected(const dt_aggregate_t *agg, const dt_call_t *call)
     return action != DT_NO_ACTION && agg->rules->actions[action].expected;
 }
 
-/* Counts a failure that fell in the "other" code row under its action, so
- * that an action's codes, "other" included, add up to its failures. */
-static dt_status_t count_other_action(dt_aggregate_t *agg, size_t slot, uint64_t weight)
+dt_status_t dt_aggregate_other_action(dt_aggregate_t *agg, size_t slot, uint64_t weight)
 {
     if (!agg->other_by_action &&
         !(agg->other_by_action = calloc(agg->rules->nactions + 1, sizeof *agg->other_by_action)))
@@ -568,8 +586,7 @@ dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
     dt_counts_add(&t->counts, call, expected);
     bool measured = agg->options.metrics || agg->options.concurrency;
     if (measure(agg, &t->counts, measured ? &agg->total_metrics : NULL, true, call, extra) ||
-        !count_keyed(agg, &agg->sbcs, call->sbc.ptr, call->sbc.len, KEY_TEXT_MAX, call, expected,
-                     extra) ||
+        !count_keyed(agg, &agg->sbcs, call->sbc.ptr, call->sbc.len, call, expected, extra) ||
         count_extra(agg, call, expected, extra))
         return DT_ERR_NOMEM;
     if (call->succeeded)
@@ -577,14 +594,14 @@ dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
     size_t action = call->match->action;
     size_t slot = action == DT_NO_ACTION ? agg->rules->nactions : action;
     agg->failed_by_action[slot] += call->weight;
-    dt_code_row_t *code = code_row(agg, call);
-    if (!code || (code->other && count_other_action(agg, slot, call->weight)))
+    dt_code_row_t *code = dt_aggregate_code_row(agg, call);
+    if (!code || (code->other && dt_aggregate_other_action(agg, slot, call->weight)))
         return DT_ERR_NOMEM;
     code->failed += call->weight;
-    if (keep_sample(agg, &code->samples, &code->nsamples, extra))
+    if (dt_aggregate_keep_sample(agg, &code->samples, &code->nsamples, extra))
         return DT_ERR_NOMEM;
-    if (agg->action_samples &&
-        keep_sample(agg, &agg->action_samples[slot], &agg->action_nsamples[slot], extra))
+    if (agg->action_samples && dt_aggregate_keep_sample(agg, &agg->action_samples[slot],
+                                                        &agg->action_nsamples[slot], extra))
         return DT_ERR_NOMEM;
     return DT_OK;
 }
@@ -595,7 +612,7 @@ dt_status_t dt_aggregate_tallies(dt_aggregate_t *agg, size_t n)
         return DT_ERR_NOMEM;
     agg->ntallies = n;
     for (size_t i = 0; i < n; i++)
-        init_table(&agg->tallies[i].values, DT_TALLY_VALUES_CAP);
+        init_table(&agg->tallies[i].values, agg->code_index.cap ? DT_TALLY_VALUES_CAP : 0);
     return DT_OK;
 }
 
@@ -606,7 +623,7 @@ dt_status_t dt_aggregate_tally(dt_aggregate_t *agg, size_t i, bool held, dt_slic
     t->held += held ? weight : 0;
     if (!value.len)
         return DT_OK;
-    dt_keyed_row_t *row = keyed_row(agg, &t->values, value.ptr, value.len, KEY_TEXT_MAX);
+    dt_keyed_row_t *row = dt_aggregate_keyed_row(agg, &t->values, value.ptr, value.len);
     if (!row)
         return DT_ERR_NOMEM;
     row->counts.calls += weight;
@@ -663,6 +680,32 @@ void dt_aggregate_note(dt_aggregate_t *agg, const char *fmt, ...)
         agg->notes[agg->nnotes++] = copy;
     else
         agg->note_lost = true;
+}
+
+int dt_code_row_rank(const dt_code_row_t *x, const dt_code_row_t *y)
+{
+    if (x->other != y->other)
+        return x->other ? 1 : -1;
+    if (x->failed != y->failed)
+        return x->failed > y->failed ? -1 : 1;
+    if (x->key.ms != y->key.ms)
+        return x->key.ms < y->key.ms ? -1 : 1;
+    if (x->key.sip != y->key.sip)
+        return x->key.sip < y->key.sip ? -1 : 1;
+    if (x->key.has_ms != y->key.has_ms) /* an empty code before a zero */
+        return x->key.has_ms ? 1 : -1;
+    if (x->key.has_sip != y->key.has_sip)
+        return x->key.has_sip ? 1 : -1;
+    return (x->match.entry > y->match.entry) - (x->match.entry < y->match.entry);
+}
+
+int dt_keyed_row_rank(const dt_keyed_row_t *x, const dt_keyed_row_t *y)
+{
+    if (x->other != y->other)
+        return x->other ? 1 : -1;
+    if (x->counts.calls != y->counts.calls)
+        return x->counts.calls > y->counts.calls ? -1 : 1;
+    return strcmp(x->name, y->name);
 }
 
 double dt_ner_percent(uint64_t effective, uint64_t calls)

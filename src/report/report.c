@@ -73,20 +73,7 @@ static void set_order(dt_report_t *r)
 
 static int compare_codes(const void *a, const void *b)
 {
-    const dt_code_row_t *x = *(const dt_code_row_t *const *)a, *y = *(const dt_code_row_t *const *)b;
-    if (x->other != y->other)
-        return x->other ? 1 : -1;
-    if (x->failed != y->failed)
-        return x->failed > y->failed ? -1 : 1;
-    if (x->key.ms != y->key.ms)
-        return x->key.ms < y->key.ms ? -1 : 1;
-    if (x->key.sip != y->key.sip)
-        return x->key.sip < y->key.sip ? -1 : 1;
-    if (x->key.has_ms != y->key.has_ms) /* an empty code before a zero */
-        return x->key.has_ms ? 1 : -1;
-    if (x->key.has_sip != y->key.has_sip)
-        return x->key.has_sip ? 1 : -1;
-    return (x->match.entry > y->match.entry) - (x->match.entry < y->match.entry);
+    return dt_code_row_rank(*(const dt_code_row_t *const *)a, *(const dt_code_row_t *const *)b);
 }
 
 static int compare_actions(const void *a, const void *b)
@@ -99,13 +86,8 @@ static int compare_actions(const void *a, const void *b)
 
 static int compare_by_calls(const void *a, const void *b)
 {
-    const dt_keyed_row_t *x = *(const dt_keyed_row_t *const *)a;
-    const dt_keyed_row_t *y = *(const dt_keyed_row_t *const *)b;
-    if (x->other != y->other)
-        return x->other ? 1 : -1;
-    if (x->counts.calls != y->counts.calls)
-        return x->counts.calls > y->counts.calls ? -1 : 1;
-    return strcmp(x->name, y->name);
+    return dt_keyed_row_rank(*(const dt_keyed_row_t *const *)a,
+                             *(const dt_keyed_row_t *const *)b);
 }
 
 static int compare_by_failed(const void *a, const void *b)
