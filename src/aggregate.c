@@ -537,12 +537,14 @@ static dt_status_t count_extra(dt_aggregate_t *agg, const dt_call_t *call, bool 
             dt_date_format(start, name, sizeof name);
             if (!(row = count_keyed(agg, times, name, strlen(name), call, expected, extra)))
                 return DT_ERR_NOMEM;
-            row->start = start;
+            if (!row->other) /* the overflow row holds no one bucket */
+                row->start = start;
         }
         if (agg->options.ngroup_columns && strlen(bucket) == DT_DATE_TEXT) {
             if (!(row = count_group_time(agg, bucket, call, expected, extra)))
                 return DT_ERR_NOMEM;
-            row->start = start;
+            if (!row->other)
+                row->start = start;
         }
     } else if (agg->options.by_time) {
         agg->undated_in_series += call->weight;

@@ -31,6 +31,7 @@ int main(void)
         dt_suite_sketch,
         dt_suite_timeline,
         dt_suite_rows,
+        dt_suite_merge,
     };
     SRunner *runner = srunner_create(suites[0]());
     for (size_t i = 1; i < sizeof suites / sizeof suites[0]; i++)

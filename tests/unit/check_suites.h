@@ -29,5 +29,6 @@ Suite *dt_suite_dedupe(void);
 Suite *dt_suite_sketch(void);
 Suite *dt_suite_timeline(void);
 Suite *dt_suite_rows(void);
+Suite *dt_suite_merge(void);
 
 #endif
