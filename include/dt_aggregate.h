@@ -29,7 +29,7 @@
  * are cut, so keys sharing their first DT_KEY_TEXT_MAX bytes share a row; so
  * are keys at their first NUL, so that a row's name is its whole key. */
 #define DT_KEY_TEXT_MAX 256
-#define DT_KEY_CAP_NONE SIZE_MAX /* a key cap of none: no table (tallies too) ever overflows */
+#define DT_AGGREGATE_UNCAPPED SIZE_MAX /* a key cap of none: no table (tallies too) ever overflows */
 #define DT_NOTES_MAX 32
 #define DT_NOTES_OMITTED "further notes omitted" /* the last note when there are more */
 #define DT_SHORT_CALL_SECONDS 10    /* an answered call shorter than this is a short call */
@@ -269,7 +269,7 @@ typedef struct {
 
 /* Prepares empty tables for rules (which must outlive the aggregate).
  * key_cap bounds distinct codes and SBCs (0: DT_DEFAULT_KEY_CAP;
- * DT_KEY_CAP_NONE: no bound on any table, for the part of a run that is
+ * DT_AGGREGATE_UNCAPPED: no bound on any table, for the part of a run that is
  * merged in input order into a capped aggregate, dt_merge.h).
  * Returns DT_ERR_NOMEM on allocation failure. */
 dt_status_t dt_aggregate_init(dt_aggregate_t *agg, const dt_rules_t *rules, size_t key_cap);

@@ -8,7 +8,7 @@
  * into consecutive parts: src holds the calls that come after dst's. The
  * result is exactly what counting src's calls after dst's would have given,
  * provided src's tables never overflowed (count the parts with
- * DT_KEY_CAP_NONE, dt_aggregate.h; a key src counted in its "other" row stays
+ * DT_AGGREGATE_UNCAPPED, dt_aggregate.h; a key src counted in its "other" row stays
  * in dst's): a keyed table (codes, SBCs, time buckets, groups, a filter
  * condition's values) takes src's keys in the order src met them while dst's
  * cap lets it, the rest going to dst's "other" row; the samples and code

@@ -70,7 +70,7 @@ dt_status_t dt_aggregate_init(dt_aggregate_t *agg, const dt_rules_t *rules, size
     agg->rules = rules;
     if (!key_cap)
         key_cap = DT_DEFAULT_KEY_CAP;
-    else if (key_cap == DT_KEY_CAP_NONE)
+    else if (key_cap == DT_AGGREGATE_UNCAPPED)
         key_cap = 0; /* a map without a cap */
     dt_map_init(&agg->code_index, key_cap);
     agg->code_other = SIZE_MAX;

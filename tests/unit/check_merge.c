@@ -449,7 +449,7 @@ START_TEST(test_split_everywhere)
     for (size_t k = 0; k <= s.n; k++) {
         dt_aggregate_t head, tail;
         agg_init(&head, cap);
-        agg_init(&tail, DT_KEY_CAP_NONE);
+        agg_init(&tail, DT_AGGREGATE_UNCAPPED);
         replay(&head, &s, 0, k, &same);
         replay(&tail, &s, k, s.n, &same);
         merge_ok(&head, &tail, same ? DT_MERGE_SAME_INPUT : DT_MERGE_NEXT_INPUT);
@@ -482,7 +482,7 @@ START_TEST(test_chunks_in_order)
         agg_init(&all, SMALL_CAP);
         for (size_t from = 0; from < s.n; from += size) {
             dt_aggregate_t chunk;
-            agg_init(&chunk, DT_KEY_CAP_NONE);
+            agg_init(&chunk, DT_AGGREGATE_UNCAPPED);
             size_t to = from + size < s.n ? from + size : s.n;
             replay(&chunk, &s, from, to, &same);
             merge_ok(&all, &chunk, same ? DT_MERGE_SAME_INPUT : DT_MERGE_NEXT_INPUT);
