@@ -179,6 +179,9 @@ typedef struct {
 
     unsigned layers;       /* number of layers loaded */
     bool finished;
+    uint64_t digest;       /* XXH64 chained over the text of each rules file loaded, in
+                              load order: the same digest, the same rules (a state is
+                              read only with the rules it was made with, dt_state.h) */
 } dt_rules_t;
 
 /* Prepares an empty rule set. */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "dt_embedded.h"
+#include "dt_hash.h"
 #include "dt_regex.h"
 #include "dt_rules.h"
 
@@ -849,6 +850,7 @@ static dt_status_t load_text(dt_rules_t *rules, const char *name, unsigned layer
     if (layer + 1 > rules->layers)
         rules->layers = layer + 1;
     rules->finished = false;
+    rules->digest = dt_hash64(text, len, rules->digest);
 
     section_t sec = {.kind = SEC_NONE};
     unsigned lineno = 0;

@@ -57,6 +57,23 @@ static const dt_code_rule_t *find_code(const dt_rules_t *rules, uint64_t ms, uns
 
 /* ---- each section kind ---- */
 
+/* The digest follows the texts loaded and their order, not the names. */
+START_TEST(test_digest)
+{
+    const char *extra = "[action x]\ntitle = X\nowner = sbc\ntext = x\n";
+    dt_rules_t a, b, c;
+    tu_rules_on_base(&a, "one.rules", extra);
+    tu_rules_on_base(&b, "/elsewhere/two.rules", extra);
+    tu_rules_on_base(&c, "one.rules", "[action y]\ntitle = Y\nowner = sbc\ntext = y\n");
+    ck_assert_uint_ne(a.digest, 0);
+    ck_assert_uint_eq(a.digest, b.digest);
+    ck_assert_uint_ne(a.digest, c.digest);
+    dt_rules_free(&a);
+    dt_rules_free(&b);
+    dt_rules_free(&c);
+}
+END_TEST
+
 START_TEST(test_action_section)
 {
     dt_rules_t rules;
@@ -807,6 +824,7 @@ Suite *dt_suite_rules(void)
     Suite *s = suite_create("rules");
     TCase *t = tcase_create("sections");
     tcase_add_test(t, test_action_section);
+    tcase_add_test(t, test_digest);
     tcase_add_test(t, test_code_section);
     tcase_add_test(t, test_sip_sections);
     tcase_add_test(t, test_origin_sections);
