@@ -2,7 +2,6 @@
  * pipeline, the report, and the --fail-if verdict as an exit code. */
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "dt_cli.h"
 #include "dt_cli_outputs.h"
 #include "dt_cli_progress.h"
+#include "dt_cli_verdict.h"
 #include "dt_codes.h"
 #include "dt_filter.h"
 #include "dt_output.h"
@@ -21,22 +21,18 @@
 #include "dt_gates.h"
 #include "dt_writer.h"
 
-#define MAX_GATES 64
 #define MAX_LIMITS 64
 #define CODE_CACHE_CAP 16384
 
 typedef struct {
     dt_cli_outputs_t outputs;      /* -o, --format, --color, --table, --excel */
     size_t top;
-    uint64_t min_calls;
-    bool min_calls_set;
     bool strict;
     dt_date_order_t date_order;
     bool quiet;                    /* stderr only when the run fails */
     size_t max_field;
     dt_cli_rules_t rules;
-    dt_gate_t gates[MAX_GATES];
-    size_t ngates;
+    dt_cli_gates_t gates;          /* --fail-if, --min-calls */
     dt_schema_overrides_t overrides;
     dt_filter_t filter;            /* --since, --until, --sbc, ... */
     dt_filter_t rows;              /* --rows */
@@ -197,8 +193,7 @@ static bool parse_size(const char *text, uint64_t max, uint64_t *out)
 enum {
     OPT_TOP = 256,
     OPT_OUTPUTS,
-    OPT_FAIL_IF,
-    OPT_MIN_CALLS,
+    OPT_GATES,
     OPT_STRICT,
     OPT_MAX_FIELD,
     OPT_RULES,
@@ -272,8 +267,7 @@ static void build_long_options(struct option *opts, char names[][32])
         DT_CLI_OUTPUTS_LONG_OPTIONS(OPT_OUTPUTS),
         {"help", no_argument, NULL, 'h'},
         {"top", required_argument, NULL, OPT_TOP},
-        {"fail-if", required_argument, NULL, OPT_FAIL_IF},
-        {"min-calls", required_argument, NULL, OPT_MIN_CALLS},
+        DT_CLI_GATES_LONG_OPTIONS(OPT_GATES),
         {"strict", no_argument, NULL, OPT_STRICT},
         {"quiet", no_argument, NULL, 'q'},
         {"max-field", required_argument, NULL, OPT_MAX_FIELD},
@@ -344,20 +338,12 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
         return -1;
     case OPT_MAX_CONCURRENT:
         return parse_max_concurrent(o, (char *)arg);
-    case OPT_FAIL_IF:
-        if (o->ngates == MAX_GATES)
-            return dt_cli_usage_error("report", "too many --fail-if conditions (at most %d)", MAX_GATES);
-        if (dt_gate_parse(arg, &o->gates[o->ngates], &err))
-            return dt_cli_usage_error("report", "%s", err.msg);
+    case OPT_GATES: {
+        int rc = dt_cli_gates_option(&o->gates, "report", name, arg);
         /* a gate on the peak needs it counted */
-        o->tables.concurrency |= strcmp(o->gates[o->ngates].metric->name, "concurrency") == 0;
-        o->ngates++;
-        return -1;
-    case OPT_MIN_CALLS:
-        if (!parse_size(arg, UINT64_MAX / 10, &o->min_calls))
-            return dt_cli_usage_error("report", "--min-calls '%s': expected a whole number", arg);
-        o->min_calls_set = true;
-        return -1;
+        o->tables.concurrency |= dt_cli_gates_judge_metric(&o->gates, "concurrency");
+        return rc;
+    }
     case 'q':
         o->quiet = true;
         return -1;
@@ -421,70 +407,6 @@ static int parse_args(options_t *o, int argc, char **argv)
             return rc;
     }
     return -1;
-}
-
-static void warn_rejections(const dt_totals_t *totals, const dt_rejection_t *first)
-{
-    if (!totals->rejected)
-        return;
-    dt_cli_message("warning: %" PRIu64 " of %" PRIu64
-                   " rows rejected (listed in the report); first: %s:%" PRIu64 ": %s",
-                   totals->rejected, totals->rows, first->path, first->line, first->reason);
-}
-
-/* Names each breached and each unjudged gate on stderr. */
-/* Writes text that may quote input bytes to stderr, escaped (dt_cli.h). */
-static void put_stderr_safe(const char *text)
-{
-    dt_text_write_escaped(stderr, text, strlen(text));
-}
-
-static void report_gates(const dt_report_t *report)
-{
-    for (size_t i = 0; i < report->ngates; i++) {
-        const dt_gate_result_t *g = &report->gates[i];
-        if (g->breached || !g->judged) {
-            fputs(g->breached ? "drtriage: --fail-if breached: " : "drtriage: --fail-if ", stderr);
-            put_stderr_safe(g->why);
-            fputc('\n', stderr);
-        }
-    }
-}
-
-/* When the filters let no call through: names each condition that matched
- * nothing with the values the input has instead, or says none matched all. */
-static void report_no_match(const dt_report_t *report)
-{
-    size_t empty = 0;
-    for (size_t i = 0; i < report->nfilter_matches; i++)
-        empty += report->filter_matches[i].calls == 0;
-    if (!empty) {
-        fputs("drtriage: no call matched all the filters together:", stderr);
-        for (size_t i = 0; i < report->nfilter_matches; i++) {
-            const dt_filter_match_t *m = &report->filter_matches[i];
-            fputs(i ? ", " : " ", stderr);
-            put_stderr_safe(m->option);
-            fprintf(stderr, " (%" PRIu64 " call%s)", m->calls, m->calls == 1 ? "" : "s");
-        }
-        fputc('\n', stderr);
-        return;
-    }
-    for (size_t i = 0; i < report->nfilter_matches; i++) {
-        const dt_filter_match_t *m = &report->filter_matches[i];
-        if (m->calls)
-            continue;
-        fputs("drtriage: no calls matched ", stderr);
-        put_stderr_safe(m->option);
-        fprintf(stderr, m->nvalues ? "; the %s in the input:" : "; the input has no %s", m->noun);
-        for (size_t v = 0; v < m->nvalues; v++) {
-            fputs(v ? ", " : " ", stderr);
-            put_stderr_safe(m->values[v]->other ? "(others)" : m->values[v]->name);
-            fprintf(stderr, " (%" PRIu64 ")", m->values[v]->counts.calls);
-        }
-        if (m->more)
-            fprintf(stderr, " and %zu more", m->more);
-        fputc('\n', stderr);
-    }
 }
 
 static void print_error(const dt_error_t *err)
@@ -559,9 +481,9 @@ static dt_exit_t run_rows(const options_t *o, dt_pipeline_options_t *po, const d
     }
     dt_exit_t rc = report.matched_nothing ? DT_EXIT_BREACH : DT_EXIT_OK;
     if (!o->quiet || rc != DT_EXIT_OK) {
-        warn_rejections(&report.totals, report.rejections);
+        dt_cli_warn_rejections(&report);
         if (report.matched_nothing)
-            report_no_match(&report);
+            dt_cli_report_no_match(&report);
     }
     dt_report_free(&report);
     return rc;
@@ -585,10 +507,8 @@ static void filter_window(const dt_filter_t *filter, dt_report_options_t *ro)
 static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po,
                              const dt_rules_t *rules, dt_codes_t *codes, dt_aggregate_t *agg)
 {
-    uint64_t min_calls = o->min_calls_set ? o->min_calls : rules->ner_min_calls;
     dt_report_t report = {0};
     dt_error_t err = {{0}};
-    dt_exit_t rc = DT_EXIT_ERROR;
     char filters[1024] = "";
     dt_filter_describe(&o->filter, filters, sizeof filters);
     dt_status_t st = dt_pipeline_run(po, rules, codes, agg, &err);
@@ -599,63 +519,29 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
                               .limits = o->limits,
                               .nlimits = o->nlimits};
     filter_window(&o->filter, &ro);
-    if (st == DT_OK &&
-        (dt_report_build(&report, agg, &ro) != DT_OK ||
-         dt_gates_judge(&report, o->gates, o->ngates, min_calls) != DT_OK))
+    if (st == DT_OK && dt_report_build(&report, agg, &ro) != DT_OK)
         st = dt_fail(&err, DT_ERR_NOMEM, "out of memory");
-    if (st == DT_OK && dt_cli_outputs_write(&o->outputs, &report, &err) == DT_OK) {
-        bool failed = dt_gates_breached(&report) || report.matched_nothing;
-        rc = failed ? DT_EXIT_BREACH : DT_EXIT_OK;
-        if (!o->quiet || failed) {
-            warn_rejections(&report.totals, report.rejections);
-            if (report.matched_nothing)
-                report_no_match(&report);
-            report_gates(&report);
-        }
-    }
-    if (rc == DT_EXIT_ERROR)
+    dt_exit_t rc = DT_EXIT_ERROR;
+    if (st == DT_OK)
+        rc = dt_cli_publish(&o->outputs, &o->gates, rules, &report, o->quiet);
+    else
         print_error(&err);
     dt_report_free(&report);
     return rc;
 }
 
-/* An action id the rules lack (other than "unknown") can never match: refuses
- * it, naming the closest id the rules have. what is the option as given. */
-static bool known_action(const dt_rules_t *rules, const char *what, const char *id)
-{
-    dt_name_closest_t closest;
-    dt_name_closest_init(&closest, id, strlen(id));
-    if (strcasecmp(id, "unknown") == 0)
-        return true;
-    for (size_t a = 0; a < rules->nactions; a++) {
-        if (strcasecmp(rules->actions[a].id, id) == 0)
-            return true;
-        dt_name_closest_add(&closest, rules->actions[a].id, strlen(rules->actions[a].id));
-    }
-    const char *likely = dt_name_closest_likely(&closest);
-    dt_cli_usage_error("report", "%s: no action '%s' in the rules%s%s%s (drtriage rules list "
-                                 "shows them)",
-                       what, id, likely ? "; did you mean '" : "", likely ? likely : "",
-                       likely ? "'?" : "");
-    return false;
-}
-
 /* Gates and filters on action ids the rules lack are refused before reading. */
 static bool check_action_ids(const options_t *o, const dt_rules_t *rules)
 {
-    char what[DT_GATE_TEXT + DT_FILTER_TEXT];
-    for (size_t i = 0; i < o->ngates; i++) {
-        snprintf(what, sizeof what, "--fail-if '%s'", o->gates[i].text);
-        if (o->gates[i].metric->param == DT_GATE_ACTION_ID &&
-            !known_action(rules, what, o->gates[i].action_id))
-            return false;
-    }
+    char what[DT_FILTER_TEXT + 32];
+    if (!dt_cli_gates_known(&o->gates, rules, "report"))
+        return false;
     const dt_filter_t *filters[] = {&o->filter, &o->rows};
     for (size_t f = 0; f < 2; f++)
         for (size_t i = 0; i < filters[f]->n; i++) {
             dt_filter_describe_option(filters[f], i, what, sizeof what);
             if (filters[f]->conds[i].kind == DT_COND_ACTION &&
-                !known_action(rules, what, filters[f]->conds[i].text))
+                !dt_cli_known_action(rules, "report", what, filters[f]->conds[i].text))
                 return false;
         }
     return true;
@@ -726,7 +612,7 @@ int dt_cli_report(int argc, char **argv)
                 rc = dt_cli_usage_error("report", "-o '%s' is also the input '%s': the report "
                                         "would replace what it reads",
                                         o->outputs.list[k].path, argv[i]);
-    if (rc < 0 && o->rows_set && o->ngates)
+    if (rc < 0 && o->rows_set && o->gates.n)
         rc = dt_cli_usage_error("report", "--fail-if judges a report; --rows writes rows instead");
     if (rc < 0 && o->rows_set &&
         (o->outputs.n > 1 ||

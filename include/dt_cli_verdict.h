@@ -1,0 +1,67 @@
+/* dt_cli_verdict.h - what `drtriage report` and `drtriage merge` share once
+ * they hold an aggregate: the --fail-if and --min-calls options, action ids
+ * checked against the rules, writing the report's outputs, the verdict on
+ * stderr (rejected rows, filters that matched nothing, gates) and the exit
+ * code it gives. */
+#ifndef DT_CLI_VERDICT_H
+#define DT_CLI_VERDICT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dt_cli.h"
+#include "dt_cli_outputs.h"
+#include "dt_gates.h"
+#include "dt_report.h"
+#include "dt_rules.h"
+
+#define DT_CLI_GATES_MAX 64
+
+typedef struct {
+    dt_gate_t gates[DT_CLI_GATES_MAX]; /* --fail-if, in order */
+    size_t n;
+    uint64_t min_calls;                /* --min-calls ... */
+    bool min_calls_set;                /* ... when given */
+} dt_cli_gates_t;
+
+/* The gate options as getopt_long entries returning `code`; pass what they
+ * return to dt_cli_gates_option. */
+#define DT_CLI_GATES_LONG_OPTIONS(code)                   \
+    {"fail-if", required_argument, NULL, (code)},         \
+    {"min-calls", required_argument, NULL, (code)}
+
+/* Handles --fail-if or --min-calls (name without "--") for `command`.
+ * Returns -1 to go on, or an exit code after printing a usage error. */
+int dt_cli_gates_option(dt_cli_gates_t *g, const char *command, const char *name,
+                        const char *arg);
+
+/* True when some gate judges the metric named `metric` (dt_gates.h). */
+bool dt_cli_gates_judge_metric(const dt_cli_gates_t *g, const char *metric);
+
+/* True when the rules have action `id` ("unknown" always); otherwise prints
+ * a usage error for `command` naming what (the option as given) and the
+ * closest id the rules have, and returns false. */
+bool dt_cli_known_action(const dt_rules_t *rules, const char *command, const char *what,
+                         const char *id);
+
+/* True when every action id the gates name is in the rules (else as
+ * dt_cli_known_action). */
+bool dt_cli_gates_known(const dt_cli_gates_t *g, const dt_rules_t *rules, const char *command);
+
+/* Prints the first rejected row and how many there were, when there were. */
+void dt_cli_warn_rejections(const dt_report_t *report);
+
+/* When the filters let no call through: names each condition that matched
+ * nothing with the values the input has instead, or says none matched all. */
+void dt_cli_report_no_match(const dt_report_t *report);
+
+/* Judges the gates on the report (with --min-calls, or the rules' NER
+ * minimum), writes it to every output, and says on stderr (unless quiet and
+ * nothing failed) what was rejected, matched nothing or breached. Returns
+ * DT_EXIT_OK, DT_EXIT_BREACH (a gate breached, or the filters matched no
+ * call), or DT_EXIT_ERROR after printing why no report was written. */
+dt_exit_t dt_cli_publish(const dt_cli_outputs_t *outputs, const dt_cli_gates_t *gates,
+                         const dt_rules_t *rules, dt_report_t *report, bool quiet);
+
+#endif
