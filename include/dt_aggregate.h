@@ -29,7 +29,7 @@
  * are cut, so keys sharing their first DT_KEY_TEXT_MAX bytes share a row; so
  * are keys at their first NUL, so that a row's name is its whole key. */
 #define DT_KEY_TEXT_MAX 256
-#define DT_AGGREGATE_UNCAPPED SIZE_MAX /* a key cap of none: no table (tallies too) ever overflows */
+#define DT_AGGREGATE_UNCAPPED SIZE_MAX /* a key cap of none: no table (tallies too) overflows */
 #define DT_NOTES_MAX 32
 #define DT_NOTES_OMITTED "further notes omitted" /* the last note when there are more */
 #define DT_SHORT_CALL_SECONDS 10    /* an answered call shorter than this is a short call */
@@ -310,6 +310,10 @@ dt_status_t dt_aggregate_skip(dt_aggregate_t *agg, const char *path, const char 
  * (its header showed a file to skip), and records it as skipped like
  * dt_aggregate_skip. Returns DT_ERR_NOMEM on allocation failure. */
 dt_status_t dt_aggregate_skip_current(dt_aggregate_t *agg, const char *kind, const char *reason);
+
+/* Appends a copy of an input's stats (its strings copied) as the last input,
+ * as merges and states do. Returns DT_ERR_NOMEM on allocation failure. */
+dt_status_t dt_aggregate_add_input(dt_aggregate_t *agg, const dt_input_stats_t *in);
 
 /* Sets the current input's family and delimiter once its header is known. */
 void dt_aggregate_set_format(dt_aggregate_t *agg, dt_family_t family, char delimiter);

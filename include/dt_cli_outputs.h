@@ -8,7 +8,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dt_aggregate.h"
 #include "dt_common.h"
+#include "dt_filter.h"
 #include "dt_report.h"
 #include "dt_writer.h"
 
@@ -27,9 +29,10 @@ typedef struct {
     dt_section_t table;        /* --table (CSV) */
     bool excel;                /* --excel (CSV) */
     bool ascii;                /* --ascii (text: sparklines in ASCII) */
+    const char *command;       /* the command whose options these are, for messages */
 } dt_cli_outputs_t;
 
-#define DT_CLI_OUTPUTS_DEFAULT {.color = "auto", .table = DT_SECTION_CODES}
+#define DT_CLI_OUTPUTS_DEFAULT {.color = "auto", .table = DT_SECTION_CODES, .command = "report"}
 
 /* The output options, as getopt_long entries returning `code` (pass what
  * they return to dt_cli_outputs_option); -f and -o are mapped by the caller. */
@@ -53,6 +56,14 @@ int dt_cli_outputs_finish(dt_cli_outputs_t *o);
 
 /* True when some output is written in the named format. */
 bool dt_cli_outputs_want(const dt_cli_outputs_t *o, const char *format);
+
+/* When an output is in the state format, encodes agg (its filters, whether
+ * its series is an automatic one) for it into *state, *len (malloc'd: free
+ * it once the report is built from it); else sets *state to NULL. Returns
+ * DT_OK or DT_ERR_NOMEM. */
+dt_status_t dt_cli_outputs_state(const dt_cli_outputs_t *o, const dt_aggregate_t *agg,
+                                 const dt_filter_t *filter, bool auto_series,
+                                 unsigned char **state, size_t *len, dt_error_t *err);
 
 /* Writes the report to every output: regular files under temporary names
  * first, then standard output and devices; renames the files into place

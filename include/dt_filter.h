@@ -102,6 +102,11 @@ typedef enum {
 dt_status_t dt_filter_add(dt_filter_t *filter, const char *key, const char *value,
                           dt_error_t *err);
 
+/* The key of a kind of condition as dt_filter_add takes it ("since",
+ * "call-type", "where"), or NULL for no kind. With a condition's text, the
+ * key makes the condition again. */
+const char *dt_cond_key(dt_cond_kind_t kind);
+
 /* Parses "key=value[,key=value...]" (as --rows takes) into conditions; the
  * key "where" is not one of them. Returns DT_ERR_USAGE quoting the
  * expression on a malformed one. */

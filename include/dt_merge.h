@@ -79,4 +79,8 @@ dt_status_t dt_aggregate_merge(dt_aggregate_t *dst, const dt_aggregate_t *src,
  * Returns DT_OK, or DT_ERR_NOMEM with agg partly folded (free it). */
 dt_status_t dt_aggregate_fold(dt_aggregate_t *agg, dt_error_t *err);
 
+/* Forgets the time series (its rows, its undated calls) and stops counting
+ * one: for an automatic series no output wants. */
+void dt_aggregate_drop_series(dt_aggregate_t *agg);
+
 #endif

@@ -37,6 +37,8 @@ typedef struct {
     const dt_filter_t *rows;        /* drill-down: write the rows of calls matching it ... */
     dt_rows_t *rows_out;            /* ... through this writer (NULL: no drill-down) */
     dt_dedupe_t *dedupe;            /* --dedupe: drop calls whose key it has seen (NULL: keep all) */
+    bool hash_content;              /* hash each input's bytes even when it is the only one
+                                       (a state is compared with other runs' inputs) */
     dt_progress_fn progress;        /* called after each block read, or NULL */
     void *progress_ctx;
 } dt_pipeline_options_t;

@@ -122,6 +122,9 @@ typedef struct {
     int64_t since, until;    /* ... inputs cover (epoch seconds; until exclusive) */
     const dt_session_limit_t *limits; /* copied */
     size_t nlimits;
+    const void *state;         /* the aggregate as a state (dt_state_encode), copied into
+                                  the report for the state writer; NULL: none */
+    size_t state_len;
 } dt_report_options_t;
 
 /* The longest span an automatic series shows per hour: 3 days. */
@@ -195,6 +198,8 @@ typedef struct {
     size_t nfilter_matches;
     bool matched_nothing;         /* filters were given and no call passed them (with
                                      --rows: no row was written) */
+    const unsigned char *state;   /* the aggregate's state, when the options gave one */
+    size_t state_len;
     dt_section_t order[DT_SECTION_COUNT]; /* the sections in reading order */
     size_t nsections;
     dt_arena_t arena;             /* owns every array and string above */

@@ -72,6 +72,10 @@ dt_status_t dt_write_prom(FILE *out, const dt_report_t *report,
                           const dt_write_options_t *options, dt_error_t *err);
 dt_status_t dt_write_html(FILE *out, const dt_report_t *report,
                           const dt_write_options_t *options, dt_error_t *err);
+/* Writes report->state, which the caller made (dt_report_options_t.state):
+ * DT_ERR_OUTPUT when there is none. */
+dt_status_t dt_write_state(FILE *out, const dt_report_t *report,
+                           const dt_write_options_t *options, dt_error_t *err);
 /* Writes options->path itself (libxlsxwriter names its file); out is left empty. */
 dt_status_t dt_write_xlsx(FILE *out, const dt_report_t *report,
                           const dt_write_options_t *options, dt_error_t *err);

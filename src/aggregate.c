@@ -171,6 +171,21 @@ dt_status_t dt_aggregate_skip_current(dt_aggregate_t *agg, const char *kind, con
     return dt_aggregate_skip(agg, path, kind, reason);
 }
 
+dt_status_t dt_aggregate_add_input(dt_aggregate_t *agg, const dt_input_stats_t *in)
+{
+    if (!DT_GROW(agg->inputs, agg->ninputs, agg->inputs_cap))
+        return DT_ERR_NOMEM;
+    dt_input_stats_t *copy = &agg->inputs[agg->ninputs];
+    *copy = *in;
+    if (!(copy->path = dt_arena_strndup(&agg->arena, in->path, strlen(in->path))) ||
+        (in->count_column &&
+         !(copy->count_column =
+               dt_arena_strndup(&agg->arena, in->count_column, strlen(in->count_column)))))
+        return DT_ERR_NOMEM;
+    agg->ninputs++;
+    return DT_OK;
+}
+
 void dt_aggregate_set_format(dt_aggregate_t *agg, dt_family_t family, char delimiter)
 {
     if (agg->ninputs) {

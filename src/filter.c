@@ -13,6 +13,11 @@ static const char *const cond_keys[DT_COND_COUNT] = {
     "ms",    "sip",    "action", "result",  "known",     "correlation", "where",
 };
 
+const char *dt_cond_key(dt_cond_kind_t kind)
+{
+    return kind < DT_COND_COUNT ? cond_keys[kind] : NULL;
+}
+
 #define WHERE_SYNTAX "COLUMN OP VALUE with OP one of = != ~ < <= > >= ('External Country=DE')"
 
 /* The operators of where, longest first where one begins another. */

@@ -15,6 +15,7 @@ static const struct {
     {"report", dt_cli_report},
     {"explain", dt_cli_explain},
     {"rules", dt_cli_rules},
+    {"merge", dt_cli_merge},
     {"help", help},
 };
 
@@ -25,7 +26,7 @@ static const struct {
     "Usage: drtriage help [COMMAND [SUBCOMMAND]]\n" \
     "\n" \
     "Shows the help of a command, as 'drtriage COMMAND --help' does: report (the\n" \
-    "default, also without COMMAND), explain, rules, rules check, rules list.\n" \
+    "default, also without COMMAND), explain, rules, rules check, rules list, merge.\n" \
     "\n" \
     "Exit status:\n" \
     "  0  help shown\n" \
@@ -54,7 +55,8 @@ static int help(int argc, char **argv)
         args[n++] = (char *)"--help";
         return commands[i].run(n, args);
     }
-    return dt_cli_usage_error("help", "no command '%s' (report, explain, rules or help)", name);
+    return dt_cli_usage_error("help", "no command '%s' (report, explain, rules, merge or help)",
+                              name);
 }
 
 int main(int argc, char **argv)

@@ -69,19 +69,6 @@ static void merge_totals(dt_totals_t *into, const dt_totals_t *from)
 
 /* ---- inputs ---- */
 
-static dt_status_t append_input(dt_aggregate_t *dst, const dt_input_stats_t *in)
-{
-    if (!DT_GROW(dst->inputs, dst->ninputs, dst->inputs_cap))
-        return DT_ERR_NOMEM;
-    dt_input_stats_t *copy = &dst->inputs[dst->ninputs];
-    *copy = *in;
-    if (!(copy->path = copy_text(dst, in->path)) ||
-        (in->count_column && !(copy->count_column = copy_text(dst, in->count_column))))
-        return DT_ERR_NOMEM;
-    dst->ninputs++;
-    return DT_OK;
-}
-
 /* The rest of an input (more) after what `in` counted of it. */
 static dt_status_t continue_input(dt_aggregate_t *dst, dt_input_stats_t *in,
                                   const dt_input_stats_t *more)
@@ -156,7 +143,7 @@ static dt_status_t merge_inputs(dt_aggregate_t *dst, const dt_aggregate_t *src,
         first = 1;
     }
     for (size_t i = first; i < src->ninputs; i++)
-        if (append_input(dst, &src->inputs[i]))
+        if (dt_aggregate_add_input(dst, &src->inputs[i]))
             return DT_ERR_NOMEM;
     if (sort && dst->ninputs > 1)
         qsort(dst->inputs, dst->ninputs, sizeof *dst->inputs, compare_inputs);
@@ -523,4 +510,17 @@ dt_status_t dt_aggregate_fold(dt_aggregate_t *agg, dt_error_t *err)
         if (fold_table(agg, &agg->tallies[i].values))
             return nomem(err);
     return fold_codes(agg) ? nomem(err) : DT_OK;
+}
+
+void dt_aggregate_drop_series(dt_aggregate_t *agg)
+{
+    dt_keyed_table_t *t = &agg->times;
+    size_t cap = t->index.cap;
+    free(t->rows);
+    dt_map_free(&t->index);
+    memset(t, 0, sizeof *t);
+    dt_map_init(&t->index, cap);
+    t->other = t->last = SIZE_MAX;
+    agg->undated_in_series = 0;
+    agg->options.by_time = false;
 }

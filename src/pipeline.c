@@ -634,7 +634,8 @@ static dt_status_t run_input(run_t *run, dt_source_t *src, dt_error_t *err)
             return st;
         if (len == 0)
             break;
-        if (run->options->npaths > 1) /* what one input could have the same content as */
+        /* what an input could have the same content as */
+        if (run->options->npaths > 1 || run->options->hash_content)
             dt_aggregate_input_bytes(run->agg, data, len);
         if ((st = dt_reader_feed(run->reader, data, len, err)))
             return not_csv(run, st, err);

@@ -10,6 +10,7 @@
 #include "dt_cli_outputs.h"
 #include "dt_num.h"
 #include "dt_output.h"
+#include "dt_state.h"
 #include "dt_table.h"
 
 #define DEFAULT_WIDTH 100
@@ -29,21 +30,21 @@ static bool has_extension(const char *path)
 }
 
 /* "unknown --format 'xml'" or "-o 'x.pdf': unknown extension", and the formats. */
-static int unknown_format(const char *what, const char *arg)
+static int unknown_format(const dt_cli_outputs_t *o, const char *what, const char *arg)
 {
     char names[256];
     dt_writer_names(names, sizeof names, ", ");
     if (strcmp(what, "-o") == 0)
-        return dt_cli_usage_error("report",
+        return dt_cli_usage_error(o->command,
                                   "-o '%s': unknown extension; the formats are %s (or name one: "
                                   "-o FORMAT:FILE)", arg, names);
-    return dt_cli_usage_error("report", "unknown %s '%s'; the formats are %s", what, arg, names);
+    return dt_cli_usage_error(o->command, "unknown %s '%s'; the formats are %s", what, arg, names);
 }
 
 static int add_output(dt_cli_outputs_t *o, const char *arg)
 {
     if (o->n == DT_CLI_OUTPUTS_MAX)
-        return dt_cli_usage_error("report", "too many -o outputs (at most %d)", DT_CLI_OUTPUTS_MAX);
+        return dt_cli_usage_error(o->command, "too many -o outputs (at most %d)", DT_CLI_OUTPUTS_MAX);
     dt_cli_output_t *out = &o->list[o->n];
     const char *colon = strchr(arg, ':');
     out->writer = NULL;
@@ -59,10 +60,10 @@ static int add_output(dt_cli_outputs_t *o, const char *arg)
         }
     }
     if (!*out->path)
-        return dt_cli_usage_error("report", "-o '%s': no file name", arg);
+        return dt_cli_usage_error(o->command, "-o '%s': no file name", arg);
     if (!out->writer && !is_stdout(out->path) && has_extension(out->path) &&
         !(out->writer = dt_writer_for_path(out->path)))
-        return unknown_format("-o", arg);
+        return unknown_format(o, "-o", arg);
     o->n++;
     return -1;
 }
@@ -71,20 +72,20 @@ int dt_cli_outputs_option(dt_cli_outputs_t *o, const char *name, const char *arg
 {
     if (strcmp(name, "format") == 0) {
         if (!(o->format = dt_writer_find(arg)))
-            return unknown_format("--format", arg);
+            return unknown_format(o, "--format", arg);
         return -1;
     }
     if (strcmp(name, "output") == 0)
         return add_output(o, arg);
     if (strcmp(name, "color") == 0) {
         if (strcmp(arg, "auto") && strcmp(arg, "always") && strcmp(arg, "never"))
-            return dt_cli_usage_error("report", "--color '%s': expected auto, always or never", arg);
+            return dt_cli_usage_error(o->command, "--color '%s': expected auto, always or never", arg);
         o->color = arg;
         return -1;
     }
     if (strcmp(name, "table") == 0) {
         if (!dt_table_parse(arg, &o->table) || o->table == DT_SECTION_TOTALS)
-            return dt_cli_usage_error("report",
+            return dt_cli_usage_error(o->command,
                                       "--table '%s': expected actions, codes, sbc, time or group", arg);
         return -1;
     }
@@ -107,7 +108,7 @@ int dt_cli_outputs_finish(dt_cli_outputs_t *o)
         if (!out->writer)
             out->writer = o->format;
         if (is_stdout(out->path) && (out->writer->flags & DT_WRITER_FILE))
-            return dt_cli_usage_error("report", "the %s format needs a file: use -o FILE%.*s",
+            return dt_cli_usage_error(o->command, "the %s format needs a file: use -o FILE%.*s",
                                       out->writer->name,
                                       (int)strcspn(out->writer->extensions, " "),
                                       out->writer->extensions);
@@ -115,7 +116,7 @@ int dt_cli_outputs_finish(dt_cli_outputs_t *o)
             if (is_stdout(out->path) ? is_stdout(o->list[k].path)
                                      : !is_stdout(o->list[k].path) &&
                                            strcmp(out->path, o->list[k].path) == 0)
-                return dt_cli_usage_error("report", "-o '%s' is given twice",
+                return dt_cli_usage_error(o->command, "-o '%s' is given twice",
                                           is_stdout(out->path) ? "-" : out->path);
     }
     return -1;
@@ -127,6 +128,25 @@ bool dt_cli_outputs_want(const dt_cli_outputs_t *o, const char *format)
         if (o->list[i].writer && strcmp(o->list[i].writer->name, format) == 0)
             return true;
     return false;
+}
+
+dt_status_t dt_cli_outputs_state(const dt_cli_outputs_t *o, const dt_aggregate_t *agg,
+                                 const dt_filter_t *filter, bool auto_series,
+                                 unsigned char **state, size_t *len, dt_error_t *err)
+{
+    *state = NULL;
+    *len = 0;
+    if (!dt_cli_outputs_want(o, "state"))
+        return DT_OK;
+    dt_state_meta_t *meta = calloc(1, sizeof *meta);
+    if (!meta)
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    snprintf(meta->made_by, sizeof meta->made_by, "%s", DRTRIAGE_VERSION);
+    meta->auto_series = auto_series;
+    meta->filter = *filter;
+    dt_status_t st = dt_state_encode(agg, meta, state, len, err);
+    free(meta);
+    return st;
 }
 
 static bool want_color(const dt_cli_outputs_t *o, const dt_cli_output_t *out)

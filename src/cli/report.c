@@ -150,7 +150,8 @@ typedef struct {
     "      --version          show the version\n" \
     "\n" \
     "Other commands: drtriage explain QUERY..., drtriage rules check FILE...,\n" \
-    "                drtriage rules list; drtriage help [COMMAND] shows each one's help\n" \
+    "                drtriage rules list, drtriage merge STATE...; drtriage help\n" \
+    "                [COMMAND] shows each one's help\n" \
     "\n" \
     "Exit status:\n" \
     "  0  report written, no --fail-if gate breached\n" \
@@ -519,8 +520,14 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
                               .limits = o->limits,
                               .nlimits = o->nlimits};
     filter_window(&o->filter, &ro);
+    unsigned char *state = NULL;
+    if (st == DT_OK)
+        st = dt_cli_outputs_state(&o->outputs, agg, &o->filter, ro.auto_bucket, &state,
+                                  &ro.state_len, &err);
+    ro.state = state;
     if (st == DT_OK && dt_report_build(&report, agg, &ro) != DT_OK)
         st = dt_fail(&err, DT_ERR_NOMEM, "out of memory");
+    free(state);
     dt_exit_t rc = DT_EXIT_ERROR;
     if (st == DT_OK)
         rc = dt_cli_publish(&o->outputs, &o->gates, rules, &report, o->quiet);
@@ -556,9 +563,11 @@ static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
     dt_exit_t rc = DT_EXIT_ERROR;
     dt_rules_init(&rules);
     dt_aggregate_options_t tables = o->tables;
-    if (!tables.by_time && dt_cli_outputs_want(&o->outputs, "html")) {
+    if (!tables.by_time &&
+        (dt_cli_outputs_want(&o->outputs, "html") || dt_cli_outputs_want(&o->outputs, "state"))) {
         tables.by_time = true; /* the page charts a series: hourly, rolled up into days
-                                  by dt_report_build when the export spans more */
+                                  by dt_report_build when the export spans more (a state
+                                  keeps it for a page made from it) */
         tables.bucket = DT_BUCKET_HOUR;
     }
 
@@ -568,6 +577,7 @@ static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
                                 .overrides = o->overrides, .max_field = o->max_field,
                                 .strict = o->strict, .date_order = o->date_order,
                                 .filter = o->filter,
+                                .hash_content = dt_cli_outputs_want(&o->outputs, "state"),
                                 .progress = o->quiet ? NULL : dt_cli_progress_update,
                                 .progress_ctx = &progress};
     if (!dt_cli_load_rules(&o->rules, &rules) || !check_action_ids(o, &rules)) {

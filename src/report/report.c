@@ -787,6 +787,11 @@ static bool build(dt_report_t *r, const dt_aggregate_t *agg, const dt_report_opt
         fill_stats(&r->total_stats, &agg->total_metrics, r->concurrency);
     if (options && options->filters && !(r->filters = copy_text(r, options->filters)))
         return false;
+    if (options && options->state) {
+        if (!(r->state = copy_array(r, options->state, options->state_len, 1)))
+            return false;
+        r->state_len = options->state_len;
+    }
     const dt_keyed_row_t *hours = NULL;
     if (!copy_inputs(r, agg) || !copy_group_columns(r, &agg->options) || !rank_codes(r, agg) ||
         !make_stubs(r) || !rank_actions(r, agg) ||

@@ -17,6 +17,8 @@ const dt_writer_t dt_writers[] = {
     {"csv", ".csv", "one table (--table) as RFC 4180 CSV", 0, dt_write_csv},
     {"prom", ".prom", "Prometheus text format for node_exporter's textfile collector", 0,
      dt_write_prom},
+    {"state", ".state", "the complete counts, for drtriage merge (docs/state.md)",
+     DT_WRITER_BINARY, dt_write_state},
     {NULL, NULL, NULL, 0, NULL},
 };
 

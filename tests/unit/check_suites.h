@@ -30,5 +30,6 @@ Suite *dt_suite_sketch(void);
 Suite *dt_suite_timeline(void);
 Suite *dt_suite_rows(void);
 Suite *dt_suite_merge(void);
+Suite *dt_suite_state(void);
 
 #endif

@@ -114,7 +114,7 @@ START_TEST(test_writer_find)
     size_t n = 0;
     for (const dt_writer_t *w = dt_writers; w->name; w++, n++)
         ck_assert(w->description && *w->description);
-    ck_assert_uint_eq(n, 7);
+    ck_assert_uint_eq(n, 8);
 }
 END_TEST
 
@@ -134,8 +134,11 @@ START_TEST(test_writer_for_path)
     ck_assert(dt_writer_find("xlsx")->flags & DT_WRITER_FILE);
     ck_assert(dt_writer_find("xlsx")->flags & DT_WRITER_BINARY);
     ck_assert(!(dt_writer_find("html")->flags & DT_WRITER_BINARY));
+    ck_assert_str_eq(dt_writer_for_path("day.state")->name, "state");
+    ck_assert(dt_writer_find("state")->flags & DT_WRITER_BINARY);
     char names[128];
-    ck_assert_str_eq(dt_writer_names(names, sizeof names, ", "), "text, json, html, xlsx, md, csv, prom");
+    ck_assert_str_eq(dt_writer_names(names, sizeof names, ", "),
+                     "text, json, html, xlsx, md, csv, prom, state");
 }
 END_TEST
 
