@@ -39,6 +39,8 @@ echo ---
 complete_words drtriage rules ""
 echo ---
 complete_words drtriage --by d
+echo ---
+complete_words drtriage merge --fa
 SH
 run env PATH="$dest$prefix/bin:$PATH" bash "$WORK/complete.bash" "$dest$prefix/share/bash-completion/completions/drtriage"
 expect_status "bash completion runs" 0
@@ -46,6 +48,7 @@ expect_true "bash completes --format" grep -qx -- '--format' "$WORK/out"
 expect_true "bash completes explain's own options" grep -qx -- '--phrase' "$WORK/out"
 expect_true "bash completes rules subcommands" grep -qx 'check' "$WORK/out"
 expect_true "bash completes --by values" grep -qx 'day' "$WORK/out"
+expect_true "bash completes merge's options" grep -qx -- '--fail-if' "$WORK/out"
 
 # zsh: the completion function, run by real zsh with compadd and friends
 # standing in for the completion system, offers options from --help.
@@ -58,6 +61,8 @@ complete_words drtriage --for
 complete_words drtriage explain --ph
 complete_words drtriage rules ""
 complete_words drtriage --by ""
+complete_words drtriage merge --fa
+complete_words drtriage merge ""
 SH
 run env PATH="$dest$prefix/bin:$PATH" COMPLETION="$dest$prefix/share/zsh/site-functions/_drtriage" \
     zsh -f "$WORK/complete.zsh"
@@ -66,6 +71,7 @@ expect_true "zsh completes --format" grep -qx -- '--format' "$WORK/out"
 expect_true "zsh completes explain's own options" grep -qx -- '--phrase' "$WORK/out"
 expect_true "zsh completes rules subcommands" grep -qx 'check' "$WORK/out"
 expect_true "zsh completes --by values" grep -qx 'week' "$WORK/out"
+expect_true "zsh completes merge's options" grep -qx -- '--fail-if' "$WORK/out"
 
 run make -s uninstall DESTDIR="$dest" PREFIX="$prefix"
 expect_status "make uninstall" 0

@@ -1,7 +1,7 @@
 # bash completion for drtriage. Options are read from the installed binary's
 # own --help, so they stay true to the version installed.
 
-_drtriage_commands="report explain rules help"
+_drtriage_commands="report explain rules merge help"
 
 # The words after "WORD:" on the --help line of an option, e.g. the formats.
 _drtriage_values() { # COMMAND OPTION
@@ -37,6 +37,8 @@ _drtriage() {
         COMPREPLY=($(compgen -W "$_drtriage_commands" -- "$cur") $(compgen -f -- "$cur"))
     elif [[ $cmd == rules && $prev == rules ]]; then
         COMPREPLY=($(compgen -W "check list" -- "$cur"))
+    elif [[ $cmd == merge ]]; then # states, and directories on the way to them
+        COMPREPLY=($(compgen -d -- "$cur") $(compgen -f -X '!*.state' -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi

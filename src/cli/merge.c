@@ -25,9 +25,9 @@
     "rules must be those the states were made with (docs/state.md, docs/scale.md).\n" \
     "\n" \
     "Output:\n" \
-    "  -f, --format FORMAT    standard output's format: %s\n" \
-    "                         (default text); state writes the merged state, to merge\n" \
-    "                         again\n" \
+    "  -f, --format FORMAT    one of: %s\n" \
+    "                         (standard output's format; default text); state writes\n" \
+    "                         the merged state, to merge again\n" \
     "  -o, --output FILE      write the report to FILE instead of standard output, in the\n" \
     "                         format of its extension; -o FORMAT:FILE names it;\n" \
     "                         repeatable, as for drtriage report\n" \
@@ -61,7 +61,8 @@
     "  drtriage --format state -o monday.state monday.csv\n" \
     "  drtriage merge -o week.html -o week.json monday.state tuesday.state\n" \
     "  drtriage merge --format state day-*.state > week.state\n" \
-    "  cat *.state | drtriage merge - --fail-if 'sbc=*:faults>30%%'   (one state on stdin)\n"
+    "  ssh host drtriage --format state /exports/today.csv |\n" \
+    "      drtriage merge - here.state --fail-if 'sbc=*:faults>30%%'\n"
 
 enum { OPT_OUTPUTS = 256, OPT_GATES, OPT_RULES, OPT_TOP };
 

@@ -58,10 +58,11 @@ typedef struct {
     "in the report as skipped.\n" \
     "\n" \
     "Output (docs/formats.md):\n" \
-    "  -f, --format FORMAT    standard output's format: %s\n" \
-    "                         (default text)\n" \
+    "  -f, --format FORMAT    one of: %s\n" \
+    "                         (standard output's format; default text)\n" \
     "  -o, --output FILE      write the report to FILE instead of standard output, in the\n" \
-    "                         format of its extension (%s);\n" \
+    "                         format of its extension:\n" \
+    "                         %s;\n" \
     "                         -o FORMAT:FILE names it; repeatable: one pass writes them\n" \
     "                         all, atomically, and a failure leaves none half-written;\n" \
     "                         a symlink is written through; FILE may not be an input\n" \
