@@ -174,6 +174,7 @@ check-cli: $(BUILD)/drtriage build/gen-export build/chunk-feed build/measure $(F
 	DRTRIAGE=$(BUILD)/drtriage tests/cli-dedupe.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/metrics.sh
 	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/rows.sh
+	DRTRIAGE=$(BUILD)/drtriage tests/state.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/man.sh
 	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/alloc-failure.sh
 
