@@ -228,7 +228,8 @@ FUZZ_CFLAGS  = $(STD) $(WARN) -g -O1 $(FUZZ_SAN) -pthread -Iinclude -Ibuild/gen 
 FUZZ_OBJ     = $(LIB_SRC:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/rules_embedded.o \
                build/fuzz/obj/assets_embedded.o
 FUZZ_BINS    = build/fuzz/fuzz_pipeline build/fuzz/fuzz_rules build/fuzz/fuzz_gates \
-               build/fuzz/fuzz_filter build/fuzz/fuzz_date build/fuzz/fuzz_archive
+               build/fuzz/fuzz_filter build/fuzz/fuzz_date build/fuzz/fuzz_archive \
+               build/fuzz/fuzz_state
 
 build/fuzz/obj/%.o: src/%.c | fuzz-deps
 	@mkdir -p $(dir $@)
@@ -245,7 +246,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.c $(FUZZ_OBJ) | fu
 fuzz-deps: deps
 	@DRTRIAGE_EXTRA_PKGS="clang libclang-rt-14-dev" scripts/install-deps
 
-fuzz: $(FUZZ_BINS) build/gen-archive
+fuzz: $(FUZZ_BINS) build/gen-archive build/drtriage
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run
 
 clean:

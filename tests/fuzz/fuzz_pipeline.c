@@ -29,6 +29,7 @@
 #include "dt_rows.h"
 #include "dt_reader.h"
 #include "dt_rules.h"
+#include "dt_state.h"
 #include "fuzz_common.h"
 #include "dt_writer.h"
 
@@ -251,6 +252,24 @@ static void write_all(const dt_report_t *report)
     }
 }
 
+/* The aggregate as a state (for the state writer), read back and written
+ * again to the same bytes. */
+static bool state_round_trip(const dt_aggregate_t *agg, unsigned char **state, size_t *len)
+{
+    static dt_state_meta_t meta, back;
+    dt_error_t err = {{0}};
+    dt_aggregate_t again;
+    unsigned char *bytes;
+    size_t n;
+    CHECK(dt_state_encode(agg, &meta, state, len, &err) == DT_OK);
+    CHECK(dt_state_decode("fuzz.state", *state, *len, &rules, &again, &back, &err) == DT_OK);
+    CHECK(dt_state_encode(&again, &back, &bytes, &n, &err) == DT_OK);
+    bool same = n == *len && memcmp(bytes, *state, n) == 0;
+    free(bytes);
+    dt_aggregate_free(&again);
+    return same;
+}
+
 static void pipeline(const uint8_t *data, size_t size, uint8_t flags)
 {
     char path[64];
@@ -287,7 +306,11 @@ static void pipeline(const uint8_t *data, size_t size, uint8_t flags)
         check_report(&agg);
         dt_report_t report;
         dt_report_options_t ro = {.top = (flags & 0x02) ? 2 : 0};
+        unsigned char *state;
+        CHECK(state_round_trip(&agg, &state, &ro.state_len));
+        ro.state = state;
         CHECK(dt_report_build(&report, &agg, &ro) == DT_OK);
+        free(state);
         write_all(&report);
         dt_report_free(&report);
     }
