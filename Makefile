@@ -5,6 +5,7 @@
 #   make SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench        throughput and memory against a bare libcsv parse
 #   make valgrind     end-to-end cases under valgrind
+#   make check-dask   the Dask recipe of docs/scale.md on a local scheduler and two workers
 #   make fuzz         libFuzzer harnesses for FUZZ_SECONDS each
 
 CC      ?= cc
@@ -64,6 +65,7 @@ TEST_SRC = $(wildcard tests/unit/*.c)
 TEST_OBJ = $(TEST_SRC:tests/unit/%.c=$(BUILD)/test-obj/%.o)
 
 .PHONY: all deps test-deps run check check-unit check-cases check-cli check-formats check-install \
+        check-dask \
         bench valgrind fuzz fuzz-deps install uninstall clean
 .DEFAULT_GOAL := all
 
@@ -175,6 +177,7 @@ check-cli: $(BUILD)/drtriage build/gen-export build/chunk-feed build/measure $(F
 	DRTRIAGE=$(BUILD)/drtriage tests/metrics.sh
 	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/rows.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/state.sh
+	DRTRIAGE=$(BUILD)/drtriage tests/scale.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/man.sh
 	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/alloc-failure.sh
 
@@ -209,6 +212,11 @@ check-install: build/drtriage
 # Every format read back by a real reader; screenshots of the sample report in build/.
 check-formats: $(BUILD)/drtriage | test-deps
 	DRTRIAGE=$(BUILD)/drtriage tests/formats.sh
+
+# docs/scale.md's Dask recipe on a scheduler and two workers started here (and
+# stopped, also on failure); installs python3-distributed when missing.
+check-dask: build/drtriage build/gen-export
+	DRTRIAGE=build/drtriage tests/dask/check.sh
 
 bench: build/drtriage build/gen-export build/csv-baseline build/measure
 	scripts/bench

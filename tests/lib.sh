@@ -88,6 +88,34 @@ expect_accounting() {
     expect_json "$1: rows, calls, origins, actions, codes and SBCs add up" "$ACCOUNTING" "$2"
 }
 
+# split_export FILE N DIR: DIR/part-01.csv ... DIR/part-N.csv, each the header and a
+# run of whole records (a record ends on a line where the quotes balance).
+split_export() {
+    mkdir -p "$3"
+    awk -v n="$2" -v dir="$3" '
+        function flush() { recs[++nrec] = rec; rec = "" }
+        NR == 1 { header = $0; next }
+        { rec = rec $0 "\n"; q += gsub(/"/, "\"") }
+        q % 2 == 0 { flush(); q = 0 }
+        END {
+            for (k = 1; k <= n; k++) {
+                f = sprintf("%s/part-%02d.csv", dir, k)
+                printf "%s\n", header > f
+                for (i = int((k - 1) * nrec / n) + 1; i <= int(k * nrec / n); i++)
+                    printf "%s", recs[i] > f
+                close(f)
+            }
+        }' "$1"
+}
+
+# norm_parts JSON: the report without what names its inputs: the inputs, the
+# rejected rows' places, and the notes that name an input (part-NN.csv,
+# whole.csv), to compare the report of an export with its parts' (split_export).
+norm_parts() {
+    jq -S 'del(.inputs) | .rejected_rows |= map(del(.path, .line))
+           | .notes |= map(select(test("part-|whole") | not))' "$1"
+}
+
 finish() {
     printf '%s: %d passed, %d failed\n' "${0##*/}" "$passed" "$failed"
     [ "$failed" -eq 0 ]

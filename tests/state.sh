@@ -14,33 +14,6 @@ cd "$(dirname "$0")/.." || exit 2
 GEN=${GEN:-build/gen-export}
 FORMATS="json txt md csv prom html"
 
-# split FILE N DIR: DIR/part-01.csv ... DIR/part-N.csv, each the header and a
-# run of whole records (a record ends on a line where the quotes balance).
-split_export() {
-    mkdir -p "$3"
-    awk -v n="$2" -v dir="$3" '
-        function flush() { recs[++nrec] = rec; rec = "" }
-        NR == 1 { header = $0; next }
-        { rec = rec $0 "\n"; q += gsub(/"/, "\"") }
-        q % 2 == 0 { flush(); q = 0 }
-        END {
-            for (k = 1; k <= n; k++) {
-                f = sprintf("%s/part-%02d.csv", dir, k)
-                printf "%s\n", header > f
-                for (i = int((k - 1) * nrec / n) + 1; i <= int(k * nrec / n); i++)
-                    printf "%s", recs[i] > f
-                close(f)
-            }
-        }' "$1"
-}
-
-# norm JSON: the report without what names its inputs: the inputs, the
-# rejected rows' places, and the notes that name an input.
-norm() {
-    jq -S 'del(.inputs) | .rejected_rows |= map(del(.path, .line))
-           | .notes |= map(select(test("part-|whole") | not))' "$1"
-}
-
 # same_output A B: two outputs are the same but for the time they were made
 # (the Prometheus format's report timestamp).
 same_output() {
@@ -69,7 +42,7 @@ check_split() {
     shift
     run "$DRTRIAGE" "$@" -o "$WORK/whole.json" -o "$WORK/whole.html" "$WORK/whole.csv"
     [ "$status" -le 1 ] || fail "$name: the whole file" "$(cat "$WORK/err")"
-    norm "$WORK/whole.json" >"$WORK/whole.norm"
+    norm_parts "$WORK/whole.json" >"$WORK/whole.norm"
     for n in 1 3 10; do
         dir="$WORK/$name-$n"
         split_export "$WORK/whole.csv" "$n" "$dir"
@@ -87,7 +60,7 @@ check_split() {
                 -o "$dir/m.csv" -o "$dir/m.prom" -o "$dir/m.html" \
                 $(shuffled "$seed" "$dir"/part-*.state)
             [ "$status" -le 1 ] || fail "$name, $n parts, order $seed: merge" "$(cat "$WORK/err")"
-            norm "$dir/m.json" >"$WORK/merged.norm"
+            norm_parts "$dir/m.json" >"$WORK/merged.norm"
             if cmp -s "$WORK/whole.norm" "$WORK/merged.norm"; then pass; else
                 fail "$name, $n parts, order $seed: the merged report is not the whole file's" \
                     "$(diff "$WORK/whole.norm" "$WORK/merged.norm" | cut -c1-300 | head -20)"
