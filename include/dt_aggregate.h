@@ -415,6 +415,11 @@ int dt_code_row_rank(const dt_code_row_t *a, const dt_code_row_t *b);
  * calls first, then by name. */
 int dt_keyed_row_rank(const dt_keyed_row_t *a, const dt_keyed_row_t *b);
 
+/* Forgets the time series (its rows and measures, the group-time rows, the
+ * undated calls) and stops counting one: for an automatic series no output
+ * of a merged run wants (dt_merge.h). */
+void dt_aggregate_drop_series(dt_aggregate_t *agg);
+
 /* NER in percent for effective/calls; returns -1 when calls is 0. */
 double dt_ner_percent(uint64_t effective, uint64_t calls);
 

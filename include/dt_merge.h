@@ -8,20 +8,21 @@
  * into consecutive parts: src holds the calls that come after dst's. The
  * result is exactly what counting src's calls after dst's would have given,
  * provided src's tables never overflowed (count the parts with
- * DT_AGGREGATE_UNCAPPED, dt_aggregate.h; a key src counted in its "other" row stays
- * in dst's): a keyed table (codes, SBCs, time buckets, groups, a filter
- * condition's values) takes src's keys in the order src met them while dst's
- * cap lets it, the rest going to dst's "other" row; the samples and code
- * phrases are those counting would keep (they do not depend on the order);
- * the first DT_REJECTION_SAMPLES rejected rows and the notes (at most
- * DT_NOTES_MAX, the last saying when more were dropped) follow dst's in
- * order. With NEXT_INPUT src's inputs follow dst's; with SAME_INPUT src's
- * first input is the rest of dst's last one (a chunk of the same input): its
- * row counts add up, its time range widens, its family, delimiter and count
- * column stay dst's (the chunk that read the header) unless dst has no count
- * column, its date summary becomes src's when src read dates, and its
- * content hash is whichever side hashed bytes (both is refused: a hash cannot
- * be continued).
+ * DT_AGGREGATE_UNCAPPED, dt_aggregate.h; a key src counted in its "other"
+ * row stays in dst's): a keyed table (codes, SBCs, time buckets, groups, groups by
+ * time bucket, a filter condition's values) takes src's keys in the order
+ * src met them while dst's cap lets it, the rest going to dst's "other" row;
+ * a row's measures (dt_row_metrics_t) and the totals' add; the samples and
+ * code phrases are those counting would keep (they do not depend on the
+ * order); the inputs skipped, the first DT_REJECTION_SAMPLES rejected rows
+ * and the notes (at most DT_NOTES_MAX, the last saying when more were
+ * dropped) follow dst's in order. With NEXT_INPUT src's inputs follow
+ * dst's; with SAME_INPUT src's first input is the rest of dst's last one (a
+ * chunk of the same input): its row counts add up, its time range widens,
+ * its family, delimiter and count column stay dst's (the chunk that read the
+ * header) unless dst has no count column, its date summary becomes src's
+ * when src read dates, and its content hash is whichever side hashed bytes
+ * (both is refused: a hash cannot be continued).
  *
  * In any order (DT_MERGE_ANY_ORDER), for `drtriage merge`: every count adds
  * up, so the counts are associative and commutative; the rest is chosen by a
@@ -33,13 +34,21 @@
  *     most calls (codes: most failed calls), ties by key, and folds the rest
  *     into "other";
  *   - samples and code phrases as counting keeps them (dt_aggregate.h);
+ *   - the measures add (time-to-failure sketches, concurrency timelines);
  *   - merging into or from an aggregate that holds nothing (no input, row or
  *     note) gives the other one unchanged; otherwise inputs are sorted by
- *     path, then by their time range, then by their counts and content; the
- *     rejected rows kept are the first DT_REJECTION_SAMPLES of both sides by
+ *     path, then by their time range, then by their counts and content, the
+ *     inputs skipped by path, kind and reason; the rejected rows kept are the first DT_REJECTION_SAMPLES of both sides by
  *     (path, line, reason); the notes are sorted bytewise, at most
  *     DT_NOTES_MAX with the last saying when more were dropped (a side that
  *     dropped notes makes the merge say so too).
+ *
+ * The measures' pages and cells are taken from dst's budgets
+ * (DT_SKETCH_PAGE_CAP, DT_CONCURRENCY_CELLS) as the merge goes: while they
+ * last, every count is exact; past them a merge, like counting, keeps a
+ * minute's failures to the minute only or drops an SBC's calls from its
+ * peak (and says so), though not necessarily the same minutes or calls as
+ * one run would, since the budget is spent in another order.
  *
  * Both sides must have been counted with the same rules and the same
  * tables (dt_aggregate_configure options, tallies). */
@@ -57,7 +66,8 @@ typedef enum {
 
 /* Checks that src can be merged into dst: the same rules (the same
  * dt_rules_t), the same time series (--by and its bucket), --group-by
- * columns, --samples and --dedupe, and as many filter tallies. Returns DT_OK,
+ * columns, --samples, --dedupe, measures and --concurrency, and as many
+ * filter tallies. Returns DT_OK,
  * or DT_ERR_USAGE with a message saying what differs. */
 dt_status_t dt_aggregate_compatible(const dt_aggregate_t *dst, const dt_aggregate_t *src,
                                     dt_error_t *err);
@@ -78,9 +88,5 @@ dt_status_t dt_aggregate_merge(dt_aggregate_t *dst, const dt_aggregate_t *src,
  * samples among the "other" row's). Tables within their caps are unchanged.
  * Returns DT_OK, or DT_ERR_NOMEM with agg partly folded (free it). */
 dt_status_t dt_aggregate_fold(dt_aggregate_t *agg, dt_error_t *err);
-
-/* Forgets the time series (its rows, its undated calls) and stops counting
- * one: for an automatic series no output wants. */
-void dt_aggregate_drop_series(dt_aggregate_t *agg);
 
 #endif

@@ -114,6 +114,21 @@ static void free_table(dt_aggregate_t *agg, dt_keyed_table_t *table)
     dt_map_free(&table->index);
 }
 
+void dt_aggregate_drop_series(dt_aggregate_t *agg)
+{
+    dt_keyed_table_t *tables[] = {&agg->times, &agg->group_times};
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        size_t cap = tables[i]->index.cap;
+        bool measured = tables[i]->measured;
+        free_table(agg, tables[i]);
+        memset(tables[i], 0, sizeof *tables[i]);
+        init_table(tables[i], cap);
+        tables[i]->measured = measured;
+    }
+    agg->undated_in_series = 0;
+    agg->options.by_time = false;
+}
+
 void dt_aggregate_free(dt_aggregate_t *agg)
 {
     free(agg->inputs);

@@ -30,6 +30,10 @@ dt_status_t dt_aggregate_compatible(const dt_aggregate_t *dst, const dt_aggregat
                        b->samples);
     if (a->dedupe != b->dedupe)
         return dt_fail(err, DT_ERR_USAGE, "one with --dedupe, one without");
+    if (a->metrics != b->metrics)
+        return dt_fail(err, DT_ERR_USAGE, "one with the Health Dashboard measures, one without");
+    if (a->concurrency != b->concurrency)
+        return dt_fail(err, DT_ERR_USAGE, "one with --concurrency, one without");
     bool same_groups = a->ngroup_columns == b->ngroup_columns;
     for (size_t i = 0; same_groups && i < a->ngroup_columns; i++)
         same_groups = strcmp(a->group_columns[i], b->group_columns[i]) == 0;
@@ -44,7 +48,8 @@ dt_status_t dt_aggregate_compatible(const dt_aggregate_t *dst, const dt_aggregat
 /* Nothing counted, read or noted: the neutral element of an any-order merge. */
 static bool is_empty(const dt_aggregate_t *agg)
 {
-    return agg->ninputs == 0 && agg->totals.rows == 0 && agg->nnotes == 0 && !agg->note_lost;
+    return agg->ninputs == 0 && agg->nskipped == 0 && agg->totals.rows == 0 && agg->nnotes == 0 &&
+           !agg->note_lost;
 }
 
 static const char *copy_text(dt_aggregate_t *dst, const char *text)
@@ -150,6 +155,26 @@ static dt_status_t merge_inputs(dt_aggregate_t *dst, const dt_aggregate_t *src,
     return DT_OK;
 }
 
+static int compare_skipped(const void *pa, const void *pb)
+{
+    const dt_skipped_t *a = pa, *b = pb;
+    int c = strcmp(a->path, b->path);
+    return c ? c : (c = strcmp(a->kind, b->kind)) ? c : strcmp(a->reason, b->reason);
+}
+
+/* The inputs skipped: src's after dst's, or all sorted. */
+static dt_status_t merge_skipped(dt_aggregate_t *dst, const dt_aggregate_t *src, bool sort)
+{
+    for (size_t i = 0; i < src->nskipped; i++) {
+        const dt_skipped_t *s = &src->skipped[i];
+        if (dt_aggregate_skip(dst, s->path, s->kind, s->reason))
+            return DT_ERR_NOMEM;
+    }
+    if (sort && dst->nskipped > 1)
+        qsort(dst->skipped, dst->nskipped, sizeof *dst->skipped, compare_skipped);
+    return DT_OK;
+}
+
 /* ---- rejected rows and notes ---- */
 
 static int compare_rejections(const void *pa, const void *pb)
@@ -245,6 +270,22 @@ static dt_status_t merge_samples(dt_aggregate_t *dst, dt_sample_t **list, size_t
     return DT_OK;
 }
 
+/* A row's measures, or NULL when its table has none. */
+static dt_row_metrics_t *metrics_of(dt_keyed_table_t *table, const dt_keyed_row_t *row)
+{
+    return table->measured ? &table->metrics[row - table->rows] : NULL;
+}
+
+/* Adds the measures of `from` to `into`, cells and pages from dst's budgets. */
+static dt_status_t merge_metrics(dt_aggregate_t *dst, dt_row_metrics_t *into,
+                                 const dt_row_metrics_t *from)
+{
+    if (dt_sketch_merge(&into->to_failure, &dst->pages, &from->to_failure) ||
+        dt_timeline_merge(&into->active, &dst->cells, &from->active))
+        return DT_ERR_NOMEM;
+    return DT_OK;
+}
+
 /* Adds a keyed table's rows (in the order they were met) to another's; with
  * uncapped set, over its cap. */
 static dt_status_t merge_table(dt_aggregate_t *dst, dt_keyed_table_t *into,
@@ -268,6 +309,8 @@ static dt_status_t merge_table(dt_aggregate_t *dst, dt_keyed_table_t *into,
             into->overflow += row->counts.calls;
         else
             to->start = row->start;
+        if (into->measured && from->measured)
+            st = merge_metrics(dst, metrics_of(into, to), &from->metrics[i]);
     }
     into->index.cap = cap;
     into->last = SIZE_MAX;
@@ -343,8 +386,8 @@ static dt_status_t merge_actions(dt_aggregate_t *dst, const dt_aggregate_t *src)
 
 static dt_status_t merge_tables(dt_aggregate_t *dst, const dt_aggregate_t *src, bool uncapped)
 {
-    dt_keyed_table_t *into[] = {&dst->sbcs, &dst->times, &dst->groups};
-    const dt_keyed_table_t *from[] = {&src->sbcs, &src->times, &src->groups};
+    dt_keyed_table_t *into[] = {&dst->sbcs, &dst->times, &dst->groups, &dst->group_times};
+    const dt_keyed_table_t *from[] = {&src->sbcs, &src->times, &src->groups, &src->group_times};
     for (size_t t = 0; t < sizeof into / sizeof into[0]; t++)
         if (merge_table(dst, into[t], from[t], uncapped))
             return DT_ERR_NOMEM;
@@ -353,7 +396,8 @@ static dt_status_t merge_tables(dt_aggregate_t *dst, const dt_aggregate_t *src, 
         if (merge_table(dst, &dst->tallies[i].values, &src->tallies[i].values, uncapped))
             return DT_ERR_NOMEM;
     }
-    if (merge_codes(dst, src, uncapped) || merge_actions(dst, src))
+    if (merge_codes(dst, src, uncapped) || merge_actions(dst, src) ||
+        merge_metrics(dst, &dst->total_metrics, &src->total_metrics))
         return DT_ERR_NOMEM;
     dst->undated_in_series += src->undated_in_series;
     dst->drilled += src->drilled;
@@ -377,7 +421,8 @@ dt_status_t dt_aggregate_merge(dt_aggregate_t *dst, const dt_aggregate_t *src,
     /* In any order, an empty side is neutral: src is taken as it is. */
     bool sort = any && !is_empty(dst);
     merge_totals(&dst->totals, &src->totals);
-    if (merge_inputs(dst, src, mode, sort) || merge_rejections(dst, src, sort) ||
+    if (merge_inputs(dst, src, mode, sort) || merge_skipped(dst, src, sort) ||
+        merge_rejections(dst, src, sort) ||
         merge_notes(dst, src, sort) || merge_tables(dst, src, any))
         return nomem(err);
     return DT_OK;
@@ -433,8 +478,10 @@ static dt_status_t fold_table(dt_aggregate_t *agg, dt_keyed_table_t *table)
     /* The table again from empty: the kept rows in their order, the others
      * in the overflow row. */
     dt_keyed_row_t *rows = table->rows;
+    dt_row_metrics_t *metrics = table->metrics;
     table->rows = NULL;
-    table->nrows = table->rows_cap = 0;
+    table->metrics = NULL;
+    table->nrows = table->rows_cap = table->metrics_cap = 0;
     table->other = table->last = SIZE_MAX;
     dt_map_free(&table->index);
     dt_map_init(&table->index, cap);
@@ -450,12 +497,23 @@ static dt_status_t fold_table(dt_aggregate_t *agg, dt_keyed_table_t *table)
                 st = DT_ERR_NOMEM;
             } else if (keep[i]) {
                 *to = rows[i];
+                if (metrics) { /* moved */
+                    *metrics_of(table, to) = metrics[i];
+                    memset(&metrics[i], 0, sizeof metrics[i]);
+                }
             } else {
                 dt_counts_merge(&to->counts, &rows[i].counts);
                 table->overflow += rows[i].other ? 0 : rows[i].counts.calls;
+                if (metrics)
+                    st = merge_metrics(agg, metrics_of(table, to), &metrics[i]);
             }
         }
     table->last = SIZE_MAX;
+    for (size_t i = 0; metrics && i < n; i++) {
+        dt_sketch_free(&metrics[i].to_failure, &agg->pages);
+        dt_timeline_free(&metrics[i].active, &agg->cells);
+    }
+    free(metrics);
     free(rows);
     free(keep);
     return st;
@@ -502,7 +560,7 @@ static dt_status_t fold_codes(dt_aggregate_t *agg)
 
 dt_status_t dt_aggregate_fold(dt_aggregate_t *agg, dt_error_t *err)
 {
-    dt_keyed_table_t *tables[] = {&agg->sbcs, &agg->times, &agg->groups};
+    dt_keyed_table_t *tables[] = {&agg->sbcs, &agg->times, &agg->groups, &agg->group_times};
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
         if (fold_table(agg, tables[t]))
             return nomem(err);
@@ -510,17 +568,4 @@ dt_status_t dt_aggregate_fold(dt_aggregate_t *agg, dt_error_t *err)
         if (fold_table(agg, &agg->tallies[i].values))
             return nomem(err);
     return fold_codes(agg) ? nomem(err) : DT_OK;
-}
-
-void dt_aggregate_drop_series(dt_aggregate_t *agg)
-{
-    dt_keyed_table_t *t = &agg->times;
-    size_t cap = t->index.cap;
-    free(t->rows);
-    dt_map_free(&t->index);
-    memset(t, 0, sizeof *t);
-    dt_map_init(&t->index, cap);
-    t->other = t->last = SIZE_MAX;
-    agg->undated_in_series = 0;
-    agg->options.by_time = false;
 }

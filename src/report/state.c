@@ -84,6 +84,44 @@ static void put_counts(writer_t *w, const dt_counts_t *c)
     for (int o = 0; o < DT_ORIGIN_COUNT; o++)
         put_u(w, c->expected_by_origin[o]);
     put_u(w, c->unknown_codes);
+    put_u(w, c->acd_calls);
+    put_u(w, c->talk_seconds);
+    put_u(w, c->short_calls);
+}
+
+/* A sketch: present or not; then its coarse counters and, for each minute
+ * counted, whether it has a page, and the page. */
+static void put_sketch(writer_t *w, const dt_sketch_t *s)
+{
+    put_u(w, s->count != 0);
+    if (!s->count)
+        return;
+    for (size_t i = 0; i < DT_SKETCH_COARSE; i++)
+        put_u(w, s->coarse[i]);
+    for (size_t m = 0; m < DT_SKETCH_MINUTES; m++) {
+        if (!s->coarse[m])
+            continue;
+        put_u(w, s->pages[m] != NULL);
+        for (size_t k = 0; s->pages[m] && k < DT_SKETCH_PAGE; k++)
+            put_u(w, s->pages[m][k]);
+    }
+}
+
+static void put_timeline(writer_t *w, const dt_timeline_t *t)
+{
+    put_u(w, t->n);
+    if (t->n)
+        put_i(w, t->first);
+    for (size_t i = 0; i < t->n; i++)
+        put_i(w, t->delta[i]);
+    put_u(w, t->calls);
+    put_u(w, t->dropped);
+}
+
+static void put_metrics(writer_t *w, const dt_row_metrics_t *m)
+{
+    put_sketch(w, &m->to_failure);
+    put_timeline(w, &m->active);
 }
 
 static void put_samples(writer_t *w, const dt_sample_t *samples, size_t n)
@@ -110,6 +148,8 @@ static void put_table(writer_t *w, const dt_keyed_table_t *t)
             put_i(w, row->start);
         }
         put_counts(w, &row->counts);
+        if (t->measured)
+            put_metrics(w, &t->metrics[i]);
     }
 }
 
@@ -128,6 +168,8 @@ static void put_head(writer_t *w, const dt_aggregate_t *agg, const dt_state_meta
     put_u(w, meta->auto_series);
     put_u(w, o->samples);
     put_u(w, o->dedupe);
+    put_u(w, o->metrics);
+    put_u(w, o->concurrency);
     put_u(w, o->ngroup_columns);
     for (size_t i = 0; i < o->ngroup_columns; i++)
         put_s(w, o->group_columns[i]);
@@ -205,13 +247,27 @@ static void put_code(writer_t *w, const dt_code_row_t *row)
     put_samples(w, row->samples, row->nsamples);
 }
 
+/* True when the aggregate counts the measures over all calls. */
+static bool measured(const dt_aggregate_t *agg)
+{
+    return agg->options.metrics || agg->options.concurrency;
+}
+
 static void put_body(writer_t *w, const dt_aggregate_t *agg)
 {
     size_t slots = agg->rules->nactions + 1;
     put_totals(w, &agg->totals);
+    if (measured(agg))
+        put_metrics(w, &agg->total_metrics);
     put_u(w, agg->ninputs);
     for (size_t i = 0; i < agg->ninputs; i++)
         put_input(w, &agg->inputs[i]);
+    put_u(w, agg->nskipped);
+    for (size_t i = 0; i < agg->nskipped; i++) {
+        put_s(w, agg->skipped[i].path);
+        put_s(w, agg->skipped[i].kind);
+        put_s(w, agg->skipped[i].reason);
+    }
     put_u(w, agg->nrejections);
     for (size_t i = 0; i < agg->nrejections; i++) {
         put_s(w, agg->rejections[i].path);
@@ -228,6 +284,7 @@ static void put_body(writer_t *w, const dt_aggregate_t *agg)
     put_table(w, &agg->sbcs);
     put_table(w, &agg->times);
     put_table(w, &agg->groups);
+    put_table(w, &agg->group_times);
     put_u(w, agg->undated_in_series);
     for (size_t a = 0; a < slots; a++)
         put_u(w, agg->failed_by_action[a]);
@@ -325,13 +382,19 @@ static bool get_b(reader_t *r, const char *what)
     return get_u(r, 1, what) != 0;
 }
 
-static int64_t get_time(reader_t *r, const char *what)
+/* Reads a signed varint (zigzag) in [min, max]; 0 once reading has failed. */
+static int64_t get_i(reader_t *r, int64_t min, int64_t max, const char *what)
 {
     uint64_t z = get_u(r, UINT64_MAX, what);
     int64_t v = (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
-    if (v < TIME_MIN || v > TIME_MAX)
-        return bad(r, "%s: a time out of range", what), 0;
+    if (v < min || v > max)
+        return bad(r, "%s: %lld is out of range", what, (long long)v), 0;
     return v;
+}
+
+static int64_t get_time(reader_t *r, const char *what)
+{
+    return get_i(r, TIME_MIN, TIME_MAX, what);
 }
 
 /* A count of items that take at least one byte each: never more than the
@@ -388,7 +451,8 @@ static bool check_counts(reader_t *r, const dt_counts_t *c, const char *what)
             return bad(r, "%s: more expected endings than failures", what);
     }
     if (c->succeeded + c->failed != c->calls || failed != c->failed ||
-        c->effective > c->calls || c->unknown_codes > c->failed)
+        c->effective > c->calls || c->unknown_codes > c->failed ||
+        c->acd_calls > c->succeeded || c->short_calls > c->acd_calls)
         return bad(r, "%s: counts that do not add up", what);
     return true;
 }
@@ -410,9 +474,87 @@ static dt_counts_t get_counts(reader_t *r, bool checked, const char *what)
     for (int o = 0; o < DT_ORIGIN_COUNT; o++)
         c.expected_by_origin[o] = get_u(r, COUNT_MAX, what);
     c.unknown_codes = get_u(r, COUNT_MAX, what);
+    c.acd_calls = get_u(r, COUNT_MAX, what);
+    c.talk_seconds = get_u(r, COUNT_MAX, what);
+    c.short_calls = get_u(r, COUNT_MAX, what);
     if (!r->status && checked)
         check_counts(r, &c, what);
     return c;
+}
+
+/* The smallest value coarse counter i of a sketch holds (dt_sketch.h). */
+static uint64_t coarse_value(size_t i)
+{
+    return i < DT_SKETCH_MINUTES ? (uint64_t)i * 60
+                                 : (uint64_t)(i - DT_SKETCH_MINUTES + 1) * DT_SKETCH_EXACT;
+}
+
+/* Reads a sketch into an empty one, its pages taken from the aggregate's
+ * budget, as counting its values would have: a minute without a page is
+ * counted past a spent budget. */
+static bool get_sketch(reader_t *r, dt_sketch_t *s, const char *what)
+{
+    if (!get_b(r, what))
+        return !r->status;
+    uint64_t coarse[DT_SKETCH_COARSE], sum = 0;
+    for (size_t i = 0; i < DT_SKETCH_COARSE; i++)
+        sum += coarse[i] = get_u(r, COUNT_MAX, what);
+    if (!r->status && (!sum || sum > COUNT_MAX))
+        return bad(r, "%s: a sketch of %s values", what, sum ? "too many" : "no");
+    for (size_t i = 0; i < DT_SKETCH_COARSE && !r->status; i++) {
+        dt_sketch_budget_t spent = {0};
+        uint64_t page[DT_SKETCH_PAGE], in_page = 0;
+        bool paged = i < DT_SKETCH_MINUTES && coarse[i] && get_b(r, what);
+        for (size_t k = 0; paged && k < DT_SKETCH_PAGE; k++)
+            in_page += page[k] = get_u(r, COUNT_MAX, what);
+        if (r->status || !coarse[i])
+            continue;
+        if (!paged) {
+            if (dt_sketch_add(s, i < DT_SKETCH_MINUTES ? &spent : NULL, coarse_value(i),
+                              coarse[i]))
+                return out_of_memory(r);
+            continue;
+        }
+        if (in_page != coarse[i])
+            return bad(r, "%s: a minute's seconds that are not its count", what);
+        if (!r->agg->pages.pages_left)
+            return bad(r, "%s: more per-second pages than a run keeps", what);
+        for (size_t k = 0; k < DT_SKETCH_PAGE; k++)
+            if (page[k] && dt_sketch_add(s, &r->agg->pages, coarse_value(i) + k, page[k]))
+                return out_of_memory(r);
+    }
+    return !r->status;
+}
+
+/* Reads a timeline into an empty one, its cells taken from the aggregate's budget. */
+static bool get_timeline(reader_t *r, dt_timeline_t *t, const char *what)
+{
+    dt_timeline_t read = {0};
+    read.n = get_count(r, SIZE_MAX, what);
+    if (read.n) {
+        read.first = get_i(r, TIME_MIN / 60, TIME_MAX / 60, what); /* a minute */
+        if (!r->status && !(read.delta = malloc(read.n * sizeof *read.delta)))
+            return out_of_memory(r);
+    }
+    for (size_t i = 0; i < read.n && !r->status; i++) {
+        read.delta[i] = (int32_t)get_i(r, INT32_MIN, INT32_MAX, what);
+    }
+    read.cap = read.n;
+    read.calls = get_u(r, COUNT_MAX, what);
+    read.dropped = get_u(r, COUNT_MAX, what);
+    if (!r->status && !read.n && read.calls)
+        bad(r, "%s: calls in progress in no minute", what);
+    if (!r->status && dt_timeline_merge(t, &r->agg->cells, &read))
+        out_of_memory(r);
+    else if (!r->status && (t->calls != read.calls || t->dropped != read.dropped))
+        bad(r, "%s: more minutes of concurrent calls than a run keeps", what);
+    free(read.delta);
+    return !r->status;
+}
+
+static bool get_metrics(reader_t *r, dt_row_metrics_t *m, const char *what)
+{
+    return get_sketch(r, &m->to_failure, what) && get_timeline(r, &m->active, what);
 }
 
 static bool get_samples(reader_t *r, dt_sample_t **list, size_t *n, const char *what)
@@ -439,6 +581,7 @@ static bool get_samples(reader_t *r, dt_sample_t **list, size_t *n, const char *
 typedef enum {
     TABLE_CALLS, /* rows count calls of every kind (SBCs, groups) */
     TABLE_TIMES, /* and start a bucket of the series */
+    TABLE_GROUP_TIMES, /* and start one, named by its start and a group */
     TABLE_TALLY, /* rows count calls alone (a filter condition's values) */
 } table_kind_t;
 
@@ -459,15 +602,17 @@ static bool get_table(reader_t *r, dt_keyed_table_t *t, table_kind_t kind, const
             else if (!(row = dt_keyed_table_other(t)))
                 out_of_memory(r);
         } else {
-            char name[DT_KEY_TEXT_MAX + 1];
+            char name[DT_DATE_TEXT + DT_KEY_TEXT_MAX + 1];
+            size_t max = kind == TABLE_GROUP_TIMES ? DT_DATE_TEXT + DT_KEY_TEXT_MAX
+                                                   : DT_KEY_TEXT_MAX;
             int64_t start = 0;
-            if (get_text(r, name, DT_KEY_TEXT_MAX, what))
+            if (get_text(r, name, max, what))
                 start = get_time(r, what);
             if (!r->status && !(row = dt_aggregate_keyed_row(r->agg, t, name, strlen(name))))
                 out_of_memory(r);
             else if (row && t->nrows == before)
                 bad(r, "%s: the key '%.64s' twice", what, name);
-            else if (row && kind == TABLE_TIMES &&
+            else if (row && (kind == TABLE_TIMES || kind == TABLE_GROUP_TIMES) &&
                      start != dt_date_bucket(start, (dt_bucket_t)r->agg->options.bucket))
                 bad(r, "%s: a time row that does not start its bucket", what);
             if (row)
@@ -476,6 +621,8 @@ static bool get_table(reader_t *r, dt_keyed_table_t *t, table_kind_t kind, const
         dt_counts_t counts = get_counts(r, kind != TABLE_TALLY, what);
         if (row)
             row->counts = counts;
+        if (row && t->measured)
+            get_metrics(r, &t->metrics[row - t->rows], what);
     }
     t->index.cap = cap;
     t->last = SIZE_MAX;
@@ -546,6 +693,19 @@ static bool get_input(reader_t *r, dt_input_stats_t *in)
     return true;
 }
 
+static bool get_skipped(reader_t *r)
+{
+    size_t n = get_count(r, SIZE_MAX, "the inputs skipped");
+    char path[PATH_MAX_BYTES + 1], kind[COLUMN_MAX_BYTES + 1], reason[PATH_MAX_BYTES + 1];
+    for (size_t i = 0; i < n && !r->status; i++)
+        if (get_text(r, path, PATH_MAX_BYTES, "an input skipped") &&
+            get_text(r, kind, COLUMN_MAX_BYTES, "an input skipped") &&
+            get_text(r, reason, PATH_MAX_BYTES, "an input skipped") &&
+            dt_aggregate_skip(r->agg, path, kind, reason))
+            out_of_memory(r);
+    return !r->status;
+}
+
 static bool get_code(reader_t *r, const dt_rules_t *rules)
 {
     const char *what = "a code row";
@@ -614,6 +774,8 @@ static bool get_head(reader_t *r, const dt_rules_t *rules, dt_state_meta_t *meta
     meta->auto_series = get_b(r, "the series");
     o.samples = (size_t)get_u(r, DT_SAMPLES_MAX, "--samples");
     o.dedupe = get_b(r, "--dedupe");
+    o.metrics = get_b(r, "the measures");
+    o.concurrency = get_b(r, "--concurrency");
     o.ngroup_columns = (size_t)get_u(r, DT_GROUP_COLUMNS_MAX, "--group-by");
     if (r->status)
         return false;
@@ -667,7 +829,8 @@ static bool get_actions(reader_t *r)
     bool series = agg->options.by_time;
     if (!get_table(r, &agg->sbcs, TABLE_CALLS, "the SBC table") ||
         !get_table(r, &agg->times, series ? TABLE_TIMES : TABLE_CALLS, "the time series") ||
-        !get_table(r, &agg->groups, TABLE_CALLS, "the group table"))
+        !get_table(r, &agg->groups, TABLE_CALLS, "the group table") ||
+        !get_table(r, &agg->group_times, TABLE_GROUP_TIMES, "the groups' series"))
         return false;
     agg->undated_in_series = get_u(r, COUNT_MAX, "the series' undated calls");
     for (size_t a = 0; a < slots; a++)
@@ -769,12 +932,15 @@ dt_status_t dt_state_decode(const char *name, const unsigned char *data, size_t 
     if (!check_envelope(&r, meta) || !get_head(&r, rules, meta))
         return r.status;
     get_totals(&r, &agg->totals);
+    if (measured(agg))
+        get_metrics(&r, &agg->total_metrics, "the totals' measures");
     size_t ninputs = get_count(&r, SIZE_MAX, "the inputs");
     for (size_t i = 0; i < ninputs && !r.status; i++) {
         dt_input_stats_t in;
         if (get_input(&r, &in) && dt_aggregate_add_input(agg, &in))
             out_of_memory(&r);
     }
+    get_skipped(&r);
     if (!r.status && get_rejections(&r)) {
         size_t ncodes = get_count(&r, SIZE_MAX, "the code rows"), cap = agg->code_index.cap;
         agg->code_index.cap = 0;

@@ -48,6 +48,11 @@ void st_make(stream_t *s, unsigned ninputs, unsigned calls, bool many_values, ui
         snprintf(e->path, sizeof e->path, "part-%u.csv", in);
         e->weight = in == 1; /* a count column */
         uint64_t line = 1;
+        if (in % 2) {
+            e = push(s, EV_SKIP);
+            snprintf(e->path, sizeof e->path, "skip-%u.bin", in);
+            snprintf(e->text, sizeof e->text, "%s", in % 4 == 1 ? "binary" : "pstn");
+        }
         for (unsigned k = 0; k < calls; k++) {
             unsigned what = rnd(20);
             line++;
@@ -82,6 +87,11 @@ void st_make(stream_t *s, unsigned ninputs, unsigned calls, bool many_values, ui
                     snprintf(e->corr, sizeof e->corr, "c%05u", rnd(100000));
                 e->has_time = rnd(10) != 0;
                 e->time = e->has_time ? t : 0;
+                /* drawn from the time, not rnd(), so that the other draws stay */
+                uint64_t h = ((uint64_t)t + k) * 0x9E3779B97F4A7C15ULL;
+                e->has_seconds = h >> 60 != 0;
+                e->seconds = (h >> 56) % 4 ? (h >> 20) % 300 : (h >> 20) % 100000; /* hours too */
+                e->span = (int64_t)((h >> 8) % 900);
                 snprintf(e->start, sizeof e->start, "%lld", (long long)t);
                 e->tally = rnd(2);
                 e->held = rnd(2);
@@ -113,7 +123,7 @@ dt_aggregate_options_t st_options(void)
 {
     static const char *const columns[] = {"Group"};
     dt_aggregate_options_t o = {.by_time = true, .bucket = DT_BUCKET_HOUR, .samples = 2,
-                                .ngroup_columns = 1};
+                                .ngroup_columns = 1, .metrics = true, .concurrency = true};
     o.group_columns[0] = columns[0];
     return o;
 }
@@ -146,7 +156,13 @@ void st_call(dt_aggregate_t *agg, const ev_t *e)
     c.effective = e->succeeded || (c.key.has_sip && tu_rules.ner_effective[c.key.sip]);
     dt_call_extra_t extra = {.has_time = e->has_time, .time = e->time,
                              .correlation = slice(e->corr), .start = slice(e->start),
-                             .group = slice(e->group)};
+                             .group = slice(e->group),
+                             .has_duration = e->succeeded && e->has_seconds,
+                             .duration = e->seconds,
+                             .has_to_failure = !e->succeeded && e->has_seconds,
+                             .to_failure = e->seconds,
+                             .has_span = e->has_time, .span_start = e->time,
+                             .span_end = e->time + e->span};
     ck_assert_int_eq(dt_aggregate_call(agg, &c, &extra), DT_OK);
     if (e->has_time)
         dt_aggregate_input_time(agg, e->time);
@@ -190,6 +206,9 @@ static void replay_event(dt_aggregate_t *agg, const ev_t *e)
     case EV_TIME:
         dt_aggregate_input_time(agg, e->time);
         break;
+    case EV_SKIP:
+        ck_assert_int_eq(dt_aggregate_skip(agg, e->path, e->text, "not a call export"), DT_OK);
+        break;
     case EV_DATES: {
         dt_input_dates_t dates = {.order = DT_ORDER_DMY, .from = DT_ORDER_FROM_DATA,
                                   .line = e->line, .conflicts = e->line * 2};
@@ -226,8 +245,37 @@ static void same_samples(const dt_sample_t *a, size_t na, const dt_sample_t *b, 
     }
 }
 
+static void same_sketch(const dt_sketch_t *a, const dt_sketch_t *b)
+{
+    ck_assert_uint_eq(a->count, b->count);
+    ck_assert_int_eq(a->inexact, b->inexact);
+    ck_assert_int_eq(!a->coarse, !b->coarse);
+    for (size_t i = 0; a->coarse && i < DT_SKETCH_COARSE; i++)
+        ck_assert_uint_eq(a->coarse[i], b->coarse[i]);
+    for (size_t m = 0; a->pages && m < DT_SKETCH_MINUTES; m++) {
+        ck_assert_int_eq(!a->pages[m], !b->pages[m]);
+        if (a->pages[m])
+            ck_assert(memcmp(a->pages[m], b->pages[m], DT_SKETCH_PAGE_BYTES) == 0);
+    }
+}
+
+/* The same measures (the cells a timeline allocated aside). */
+static void same_metrics(const dt_row_metrics_t *a, const dt_row_metrics_t *b)
+{
+    same_sketch(&a->to_failure, &b->to_failure);
+    const dt_timeline_t *x = &a->active, *y = &b->active;
+    ck_assert_uint_eq(x->n, y->n);
+    ck_assert_uint_eq(x->calls, y->calls);
+    ck_assert_uint_eq(x->dropped, y->dropped);
+    if (x->n) {
+        ck_assert_int_eq(x->first, y->first);
+        ck_assert(memcmp(x->delta, y->delta, x->n * sizeof *x->delta) == 0);
+    }
+}
+
 static void same_table(const dt_keyed_table_t *a, const dt_keyed_table_t *b)
 {
+    ck_assert_int_eq(a->measured, b->measured);
     ck_assert_uint_eq(a->nrows, b->nrows);
     ck_assert_uint_eq(a->other, b->other);
     ck_assert_uint_eq(a->overflow, b->overflow);
@@ -238,6 +286,8 @@ static void same_table(const dt_keyed_table_t *a, const dt_keyed_table_t *b)
         ck_assert_int_eq(a->rows[i].other, b->rows[i].other);
         ck_assert_msg(memcmp(&a->rows[i].counts, &b->rows[i].counts, sizeof a->rows[i].counts) == 0,
                       "row '%s' counts differ", a->rows[i].name);
+        if (a->measured)
+            same_metrics(&a->metrics[i], &b->metrics[i]);
     }
 }
 
@@ -297,7 +347,14 @@ static void same_codes(const dt_aggregate_t *a, const dt_aggregate_t *b)
 void st_same_aggregate(const dt_aggregate_t *a, const dt_aggregate_t *b)
 {
     ck_assert_msg(memcmp(&a->totals, &b->totals, sizeof a->totals) == 0, "totals differ");
+    same_metrics(&a->total_metrics, &b->total_metrics);
     same_inputs(a, b);
+    ck_assert_uint_eq(a->nskipped, b->nskipped);
+    for (size_t i = 0; i < a->nskipped; i++) {
+        ck_assert_str_eq(a->skipped[i].path, b->skipped[i].path);
+        ck_assert_str_eq(a->skipped[i].kind, b->skipped[i].kind);
+        ck_assert_str_eq(a->skipped[i].reason, b->skipped[i].reason);
+    }
     ck_assert_uint_eq(a->nrejections, b->nrejections);
     for (size_t i = 0; i < a->nrejections; i++) {
         ck_assert_str_eq(a->rejections[i].path, b->rejections[i].path);
@@ -308,10 +365,13 @@ void st_same_aggregate(const dt_aggregate_t *a, const dt_aggregate_t *b)
     same_table(&a->sbcs, &b->sbcs);
     same_table(&a->times, &b->times);
     same_table(&a->groups, &b->groups);
+    same_table(&a->group_times, &b->group_times);
     ck_assert_uint_eq(a->undated_in_series, b->undated_in_series);
     ck_assert(a->options.by_time == b->options.by_time && a->options.bucket == b->options.bucket &&
               a->options.samples == b->options.samples && a->options.dedupe == b->options.dedupe &&
-              a->options.ngroup_columns == b->options.ngroup_columns);
+              a->options.ngroup_columns == b->options.ngroup_columns &&
+              a->options.metrics == b->options.metrics &&
+              a->options.concurrency == b->options.concurrency);
     for (size_t s = 0; s <= a->rules->nactions; s++) {
         ck_assert_uint_eq(a->failed_by_action[s], b->failed_by_action[s]);
         ck_assert_uint_eq(st_other_by(a, s), st_other_by(b, s));

@@ -22,6 +22,7 @@ typedef enum {
     EV_TALLY,
     EV_TIME,     /* widen the input's time range */
     EV_DATES,    /* the input's date summary, at its end */
+    EV_SKIP,     /* an input skipped (path, the kind in text) */
 } ev_kind_t;
 
 typedef struct {
@@ -31,6 +32,9 @@ typedef struct {
     char sbc[16], group[16], corr[16], start[24], text[48];
     bool succeeded, has_time, held;
     int64_t time;
+    bool has_seconds;  /* a call's duration (answered) or time to failure (failed) */
+    uint64_t seconds;
+    int64_t span;      /* with a time: the call held a session from it for span seconds */
     uint64_t weight, line;
     size_t tally;
 } ev_t;
@@ -50,7 +54,7 @@ typedef struct {
 void st_make(stream_t *s, unsigned ninputs, unsigned calls, bool many_values, uint64_t seed);
 
 /* The tables a stream is counted with: an hourly series, one --group-by
- * column, 2 samples. */
+ * column, 2 samples, the measures and concurrency. */
 dt_aggregate_options_t st_options(void);
 
 /* Initialises agg for the stream (tu_rules, key cap `cap`, st_options, 2 tallies). */

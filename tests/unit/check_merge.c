@@ -18,18 +18,22 @@
  * state (src/report/state.c, docs/state.md), compare it in st_same_aggregate
  * below, then update the size here. */
 #if UINTPTR_MAX == UINT64_MAX
-_Static_assert(sizeof(dt_counts_t) == 88, "dt_counts_t changed: see above");
-_Static_assert(sizeof(dt_totals_t) == 168, "dt_totals_t changed: see above");
+_Static_assert(sizeof(dt_counts_t) == 112, "dt_counts_t changed: see above");
+_Static_assert(sizeof(dt_totals_t) == 192, "dt_totals_t changed: see above");
 _Static_assert(sizeof(dt_input_stats_t) == 216, "dt_input_stats_t changed: see above");
 _Static_assert(sizeof(dt_rejection_t) == 272, "dt_rejection_t changed: see above");
 _Static_assert(sizeof(dt_code_row_t) == 248, "dt_code_row_t changed: see above");
-_Static_assert(sizeof(dt_keyed_row_t) == 112, "dt_keyed_row_t changed: see above");
-_Static_assert(sizeof(dt_keyed_table_t) == 112, "dt_keyed_table_t changed: see above");
-_Static_assert(sizeof(dt_tally_t) == 120, "dt_tally_t changed: see above");
+_Static_assert(sizeof(dt_keyed_row_t) == 144, "dt_keyed_row_t changed: see above");
+_Static_assert(sizeof(dt_keyed_table_t) == 136, "dt_keyed_table_t changed: see above");
+_Static_assert(sizeof(dt_tally_t) == 144, "dt_tally_t changed: see above");
 _Static_assert(sizeof(dt_aggregate_options_t) == 96, "dt_aggregate_options_t changed: see above");
 _Static_assert(sizeof(dt_sample_t) == 32, "dt_sample_t changed: see above");
 _Static_assert(sizeof(dt_input_dates_t) == 24, "dt_input_dates_t changed: see above");
-_Static_assert(sizeof(dt_aggregate_t) == 3816, "dt_aggregate_t changed: see above");
+_Static_assert(sizeof(dt_aggregate_t) == 4168, "dt_aggregate_t changed: see above");
+_Static_assert(sizeof(dt_row_metrics_t) == 80, "dt_row_metrics_t changed: see above");
+_Static_assert(sizeof(dt_sketch_t) == 32, "dt_sketch_t changed: see above");
+_Static_assert(sizeof(dt_timeline_t) == 48, "dt_timeline_t changed: see above");
+_Static_assert(sizeof(dt_skipped_t) == 24, "dt_skipped_t changed: see above");
 #endif
 
 static void merge_ok(dt_aggregate_t *dst, const dt_aggregate_t *src, dt_merge_mode_t mode)
@@ -57,6 +61,14 @@ START_TEST(test_split_everywhere)
     ck_assert(whole.tallies[1].values.overflow > 0 || _i != 1);
     ck_assert_uint_eq(whole.nnotes, DT_NOTES_MAX);
     ck_assert_uint_eq(whole.nrejections, DT_REJECTION_SAMPLES);
+    ck_assert_uint_gt(whole.nskipped, 0);
+    ck_assert_uint_gt(whole.group_times.nrows, 0);
+    const dt_row_metrics_t *m = &whole.total_metrics; /* the measures are counted */
+    ck_assert(m->to_failure.count > 0 && m->active.calls > 0 && whole.totals.counts.acd_calls > 0);
+    uint64_t past_hour = 0; /* values the sketch keeps by the hour */
+    for (size_t i = DT_SKETCH_MINUTES; i < DT_SKETCH_COARSE; i++)
+        past_hour += m->to_failure.coarse[i];
+    ck_assert_uint_gt(past_hour, 0);
     tu_assert_totals(&whole);
     char *want = st_json(&whole);
     for (size_t k = 0; k <= s.n; k++) {
@@ -151,23 +163,23 @@ START_TEST(test_refused)
     ck_assert_uint_eq(a.ninputs, 2);
     dt_aggregate_free(&b);
 
-    static const struct {
-        dt_aggregate_options_t o;
-        const char *says;
-    } cases[] = {{{.by_time = true, .bucket = DT_BUCKET_DAY, .samples = 2, .ngroup_columns = 1,
-                   .group_columns = {"Group"}}, "--by hour and --by day"},
-                 {{.by_time = true, .samples = 3, .ngroup_columns = 1, .group_columns = {"Group"}},
-                  "--samples (2 and 3)"},
-                 {{.by_time = true, .samples = 2, .ngroup_columns = 1, .group_columns = {"G"}},
-                  "--group-by"},
-                 {{.by_time = true, .samples = 2, .dedupe = true, .ngroup_columns = 1,
-                   .group_columns = {"Group"}}, "--dedupe"}};
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    static const char *const says[] = {"--by hour and --by day", "--samples (2 and 3)",
+                                       "--group-by", "--dedupe", "the Health Dashboard measures",
+                                       "--concurrency"};
+    static const char *const other_column = "G";
+    for (size_t i = 0; i < sizeof says / sizeof says[0]; i++) {
+        dt_aggregate_options_t o = st_options(); /* a's, but for one thing */
+        o.bucket = i == 0 ? DT_BUCKET_DAY : o.bucket;
+        o.samples = i == 1 ? 3 : o.samples;
+        o.group_columns[0] = i == 2 ? other_column : o.group_columns[0];
+        o.dedupe = i == 3;
+        o.metrics = i != 4;
+        o.concurrency = i != 5;
         ck_assert_int_eq(dt_aggregate_init(&b, &tu_rules, 0), DT_OK);
-        ck_assert_int_eq(dt_aggregate_configure(&b, &cases[i].o), DT_OK);
+        ck_assert_int_eq(dt_aggregate_configure(&b, &o), DT_OK);
         ck_assert_int_eq(dt_aggregate_tallies(&b, 2), DT_OK);
         ck_assert_int_eq(dt_aggregate_merge(&a, &b, DT_MERGE_ANY_ORDER, &err), DT_ERR_USAGE);
-        ck_assert_contains(err.msg, cases[i].says);
+        ck_assert_contains(err.msg, says[i]);
         dt_aggregate_free(&b);
     }
     st_agg_init(&b, 0);
