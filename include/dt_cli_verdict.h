@@ -1,5 +1,6 @@
 /* dt_cli_verdict.h - what `drtriage report` and `drtriage merge` share once
- * they hold an aggregate: the --fail-if and --min-calls options, action ids
+ * they hold an aggregate: the options that shape the report (--top,
+ * --max-concurrent) and judge it (--fail-if, --min-calls), action ids
  * checked against the rules, writing the report's outputs, the verdict on
  * stderr (rejected rows, filters that matched nothing, gates) and the exit
  * code it gives. */
@@ -12,11 +13,34 @@
 
 #include "dt_cli.h"
 #include "dt_cli_outputs.h"
+#include "dt_filter.h"
 #include "dt_gates.h"
 #include "dt_report.h"
 #include "dt_rules.h"
 
 #define DT_CLI_GATES_MAX 64
+#define DT_CLI_LIMITS_MAX 64
+#define DT_CLI_TOP_MAX 1000000
+
+/* --max-concurrent SBC=N, in order; the SBC names point into argv. */
+typedef struct {
+    dt_session_limit_t list[DT_CLI_LIMITS_MAX];
+    size_t n;
+} dt_cli_limits_t;
+
+/* Handles --top N|all ("all" is 0: every row) for `command` into *top.
+ * Returns -1 to go on, or an exit code after printing a usage error. */
+int dt_cli_top_option(size_t *top, const char *command, const char *arg);
+
+/* Handles --max-concurrent SBC=N for `command`: arg (from argv) is cut at
+ * its '=' and kept. Returns -1 to go on, or an exit code after printing a
+ * usage error. */
+int dt_cli_limit_option(dt_cli_limits_t *l, const char *command, char *arg);
+
+/* Sets the report's time window (has_since, since, has_until, until) from
+ * the --since and --until conditions of filter: the latest since, the
+ * earliest until. */
+void dt_cli_filter_window(const dt_filter_t *filter, dt_report_options_t *ro);
 
 typedef struct {
     dt_gate_t gates[DT_CLI_GATES_MAX]; /* --fail-if, in order */

@@ -31,8 +31,11 @@
     "  -o, --output FILE      write the report to FILE instead of standard output, in the\n" \
     "                         format of its extension; -o FORMAT:FILE names it;\n" \
     "                         repeatable, as for drtriage report\n" \
-    "      --top N            show N rows per table in the text and Markdown reports\n" \
+    "      --top N|all        rows per table in the text and Markdown reports\n" \
+    "                         (default 10)\n" \
+    "      --stubs            show a rules stub for each code no rule documents\n" \
     "      --color WHEN       auto, always or never (default auto)\n" \
+    "      --ascii            sparklines in ASCII rather than Unicode blocks\n" \
     "      --table TABLE      the table the csv format writes: actions, codes (default),\n" \
     "                         sbc, time or group\n" \
     "      --excel            csv for Excel in locales that expect ';'\n" \
@@ -41,6 +44,9 @@
     "CI gate:\n" \
     "      --fail-if GATE     exit 1 when GATE holds; repeatable; as for drtriage report\n" \
     "      --min-calls N      judge percentages and NER only with at least N calls\n" \
+    "      --max-concurrent SBC=N  the SBC's session limit (MaxConcurrentSessions):\n" \
+    "                         flags a peak of 90%% of it; repeatable; the states must\n" \
+    "                         have been made with --concurrency\n" \
     "\n" \
     "Rules:\n" \
     "      --rules PATH       load a rules file or directory on top of the built-in\n" \
@@ -64,13 +70,15 @@
     "  ssh host drtriage --format state /exports/today.csv |\n" \
     "      drtriage merge - here.state --fail-if 'sbc=*:faults>30%%'\n"
 
-enum { OPT_OUTPUTS = 256, OPT_GATES, OPT_RULES, OPT_TOP };
+enum { OPT_OUTPUTS = 256, OPT_GATES, OPT_RULES, OPT_TOP, OPT_STUBS, OPT_MAX_CONCURRENT };
 
 typedef struct {
     dt_cli_outputs_t outputs;
     dt_cli_gates_t gates;
     dt_cli_rules_t rules;
+    dt_cli_limits_t limits; /* --max-concurrent */
     size_t top;
+    bool stubs;
     bool quiet;
 } options_t;
 
@@ -85,7 +93,6 @@ static void print_usage(void)
 static int parse_option(options_t *o, int c, const char *name, const char *arg)
 {
     int rc = -1;
-    uint64_t n;
     switch (c) {
     case 'f':
         return dt_cli_outputs_option(&o->outputs, "format", arg);
@@ -99,10 +106,12 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
         dt_cli_rules_option(&o->rules, name, arg, &rc);
         return rc;
     case OPT_TOP:
-        if (!dt_parse_uint(arg, strlen(arg), 1000000, &n))
-            return dt_cli_usage_error("merge", "--top '%s': expected a whole number", arg);
-        o->top = (size_t)n;
+        return dt_cli_top_option(&o->top, "merge", arg);
+    case OPT_STUBS:
+        o->stubs = true;
         return -1;
+    case OPT_MAX_CONCURRENT:
+        return dt_cli_limit_option(&o->limits, "merge", (char *)arg);
     case 'q':
         o->quiet = true;
         return -1;
@@ -121,6 +130,8 @@ static int parse_args(options_t *o, int argc, char **argv)
         DT_CLI_GATES_LONG_OPTIONS(OPT_GATES),
         DT_CLI_RULES_LONG_OPTIONS(OPT_RULES),
         {"top", required_argument, NULL, OPT_TOP},
+        {"stubs", no_argument, NULL, OPT_STUBS},
+        {"max-concurrent", required_argument, NULL, OPT_MAX_CONCURRENT},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -190,9 +201,16 @@ static dt_exit_t report(const options_t *o, const dt_rules_t *rules, dt_aggregat
                    dt_cli_outputs_want(&o->outputs, "state"));
     if (!series)
         dt_aggregate_drop_series(all);
+    if (o->limits.n && !all->options.concurrency) {
+        dt_cli_error("--max-concurrent: the states were made without --concurrency (make them "
+                     "with it, or with --max-concurrent)");
+        return DT_EXIT_ERROR;
+    }
     dt_report_options_t ro = {.top = o->top, .filters = filters[0] ? filters : NULL,
                               .auto_bucket = series && meta->auto_series,
-                              .filter = &meta->filter};
+                              .filter = &meta->filter, .show_stubs = o->stubs,
+                              .limits = o->limits.list, .nlimits = o->limits.n};
+    dt_cli_filter_window(&meta->filter, &ro);
     unsigned char *state = NULL;
     dt_report_t rep = {0};
     dt_status_t st = dt_cli_outputs_state(&o->outputs, all, &meta->filter, meta->auto_series,
@@ -221,7 +239,8 @@ int dt_cli_merge(int argc, char **argv)
         free(meta);
         return dt_cli_error("out of memory");
     }
-    *o = (options_t){.outputs = DT_CLI_OUTPUTS_DEFAULT, .rules = DT_CLI_RULES_DEFAULT};
+    *o = (options_t){.outputs = DT_CLI_OUTPUTS_DEFAULT, .rules = DT_CLI_RULES_DEFAULT,
+                     .top = DT_DEFAULT_TOP};
     o->outputs.command = "merge";
     optind = 1;
     int rc = parse_args(o, argc, argv);

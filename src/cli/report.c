@@ -21,7 +21,6 @@
 #include "dt_gates.h"
 #include "dt_writer.h"
 
-#define MAX_LIMITS 64
 #define CODE_CACHE_CAP 16384
 
 typedef struct {
@@ -40,8 +39,7 @@ typedef struct {
     dt_aggregate_options_t tables; /* --by, --group-by, --samples, --concurrency */
     char group_spec[512];          /* --group-by's value, split in place */
     bool stubs;                    /* --stubs */
-    dt_session_limit_t limits[MAX_LIMITS]; /* --max-concurrent, pointing into argv */
-    size_t nlimits;
+    dt_cli_limits_t limits;        /* --max-concurrent */
 } options_t;
 
 #define USAGE_TEXT \
@@ -244,24 +242,6 @@ static int parse_group_by(options_t *o, const char *arg)
     return -1;
 }
 
-/* "SBC=N": the trunk's MaxConcurrentSessions; turns concurrency on. */
-static int parse_max_concurrent(options_t *o, char *arg)
-{
-    char *eq = strrchr(arg, '=');
-    uint64_t n;
-    if (!eq || eq == arg || !parse_size(eq + 1, UINT32_MAX, &n) || n == 0)
-        return dt_cli_usage_error("report",
-                                  "--max-concurrent '%s': expected SBC=N, the SBC's FQDN and its "
-                                  "MaxConcurrentSessions (a whole number above 0)",
-                                  arg);
-    if (o->nlimits == MAX_LIMITS)
-        return dt_cli_usage_error("report", "too many --max-concurrent (at most %d)", MAX_LIMITS);
-    *eq = '\0';
-    o->limits[o->nlimits++] = (dt_session_limit_t){arg, n};
-    o->tables.concurrency = true;
-    return -1;
-}
-
 /* Builds the long option table, with one --FIELD-column per field. */
 static void build_long_options(struct option *opts, char names[][32])
 {
@@ -326,20 +306,16 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
         printf("drtriage %s\n", DRTRIAGE_VERSION);
         return DT_EXIT_OK;
     case OPT_TOP:
-        if (strcmp(arg, "all") == 0)
-            n = 0; /* as --top 0 */
-        else if (!parse_size(arg, 1000000, &n))
-            return dt_cli_usage_error("report", "--top '%s': expected a whole number or all", arg);
-        o->top = (size_t)n;
-        return -1;
+        return dt_cli_top_option(&o->top, "report", arg);
     case OPT_STUBS:
         o->stubs = true;
         return -1;
     case OPT_CONCURRENCY:
         o->tables.concurrency = true;
         return -1;
-    case OPT_MAX_CONCURRENT:
-        return parse_max_concurrent(o, (char *)arg);
+    case OPT_MAX_CONCURRENT: /* the trunk's MaxConcurrentSessions: concurrency counted */
+        o->tables.concurrency = true;
+        return dt_cli_limit_option(&o->limits, "report", (char *)arg);
     case OPT_GATES: {
         int rc = dt_cli_gates_option(&o->gates, "report", name, arg);
         /* a gate on the peak needs it counted */
@@ -491,21 +467,6 @@ static dt_exit_t run_rows(const options_t *o, dt_pipeline_options_t *po, const d
     return rc;
 }
 
-/* The time filter's window (the latest --since, the earliest --until). */
-static void filter_window(const dt_filter_t *filter, dt_report_options_t *ro)
-{
-    for (size_t i = 0; i < filter->n; i++) {
-        const dt_cond_t *c = &filter->conds[i];
-        if (c->kind == DT_COND_SINCE && (!ro->has_since || c->time > ro->since)) {
-            ro->since = c->time;
-            ro->has_since = true;
-        } else if (c->kind == DT_COND_UNTIL && (!ro->has_until || c->time < ro->until)) {
-            ro->until = c->time;
-            ro->has_until = true;
-        }
-    }
-}
-
 static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po,
                              const dt_rules_t *rules, dt_codes_t *codes, dt_aggregate_t *agg)
 {
@@ -518,9 +479,8 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
     dt_report_options_t ro = {.top = o->top, .filters = filters[0] ? filters : NULL,
                               .auto_bucket = !o->tables.by_time && agg->options.by_time,
                               .filter = &o->filter, .show_stubs = o->stubs,
-                              .limits = o->limits,
-                              .nlimits = o->nlimits};
-    filter_window(&o->filter, &ro);
+                              .limits = o->limits.list, .nlimits = o->limits.n};
+    dt_cli_filter_window(&o->filter, &ro);
     unsigned char *state = NULL;
     if (st == DT_OK)
         st = dt_cli_outputs_state(&o->outputs, agg, &o->filter, ro.auto_bucket, &state,

@@ -9,6 +9,46 @@
 #include "dt_num.h"
 #include "dt_text.h"
 
+int dt_cli_top_option(size_t *top, const char *command, const char *arg)
+{
+    uint64_t n = 0; /* "all": as --top 0 */
+    if (strcmp(arg, "all") != 0 && !dt_parse_uint(arg, strlen(arg), DT_CLI_TOP_MAX, &n))
+        return dt_cli_usage_error(command, "--top '%s': expected a whole number or all", arg);
+    *top = (size_t)n;
+    return -1;
+}
+
+int dt_cli_limit_option(dt_cli_limits_t *l, const char *command, char *arg)
+{
+    char *eq = strrchr(arg, '=');
+    uint64_t n;
+    if (!eq || eq == arg || !dt_parse_uint(eq + 1, strlen(eq + 1), UINT32_MAX, &n) || n == 0)
+        return dt_cli_usage_error(command,
+                                  "--max-concurrent '%s': expected SBC=N, the SBC's FQDN and its "
+                                  "MaxConcurrentSessions (a whole number above 0)",
+                                  arg);
+    if (l->n == DT_CLI_LIMITS_MAX)
+        return dt_cli_usage_error(command, "too many --max-concurrent (at most %d)",
+                                  DT_CLI_LIMITS_MAX);
+    *eq = '\0';
+    l->list[l->n++] = (dt_session_limit_t){arg, n};
+    return -1;
+}
+
+void dt_cli_filter_window(const dt_filter_t *filter, dt_report_options_t *ro)
+{
+    for (size_t i = 0; i < filter->n; i++) {
+        const dt_cond_t *c = &filter->conds[i];
+        if (c->kind == DT_COND_SINCE && (!ro->has_since || c->time > ro->since)) {
+            ro->since = c->time;
+            ro->has_since = true;
+        } else if (c->kind == DT_COND_UNTIL && (!ro->has_until || c->time < ro->until)) {
+            ro->until = c->time;
+            ro->has_until = true;
+        }
+    }
+}
+
 int dt_cli_gates_option(dt_cli_gates_t *g, const char *command, const char *name,
                         const char *arg)
 {
