@@ -112,6 +112,46 @@ run "$DRTRIAGE" merge --fail-if 'action:no-such>1' "$WORK"/plain-3/part-01.state
 expect_status "a gate's action id is checked against the rules" 2
 expect_stderr "the unknown action is named" "no action 'no-such'"
 
+# Concurrency and --max-concurrent: states of the 3 parts merged give the
+# whole file's peaks, and the limit is judged on them.
+C="$WORK/plain-3"
+for part in "$C"/part-*.csv; do
+    "$DRTRIAGE" --quiet --concurrency -o "state:${part%.csv}.cstate" "$part" || [ $? -eq 1 ] ||
+        fail "concurrency: state of $part"
+done
+"$DRTRIAGE" --quiet --max-concurrent sbc1.contoso.com=5 -f json "$WORK/whole.csv" |
+    norm_parts /dev/stdin >"$WORK/whole-c.norm"
+run "$DRTRIAGE" merge -f json --max-concurrent sbc1.contoso.com=5 "$C"/part-*.cstate
+expect_status "states with --concurrency merge" 0
+norm_parts "$WORK/out" >"$WORK/merged-c.norm"
+expect_true "their peaks and limits are the whole file's" cmp -s "$WORK/whole-c.norm" \
+    "$WORK/merged-c.norm"
+expect_json "a peak is reported, and the limit" \
+    '([.by_sbc[] | .concurrency.peak] | max > 0) and
+     ([.by_sbc[] | select(.sbc == "sbc1.contoso.com") | .concurrency.limit] == [5])' "$WORK/out"
+run "$DRTRIAGE" merge --max-concurrent sbc1.contoso.com=5 "$C"/part-*.state
+expect_status "--max-concurrent on states without concurrency" 2
+expect_stderr "it says why" "made without --concurrency"
+run "$DRTRIAGE" merge "$C/part-01.state" "$C/part-02.cstate"
+expect_status "a state with --concurrency and one without" 2
+expect_stderr "it says why" "one with --concurrency, one without"
+
+# Inputs skipped (a PSTN usage export, a JSON file) are named in the merged
+# report as in the run over all the files.
+A=tests/cases/archive
+K=tests/cases/skip-files-unzipped.csv
+head -n 1 "$K" >"$WORK/k-empty.csv"
+"$DRTRIAGE" --quiet -o "$WORK/k1.state" "$K" "$A/PSTN.calls.2026-11-01.csv" || [ $? -eq 1 ] ||
+    fail "skipped: the first state"
+"$DRTRIAGE" --quiet -o "$WORK/k2.state" "$A/parameters.json" "$WORK/k-empty.csv" ||
+    [ $? -eq 1 ] || fail "skipped: the second state"
+"$DRTRIAGE" --quiet -f json "$K" "$A/PSTN.calls.2026-11-01.csv" "$A/parameters.json" \
+    "$WORK/k-empty.csv" | jq -S '.skipped' >"$WORK/k-run.json"
+run "$DRTRIAGE" merge -f json "$WORK/k2.state" "$WORK/k1.state"
+jq -S '.skipped' "$WORK/out" >"$WORK/k-merged.json"
+expect_true "the skipped inputs are the run's" cmp -s "$WORK/k-run.json" "$WORK/k-merged.json"
+expect_json "both are named" '(.skipped | length) == 2' "$WORK/out"
+
 # A state of no export but one with only a header, and one state alone.
 head -n 1 "$WORK/whole.csv" >"$WORK/empty.csv"
 "$DRTRIAGE" --quiet -o "$WORK/empty.state" "$WORK/empty.csv"
