@@ -89,16 +89,22 @@ static void put_counts(writer_t *w, const dt_counts_t *c)
     put_u(w, c->short_calls);
 }
 
-/* A sketch: present or not; then its coarse counters and, for each minute
- * counted, whether it has a page, and the page. */
+/* A sketch: its coarse counters that are not 0, each as the gap from the
+ * previous one and its count; then for each minute counted, whether it has
+ * a page, and the page. */
 static void put_sketch(writer_t *w, const dt_sketch_t *s)
 {
-    put_u(w, s->count != 0);
-    if (!s->count)
-        return;
-    for (size_t i = 0; i < DT_SKETCH_COARSE; i++)
-        put_u(w, s->coarse[i]);
-    for (size_t m = 0; m < DT_SKETCH_MINUTES; m++) {
+    size_t n = 0;
+    for (size_t i = 0; s->count && i < DT_SKETCH_COARSE; i++)
+        n += s->coarse[i] != 0;
+    put_u(w, n);
+    for (size_t i = 0, next = 0; n && i < DT_SKETCH_COARSE; i++)
+        if (s->coarse[i]) {
+            put_u(w, i - next);
+            put_u(w, s->coarse[i]);
+            next = i + 1;
+        }
+    for (size_t m = 0; n && m < DT_SKETCH_MINUTES; m++) {
         if (!s->coarse[m])
             continue;
         put_u(w, s->pages[m] != NULL);
@@ -494,13 +500,20 @@ static uint64_t coarse_value(size_t i)
  * counted past a spent budget. */
 static bool get_sketch(reader_t *r, dt_sketch_t *s, const char *what)
 {
-    if (!get_b(r, what))
+    size_t n = (size_t)get_u(r, DT_SKETCH_COARSE, what);
+    uint64_t coarse[DT_SKETCH_COARSE] = {0}, sum = 0;
+    for (size_t k = 0, next = 0; k < n && !r->status; k++) {
+        next += (size_t)get_u(r, DT_SKETCH_COARSE - 1 - next, what);
+        if (!r->status && !(coarse[next] = get_u(r, COUNT_MAX, what)))
+            return bad(r, "%s: a sketch's counter of 0 written", what);
+        sum += coarse[next++];
+        if (k + 1 < n && next == DT_SKETCH_COARSE)
+            return bad(r, "%s: more sketch counters than a sketch has", what);
+    }
+    if (!r->status && sum > COUNT_MAX)
+        return bad(r, "%s: a sketch of too many values", what);
+    if (!n || r->status)
         return !r->status;
-    uint64_t coarse[DT_SKETCH_COARSE], sum = 0;
-    for (size_t i = 0; i < DT_SKETCH_COARSE; i++)
-        sum += coarse[i] = get_u(r, COUNT_MAX, what);
-    if (!r->status && (!sum || sum > COUNT_MAX))
-        return bad(r, "%s: a sketch of %s values", what, sum ? "too many" : "no");
     for (size_t i = 0; i < DT_SKETCH_COARSE && !r->status; i++) {
         dt_sketch_budget_t spent = {0};
         uint64_t page[DT_SKETCH_PAGE], in_page = 0;
