@@ -253,10 +253,12 @@ static void write_all(const dt_report_t *report)
 }
 
 /* The aggregate as a state (for the state writer), read back and written
- * again to the same bytes. */
-static bool state_round_trip(const dt_aggregate_t *agg, unsigned char **state, size_t *len)
+ * again to the same bytes; filter: the conditions its tallies count. */
+static bool state_round_trip(const dt_aggregate_t *agg, const dt_filter_t *filter,
+                             unsigned char **state, size_t *len)
 {
     static dt_state_meta_t meta, back;
+    meta.filter = *filter;
     dt_error_t err = {{0}};
     dt_aggregate_t again;
     unsigned char *bytes;
@@ -307,7 +309,7 @@ static void pipeline(const uint8_t *data, size_t size, uint8_t flags)
         dt_report_t report;
         dt_report_options_t ro = {.top = (flags & 0x02) ? 2 : 0};
         unsigned char *state;
-        CHECK(state_round_trip(&agg, &state, &ro.state_len));
+        CHECK(state_round_trip(&agg, &drill, &state, &ro.state_len));
         ro.state = state;
         CHECK(dt_report_build(&report, &agg, &ro) == DT_OK);
         free(state);
