@@ -62,6 +62,14 @@ void dt_cli_handle_signals(void);
     {"no-builtin-rules", no_argument, NULL, (code)},     \
     {"no-user-rules", no_argument, NULL, (code)}
 
+/* Their help, for a usage text whose descriptions start at column 26. */
+#define DT_CLI_RULES_HELP \
+    "Rules:\n" \
+    "      --rules PATH       load a rules file or directory on top of the built-in\n" \
+    "                         rules and the user rules; repeatable, later files win\n" \
+    "      --no-user-rules    ignore $DRTRIAGE_RULES and $XDG_CONFIG_HOME/drtriage/rules.d/\n" \
+    "      --no-builtin-rules start from an empty rule set (use with --rules)\n"
+
 /* Handles the options every subcommand shares for rules (--rules PATH,
  * --no-builtin-rules, --no-user-rules). Returns true when `opt` was one of
  * them (arg is its value), storing it in *rules; false otherwise. On a bad

@@ -48,11 +48,7 @@
     "                         flags a peak of 90%% of it; repeatable; the states must\n" \
     "                         have been made with --concurrency\n" \
     "\n" \
-    "Rules:\n" \
-    "      --rules PATH       load a rules file or directory on top of the built-in\n" \
-    "                         rules and the user rules; repeatable, later files win\n" \
-    "      --no-user-rules    ignore $DRTRIAGE_RULES and $XDG_CONFIG_HOME/drtriage/rules.d/\n" \
-    "      --no-builtin-rules start from an empty rule set (use with --rules)\n" \
+    DT_CLI_RULES_HELP \
     "\n" \
     "  -h, --help             show this help\n" \
     "\n" \

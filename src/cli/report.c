@@ -139,11 +139,7 @@ typedef struct {
     "      --FIELD-column NAME  read FIELD from the column with header NAME; FIELD is one\n" \
     "                         of: %s\n" \
     "\n" \
-    "Rules:\n" \
-    "      --rules PATH       load a rules file or directory on top of the built-in\n" \
-    "                         rules and the user rules; repeatable, later files win\n" \
-    "      --no-user-rules    ignore $DRTRIAGE_RULES and $XDG_CONFIG_HOME/drtriage/rules.d/\n" \
-    "      --no-builtin-rules start from an empty rule set (use with --rules)\n" \
+    DT_CLI_RULES_HELP \
     "\n" \
     "  -h, --help             show this help\n" \
     "      --version          show the version\n" \
