@@ -232,6 +232,15 @@ void st_replay(dt_aggregate_t *agg, const stream_t *s, size_t from, size_t to, b
         replay_event(agg, &s->ev[i]);
 }
 
+void st_agg_whole(dt_aggregate_t *agg, unsigned ninputs, unsigned calls, uint64_t seed)
+{
+    static stream_t s;
+    st_make(&s, ninputs, calls, false, seed);
+    st_agg_init(agg, 0);
+    bool same;
+    st_replay(agg, &s, 0, s.n, &same);
+}
+
 /* ---- comparing aggregates field by field ---- */
 
 static void same_samples(const dt_sample_t *a, size_t na, const dt_sample_t *b, size_t nb)

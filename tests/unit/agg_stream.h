@@ -67,6 +67,10 @@ void st_call(dt_aggregate_t *agg, const ev_t *e);
  * begins it again (a chunk of it), and *same says so. */
 void st_replay(dt_aggregate_t *agg, const stream_t *s, size_t from, size_t to, bool *same);
 
+/* agg (st_agg_init, no key cap) with the whole of a stream (st_make: ninputs
+ * inputs of `calls` calls, few tally values, seed) replayed into it. */
+void st_agg_whole(dt_aggregate_t *agg, unsigned ninputs, unsigned calls, uint64_t seed);
+
 /* Asserts that two aggregates hold the same, field by field, rows in order. */
 void st_same_aggregate(const dt_aggregate_t *a, const dt_aggregate_t *b);
 

@@ -117,12 +117,8 @@ END_TEST
 /* A valid state of the stream, malloc'd. */
 static unsigned char *stream_state(size_t *len)
 {
-    static stream_t s;
-    st_make(&s, 2, 40, false, 8);
     dt_aggregate_t agg;
-    st_agg_init(&agg, 0);
-    bool same;
-    st_replay(&agg, &s, 0, s.n, &same);
+    st_agg_whole(&agg, 2, 40, 8);
     unsigned char *data;
     encode(&agg, &data, len);
     dt_aggregate_free(&agg);
@@ -197,12 +193,8 @@ END_TEST
  * broken writer, or by hand) is refused too. */
 START_TEST(test_inconsistent)
 {
-    static stream_t s;
-    st_make(&s, 1, 30, false, 4);
     dt_aggregate_t agg;
-    st_agg_init(&agg, 0);
-    bool same;
-    st_replay(&agg, &s, 0, s.n, &same);
+    st_agg_whole(&agg, 1, 30, 4);
     unsigned char *data;
     size_t len;
     agg.totals.rows++;
