@@ -116,6 +116,22 @@ norm_parts() {
            | .notes |= map(select(test("part-|whole") | not))' "$1"
 }
 
+# expect_spread NAME ONE REPORT: the reports a recipe spread over machines
+# wrote (REPORT.json, REPORT.html) against the single-machine ones: one run
+# over the same files (ONE.json, ONE.html), byte for byte, and the whole
+# export ($WORK/whole.json), but for what names the files (norm_parts).
+expect_spread() {
+    for f in json html; do
+        expect_true "$1: report.$f is one run's over the files" cmp -s "$2.$f" "$3.$f"
+    done
+    norm_parts "$WORK/whole.json" >"$WORK/whole.norm"
+    norm_parts "$3.json" >"$WORK/report.norm"
+    if cmp -s "$WORK/whole.norm" "$WORK/report.norm"; then pass; else
+        fail "$1: the report is not the whole export's" \
+            "$(diff "$WORK/whole.norm" "$WORK/report.norm" | head -20)"
+    fi
+}
+
 finish() {
     printf '%s: %d passed, %d failed\n' "${0##*/}" "$passed" "$failed"
     [ "$failed" -eq 0 ]
