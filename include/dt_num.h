@@ -46,6 +46,20 @@ bool dt_parse_number(const char *text, size_t len, double *out);
  * whatever the locale ("91.30"), into buf (DT_NUMBER_MAX bytes); returns buf. */
 const char *dt_format_fixed(char *buf, double value, unsigned decimals);
 
+/* part as a percentage of whole (100 * part / whole), or -1 when whole is 0:
+ * a share of nothing is no value, not 0%. */
+double dt_percent(uint64_t part, uint64_t whole);
+
+/* Seconds as people read a duration, into buf (DT_NUMBER_MAX bytes), rounded
+ * to the second: "42s", "4m21s", and from an hour on the whole hours "2h"
+ * ("24h+" from a day: the measures round such values down); "-" for a
+ * negative value (none). Returns buf. */
+const char *dt_format_duration(char *buf, double seconds);
+
+/* part as a percentage of whole with `decimals` digits and a '%' ("3.1%"),
+ * "0.0%" when whole is 0, into buf (DT_NUMBER_MAX bytes); returns buf. */
+const char *dt_format_share(char *buf, uint64_t part, uint64_t whole, unsigned decimals);
+
 /* As dt_format_fixed with 4 decimals, then trailing zeros and a trailing '.'
  * removed, as a limit is written ("5", "0.5", "95.25"); returns buf. */
 const char *dt_format_trimmed(char *buf, double value);

@@ -222,6 +222,101 @@ bool dt_report_ner_low(const dt_report_t *report, const dt_counts_t *counts);
  * beyond the code table's cap), 0 when it has none. */
 uint64_t dt_report_other_failed(const dt_action_row_t *row);
 
+/* ---- wording shared by the writers (src/report/wording.c) ----
+ * Each writes one phrase of the report into buf (cap bytes; DT_REPORT_LINE
+ * is enough) and returns buf, or returns NULL when the report has nothing to
+ * say there. Phrases hold input text (SBC names, gate expressions, filter
+ * values) as it is: the writer escapes them for its format. */
+
+#define DT_REPORT_LINE 512
+
+/* The mark after a time bucket the inputs cover only in part (its row's
+ * `partial`), in every format for people. */
+#define DT_PARTIAL_MARK "*"
+
+/* "hour", "day" or "week": the report's bucket as a noun. */
+const char *dt_report_bucket_name(const dt_report_t *report);
+
+/* A time or group-time row's period as people read it: the weekday and day
+ * ("Fri 2024-03-01"), with the hour for an hourly series ("Fri 2024-03-01
+ * 10:00"), then " *" (DT_PARTIAL_MARK) when the row is partial; "(other
+ * times)" for the overflow row. Never NULL. */
+const char *dt_report_period_label(const dt_report_t *report, const dt_keyed_row_t *row,
+                                   char *buf, size_t cap);
+
+/* "* the inputs cover this day only in part" when the series' first or last
+ * row is partial, else NULL. */
+const char *dt_report_partial_note(const dt_report_t *report, char *buf, size_t cap);
+
+/* "3 calls without a readable start time are not in the series", or NULL
+ * when every call of the series had one. */
+const char *dt_report_undated_note(const dt_report_t *report, char *buf, size_t cap);
+
+/* A gate's outcome in a word: "breached", "not judged" or "passed". */
+const char *dt_report_gate_verdict(const dt_gate_result_t *gate);
+
+/* Counts the gates breached and the gates judged (breached or passed) into
+ * *breached and *judged (either may be NULL); returns report->ngates. */
+size_t dt_report_gate_counts(const dt_report_t *report, size_t *breached, size_t *judged);
+
+/* The gates' outcome in one line: "2 of 3 breached: EXPR on SBC and 1
+ * more", "3 passed", "2 passed, 1 not judged (see Gates)"; NULL without
+ * gates. */
+const char *dt_report_gates_line(const dt_report_t *report, char *buf, size_t cap);
+
+/* What a filter condition matched, as one sentence: "--sbc 'x' matched 12
+ * calls", "--sbc 'x' matched no call; the SBCs in the input, most calls
+ * first:" (its values follow), or "... matched no call; the input has no
+ * SBCs.". Never NULL. */
+const char *dt_report_filter_line(const dt_filter_match_t *match, char *buf, size_t cap);
+
+/* Said before the filter lines when every condition matched calls on its
+ * own but none matched all of them. */
+#define DT_FILTERS_DISJOINT "Each condition matched calls on its own, but no call matched all of them:"
+
+/* True when some input is a summarised export (a count column): its call
+ * rows are not its calls. */
+bool dt_report_weighted(const dt_report_t *report);
+
+/* The accounting of rows, naming only the parts this report has: "rows =
+ * calls + rejected + excluded + duplicates" ("call rows" when weighted).
+ * Never NULL. */
+const char *dt_report_identity(const dt_report_t *report, char *buf, size_t cap);
+
+/* Why rows were excluded: "left out by filters: 3, non-PSTN streams: 2; 4
+ * without a readable start time; 7 calls"; NULL when none was. */
+const char *dt_report_excluded_line(const dt_report_t *report, char *buf, size_t cap);
+
+/* "repeats of calls already counted, dropped by --dedupe" (with "; N calls"
+ * when they stood for more); NULL without duplicates. */
+const char *dt_report_duplicates_line(const dt_report_t *report, char *buf, size_t cap);
+
+/* The measures over all calls: "ACD 4m21s, 3.1% under 10 s; failures after
+ * 8s median, 40s p95"; NULL when none was measured. */
+const char *dt_report_durations_line(const dt_report_t *report, char *buf, size_t cap);
+
+/* Heads the tables of measures and of concurrent calls. */
+const char *dt_report_measures_intro(char *buf, size_t cap);
+#define DT_CONCURRENCY_INTRO                                                             \
+    "peak concurrent calls: the most calls active in one minute, and the session limit " \
+    "(--max-concurrent)"
+#define DT_NEAR_LIMIT "near the session limit"
+
+/* The SBC row to name for concurrency: the nearest its session limit when
+ * one is (the one with the highest peak of those), else the busiest; NULL
+ * without concurrency or peaks. *near (may be NULL) gets the number of SBCs
+ * near their limit. The overflow row is never chosen. */
+const dt_keyed_row_t *dt_report_peak_sbc(const dt_report_t *report, size_t *near);
+
+/* "2 on sbc1.contoso.com at Fri 2024-03-01 10:02, near its limit (2 SBCs
+ * near theirs)", for dt_report_peak_sbc's row; NULL without a peak. */
+const char *dt_report_peak_line(const dt_report_t *report, char *buf, size_t cap);
+
+/* The NER definition from the rules: "NER = (succeeded + failures with SIP
+ * 486/603) / calls; below 100 calls a low NER may be normal, under 95% with
+ * more is low". Never NULL. */
+const char *dt_report_ner_definition(const dt_report_t *report, char *buf, size_t cap);
+
 /* Releases everything the report owns. */
 void dt_report_free(dt_report_t *report);
 

@@ -224,3 +224,30 @@ const char *dt_format_trimmed(char *buf, double value)
     }
     return buf;
 }
+
+double dt_percent(uint64_t part, uint64_t whole)
+{
+    return whole ? 100.0 * (double)part / (double)whole : -1.0;
+}
+
+const char *dt_format_duration(char *buf, double seconds)
+{
+    uint64_t s = (uint64_t)(seconds + 0.5);
+    if (seconds < 0)
+        snprintf(buf, DT_NUMBER_MAX, "-");
+    else if (s < 60)
+        snprintf(buf, DT_NUMBER_MAX, "%" PRIu64 "s", s);
+    else if (s < 3600)
+        snprintf(buf, DT_NUMBER_MAX, "%" PRIu64 "m%02" PRIu64 "s", s / 60, s % 60);
+    else
+        snprintf(buf, DT_NUMBER_MAX, "%" PRIu64 "h%s", s / 3600, s >= 86400 ? "+" : "");
+    return buf;
+}
+
+const char *dt_format_share(char *buf, uint64_t part, uint64_t whole, unsigned decimals)
+{
+    double p = dt_percent(part, whole);
+    dt_format_fixed(buf, p < 0 ? 0.0 : p, decimals);
+    strcat(buf, "%");
+    return buf;
+}

@@ -24,7 +24,6 @@
 #define SUMMARY_ACTIONS 3
 #define SPARK_MAX 200    /* points of a sparkline */
 #define TREND_MAX (SPARK_MAX * DT_SPARK_BYTES + 96)
-#define PARTIAL_MARK "*" /* after a time bucket the inputs cover only in part */
 #define BY_ORIGIN "failed by origin" /* over the columns of failures by origin */
 
 #define SGR_BOLD "1"
@@ -82,13 +81,6 @@ static const char *u64_text(char buf[DT_NUMBER_MAX], uint64_t value)
     return buf;
 }
 
-static const char *percent_text(char buf[DT_NUMBER_MAX], uint64_t part, uint64_t whole)
-{
-    dt_format_fixed(buf, whole ? 100.0 * (double)part / (double)whole : 0.0, 1);
-    strcat(buf, "%");
-    return buf;
-}
-
 static const char *ner_text(char buf[DT_NUMBER_MAX], uint64_t effective, uint64_t calls)
 {
     double ner = dt_ner_percent(effective, calls);
@@ -96,22 +88,6 @@ static const char *ner_text(char buf[DT_NUMBER_MAX], uint64_t effective, uint64_
         return "-";
     dt_format_fixed(buf, ner, 2);
     strcat(buf, "%");
-    return buf;
-}
-
-/* Seconds as people read a duration: "42s", "4m21s", and from an hour on
- * "2h" (the measures round those down to the hour). */
-static const char *seconds_text(char buf[DT_NUMBER_MAX], double seconds)
-{
-    uint64_t s = (uint64_t)(seconds + 0.5);
-    if (seconds < 0)
-        snprintf(buf, DT_NUMBER_MAX, "-");
-    else if (s < 60)
-        snprintf(buf, DT_NUMBER_MAX, "%" PRIu64 "s", s);
-    else if (s < 3600)
-        snprintf(buf, DT_NUMBER_MAX, "%" PRIu64 "m%02" PRIu64 "s", s / 60, s % 60);
-    else
-        snprintf(buf, DT_NUMBER_MAX, "%" PRIu64 "h%s", s / 3600, s >= 86400 ? "+" : "");
     return buf;
 }
 
@@ -452,11 +428,6 @@ static void range_of(const double *v, size_t n, double *lo, double *hi)
         }
 }
 
-static const char *bucket_name(dt_bucket_t bucket)
-{
-    return bucket == DT_BUCKET_HOUR ? "hour" : bucket == DT_BUCKET_DAY ? "day" : "week";
-}
-
 /* The two trend lines of the time series: "NER ▆▇▅█ 85.48%..97.10%, a mark
  * per day" and "faults ▁▂▁█ 0..14", each sparkline as wide as a summary line
  * allows. False without a series of two buckets or more. */
@@ -530,82 +501,29 @@ static void summary_worst_sbc(const text_t *w)
     summary_line(w, "worst SBC", line, ner_sgr(w, &sbc->counts));
 }
 
-/* "ACD 4m21s, 3.1% under 10 s; failures after 8s median, 40s p95" */
 static void summary_durations(const text_t *w)
 {
-    const dt_report_t *r = w->report;
-    const dt_counts_t *c = &w->totals->counts;
-    const dt_row_stats_t *st = &r->total_stats;
-    char line[LABEL_MAX] = "", a[DT_NUMBER_MAX], b[DT_NUMBER_MAX];
-    size_t n = 0;
-    if (!r->measured || (!c->acd_calls && !st->to_failure_calls))
-        return;
-    if (c->acd_calls)
-        n += (size_t)snprintf(line, sizeof line, "ACD %s, %s under %d s",
-                              seconds_text(a, dt_acd_seconds(c)),
-                              percent_text(b, c->short_calls, c->acd_calls),
-                              DT_SHORT_CALL_SECONDS);
-    if (st->to_failure_calls)
-        snprintf(line + n, sizeof line - n, "%sfailures after %s median, %s p95", n ? "; " : "",
-                 seconds_text(a, (double)st->to_failure_median),
-                 seconds_text(b, (double)st->to_failure_p95));
-    summary_line(w, "durations", line, NULL);
+    char line[DT_REPORT_LINE];
+    if (dt_report_durations_line(w->report, line, sizeof line))
+        summary_line(w, "durations", line, NULL);
 }
 
-/* "2 on sbc1.contoso.com at Fri 2024-03-01 10:02, near its limit": the SBC
- * nearest its session limit, else the busiest. */
+/* The SBC nearest its session limit, else the busiest. */
 static void summary_peak(const text_t *w)
 {
-    const dt_report_t *r = w->report;
-    const dt_keyed_row_t *top = NULL;
-    size_t near = 0;
-    for (size_t i = 0; r->concurrency && i < r->nsbcs; i++) {
-        const dt_row_stats_t *s = r->sbcs[i]->stats;
-        if (!s || !s->has_peak || r->sbcs[i]->other)
-            continue;
-        near += s->near_limit;
-        if (!top || (s->near_limit && !top->stats->near_limit) ||
-            (s->near_limit == top->stats->near_limit && s->peak > top->stats->peak))
-            top = r->sbcs[i];
-    }
-    if (!top || !top->stats->peak)
-        return;
-    char line[LABEL_MAX], when[DT_DATE_LABEL], more[64] = "";
-    dt_date_label(top->stats->peak_at, true, when, sizeof when);
-    if (near > 1)
-        snprintf(more, sizeof more, " (%zu SBCs near theirs)", near);
-    snprintf(line, sizeof line, "%" PRIu64 " on %s at %s%s%s", top->stats->peak,
-             *top->name ? top->name : "(no SBC)", when,
-             top->stats->near_limit ? ", near its limit" : "", more);
-    summary_line(w, "peak", line, top->stats->near_limit ? SGR_LOW : NULL);
+    char line[DT_REPORT_LINE];
+    const dt_keyed_row_t *top = dt_report_peak_sbc(w->report, NULL);
+    if (dt_report_peak_line(w->report, line, sizeof line))
+        summary_line(w, "peak", line, top->stats->near_limit ? SGR_LOW : NULL);
 }
 
-/* "2 of 3 breached: sbc=*:faults>30% on sbc2.contoso.com", or "3 passed". */
 static void summary_gates(const text_t *w)
 {
-    const dt_report_t *r = w->report;
-    const dt_gate_result_t *first = NULL;
-    size_t breached = 0, judged = 0;
-    for (size_t i = 0; i < r->ngates; i++) {
-        const dt_gate_result_t *g = &r->gates[i];
-        judged += g->judged;
-        if (g->breached && !breached++)
-            first = g;
-    }
-    if (!r->ngates)
-        return;
-    char line[LABEL_MAX];
-    if (first) {
-        int n = snprintf(line, sizeof line, "%zu of %zu breached: %s%s%s", breached, r->ngates,
-                         first->expr, first->sbc ? " on " : "", first->sbc ? first->sbc : "");
-        if (breached > 1 && n > 0 && (size_t)n < sizeof line)
-            snprintf(line + n, sizeof line - (size_t)n, " and %zu more", breached - 1);
-    } else
-        snprintf(line, sizeof line, "%zu passed, %zu not judged (see Gates)", judged,
-                 r->ngates - judged);
-    if (!first && judged == r->ngates)
-        snprintf(line, sizeof line, "%zu passed", judged);
-    summary_line(w, "gates", line, first ? SGR_LOW : NULL);
+    char line[DT_REPORT_LINE];
+    size_t breached;
+    dt_report_gate_counts(w->report, &breached, NULL);
+    if (dt_report_gates_line(w->report, line, sizeof line))
+        summary_line(w, "gates", line, breached ? SGR_LOW : NULL);
 }
 
 static void write_summary(const text_t *w)
@@ -696,75 +614,36 @@ static void total_line(const text_t *w, const char *label, const char *value, si
     putc('\n', w->out);
 }
 
-/* Whether some input was a summarised export: its call rows are not its calls. */
-static bool weighted(const dt_report_t *r)
+/* A comment of the totals, in parentheses, or NULL. */
+static const char *paren(char *out, size_t cap, const char *text)
 {
-    for (size_t i = 0; i < r->ninputs; i++)
-        if (r->inputs[i].count_column)
-            return true;
-    return false;
-}
-
-/* "(rows = calls + rejected + excluded + duplicates)", naming only the
- * parts this report has. */
-static void identity_text(const dt_totals_t *t, bool rows_differ, char *out, size_t cap)
-{
-    snprintf(out, cap, "(rows = %s + rejected%s%s)", rows_differ ? "call rows" : "calls",
-             t->excluded ? " + excluded" : "", t->duplicates ? " + duplicates" : "");
-}
-
-/* Why rows were excluded: "filters: 3, non-PSTN streams: 2", the undated ones,
- * and the calls they stand for when that differs. */
-static void excluded_text(const dt_totals_t *t, char *out, size_t cap)
-{
-    static const char *const why[DT_EXCLUDED_COUNT] = {"left out by filters",
-                                                       "non-PSTN streams"};
-    size_t n = 0, reasons = 0;
-    for (int k = 0; k < DT_EXCLUDED_COUNT; k++)
-        reasons += t->excluded_by[k] != 0;
-    out[0] = '\0';
-    for (int k = 0; k < DT_EXCLUDED_COUNT && n < cap; k++) {
-        if (!t->excluded_by[k])
-            continue;
-        n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? ", " : "(", why[k]);
-        if (reasons > 1 && n < cap)
-            n += (size_t)snprintf(out + n, cap - n, ": %" PRIu64, t->excluded_by[k]);
-    }
-    if (t->undated && n < cap)
-        n += (size_t)snprintf(out + n, cap - n, "; %" PRIu64 " without a readable start time",
-                              t->undated);
-    if (t->excluded_calls != t->excluded && n < cap)
-        n += (size_t)snprintf(out + n, cap - n, "; %" PRIu64 " calls", t->excluded_calls);
-    if (n < cap)
-        snprintf(out + n, cap - n, ")");
+    if (!text)
+        return NULL;
+    snprintf(out, cap, "(%s)", text);
+    return out;
 }
 
 static void write_totals(const text_t *w)
 {
+    const dt_report_t *r = w->report;
     const dt_totals_t *t = w->totals;
     enum { ROWS, CALL_ROWS, CALLS, SUCCEEDED, FAILED, REJECTED, EXCLUDED, DUPLICATES, NCOUNTS };
-    char v[NCOUNTS + 1][DT_NUMBER_MAX], expected[80], identity[80], excluded[192],
-        duplicates[128];
+    char v[NCOUNTS + 1][DT_NUMBER_MAX], expected[80], line[DT_REPORT_LINE],
+        identity[DT_REPORT_LINE + 2], excluded[DT_REPORT_LINE + 2], duplicates[DT_REPORT_LINE + 2];
     const char *ner = ner_text(v[NCOUNTS], t->counts.effective, t->counts.calls);
     uint64_t counts[NCOUNTS] = {t->rows, t->call_rows, t->counts.calls, t->counts.succeeded,
                                 t->counts.failed, t->rejected, t->excluded, t->duplicates};
     size_t value_w = strlen(ner);
     for (size_t i = 0; i < NCOUNTS; i++)
         value_w = max_size(value_w, strlen(u64_text(v[i], counts[i])));
-    bool rows_differ = weighted(w->report);
     snprintf(expected, sizeof expected, "(%" PRIu64 " of them expected endings, not faults)",
              dt_counts_expected(&t->counts));
-    identity_text(t, rows_differ, identity, sizeof identity);
-    excluded_text(t, excluded, sizeof excluded);
-    int n = snprintf(duplicates, sizeof duplicates,
-                     "(repeats of calls already counted, dropped by --dedupe");
-    if (t->duplicate_calls != t->duplicates)
-        n += snprintf(duplicates + n, sizeof duplicates - (size_t)n, "; %" PRIu64 " calls",
-                      t->duplicate_calls);
-    snprintf(duplicates + n, sizeof duplicates - (size_t)n, ")");
+    paren(identity, sizeof identity, dt_report_identity(r, line, sizeof line));
+    paren(excluded, sizeof excluded, dt_report_excluded_line(r, line, sizeof line));
+    paren(duplicates, sizeof duplicates, dt_report_duplicates_line(r, line, sizeof line));
     heading(w, dt_sections[DT_SECTION_TOTALS].title, NULL);
     total_line(w, "rows", v[ROWS], value_w, identity, NULL);
-    if (rows_differ)
+    if (dt_report_weighted(r))
         total_line(w, "call rows", v[CALL_ROWS], value_w,
                    "(summarised rows count as the calls in their count column)", NULL);
     total_line(w, "calls", v[CALLS], value_w, NULL, NULL);
@@ -787,25 +666,24 @@ static void write_totals(const text_t *w)
 static void write_gates(const text_t *w)
 {
     static const struct {
-        const char *label, *sgr;
-    } verdicts[] = {{"breached", SGR_LOW}, {"not judged", NULL}, {"passed", SGR_EXPECTED}};
+        const char *sgr;
+        bool breached, judged;
+    } verdicts[] = {{SGR_LOW, true, true}, {NULL, false, false}, {SGR_EXPECTED, false, true}};
     const dt_report_t *r = w->report;
-    if (!r->ngates)
+    size_t breached;
+    if (!dt_report_gate_counts(r, &breached, NULL))
         return;
-    size_t breached = 0;
-    for (size_t i = 0; i < r->ngates; i++)
-        breached += r->gates[i].breached;
     char detail[80];
     snprintf(detail, sizeof detail, "%zu of %zu breached", breached, r->ngates);
     heading(w, dt_sections[DT_SECTION_GATES].title, detail);
     for (size_t v = 0; v < sizeof verdicts / sizeof verdicts[0]; v++)
         for (size_t i = 0; i < r->ngates; i++) {
             const dt_gate_result_t *g = &r->gates[i];
-            if ((g->breached ? 0 : g->judged ? 2 : 1) != v)
+            if (g->breached != verdicts[v].breached || g->judged != verdicts[v].judged)
                 continue;
             spaces(w, INDENT);
             sgr_on(w, verdicts[v].sgr);
-            fprintf(w->out, "%-*s", VERDICT_WIDTH, verdicts[v].label);
+            fprintf(w->out, "%-*s", VERDICT_WIDTH, dt_report_gate_verdict(g));
             sgr_off(w, verdicts[v].sgr);
             spaces(w, GAP);
             wrap(w, INDENT + VERDICT_WIDTH + GAP, true, g->why);
@@ -832,20 +710,11 @@ static void write_filter_matches(const text_t *w)
     for (size_t i = 0; i < r->nfilter_matches; i++)
         empty += r->filter_matches[i].calls == 0;
     if (!empty)
-        wrap(w, INDENT, false,
-             "Each condition matched calls on its own, but no call matched all of them:");
+        wrap(w, INDENT, false, DT_FILTERS_DISJOINT);
     for (size_t i = 0; i < r->nfilter_matches; i++) {
         const dt_filter_match_t *m = &r->filter_matches[i];
         char line[LABEL_MAX];
-        if (m->calls)
-            snprintf(line, sizeof line, "%s matched %" PRIu64 " call%s", m->option, m->calls,
-                     m->calls == 1 ? "" : "s");
-        else if (m->nvalues)
-            snprintf(line, sizeof line, "%s matched no call; the %s in the input, most calls "
-                     "first:", m->option, m->noun);
-        else
-            snprintf(line, sizeof line, "%s matched no call; the input has no %s.", m->option,
-                     m->noun);
+        dt_report_filter_line(m, line, sizeof line);
         wrap(w, INDENT, false, line);
         if (m->calls || !m->nvalues)
             continue;
@@ -863,7 +732,7 @@ static void fill_origin(const table_t *t, size_t o, cells_t *cells)
     cells->text[0] = dt_origin_name((dt_origin_t)o);
     cells->sgr[0] = origin_sgr((dt_origin_t)o);
     cells->text[1] = u64_text(cells->buf[1], c->failed_by_origin[o]);
-    cells->text[2] = percent_text(cells->buf[2], c->failed_by_origin[o], c->failed);
+    cells->text[2] = dt_format_share(cells->buf[2], c->failed_by_origin[o], c->failed, 1);
 }
 
 static void write_origins(const text_t *w)
@@ -949,7 +818,7 @@ static void fill_action(const table_t *t, size_t i, cells_t *cells)
     snprintf(cells->buf[0], LABEL_MAX, "%zu", i + 1);
     cells->text[0] = cells->buf[0];
     cells->text[1] = u64_text(cells->buf[1], row->failed);
-    cells->text[2] = percent_text(cells->buf[2], row->failed, w->totals->counts.failed);
+    cells->text[2] = dt_format_share(cells->buf[2], row->failed, w->totals->counts.failed, 1);
     cells->text[3] = a ? dt_owner_name(a->owner) : "-";
     cells->text[4] = dt_report_action_id(w->report, row->action);
     cells->sgr[4] = action_expected(w, row->action) ? SGR_EXPECTED : SGR_FAULT;
@@ -1080,17 +949,8 @@ static void write_stubs(const text_t *w)
 /* The NER definition, from the rules' effective SIP codes and minimum calls. */
 static void ner_note(const text_t *w)
 {
-    char sips[512] = "";
-    size_t len = 0;
-    for (unsigned c = 0; c <= DT_SIP_MAX && len + 8 < sizeof sips; c++)
-        if (w->rules->ner_effective[c])
-            len += (size_t)snprintf(sips + len, sizeof sips - len, "%s%u", len ? "/" : "", c);
-    char note[700];
-    snprintf(note, sizeof note,
-             "NER = (succeeded + failures with SIP %s) / calls; below %" PRIu64
-             " calls a low NER may be normal, under %.0f%% with more is low",
-             len ? sips : "(none)", w->rules->ner_min_calls, DT_NER_LOW_PERCENT);
-    wrap(w, INDENT, false, note);
+    char note[DT_REPORT_LINE * 2];
+    wrap(w, INDENT, false, dt_report_ner_definition(w->report, note, sizeof note));
 }
 
 /* A keyed table: SBC, time or group rows with the same counts. */
@@ -1110,16 +970,9 @@ static const char *sbc_label(const text_t *w, const dt_keyed_row_t *row, char *b
     return row->name && *row->name ? row->name : "(no SBC)";
 }
 
-/* "Tue 2026-11-24" for days and weeks, "Tue 2026-11-24 10:00" for hours;
- * marked when the inputs cover the bucket only in part. */
 static const char *time_label(const text_t *w, const dt_keyed_row_t *row, char *buf)
 {
-    if (row->other)
-        return "(other times)";
-    char date[DT_DATE_LABEL];
-    dt_date_label(row->start, w->report->bucket == DT_BUCKET_HOUR, date, sizeof date);
-    snprintf(buf, LABEL_MAX, "%s%s", date, row->partial ? " " PARTIAL_MARK : "");
-    return buf;
+    return dt_report_period_label(w->report, row, buf, LABEL_MAX);
 }
 
 /* Group values joined with " / " (the separator is a control character). */
@@ -1168,15 +1021,15 @@ static void fill_measures(const table_t *t, size_t i, cells_t *cells)
     const dt_row_stats_t *st = row->stats;
     cells->text[M_NAME] = k->label(t->w, row, cells->buf[M_NAME]);
     cells->text[M_ANSWERED] = u64_text(cells->buf[M_ANSWERED], c->acd_calls);
-    cells->text[M_ACD] = seconds_text(cells->buf[M_ACD], dt_acd_seconds(c));
-    cells->text[M_SHORT] = c->acd_calls ? percent_text(cells->buf[M_SHORT], c->short_calls,
-                                                       c->acd_calls)
+    cells->text[M_ACD] = dt_format_duration(cells->buf[M_ACD], dt_acd_seconds(c));
+    cells->text[M_SHORT] = c->acd_calls ? dt_format_share(cells->buf[M_SHORT], c->short_calls,
+                                                          c->acd_calls, 1)
                                         : "-";
     cells->text[M_FAILURES] = st ? u64_text(cells->buf[M_FAILURES], st->to_failure_calls) : "-";
     bool timed = st && st->to_failure_calls;
     cells->text[M_MEDIAN] =
-        timed ? seconds_text(cells->buf[M_MEDIAN], (double)st->to_failure_median) : "-";
-    cells->text[M_P95] = timed ? seconds_text(cells->buf[M_P95], (double)st->to_failure_p95) : "-";
+        timed ? dt_format_duration(cells->buf[M_MEDIAN], (double)st->to_failure_median) : "-";
+    cells->text[M_P95] = timed ? dt_format_duration(cells->buf[M_P95], (double)st->to_failure_p95) : "-";
 }
 
 enum { C_NAME, C_PEAK, C_AT, C_LIMIT, C_USE, C_NOTE, C_COLS };
@@ -1195,8 +1048,8 @@ static void fill_concurrency(const table_t *t, size_t i, cells_t *cells)
         cells->text[C_AT] = "-";
     }
     cells->text[C_LIMIT] = st->limit ? u64_text(cells->buf[C_LIMIT], st->limit) : "-";
-    cells->text[C_USE] = st->limit ? percent_text(cells->buf[C_USE], st->peak, st->limit) : "-";
-    cells->text[C_NOTE] = st->near_limit ? "near the session limit" : "";
+    cells->text[C_USE] = st->limit ? dt_format_share(cells->buf[C_USE], st->peak, st->limit, 1) : "-";
+    cells->text[C_NOTE] = st->near_limit ? DT_NEAR_LIMIT : "";
     cells->sgr[C_NOTE] = cells->sgr[C_PEAK] = st->near_limit ? SGR_LOW : NULL;
 }
 
@@ -1230,12 +1083,8 @@ static void write_measures(const text_t *w, const keyed_table_t *k)
         return;
     }
     putc('\n', w->out);
-    char intro[160];
-    snprintf(intro, sizeof intro,
-             "answered calls with a duration, their ACD and the share under %d s; failed calls "
-             "with a time from INVITE to failure, its median and p95",
-             DT_SHORT_CALL_SECONDS);
-    wrap(w, INDENT, false, intro);
+    char intro[DT_REPORT_LINE];
+    wrap(w, INDENT, false, dt_report_measures_intro(intro, sizeof intro));
     size_t shown = keyed_shown(w, k);
     table_t t = {.w = w, .ncols = M_COLS, .nrows = shown, .rows = k, .fill = fill_measures,
                  .cols = {{k->name_title, COL_ID, 0}, {"answered", COL_NUM, 0},
@@ -1250,9 +1099,7 @@ static void write_concurrency(const text_t *w, const keyed_table_t *k)
     if (!w->report->concurrency || !k->nrows)
         return;
     putc('\n', w->out);
-    wrap(w, INDENT, false,
-         "peak concurrent calls: the most calls active in one minute, and the session limit "
-         "(--max-concurrent)");
+    wrap(w, INDENT, false, DT_CONCURRENCY_INTRO);
     size_t shown = keyed_shown(w, k);
     bool limits = false; /* the limit columns only when --max-concurrent gave one */
     for (size_t i = 0; i < shown; i++)
@@ -1300,19 +1147,16 @@ static void write_times(const text_t *w)
     if (!r->by_time)
         return;
     char detail[64];
-    snprintf(detail, sizeof detail, "per %s, UTC", bucket_name(r->bucket));
+    snprintf(detail, sizeof detail, "per %s, UTC", dt_report_bucket_name(r));
     const keyed_table_t k = {dt_sections[DT_SECTION_TIMES].title, detail, "start", r->times,
                              r->ntimes, false, time_label};
     write_keyed(w, &k);
-    /* partial rows are the first or the last */
-    if (r->ntimes && (r->times[0]->partial || r->times[r->ntimes - 1]->partial))
-        fprintf(w->out, "  %s the inputs cover this %s only in part\n", PARTIAL_MARK,
-                bucket_name(r->bucket));
+    char note[DT_REPORT_LINE];
+    if (dt_report_partial_note(r, note, sizeof note))
+        fprintf(w->out, "  %s\n", note);
     write_trend(w);
-    if (r->undated_in_series)
-        fprintf(w->out, "  %" PRIu64 " call%s without a readable start time %s not in the series\n",
-                r->undated_in_series, r->undated_in_series == 1 ? "" : "s",
-                r->undated_in_series == 1 ? "is" : "are");
+    if (dt_report_undated_note(r, note, sizeof note))
+        fprintf(w->out, "  %s\n", note);
     write_measures(w, &k);
 }
 
@@ -1368,7 +1212,7 @@ static void write_group_times(const text_t *w)
         return;
     char cols[LABEL_MAX], detail[LABEL_MAX + 64];
     snprintf(detail, sizeof detail, "%s; per %s, UTC", group_detail(r, cols, sizeof cols),
-             bucket_name(r->bucket));
+             dt_report_bucket_name(r));
     heading(w, dt_sections[DT_SECTION_GROUP_TIMES].title, detail);
     series_list_t s = {calloc(r->ngroup_times + 1, sizeof *s.rows),
                        calloc(r->ngroup_times + 1, sizeof *s.first), 0};

@@ -53,6 +53,22 @@ START_TEST(format_trimmed_drops_trailing_zeros)
 }
 END_TEST
 
+START_TEST(format_duration_and_share)
+{
+    char buf[DT_NUMBER_MAX];
+    ck_assert_str_eq(dt_format_duration(buf, 41.6), "42s");
+    ck_assert_str_eq(dt_format_duration(buf, 261), "4m21s");
+    ck_assert_str_eq(dt_format_duration(buf, 3599.4), "59m59s");
+    ck_assert_str_eq(dt_format_duration(buf, 7300), "2h");
+    ck_assert_str_eq(dt_format_duration(buf, 86400), "24h+");
+    ck_assert_str_eq(dt_format_duration(buf, -1), "-");
+    ck_assert_double_eq(dt_percent(1, 4), 25.0);
+    ck_assert_double_eq(dt_percent(3, 0), -1.0); /* a share of nothing is no value */
+    ck_assert_str_eq(dt_format_share(buf, 1, 32, 1), "3.1%");
+    ck_assert_str_eq(dt_format_share(buf, 5, 0, 1), "0.0%");
+}
+END_TEST
+
 static void wrap_sample(FILE *out, const void *arg)
 {
     (void)arg;
@@ -303,6 +319,7 @@ Suite *dt_suite_core(void)
     tcase_add_test(tc, code_parse_refuses);
     tcase_add_test(tc, code_key_matches_absent_parts);
     tcase_add_test(tc, format_trimmed_drops_trailing_zeros);
+    tcase_add_test(tc, format_duration_and_share);
     tcase_add_test(tc, wrap_breaks_before_width_and_indents);
     tcase_add_test(tc, json_compact_and_pretty);
     tcase_add_test(tc, regex_compile_error_names_offset);

@@ -673,6 +673,101 @@ START_TEST(test_measures_rendered)
 }
 END_TEST
 
+/* The phrases every writer shares (src/report/wording.c), on a report whose
+ * fields are set by hand. */
+START_TEST(test_wording)
+{
+    char buf[DT_REPORT_LINE];
+    dt_gate_result_t gates[3] = {
+        {.expr = "faults>1%", .judged = true},
+        {.expr = "sbc=*:ner<95", .sbc = "sbc2.example.com", .judged = true, .breached = true},
+        {.expr = "calls<1"},
+    };
+    dt_report_t r = {.gates = gates, .ngates = 3};
+    size_t breached, judged;
+    ck_assert_uint_eq(dt_report_gate_counts(&r, &breached, &judged), 3);
+    ck_assert_uint_eq(breached, 1);
+    ck_assert_uint_eq(judged, 2);
+    ck_assert_str_eq(dt_report_gate_verdict(&gates[0]), "passed");
+    ck_assert_str_eq(dt_report_gate_verdict(&gates[1]), "breached");
+    ck_assert_str_eq(dt_report_gate_verdict(&gates[2]), "not judged");
+    ck_assert_str_eq(dt_report_gates_line(&r, buf, sizeof buf),
+                     "1 of 3 breached: sbc=*:ner<95 on sbc2.example.com");
+    gates[0].breached = true;
+    ck_assert_str_eq(dt_report_gates_line(&r, buf, sizeof buf),
+                     "2 of 3 breached: faults>1% and 1 more");
+    gates[0].breached = gates[1].breached = false;
+    ck_assert_str_eq(dt_report_gates_line(&r, buf, sizeof buf),
+                     "2 passed, 1 not judged (see Gates)");
+    r.ngates = 2;
+    ck_assert_str_eq(dt_report_gates_line(&r, buf, sizeof buf), "2 passed");
+    r.ngates = 0;
+    ck_assert_ptr_null(dt_report_gates_line(&r, buf, sizeof buf));
+
+    dt_filter_match_t m = {.option = "--sbc 'sbc9'", .noun = "SBCs", .calls = 1};
+    ck_assert_str_eq(dt_report_filter_line(&m, buf, sizeof buf), "--sbc 'sbc9' matched 1 call");
+    m.calls = 0;
+    ck_assert_str_eq(dt_report_filter_line(&m, buf, sizeof buf),
+                     "--sbc 'sbc9' matched no call; the input has no SBCs.");
+    m.nvalues = 2;
+    ck_assert_str_eq(dt_report_filter_line(&m, buf, sizeof buf),
+                     "--sbc 'sbc9' matched no call; the SBCs in the input, most calls first:");
+
+    r.totals = (dt_totals_t){.rows = 10, .excluded = 3, .excluded_by = {2, 1}, .undated = 1,
+                             .excluded_calls = 3, .duplicates = 2, .duplicate_calls = 5};
+    ck_assert_str_eq(dt_report_identity(&r, buf, sizeof buf),
+                     "rows = calls + rejected + excluded + duplicates");
+    ck_assert_str_eq(dt_report_excluded_line(&r, buf, sizeof buf),
+                     "left out by filters: 2, non-PSTN streams: 1; 1 without a readable start time");
+    ck_assert_str_eq(dt_report_duplicates_line(&r, buf, sizeof buf),
+                     "repeats of calls already counted, dropped by --dedupe; 5 calls");
+    r.totals = (dt_totals_t){.rows = 4};
+    ck_assert_str_eq(dt_report_identity(&r, buf, sizeof buf), "rows = calls + rejected");
+    ck_assert_ptr_null(dt_report_excluded_line(&r, buf, sizeof buf));
+    ck_assert_ptr_null(dt_report_duplicates_line(&r, buf, sizeof buf));
+    ck_assert_ptr_null(dt_report_durations_line(&r, buf, sizeof buf)); /* not measured */
+
+    dt_keyed_row_t first = {.start = 1795478400, .partial = true}, last = {.start = 1795482000};
+    const dt_keyed_row_t *times[] = {&first, &last};
+    r.bucket = DT_BUCKET_HOUR;
+    r.times = times;
+    r.ntimes = 2;
+    ck_assert_str_eq(dt_report_period_label(&r, &first, buf, sizeof buf), "Tue 2026-11-24 00:00 *");
+    ck_assert_str_eq(dt_report_partial_note(&r, buf, sizeof buf),
+                     "* the inputs cover this hour only in part");
+    first.partial = false;
+    ck_assert_ptr_null(dt_report_partial_note(&r, buf, sizeof buf));
+    r.bucket = DT_BUCKET_DAY;
+    ck_assert_str_eq(dt_report_period_label(&r, &last, buf, sizeof buf), "Tue 2026-11-24");
+    ck_assert_str_eq(dt_report_bucket_name(&r), "day");
+    r.undated_in_series = 1;
+    ck_assert_str_eq(dt_report_undated_note(&r, buf, sizeof buf),
+                     "1 call without a readable start time is not in the series");
+}
+END_TEST
+
+START_TEST(test_wording_peak)
+{
+    dt_row_stats_t busy = {.has_peak = true, .peak = 9, .peak_at = 1795478400},
+                   near = {.has_peak = true, .peak = 4, .peak_at = 1795482000, .limit = 4,
+                           .near_limit = true};
+    dt_keyed_row_t a = {.name = "busy.example.com", .stats = &busy},
+                   b = {.name = "near.example.com", .stats = &near};
+    const dt_keyed_row_t *sbcs[] = {&a, &b};
+    dt_report_t r = {.concurrency = true, .sbcs = sbcs, .nsbcs = 2};
+    size_t n;
+    char buf[DT_REPORT_LINE];
+    ck_assert_ptr_eq(dt_report_peak_sbc(&r, &n), &b); /* near its limit beats busier */
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(dt_report_peak_line(&r, buf, sizeof buf),
+                     "4 on near.example.com at Tue 2026-11-24 01:00, near its limit");
+    near.near_limit = false;
+    ck_assert_ptr_eq(dt_report_peak_sbc(&r, NULL), &a);
+    r.concurrency = false;
+    ck_assert_ptr_null(dt_report_peak_line(&r, buf, sizeof buf));
+}
+END_TEST
+
 static void assert_write_fails(dt_write_fn write)
 {
     fixture_t fx;
@@ -720,6 +815,8 @@ Suite *dt_suite_writer(void)
     tcase_add_test(t, test_optional_tables);
     tcase_add_test(t, test_write_error);
     tcase_add_test(t, test_measures_rendered);
+    tcase_add_test(t, test_wording);
+    tcase_add_test(t, test_wording_peak);
     suite_add_tcase(s, t);
     return s;
 }
