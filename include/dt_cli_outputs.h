@@ -26,13 +26,13 @@ typedef struct {
     size_t n;
     const dt_writer_t *format; /* --format: standard output's format (default text) */
     const char *color;         /* --color: auto, always or never */
-    dt_section_t table;        /* --table (CSV) */
+    dt_table_id_t table;       /* --table (CSV) */
     bool excel;                /* --excel (CSV) */
     bool ascii;                /* --ascii (text: sparklines in ASCII) */
     const char *command;       /* the command whose options these are, for messages */
 } dt_cli_outputs_t;
 
-#define DT_CLI_OUTPUTS_DEFAULT {.color = "auto", .table = DT_SECTION_CODES, .command = "report"}
+#define DT_CLI_OUTPUTS_DEFAULT {.color = "auto", .table = DT_TABLE_CODES, .command = "report"}
 
 /* The output options, as getopt_long entries returning `code` (pass what
  * they return to dt_cli_outputs_option); -f and -o are mapped by the caller. */

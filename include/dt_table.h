@@ -51,29 +51,36 @@ typedef struct {
     const char *none;  /* what people read for a DT_CELL_NONE cell, or NULL for a dash */
 } dt_column_t;
 
+/* The tables, each of one section of the report. */
+typedef enum {
+    DT_TABLE_SUMMARY = 0, /* the figures of the summary and totals (DT_SECTION_TOTALS) */
+    DT_TABLE_ACTIONS,
+    DT_TABLE_CODES,
+    DT_TABLE_SBCS,
+    DT_TABLE_TIMES,
+    DT_TABLE_GROUPS,
+    DT_TABLE_COUNT
+} dt_table_id_t;
+
 typedef struct {
     const dt_report_t *report;
-    dt_section_t section;
+    dt_table_id_t id;
+    dt_section_t section; /* the section the table belongs to */
     const char *name;   /* the --table name ("codes") */
     const char *title;  /* the section's title ("Failed calls by code") */
     size_t ncolumns, nrows;
 } dt_table_t;
 
-/* The sections that are tables, in the order the tabular writers show them:
- * the summary (DT_SECTION_TOTALS), actions, codes, SBCs, times, groups. */
-extern const dt_section_t dt_table_sections[];
-extern const size_t dt_table_nsections;
+/* Opens table id over report (which must outlive t); false for an id out of
+ * range. */
+bool dt_table_open(dt_table_t *t, const dt_report_t *report, dt_table_id_t id);
 
-/* Opens section's table over report (which must outlive t). Returns false
- * when the section is not a table. */
-bool dt_table_open(dt_table_t *t, const dt_report_t *report, dt_section_t section);
+/* The --table name of a table ("actions", "codes", "sbc", "time", "group",
+ * "summary"), or NULL. */
+const char *dt_table_name(dt_table_id_t id);
 
-/* The --table name of a section's table ("actions", "codes", "sbc", "time",
- * "group", "summary"), or NULL. */
-const char *dt_table_name(dt_section_t section);
-
-/* Parses a --table name into *section; false for anything else. */
-bool dt_table_parse(const char *name, dt_section_t *section);
+/* Parses a --table name into *id; false for anything else. */
+bool dt_table_parse(const char *name, dt_table_id_t *id);
 
 /* Column col (< t->ncolumns). The group table's first columns are the
  * --group-by names, from the input: escape them too. */

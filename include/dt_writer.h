@@ -13,6 +13,7 @@
 #include "dt_num.h"
 #include "dt_output.h"
 #include "dt_report.h"
+#include "dt_table.h"
 #include "dt_text.h"
 
 /* The version of the JSON report format (docs/json-format.md). */
@@ -23,8 +24,7 @@ typedef struct {
     unsigned width;      /* terminal width for the text writer; 0 = 100 */
     const char *path;    /* the regular file behind the stream (its temporary
                             name), or NULL; DT_WRITER_FILE writers write there */
-    dt_section_t table;  /* the CSV writer's table (--table): DT_SECTION_ACTIONS,
-                            _CODES, _SBCS, _TIMES or _GROUPS */
+    dt_table_id_t table; /* the CSV writer's table (--table), not DT_TABLE_SUMMARY */
     bool excel;          /* CSV for Excel (--excel): a BOM and ';' separators */
     bool ascii;          /* sparklines and marks in ASCII, not Unicode (text writer) */
 } dt_write_options_t;

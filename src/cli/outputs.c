@@ -84,7 +84,7 @@ int dt_cli_outputs_option(dt_cli_outputs_t *o, const char *name, const char *arg
         return -1;
     }
     if (strcmp(name, "table") == 0) {
-        if (!dt_table_parse(arg, &o->table) || o->table == DT_SECTION_TOTALS)
+        if (!dt_table_parse(arg, &o->table) || o->table == DT_TABLE_SUMMARY)
             return dt_cli_usage_error(o->command,
                                       "--table '%s': expected actions, codes, sbc, time or group", arg);
         return -1;

@@ -23,8 +23,8 @@ dt_status_t dt_write_csv(FILE *out, const dt_report_t *report, const dt_write_op
     bool excel = options && options->excel;
     char separator = excel ? ';' : ',';
     dt_table_t t;
-    if (!dt_table_open(&t, report, options ? options->table : DT_SECTION_CODES) &&
-        !dt_table_open(&t, report, DT_SECTION_CODES))
+    if (!dt_table_open(&t, report, options ? options->table : DT_TABLE_CODES) &&
+        !dt_table_open(&t, report, DT_TABLE_CODES))
         return dt_fail(err, DT_ERR_USAGE, "no such table");
     if (excel)
         fputs(UTF8_BOM, out);

@@ -141,11 +141,11 @@ static void cell_td(page_t *p, const dt_column_t *col, const dt_cell_t *cell)
 }
 
 /* A sortable table of the section: the columns people read, or all of them. */
-static void write_table(page_t *p, dt_section_t section, const char *id, bool all,
+static void write_table(page_t *p, dt_table_id_t table, const char *id, bool all,
                         row_class_fn row_class)
 {
     dt_table_t t;
-    if (!dt_table_open(&t, p->r, section))
+    if (!dt_table_open(&t, p->r, table))
         return;
     bool show[64];
     size_t ncols = t.ncolumns < 64 ? t.ncolumns : 64;
@@ -499,7 +499,7 @@ static void write_inputs(page_t *p)
     put(p, "<header><h1>Direct Routing call report</h1>\n<div class=\"meta\">");
     dt_table_t t;
     dt_cell_t first = {.kind = DT_CELL_NONE}, last = {.kind = DT_CELL_NONE};
-    dt_table_open(&t, r, DT_SECTION_TOTALS);
+    dt_table_open(&t, r, DT_TABLE_SUMMARY);
     for (size_t i = 0; i < t.nrows; i++) {
         dt_cell_t key;
         dt_table_cell(&t, i, 0, &key);
@@ -585,7 +585,7 @@ static void write_ner_note(page_t *p)
 static void write_totals(page_t *p)
 {
     dt_table_t t;
-    dt_table_open(&t, p->r, DT_SECTION_TOTALS);
+    dt_table_open(&t, p->r, DT_TABLE_SUMMARY);
     put(p, "<section id=\"summary\" aria-labelledby=\"summary-h\"><h2 id=\"summary-h\">Summary</h2>\n");
     write_lead(p);
     put(p, "<dl class=\"kpis\">\n");
@@ -736,7 +736,7 @@ static void write_actions(page_t *p)
     }
     put(p, shown > first ? "</ol></details>\n" : "</ol>\n");
     put(p, "<details><summary>Numbers: failed calls by action</summary>\n");
-    write_table(p, DT_SECTION_ACTIONS, "table-actions", false, NULL);
+    write_table(p, DT_TABLE_ACTIONS, "table-actions", false, NULL);
     put(p, "</details>\n</section>\n");
 }
 
@@ -769,7 +769,7 @@ static void write_codes(page_t *p)
            "<div class=\"filter\"><label>Filter codes <input type=\"search\" data-filter=\"table-codes\" "
            "data-count=\"codes-count\" placeholder=\"code, phrase, action...\"></label> "
            "<span class=\"note\" id=\"codes-count\"></span></div>\n");
-    write_table(p, DT_SECTION_CODES, "table-codes", false, NULL);
+    write_table(p, DT_TABLE_CODES, "table-codes", false, NULL);
     put(p, "</section>\n");
 }
 
@@ -826,7 +826,7 @@ static void write_sbcs(page_t *p)
                  " calls, where a low NER may be normal.", min);
         hbars(p, "NER by SBC", desc, NER_LEGEND, bars, n, 100);
     }
-    write_table(p, DT_SECTION_SBCS, "table-sbcs", false, sbc_row_class);
+    write_table(p, DT_TABLE_SBCS, "table-sbcs", false, sbc_row_class);
     char num[DT_NUMBER_MAX];
     fprintf(p->out, "<p class=\"caveat\">* fewer than %s calls: a low NER may be normal.</p>\n</section>\n",
             grouped(num, min));
@@ -852,7 +852,7 @@ static void write_times(page_t *p)
         put(p, " calls without a readable start time are not in the series.</p>\n");
     }
     put(p, "<details><summary>Numbers: calls, failures and NER per period</summary>\n");
-    write_table(p, DT_SECTION_TIMES, "table-time", false, NULL);
+    write_table(p, DT_TABLE_TIMES, "table-time", false, NULL);
     put(p, "</details></section>\n");
 }
 
@@ -861,7 +861,7 @@ static void write_groups(page_t *p)
     if (!p->r->ngroup_columns)
         return;
     put(p, "<section id=\"groups\" aria-labelledby=\"groups-h\"><h2 id=\"groups-h\">By group</h2>\n");
-    write_table(p, DT_SECTION_GROUPS, "table-groups", false, NULL);
+    write_table(p, DT_TABLE_GROUPS, "table-groups", false, NULL);
     put(p, "</section>\n");
 }
 

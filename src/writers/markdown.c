@@ -52,11 +52,11 @@ static bool is_expected(const dt_report_t *r, size_t row)
 
 /* A table of the columns people read (dt_table_column_shown), at most `top`
  * rows (0: all) of those `keep` keeps. */
-static void write_table(FILE *out, const dt_report_t *r, dt_section_t section, size_t top,
+static void write_table(FILE *out, const dt_report_t *r, dt_table_id_t table, size_t top,
                         keep_fn keep)
 {
     dt_table_t t;
-    if (!dt_table_open(&t, r, section))
+    if (!dt_table_open(&t, r, table))
         return;
     size_t kept = 0;
     for (size_t row = 0; row < t.nrows; row++)
@@ -89,7 +89,7 @@ static void write_table(FILE *out, const dt_report_t *r, dt_section_t section, s
         if (keep && !keep(r, row))
             continue;
         written++;
-        if (section == DT_SECTION_TOTALS) { /* the summary lists the figures that exist */
+        if (table == DT_TABLE_SUMMARY) { /* the summary lists the figures that exist */
             dt_table_cell(&t, row, t.ncolumns - 1, &cell);
             if (cell.kind == DT_CELL_NONE)
                 continue;
@@ -129,7 +129,7 @@ static void write_summary(FILE *out, const dt_report_t *r)
     }
     if (r->ninputs)
         putc('\n', out);
-    write_table(out, r, DT_SECTION_TOTALS, 0, NULL);
+    write_table(out, r, DT_TABLE_SUMMARY, 0, NULL);
 }
 
 static void write_advice(FILE *out, const dt_report_t *r, size_t top)
@@ -184,23 +184,27 @@ dt_status_t dt_write_markdown(FILE *out, const dt_report_t *report,
             break;
         case DT_SECTION_ACTIONS:
             heading(out, s);
-            write_table(out, report, s, top, is_fault);
+            write_table(out, report, DT_TABLE_ACTIONS, top, is_fault);
             write_advice(out, report, top);
             break;
         case DT_SECTION_EXPECTED:
             heading(out, s);
-            write_table(out, report, DT_SECTION_ACTIONS, top, is_expected);
+            write_table(out, report, DT_TABLE_ACTIONS, top, is_expected);
             break;
         case DT_SECTION_CODES:
+            heading(out, s);
+            write_table(out, report, DT_TABLE_CODES, top, NULL);
+            break;
         case DT_SECTION_SBCS:
             heading(out, s);
-            write_table(out, report, s, top, NULL);
+            write_table(out, report, DT_TABLE_SBCS, top, NULL);
             break;
         case DT_SECTION_TIMES:
         case DT_SECTION_GROUPS:
             if (s == DT_SECTION_TIMES ? report->by_time : report->ngroup_columns > 0) {
                 heading(out, s);
-                write_table(out, report, s, s == DT_SECTION_TIMES ? 0 : top, NULL);
+                write_table(out, report, s == DT_SECTION_TIMES ? DT_TABLE_TIMES : DT_TABLE_GROUPS,
+                            s == DT_SECTION_TIMES ? 0 : top, NULL);
             }
             break;
         case DT_SECTION_NOTES:

@@ -7,11 +7,6 @@
 
 #include "dt_table.h"
 
-const dt_section_t dt_table_sections[] = {DT_SECTION_TOTALS, DT_SECTION_ACTIONS,
-                                          DT_SECTION_CODES,  DT_SECTION_SBCS,
-                                          DT_SECTION_TIMES,  DT_SECTION_GROUPS};
-const size_t dt_table_nsections = sizeof dt_table_sections / sizeof dt_table_sections[0];
-
 /* ---- cells ---- */
 
 static void set_text(dt_cell_t *c, const char *text)
@@ -261,15 +256,15 @@ static void count_cell(const dt_keyed_row_t *row, size_t col, dt_cell_t *c)
     }
 }
 
-static const dt_keyed_row_t *const *keyed_rows(const dt_report_t *r, dt_section_t s)
+static const dt_keyed_row_t *const *keyed_rows(const dt_report_t *r, dt_table_id_t id)
 {
-    return s == DT_SECTION_SBCS ? r->sbcs : s == DT_SECTION_TIMES ? r->times : r->groups;
+    return id == DT_TABLE_SBCS ? r->sbcs : id == DT_TABLE_TIMES ? r->times : r->groups;
 }
 
 /* Key columns before the counts: one for SBCs and times, one per --group-by column. */
 static size_t key_columns(const dt_table_t *t)
 {
-    return t->section == DT_SECTION_GROUPS ? t->report->ngroup_columns : 1;
+    return t->id == DT_TABLE_GROUPS ? t->report->ngroup_columns : 1;
 }
 
 /* The group row's value for column `col`: the col-th field of its name. */
@@ -294,7 +289,7 @@ static void group_value(const dt_keyed_row_t *row, size_t col, dt_cell_t *c)
 
 static void keyed_cell(const dt_table_t *t, size_t row_index, size_t col, dt_cell_t *c)
 {
-    const dt_keyed_row_t *row = keyed_rows(t->report, t->section)[row_index];
+    const dt_keyed_row_t *row = keyed_rows(t->report, t->id)[row_index];
     size_t keys = key_columns(t);
     if (col >= keys) {
         count_cell(row, col - keys, c);
@@ -302,13 +297,13 @@ static void keyed_cell(const dt_table_t *t, size_t row_index, size_t col, dt_cel
     }
     if (row->other)
         set_text(c, col == 0 ? "(other, beyond the table limit)" : "");
-    else if (t->section == DT_SECTION_GROUPS)
+    else if (t->id == DT_TABLE_GROUPS)
         group_value(row, col, c);
-    else if (t->section == DT_SECTION_SBCS && !*row->name)
+    else if (t->id == DT_TABLE_SBCS && !*row->name)
         set_text(c, NULL);
     else
         set_text(c, row->name);
-    if (t->section == DT_SECTION_TIMES && !row->other) {
+    if (t->id == DT_TABLE_TIMES && !row->other) {
         c->kind = DT_CELL_TIME;
         c->epoch = row->start;
     }
@@ -317,6 +312,7 @@ static void keyed_cell(const dt_table_t *t, size_t row_index, size_t col, dt_cel
 /* ---- the tables ---- */
 
 typedef struct {
+    dt_table_id_t id;
     dt_section_t section;
     const char *name;
     const dt_column_t *columns; /* NULL for keyed tables: key columns + count_columns */
@@ -326,53 +322,52 @@ typedef struct {
 
 #define COLUMNS(list) list, sizeof list / sizeof list[0]
 static const table_def_t tables[] = {
-    {DT_SECTION_TOTALS, "summary", COLUMNS(summary_columns), summary_cell},
-    {DT_SECTION_ACTIONS, "actions", COLUMNS(action_columns), action_cell},
-    {DT_SECTION_CODES, "codes", COLUMNS(code_columns), code_cell},
-    {DT_SECTION_SBCS, "sbc", NULL, 0, keyed_cell},
-    {DT_SECTION_TIMES, "time", NULL, 0, keyed_cell},
-    {DT_SECTION_GROUPS, "group", NULL, 0, keyed_cell},
+    {DT_TABLE_SUMMARY, DT_SECTION_TOTALS, "summary", COLUMNS(summary_columns), summary_cell},
+    {DT_TABLE_ACTIONS, DT_SECTION_ACTIONS, "actions", COLUMNS(action_columns), action_cell},
+    {DT_TABLE_CODES, DT_SECTION_CODES, "codes", COLUMNS(code_columns), code_cell},
+    {DT_TABLE_SBCS, DT_SECTION_SBCS, "sbc", NULL, 0, keyed_cell},
+    {DT_TABLE_TIMES, DT_SECTION_TIMES, "time", NULL, 0, keyed_cell},
+    {DT_TABLE_GROUPS, DT_SECTION_GROUPS, "group", NULL, 0, keyed_cell},
 };
 #undef COLUMNS
 #define NTABLES (sizeof tables / sizeof tables[0])
 
-static const table_def_t *find_def(dt_section_t section)
+_Static_assert(NTABLES == DT_TABLE_COUNT, "one definition per table, in dt_table_id_t order");
+
+static const table_def_t *find_def(dt_table_id_t id)
 {
-    for (size_t i = 0; i < NTABLES; i++)
-        if (tables[i].section == section)
-            return &tables[i];
-    return NULL;
+    return (unsigned)id < NTABLES ? &tables[id] : NULL;
 }
 
-const char *dt_table_name(dt_section_t section)
+const char *dt_table_name(dt_table_id_t id)
 {
-    const table_def_t *def = find_def(section);
+    const table_def_t *def = find_def(id);
     return def ? def->name : NULL;
 }
 
-bool dt_table_parse(const char *name, dt_section_t *section)
+bool dt_table_parse(const char *name, dt_table_id_t *id)
 {
     for (size_t i = 0; i < NTABLES; i++)
         if (strcmp(tables[i].name, name) == 0) {
-            *section = tables[i].section;
+            *id = tables[i].id;
             return true;
         }
     return false;
 }
 
-bool dt_table_open(dt_table_t *t, const dt_report_t *report, dt_section_t section)
+bool dt_table_open(dt_table_t *t, const dt_report_t *report, dt_table_id_t id)
 {
-    const table_def_t *def = find_def(section);
+    const table_def_t *def = find_def(id);
     if (!def)
         return false;
-    *t = (dt_table_t){.report = report, .section = section, .name = def->name,
-                      .title = dt_sections[section].title};
-    switch (section) {
-    case DT_SECTION_TOTALS: t->nrows = NFIGURES; break;
-    case DT_SECTION_ACTIONS: t->nrows = report->nactions; break;
-    case DT_SECTION_CODES: t->nrows = report->ncodes; break;
-    case DT_SECTION_SBCS: t->nrows = report->nsbcs; break;
-    case DT_SECTION_TIMES: t->nrows = report->ntimes; break;
+    *t = (dt_table_t){.report = report, .id = id, .section = def->section, .name = def->name,
+                      .title = dt_sections[def->section].title};
+    switch (id) {
+    case DT_TABLE_SUMMARY: t->nrows = NFIGURES; break;
+    case DT_TABLE_ACTIONS: t->nrows = report->nactions; break;
+    case DT_TABLE_CODES: t->nrows = report->ncodes; break;
+    case DT_TABLE_SBCS: t->nrows = report->nsbcs; break;
+    case DT_TABLE_TIMES: t->nrows = report->ntimes; break;
     default: t->nrows = report->ngroups; break;
     }
     t->ncolumns = def->columns ? def->ncolumns : key_columns(t) + NCOUNTS;
@@ -381,15 +376,15 @@ bool dt_table_open(dt_table_t *t, const dt_report_t *report, dt_section_t sectio
 
 dt_column_t dt_table_column(const dt_table_t *t, size_t col)
 {
-    const table_def_t *def = find_def(t->section);
+    const table_def_t *def = find_def(t->id);
     if (def->columns)
         return def->columns[col];
     size_t keys = key_columns(t);
     if (col >= keys)
         return count_columns[col - keys];
-    switch (t->section) {
-    case DT_SECTION_SBCS: return (dt_column_t){"sbc", "SBC", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, "(no SBC)"};
-    case DT_SECTION_TIMES: return (dt_column_t){"start", "Period start (UTC)", DT_CELL_TIME, DT_SHOW_ALWAYS, false, NULL};
+    switch (t->id) {
+    case DT_TABLE_SBCS: return (dt_column_t){"sbc", "SBC", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, "(no SBC)"};
+    case DT_TABLE_TIMES: return (dt_column_t){"start", "Period start (UTC)", DT_CELL_TIME, DT_SHOW_ALWAYS, false, NULL};
     default: {
         const char *name = t->report->group_columns[col];
         return (dt_column_t){name, name, DT_CELL_TEXT, DT_SHOW_ALWAYS, false, NULL};
@@ -415,5 +410,5 @@ void dt_table_cell(const dt_table_t *t, size_t row, size_t col, dt_cell_t *cell)
 {
     cell->kind = DT_CELL_NONE;
     cell->text = NULL;
-    find_def(t->section)->cell(t, row, col, cell);
+    find_def(t->id)->cell(t, row, col, cell);
 }

@@ -31,17 +31,23 @@ static void keep(book_t *b, lxw_error e)
         b->error = e;
 }
 
-/* Sheet names people read (31 characters at most, no []:*?/\). */
-static const char *sheet_name(dt_section_t section)
+/* Sheet names people read (31 characters at most, no []:*?/\), in the order
+ * of the sheets. */
+static const struct {
+    dt_table_id_t table;
+    const char *name;
+} sheets[] = {
+    {DT_TABLE_SUMMARY, "Summary"}, {DT_TABLE_ACTIONS, "Actions"},   {DT_TABLE_CODES, "Codes"},
+    {DT_TABLE_SBCS, "SBCs"},       {DT_TABLE_TIMES, "Time series"}, {DT_TABLE_GROUPS, "Groups"},
+};
+#define NSHEETS (sizeof sheets / sizeof sheets[0])
+
+static const char *sheet_name(dt_table_id_t table)
 {
-    switch (section) {
-    case DT_SECTION_TOTALS: return "Summary";
-    case DT_SECTION_ACTIONS: return "Actions";
-    case DT_SECTION_CODES: return "Codes";
-    case DT_SECTION_SBCS: return "SBCs";
-    case DT_SECTION_TIMES: return "Time series";
-    default: return "Groups";
-    }
+    for (size_t i = 0; i < NSHEETS; i++)
+        if (sheets[i].table == table)
+            return sheets[i].name;
+    return NULL;
 }
 
 /* Writes one cell; returns the width its text takes, for the column width. */
@@ -82,7 +88,7 @@ static void add_chart(book_t *b, lxw_worksheet *ws, const dt_table_t *t, const c
         keep(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
     }
-    const char *sheet = sheet_name(t->section);
+    const char *sheet = sheet_name(t->id);
     lxw_row_t last = (lxw_row_t)t->nrows;
     for (size_t k = 0; k < nkeys; k++)
         for (size_t c = 0; c < t->ncolumns; c++) {
@@ -103,12 +109,12 @@ static void add_chart(book_t *b, lxw_worksheet *ws, const dt_table_t *t, const c
     keep(b, worksheet_insert_chart(ws, at_row, at_col, chart));
 }
 
-static void write_sheet(book_t *b, const dt_report_t *r, dt_section_t section)
+static void write_sheet(book_t *b, const dt_report_t *r, dt_table_id_t table)
 {
     dt_table_t t;
-    if (!dt_table_open(&t, r, section))
+    if (!dt_table_open(&t, r, table))
         return;
-    lxw_worksheet *ws = workbook_add_worksheet(b->book, sheet_name(section));
+    lxw_worksheet *ws = workbook_add_worksheet(b->book, sheet_name(table));
     if (!ws) {
         keep(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
@@ -136,7 +142,7 @@ static void write_sheet(book_t *b, const dt_report_t *r, dt_section_t section)
     }
     worksheet_freeze_panes(ws, 1, 0);
     keep(b, worksheet_autofilter(ws, 0, 0, (lxw_row_t)t.nrows, (lxw_col_t)(ncols - 1)));
-    if (section == DT_SECTION_TIMES && t.nrows) {
+    if (table == DT_TABLE_TIMES && t.nrows) {
         static const char *const counts[] = {"calls", "failed", "failed_sbc", "failed_microsoft"};
         static const char *const ner[] = {"ner"};
         add_chart(b, ws, &t, "Calls and failures over time (UTC)", counts, 4, 1,
@@ -162,8 +168,8 @@ dt_status_t dt_write_xlsx(FILE *out, const dt_report_t *report, const dt_write_o
         format_set_bold(b.header);
         format_set_num_format(b.ratio, "0.00");
         format_set_num_format(b.time, "yyyy-mm-dd hh:mm");
-        for (size_t i = 0; i < dt_table_nsections; i++)
-            write_sheet(&b, report, dt_table_sections[i]);
+        for (size_t i = 0; i < NSHEETS; i++)
+            write_sheet(&b, report, sheets[i].table);
     } else {
         keep(&b, LXW_ERROR_MEMORY_MALLOC_FAILED);
     }

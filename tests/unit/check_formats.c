@@ -11,7 +11,7 @@
 #include "report_fixture.h"
 #include "test_util.h"
 
-static const dt_write_options_t csv_codes = {.table = DT_SECTION_CODES};
+static const dt_write_options_t csv_codes = {.table = DT_TABLE_CODES};
 
 static void some_calls(fixture_t *fx, const char *sbc)
 {
@@ -37,7 +37,7 @@ START_TEST(table_columns_are_the_json_keys)
     some_calls(&fx, "sbc1.example.com");
     fixture_build(&fx, 0);
     dt_table_t t;
-    ck_assert(dt_table_open(&t, &fx.report, DT_SECTION_CODES));
+    ck_assert(dt_table_open(&t, &fx.report, DT_TABLE_CODES));
     ck_assert_str_eq(t.name, "codes");
     const char *keys[] = {"sip", "ms", "phrase", "origin", "action", "known", "level", "failed",
                           "samples"};
@@ -50,7 +50,7 @@ START_TEST(table_columns_are_the_json_keys)
     dt_table_cell(&t, 0, 7, &cell);
     ck_assert_int_eq(cell.kind, DT_CELL_UINT);
     ck_assert_uint_eq(cell.uint, 3);
-    ck_assert(dt_table_open(&t, &fx.report, DT_SECTION_SBCS));
+    ck_assert(dt_table_open(&t, &fx.report, DT_TABLE_SBCS));
     ck_assert_uint_eq(t.nrows, 2);
     dt_table_cell(&t, 1, 0, &cell); /* the calls without an SBC: null */
     ck_assert_int_eq(cell.kind, DT_CELL_NONE);
@@ -59,9 +59,9 @@ START_TEST(table_columns_are_the_json_keys)
     ck_assert_int_eq(cell.kind, DT_CELL_FIXED);
     char num[DT_NUMBER_MAX];
     ck_assert_str_eq(dt_cell_text(&cell, num), "66.67");
-    ck_assert(!dt_table_open(&t, &fx.report, DT_SECTION_NOTES));
-    dt_section_t s;
-    ck_assert(dt_table_parse("sbc", &s) && s == DT_SECTION_SBCS);
+    ck_assert(!dt_table_open(&t, &fx.report, DT_TABLE_COUNT));
+    dt_table_id_t s;
+    ck_assert(dt_table_parse("sbc", &s) && s == DT_TABLE_SBCS);
     ck_assert(!dt_table_parse("sbcs", &s));
     fixture_free(&fx);
 }
@@ -75,7 +75,7 @@ START_TEST(csv_tables_and_formulas)
     ck_assert_contains(csv, "\r\n403,560403,Forbidden by the SBC,sbc,fix-tls,true,");
     ck_assert_uint_eq(count_of(csv, "\r\n"), 1 + fx.report.ncodes);
     free(csv);
-    dt_write_options_t sbc = {.table = DT_SECTION_SBCS};
+    dt_write_options_t sbc = {.table = DT_TABLE_SBCS};
     csv = fixture_render(&fx, dt_write_csv, &sbc);
     ck_assert_contains(csv, "\r\n\"'=HYPERLINK(\"\"x\"\")\",9,6,3,3,0,0,6,66.67\r\n");
     ck_assert_contains(csv, "\r\n,1,0,1,1,0,0,1,100.00\r\n");
