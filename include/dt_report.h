@@ -312,6 +312,11 @@ const dt_keyed_row_t *dt_report_peak_sbc(const dt_report_t *report, size_t *near
  * near theirs)", for dt_report_peak_sbc's row; NULL without a peak. */
 const char *dt_report_peak_line(const dt_report_t *report, char *buf, size_t cap);
 
+/* "sbc2.contoso.com: NER 91.30% of 113 calls" (with "(few calls: a low NER
+ * may be normal)" below the rules' minimum): report->worst_sbc, or NULL
+ * when the report names fewer than two SBCs. */
+const char *dt_report_worst_sbc_line(const dt_report_t *report, char *buf, size_t cap);
+
 /* The NER definition from the rules: "NER = (succeeded + failures with SIP
  * 486/603) / calls; below 100 calls a low NER may be normal, under 95% with
  * more is low". Never NULL. */

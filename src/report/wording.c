@@ -3,6 +3,7 @@
  * measures' summary lines (dt_report.h). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "dt_num.h"
 #include "dt_report.h"
@@ -219,6 +220,28 @@ const char *dt_report_peak_line(const dt_report_t *report, char *buf, size_t cap
     snprintf(buf, cap, "%" PRIu64 " on %s at %s%s%s", top->stats->peak,
              *top->name ? top->name : "(no SBC)", when,
              top->stats->near_limit ? ", near its limit" : "", more);
+    return buf;
+}
+
+const char *dt_report_worst_sbc_line(const dt_report_t *report, char *buf, size_t cap)
+{
+    const dt_keyed_row_t *sbc = report->worst_sbc;
+    size_t named = 0;
+    for (size_t i = 0; i < report->nsbcs; i++)
+        named += !report->sbcs[i]->other && *report->sbcs[i]->name;
+    if (!sbc || named < 2)
+        return NULL;
+    char ner[DT_NUMBER_MAX] = "-";
+    double percent = dt_ner_percent(sbc->counts.effective, sbc->counts.calls);
+    if (percent >= 0) {
+        dt_format_fixed(ner, percent, 2);
+        strcat(ner, "%");
+    }
+    snprintf(buf, cap, "%s: NER %s of %" PRIu64 " call%s%s", sbc->name, ner, sbc->counts.calls,
+             plural(sbc->counts.calls),
+             sbc->counts.calls < report->rules->ner_min_calls
+                 ? " (few calls: a low NER may be normal)"
+                 : "");
     return buf;
 }
 

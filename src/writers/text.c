@@ -485,20 +485,9 @@ static void summary_actions(const text_t *w)
 
 static void summary_worst_sbc(const text_t *w)
 {
-    const dt_report_t *r = w->report;
-    const dt_keyed_row_t *sbc = r->worst_sbc;
-    size_t named = 0;
-    for (size_t i = 0; i < r->nsbcs; i++)
-        named += !r->sbcs[i]->other && *r->sbcs[i]->name;
-    if (!sbc || named < 2)
-        return;
-    char line[LABEL_MAX], ner[DT_NUMBER_MAX];
-    snprintf(line, sizeof line, "%s: NER %s of %" PRIu64 " call%s%s", sbc->name,
-             ner_text(ner, sbc->counts.effective, sbc->counts.calls), sbc->counts.calls,
-             sbc->counts.calls == 1 ? "" : "s",
-             sbc->counts.calls < r->rules->ner_min_calls ? " (few calls: a low NER may be normal)"
-                                                         : "");
-    summary_line(w, "worst SBC", line, ner_sgr(w, &sbc->counts));
+    char line[DT_REPORT_LINE];
+    if (dt_report_worst_sbc_line(w->report, line, sizeof line))
+        summary_line(w, "worst SBC", line, ner_sgr(w, &w->report->worst_sbc->counts));
 }
 
 static void summary_durations(const text_t *w)

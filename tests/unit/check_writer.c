@@ -761,6 +761,15 @@ START_TEST(test_wording_peak)
     ck_assert_uint_eq(n, 1);
     ck_assert_str_eq(dt_report_peak_line(&r, buf, sizeof buf),
                      "4 on near.example.com at Tue 2026-11-24 01:00, near its limit");
+    dt_rules_t rules = {.ner_min_calls = 10};
+    a.counts = (dt_counts_t){.calls = 4, .effective = 3};
+    r.rules = &rules;
+    r.worst_sbc = &a;
+    ck_assert_str_eq(dt_report_worst_sbc_line(&r, buf, sizeof buf),
+                     "busy.example.com: NER 75.00% of 4 calls (few calls: a low NER may be normal)");
+    r.nsbcs = 1; /* one SBC: no worst one to name */
+    ck_assert_ptr_null(dt_report_worst_sbc_line(&r, buf, sizeof buf));
+    r.nsbcs = 2;
     near.near_limit = false;
     ck_assert_ptr_eq(dt_report_peak_sbc(&r, NULL), &a);
     r.concurrency = false;
