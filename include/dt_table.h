@@ -32,6 +32,8 @@ typedef struct {
     double fixed;
     unsigned decimals;
     bool boolean;
+    bool seconds;      /* UINT, FIXED: a duration in seconds, which people read as
+                          "4m21s" (dt_format_duration) and machines as the number */
     char buf[DT_CELL_TEXT_MAX]; /* room for text the table builds (joined values) */
 } dt_cell_t;
 
@@ -59,6 +61,11 @@ typedef enum {
     DT_TABLE_SBCS,
     DT_TABLE_TIMES,
     DT_TABLE_GROUPS,
+    DT_TABLE_GATES,         /* the --fail-if gates' outcomes (DT_SECTION_GATES) */
+    DT_TABLE_SBC_METRICS,   /* the Health Dashboard's measures and concurrency per SBC */
+    DT_TABLE_TIME_METRICS,  /* the measures per period of the time series */
+    DT_TABLE_GROUP_METRICS, /* the measures per --group-by group */
+    DT_TABLE_GROUP_TIMES,   /* each group's series over time */
     DT_TABLE_COUNT
 } dt_table_id_t;
 
@@ -76,6 +83,7 @@ typedef struct {
 bool dt_table_open(dt_table_t *t, const dt_report_t *report, dt_table_id_t id);
 
 /* The --table name of a table ("actions", "codes", "sbc", "time", "group",
+ * "gates", "metrics", "time-metrics", "group-metrics", "group-time",
  * "summary"), or NULL. */
 const char *dt_table_name(dt_table_id_t id);
 

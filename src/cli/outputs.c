@@ -86,7 +86,9 @@ int dt_cli_outputs_option(dt_cli_outputs_t *o, const char *name, const char *arg
     if (strcmp(name, "table") == 0) {
         if (!dt_table_parse(arg, &o->table) || o->table == DT_TABLE_SUMMARY)
             return dt_cli_usage_error(o->command,
-                                      "--table '%s': expected actions, codes, sbc, time or group", arg);
+                                      "--table '%s': expected actions, codes, sbc, time, group, "
+                                      "gates, metrics, time-metrics, group-metrics or group-time",
+                                      arg);
         return -1;
     }
     if (strcmp(name, "ascii") == 0) {

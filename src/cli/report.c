@@ -71,7 +71,9 @@ typedef struct {
     "                         NO_COLOR is set or TERM is dumb)\n" \
     "      --ascii            sparklines in ASCII rather than Unicode blocks\n" \
     "      --table TABLE      the table the csv format writes: actions, codes (default),\n" \
-    "                         sbc, time or group\n" \
+    "                         sbc, time, group, gates, metrics (per SBC: ACD, short\n" \
+    "                         calls, time to failure, peak concurrency), time-metrics,\n" \
+    "                         group-metrics or group-time (each group over time)\n" \
     "      --excel            csv for Excel in locales that expect ';': a BOM, ';' between\n" \
     "                         fields and a decimal comma\n" \
     "  -q, --quiet            nothing on stderr unless the run fails (exit 1 or 2), for\n" \

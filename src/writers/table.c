@@ -7,6 +7,9 @@
 
 #include "dt_table.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 /* ---- cells ---- */
 
 static void set_text(dt_cell_t *c, const char *text)
@@ -35,11 +38,6 @@ static void set_bool(dt_cell_t *c, bool value)
 {
     c->kind = DT_CELL_BOOL;
     c->boolean = value;
-}
-
-static double share(uint64_t part, uint64_t whole)
-{
-    return whole ? 100.0 * (double)part / (double)whole : -1.0;
 }
 
 const char *dt_cell_text(const dt_cell_t *cell, char buf[DT_NUMBER_MAX])
@@ -75,6 +73,9 @@ TOTAL(get_succeeded, counts.succeeded)
 TOTAL(get_failed, counts.failed)
 TOTAL(get_rejected, rejected)
 TOTAL(get_excluded, excluded)
+TOTAL(get_excluded_calls, excluded_calls)
+TOTAL(get_undated, undated)
+TOTAL(get_duplicate_calls, duplicate_calls)
 TOTAL(get_failed_sbc, counts.failed_by_origin[DT_ORIGIN_SBC])
 TOTAL(get_failed_microsoft, counts.failed_by_origin[DT_ORIGIN_MICROSOFT])
 TOTAL(get_failed_unknown, counts.failed_by_origin[DT_ORIGIN_UNKNOWN])
@@ -118,6 +119,74 @@ static void get_filters(const dt_report_t *r, dt_cell_t *c)
     set_text(c, r->filters);
 }
 
+static void set_time(dt_cell_t *c, bool has, int64_t epoch)
+{
+    c->kind = DT_CELL_NONE;
+    if (!has)
+        return;
+    dt_date_format(epoch, c->buf, sizeof c->buf);
+    c->kind = DT_CELL_TIME;
+    c->text = c->buf;
+    c->epoch = epoch;
+}
+
+static void get_first_start(const dt_report_t *r, dt_cell_t *c)
+{
+    set_time(c, r->has_span, r->first);
+}
+
+static void get_last_start(const dt_report_t *r, dt_cell_t *c)
+{
+    set_time(c, r->has_span, r->last);
+}
+
+static void get_faults(const dt_report_t *r, dt_cell_t *c)
+{
+    set_uint(c, r->totals.counts.failed - dt_counts_expected(&r->totals.counts));
+}
+
+static void get_skipped(const dt_report_t *r, dt_cell_t *c)
+{
+    set_uint(c, r->nskipped);
+}
+
+static void get_gates_breached(const dt_report_t *r, dt_cell_t *c)
+{
+    size_t breached;
+    if (dt_report_gate_counts(r, &breached, NULL))
+        set_uint(c, breached);
+}
+
+static void get_gates_judged(const dt_report_t *r, dt_cell_t *c)
+{
+    size_t judged;
+    if (dt_report_gate_counts(r, NULL, &judged))
+        set_uint(c, judged);
+}
+
+/* The measures over all calls: none when they were not counted. */
+static void measure_cell(const dt_report_t *r, const dt_counts_t *k, const dt_row_stats_t *st,
+                         size_t col, dt_cell_t *c);
+enum { MEASURE_ACD_CALLS, MEASURE_ACD, MEASURE_SHORT_CALLS, MEASURE_SHORT_SHARE,
+       MEASURE_TO_FAILURE_CALLS, MEASURE_TO_FAILURE_MEDIAN, MEASURE_TO_FAILURE_P95,
+       MEASURE_PEAK, MEASURE_PEAK_AT, MEASURE_LIMIT, MEASURE_USE, MEASURE_NEAR_LIMIT,
+       MEASURE_UNTRACKED, NMEASURES };
+#define NDURATION_MEASURES MEASURE_PEAK /* the columns before the concurrency's */
+
+#define TOTAL_MEASURE(name, col)                                                     \
+    static void name(const dt_report_t *r, dt_cell_t *c)                             \
+    {                                                                                \
+        measure_cell(r, &r->totals.counts, &r->total_stats, col, c);                 \
+    }
+TOTAL_MEASURE(get_acd_calls, MEASURE_ACD_CALLS)
+TOTAL_MEASURE(get_acd, MEASURE_ACD)
+TOTAL_MEASURE(get_short_calls, MEASURE_SHORT_CALLS)
+TOTAL_MEASURE(get_to_failure_calls, MEASURE_TO_FAILURE_CALLS)
+TOTAL_MEASURE(get_to_failure_median, MEASURE_TO_FAILURE_MEDIAN)
+TOTAL_MEASURE(get_to_failure_p95, MEASURE_TO_FAILURE_P95)
+TOTAL_MEASURE(get_peak, MEASURE_PEAK)
+#undef TOTAL_MEASURE
+
 static const figure_t figures[] = {
     {"totals.rows", "Rows read", get_rows},
     {"totals.call_rows", "Rows counted as calls", get_call_rows},
@@ -135,6 +204,22 @@ static const figure_t figures[] = {
     {"by_time.first", "First period (UTC)", get_first},
     {"by_time.last", "Last period (UTC)", get_last},
     {"filters", "Filters", get_filters},
+    {"totals.first_start", "First call (UTC)", get_first_start},
+    {"totals.last_start", "Last call (UTC)", get_last_start},
+    {"faults", "Faults (failed, not expected endings)", get_faults},
+    {"totals.excluded_calls", "Calls in the excluded rows", get_excluded_calls},
+    {"totals.undated", "Excluded rows without a readable start time", get_undated},
+    {"totals.duplicate_calls", "Calls in the duplicate rows", get_duplicate_calls},
+    {"skipped", "Files skipped (no call records)", get_skipped},
+    {"totals.acd_calls", "Answered calls with a duration", get_acd_calls},
+    {"totals.acd", "ACD (s)", get_acd},
+    {"totals.short_calls", "Short calls (under " STR(DT_SHORT_CALL_SECONDS) " s)", get_short_calls},
+    {"totals.to_failure_calls", "Failed calls with a time to failure", get_to_failure_calls},
+    {"totals.to_failure_median", "Time to failure, median (s)", get_to_failure_median},
+    {"totals.to_failure_p95", "Time to failure, p95 (s)", get_to_failure_p95},
+    {"totals.concurrency.peak", "Peak concurrent calls", get_peak},
+    {"gates.breached", "Gates breached", get_gates_breached},
+    {"gates.judged", "Gates judged", get_gates_judged},
 };
 #define NFIGURES (sizeof figures / sizeof figures[0])
 
@@ -176,7 +261,7 @@ static void action_cell(const dt_table_t *t, size_t row, size_t col, dt_cell_t *
     case 2: set_text(c, rule ? dt_owner_name(rule->owner) : NULL); break;
     case 3: set_bool(c, rule && rule->expected); break;
     case 4: set_uint(c, a->failed); break;
-    default: set_fixed(c, share(a->failed, r->totals.counts.failed), 1);
+    default: set_fixed(c, dt_percent(a->failed, r->totals.counts.failed), 1);
     }
 }
 
@@ -227,6 +312,59 @@ static void code_cell(const dt_table_t *t, size_t row_index, size_t col, dt_cell
     }
 }
 
+/* ---- the Health Dashboard's measures: keyed rows' ACD, short calls, time
+ * to failure and (SBC rows) concurrency ---- */
+
+static const dt_column_t measure_columns[NMEASURES] = {
+    {"acd_calls", "Answered", DT_CELL_UINT, DT_SHOW_ALWAYS, false, NULL},
+    {"acd", "ACD", DT_CELL_FIXED, DT_SHOW_ALWAYS, false, NULL},
+    {"short_calls", "Short calls", DT_CELL_UINT, DT_SHOW_DETAIL, false, NULL},
+    {"short_share", "Short %", DT_CELL_FIXED, DT_SHOW_ALWAYS, false, NULL},
+    {"to_failure_calls", "Failures timed", DT_CELL_UINT, DT_SHOW_ALWAYS, false, NULL},
+    {"to_failure_median", "To failure, median", DT_CELL_UINT, DT_SHOW_ALWAYS, false, NULL},
+    {"to_failure_p95", "To failure, p95", DT_CELL_UINT, DT_SHOW_ALWAYS, false, NULL},
+    {"concurrency.peak", "Peak calls", DT_CELL_UINT, DT_SHOW_PRESENT, false, NULL},
+    {"concurrency.at", "Peak at (UTC)", DT_CELL_TIME, DT_SHOW_PRESENT, false, NULL},
+    {"concurrency.limit", "Session limit", DT_CELL_UINT, DT_SHOW_PRESENT, false, NULL},
+    {"concurrency.use", "Peak % of limit", DT_CELL_FIXED, DT_SHOW_PRESENT, false, NULL},
+    {"concurrency.near_limit", "Near the limit", DT_CELL_BOOL, DT_SHOW_PRESENT, false, NULL},
+    {"concurrency.untracked", "Calls beyond the cap", DT_CELL_UINT, DT_SHOW_DETAIL, false, NULL},
+};
+
+/* Column col of measure_columns for a row's counters and stats; none where
+ * the JSON report has null (not measured, no answered or timed call, no
+ * peak). */
+static void measure_cell(const dt_report_t *r, const dt_counts_t *k, const dt_row_stats_t *st,
+                         size_t col, dt_cell_t *c)
+{
+    c->kind = DT_CELL_NONE;
+    if (!r->measured)
+        return;
+    bool timed = st && st->to_failure_calls, peak = st && st->has_peak;
+    switch (col) {
+    case MEASURE_ACD_CALLS: set_uint(c, k->acd_calls); break;
+    case MEASURE_ACD: if (k->acd_calls) set_fixed(c, dt_acd_seconds(k), 1); break;
+    case MEASURE_SHORT_CALLS: set_uint(c, k->short_calls); break;
+    case MEASURE_SHORT_SHARE: set_fixed(c, dt_percent(k->short_calls, k->acd_calls), 1); break;
+    case MEASURE_TO_FAILURE_CALLS: if (st) set_uint(c, st->to_failure_calls); break;
+    case MEASURE_TO_FAILURE_MEDIAN: if (timed) set_uint(c, st->to_failure_median); break;
+    case MEASURE_TO_FAILURE_P95: if (timed) set_uint(c, st->to_failure_p95); break;
+    case MEASURE_PEAK: if (peak) set_uint(c, st->peak); break;
+    case MEASURE_PEAK_AT: set_time(c, peak && st->peak, peak ? st->peak_at : 0); break;
+    case MEASURE_LIMIT: if (peak && st->limit) set_uint(c, st->limit); break;
+    case MEASURE_USE: if (peak && st->limit) set_fixed(c, dt_percent(st->peak, st->limit), 1); break;
+    case MEASURE_NEAR_LIMIT: if (peak) set_bool(c, st->near_limit); break;
+    default: if (peak) set_uint(c, st->untracked);
+    }
+    c->seconds = col == MEASURE_ACD || col == MEASURE_TO_FAILURE_MEDIAN ||
+                 col == MEASURE_TO_FAILURE_P95;
+}
+
+static size_t nmeasures(const dt_table_t *t)
+{
+    return t->id == DT_TABLE_SBC_METRICS ? NMEASURES : NDURATION_MEASURES;
+}
+
 /* ---- SBCs, times, groups: keyed rows with the same counts ---- */
 
 static const dt_column_t count_columns[] = {
@@ -256,16 +394,64 @@ static void count_cell(const dt_keyed_row_t *row, size_t col, dt_cell_t *c)
     }
 }
 
-static const dt_keyed_row_t *const *keyed_rows(const dt_report_t *r, dt_table_id_t id)
+/* What a keyed table's rows are keyed by. */
+typedef enum { BY_SBC, BY_TIME, BY_GROUP, BY_GROUP_TIME } key_kind_t;
+
+static key_kind_t key_kind(dt_table_id_t id)
 {
-    return id == DT_TABLE_SBCS ? r->sbcs : id == DT_TABLE_TIMES ? r->times : r->groups;
+    switch (id) {
+    case DT_TABLE_SBCS:
+    case DT_TABLE_SBC_METRICS: return BY_SBC;
+    case DT_TABLE_TIMES:
+    case DT_TABLE_TIME_METRICS: return BY_TIME;
+    case DT_TABLE_GROUP_TIMES: return BY_GROUP_TIME;
+    default: return BY_GROUP;
+    }
 }
 
-/* Key columns before the counts: one for SBCs and times, one per --group-by column. */
+static const dt_keyed_row_t *const *keyed_rows(const dt_report_t *r, dt_table_id_t id)
+{
+    switch (id) {
+    case DT_TABLE_SBCS:
+    case DT_TABLE_SBC_METRICS: return r->sbcs;
+    case DT_TABLE_TIMES:
+    case DT_TABLE_TIME_METRICS: return r->times;
+    case DT_TABLE_GROUP_TIMES: return r->group_times;
+    default: return r->groups;
+    }
+}
+
+/* Key columns before the values: one for SBCs and times, one per --group-by
+ * column, and the start after them for group times. */
 static size_t key_columns(const dt_table_t *t)
 {
-    return t->id == DT_TABLE_GROUPS ? t->report->ngroup_columns : 1;
+    key_kind_t k = key_kind(t->id);
+    return k == BY_GROUP ? t->report->ngroup_columns
+           : k == BY_GROUP_TIME ? t->report->ngroup_columns + 1
+                                : 1;
 }
+
+/* Value columns after the keys: the counts (and a time row's partial), or the measures. */
+static size_t value_columns(const dt_table_t *t)
+{
+    switch (t->id) {
+    case DT_TABLE_SBC_METRICS:
+    case DT_TABLE_TIME_METRICS:
+    case DT_TABLE_GROUP_METRICS: return nmeasures(t);
+    case DT_TABLE_TIMES:
+    case DT_TABLE_GROUP_TIMES: return NCOUNTS + 1;
+    default: return NCOUNTS;
+    }
+}
+
+static bool is_metrics(const dt_table_t *t)
+{
+    return t->id == DT_TABLE_SBC_METRICS || t->id == DT_TABLE_TIME_METRICS ||
+           t->id == DT_TABLE_GROUP_METRICS;
+}
+
+static const dt_column_t partial_column = {"partial", "Partial period", DT_CELL_BOOL,
+                                           DT_SHOW_DETAIL, false, NULL};
 
 /* The group row's value for column `col`: the col-th field of its name. */
 static void group_value(const dt_keyed_row_t *row, size_t col, dt_cell_t *c)
@@ -291,21 +477,66 @@ static void keyed_cell(const dt_table_t *t, size_t row_index, size_t col, dt_cel
 {
     const dt_keyed_row_t *row = keyed_rows(t->report, t->id)[row_index];
     size_t keys = key_columns(t);
-    if (col >= keys) {
+    key_kind_t kind = key_kind(t->id);
+    if (col >= keys && is_metrics(t))
+        measure_cell(t->report, &row->counts, row->stats, col - keys, c);
+    else if (col >= keys + NCOUNTS)
+        set_bool(c, row->partial);
+    else if (col >= keys)
         count_cell(row, col - keys, c);
-        return;
-    }
-    if (row->other)
+    else if (row->other)
         set_text(c, col == 0 ? "(other, beyond the table limit)" : "");
-    else if (t->id == DT_TABLE_GROUPS)
+    else if (kind == BY_TIME || (kind == BY_GROUP_TIME && col == keys - 1))
+        set_time(c, true, row->start);
+    else if (kind == BY_GROUP || kind == BY_GROUP_TIME)
         group_value(row, col, c);
-    else if (t->id == DT_TABLE_SBCS && !*row->name)
+    else if (!*row->name)
         set_text(c, NULL);
     else
         set_text(c, row->name);
-    if (t->id == DT_TABLE_TIMES && !row->other) {
-        c->kind = DT_CELL_TIME;
-        c->epoch = row->start;
+}
+
+/* ---- the gates ---- */
+
+static const dt_column_t gate_columns[] = {
+    {"verdict", "Verdict", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, NULL},
+    {"expr", "Gate", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, NULL},
+    {"metric", "Metric", DT_CELL_TEXT, DT_SHOW_DETAIL, false, NULL},
+    {"sbc", "SBC", DT_CELL_TEXT, DT_SHOW_PRESENT, false, NULL},
+    {"value", "Value", DT_CELL_FIXED, DT_SHOW_ALWAYS, false, NULL},
+    {"limit", "Limit", DT_CELL_FIXED, DT_SHOW_ALWAYS, false, NULL},
+    {"unit", "Unit", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, NULL},
+    {"denominator", "Out of", DT_CELL_UINT, DT_SHOW_ALWAYS, false, NULL},
+    {"judged", "Judged", DT_CELL_BOOL, DT_SHOW_DETAIL, false, NULL},
+    {"breached", "Breached", DT_CELL_BOOL, DT_SHOW_DETAIL, false, NULL},
+    {"why", "What was measured", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, NULL},
+};
+
+/* The fewest decimals (up to 4) that write a limit exactly, as the JSON does. */
+static unsigned limit_decimals(double v)
+{
+    unsigned d = 0;
+    while (d < 4 && fabs(v * pow(10, d) - round(v * pow(10, d))) > 1e-9)
+        d++;
+    return d;
+}
+
+static void gate_cell(const dt_table_t *t, size_t row, size_t col, dt_cell_t *c)
+{
+    const dt_gate_result_t *g = &t->report->gates[row];
+    bool count = strcmp(g->unit, "count") == 0;
+    switch (col) {
+    case 0: set_text(c, dt_report_gate_verdict(g)); break;
+    case 1: set_text(c, g->expr); break;
+    case 2: set_text(c, g->metric); break;
+    case 3: set_text(c, g->sbc); break;
+    case 4: if (g->has_value) set_fixed(c, g->value, count ? 0 : 2); break;
+    case 5: set_fixed(c, g->limit, limit_decimals(g->limit)); break;
+    case 6: set_text(c, g->unit); break;
+    case 7: set_uint(c, g->denominator); break;
+    case 8: set_bool(c, g->judged); break;
+    case 9: set_bool(c, g->breached); break;
+    default: set_text(c, g->why);
     }
 }
 
@@ -328,6 +559,11 @@ static const table_def_t tables[] = {
     {DT_TABLE_SBCS, DT_SECTION_SBCS, "sbc", NULL, 0, keyed_cell},
     {DT_TABLE_TIMES, DT_SECTION_TIMES, "time", NULL, 0, keyed_cell},
     {DT_TABLE_GROUPS, DT_SECTION_GROUPS, "group", NULL, 0, keyed_cell},
+    {DT_TABLE_GATES, DT_SECTION_GATES, "gates", COLUMNS(gate_columns), gate_cell},
+    {DT_TABLE_SBC_METRICS, DT_SECTION_SBCS, "metrics", NULL, 0, keyed_cell},
+    {DT_TABLE_TIME_METRICS, DT_SECTION_TIMES, "time-metrics", NULL, 0, keyed_cell},
+    {DT_TABLE_GROUP_METRICS, DT_SECTION_GROUPS, "group-metrics", NULL, 0, keyed_cell},
+    {DT_TABLE_GROUP_TIMES, DT_SECTION_GROUP_TIMES, "group-time", NULL, 0, keyed_cell},
 };
 #undef COLUMNS
 #define NTABLES (sizeof tables / sizeof tables[0])
@@ -367,10 +603,14 @@ bool dt_table_open(dt_table_t *t, const dt_report_t *report, dt_table_id_t id)
     case DT_TABLE_ACTIONS: t->nrows = report->nactions; break;
     case DT_TABLE_CODES: t->nrows = report->ncodes; break;
     case DT_TABLE_SBCS: t->nrows = report->nsbcs; break;
-    case DT_TABLE_TIMES: t->nrows = report->ntimes; break;
+    case DT_TABLE_TIMES:
+    case DT_TABLE_TIME_METRICS: t->nrows = report->ntimes; break;
+    case DT_TABLE_GATES: t->nrows = report->ngates; break;
+    case DT_TABLE_SBC_METRICS: t->nrows = report->nsbcs; break;
+    case DT_TABLE_GROUP_TIMES: t->nrows = report->ngroup_times; break;
     default: t->nrows = report->ngroups; break;
     }
-    t->ncolumns = def->columns ? def->ncolumns : key_columns(t) + NCOUNTS;
+    t->ncolumns = def->columns ? def->ncolumns : key_columns(t) + value_columns(t);
     return true;
 }
 
@@ -380,12 +620,18 @@ dt_column_t dt_table_column(const dt_table_t *t, size_t col)
     if (def->columns)
         return def->columns[col];
     size_t keys = key_columns(t);
+    if (col >= keys && is_metrics(t))
+        return measure_columns[col - keys];
+    if (col >= keys + NCOUNTS)
+        return partial_column;
     if (col >= keys)
         return count_columns[col - keys];
-    switch (t->id) {
-    case DT_TABLE_SBCS: return (dt_column_t){"sbc", "SBC", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, "(no SBC)"};
-    case DT_TABLE_TIMES: return (dt_column_t){"start", "Period start (UTC)", DT_CELL_TIME, DT_SHOW_ALWAYS, false, NULL};
+    switch (key_kind(t->id)) {
+    case BY_SBC: return (dt_column_t){"sbc", "SBC", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, "(no SBC)"};
+    case BY_TIME: return (dt_column_t){"start", "Period start (UTC)", DT_CELL_TIME, DT_SHOW_ALWAYS, false, NULL};
     default: {
+        if (col == t->report->ngroup_columns) /* a group time's start */
+            return (dt_column_t){"start", "Period start (UTC)", DT_CELL_TIME, DT_SHOW_ALWAYS, false, NULL};
         const char *name = t->report->group_columns[col];
         return (dt_column_t){name, name, DT_CELL_TEXT, DT_SHOW_ALWAYS, false, NULL};
     }
@@ -410,5 +656,6 @@ void dt_table_cell(const dt_table_t *t, size_t row, size_t col, dt_cell_t *cell)
 {
     cell->kind = DT_CELL_NONE;
     cell->text = NULL;
+    cell->seconds = false;
     find_def(t->id)->cell(t, row, col, cell);
 }

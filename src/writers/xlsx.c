@@ -1,5 +1,6 @@
 /* xlsx.c - the report as an Excel workbook through libxlsxwriter: one sheet
- * per table (dt_table.h) with a bold, frozen header row, an autofilter,
+ * per table (dt_table.h), every table in every workbook (an empty one has its
+ * header row), with a bold, frozen header row, an autofilter,
  * column widths from the content, counts and ratios as numbers, times as
  * Excel dates, and native line charts of the time series. Text goes in as
  * strings (never formulas: libxlsxwriter's string cells are not evaluated),
@@ -37,8 +38,17 @@ static const struct {
     dt_table_id_t table;
     const char *name;
 } sheets[] = {
-    {DT_TABLE_SUMMARY, "Summary"}, {DT_TABLE_ACTIONS, "Actions"},   {DT_TABLE_CODES, "Codes"},
-    {DT_TABLE_SBCS, "SBCs"},       {DT_TABLE_TIMES, "Time series"}, {DT_TABLE_GROUPS, "Groups"},
+    {DT_TABLE_SUMMARY, "Summary"},
+    {DT_TABLE_GATES, "Gates"},
+    {DT_TABLE_ACTIONS, "Actions"},
+    {DT_TABLE_CODES, "Codes"},
+    {DT_TABLE_SBCS, "SBCs"},
+    {DT_TABLE_SBC_METRICS, "SBC metrics"},
+    {DT_TABLE_TIMES, "Time series"},
+    {DT_TABLE_TIME_METRICS, "Time metrics"},
+    {DT_TABLE_GROUPS, "Groups"},
+    {DT_TABLE_GROUP_METRICS, "Group metrics"},
+    {DT_TABLE_GROUP_TIMES, "Group series"},
 };
 #define NSHEETS (sizeof sheets / sizeof sheets[0])
 

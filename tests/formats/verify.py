@@ -13,6 +13,7 @@ golden cases (compared parsed, not byte for byte).
 Exit status 0 when everything matches; each mismatch is printed."""
 import csv
 import html.parser
+import math
 import io
 import json
 import re
@@ -74,8 +75,66 @@ def counts(row):
     return values + [row["effective"], row["ner"]]
 
 
+def c_round(value, decimals):
+    """Rounded half away from zero, as the C writers do."""
+    scale = 10 ** decimals
+    return math.floor(value * scale + 0.5) / scale
+
+
 def share(part, whole):
-    return round(100.0 * part / whole, 1) if whole else None
+    return c_round(100.0 * part / whole, 1) if whole else None
+
+
+MEASURES = ["acd_calls", "acd", "short_calls", "short_share", "to_failure_calls",
+            "to_failure_median", "to_failure_p95"]
+CONCURRENCY = ["concurrency.peak", "concurrency.at", "concurrency.limit", "concurrency.use",
+               "concurrency.near_limit", "concurrency.untracked"]
+# the columns that hold UTC times (dates in a workbook)
+TIME_KEYS = {"start", "concurrency.at", "totals.first_start", "totals.last_start"}
+# the columns a writer rounds to one decimal (the rest of the fractions: two)
+ONE_DECIMAL = {"share", "acd", "short_share", "concurrency.use"}
+GATE_KEYS = ["verdict", "expr", "metric", "sbc", "value", "limit", "unit", "denominator",
+             "judged", "breached", "why"]
+
+
+def measures(row):
+    """A JSON row's measures as the metrics tables lay them out."""
+    acd_calls, short = row["acd_calls"], row["short_calls"]
+    return [acd_calls, row["acd"] if acd_calls else None, short,
+            share(short, acd_calls) if acd_calls is not None else None,
+            row["to_failure_calls"], row["to_failure_median"], row["to_failure_p95"]]
+
+
+def concurrency(row):
+    c = row.get("concurrency")
+    if not c:
+        return [None] * len(CONCURRENCY)
+    return [c["peak"], c["at"], c["limit"], share(c["peak"], c["limit"]) if c["limit"] else None,
+            c["near_limit"], c["untracked"]]
+
+
+SECONDS = {"acd", "to_failure_median", "to_failure_p95"}
+
+
+def duration(seconds):
+    """A duration as people read it (dt_format_duration)."""
+    s = math.floor(seconds + 0.5)
+    if seconds < 0:
+        return "-"
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h" + ("+" if s >= 86400 else "")
+
+
+def verdict(gate):
+    return "breached" if gate["breached"] else "passed" if gate["judged"] else "not judged"
+
+
+def group_keys(report, row):
+    n = len(report["group_columns"])
+    return [OTHER_ROW] + [""] * (n - 1) if row["other"] else list(row["group"])
 
 
 def summary_rows(report):
@@ -91,6 +150,17 @@ def summary_rows(report):
         "totals.duplicates": t["duplicates"],
         "by_time.first": dated[0] if dated else None, "by_time.last": dated[-1] if dated else None,
         "filters": report["filters"],
+        "totals.first_start": t["first_start"], "totals.last_start": t["last_start"],
+        "faults": t["failed"] - t["failed_expected"],
+        "totals.excluded_calls": t["excluded_calls"], "totals.undated": t["undated"],
+        "totals.duplicate_calls": t["duplicate_calls"], "skipped": len(report["skipped"]),
+        "totals.acd_calls": t["acd_calls"], "totals.acd": t["acd"] if t["acd_calls"] else None,
+        "totals.short_calls": t["short_calls"], "totals.to_failure_calls": t["to_failure_calls"],
+        "totals.to_failure_median": t["to_failure_median"],
+        "totals.to_failure_p95": t["to_failure_p95"],
+        "totals.concurrency.peak": t["concurrency"]["peak"] if t["concurrency"] else None,
+        "gates.breached": sum(g["breached"] for g in report["gates"]) if report["gates"] else None,
+        "gates.judged": sum(g["judged"] for g in report["gates"]) if report["gates"] else None,
     }
     return figures
 
@@ -113,15 +183,28 @@ def table(report, name):
         return (["sbc"] + COUNTS,
                 [[OTHER_ROW if r["other"] else r["sbc"]] + counts(r) for r in report["by_sbc"]])
     if name == "time":
-        return (["start"] + COUNTS,
-                [[OTHER_ROW if r["other"] else r["start"]] + counts(r) for r in report["by_time"]])
+        return (["start"] + COUNTS + ["partial"],
+                [[OTHER_ROW if r["other"] else r["start"]] + counts(r) + [r["partial"]]
+                 for r in report["by_time"]])
     if name == "group":
-        n = len(report["group_columns"])
-        rows = []
-        for r in report["by_group"]:
-            keys = [OTHER_ROW] + [""] * (n - 1) if r["other"] else list(r["group"])
-            rows.append(keys + counts(r))
-        return list(report["group_columns"]) + COUNTS, rows
+        return (list(report["group_columns"]) + COUNTS,
+                [group_keys(report, r) + counts(r) for r in report["by_group"]])
+    if name == "group-time":
+        return (list(report["group_columns"]) + ["start"] + COUNTS + ["partial"],
+                [group_keys(report, r) + ["" if r["other"] else r["start"]] + counts(r)
+                 + [r["partial"]] for r in report["by_group_time"]])
+    if name == "gates":
+        return GATE_KEYS, [[verdict(g)] + [g[k] for k in GATE_KEYS[1:]] for g in report["gates"]]
+    if name == "metrics":
+        return (["sbc"] + MEASURES + CONCURRENCY,
+                [[OTHER_ROW if r["other"] else r["sbc"]] + measures(r) + concurrency(r)
+                 for r in report["by_sbc"]])
+    if name == "time-metrics":
+        return (["start"] + MEASURES,
+                [[OTHER_ROW if r["other"] else r["start"]] + measures(r) for r in report["by_time"]])
+    if name == "group-metrics":
+        return (list(report["group_columns"]) + MEASURES,
+                [group_keys(report, r) + measures(r) for r in report["by_group"]])
     if name == "summary":
         figures = summary_rows(report)
         return ["key", "metric", "value"], [[k, None, v] for k, v in figures.items()]
@@ -156,18 +239,22 @@ def check_csv(report, path, name, excel):
     same("row count", len(rows) - 1, len(want))
     for i, (got, expect) in enumerate(zip(rows[1:], want), 1):
         for k, g, w in zip(keys, got, expect):
-            if name == "actions" and k == "share" and w is not None:
-                same(f"row {i} {k}", g, (f"{w:.1f}".replace(".", ",") if excel else f"{w:.1f}"))
-            elif isinstance(w, float):
-                same(f"row {i} {k}", g, f"{w:.2f}".replace(".", ",") if excel else f"{w:.2f}")
+            if name == "gates" and k == "limit":
+                text = f"{w:.4f}".rstrip("0").rstrip(".")
+                same(f"row {i} {k}", g, text.replace(".", ",") if excel else text)
+            elif isinstance(w, float) or (k in ONE_DECIMAL and w is not None):
+                text = f"{w:.1f}" if k in ONE_DECIMAL else f"{w:.2f}"
+                same(f"row {i} {k}", g, text.replace(".", ",") if excel else text)
             else:
                 same(f"row {i} {k}", g, as_csv_text(w, excel))
 
 
 # ---- XLSX ----
 
-SHEETS = {"Summary": "summary", "Actions": "actions", "Codes": "codes", "SBCs": "sbc",
-          "Time series": "time", "Groups": "group"}
+SHEETS = {"Summary": "summary", "Gates": "gates", "Actions": "actions", "Codes": "codes",
+          "SBCs": "sbc", "SBC metrics": "metrics", "Time series": "time",
+          "Time metrics": "time-metrics", "Groups": "group", "Group metrics": "group-metrics",
+          "Group series": "group-time"}
 
 
 def check_xlsx(report, path):
@@ -198,7 +285,8 @@ def check_xlsx(report, path):
                     fail(f"{where} is a formula")
                 if w is None:
                     same(where, cell.value, None)
-                elif name == "time" and k == "start" and w != OTHER_ROW:
+                elif (k in TIME_KEYS or (name == "summary" and k == "value"
+                                         and expect[0] in TIME_KEYS)) and w != OTHER_ROW:
                     want_time = datetime.datetime.strptime(w, "%Y-%m-%dT%H:%M:%SZ")
                     same(where, cell.value, want_time)
                     same(f"{where} is a date", cell.is_date, True)
@@ -265,8 +353,15 @@ def render_markdown(path):
     return tree
 
 
-MD_COLUMNS = {"codes": ["sip", "ms", "phrase", "origin", "action", "failed"],
-              "sbc": ["sbc", "calls", "failed", "failed_sbc", "failed_microsoft", "ner"]}
+# The tables a Markdown report has: the first two headings that find it, the
+# columns it shows.
+MD_TABLES = {"codes": (("SIP", "Microsoft code"), ["sip", "ms", "phrase", "origin", "action", "failed"]),
+             "sbc": (("SBC", "Calls"), ["sbc", "calls", "failed", "failed_sbc", "failed_microsoft", "ner"]),
+             "gates": (("Verdict", "Gate"), ["verdict", "expr", "value", "limit", "unit", "denominator",
+                                             "why"]),
+             "metrics": (("SBC", "Answered"), ["sbc", "acd_calls", "acd", "short_share",
+                                               "to_failure_calls", "to_failure_median",
+                                               "to_failure_p95"])}
 
 
 def md_text(value, column=None):
@@ -274,6 +369,12 @@ def md_text(value, column=None):
         return "(no SBC)" if column == "sbc" else "-"
     if value is True or value is False:
         return "yes" if value else "no"
+    if column in SECONDS:
+        return duration(value)
+    if column == "limit":
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    if column in ONE_DECIMAL:
+        return f"{value:.1f}"
     if isinstance(value, float):
         return f"{value:.2f}"
     return clean(str(value))
@@ -281,8 +382,8 @@ def md_text(value, column=None):
 
 def check_md(report, path):
     tree = render_markdown(path)
-    allowed = {"h1", "h2", "p", "ul", "li", "strong", "a", "table", "thead", "tbody", "tr", "th",
-               "td", "em"}
+    allowed = {"h1", "h2", "h3", "p", "ul", "li", "strong", "a", "table", "thead", "tbody", "tr",
+               "th", "td", "em", "pre", "code"}
     unexpected = sorted(set(tree.tags) - allowed)
     if unexpected:
         fail(f"elements input text may have created: {unexpected}")
@@ -290,11 +391,18 @@ def check_md(report, path):
         if not (href or "").startswith("https://"):
             fail(f"a link that is not a rules' https link: {href!r}")
     by_header = {tuple(t[0]): t[1:] for t in tree.tables if t}
-    for name, columns in MD_COLUMNS.items():
+    for name, (heads, columns) in MD_TABLES.items():
         keys, want = table(report, name)
+        if name == "gates" and any(g["sbc"] for g in report["gates"]):
+            columns = columns[:2] + ["sbc"] + columns[2:]  # shown when a gate has an SBC
         idx = [keys.index(c) for c in columns]
-        matching = [rows for header, rows in by_header.items()
-                    if len(header) >= len(columns) and header[0] == ("SIP" if name == "codes" else "SBC")]
+        matching = [rows for header, rows in by_header.items() if header[:2] == heads]
+        if name == "gates" and not report["gates"]:
+            same("no gates table without gates", matching, [])
+            continue
+        if name == "metrics" and report["totals"]["acd_calls"] is None:
+            same("no metrics table when nothing was measured", matching, [])
+            continue
         if not matching:
             fail(f"no {name} table")
             continue
@@ -302,7 +410,8 @@ def check_md(report, path):
         same(f"{name} rows", len(rows), len(want))
         for i, (got, expect) in enumerate(zip(rows, want), 1):
             for j, k in zip(range(len(columns)), idx):
-                same(f"{name} row {i} {columns[j]}", got[j], md_text(expect[k], columns[j]))
+                column = None if name == "gates" and columns[j] == "sbc" else columns[j]
+                same(f"{name} row {i} {columns[j]}", got[j], md_text(expect[k], column))
     summary = [t for t in tree.tables if t and t[0] == ["Metric", "Value"]]
     if not summary:
         fail("no summary table")
@@ -314,7 +423,7 @@ def check_md(report, path):
 
 # ---- Prometheus ----
 
-SAMPLE = re.compile(r'^([a-z_]+)(?:\{(.*)\})? (\S+)$')
+SAMPLE = re.compile(r'^([a-z_][a-z0-9_]*)(?:\{(.*)\})? (\S+)$')
 LABEL = re.compile(r'([a-z_]+)="((?:[^"\\]|\\.)*)"')
 
 
@@ -379,12 +488,69 @@ def check_prom(report, path, sbc_max=50):
         if calls:
             if ner is None or abs(ner - effective / calls) > 0.00005:
                 fail(f"NER ratio of sbc={label!r}: {ner} vs {effective / calls}")
+    check_prom_measures(report, samples, series)
     for r in report["by_sbc"]:
         if not r["other"] and r["ner"] is not None and clean(r["sbc"] or "") in series \
                 and series[clean(r["sbc"] or "")][0] == r["calls"]:
             ner = samples.get(("drtriage_ner_ratio", (("sbc", clean(r["sbc"] or "")),)))
             if ner is None or abs(ner * 100 - r["ner"]) > 0.006:
                 fail(f"NER of {r['sbc']!r}: {ner} vs the JSON's {r['ner']}")
+
+
+def check_prom_measures(report, samples, series):
+    """Gates, filter matches and the Health Dashboard's measures per SBC."""
+    gates = report["gates"]
+    for v in ("breached", "passed", "not judged"):
+        want = float(sum(verdict(g) == v for g in gates)) if gates else None
+        same(f"gates {v}", samples.get(("drtriage_gates", (("verdict", v),))), want)
+    for g in gates:
+        labels = (("gate", g["expr"]),) + ((("sbc", g["sbc"]),) if g["sbc"] else ())
+        same(f"gate {g['expr']} {g['sbc']}", samples.get(("drtriage_gate_breached", labels)),
+             (1.0 if g["breached"] else 0.0) if g["judged"] else None)
+    for m in report["filter_matches"]:
+        same(f"filter {m['option']}",
+             samples.get(("drtriage_filter_matched_calls", (("filter", clean(m["option"])),))),
+             float(m["calls"]))
+    same("inputs skipped", samples.get(("drtriage_inputs_skipped", ())), float(len(report["skipped"])))
+    one = {}  # label -> the JSON row when the series has one row
+    count = {}
+    for r in report["by_sbc"]:
+        label = "other" if r["other"] else clean(r["sbc"] or "")[:255]
+        label = label if label in series else "other"
+        count[label] = count.get(label, 0) + 1
+        one[label] = r
+    measured = report["totals"]["acd_calls"] is not None
+    for label in series:
+        rows = [r for r in report["by_sbc"]
+                if ("other" if r["other"] else clean(r["sbc"] or "")[:255]) == label]
+        key = (("sbc", label),)
+        if not measured:
+            same(f"no ACD of {label!r} unmeasured", samples.get(("drtriage_acd_seconds", key)), None)
+            continue
+        if not rows or count[label] != len(rows):
+            continue  # folded into "other": its sums are checked through the calls
+        answered = sum(r["acd_calls"] for r in rows)
+        talk = sum(r["acd"] * r["acd_calls"] for r in rows if r["acd_calls"])
+        same(f"answered calls of {label!r}", samples.get(("drtriage_sbc_answered_calls", key)),
+             float(answered))
+        got = samples.get(("drtriage_acd_seconds", key))
+        if answered and (got is None or abs(got - talk / answered) > 0.06):
+            fail(f"ACD of {label!r}: {got} vs {talk / answered}")
+        if count[label] == 1:
+            r = one[label]
+            same(f"median to failure of {label!r}",
+                 samples.get(("drtriage_time_to_failure_median_seconds", key)),
+                 None if r["to_failure_median"] is None else float(r["to_failure_median"]))
+            same(f"p95 to failure of {label!r}",
+                 samples.get(("drtriage_time_to_failure_p95_seconds", key)),
+                 None if r["to_failure_p95"] is None else float(r["to_failure_p95"]))
+            c = r["concurrency"]
+            same(f"peak of {label!r}", samples.get(("drtriage_concurrent_calls_peak", key)),
+                 float(c["peak"]) if c else None)
+            same(f"session limit of {label!r}", samples.get(("drtriage_session_limit", key)),
+                 float(c["limit"]) if c and c["limit"] else None)
+            same(f"near limit of {label!r}", samples.get(("drtriage_concurrency_near_limit", key)),
+                 (1.0 if c["near_limit"] else 0.0) if c and c["limit"] else None)
 
 
 # ---- structure, for the golden cases ----
