@@ -88,7 +88,8 @@ static void count(page_t *p, uint64_t n)
 
 static const char *percent(char buf[DT_NUMBER_MAX], uint64_t part, uint64_t whole, unsigned decimals)
 {
-    return dt_format_fixed(buf, whole ? 100.0 * (double)part / (double)whole : 0.0, decimals);
+    double share = dt_percent(part, whole);
+    return dt_format_fixed(buf, share < 0 ? 0.0 : share, decimals);
 }
 
 /* A link from the rules, only when it is a plain https URL; else the text. */
@@ -131,6 +132,8 @@ static void cell_td(page_t *p, const dt_column_t *col, const dt_cell_t *cell)
         esc(p, col->none);
     else if (cell->kind == DT_CELL_NONE)
         put(p, "&ndash;");
+    else if (cell->seconds)
+        put(p, dt_format_duration(num, cell->kind == DT_CELL_UINT ? (double)cell->uint : cell->fixed));
     else if (cell->kind == DT_CELL_UINT && !col->code)
         count(p, cell->uint);
     else if (cell->kind == DT_CELL_BOOL)
@@ -265,16 +268,11 @@ typedef struct {
     double width;        /* of one slot */
 } axis_t;
 
-static int64_t bucket_seconds(dt_bucket_t bucket)
-{
-    return bucket == DT_BUCKET_HOUR ? 3600 : bucket == DT_BUCKET_DAY ? 86400 : 7 * 86400;
-}
-
 static axis_t time_axis(const dt_report_t *r)
 {
     axis_t a = {0, 0, r->ntimes, 0};
     size_t dated = r->ntimes && r->times[r->ntimes - 1]->other ? r->ntimes - 1 : r->ntimes;
-    int64_t step = bucket_seconds(r->bucket);
+    int64_t step = dt_date_bucket_seconds(r->bucket);
     if (dated) {
         int64_t span = (r->times[dated - 1]->start - r->times[0]->start) / step + 1;
         if (span > 0 && span <= SLOTS_MAX) {
@@ -313,10 +311,13 @@ static void period_label(const dt_report_t *r, int64_t start, char *buf, size_t 
 
 static void row_label(const dt_report_t *r, const dt_keyed_row_t *row, char *buf, size_t cap)
 {
-    if (row->other)
+    if (row->other) {
         snprintf(buf, cap, "other");
-    else
-        period_label(r, row->start, buf, cap);
+        return;
+    }
+    period_label(r, row->start, buf, cap);
+    if (row->partial && strlen(buf) + 2 < cap)
+        strcat(buf, " " DT_PARTIAL_MARK);
 }
 
 static void x_labels(page_t *p, const axis_t *a, int height)
@@ -336,11 +337,6 @@ static void x_labels(page_t *p, const axis_t *a, int height)
     }
 }
 
-static const char *bucket_name(const dt_report_t *r)
-{
-    return r->bucket == DT_BUCKET_HOUR ? "hour" : r->bucket == DT_BUCKET_DAY ? "day" : "week";
-}
-
 /* Stacked columns over time: the series in `origins` (failed calls by those
  * origins), or all calls when norigins is 0. */
 static void series_bars(page_t *p, const char *title, const dt_origin_t *origins, size_t norigins)
@@ -357,7 +353,7 @@ static void series_bars(page_t *p, const char *title, const dt_origin_t *origins
     axis_t axis = time_axis(r);
     char desc[256];
     snprintf(desc, sizeof desc, "%s per %s, UTC, %zu periods; the table below has the numbers.",
-             title, bucket_name(r), axis.nslots);
+             title, dt_report_bucket_name(r), axis.nslots);
     chart_open(p, title, desc, norigins ? ORIGIN_LEGEND : NULL, SERIES_H);
     y_axis(p, 0, max, SERIES_H, "");
     int plot_h = SERIES_H - PAD_TOP - PAD_BOTTOM;
@@ -411,7 +407,7 @@ static void series_ner(page_t *p)
     snprintf(desc, sizeof desc,
              "NER in percent per %s, UTC, from %.0f%% to 100%%; grey points had fewer than %" PRIu64
              " calls, where a low NER may be normal.",
-             bucket_name(r), lo, r->rules->ner_min_calls);
+             dt_report_bucket_name(r), lo, r->rules->ner_min_calls);
     chart_open(p, "NER over time", desc, NER_LEGEND, SERIES_H);
     y_axis(p, lo, 100, SERIES_H, "%");
     int plot_h = SERIES_H - PAD_TOP - PAD_BOTTOM;
@@ -518,7 +514,19 @@ static void write_inputs(page_t *p)
         esc(p, first.text);
         fprintf(p->out, "\">%s</data> to <data data-kpi=\"by_time.last\" value=\"", from);
         esc(p, last.text);
-        fprintf(p->out, "\">%s</data> (UTC), charted per %s.", to, bucket_name(r));
+        fprintf(p->out, "\">%s</data> (UTC), charted per %s.", to, dt_report_bucket_name(r));
+    }
+    if (r->has_span) {
+        char iso[DT_DATE_LABEL], label[DT_DATE_LABEL];
+        put(p, "<p>Calls from ");
+        for (int end = 0; end < 2; end++) {
+            int64_t at = end ? r->last : r->first;
+            dt_date_format(at, iso, sizeof iso);
+            dt_date_label(at, true, label, sizeof label);
+            fprintf(p->out, "%s<data data-kpi=\"totals.%s_start\" value=\"%s\">%s</data>",
+                    end ? " to " : "", end ? "last" : "first", iso, label);
+        }
+        put(p, " UTC.</p>");
     }
     put(p, "<ul>");
     for (size_t i = 0; i < r->ninputs; i++) {
@@ -566,50 +574,134 @@ static void write_lead(page_t *p)
 /* How NER is counted, from the rules' [ner] section. */
 static void write_ner_note(page_t *p)
 {
-    const dt_rules_t *rules = p->r->rules;
-    char num[DT_NUMBER_MAX];
-    put(p, "<p class=\"note\">NER (network effectiveness ratio) = calls that succeeded or ended with SIP ");
-    bool first = true;
-    for (unsigned code = 0; code <= DT_SIP_MAX; code++)
-        if (rules->ner_effective[code]) {
-            fprintf(p->out, "%s%u", first ? "" : ", ", code);
-            first = false;
-        }
-    if (first)
-        put(p, "(none)");
-    fprintf(p->out, " (the caller's or callee's doing), over all calls; below %s calls a low NER may "
-                    "be normal.</p>\n", grouped(num, rules->ner_min_calls));
+    char note[DT_REPORT_LINE * 2];
+    put(p, "<p class=\"note\">");
+    esc(p, dt_report_ner_definition(p->r, note, sizeof note));
+    put(p, ".</p>\n");
 }
 
-/* The KPI cards: every figure of the summary table with a number. */
+/* A phrase of the report (dt_report.h) as a list item, escaped; nothing for NULL. */
+static void line_item(page_t *p, const char *label, const char *text, const char *cls)
+{
+    if (!text)
+        return;
+    fprintf(p->out, "<li%s%s%s><strong>%s</strong> ", cls ? " class=\"" : "", cls ? cls : "",
+            cls ? "\"" : "", label);
+    esc(p, text);
+    put(p, "</li>\n");
+}
+
+/* The summary's lines beyond the lead, as the text report words them: the
+ * worst SBC, the measures, the peak and the gates' outcome. */
+static void write_summary_lines(page_t *p)
+{
+    const dt_report_t *r = p->r;
+    char line[DT_REPORT_LINE];
+    size_t breached;
+    dt_report_gate_counts(r, &breached, NULL);
+    const dt_keyed_row_t *peak = dt_report_peak_sbc(r, NULL);
+    put(p, "<ul class=\"summary-lines\">\n");
+    line_item(p, "Worst SBC:", dt_report_worst_sbc_line(r, line, sizeof line), NULL);
+    line_item(p, "Durations:", dt_report_durations_line(r, line, sizeof line), NULL);
+    line_item(p, "Peak concurrent calls:", dt_report_peak_line(r, line, sizeof line),
+              peak && peak->stats->near_limit ? "near" : NULL);
+    line_item(p, "Gates:", dt_report_gates_line(r, line, sizeof line),
+              breached ? "breached" : "passed");
+    put(p, "</ul>\n");
+}
+
+/* Every row accounted for: the identity and why rows were left out. */
+static void write_accounting(page_t *p)
+{
+    const dt_report_t *r = p->r;
+    char line[DT_REPORT_LINE];
+    put(p, "<p class=\"note\" id=\"accounting\">Every row is counted once: ");
+    esc(p, dt_report_identity(r, line, sizeof line));
+    put(p, ".");
+    if (dt_report_excluded_line(r, line, sizeof line)) {
+        put(p, " Excluded: ");
+        esc(p, line);
+        put(p, ".");
+    }
+    if (dt_report_duplicates_line(r, line, sizeof line)) {
+        put(p, " Duplicates: ");
+        esc(p, line);
+        put(p, ".");
+    }
+    put(p, "</p>\n");
+}
+
+/* The figures on cards; the rest of the summary table's numbers are listed
+ * under them. */
+static const char *const card_keys[] = {
+    "totals.calls", "totals.failed", "faults", "totals.ner", "by_origin.sbc",
+    "by_origin.microsoft", "by_origin.unknown", "totals.acd", "totals.concurrency.peak",
+    "gates.breached", "totals.rejected",
+};
+
+#define NCARDS (sizeof card_keys / sizeof card_keys[0])
+
+/* The card's place among card_keys, or NCARDS for a figure of the list. */
+static size_t card_of(const char *key)
+{
+    size_t i = 0;
+    while (i < NCARDS && strcmp(card_keys[i], key) != 0)
+        i++;
+    return i;
+}
+
+/* One figure of the summary table: a card, or a row of the list under them. */
+static void write_figure(page_t *p, const dt_cell_t *key, const dt_cell_t *title,
+                         const dt_cell_t *value, bool card)
+{
+    const char *dot = strchr(key->text, '.');
+    char num[DT_NUMBER_MAX], shown[DT_NUMBER_MAX];
+    const char *text = dt_cell_text(value, num);
+    if (card)
+        fprintf(p->out, "<div class=\"kpi %s\"><dt>%s</dt><dd>", dot ? dot + 1 : key->text,
+                title->text);
+    else
+        fprintf(p->out, "<div><dt>%s</dt><dd>", title->text);
+    fprintf(p->out, "<data data-kpi=\"%s\" value=\"%s\">", key->text, text);
+    if (value->seconds)
+        put(p, dt_format_duration(shown, value->kind == DT_CELL_UINT ? (double)value->uint
+                                                                    : value->fixed));
+    else if (value->kind == DT_CELL_UINT)
+        count(p, value->uint);
+    else if (value->kind == DT_CELL_FIXED)
+        fprintf(p->out, "%s%%", text);
+    else
+        put(p, "&ndash;");
+    put(p, "</data></dd></div>\n");
+}
+
+/* The KPI cards and the other figures with a number, the summary's lines,
+ * the accounting of rows. */
 static void write_totals(page_t *p)
 {
     dt_table_t t;
     dt_table_open(&t, p->r, DT_TABLE_SUMMARY);
     put(p, "<section id=\"summary\" aria-labelledby=\"summary-h\"><h2 id=\"summary-h\">Summary</h2>\n");
     write_lead(p);
-    put(p, "<dl class=\"kpis\">\n");
-    for (size_t i = 0; i < t.nrows; i++) {
-        dt_cell_t key, title, value;
-        dt_table_cell(&t, i, 0, &key);
-        dt_table_cell(&t, i, 1, &title);
-        dt_table_cell(&t, i, 2, &value);
-        if (value.kind != DT_CELL_UINT && value.kind != DT_CELL_FIXED &&
-            strcmp(key.text, "totals.ner") != 0)
-            continue;
-        const char *dot = strchr(key.text, '.');
-        char num[DT_NUMBER_MAX];
-        fprintf(p->out, "<div class=\"kpi %s\"><dt>%s</dt><dd><data data-kpi=\"%s\" value=\"%s\">",
-                dot ? dot + 1 : key.text, title.text, key.text, dt_cell_text(&value, num));
-        if (value.kind == DT_CELL_UINT)
-            count(p, value.uint);
-        else if (value.kind == DT_CELL_FIXED)
-            fprintf(p->out, "%s%%", num);
-        else
-            put(p, "&ndash;");
-        put(p, "</data></dd></div>\n");
+    write_summary_lines(p);
+    for (size_t card = 0; card <= NCARDS; card++) { /* the cards in their order, then the list */
+        if (card == 0)
+            put(p, "<dl class=\"kpis\">\n");
+        else if (card == NCARDS)
+            put(p, "</dl>\n<details><summary>Every figure</summary><dl class=\"figures\">\n");
+        for (size_t i = 0; i < t.nrows; i++) {
+            dt_cell_t key, title, value;
+            dt_table_cell(&t, i, 0, &key);
+            dt_table_cell(&t, i, 1, &title);
+            dt_table_cell(&t, i, 2, &value);
+            bool number = value.kind == DT_CELL_UINT || value.kind == DT_CELL_FIXED ||
+                          strcmp(key.text, "totals.ner") == 0;
+            if (number && card_of(key.text) == card)
+                write_figure(p, &key, &title, &value, card < NCARDS);
+        }
     }
-    put(p, "</dl>\n");
+    put(p, "</dl></details>\n");
+    write_accounting(p);
     write_ner_note(p);
     put(p, "</section>\n");
 }
@@ -797,6 +889,145 @@ static const char *sbc_row_class(const page_t *p, const dt_table_t *t, size_t ro
     return p->r->sbcs[row]->counts.calls < p->r->rules->ner_min_calls ? "few" : NULL;
 }
 
+static const char *metrics_row_class(const page_t *p, const dt_table_t *t, size_t row)
+{
+    (void)t;
+    const dt_row_stats_t *st = p->r->sbcs[row]->stats;
+    return st && st->near_limit ? "near-limit" : NULL;
+}
+
+/* ACD per SBC, and the peak of concurrent calls against the session limit. */
+static void sbc_measure_charts(page_t *p)
+{
+    const dt_report_t *r = p->r;
+    hbar_t bars[BARS_MAX];
+    char tips[BARS_MAX][320], values[BARS_MAX][DT_NUMBER_MAX], labels[BARS_MAX][320];
+    for (int peaks = 0; peaks < 2; peaks++) {
+        size_t n = 0;
+        double max = 0;
+        for (size_t i = 0; i < r->nsbcs && n < BARS_MAX; i++) {
+            const dt_keyed_row_t *row = r->sbcs[i];
+            const dt_row_stats_t *st = row->stats;
+            const char *name = row->other ? "(other SBCs)" : *row->name ? row->name : "(no SBC)";
+            char num[DT_NUMBER_MAX], use[DT_NUMBER_MAX];
+            double v;
+            if (peaks) {
+                if (!st || !st->has_peak)
+                    continue;
+                v = (double)st->peak;
+                snprintf(values[n], sizeof values[n], "%" PRIu64, st->peak);
+                snprintf(labels[n], sizeof labels[n], "%s", name);
+                snprintf(tips[n], sizeof tips[n], "%s: %" PRIu64 " calls at once%s%s%s%s", name,
+                         st->peak, st->limit ? ", " : "",
+                         st->limit ? dt_format_share(use, st->peak, st->limit, 1) : "",
+                         st->limit ? " of its session limit" : "",
+                         st->near_limit ? " (" DT_NEAR_LIMIT ")" : "");
+            } else {
+                if (!row->counts.acd_calls)
+                    continue;
+                v = dt_acd_seconds(&row->counts);
+                dt_format_duration(values[n], v);
+                snprintf(labels[n], sizeof labels[n], "%s (%s answered)", name,
+                         grouped(num, row->counts.acd_calls));
+                snprintf(tips[n], sizeof tips[n], "%s: ACD %s of %s answered calls, %s under %d s",
+                         name, values[n], num,
+                         dt_format_share(use, row->counts.short_calls, row->counts.acd_calls, 1),
+                         DT_SHORT_CALL_SECONDS);
+            }
+            bars[n] = (hbar_t){labels[n], v, values[n], peaks && st->near_limit ? "fault" : "calls",
+                               tips[n]};
+            if (v > max)
+                max = v;
+            n++;
+        }
+        if (!n)
+            continue;
+        if (peaks)
+            hbars(p, "Peak concurrent calls by SBC", DT_CONCURRENCY_INTRO "; red bars are "
+                  DT_NEAR_LIMIT ".", NULL, bars, n, max);
+        else
+            hbars(p, "ACD by SBC", "Average duration of answered calls per SBC, with the calls "
+                  "it is measured on; the table below has the numbers.", NULL, bars, n, max);
+    }
+}
+
+/* The measures of the rows of a keyed table, when they were counted. */
+static void write_measures(page_t *p, dt_table_id_t table, const char *id, row_class_fn cls)
+{
+    const dt_report_t *r = p->r;
+    char intro[DT_REPORT_LINE];
+    if (!r->measured)
+        return;
+    put(p, "<h3>ACD, short calls and time to failure</h3>\n<p class=\"note\">");
+    esc(p, dt_report_measures_intro(intro, sizeof intro));
+    if (table == DT_TABLE_SBC_METRICS && r->concurrency) {
+        put(p, "; ");
+        esc(p, DT_CONCURRENCY_INTRO);
+    }
+    put(p, ".</p>\n");
+    write_table(p, table, id, false, cls);
+}
+
+static const char *gate_row_class(const page_t *p, const dt_table_t *t, size_t row)
+{
+    (void)t;
+    const dt_gate_result_t *g = &p->r->gates[row];
+    return g->breached ? "breached" : g->judged ? "passed" : "not-judged";
+}
+
+/* The gates' outcomes: the summary line and a table, each verdict coloured. */
+static void write_gates(page_t *p)
+{
+    char line[DT_REPORT_LINE];
+    size_t breached;
+    if (!dt_report_gate_counts(p->r, &breached, NULL))
+        return;
+    put(p, "<section id=\"gates\" aria-labelledby=\"gates-h\"><h2 id=\"gates-h\">Gates</h2>\n");
+    fprintf(p->out, "<p class=\"lead\"><span class=\"%s\">", breached ? "breached" : "passed");
+    esc(p, dt_report_gates_line(p->r, line, sizeof line));
+    put(p, "</span></p>\n");
+    write_table(p, DT_TABLE_GATES, "table-gates", false, gate_row_class);
+    put(p, "</section>\n");
+}
+
+/* When the filters let no call through: what each condition matched, and
+ * the values the input has instead. */
+static void write_filter_matches(page_t *p)
+{
+    const dt_report_t *r = p->r;
+    if (!r->matched_nothing)
+        return;
+    put(p, "<section id=\"filters\"><h2>");
+    esc(p, dt_sections[DT_SECTION_FILTERS].title);
+    put(p, "</h2>\n");
+    size_t empty = 0;
+    for (size_t i = 0; i < r->nfilter_matches; i++)
+        empty += r->filter_matches[i].calls == 0;
+    if (!empty)
+        fprintf(p->out, "<p>%s</p>\n", DT_FILTERS_DISJOINT);
+    for (size_t i = 0; i < r->nfilter_matches; i++) {
+        const dt_filter_match_t *m = &r->filter_matches[i];
+        char line[DT_REPORT_LINE];
+        put(p, "<p>");
+        esc(p, dt_report_filter_line(m, line, sizeof line));
+        put(p, "</p>\n");
+        if (m->calls || !m->nvalues)
+            continue;
+        put(p, "<ul class=\"values\">\n");
+        for (size_t v = 0; v < m->nvalues; v++) {
+            put(p, "<li><span class=\"mono\">");
+            esc(p, m->values[v]->other ? "(other values, beyond the table limit)" : m->values[v]->name);
+            put(p, "</span>: ");
+            count(p, m->values[v]->counts.calls);
+            put(p, " calls</li>\n");
+        }
+        if (m->more)
+            fprintf(p->out, "<li>... and %zu more</li>\n", m->more);
+        put(p, "</ul>\n");
+    }
+    put(p, "</section>\n");
+}
+
 static void write_sbcs(page_t *p)
 {
     const dt_report_t *r = p->r;
@@ -828,8 +1059,11 @@ static void write_sbcs(page_t *p)
     }
     write_table(p, DT_TABLE_SBCS, "table-sbcs", false, sbc_row_class);
     char num[DT_NUMBER_MAX];
-    fprintf(p->out, "<p class=\"caveat\">* fewer than %s calls: a low NER may be normal.</p>\n</section>\n",
+    fprintf(p->out, "<p class=\"caveat\">* fewer than %s calls: a low NER may be normal.</p>\n",
             grouped(num, min));
+    sbc_measure_charts(p);
+    write_measures(p, DT_TABLE_SBC_METRICS, "table-sbc-metrics", metrics_row_class);
+    put(p, "</section>\n");
 }
 
 static void write_times(page_t *p)
@@ -846,13 +1080,17 @@ static void write_times(page_t *p)
     series_bars(p, "Calls", NULL, 0);
     series_bars(p, "Failed calls by origin", origins, 3);
     series_ner(p);
-    if (r->undated_in_series) {
-        put(p, "<p class=\"note\">");
-        count(p, r->undated_in_series);
-        put(p, " calls without a readable start time are not in the series.</p>\n");
-    }
+    char note[DT_REPORT_LINE];
+    for (int i = 0; i < 2; i++)
+        if (i ? dt_report_undated_note(r, note, sizeof note)
+              : dt_report_partial_note(r, note, sizeof note)) {
+            put(p, "<p class=\"note\">");
+            esc(p, note);
+            put(p, ".</p>\n");
+        }
     put(p, "<details><summary>Numbers: calls, failures and NER per period</summary>\n");
     write_table(p, DT_TABLE_TIMES, "table-time", false, NULL);
+    write_measures(p, DT_TABLE_TIME_METRICS, "table-time-metrics", NULL);
     put(p, "</details></section>\n");
 }
 
@@ -862,7 +1100,20 @@ static void write_groups(page_t *p)
         return;
     put(p, "<section id=\"groups\" aria-labelledby=\"groups-h\"><h2 id=\"groups-h\">By group</h2>\n");
     write_table(p, DT_TABLE_GROUPS, "table-groups", false, NULL);
+    write_measures(p, DT_TABLE_GROUP_METRICS, "table-group-metrics", NULL);
     put(p, "</section>\n");
+}
+
+static void write_group_times(page_t *p)
+{
+    if (!p->r->by_time || !p->r->ngroup_columns)
+        return;
+    put(p, "<section id=\"group-times\" aria-labelledby=\"group-times-h\"><h2 id=\"group-times-h\">");
+    esc(p, dt_sections[DT_SECTION_GROUP_TIMES].title);
+    fprintf(p->out, "</h2>\n<details><summary>Numbers: each group per %s</summary>\n",
+            dt_report_bucket_name(p->r));
+    write_table(p, DT_TABLE_GROUP_TIMES, "table-group-times", false, NULL);
+    put(p, "</details></section>\n");
 }
 
 static void write_rejections(page_t *p)
@@ -915,7 +1166,8 @@ static void (*const sections[DT_SECTION_COUNT])(page_t *) = {
     [DT_SECTION_CODES] = write_codes,       [DT_SECTION_STUBS] = write_stubs,
     [DT_SECTION_SBCS] = write_sbcs,         [DT_SECTION_TIMES] = write_times,
     [DT_SECTION_GROUPS] = write_groups,     [DT_SECTION_REJECTED] = write_rejections,
-    [DT_SECTION_NOTES] = write_notes,
+    [DT_SECTION_NOTES] = write_notes,       [DT_SECTION_GATES] = write_gates,
+    [DT_SECTION_FILTERS] = write_filter_matches, [DT_SECTION_GROUP_TIMES] = write_group_times,
 };
 
 /* ---- the frame ---- */

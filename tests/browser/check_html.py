@@ -21,14 +21,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "formats"))
 from cdp import Browser  # noqa: E402
-from verify import FAILURES, fail, same, summary_rows as figures  # noqa: E402
+from verify import (FAILURES, ONE_DECIMAL, SECONDS, TIME_KEYS, duration, fail, same,  # noqa: E402
+                    summary_rows as figures, table as json_table, verdict)
 
 BIDI = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
-def as_value(v):
+def as_value(v, key=""):
     if isinstance(v, float):
-        return f"{v:.2f}"
+        return f"{v:.1f}" if key.split(".")[-1] in ONE_DECIMAL else f"{v:.2f}"
     return None if v is None else str(v)
 
 
@@ -60,6 +61,7 @@ PAGE_FACTS = r"""(() => {
     hrefs: q('[href], [src], [xlink\\:href]').map(e => e.getAttribute('href') || e.getAttribute('src') || e.getAttribute('xlink:href')),
     pwned: window.__pwned === undefined ? null : String(window.__pwned),
     text: document.body.innerText,
+    gate_classes: q('#table-gates tbody tr').map(r => r.className),
     js: document.documentElement.classList.contains('js'),
   };
 })()"""
@@ -89,6 +91,38 @@ def check_tables(report, facts):
         same("time table rows", len(tables["table-time"]["rows"]), len(report["by_time"]))
     if report["group_columns"]:
         same("group table rows", len(tables["table-groups"]["rows"]), len(report["by_group"]))
+    gates = tables.get("table-gates")
+    if report["gates"] or gates:
+        if not gates:
+            fail("no gates table")
+        else:
+            same("gate rows", len(gates["rows"]), len(report["gates"]))
+            for i, (row, gate) in enumerate(zip(gates["rows"], report["gates"])):
+                cell = dict(zip(gates["keys"], row))
+                same(f"gate {i} verdict", cell["verdict"], verdict(gate))
+                same(f"gate {i} expr", cell["expr"], gate["expr"])
+                same(f"gate {i} why", cell["why"], gate["why"])
+            same("gate rows coloured by verdict", facts["gate_classes"],
+                 [verdict(g).replace(" ", "-") for g in report["gates"]])
+    for name, tid in (("metrics", "table-sbc-metrics"), ("time-metrics", "table-time-metrics"),
+                      ("group-metrics", "table-group-metrics")):
+        keys, want = json_table(report, name)
+        got = tables.get(tid)
+        measured = report["totals"]["acd_calls"] is not None and bool(want)
+        same(f"{tid} present", got is not None, measured)
+        if not got or not measured:
+            continue
+        same(f"{tid} rows", len(got["rows"]), len(want))
+        for i, (row, expect) in enumerate(zip(got["rows"], want)):
+            cell, w = dict(zip(got["keys"], row)), dict(zip(keys, expect))
+            for k in ("acd", "to_failure_median", "acd_calls", "concurrency.peak"):
+                if k not in cell:
+                    continue
+                shown = ("\u2013" if w[k] is None else duration(w[k]) if k in SECONDS
+                         else f"{w[k]:,}")
+                same(f"{tid} row {i} {k}", cell[k], shown)
+    if report["by_group_time"]:
+        same("group-time rows", len(tables["table-group-times"]["rows"]), len(report["by_group_time"]))
     faults = {a["action"]: a["failed"] for a in report["by_action"] if not a["expected"]}
     same("actions listed", {a: int(v) for a, v in facts["actions"]}, faults)
 
@@ -101,16 +135,20 @@ def check_page(report, facts, hostile):
         if key not in want:
             fail(f"unknown KPI {key}")
             continue
-        same(f"KPI {key} value", value if key != "filters" else text, as_value(want[key]))
+        same(f"KPI {key} value", value if key != "filters" else text, as_value(want[key], key))
         shown = text.replace(",", "").rstrip("%")
-        if key.startswith("by_time."):  # shown as a period label: "11-01 08:00", "2026-11-01"
+        if key in TIME_KEYS:  # "Tue 2026-11-24 09:58"
+            same(f"KPI {key} as shown", text[4:], want[key][:10] + " " + want[key][11:16])
+        elif key.split(".")[-1] in SECONDS:
+            same(f"KPI {key} as shown", text, duration(want[key]))
+        elif key.startswith("by_time."):  # shown as a period label: "11-01 08:00", "2026-11-01"
             start = want[key]
             label = start[:10] if report["by_time"][0]["start"].endswith("T00:00:00Z") and \
                 all(r["start"].endswith("T00:00:00Z") for r in report["by_time"] if not r["other"]) \
                 else start[5:10] + " " + start[11:16]
             same(f"KPI {key} as shown", text, label)
         elif key != "filters":
-            same(f"KPI {key} as shown", shown, as_value(want[key]))
+            same(f"KPI {key} as shown", shown, as_value(want[key], key))
     for key, value in want.items():
         if value is not None and key not in seen:
             fail(f"KPI {key} is not on the page")
