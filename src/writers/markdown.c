@@ -25,6 +25,9 @@ static void put_cell(FILE *out, const dt_column_t *col, const dt_cell_t *cell)
         put_md(out, col->none ? col->none : NONE_MARK);
     else if (cell->kind == DT_CELL_BOOL)
         fputs(cell->boolean ? "yes" : "no", out);
+    else if (cell->seconds)
+        fputs(dt_format_duration(num, cell->kind == DT_CELL_UINT ? (double)cell->uint : cell->fixed),
+              out);
     else if (cell->kind == DT_CELL_TEXT)
         put_md(out, cell->text);
     else
@@ -117,6 +120,45 @@ static void heading(FILE *out, dt_section_t section)
     fprintf(out, "## %s\n\n", dt_sections[section].title);
 }
 
+/* "- **label** text", the text escaped; nothing for NULL. */
+static void line_item(FILE *out, const char *label, const char *text)
+{
+    if (!text)
+        return;
+    fprintf(out, "- **%s** ", label);
+    put_md(out, text);
+    putc('\n', out);
+}
+
+/* A phrase of the report as a paragraph of its own; nothing for NULL. */
+static void paragraph(FILE *out, const char *text)
+{
+    if (!text)
+        return;
+    put_md(out, text);
+    fputs(".\n\n", out);
+}
+
+/* The summary's lines as the text report words them, and the accounting. */
+static void write_summary_lines(FILE *out, const dt_report_t *r)
+{
+    char line[DT_REPORT_LINE];
+    if (r->has_span) {
+        char from[DT_DATE_LABEL], to[DT_DATE_LABEL];
+        dt_date_label(r->first, true, from, sizeof from);
+        dt_date_label(r->last, true, to, sizeof to);
+        fprintf(out, "- **Calls from** %s to %s UTC\n", from, to);
+    }
+    line_item(out, "Worst SBC:", dt_report_worst_sbc_line(r, line, sizeof line));
+    line_item(out, "Durations:", dt_report_durations_line(r, line, sizeof line));
+    line_item(out, "Peak concurrent calls:", dt_report_peak_line(r, line, sizeof line));
+    line_item(out, "Gates:", dt_report_gates_line(r, line, sizeof line));
+    line_item(out, "Rows:", dt_report_identity(r, line, sizeof line));
+    line_item(out, "Excluded:", dt_report_excluded_line(r, line, sizeof line));
+    line_item(out, "Duplicates:", dt_report_duplicates_line(r, line, sizeof line));
+    putc('\n', out);
+}
+
 static void write_summary(FILE *out, const dt_report_t *r)
 {
     fputs("# drtriage report\n\n", out);
@@ -129,7 +171,116 @@ static void write_summary(FILE *out, const dt_report_t *r)
     }
     if (r->ninputs)
         putc('\n', out);
+    write_summary_lines(out, r);
     write_table(out, r, DT_TABLE_SUMMARY, 0, NULL);
+    char note[DT_REPORT_LINE * 2];
+    paragraph(out, dt_report_ner_definition(r, note, sizeof note));
+}
+
+static void write_gates(FILE *out, const dt_report_t *r)
+{
+    if (!r->ngates)
+        return;
+    heading(out, DT_SECTION_GATES);
+    write_table(out, r, DT_TABLE_GATES, 0, NULL);
+}
+
+static void write_filter_matches(FILE *out, const dt_report_t *r)
+{
+    if (!r->matched_nothing)
+        return;
+    heading(out, DT_SECTION_FILTERS);
+    size_t empty = 0;
+    for (size_t i = 0; i < r->nfilter_matches; i++)
+        empty += r->filter_matches[i].calls == 0;
+    if (!empty)
+        fprintf(out, "%s\n\n", DT_FILTERS_DISJOINT);
+    for (size_t i = 0; i < r->nfilter_matches; i++) {
+        const dt_filter_match_t *m = &r->filter_matches[i];
+        char line[DT_REPORT_LINE];
+        put_md(out, dt_report_filter_line(m, line, sizeof line));
+        fputs("\n\n", out);
+        if (m->calls || !m->nvalues)
+            continue;
+        for (size_t v = 0; v < m->nvalues; v++) {
+            fputs("- ", out);
+            put_md(out, m->values[v]->other ? "(other values, beyond the table limit)"
+                                            : m->values[v]->name);
+            fprintf(out, ": %" PRIu64 " calls\n", m->values[v]->counts.calls);
+        }
+        if (m->more)
+            fprintf(out, "- ... and %zu more\n", m->more);
+        putc('\n', out);
+    }
+}
+
+/* The measures of a keyed table's rows, when they were counted. */
+static void write_measures(FILE *out, const dt_report_t *r, dt_table_id_t table, size_t top)
+{
+    char intro[DT_REPORT_LINE];
+    if (!r->measured)
+        return;
+    fputs("### ACD, short calls and time to failure\n\n", out);
+    put_md(out, dt_report_measures_intro(intro, sizeof intro));
+    if (table == DT_TABLE_SBC_METRICS && r->concurrency) {
+        fputs("; ", out);
+        put_md(out, DT_CONCURRENCY_INTRO);
+    }
+    fputs(".\n\n", out);
+    write_table(out, r, table, top, NULL);
+}
+
+static void write_series_notes(FILE *out, const dt_report_t *r)
+{
+    char note[DT_REPORT_LINE];
+    paragraph(out, dt_report_partial_note(r, note, sizeof note));
+    paragraph(out, dt_report_undated_note(r, note, sizeof note));
+}
+
+static void write_rejections(FILE *out, const dt_report_t *r)
+{
+    uint64_t rejected = r->totals.rejected;
+    if (!rejected)
+        return;
+    heading(out, DT_SECTION_REJECTED);
+    fprintf(out, "%" PRIu64 " row%s not counted as calls; the first:\n\n", rejected,
+            rejected == 1 ? "" : "s");
+    for (size_t i = 0; i < r->nrejections; i++) {
+        fputs("- ", out);
+        put_md(out, r->rejections[i].path ? r->rejections[i].path : "");
+        fprintf(out, ":%" PRIu64 ": ", r->rejections[i].line);
+        put_md(out, r->rejections[i].reason);
+        putc('\n', out);
+    }
+    if (rejected > r->nrejections)
+        fprintf(out, "- ... and %" PRIu64 " more\n", rejected - r->nrejections);
+    putc('\n', out);
+}
+
+/* How many codes no rule documents; with --stubs each rule to paste, as an
+ * indented code block (which input text cannot leave). */
+static void write_stubs(FILE *out, const dt_report_t *r)
+{
+    if (!r->nunknown_codes)
+        return;
+    heading(out, DT_SECTION_STUBS);
+    fprintf(out, "%zu code%s, %" PRIu64 " failed call%s", r->nunknown_codes,
+            r->nunknown_codes == 1 ? "" : "s", r->unknown_failed, r->unknown_failed == 1 ? "" : "s");
+    if (!r->show_stubs) {
+        fputs(": --stubs shows a rule for each, to paste into a rules file (docs/rules.md).\n\n", out);
+        return;
+    }
+    fputs(":\n\n", out);
+    for (size_t i = 0; i < r->ncodes; i++)
+        for (const char *line = r->stubs[i]; line && *line;) {
+            size_t n = strcspn(line, "\n");
+            char clean[DT_REPORT_LINE];
+            dt_escape_clean(clean, sizeof clean, line, n);
+            fprintf(out, "    %s\n", clean);
+            line += n + (line[n] != '\0');
+            if (!*line)
+                fputs("\n", out);
+        }
 }
 
 static void write_advice(FILE *out, const dt_report_t *r, size_t top)
@@ -198,13 +349,37 @@ dt_status_t dt_write_markdown(FILE *out, const dt_report_t *report,
         case DT_SECTION_SBCS:
             heading(out, s);
             write_table(out, report, DT_TABLE_SBCS, top, NULL);
+            write_measures(out, report, DT_TABLE_SBC_METRICS, top);
+            break;
+        case DT_SECTION_GATES:
+            write_gates(out, report);
+            break;
+        case DT_SECTION_FILTERS:
+            write_filter_matches(out, report);
+            break;
+        case DT_SECTION_GROUP_TIMES:
+            if (report->by_time && report->ngroup_columns) {
+                heading(out, s);
+                write_table(out, report, DT_TABLE_GROUP_TIMES, 0, NULL);
+            }
+            break;
+        case DT_SECTION_REJECTED:
+            write_rejections(out, report);
+            break;
+        case DT_SECTION_STUBS:
+            write_stubs(out, report);
             break;
         case DT_SECTION_TIMES:
         case DT_SECTION_GROUPS:
             if (s == DT_SECTION_TIMES ? report->by_time : report->ngroup_columns > 0) {
                 heading(out, s);
-                write_table(out, report, s == DT_SECTION_TIMES ? DT_TABLE_TIMES : DT_TABLE_GROUPS,
-                            s == DT_SECTION_TIMES ? 0 : top, NULL);
+                bool times = s == DT_SECTION_TIMES;
+                write_table(out, report, times ? DT_TABLE_TIMES : DT_TABLE_GROUPS,
+                            times ? 0 : top, NULL);
+                if (times)
+                    write_series_notes(out, report);
+                write_measures(out, report, times ? DT_TABLE_TIME_METRICS : DT_TABLE_GROUP_METRICS,
+                               times ? 0 : top);
             }
             break;
         case DT_SECTION_NOTES:
