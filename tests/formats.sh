@@ -79,23 +79,41 @@ for f in md csv prom xlsx html; do
     golden "golden $f" "$f" "$WORK/six.$f"
 done
 
-# --- CSV: every table, and for Excel ---
-run "$DRTRIAGE" --by hour --group-by 'Call type,SBC FQDN' -o "$WORK/t.json" samples/tac-directrouting.csv
-expect_status "JSON for the CSV tables" 0
-for table in actions codes sbc time group; do
+# --- CSV: every table, and for Excel (gates, measures and concurrency too) ---
+# table_run ARGS...: the run behind the CSV tables, with ARGS before the input.
+table_run() {
+    run "$DRTRIAGE" --by hour --group-by 'Call type,SBC FQDN' --fail-if 'faults>1%' \
+        --fail-if 'sbc=*:ner<99.5' --fail-if 'acd<300' --fail-if 'short-calls>0.5%' \
+        --fail-if 'sbc=*:concurrency>50%' --max-concurrent sbc1.contoso.com=4 \
+        --max-concurrent sbc2.contoso.com=40 "$@" samples/tac-directrouting.csv
+}
+table_run -o "$WORK/t.json"
+expect_status "JSON for the CSV tables: gates breached" 1
+expect_json "the CSV tables have gates, measures and peaks" \
+    '(.gates | length) > 4 and .totals.acd_calls > 0 and ([.by_sbc[].concurrency.peak] | all(. > 0))' \
+    "$WORK/t.json"
+for table in actions codes sbc time group gates metrics time-metrics group-metrics group-time; do
     for excel in "" --excel; do
-        run "$DRTRIAGE" --by hour --group-by 'Call type,SBC FQDN' --table "$table" $excel \
-            -o "$WORK/t.csv" samples/tac-directrouting.csv
-        expect_status "csv --table $table $excel" 0
+        table_run --table "$table" $excel -o "$WORK/t.csv"
+        expect_status "csv --table $table $excel" 1
         verify "csv --table $table $excel equals the JSON" \
             $VERIFY csv "$WORK/t.json" "$WORK/t.csv" "$table" $excel
     done
 done
+# the same run in every format: gates, measures, concurrency and series read back
+table_run --top all -o "$WORK/g.json" -o "$WORK/g.xlsx" -o "$WORK/g.md" -o "$WORK/g.html" -o "$WORK/g.prom" \
+    -o "$WORK/g.txt"
+expect_status "gates and measures in every format" 1
+verify "xlsx with gates and measures equals the JSON" $VERIFY xlsx "$WORK/g.json" "$WORK/g.xlsx"
+verify "md with gates and measures equals the JSON" $VERIFY md "$WORK/g.json" "$WORK/g.md"
+verify "prom with gates and measures equals the JSON" $VERIFY prom "$WORK/g.json" "$WORK/g.prom"
+verify "html with gates and measures in Chromium equals the JSON" \
+    $BROWSER "$WORK/g.json" "$WORK/g.html" --screenshot "$SHOTS/report-gates.png"
 run "$DRTRIAGE" --format csv --table sbc samples/tac-directrouting.csv
 expect_stdout "--format csv on standard output" "sbc,calls,succeeded,failed"
 run "$DRTRIAGE" --table nope samples/tac-directrouting.csv
 expect_status "--table nope" 2
-expect_stderr "--table names its values" "expected actions, codes, sbc, time or group"
+expect_stderr "--table names its values" "expected actions, codes, sbc, time, group, gates, metrics"
 
 # --- a short export: an hourly series; without HTML none ---
 head -40 samples/tac-directrouting.csv >"$WORK/day.csv"

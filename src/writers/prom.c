@@ -20,7 +20,10 @@
 
 typedef struct {
     char label[LABEL_MAX];
-    uint64_t calls, effective;
+    dt_counts_t counts;
+    const dt_keyed_row_t *row; /* the one row behind the series; NULL for several (its
+                                  percentiles and peak cannot be summed) */
+    size_t rows;
 } sbc_series_t;
 
 typedef struct {
@@ -71,37 +74,193 @@ static void collect_sbcs(const dt_report_t *r, sbc_set_t *set)
         }
         if (!into)
             into = other;
-        into->calls += row->counts.calls;
-        into->effective += row->counts.effective;
+        dt_counts_merge(&into->counts, &row->counts);
+        into->row = into->rows++ ? NULL : row;
+    }
+}
+
+/* The series of the set: the labelled ones, then "other" when it has calls. */
+static size_t series_count(const sbc_set_t *set)
+{
+    return set->n + (set->rows[DT_PROM_SBC_MAX].rows ? 1 : 0);
+}
+
+static const sbc_series_t *series_at(const sbc_set_t *set, size_t i)
+{
+    return i < set->n ? &set->rows[i] : &set->rows[DT_PROM_SBC_MAX];
+}
+
+static void sbc_sample(FILE *out, const char *name, const sbc_series_t *s, const char *value)
+{
+    fprintf(out, "%s{", name);
+    put_label(out, "sbc", s->label);
+    fprintf(out, "} %s\n", value);
+}
+
+/* The stats of the one row behind a series, or NULL. */
+static const dt_row_stats_t *series_stats(const sbc_series_t *s)
+{
+    return s->row ? s->row->stats : NULL;
+}
+
+/* The Health Dashboard's measures per SBC: answered calls, ACD and short
+ * calls (summed over "other" too), time to failure and the concurrency peak
+ * (for an SBC of its own only: percentiles and peaks do not add up). */
+static void write_sbc_measures(FILE *out, const dt_report_t *r, const sbc_set_t *set)
+{
+    char num[DT_NUMBER_MAX];
+    size_t n = series_count(set);
+    if (!r->measured)
+        return;
+    metric_head(out, "drtriage_sbc_answered_calls",
+                "Answered calls with a known duration per SBC: what ACD is measured on.");
+    for (size_t i = 0; i < n; i++) {
+        snprintf(num, sizeof num, "%" PRIu64, series_at(set, i)->counts.acd_calls);
+        sbc_sample(out, "drtriage_sbc_answered_calls", series_at(set, i), num);
+    }
+    metric_head(out, "drtriage_acd_seconds",
+                "Average call duration (ACD) of answered calls per SBC, in seconds.");
+    for (size_t i = 0; i < n; i++)
+        if (series_at(set, i)->counts.acd_calls)
+            sbc_sample(out, "drtriage_acd_seconds", series_at(set, i),
+                       dt_format_fixed(num, dt_acd_seconds(&series_at(set, i)->counts), 1));
+    char help[160];
+    snprintf(help, sizeof help,
+             "Share of answered calls shorter than %d s per SBC, 0-1 (users hanging up on bad audio).",
+             DT_SHORT_CALL_SECONDS);
+    metric_head(out, "drtriage_short_calls_ratio", help);
+    for (size_t i = 0; i < n; i++) {
+        const dt_counts_t *c = &series_at(set, i)->counts;
+        if (c->acd_calls)
+            sbc_sample(out, "drtriage_short_calls_ratio", series_at(set, i),
+                       dt_format_fixed(num, (double)c->short_calls / (double)c->acd_calls,
+                                       RATIO_DECIMALS));
+    }
+    static const struct {
+        const char *name, *help;
+    } to_failure[] = {
+        {"drtriage_time_to_failure_median_seconds",
+         "Median time from INVITE to failure of failed calls per SBC, in seconds."},
+        {"drtriage_time_to_failure_p95_seconds",
+         "95th percentile of the time from INVITE to failure of failed calls per SBC, in seconds."},
+    };
+    for (size_t q = 0; q < 2; q++) {
+        metric_head(out, to_failure[q].name, to_failure[q].help);
+        for (size_t i = 0; i < n; i++) {
+            const dt_row_stats_t *st = series_stats(series_at(set, i));
+            if (!st || !st->to_failure_calls)
+                continue;
+            snprintf(num, sizeof num, "%" PRIu64, q ? st->to_failure_p95 : st->to_failure_median);
+            sbc_sample(out, to_failure[q].name, series_at(set, i), num);
+        }
+    }
+    if (!r->concurrency)
+        return;
+    metric_head(out, "drtriage_concurrent_calls_peak",
+                "The most calls active in one minute per SBC (Health Dashboard's concurrent calls).");
+    for (size_t i = 0; i < n; i++) {
+        const dt_row_stats_t *st = series_stats(series_at(set, i));
+        if (!st || !st->has_peak)
+            continue;
+        snprintf(num, sizeof num, "%" PRIu64, st->peak);
+        sbc_sample(out, "drtriage_concurrent_calls_peak", series_at(set, i), num);
+    }
+    metric_head(out, "drtriage_session_limit",
+                "The SBC trunk's MaxConcurrentSessions, as given by --max-concurrent.");
+    for (size_t i = 0; i < n; i++) {
+        const dt_row_stats_t *st = series_stats(series_at(set, i));
+        if (!st || !st->limit)
+            continue;
+        snprintf(num, sizeof num, "%" PRIu64, st->limit);
+        sbc_sample(out, "drtriage_session_limit", series_at(set, i), num);
+    }
+    snprintf(help, sizeof help, "1 when an SBC's peak reached %d%% of its session limit, else 0.",
+             DT_CONCURRENCY_WARN_PERCENT);
+    metric_head(out, "drtriage_concurrency_near_limit", help);
+    for (size_t i = 0; i < n; i++) {
+        const dt_row_stats_t *st = series_stats(series_at(set, i));
+        if (st && st->limit)
+            sbc_sample(out, "drtriage_concurrency_near_limit", series_at(set, i),
+                       st->near_limit ? "1" : "0");
     }
 }
 
 static void write_sbcs(FILE *out, const dt_report_t *r, sbc_set_t *set)
 {
     collect_sbcs(r, set);
-    const sbc_series_t *other = &set->rows[DT_PROM_SBC_MAX];
-    size_t n = set->n + (other->calls ? 1 : 0);
+    size_t n = series_count(set);
     char help[128];
     snprintf(help, sizeof help, "Calls analysed per SBC (at most %d SBC labels, the rest in sbc=\"%s\").",
              DT_PROM_SBC_MAX, OTHER_LABEL);
     metric_head(out, "drtriage_sbc_calls", help);
+    char num[DT_NUMBER_MAX];
     for (size_t i = 0; i < n; i++) {
-        const sbc_series_t *s = i < set->n ? &set->rows[i] : other;
-        fputs("drtriage_sbc_calls{", out);
-        put_label(out, "sbc", s->label);
-        fprintf(out, "} %" PRIu64 "\n", s->calls);
+        snprintf(num, sizeof num, "%" PRIu64, series_at(set, i)->counts.calls);
+        sbc_sample(out, "drtriage_sbc_calls", series_at(set, i), num);
     }
     metric_head(out, "drtriage_ner_ratio",
                 "Network Effectiveness Ratio per SBC, 0-1 (docs/formats.md; below the rules' minimum calls a low NER may be normal).");
     for (size_t i = 0; i < n; i++) {
-        const sbc_series_t *s = i < set->n ? &set->rows[i] : other;
-        if (!s->calls)
+        const dt_counts_t *c = &series_at(set, i)->counts;
+        if (c->calls)
+            sbc_sample(out, "drtriage_ner_ratio", series_at(set, i),
+                       dt_format_fixed(num, (double)c->effective / (double)c->calls, RATIO_DECIMALS));
+    }
+    write_sbc_measures(out, r, set);
+}
+
+#define DT_PROM_GATE_SBCS DT_PROM_SBC_MAX /* per-SBC results of one gate written */
+
+/* The gates: how many had each verdict, and per judged gate (and SBC of a
+ * per-SBC gate, at most DT_PROM_GATE_SBCS of each) whether it was breached. */
+static void write_gates(FILE *out, const dt_report_t *r)
+{
+    size_t breached, judged, n = dt_report_gate_counts(r, &breached, &judged);
+    if (!n)
+        return;
+    metric_head(out, "drtriage_gates", "The --fail-if gates' results, by verdict.");
+    static const char *const verdicts[] = {"breached", "passed", "not judged"};
+    size_t counts[] = {breached, judged - breached, n - judged};
+    for (size_t v = 0; v < 3; v++) {
+        fputs("drtriage_gates{", out);
+        put_label(out, "verdict", verdicts[v]);
+        fprintf(out, "} %zu\n", counts[v]);
+    }
+    metric_head(out, "drtriage_gate_breached",
+                "1 when a judged --fail-if gate was breached, 0 when it passed (per SBC for sbc= gates).");
+    for (size_t i = 0; i < n; i++) {
+        const dt_gate_result_t *g = &r->gates[i];
+        size_t same = 0; /* earlier results of this gate */
+        bool repeated = false; /* the same gate given twice: one series */
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(r->gates[k].expr, g->expr) == 0) {
+                same++;
+                repeated |= !g->sbc || (r->gates[k].sbc && strcmp(r->gates[k].sbc, g->sbc) == 0);
+            }
+        if (!g->judged || repeated || same >= DT_PROM_GATE_SBCS)
             continue;
-        char num[DT_NUMBER_MAX];
-        fputs("drtriage_ner_ratio{", out);
-        put_label(out, "sbc", s->label);
-        fprintf(out, "} %s\n",
-                dt_format_fixed(num, (double)s->effective / (double)s->calls, RATIO_DECIMALS));
+        fputs("drtriage_gate_breached{", out);
+        put_label(out, "gate", g->expr);
+        if (g->sbc) {
+            putc(',', out);
+            put_label(out, "sbc", g->sbc);
+        }
+        fprintf(out, "} %d\n", g->breached ? 1 : 0);
+    }
+}
+
+/* What each filter condition let through, so that an alert sees a filter
+ * that matched nothing. */
+static void write_filter_matches(FILE *out, const dt_report_t *r)
+{
+    if (!r->nfilter_matches)
+        return;
+    metric_head(out, "drtriage_filter_matched_calls",
+                "Calls each filter condition matched on its own (0: a filter that matched nothing).");
+    for (size_t i = 0; i < r->nfilter_matches; i++) {
+        fputs("drtriage_filter_matched_calls{", out);
+        put_label(out, "filter", r->filter_matches[i].option);
+        fprintf(out, "} %" PRIu64 "\n", r->filter_matches[i].calls);
     }
 }
 
@@ -149,7 +308,12 @@ dt_status_t dt_write_prom(FILE *out, const dt_report_t *report, const dt_write_o
     gauge(out, "drtriage_calls", "Calls analysed.", t->counts.calls);
     gauge(out, "drtriage_calls_failed", "Calls that failed, expected endings included.",
           t->counts.failed);
+    gauge(out, "drtriage_inputs_skipped",
+          "Input files named but not read: no call records (archive members, parameters).",
+          report->nskipped);
     write_faults(out, report);
+    write_gates(out, report);
+    write_filter_matches(out, report);
     sbc_set_t *set = malloc(sizeof *set); /* about 13 KiB */
     if (!set)
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
