@@ -34,6 +34,8 @@ typedef struct {
     bool boolean;
     bool seconds;      /* UINT, FIXED: a duration in seconds, which people read as
                           "4m21s" (dt_format_duration) and machines as the number */
+    bool day;          /* TIME: a day or week, which people read without the hour */
+    bool partial;      /* TIME: a period the inputs cover only in part */
     char buf[DT_CELL_TEXT_MAX]; /* room for text the table builds (joined values) */
 } dt_cell_t;
 
@@ -99,6 +101,12 @@ bool dt_table_column_shown(const dt_table_t *t, size_t col);
 
 /* Fills *cell with the value at (row, col), row < t->nrows. */
 void dt_table_cell(const dt_table_t *t, size_t row, size_t col, dt_cell_t *cell);
+
+/* A TIME, UINT or FIXED cell as people read it, into buf (cap bytes,
+ * DT_DATE_LABEL + 4 is enough): "Tue 2024-03-01 10:00" (without the hour
+ * for a day, " *" after a partial period), "4m21s" for seconds; NULL for
+ * the other cells, which the writer renders its own way. */
+const char *dt_cell_label(const dt_cell_t *cell, char *buf, size_t cap);
 
 /* A cell as plain text: "" for none, digits, the fixed number, "true" or
  * "false", or the (unescaped) text (also for TIME); buf holds DT_NUMBER_MAX bytes. */

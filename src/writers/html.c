@@ -122,7 +122,7 @@ typedef const char *(*row_class_fn)(const page_t *p, const dt_table_t *t, size_t
 
 static void cell_td(page_t *p, const dt_column_t *col, const dt_cell_t *cell)
 {
-    char num[DT_NUMBER_MAX];
+    char num[DT_NUMBER_MAX], label[DT_DATE_LABEL + 4];
     const char *text = dt_cell_text(cell, num);
     if (numeric(col->kind))
         fprintf(p->out, "<td class=\"n\" data-v=\"%s\">", cell->kind == DT_CELL_NONE ? "" : text);
@@ -132,8 +132,8 @@ static void cell_td(page_t *p, const dt_column_t *col, const dt_cell_t *cell)
         esc(p, col->none);
     else if (cell->kind == DT_CELL_NONE)
         put(p, "&ndash;");
-    else if (cell->seconds)
-        put(p, dt_format_duration(num, cell->kind == DT_CELL_UINT ? (double)cell->uint : cell->fixed));
+    else if (dt_cell_label(cell, label, sizeof label))
+        put(p, label);
     else if (cell->kind == DT_CELL_UINT && !col->code)
         count(p, cell->uint);
     else if (cell->kind == DT_CELL_BOOL)
@@ -655,7 +655,7 @@ static void write_figure(page_t *p, const dt_cell_t *key, const dt_cell_t *title
                          const dt_cell_t *value, bool card)
 {
     const char *dot = strchr(key->text, '.');
-    char num[DT_NUMBER_MAX], shown[DT_NUMBER_MAX];
+    char num[DT_NUMBER_MAX], shown[DT_DATE_LABEL + 4];
     const char *text = dt_cell_text(value, num);
     if (card)
         fprintf(p->out, "<div class=\"kpi %s\"><dt>%s</dt><dd>", dot ? dot + 1 : key->text,
@@ -663,9 +663,8 @@ static void write_figure(page_t *p, const dt_cell_t *key, const dt_cell_t *title
     else
         fprintf(p->out, "<div><dt>%s</dt><dd>", title->text);
     fprintf(p->out, "<data data-kpi=\"%s\" value=\"%s\">", key->text, text);
-    if (value->seconds)
-        put(p, dt_format_duration(shown, value->kind == DT_CELL_UINT ? (double)value->uint
-                                                                    : value->fixed));
+    if (dt_cell_label(value, shown, sizeof shown))
+        put(p, shown);
     else if (value->kind == DT_CELL_UINT)
         count(p, value->uint);
     else if (value->kind == DT_CELL_FIXED)

@@ -20,14 +20,13 @@ static void put_md(FILE *out, const char *text)
 
 static void put_cell(FILE *out, const dt_column_t *col, const dt_cell_t *cell)
 {
-    char num[DT_NUMBER_MAX];
+    char num[DT_NUMBER_MAX], label[DT_DATE_LABEL + 4];
     if (cell->kind == DT_CELL_NONE)
         put_md(out, col->none ? col->none : NONE_MARK);
     else if (cell->kind == DT_CELL_BOOL)
         fputs(cell->boolean ? "yes" : "no", out);
-    else if (cell->seconds)
-        fputs(dt_format_duration(num, cell->kind == DT_CELL_UINT ? (double)cell->uint : cell->fixed),
-              out);
+    else if (dt_cell_label(cell, label, sizeof label))
+        fputs(label, out);
     else if (cell->kind == DT_CELL_TEXT)
         put_md(out, cell->text);
     else

@@ -53,6 +53,22 @@ const char *dt_cell_text(const dt_cell_t *cell, char buf[DT_NUMBER_MAX])
     return "";
 }
 
+const char *dt_cell_label(const dt_cell_t *cell, char *buf, size_t cap)
+{
+    if (cell->kind == DT_CELL_TIME) {
+        char date[DT_DATE_LABEL];
+        dt_date_label(cell->epoch, !cell->day, date, sizeof date);
+        snprintf(buf, cap, "%s%s", date, cell->partial ? " " DT_PARTIAL_MARK : "");
+        return buf;
+    }
+    if (!cell->seconds || (cell->kind != DT_CELL_UINT && cell->kind != DT_CELL_FIXED))
+        return NULL;
+    char num[DT_NUMBER_MAX];
+    snprintf(buf, cap, "%s",
+             dt_format_duration(num, cell->kind == DT_CELL_UINT ? (double)cell->uint : cell->fixed));
+    return buf;
+}
+
 /* ---- the summary: one row per figure, keyed by its place in the JSON ---- */
 
 typedef struct {
@@ -486,8 +502,11 @@ static void keyed_cell(const dt_table_t *t, size_t row_index, size_t col, dt_cel
         count_cell(row, col - keys, c);
     else if (row->other)
         set_text(c, col == 0 ? "(other, beyond the table limit)" : "");
-    else if (kind == BY_TIME || (kind == BY_GROUP_TIME && col == keys - 1))
+    else if (kind == BY_TIME || (kind == BY_GROUP_TIME && col == keys - 1)) {
         set_time(c, true, row->start);
+        c->day = t->report->bucket != DT_BUCKET_HOUR;
+        c->partial = row->partial;
+    }
     else if (kind == BY_GROUP || kind == BY_GROUP_TIME)
         group_value(row, col, c);
     else if (!*row->name)
@@ -656,6 +675,6 @@ void dt_table_cell(const dt_table_t *t, size_t row, size_t col, dt_cell_t *cell)
 {
     cell->kind = DT_CELL_NONE;
     cell->text = NULL;
-    cell->seconds = false;
+    cell->seconds = cell->day = cell->partial = false;
     find_def(t->id)->cell(t, row, col, cell);
 }
