@@ -68,6 +68,8 @@ typedef enum {
     DT_TABLE_TIME_METRICS,  /* the measures per period of the time series */
     DT_TABLE_GROUP_METRICS, /* the measures per --group-by group */
     DT_TABLE_GROUP_TIMES,   /* each group's series over time */
+    DT_TABLE_NOTES,         /* what the report says beside its tables: what each filter
+                               matched, the rejected rows, the notes */
     DT_TABLE_COUNT
 } dt_table_id_t;
 
@@ -86,7 +88,7 @@ bool dt_table_open(dt_table_t *t, const dt_report_t *report, dt_table_id_t id);
 
 /* The --table name of a table ("actions", "codes", "sbc", "time", "group",
  * "gates", "metrics", "time-metrics", "group-metrics", "group-time",
- * "summary"), or NULL. */
+ * "notes", "summary"), or NULL. */
 const char *dt_table_name(dt_table_id_t id);
 
 /* Parses a --table name into *id; false for anything else. */

@@ -92,7 +92,7 @@ expect_status "JSON for the CSV tables: gates breached" 1
 expect_json "the CSV tables have gates, measures and peaks" \
     '(.gates | length) > 4 and .totals.acd_calls > 0 and ([.by_sbc[].concurrency.peak] | all(. > 0))' \
     "$WORK/t.json"
-for table in actions codes sbc time group gates metrics time-metrics group-metrics group-time; do
+for table in actions codes sbc time group gates metrics time-metrics group-metrics group-time notes; do
     for excel in "" --excel; do
         table_run --table "$table" $excel -o "$WORK/t.csv"
         expect_status "csv --table $table $excel" 1
@@ -109,6 +109,26 @@ verify "md with gates and measures equals the JSON" $VERIFY md "$WORK/g.json" "$
 verify "prom with gates and measures equals the JSON" $VERIFY prom "$WORK/g.json" "$WORK/g.prom"
 verify "html with gates and measures in Chromium equals the JSON" \
     $BROWSER "$WORK/g.json" "$WORK/g.html" --screenshot "$SHOTS/report-gates.png"
+# a filter that matched nothing: every format says so and lists the SBCs there are
+run "$DRTRIAGE" --sbc nosuch.example.com -o "$WORK/nm.json" -o "$WORK/nm.xlsx" -o "$WORK/nm.md" \
+    -o "$WORK/nm.html" -o "$WORK/nm.prom" -o "$WORK/nm.txt" samples/tac-directrouting.csv
+expect_status "a filter that matched nothing" 1
+verify "no match: xlsx Notes equal the JSON" $VERIFY xlsx "$WORK/nm.json" "$WORK/nm.xlsx"
+verify "no match: md equals the JSON" $VERIFY md "$WORK/nm.json" "$WORK/nm.md"
+verify "no match: prom equals the JSON" $VERIFY prom "$WORK/nm.json" "$WORK/nm.prom"
+verify "no match: html in Chromium equals the JSON" $BROWSER "$WORK/nm.json" "$WORK/nm.html"
+NOMATCH="--sbc 'nosuch.example.com' matched no call; the SBCs in the input, most calls first:"
+expect_true "no match: the text report says it" grep -qF -e "$NOMATCH" "$WORK/nm.txt"
+expect_true "no match: the page says it as the text report does" grep -qF -e \
+    "$(printf '%s' "$NOMATCH" | sed "s/'/\&#39;/g")" "$WORK/nm.html"
+expect_true "no match: the page lists the SBCs there are" \
+    grep -q '<li><span class="mono">sbc2.contoso.com</span>: 113 calls</li>' "$WORK/nm.html"
+expect_true "no match: Markdown renders the sentence and the SBCs" sh -c \
+    "cmark-gfm '$WORK/nm.md' | grep -qF \"matched no call; the SBCs in the input\" &&
+     cmark-gfm '$WORK/nm.md' | grep -qF '<li>sbc2.contoso.com: 113 calls</li>'"
+expect_true "no match: prom has the filter at 0 calls" \
+    grep -qx "drtriage_filter_matched_calls{filter=\"--sbc 'nosuch.example.com'\"} 0" "$WORK/nm.prom"
+
 run "$DRTRIAGE" --format csv --table sbc samples/tac-directrouting.csv
 expect_stdout "--format csv on standard output" "sbc,calls,succeeded,failed"
 run "$DRTRIAGE" --table nope samples/tac-directrouting.csv

@@ -73,7 +73,8 @@ typedef struct {
     "      --table TABLE      the table the csv format writes: actions, codes (default),\n" \
     "                         sbc, time, group, gates, metrics (per SBC: ACD, short\n" \
     "                         calls, time to failure, peak concurrency), time-metrics,\n" \
-    "                         group-metrics or group-time (each group over time)\n" \
+    "                         group-metrics, group-time (each group over time) or\n" \
+    "                         notes (filter matches, rejected rows, notes)\n" \
     "      --excel            csv for Excel in locales that expect ';': a BOM, ';' between\n" \
     "                         fields and a decimal comma\n" \
     "  -q, --quiet            nothing on stderr unless the run fails (exit 1 or 2), for\n" \

@@ -955,7 +955,8 @@ static void write_measures(page_t *p, dt_table_id_t table, const char *id, row_c
 {
     const dt_report_t *r = p->r;
     char intro[DT_REPORT_LINE];
-    if (!r->measured)
+    dt_table_t t;
+    if (!r->measured || !dt_table_open(&t, r, table) || !t.nrows)
         return;
     put(p, "<h3>ACD, short calls and time to failure</h3>\n<p class=\"note\">");
     esc(p, dt_report_measures_intro(intro, sizeof intro));

@@ -217,7 +217,8 @@ static void write_filter_matches(FILE *out, const dt_report_t *r)
 static void write_measures(FILE *out, const dt_report_t *r, dt_table_id_t table, size_t top)
 {
     char intro[DT_REPORT_LINE];
-    if (!r->measured)
+    dt_table_t t;
+    if (!r->measured || !dt_table_open(&t, r, table) || !t.nrows)
         return;
     fputs("### ACD, short calls and time to failure\n\n", out);
     put_md(out, dt_report_measures_intro(intro, sizeof intro));

@@ -559,6 +559,48 @@ static void gate_cell(const dt_table_t *t, size_t row, size_t col, dt_cell_t *c)
     }
 }
 
+/* ---- notes: the filters' matches, the rejected rows, the notes ---- */
+
+static const dt_column_t note_columns[] = {
+    {"section", "Section", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, NULL},
+    {"text", "Text", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, NULL},
+    {"calls", "Calls", DT_CELL_UINT, DT_SHOW_PRESENT, false, NULL},
+};
+
+static size_t filter_rows(const dt_report_t *r)
+{
+    return r->nfilter_matches;
+}
+
+static void note_cell(const dt_table_t *t, size_t row, size_t col, dt_cell_t *c)
+{
+    const dt_report_t *r = t->report;
+    size_t filters = filter_rows(r), rejected = r->nrejections;
+    dt_section_t section;
+    if (row < filters) {
+        const dt_filter_match_t *m = &r->filter_matches[row];
+        section = DT_SECTION_FILTERS;
+        if (col == 1)
+            set_text(c, dt_report_filter_line(m, c->buf, sizeof c->buf));
+        else if (col == 2)
+            set_uint(c, m->calls);
+    } else if (row < filters + rejected) {
+        const dt_rejection_t *rej = &r->rejections[row - filters];
+        section = DT_SECTION_REJECTED;
+        if (col == 1) {
+            snprintf(c->buf, sizeof c->buf, "%s:%" PRIu64 ": %s", rej->path ? rej->path : "",
+                     rej->line, rej->reason);
+            set_text(c, c->buf);
+        }
+    } else {
+        section = DT_SECTION_NOTES;
+        if (col == 1)
+            set_text(c, r->notes[row - filters - rejected]);
+    }
+    if (col == 0)
+        set_text(c, dt_sections[section].key);
+}
+
 /* ---- the tables ---- */
 
 typedef struct {
@@ -583,6 +625,7 @@ static const table_def_t tables[] = {
     {DT_TABLE_TIME_METRICS, DT_SECTION_TIMES, "time-metrics", NULL, 0, keyed_cell},
     {DT_TABLE_GROUP_METRICS, DT_SECTION_GROUPS, "group-metrics", NULL, 0, keyed_cell},
     {DT_TABLE_GROUP_TIMES, DT_SECTION_GROUP_TIMES, "group-time", NULL, 0, keyed_cell},
+    {DT_TABLE_NOTES, DT_SECTION_NOTES, "notes", COLUMNS(note_columns), note_cell},
 };
 #undef COLUMNS
 #define NTABLES (sizeof tables / sizeof tables[0])
@@ -627,6 +670,9 @@ bool dt_table_open(dt_table_t *t, const dt_report_t *report, dt_table_id_t id)
     case DT_TABLE_GATES: t->nrows = report->ngates; break;
     case DT_TABLE_SBC_METRICS: t->nrows = report->nsbcs; break;
     case DT_TABLE_GROUP_TIMES: t->nrows = report->ngroup_times; break;
+    case DT_TABLE_NOTES:
+        t->nrows = filter_rows(report) + report->nrejections + report->nnotes;
+        break;
     default: t->nrows = report->ngroups; break;
     }
     t->ncolumns = def->columns ? def->ncolumns : key_columns(t) + value_columns(t);

@@ -49,6 +49,7 @@ static const struct {
     {DT_TABLE_GROUPS, "Groups"},
     {DT_TABLE_GROUP_METRICS, "Group metrics"},
     {DT_TABLE_GROUP_TIMES, "Group series"},
+    {DT_TABLE_NOTES, "Notes"},
 };
 #define NSHEETS (sizeof sheets / sizeof sheets[0])
 
