@@ -105,4 +105,8 @@ bool dt_family_parse(const char *text, dt_family_t *out);
 /* True when the slice is empty or holds only blanks (space, tab). */
 bool dt_is_blank(const char *text, size_t len);
 
+/* A numeric macro's value as a string literal: DT_STR(DT_SHORT_CALL_SECONDS) is "10". */
+#define DT_STR_(x) #x
+#define DT_STR(x) DT_STR_(x)
+
 #endif

@@ -322,72 +322,78 @@ static void write_notes(FILE *out, const dt_report_t *r)
     putc('\n', out);
 }
 
+static void write_actions(FILE *out, const dt_report_t *r)
+{
+    heading(out, DT_SECTION_ACTIONS);
+    write_table(out, r, DT_TABLE_ACTIONS, r->top, is_fault);
+    write_advice(out, r, r->top);
+}
+
+static void write_expected(FILE *out, const dt_report_t *r)
+{
+    heading(out, DT_SECTION_EXPECTED);
+    write_table(out, r, DT_TABLE_ACTIONS, r->top, is_expected);
+}
+
+static void write_codes(FILE *out, const dt_report_t *r)
+{
+    heading(out, DT_SECTION_CODES);
+    write_table(out, r, DT_TABLE_CODES, r->top, NULL);
+}
+
+static void write_sbcs(FILE *out, const dt_report_t *r)
+{
+    heading(out, DT_SECTION_SBCS);
+    write_table(out, r, DT_TABLE_SBCS, r->top, NULL);
+    write_measures(out, r, DT_TABLE_SBC_METRICS, r->top);
+}
+
+/* The time series, whole (it is not ranked). */
+static void write_times(FILE *out, const dt_report_t *r)
+{
+    if (!r->by_time)
+        return;
+    heading(out, DT_SECTION_TIMES);
+    write_table(out, r, DT_TABLE_TIMES, 0, NULL);
+    write_series_notes(out, r);
+    write_measures(out, r, DT_TABLE_TIME_METRICS, 0);
+}
+
+static void write_groups(FILE *out, const dt_report_t *r)
+{
+    if (!r->ngroup_columns)
+        return;
+    heading(out, DT_SECTION_GROUPS);
+    write_table(out, r, DT_TABLE_GROUPS, r->top, NULL);
+    write_measures(out, r, DT_TABLE_GROUP_METRICS, r->top);
+}
+
+static void write_group_times(FILE *out, const dt_report_t *r)
+{
+    if (!r->by_time || !r->ngroup_columns)
+        return;
+    heading(out, DT_SECTION_GROUP_TIMES);
+    write_table(out, r, DT_TABLE_GROUP_TIMES, 0, NULL);
+}
+
+/* What renders each section (dt_report.h), in the report's order; the
+ * inputs, totals and origins are in the summary. */
+static void (*const sections[DT_SECTION_COUNT])(FILE *, const dt_report_t *) = {
+    [DT_SECTION_SUMMARY] = write_summary,     [DT_SECTION_GATES] = write_gates,
+    [DT_SECTION_FILTERS] = write_filter_matches, [DT_SECTION_ACTIONS] = write_actions,
+    [DT_SECTION_EXPECTED] = write_expected,   [DT_SECTION_CODES] = write_codes,
+    [DT_SECTION_STUBS] = write_stubs,         [DT_SECTION_SBCS] = write_sbcs,
+    [DT_SECTION_TIMES] = write_times,         [DT_SECTION_GROUPS] = write_groups,
+    [DT_SECTION_GROUP_TIMES] = write_group_times, [DT_SECTION_REJECTED] = write_rejections,
+    [DT_SECTION_NOTES] = write_notes,
+};
+
 dt_status_t dt_write_markdown(FILE *out, const dt_report_t *report,
                               const dt_write_options_t *options, dt_error_t *err)
 {
     (void)options;
-    size_t top = report->top;
-    for (size_t i = 0; i < report->nsections; i++) {
-        dt_section_t s = report->order[i];
-        switch (s) {
-        case DT_SECTION_SUMMARY: /* the inputs and the totals lead */
-            write_summary(out, report);
-            break;
-        case DT_SECTION_ACTIONS:
-            heading(out, s);
-            write_table(out, report, DT_TABLE_ACTIONS, top, is_fault);
-            write_advice(out, report, top);
-            break;
-        case DT_SECTION_EXPECTED:
-            heading(out, s);
-            write_table(out, report, DT_TABLE_ACTIONS, top, is_expected);
-            break;
-        case DT_SECTION_CODES:
-            heading(out, s);
-            write_table(out, report, DT_TABLE_CODES, top, NULL);
-            break;
-        case DT_SECTION_SBCS:
-            heading(out, s);
-            write_table(out, report, DT_TABLE_SBCS, top, NULL);
-            write_measures(out, report, DT_TABLE_SBC_METRICS, top);
-            break;
-        case DT_SECTION_GATES:
-            write_gates(out, report);
-            break;
-        case DT_SECTION_FILTERS:
-            write_filter_matches(out, report);
-            break;
-        case DT_SECTION_GROUP_TIMES:
-            if (report->by_time && report->ngroup_columns) {
-                heading(out, s);
-                write_table(out, report, DT_TABLE_GROUP_TIMES, 0, NULL);
-            }
-            break;
-        case DT_SECTION_REJECTED:
-            write_rejections(out, report);
-            break;
-        case DT_SECTION_STUBS:
-            write_stubs(out, report);
-            break;
-        case DT_SECTION_TIMES:
-        case DT_SECTION_GROUPS:
-            if (s == DT_SECTION_TIMES ? report->by_time : report->ngroup_columns > 0) {
-                heading(out, s);
-                bool times = s == DT_SECTION_TIMES;
-                write_table(out, report, times ? DT_TABLE_TIMES : DT_TABLE_GROUPS,
-                            times ? 0 : top, NULL);
-                if (times)
-                    write_series_notes(out, report);
-                write_measures(out, report, times ? DT_TABLE_TIME_METRICS : DT_TABLE_GROUP_METRICS,
-                               times ? 0 : top);
-            }
-            break;
-        case DT_SECTION_NOTES:
-            write_notes(out, report);
-            break;
-        default:
-            break;
-        }
-    }
+    for (size_t i = 0; i < report->nsections; i++)
+        if (sections[report->order[i]])
+            sections[report->order[i]](out, report);
     return dt_stream_finish(out, err);
 }

@@ -97,91 +97,88 @@ static void sbc_sample(FILE *out, const char *name, const sbc_series_t *s, const
     fprintf(out, "} %s\n", value);
 }
 
-/* The stats of the one row behind a series, or NULL. */
-static const dt_row_stats_t *series_stats(const sbc_series_t *s)
+/* A per-SBC value of a series into num; false when the series has none. */
+typedef bool (*series_value_fn)(const sbc_series_t *s, char num[DT_NUMBER_MAX]);
+
+static bool answered_value(const sbc_series_t *s, char num[DT_NUMBER_MAX])
 {
-    return s->row ? s->row->stats : NULL;
+    snprintf(num, DT_NUMBER_MAX, "%" PRIu64, s->counts.acd_calls);
+    return true;
 }
+
+static bool acd_value(const sbc_series_t *s, char num[DT_NUMBER_MAX])
+{
+    return s->counts.acd_calls && dt_format_fixed(num, dt_acd_seconds(&s->counts), 1);
+}
+
+static bool short_value(const sbc_series_t *s, char num[DT_NUMBER_MAX])
+{
+    const dt_counts_t *c = &s->counts;
+    return c->acd_calls &&
+           dt_format_fixed(num, (double)c->short_calls / (double)c->acd_calls, RATIO_DECIMALS);
+}
+
+/* A stat of the one row behind a series (percentiles and peaks do not add up
+ * over "other"), when `has` says the row has it. */
+#define STAT_VALUE(name, has, value)                                              \
+    static bool name(const sbc_series_t *s, char num[DT_NUMBER_MAX])              \
+    {                                                                             \
+        const dt_row_stats_t *st = s->row ? s->row->stats : NULL;                 \
+        if (!st || !(has))                                                        \
+            return false;                                                         \
+        snprintf(num, DT_NUMBER_MAX, "%" PRIu64, (uint64_t)(value));              \
+        return true;                                                              \
+    }
+STAT_VALUE(median_value, st->to_failure_calls, st->to_failure_median)
+STAT_VALUE(p95_value, st->to_failure_calls, st->to_failure_p95)
+STAT_VALUE(peak_value, st->has_peak, st->peak)
+STAT_VALUE(limit_value, st->limit, st->limit)
+STAT_VALUE(near_value, st->limit, st->near_limit ? 1 : 0)
+#undef STAT_VALUE
 
 /* The Health Dashboard's measures per SBC: answered calls, ACD and short
  * calls (summed over "other" too), time to failure and the concurrency peak
- * (for an SBC of its own only: percentiles and peaks do not add up). */
+ * (for an SBC of its own only). */
 static void write_sbc_measures(FILE *out, const dt_report_t *r, const sbc_set_t *set)
 {
-    char num[DT_NUMBER_MAX];
-    size_t n = series_count(set);
-    if (!r->measured)
-        return;
-    metric_head(out, "drtriage_sbc_answered_calls",
-                "Answered calls with a known duration per SBC: what ACD is measured on.");
-    for (size_t i = 0; i < n; i++) {
-        snprintf(num, sizeof num, "%" PRIu64, series_at(set, i)->counts.acd_calls);
-        sbc_sample(out, "drtriage_sbc_answered_calls", series_at(set, i), num);
-    }
-    metric_head(out, "drtriage_acd_seconds",
-                "Average call duration (ACD) of answered calls per SBC, in seconds.");
-    for (size_t i = 0; i < n; i++)
-        if (series_at(set, i)->counts.acd_calls)
-            sbc_sample(out, "drtriage_acd_seconds", series_at(set, i),
-                       dt_format_fixed(num, dt_acd_seconds(&series_at(set, i)->counts), 1));
-    char help[160];
-    snprintf(help, sizeof help,
-             "Share of answered calls shorter than %d s per SBC, 0-1 (users hanging up on bad audio).",
-             DT_SHORT_CALL_SECONDS);
-    metric_head(out, "drtriage_short_calls_ratio", help);
-    for (size_t i = 0; i < n; i++) {
-        const dt_counts_t *c = &series_at(set, i)->counts;
-        if (c->acd_calls)
-            sbc_sample(out, "drtriage_short_calls_ratio", series_at(set, i),
-                       dt_format_fixed(num, (double)c->short_calls / (double)c->acd_calls,
-                                       RATIO_DECIMALS));
-    }
     static const struct {
         const char *name, *help;
-    } to_failure[] = {
+        series_value_fn value;
+        bool concurrency; /* only when concurrency was counted */
+    } families[] = {
+        {"drtriage_sbc_answered_calls",
+         "Answered calls with a known duration per SBC: what ACD is measured on.", answered_value,
+         false},
+        {"drtriage_acd_seconds", "Average call duration (ACD) of answered calls per SBC, in seconds.",
+         acd_value, false},
+        {"drtriage_short_calls_ratio",
+         "Share of answered calls shorter than " DT_STR(DT_SHORT_CALL_SECONDS) " s per SBC, 0-1 "
+         "(users hanging up on bad audio).", short_value, false},
         {"drtriage_time_to_failure_median_seconds",
-         "Median time from INVITE to failure of failed calls per SBC, in seconds."},
+         "Median time from INVITE to failure of failed calls per SBC, in seconds.", median_value,
+         false},
         {"drtriage_time_to_failure_p95_seconds",
-         "95th percentile of the time from INVITE to failure of failed calls per SBC, in seconds."},
+         "95th percentile of the time from INVITE to failure of failed calls per SBC, in seconds.",
+         p95_value, false},
+        {"drtriage_concurrent_calls_peak",
+         "The most calls active in one minute per SBC (Health Dashboard's concurrent calls).",
+         peak_value, true},
+        {"drtriage_session_limit",
+         "The SBC trunk's MaxConcurrentSessions, as given by --max-concurrent.", limit_value, true},
+        {"drtriage_concurrency_near_limit",
+         "1 when an SBC's peak reached " DT_STR(DT_CONCURRENCY_WARN_PERCENT) "% of its session "
+         "limit, else 0.", near_value, true},
     };
-    for (size_t q = 0; q < 2; q++) {
-        metric_head(out, to_failure[q].name, to_failure[q].help);
-        for (size_t i = 0; i < n; i++) {
-            const dt_row_stats_t *st = series_stats(series_at(set, i));
-            if (!st || !st->to_failure_calls)
-                continue;
-            snprintf(num, sizeof num, "%" PRIu64, q ? st->to_failure_p95 : st->to_failure_median);
-            sbc_sample(out, to_failure[q].name, series_at(set, i), num);
-        }
-    }
-    if (!r->concurrency)
+    if (!r->measured)
         return;
-    metric_head(out, "drtriage_concurrent_calls_peak",
-                "The most calls active in one minute per SBC (Health Dashboard's concurrent calls).");
-    for (size_t i = 0; i < n; i++) {
-        const dt_row_stats_t *st = series_stats(series_at(set, i));
-        if (!st || !st->has_peak)
+    char num[DT_NUMBER_MAX];
+    for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
+        if (families[f].concurrency && !r->concurrency)
             continue;
-        snprintf(num, sizeof num, "%" PRIu64, st->peak);
-        sbc_sample(out, "drtriage_concurrent_calls_peak", series_at(set, i), num);
-    }
-    metric_head(out, "drtriage_session_limit",
-                "The SBC trunk's MaxConcurrentSessions, as given by --max-concurrent.");
-    for (size_t i = 0; i < n; i++) {
-        const dt_row_stats_t *st = series_stats(series_at(set, i));
-        if (!st || !st->limit)
-            continue;
-        snprintf(num, sizeof num, "%" PRIu64, st->limit);
-        sbc_sample(out, "drtriage_session_limit", series_at(set, i), num);
-    }
-    snprintf(help, sizeof help, "1 when an SBC's peak reached %d%% of its session limit, else 0.",
-             DT_CONCURRENCY_WARN_PERCENT);
-    metric_head(out, "drtriage_concurrency_near_limit", help);
-    for (size_t i = 0; i < n; i++) {
-        const dt_row_stats_t *st = series_stats(series_at(set, i));
-        if (st && st->limit)
-            sbc_sample(out, "drtriage_concurrency_near_limit", series_at(set, i),
-                       st->near_limit ? "1" : "0");
+        metric_head(out, families[f].name, families[f].help);
+        for (size_t i = 0; i < series_count(set); i++)
+            if (families[f].value(series_at(set, i), num))
+                sbc_sample(out, families[f].name, series_at(set, i), num);
     }
 }
 

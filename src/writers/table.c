@@ -7,8 +7,6 @@
 
 #include "dt_table.h"
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
 
 /* ---- cells ---- */
 
@@ -229,7 +227,7 @@ static const figure_t figures[] = {
     {"skipped", "Files skipped (no call records)", get_skipped},
     {"totals.acd_calls", "Answered calls with a duration", get_acd_calls},
     {"totals.acd", "ACD (s)", get_acd},
-    {"totals.short_calls", "Short calls (under " STR(DT_SHORT_CALL_SECONDS) " s)", get_short_calls},
+    {"totals.short_calls", "Short calls (under " DT_STR(DT_SHORT_CALL_SECONDS) " s)", get_short_calls},
     {"totals.to_failure_calls", "Failed calls with a time to failure", get_to_failure_calls},
     {"totals.to_failure_median", "Time to failure, median (s)", get_to_failure_median},
     {"totals.to_failure_p95", "Time to failure, p95 (s)", get_to_failure_p95},
