@@ -67,6 +67,80 @@ START_TEST(table_columns_are_the_json_keys)
 }
 END_TEST
 
+/* The metrics, gates and notes tables, and how people read their cells. */
+START_TEST(metrics_gates_and_notes_tables)
+{
+    fixture_t fx;
+    fixture_init(&fx, 0);
+    dt_aggregate_options_t options = {.metrics = true, .concurrency = true};
+    ck_assert_int_eq(dt_aggregate_configure(&fx.agg, &options), DT_OK);
+    dt_call_extra_t talk = {.has_duration = true, .duration = 125, .has_span = true,
+                            .span_start = 1795478400, .span_end = 1795478400 + 125};
+    fx.extra = &talk;
+    fixture_calls(&fx, 3, 200, NO_CODE, "OK", "sbc1.example.com", true);
+    fx.extra = NULL;
+    fixture_calls(&fx, 1, 403, 560403, "Forbidden", "sbc1.example.com", false);
+    fixture_build(&fx, 0);
+    dt_table_t t;
+    dt_cell_t cell;
+    char label[DT_DATE_LABEL + 4], num[DT_NUMBER_MAX];
+    ck_assert(dt_table_open(&t, &fx.report, DT_TABLE_SBC_METRICS));
+    ck_assert_str_eq(t.name, "metrics");
+    ck_assert_uint_eq(t.nrows, 1);
+    ck_assert_str_eq(dt_table_column(&t, 0).key, "sbc");
+    ck_assert_str_eq(dt_table_column(&t, 2).key, "acd");
+    ck_assert_str_eq(dt_table_column(&t, 9).key, "concurrency.at");
+    dt_table_cell(&t, 0, 2, &cell); /* ACD 125 s: a number for machines, 2m05s for people */
+    ck_assert_int_eq(cell.kind, DT_CELL_FIXED);
+    ck_assert_str_eq(dt_cell_text(&cell, num), "125.0");
+    ck_assert_str_eq(dt_cell_label(&cell, label, sizeof label), "2m05s");
+    dt_table_cell(&t, 0, 6, &cell); /* no failure time: no median */
+    ck_assert_int_eq(cell.kind, DT_CELL_NONE);
+    dt_table_cell(&t, 0, 8, &cell);
+    ck_assert_uint_eq(cell.uint, 3); /* three calls in the same minute */
+    dt_table_cell(&t, 0, 9, &cell);
+    ck_assert_int_eq(cell.kind, DT_CELL_TIME);
+    ck_assert_str_eq(cell.text, "2026-11-24T00:00:00Z");
+    ck_assert_str_eq(dt_cell_label(&cell, label, sizeof label), "Tue 2026-11-24 00:00");
+    dt_table_cell(&t, 0, 10, &cell); /* no --max-concurrent: no limit */
+    ck_assert_int_eq(cell.kind, DT_CELL_NONE);
+    ck_assert(!dt_table_column_shown(&t, 10));
+    ck_assert(dt_table_column_shown(&t, 8));
+
+    dt_gate_result_t gates[] = {
+        {.expr = "faults>1%", .metric = "faults", .unit = "percent", .has_value = true,
+         .value = 25.0, .limit = 1, .denominator = 4, .judged = true, .breached = true,
+         .why = "faults>1%: 25.00% of 4 calls (limit 1%)"},
+        {.expr = "sbc=*:acd<0.5", .metric = "acd", .sbc = "sbc1.example.com", .unit = "s",
+         .limit = 0.5, .why = "not judged"},
+    };
+    fx.report.gates = gates;
+    fx.report.ngates = 2;
+    ck_assert(dt_table_open(&t, &fx.report, DT_TABLE_GATES));
+    ck_assert_uint_eq(t.nrows, 2);
+    dt_table_cell(&t, 0, 0, &cell);
+    ck_assert_str_eq(cell.text, "breached");
+    dt_table_cell(&t, 1, 0, &cell);
+    ck_assert_str_eq(cell.text, "not judged");
+    dt_table_cell(&t, 1, 4, &cell); /* no value */
+    ck_assert_int_eq(cell.kind, DT_CELL_NONE);
+    dt_table_cell(&t, 1, 5, &cell); /* the limit as written */
+    ck_assert_str_eq(dt_cell_text(&cell, num), "0.5");
+    dt_table_cell(&t, 0, 4, &cell);
+    ck_assert_str_eq(dt_cell_text(&cell, num), "25.00");
+    ck_assert(dt_table_column_shown(&t, 3)); /* a gate has an SBC */
+
+    ck_assert(dt_table_open(&t, &fx.report, DT_TABLE_NOTES));
+    ck_assert_uint_eq(t.nrows, fx.report.nnotes);
+    dt_table_id_t id;
+    ck_assert(dt_table_parse("group-time", &id) && id == DT_TABLE_GROUP_TIMES);
+    ck_assert(dt_table_parse("notes", &id) && id == DT_TABLE_NOTES);
+    fx.report.gates = NULL; /* the gates are the test's */
+    fx.report.ngates = 0;
+    fixture_free(&fx);
+}
+END_TEST
+
 START_TEST(csv_tables_and_formulas)
 {
     fixture_t fx;
@@ -200,6 +274,7 @@ Suite *dt_suite_formats(void)
     TCase *t = tcase_create("formats");
     tcase_add_test(t, table_columns_are_the_json_keys);
     tcase_add_test(t, csv_tables_and_formulas);
+    tcase_add_test(t, metrics_gates_and_notes_tables);
     tcase_add_test(t, markdown_escapes_input);
     tcase_add_test(t, prom_labels_capped_and_escaped);
     tcase_add_test(t, html_is_self_contained_and_escaped);
