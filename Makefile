@@ -210,7 +210,7 @@ check-install: build/drtriage
 	tests/install.sh
 
 # Every format read back by a real reader; screenshots of the sample report in build/.
-check-formats: $(BUILD)/drtriage | test-deps
+check-formats: $(BUILD)/drtriage build/gen-archive | test-deps
 	DRTRIAGE=$(BUILD)/drtriage tests/formats.sh
 
 # docs/scale.md's Dask recipe on a scheduler and two workers started here (and

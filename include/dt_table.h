@@ -70,6 +70,7 @@ typedef enum {
     DT_TABLE_GROUP_TIMES,   /* each group's series over time */
     DT_TABLE_NOTES,         /* what the report says beside its tables: what each filter
                                matched, the rejected rows, the notes */
+    DT_TABLE_INPUTS,        /* the inputs read, then those skipped */
     DT_TABLE_COUNT
 } dt_table_id_t;
 
@@ -88,7 +89,7 @@ bool dt_table_open(dt_table_t *t, const dt_report_t *report, dt_table_id_t id);
 
 /* The --table name of a table ("actions", "codes", "sbc", "time", "group",
  * "gates", "metrics", "time-metrics", "group-metrics", "group-time",
- * "notes", "summary"), or NULL. */
+ * "notes", "inputs", "summary"), or NULL. */
 const char *dt_table_name(dt_table_id_t id);
 
 /* Parses a --table name into *id; false for anything else. */

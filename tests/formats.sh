@@ -92,7 +92,7 @@ expect_status "JSON for the CSV tables: gates breached" 1
 expect_json "the CSV tables have gates, measures and peaks" \
     '(.gates | length) > 4 and .totals.acd_calls > 0 and ([.by_sbc[].concurrency.peak] | all(. > 0))' \
     "$WORK/t.json"
-for table in actions codes sbc time group gates metrics time-metrics group-metrics group-time notes; do
+for table in actions codes sbc time group gates metrics time-metrics group-metrics group-time notes inputs; do
     for excel in "" --excel; do
         table_run --table "$table" $excel -o "$WORK/t.csv"
         expect_status "csv --table $table $excel" 1
@@ -128,6 +128,21 @@ expect_true "no match: Markdown renders the sentence and the SBCs" sh -c \
      cmark-gfm '$WORK/nm.md' | grep -qF '<li>sbc2.contoso.com: 113 calls</li>'"
 expect_true "no match: prom has the filter at 0 calls" \
     grep -qx "drtriage_filter_matched_calls{filter=\"--sbc 'nosuch.example.com'\"} 0" "$WORK/nm.prom"
+
+# an archive with members that are not call records: the inputs table and sheet name them
+GEN_ARCHIVE=${GEN_ARCHIVE:-build/gen-archive}
+(cd tests/cases && "$OLDPWD/$GEN_ARCHIVE" zip "$WORK/export.zip" \
+    DirectRouting.calls.2026-11-01.csv=archive/DirectRouting.calls.2026-11-01.csv \
+    PSTN.calls.2026-11-01.csv=archive/PSTN.calls.2026-11-01.csv parameters.json=archive/parameters.json)
+run "$DRTRIAGE" -o "$WORK/zip.json" -o "$WORK/zip.xlsx" -o "$WORK/zip.md" -o "$WORK/zip.prom" \
+    "$WORK/export.zip"
+expect_status "an archive with skipped members" 0
+expect_json "the archive has skipped members" '(.skipped | length) == 2' "$WORK/zip.json"
+verify "archive: xlsx Inputs and Notes equal the JSON" $VERIFY xlsx "$WORK/zip.json" "$WORK/zip.xlsx"
+verify "archive: prom equals the JSON" $VERIFY prom "$WORK/zip.json" "$WORK/zip.prom"
+run "$DRTRIAGE" --table inputs -o "$WORK/zip.csv" "$WORK/export.zip"
+verify "archive: csv --table inputs equals the JSON" $VERIFY csv "$WORK/zip.json" "$WORK/zip.csv" inputs
+expect_true "archive: Markdown notes name the skipped member" grep -qF 'parameters.json\: skipped\: export parameters' "$WORK/zip.md"
 
 run "$DRTRIAGE" --format csv --table sbc samples/tac-directrouting.csv
 expect_stdout "--format csv on standard output" "sbc,calls,succeeded,failed"

@@ -74,7 +74,8 @@ typedef struct {
     "                         sbc, time, group, gates, metrics (per SBC: ACD, short\n" \
     "                         calls, time to failure, peak concurrency), time-metrics,\n" \
     "                         group-metrics, group-time (each group over time) or\n" \
-    "                         notes (filter matches, rejected rows, notes)\n" \
+    "                         notes (filter matches, rejected rows, notes) or inputs\n" \
+    "                         (those read and those skipped)\n" \
     "      --excel            csv for Excel in locales that expect ';': a BOM, ';' between\n" \
     "                         fields and a decimal comma\n" \
     "  -q, --quiet            nothing on stderr unless the run fails (exit 1 or 2), for\n" \

@@ -599,6 +599,44 @@ static void note_cell(const dt_table_t *t, size_t row, size_t col, dt_cell_t *c)
         set_text(c, dt_sections[section].key);
 }
 
+/* ---- inputs: those read, then those skipped ---- */
+
+static const dt_column_t input_columns[] = {
+    {"path", "Input", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, NULL},
+    {"family", "Export", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, NULL},
+    {"rows", "Rows", DT_CELL_UINT, DT_SHOW_ALWAYS, false, NULL},
+    {"call_rows", "Call rows", DT_CELL_UINT, DT_SHOW_DETAIL, false, NULL},
+    {"calls", "Calls", DT_CELL_UINT, DT_SHOW_ALWAYS, false, NULL},
+    {"rejected", "Rejected", DT_CELL_UINT, DT_SHOW_ALWAYS, false, NULL},
+    {"excluded", "Excluded", DT_CELL_UINT, DT_SHOW_ALWAYS, false, NULL},
+    {"duplicates", "Duplicates", DT_CELL_UINT, DT_SHOW_DETAIL, false, NULL},
+    {"skipped", "Skipped because", DT_CELL_TEXT, DT_SHOW_PRESENT, false, NULL},
+};
+
+static void input_cell(const dt_table_t *t, size_t row, size_t col, dt_cell_t *c)
+{
+    const dt_report_t *r = t->report;
+    if (row >= r->ninputs) {
+        const dt_skipped_t *sk = &r->skipped[row - r->ninputs];
+        if (col == 0)
+            set_text(c, sk->path);
+        else if (col == 8) {
+            snprintf(c->buf, sizeof c->buf, "%s: %s", sk->kind, sk->reason);
+            set_text(c, c->buf);
+        }
+        return;
+    }
+    const dt_input_stats_t *in = &r->inputs[row];
+    const uint64_t counts[] = {in->rows, in->call_rows, in->calls, in->rejected, in->excluded,
+                               in->duplicates};
+    if (col == 0)
+        set_text(c, in->path ? in->path : "");
+    else if (col == 1)
+        set_text(c, dt_family_name(in->family));
+    else if (col < 8)
+        set_uint(c, counts[col - 2]);
+}
+
 /* ---- the tables ---- */
 
 typedef struct {
@@ -624,6 +662,7 @@ static const table_def_t tables[] = {
     {DT_TABLE_GROUP_METRICS, DT_SECTION_GROUPS, "group-metrics", NULL, 0, keyed_cell},
     {DT_TABLE_GROUP_TIMES, DT_SECTION_GROUP_TIMES, "group-time", NULL, 0, keyed_cell},
     {DT_TABLE_NOTES, DT_SECTION_NOTES, "notes", COLUMNS(note_columns), note_cell},
+    {DT_TABLE_INPUTS, DT_SECTION_INPUTS, "inputs", COLUMNS(input_columns), input_cell},
 };
 #undef COLUMNS
 #define NTABLES (sizeof tables / sizeof tables[0])
@@ -668,6 +707,7 @@ bool dt_table_open(dt_table_t *t, const dt_report_t *report, dt_table_id_t id)
     case DT_TABLE_GATES: t->nrows = report->ngates; break;
     case DT_TABLE_SBC_METRICS: t->nrows = report->nsbcs; break;
     case DT_TABLE_GROUP_TIMES: t->nrows = report->ngroup_times; break;
+    case DT_TABLE_INPUTS: t->nrows = report->ninputs + report->nskipped; break;
     case DT_TABLE_NOTES:
         t->nrows = filter_rows(report) + report->nrejections + report->nnotes;
         break;

@@ -39,6 +39,7 @@ static const struct {
     const char *name;
 } sheets[] = {
     {DT_TABLE_SUMMARY, "Summary"},
+    {DT_TABLE_INPUTS, "Inputs"},
     {DT_TABLE_GATES, "Gates"},
     {DT_TABLE_ACTIONS, "Actions"},
     {DT_TABLE_CODES, "Codes"},

@@ -219,6 +219,12 @@ def table(report, name):
                  + [r["partial"]] for r in report["by_group_time"]])
     if name == "gates":
         return GATE_KEYS, [[verdict(g)] + [g[k] for k in GATE_KEYS[1:]] for g in report["gates"]]
+    if name == "inputs":
+        keys = ["path", "family", "rows", "call_rows", "calls", "rejected", "excluded",
+                "duplicates", "skipped"]
+        rows = [[i[k] for k in keys[:-1]] + [None] for i in report["inputs"]]
+        rows += [[s["path"]] + [None] * 7 + [f"{s['kind']}: {s['reason']}"] for s in report["skipped"]]
+        return keys, rows
     if name == "notes":
         rows = [["filter_matches", FilterLine(m), m["calls"]] for m in report["filter_matches"]]
         rows += [["rejected_rows", f"{r['path']}:{r['line']}: {r['reason']}", None]
@@ -282,7 +288,7 @@ def check_csv(report, path, name, excel):
 
 # ---- XLSX ----
 
-SHEETS = {"Summary": "summary", "Gates": "gates", "Actions": "actions", "Codes": "codes",
+SHEETS = {"Summary": "summary", "Inputs": "inputs", "Gates": "gates", "Actions": "actions", "Codes": "codes",
           "SBCs": "sbc", "SBC metrics": "metrics", "Time series": "time",
           "Time metrics": "time-metrics", "Groups": "group", "Group metrics": "group-metrics",
           "Group series": "group-time", "Notes": "notes"}

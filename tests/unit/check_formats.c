@@ -130,6 +130,13 @@ START_TEST(metrics_gates_and_notes_tables)
     ck_assert_str_eq(dt_cell_text(&cell, num), "25.00");
     ck_assert(dt_table_column_shown(&t, 3)); /* a gate has an SBC */
 
+    ck_assert(dt_table_open(&t, &fx.report, DT_TABLE_INPUTS));
+    ck_assert_uint_eq(t.nrows, 1);
+    dt_table_cell(&t, 0, 0, &cell);
+    ck_assert_str_eq(cell.text, "calls.csv");
+    dt_table_cell(&t, 0, 4, &cell);
+    ck_assert_uint_eq(cell.uint, 4);
+    ck_assert(!dt_table_column_shown(&t, 8)); /* nothing skipped */
     ck_assert(dt_table_open(&t, &fx.report, DT_TABLE_NOTES));
     ck_assert_uint_eq(t.nrows, fx.report.nnotes);
     dt_table_id_t id;
