@@ -71,11 +71,8 @@ END_TEST
 START_TEST(metrics_gates_and_notes_tables)
 {
     fixture_t fx;
-    fixture_init(&fx, 0);
-    dt_aggregate_options_t options = {.metrics = true, .concurrency = true};
-    ck_assert_int_eq(dt_aggregate_configure(&fx.agg, &options), DT_OK);
-    dt_call_extra_t talk = {.has_duration = true, .duration = 125, .has_span = true,
-                            .span_start = 1795478400, .span_end = 1795478400 + 125};
+    fixture_init_measured(&fx);
+    dt_call_extra_t talk = fixture_talk(125);
     fx.extra = &talk;
     fixture_calls(&fx, 3, 200, NO_CODE, "OK", "sbc1.example.com", true);
     fx.extra = NULL;

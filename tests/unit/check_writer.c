@@ -638,11 +638,8 @@ END_TEST
 START_TEST(test_measures_rendered)
 {
     fixture_t fx;
-    fixture_init(&fx, 0);
-    dt_aggregate_options_t options = {.metrics = true, .concurrency = true};
-    ck_assert_int_eq(dt_aggregate_configure(&fx.agg, &options), DT_OK);
-    dt_call_extra_t talk = {.has_duration = true, .duration = 125, .has_span = true,
-                            .span_start = 1795478400, .span_end = 1795478400 + 125};
+    fixture_init_measured(&fx);
+    dt_call_extra_t talk = fixture_talk(125);
     dt_call_extra_t fail = {.has_to_failure = true, .to_failure = 7};
     fx.extra = &talk;
     fixture_calls(&fx, 3, 200, NO_CODE, "OK", "sbc1.example.com", true);

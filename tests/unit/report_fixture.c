@@ -56,6 +56,20 @@ static const char fixture_rules[] =
     "effective-sip = 486 487\n"
     "min-calls = 10\n";
 
+void fixture_init_measured(fixture_t *fx)
+{
+    fixture_init(fx, 0);
+    dt_aggregate_options_t options = {.metrics = true, .concurrency = true};
+    ck_assert_int_eq(dt_aggregate_configure(&fx->agg, &options), DT_OK);
+}
+
+dt_call_extra_t fixture_talk(uint64_t seconds)
+{
+    return (dt_call_extra_t){.has_duration = true, .duration = seconds, .has_span = true,
+                             .span_start = FIXTURE_START,
+                             .span_end = FIXTURE_START + (int64_t)seconds};
+}
+
 void fixture_init(fixture_t *fx, size_t key_cap)
 {
     dt_error_t err = {{0}};

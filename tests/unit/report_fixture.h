@@ -26,6 +26,15 @@ typedef struct {
  * one input "calls.csv". key_cap bounds distinct codes and SBCs (0: default). */
 void fixture_init(fixture_t *fx, size_t key_cap);
 
+/* As fixture_init (default caps), with the Health Dashboard's measures and
+ * concurrency counted. */
+void fixture_init_measured(fixture_t *fx);
+
+#define FIXTURE_START 1795478400 /* Tue 2026-11-24 00:00 UTC */
+
+/* What an answered call of `seconds` from FIXTURE_START brings (for fx->extra). */
+dt_call_extra_t fixture_talk(uint64_t seconds);
+
 /* Counts n identical calls; sip or ms NO_CODE means the cell was empty. */
 void fixture_calls(fixture_t *fx, unsigned n, long long sip, long long ms, const char *phrase,
                    const char *sbc, bool succeeded);
