@@ -270,6 +270,12 @@ const char *dt_report_gates_line(const dt_report_t *report, char *buf, size_t ca
  * SBCs.". Never NULL. */
 const char *dt_report_filter_line(const dt_filter_match_t *match, char *buf, size_t cap);
 
+/* The value row of a filter's values beyond the tally's cap. */
+#define DT_OTHER_VALUES "(other values, beyond the table limit)"
+
+/* After a NER of fewer calls than the rules' minimum. */
+#define DT_FEW_CALLS " (few calls: a low NER may be normal)"
+
 /* Said before the filter lines when every condition matched calls on its
  * own but none matched all of them. */
 #define DT_FILTERS_DISJOINT "Each condition matched calls on its own, but no call matched all of them:"

@@ -240,7 +240,7 @@ const char *dt_report_worst_sbc_line(const dt_report_t *report, char *buf, size_
     snprintf(buf, cap, "%s: NER %s of %" PRIu64 " call%s%s", sbc->name, ner, sbc->counts.calls,
              plural(sbc->counts.calls),
              sbc->counts.calls < report->rules->ner_min_calls
-                 ? " (few calls: a low NER may be normal)"
+                 ? DT_FEW_CALLS
                  : "");
     return buf;
 }

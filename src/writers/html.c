@@ -1016,7 +1016,7 @@ static void write_filter_matches(page_t *p)
         put(p, "<ul class=\"values\">\n");
         for (size_t v = 0; v < m->nvalues; v++) {
             put(p, "<li><span class=\"mono\">");
-            esc(p, m->values[v]->other ? "(other values, beyond the table limit)" : m->values[v]->name);
+            esc(p, m->values[v]->other ? DT_OTHER_VALUES : m->values[v]->name);
             put(p, "</span>: ");
             count(p, m->values[v]->counts.calls);
             put(p, " calls</li>\n");
@@ -1046,7 +1046,7 @@ static void write_sbcs(page_t *p)
         snprintf(labels[n], sizeof labels[n], "%s (%s calls)", name, grouped(calls, row->counts.calls));
         snprintf(values[n], sizeof values[n], "%s%%", dt_format_fixed(num, ner, 2));
         snprintf(tips[n], sizeof tips[n], "%s: NER %s of %s calls%s", name, values[n], calls,
-                 row->counts.calls < min ? " (few calls: a low NER may be normal)" : "");
+                 row->counts.calls < min ? DT_FEW_CALLS : "");
         bars[n] = (hbar_t){labels[n], ner, values[n], row->counts.calls < min ? "ner few" : "ner", tips[n]};
         n++;
     }

@@ -203,7 +203,7 @@ static void write_filter_matches(FILE *out, const dt_report_t *r)
             continue;
         for (size_t v = 0; v < m->nvalues; v++) {
             fputs("- ", out);
-            put_md(out, m->values[v]->other ? "(other values, beyond the table limit)"
+            put_md(out, m->values[v]->other ? DT_OTHER_VALUES
                                             : m->values[v]->name);
             fprintf(out, ": %" PRIu64 " calls\n", m->values[v]->counts.calls);
         }

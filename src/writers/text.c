@@ -538,7 +538,7 @@ static void write_summary(const text_t *w)
     if (dt_report_ner_low(r, c))
         snprintf(why, sizeof why, ", under %.0f%%: low", DT_NER_LOW_PERCENT);
     else if (c->calls < r->rules->ner_min_calls)
-        snprintf(why, sizeof why, " (few calls: a low NER may be normal)");
+        snprintf(why, sizeof why, DT_FEW_CALLS);
     snprintf(line, sizeof line, "%s of %" PRIu64 " call%s%s", ner_text(a, c->effective, c->calls),
              c->calls, c->calls == 1 ? "" : "s", why);
     summary_line(w, "NER", line, ner_sgr(w, c));
@@ -649,7 +649,6 @@ static void write_totals(const text_t *w)
 }
 
 #define VERDICT_WIDTH 10 /* "not judged" */
-#define OTHER_VALUES "(other values, beyond the table limit)"
 
 /* The gates' outcomes, breached first: one wrapped line each. */
 static void write_gates(const text_t *w)
@@ -683,7 +682,7 @@ static void fill_value(const table_t *t, size_t i, cells_t *cells)
 {
     const dt_filter_match_t *m = t->rows;
     const dt_keyed_row_t *row = m->values[i];
-    cells->text[0] = row->other ? OTHER_VALUES : row->name;
+    cells->text[0] = row->other ? DT_OTHER_VALUES : row->name;
     cells->text[1] = u64_text(cells->buf[1], row->counts.calls);
 }
 
