@@ -99,6 +99,12 @@ bool dt_table_parse(const char *name, dt_table_id_t *id);
  * --group-by names, from the input: escape them too. */
 dt_column_t dt_table_column(const dt_table_t *t, size_t col);
 
+/* True when a writer for people (Markdown) lists row `row`: every row but the
+ * summary's detail figures (calls in excluded rows, answered calls...), its
+ * figures without a value, and its counts of what did not happen (no
+ * duplicates, nothing skipped). */
+bool dt_table_row_shown(const dt_table_t *t, size_t row);
+
 /* True when a writer for people (HTML, Markdown) shows column col. */
 bool dt_table_column_shown(const dt_table_t *t, size_t col);
 

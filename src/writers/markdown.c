@@ -91,11 +91,8 @@ static void write_table(FILE *out, const dt_report_t *r, dt_table_id_t table, si
         if (keep && !keep(r, row))
             continue;
         written++;
-        if (table == DT_TABLE_SUMMARY) { /* the summary lists the figures that exist */
-            dt_table_cell(&t, row, t.ncolumns - 1, &cell);
-            if (cell.kind == DT_CELL_NONE)
-                continue;
-        }
+        if (!dt_table_row_shown(&t, row))
+            continue;
         putc('|', out);
         for (size_t c = 0; c < ncols; c++) {
             if (!show[c])

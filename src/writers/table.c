@@ -72,6 +72,7 @@ const char *dt_cell_label(const dt_cell_t *cell, char *buf, size_t cap)
 typedef struct {
     const char *key, *title;
     void (*get)(const dt_report_t *r, dt_cell_t *c);
+    dt_show_t show; /* for people: always, never (the detail), or when not 0 */
 } figure_t;
 
 #define TOTAL(name, field)                                                 \
@@ -202,38 +203,38 @@ TOTAL_MEASURE(get_peak, MEASURE_PEAK)
 #undef TOTAL_MEASURE
 
 static const figure_t figures[] = {
-    {"totals.rows", "Rows read", get_rows},
-    {"totals.call_rows", "Rows counted as calls", get_call_rows},
-    {"totals.calls", "Calls analysed", get_calls},
-    {"totals.succeeded", "Succeeded", get_succeeded},
-    {"totals.failed", "Failed", get_failed},
-    {"totals.failed_expected", "Expected endings (not faults)", get_expected},
-    {"totals.ner", "NER %", get_ner},
-    {"by_origin.sbc", "Failed, SBC origin", get_failed_sbc},
-    {"by_origin.microsoft", "Failed, Microsoft origin", get_failed_microsoft},
-    {"by_origin.unknown", "Failed, unknown origin", get_failed_unknown},
-    {"totals.rejected", "Rows rejected", get_rejected},
-    {"totals.excluded", "Rows excluded (filters, non-PSTN streams)", get_excluded},
-    {"totals.duplicates", "Duplicate rows dropped (--dedupe)", get_duplicates},
-    {"by_time.first", "First period (UTC)", get_first},
-    {"by_time.last", "Last period (UTC)", get_last},
-    {"filters", "Filters", get_filters},
-    {"totals.first_start", "First call (UTC)", get_first_start},
-    {"totals.last_start", "Last call (UTC)", get_last_start},
-    {"faults", "Faults (failed, not expected endings)", get_faults},
-    {"totals.excluded_calls", "Calls in the excluded rows", get_excluded_calls},
-    {"totals.undated", "Excluded rows without a readable start time", get_undated},
-    {"totals.duplicate_calls", "Calls in the duplicate rows", get_duplicate_calls},
-    {"skipped", "Files skipped (no call records)", get_skipped},
-    {"totals.acd_calls", "Answered calls with a duration", get_acd_calls},
-    {"totals.acd", "ACD", get_acd},
-    {"totals.short_calls", "Short calls (under " DT_STR(DT_SHORT_CALL_SECONDS) " s)", get_short_calls},
-    {"totals.to_failure_calls", "Failed calls with a time to failure", get_to_failure_calls},
-    {"totals.to_failure_median", "Time to failure, median", get_to_failure_median},
-    {"totals.to_failure_p95", "Time to failure, p95", get_to_failure_p95},
-    {"totals.concurrency.peak", "Peak concurrent calls", get_peak},
-    {"gates.breached", "Gates breached", get_gates_breached},
-    {"gates.judged", "Gates judged", get_gates_judged},
+    {"totals.rows", "Rows read", get_rows, DT_SHOW_ALWAYS},
+    {"totals.call_rows", "Rows counted as calls", get_call_rows, DT_SHOW_DETAIL},
+    {"totals.calls", "Calls analysed", get_calls, DT_SHOW_ALWAYS},
+    {"totals.succeeded", "Succeeded", get_succeeded, DT_SHOW_ALWAYS},
+    {"totals.failed", "Failed", get_failed, DT_SHOW_ALWAYS},
+    {"totals.failed_expected", "Expected endings (not faults)", get_expected, DT_SHOW_ALWAYS},
+    {"totals.ner", "NER %", get_ner, DT_SHOW_ALWAYS},
+    {"by_origin.sbc", "Failed, SBC origin", get_failed_sbc, DT_SHOW_ALWAYS},
+    {"by_origin.microsoft", "Failed, Microsoft origin", get_failed_microsoft, DT_SHOW_ALWAYS},
+    {"by_origin.unknown", "Failed, unknown origin", get_failed_unknown, DT_SHOW_ALWAYS},
+    {"totals.rejected", "Rows rejected", get_rejected, DT_SHOW_ALWAYS},
+    {"totals.excluded", "Rows excluded (filters, non-PSTN streams)", get_excluded, DT_SHOW_PRESENT},
+    {"totals.duplicates", "Duplicate rows dropped (--dedupe)", get_duplicates, DT_SHOW_PRESENT},
+    {"by_time.first", "First period (UTC)", get_first, DT_SHOW_DETAIL},
+    {"by_time.last", "Last period (UTC)", get_last, DT_SHOW_DETAIL},
+    {"filters", "Filters", get_filters, DT_SHOW_ALWAYS},
+    {"totals.first_start", "First call (UTC)", get_first_start, DT_SHOW_DETAIL},
+    {"totals.last_start", "Last call (UTC)", get_last_start, DT_SHOW_DETAIL},
+    {"faults", "Faults (failed, not expected endings)", get_faults, DT_SHOW_ALWAYS},
+    {"totals.excluded_calls", "Calls in the excluded rows", get_excluded_calls, DT_SHOW_DETAIL},
+    {"totals.undated", "Excluded rows without a readable start time", get_undated, DT_SHOW_DETAIL},
+    {"totals.duplicate_calls", "Calls in the duplicate rows", get_duplicate_calls, DT_SHOW_DETAIL},
+    {"skipped", "Files skipped (no call records)", get_skipped, DT_SHOW_PRESENT},
+    {"totals.acd_calls", "Answered calls with a duration", get_acd_calls, DT_SHOW_DETAIL},
+    {"totals.acd", "ACD", get_acd, DT_SHOW_ALWAYS},
+    {"totals.short_calls", "Short calls (under " DT_STR(DT_SHORT_CALL_SECONDS) " s)", get_short_calls, DT_SHOW_DETAIL},
+    {"totals.to_failure_calls", "Failed calls with a time to failure", get_to_failure_calls, DT_SHOW_DETAIL},
+    {"totals.to_failure_median", "Time to failure, median", get_to_failure_median, DT_SHOW_ALWAYS},
+    {"totals.to_failure_p95", "Time to failure, p95", get_to_failure_p95, DT_SHOW_ALWAYS},
+    {"totals.concurrency.peak", "Peak concurrent calls", get_peak, DT_SHOW_ALWAYS},
+    {"gates.breached", "Gates breached", get_gates_breached, DT_SHOW_ALWAYS},
+    {"gates.judged", "Gates judged", get_gates_judged, DT_SHOW_DETAIL},
 };
 #define NFIGURES (sizeof figures / sizeof figures[0])
 
@@ -738,6 +739,19 @@ dt_column_t dt_table_column(const dt_table_t *t, size_t col)
         const char *name = t->report->group_columns[col];
         return (dt_column_t){name, name, DT_CELL_TEXT, DT_SHOW_ALWAYS, false, NULL};
     }
+    }
+}
+
+bool dt_table_row_shown(const dt_table_t *t, size_t row)
+{
+    if (t->id != DT_TABLE_SUMMARY)
+        return true;
+    dt_cell_t cell;
+    dt_table_cell(t, row, 2, &cell);
+    switch (figures[row].show) {
+    case DT_SHOW_DETAIL: return false;
+    case DT_SHOW_PRESENT: return cell.kind != DT_CELL_NONE && !(cell.kind == DT_CELL_UINT && !cell.uint);
+    default: return cell.kind != DT_CELL_NONE;
     }
 }
 
