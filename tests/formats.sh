@@ -210,6 +210,24 @@ for table in codes sbc group; do
 done
 expect_true "csv: a formula-like SBC name starts with an apostrophe" \
     grep -qF "\"'=cmd|' /C calc'!A0\"" "$WORK/h-sbc.csv"
+# hostile SBC names in the gates' results and a hostile filter value, through every writer
+run "$DRTRIAGE" --min-calls 1 --fail-if 'sbc=*:ner<=100' -o "$WORK/hg.json" -o "$WORK/hg.html" \
+    -o "$WORK/hg.md" -o "$WORK/hg.prom" -o "$WORK/hg.xlsx" "$H"
+expect_status "hostile SBC names in gates" 1
+expect_json "the gates name the hostile SBCs" \
+    '[.gates[].sbc] | any(. == "<script>window.__pwned=1</script>")' "$WORK/hg.json"
+verify "hostile gates html: no script ran, no element injected" \
+    $BROWSER "$WORK/hg.json" "$WORK/hg.html" --hostile
+verify "hostile gates md" $VERIFY md "$WORK/hg.json" "$WORK/hg.md"
+verify "hostile gates prom" $VERIFY prom "$WORK/hg.json" "$WORK/hg.prom"
+verify "hostile gates xlsx" $VERIFY xlsx "$WORK/hg.json" "$WORK/hg.xlsx"
+run "$DRTRIAGE" --sbc '"><svg onload=window.__pwned=10>' -o "$WORK/hf.json" -o "$WORK/hf.html" \
+    -o "$WORK/hf.md" -o "$WORK/hf.prom" "$H"
+expect_status "a hostile filter value that matched nothing" 1
+verify "hostile filter html: no script ran, no element injected" \
+    $BROWSER "$WORK/hf.json" "$WORK/hf.html" --hostile
+verify "hostile filter md" $VERIFY md "$WORK/hf.json" "$WORK/hf.md"
+verify "hostile filter prom" $VERIFY prom "$WORK/hf.json" "$WORK/hf.prom"
 expect_true "html: no bidi control" sh -c "! grep -q \"$(printf '\342\200\256')\" '$WORK/h.html'"
 
 # --- a failure half way leaves none of the outputs ---

@@ -546,7 +546,7 @@ def check_prom_measures(report, samples, series):
         want = float(sum(verdict(g) == v for g in gates)) if gates else None
         same(f"gates {v}", samples.get(("drtriage_gates", (("verdict", v),))), want)
     for g in gates:
-        labels = (("gate", g["expr"]),) + ((("sbc", g["sbc"]),) if g["sbc"] else ())
+        labels = (("gate", clean(g["expr"])),) + ((("sbc", clean(g["sbc"])),) if g["sbc"] else ())
         same(f"gate {g['expr']} {g['sbc']}", samples.get(("drtriage_gate_breached", labels)),
              (1.0 if g["breached"] else 0.0) if g["judged"] else None)
     for m in report["filter_matches"]:
