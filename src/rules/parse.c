@@ -265,6 +265,15 @@ static dt_rule_origin_t here(parse_t *ps, unsigned line)
     return (dt_rule_origin_t){ps->file, line};
 }
 
+/* Reads an optional yes/no key into *out (left alone when the key is absent);
+ * a bad value is reported and the section still merges. */
+static void read_yes_no(parse_t *ps, const section_t *sec, const char *key, bool *out)
+{
+    const kv_t *kv = find_key(sec, key);
+    if (kv && !parse_yes_no(kv->value, out))
+        fail_at(ps, kv->line, "%s must be yes or no, not '%s'", key, kv->value);
+}
+
 /* ---- one merge function per section kind ---- */
 
 static dt_status_t merge_action(parse_t *ps, const section_t *sec)
@@ -281,9 +290,7 @@ static dt_status_t merge_action(parse_t *ps, const section_t *sec)
     if (!owner_parse(owner->value, &a.owner))
         fail_at(ps, owner->line, "owner '%s' is not one of sbc, tenant, network, microsoft, user",
                 owner->value);
-    const kv_t *expected = find_key(sec, "expected");
-    if (expected && !parse_yes_no(expected->value, &a.expected))
-        fail_at(ps, expected->line, "expected must be yes or no, not '%s'", expected->value);
+    read_yes_no(ps, sec, "expected", &a.expected);
     if (!(a.docs = collect(ps, sec, "doc", &a.ndocs, NULL)))
         return no_memory(ps);
 
@@ -450,12 +457,11 @@ static dt_status_t merge_sip(parse_t *ps, const section_t *sec)
         return fail_at(ps, sec->line, "[sip %s]: expected a SIP code from 100 to 999", sec->arg);
     dt_sip_rule_t s = {.code = (unsigned)code, .phrase = find_key(sec, "phrase")->value,
                        .action = DT_NO_ACTION, .at = here(ps, sec->line)};
-    const kv_t *rfc = find_key(sec, "rfc"), *obsolete = find_key(sec, "obsolete");
+    const kv_t *rfc = find_key(sec, "rfc");
     const kv_t *action = find_key(sec, "action");
     s.rfc = rfc ? rfc->value : NULL;
     s.action_id = action ? action->value : NULL;
-    if (obsolete && !parse_yes_no(obsolete->value, &s.obsolete))
-        fail_at(ps, obsolete->line, "obsolete must be yes or no, not '%s'", obsolete->value);
+    read_yes_no(ps, sec, "obsolete", &s.obsolete);
     dt_rules_t *r = ps->rules;
     for (size_t i = 0; i < r->nsips; i++)
         if (r->sips[i].code == s.code) {
@@ -496,9 +502,8 @@ static dt_status_t merge_origin(parse_t *ps, const section_t *sec)
     if (!dt_origin_parse(origin->value, &o.origin))
         fail_at(ps, origin->line, "origin must be sbc, microsoft or unknown, not '%s'",
                 origin->value);
-    const kv_t *sip = find_key(sec, "sip-from-code"), *action = find_key(sec, "action");
-    if (sip && !parse_yes_no(sip->value, &o.sip_from_code))
-        fail_at(ps, sip->line, "sip-from-code must be yes or no, not '%s'", sip->value);
+    read_yes_no(ps, sec, "sip-from-code", &o.sip_from_code);
+    const kv_t *action = find_key(sec, "action");
     o.action_id = action ? action->value : NULL;
     dt_rules_t *r = ps->rules;
     if (!DT_GROW(r->origins, r->norigins, r->origins_cap))
