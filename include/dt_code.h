@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define DT_SIP_MIN 100 /* the lowest SIP response code */
 #define DT_SIP_MAX 999
 #define DT_SIP_QUERY_MIN 100 /* a code alone is a SIP code from here ... */
 #define DT_SIP_QUERY_MAX 699 /* ... to here, with three digits */

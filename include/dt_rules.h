@@ -85,6 +85,8 @@ typedef struct {
     const char *action_id;
     size_t action;         /* index into rules->actions, set by dt_rules_finish */
     const char *documented_origin; /* "sbc", "microsoft" or NULL */
+    bool pair_only;        /* applies to calls with exactly these codes, never to the
+                              Microsoft code with another SIP code (level ms) */
     const char *source;
     const char *note;
     unsigned layer;        /* 0 = embedded, 1.. = user files in load order */

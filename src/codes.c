@@ -3,8 +3,10 @@
  * Lookup order, most specific first:
  *   1. entries for (Microsoft code, SIP code) whose phrase matches;
  *   2. the entry for that pair without phrases, else the pair's first entry;
- *   3. the first entry for the Microsoft code alone;
- *   4. the origin rule's fallback action (560xxx: the SBC sent SIP xxx);
+ *   3. the first entry for the Microsoft code that may stand for it with
+ *      another SIP code (see may_stand_for);
+ *   4. for a Microsoft code no entry documents: the origin rule's fallback
+ *      action (560xxx: the SBC sent SIP xxx);
  *   5. with no Microsoft code: an entry for the SIP code whose phrase matches;
  *   6. the SIP code's own fallback action, then its class's.
  * Within a step, entries from later rules layers come first, then file order.
@@ -328,6 +330,38 @@ static bool match_pair(dt_codes_t *codes, const dt_code_key_t *key, const char *
     return true;
 }
 
+/* Whether entry e may answer, at level ms, for a call whose codes it does not
+ * document. Never when it is pair-only, and never with an expected ending: a
+ * normal end, a cancel or a busy documented with one SIP code says nothing
+ * about a failure with another (0/500, 560000/404, 540487/500), so such a
+ * call falls through to its SIP code. The one SIP code an entry documents is
+ * its own, given by the call or implied by a sip-from-code origin rule. */
+static bool may_stand_for(const dt_rules_t *rules, size_t e, const dt_code_key_t *key,
+                          const dt_match_t *m)
+{
+    const dt_code_rule_t *rule = &rules->codes[e];
+    bool own_sip = key->has_sip ? key->sip == rule->sip : m->has_sbc_sip && m->sbc_sip == rule->sip;
+    return own_sip || (!rule->pair_only && !rules->actions[rule->action].expected);
+}
+
+/* Step 3: returns true when the Microsoft code has entries at all (then the
+ * origin rule's action does not apply), and sets *m when one may stand for
+ * the call's codes. */
+static bool match_ms(dt_codes_t *codes, const dt_code_key_t *key, dt_match_t *m)
+{
+    uint32_t *first = dt_map_get(&codes->by_ms, &key->ms, sizeof key->ms);
+    if (!first)
+        return false;
+    const dt_rules_t *rules = codes->rules;
+    for (size_t pos = *first; pos < rules->ncodes && rules->codes[codes->order[pos]].ms == key->ms;
+         pos++)
+        if (may_stand_for(rules, codes->order[pos], key, m)) {
+            set_entry(m, rules, codes->order[pos], DT_MATCH_MS);
+            break;
+        }
+    return true;
+}
+
 /* Step 5: a row without a Microsoft code, but with a documented phrase. */
 static bool match_sip_phrase(dt_codes_t *codes, unsigned sip, const char *phrase, size_t len,
                              const char *normal, dt_match_t *m)
@@ -357,7 +391,8 @@ static void resolve(dt_codes_t *codes, const dt_code_key_t *key, const char *phr
         origin_rule = dt_rules_origin_for(rules, ms_text);
         if (origin_rule) {
             m->origin = origin_rule->origin;
-            if (origin_rule->sip_from_code && strlen(ms_text) > 3) {
+            if (origin_rule->sip_from_code && strlen(ms_text) > 3 &&
+                key->ms % 1000 >= DT_SIP_MIN) {
                 m->sbc_sip = (unsigned)(key->ms % 1000);
                 m->has_sbc_sip = true;
             }
@@ -367,12 +402,10 @@ static void resolve(dt_codes_t *codes, const dt_code_key_t *key, const char *phr
     if (key->has_ms && key->has_sip && match_pair(codes, key, phrase, len, normal, m))
         return;
     if (key->has_ms) {
-        uint32_t *pos = dt_map_get(&codes->by_ms, &key->ms, sizeof key->ms);
-        if (pos) {
-            set_entry(m, rules, codes->order[*pos], DT_MATCH_MS);
-            return;
-        }
-        if (origin_rule && origin_rule->action != DT_NO_ACTION) {
+        if (match_ms(codes, key, m)) {
+            if (m->level == DT_MATCH_MS)
+                return;
+        } else if (origin_rule && origin_rule->action != DT_NO_ACTION) {
             m->level = DT_MATCH_ORIGIN;
             m->action = origin_rule->action;
             return;
@@ -382,7 +415,7 @@ static void resolve(dt_codes_t *codes, const dt_code_key_t *key, const char *phr
         match_sip_phrase(codes, key->sip, phrase, len, normal, m))
         return;
     unsigned sip = key->has_sip ? key->sip : m->sbc_sip;
-    if (!(key->has_sip || m->has_sbc_sip) || sip < 100 || sip > DT_SIP_MAX)
+    if (!(key->has_sip || m->has_sbc_sip) || sip < DT_SIP_MIN || sip > DT_SIP_MAX)
         return;
     const dt_sip_rule_t *sip_rule = dt_rules_sip(rules, sip);
     if (sip_rule && sip_rule->action != DT_NO_ACTION) {

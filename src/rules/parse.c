@@ -382,8 +382,8 @@ static unsigned char *entry_key(const dt_code_rule_t *c, size_t *len)
 
 static dt_status_t merge_code(parse_t *ps, const section_t *sec)
 {
-    static const char *const spec[] = {"phrase+", "pattern+", "action!", "origin",
-                                       "source!", "note",     NULL};
+    static const char *const spec[] = {"phrase+", "pattern+", "action!",   "origin",
+                                       "source!", "note",     "pair-only", NULL};
     dt_status_t st = check_keys(ps, sec, spec, "code");
     if (st)
         return st;
@@ -405,6 +405,7 @@ static dt_status_t merge_code(parse_t *ps, const section_t *sec)
     c.source = find_key(sec, "source")->value;
     const kv_t *note = find_key(sec, "note");
     c.note = note ? note->value : NULL;
+    read_yes_no(ps, sec, "pair-only", &c.pair_only);
     const kv_t *origin = find_key(sec, "origin");
     if (origin) {
         dt_origin_t o = DT_ORIGIN_UNKNOWN;

@@ -180,6 +180,96 @@ START_TEST(test_level_ms)
 }
 END_TEST
 
+/* A Microsoft code's entries never turn an undocumented SIP code into an
+ * expected ending: 0, 540000 and 560000 are documented with SIP 0 (200 in
+ * Graph) and their own pairs; any other SIP code falls through to its own
+ * fallbacks. */
+START_TEST(test_ms_catch_all)
+{
+    const dt_match_t *m = lookup(codes, 0, 500, "Internal Server Error");
+    ck_assert_msg(m->level == DT_MATCH_SIP_CLASS, "0/500: level %s", dt_match_level_name(m->level));
+    ck_assert_str_eq(action_id(&rules, m), "sip-5xx");
+    ck_assert(!m->known);
+    ck_assert_int_eq(m->origin, DT_ORIGIN_MICROSOFT);
+
+    m = lookup(codes, 560000, 404, "Not Found");
+    ck_assert_msg(m->level == DT_MATCH_SIP_CLASS, "560000/404: level %s",
+                  dt_match_level_name(m->level));
+    ck_assert_str_eq(action_id(&rules, m), "sip-4xx");
+    ck_assert_int_eq(m->origin, DT_ORIGIN_SBC);
+    ck_assert_msg(!m->has_sbc_sip, "560000 names no SIP code the SBC sent");
+
+    m = lookup(codes, 540000, 503, NULL);
+    ck_assert_msg(m->level == DT_MATCH_SIP_CLASS, "540000/503: level %s",
+                  dt_match_level_name(m->level));
+    ck_assert_str_eq(action_id(&rules, m), "sip-5xx");
+
+    /* The SIP code's own meaning, not the Microsoft code's normal end. */
+    m = lookup(codes, 560000, 487, NULL);
+    ck_assert_int_eq(m->level, DT_MATCH_SIP_CODE);
+    ck_assert_str_eq(action_id(&rules, m), "caller-cancelled");
+    m = lookup(codes, 0, 486, NULL);
+    ck_assert_int_eq(m->level, DT_MATCH_SIP_CODE);
+    ck_assert_str_eq(action_id(&rules, m), "callee-busy");
+
+    /* An expected entry does not stand for another SIP code either. */
+    m = lookup(codes, 540487, 500, NULL);
+    ck_assert_msg(m->level == DT_MATCH_SIP_CLASS, "540487/500: level %s",
+                  dt_match_level_name(m->level));
+    ck_assert_str_eq(action_id(&rules, m), "sip-5xx");
+
+    /* Their own pairs still join. */
+    m = lookup(codes, 0, 408, "Establishment timeout");
+    ck_assert_int_eq(m->level, DT_MATCH_PHRASE);
+    ck_assert_str_eq(action_id(&rules, m), "client-media-timeout");
+    m = lookup(codes, 560000, 0, "BYE");
+    ck_assert_int_eq(m->level, DT_MATCH_CODES);
+    ck_assert_str_eq(action_id(&rules, m), "normal-end");
+    /* ... and a failed call without a SIP code whose 560xxx code names it. */
+    m = lookup(codes, 560486, NONE, NULL);
+    ck_assert_int_eq(m->level, DT_MATCH_MS);
+    ck_assert_str_eq(action_id(&rules, m), "callee-busy");
+}
+END_TEST
+
+/* The invariant over the whole built-in table: for every Microsoft code and
+ * every SIP code none of its entries documents, a match at level ms is never
+ * an expected ending and never a pair-only entry. */
+START_TEST(test_ms_level_invariant)
+{
+    char report[1024] = "";
+    size_t checked = 0, wrong = 0;
+    for (size_t e = 0; e < rules.ncodes; e++) {
+        uint64_t ms = rules.codes[e].ms;
+        for (long long sip = -1; sip <= 699; sip++) {
+            if (sip > 0 && sip < 100)
+                continue;
+            bool documented = false;
+            for (size_t d = 0; d < rules.ncodes && !documented; d++)
+                documented = rules.codes[d].ms == ms && rules.codes[d].sip == sip;
+            if (documented)
+                continue;
+            const dt_match_t *m = lookup(codes, (long long)ms, sip, NULL);
+            checked++;
+            if (m->level != DT_MATCH_MS)
+                continue;
+            const dt_code_rule_t *entry = &rules.codes[m->entry];
+            bool expected = rules.actions[m->action].expected;
+            bool implied = sip < 0 && m->has_sbc_sip && m->sbc_sip == entry->sip;
+            if ((expected || entry->pair_only) && !implied && wrong++ < 16) {
+                size_t used = strlen(report);
+                snprintf(report + used, sizeof report - used, "\n  %llu/%lld -> %llu/%u %s",
+                         (unsigned long long)ms, sip, (unsigned long long)entry->ms, entry->sip,
+                         action_id(&rules, m));
+            }
+        }
+    }
+    ck_assert_uint_gt(checked, 1000);
+    ck_assert_msg(wrong == 0, "%zu ms-level matches read as an expected ending:%s", wrong,
+                  report);
+}
+END_TEST
+
 START_TEST(test_level_origin)
 {
     const dt_match_t *m = lookup(codes, 560499, 499, "Whatever the SBC said");
@@ -470,6 +560,44 @@ START_TEST(test_pair_prefers_generic_entry)
 }
 END_TEST
 
+START_TEST(test_pair_only_entry)
+{
+    dt_rules_t r;
+    dt_error_t err = {{0}};
+    dt_codes_t *c = codes_from(&r,
+                               "[code 7/480]\nphrase = Only this pair\naction = a-one\n"
+                               "pair-only = yes\nsource = s\n"
+                               "[code 7/486]\nphrase = Other pair\naction = a-two\nsource = s\n"
+                               "[code 8/480]\nphrase = Pair\naction = a-one\npair-only = yes\n"
+                               "source = s\n",
+                               &err);
+    ck_assert_msg(c != NULL, "%s", err.msg);
+    const dt_match_t *m = lookup(c, 7, 480, "something else");
+    ck_assert_int_eq(m->level, DT_MATCH_CODES);
+    ck_assert_str_eq(action_id(&r, m), "a-one");
+    /* 7/404: the pair-only 7/480 is passed over, 7/486 stands for the code. */
+    m = lookup(c, 7, 404, NULL);
+    ck_assert_int_eq(m->level, DT_MATCH_MS);
+    ck_assert_str_eq(action_id(&r, m), "a-two");
+    /* 8/404: nothing may stand for 8, so the SIP code decides. */
+    m = lookup(c, 8, 404, NULL);
+    ck_assert_msg(m->level == DT_MATCH_SIP_CLASS, "level %s", dt_match_level_name(m->level));
+    ck_assert_str_eq(action_id(&r, m), "class-4");
+    ck_assert(!m->known);
+    dt_codes_free(c);
+    dt_rules_free(&r);
+
+    dt_rules_init(&r);
+    ck_assert(tu_rules_text(&r, "base.rules", 0, tu_base_rules, &err) == DT_OK);
+    ck_assert(tu_rules_text(&r, "bad.rules", 1,
+                            "[code 7/480]\nphrase = P\naction = a-one\npair-only = maybe\n"
+                            "source = s\n",
+                            &err) == DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "bad.rules:4: pair-only must be yes or no, not 'maybe'");
+    dt_rules_free(&r);
+}
+END_TEST
+
 START_TEST(test_later_layer_first)
 {
     dt_rules_t r;
@@ -580,6 +708,8 @@ Suite *dt_suite_codes(void)
     tcase_add_test(t, test_pattern_phrase);
     tcase_add_test(t, test_level_codes);
     tcase_add_test(t, test_level_ms);
+    tcase_add_test(t, test_ms_catch_all);
+    tcase_add_test(t, test_ms_level_invariant);
     tcase_add_test(t, test_level_origin);
     tcase_add_test(t, test_level_sip_fallbacks);
     tcase_add_test(t, test_level_none);
@@ -597,6 +727,7 @@ Suite *dt_suite_codes(void)
     tcase_add_test(t, test_bad_pattern);
     tcase_add_test(t, test_catastrophic_pattern);
     tcase_add_test(t, test_pair_prefers_generic_entry);
+    tcase_add_test(t, test_pair_only_entry);
     tcase_add_test(t, test_later_layer_first);
     suite_add_tcase(s, t);
     t = tcase_create("reference");

@@ -346,9 +346,16 @@ START_TEST(test_other_fallbacks)
 {
     fixture_t fx;
     /* An undocumented pair whose Microsoft code is documented alone. */
-    explain_one(&fx, "540000/499");
+    explain_one(&fx, "540998/499");
     ck_assert_int_eq(fx.e.items[0].match.level, DT_MATCH_MS);
     ck_assert(fx.e.items[0].match.known && !fx.e.items[0].documented && fx.e.matched);
+    fixture_done(&fx);
+
+    /* A normal end documented with SIP 0 does not answer for SIP 499. */
+    explain_one(&fx, "540000/499");
+    ck_assert_int_eq(fx.e.items[0].match.level, DT_MATCH_SIP_CLASS);
+    ck_assert_str_eq(action_of(&fx, 0), "sip-4xx");
+    ck_assert(!fx.e.items[0].match.known);
     fixture_done(&fx);
 
     /* A SIP code alone: its class. */
