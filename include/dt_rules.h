@@ -274,6 +274,12 @@ const dt_skip_rule_t *dt_rules_skip_by_name(const dt_rules_t *rules, const char 
 /* The origin rule that applies to a Microsoft code written as decimal text. */
 const dt_origin_rule_t *dt_rules_origin_for(const dt_rules_t *rules, const char *ms_text);
 
+/* The SIP code a Microsoft code names under its origin rule (rule may be
+ * NULL): with sip-from-code, the last three digits of a code longer than
+ * three digits, when they form a SIP code (560403 -> 403; 560000 names none).
+ * Returns true and stores it in *sip, else false. */
+bool dt_origin_sip_from_code(const dt_origin_rule_t *rule, uint64_t ms, unsigned *sip);
+
 /* Writes a ready-to-paste rules section for a code drtriage has no entry for:
  * "[code MS/SIP]" (a missing code is written as 0, with a comment saying so),
  * a phrase line when phrase (len bytes, not NUL-terminated, may be NULL) has

@@ -391,11 +391,7 @@ static void resolve(dt_codes_t *codes, const dt_code_key_t *key, const char *phr
         origin_rule = dt_rules_origin_for(rules, ms_text);
         if (origin_rule) {
             m->origin = origin_rule->origin;
-            if (origin_rule->sip_from_code && strlen(ms_text) > 3 &&
-                key->ms % 1000 >= DT_SIP_MIN) {
-                m->sbc_sip = (unsigned)(key->ms % 1000);
-                m->has_sbc_sip = true;
-            }
+            m->has_sbc_sip = dt_origin_sip_from_code(origin_rule, key->ms, &m->sbc_sip);
         }
     }
     const char *normal = len > 0 ? normal_phrase(codes, phrase, len) : NULL;

@@ -338,13 +338,13 @@ const char *dt_explain_origin_reason(const dt_rules_t *rules, uint64_t ms, bool 
     char ms_text[24];
     snprintf(ms_text, sizeof ms_text, "%" PRIu64, ms);
     const dt_origin_rule_t *rule = has_ms ? dt_rules_origin_for(rules, ms_text) : NULL;
+    unsigned sip;
     if (!has_ms)
         snprintf(buf, size, "no Microsoft code: the origin is unknown");
     else if (!rule)
         snprintf(buf, size, "no [origin] rule applies: the origin is unknown");
-    else if (strcmp(rule->prefix, "*") != 0 && rule->sip_from_code && strlen(ms_text) > 3)
-        snprintf(buf, size, "%s rule: %s sent SIP %u", rule->prefix, actor(rule->origin),
-                 (unsigned)(ms % 1000));
+    else if (strcmp(rule->prefix, "*") != 0 && dt_origin_sip_from_code(rule, ms, &sip))
+        snprintf(buf, size, "%s rule: %s sent SIP %u", rule->prefix, actor(rule->origin), sip);
     else if (strcmp(rule->prefix, "*") != 0)
         snprintf(buf, size, "%s rule: %s generated it", rule->prefix, actor(rule->origin));
     else {

@@ -1214,3 +1214,11 @@ const dt_origin_rule_t *dt_rules_origin_for(const dt_rules_t *rules, const char 
     }
     return best ? best : fallback;
 }
+
+bool dt_origin_sip_from_code(const dt_origin_rule_t *rule, uint64_t ms, unsigned *sip)
+{
+    if (!rule || !rule->sip_from_code || ms < 1000 || ms % 1000 < DT_SIP_MIN)
+        return false;
+    *sip = (unsigned)(ms % 1000);
+    return true;
+}
