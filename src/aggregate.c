@@ -325,8 +325,10 @@ dt_code_row_t *dt_aggregate_other_code(dt_aggregate_t *agg)
 }
 
 /* The bytes of a code row's key: which codes are present, the SIP code, the
- * Microsoft code and the documented entry matched. */
-#define CODE_KEY_BYTES 21
+ * Microsoft code, the documented entry matched and the level it was joined
+ * at. Calls that joined the same entry by a documented phrase and by the
+ * codes only are rows of their own, so the table shows how each was matched. */
+#define CODE_KEY_BYTES 22
 
 dt_code_row_t *dt_aggregate_code_row(dt_aggregate_t *agg, const dt_call_t *call)
 {
@@ -338,6 +340,7 @@ dt_code_row_t *dt_aggregate_code_row(dt_aggregate_t *agg, const dt_call_t *call)
     memcpy(key + 1, &sip, 4);
     memcpy(key + 5, &ms, 8);
     memcpy(key + 13, &entry, 8);
+    key[21] = (unsigned char)call->match->level;
     bool added;
     long i = find_row(&agg->code_index, key, sizeof key, agg->ncodes, &added);
     if (i == -1)
