@@ -184,6 +184,25 @@ END_TEST
  * expected ending: 0, 540000 and 560000 are documented with SIP 0 (200 in
  * Graph) and their own pairs; any other SIP code falls through to its own
  * fallbacks. */
+/* 560403/403 is one documented phrase: "Forbidden; Call rejected" (the SIP 403
+ * article's heading and the 2022 overview's error message), not two. */
+START_TEST(test_560403_one_phrase)
+{
+    const dt_match_t *m = lookup(codes, 560403, 403, "Forbidden; Call rejected");
+    ck_assert_msg(m->level == DT_MATCH_PHRASE, "level %s", dt_match_level_name(m->level));
+    const dt_code_rule_t *e = &rules.codes[m->entry];
+    ck_assert_str_eq(e->phrases[0], "Forbidden; Call rejected");
+    ck_assert_msg(strncmp(e->source, "Teams article SIP 403", 21) == 0, "joined %s", e->source);
+    ck_assert_str_eq(action_id(&rules, m), "sbc-forbidden");
+    ck_assert_int_eq(m->origin, DT_ORIGIN_SBC);
+    /* The ACS wordings still join their own entry. */
+    m = lookup(codes, 560403, 403, "Call rejected.");
+    ck_assert_int_eq(m->level, DT_MATCH_PHRASE);
+    ck_assert_msg(strncmp(rules.codes[m->entry].source, "Azure", 5) == 0, "joined %s",
+                  rules.codes[m->entry].source);
+}
+END_TEST
+
 START_TEST(test_ms_catch_all)
 {
     const dt_match_t *m = lookup(codes, 0, 500, "Internal Server Error");
@@ -648,7 +667,25 @@ static bool joins(dt_codes_t *table, const dt_rules_t *r, uint64_t ms, unsigned 
     return ok;
 }
 
-static size_t check_reference(const char *file, bool alternatives, char *report, size_t cap)
+/* The tab-separated cell `column` (0-based) of a row, as a slice. */
+static dt_slice_t tsv_cell(const char *row, size_t column)
+{
+    for (size_t c = 0; c < column && row; c++) {
+        row = strchr(row, '\t');
+        row = row ? row + 1 : NULL;
+    }
+    if (!row)
+        return (dt_slice_t){"", 0};
+    return (dt_slice_t){row, strcspn(row, "\t")};
+}
+
+#define TSV_PROVENANCE 6
+
+/* Joins every row of a reference table (ms_code, sip_code, phrase, ...). Only
+ * the rows of the ACS PSTN tables list alternative phrases, separated by "; "
+ * (split_pstn_tables); everywhere else "; " is part of one phrase, as in
+ * Teams' "Forbidden; Call rejected". */
+static size_t check_reference(const char *file, bool split_pstn_tables, char *report, size_t cap)
 {
     char *text = tu_read_file(tu_repo_file(file), NULL);
     size_t rows = 0;
@@ -662,17 +699,16 @@ static size_t check_reference(const char *file, bool alternatives, char *report,
         ck_assert_msg(*ms_end == '\t', "%s: bad row '%s'", file, line);
         unsigned long sip = strtoul(ms_end + 1, &sip_end, 10);
         ck_assert_msg(*sip_end == '\t', "%s: bad row '%s'", file, line);
-        const char *phrase = sip_end + 1;
-        size_t len = strcspn(phrase, "\t");
-        /* ACS lists alternatives separated by "; "; in the Teams table only
-         * "Forbidden; Call rejected" is such a list, and "; " also occurs inside
-         * single phrases, so there the whole phrase is tried first. */
-        char scratch[1];
-        scratch[0] = '\0';
-        if (!alternatives &&
-            joins(codes, &rules, ms, (unsigned)sip, phrase, len, file, rows, scratch, 1))
+        dt_slice_t phrase = tsv_cell(line, 2);
+        dt_slice_t provenance = tsv_cell(line, TSV_PROVENANCE);
+        char source[256];
+        snprintf(source, sizeof source, "%.*s", (int)provenance.len, provenance.ptr);
+        if (!(split_pstn_tables && strstr(source, "PSTN table"))) {
+            joins(codes, &rules, ms, (unsigned)sip, phrase.ptr, phrase.len, file, rows, report,
+                  cap);
             continue;
-        const char *p = phrase, *end = phrase + len;
+        }
+        const char *p = phrase.ptr, *end = phrase.ptr + phrase.len;
         while (p < end) {
             const char *sep = strstr(p, "; ");
             size_t n = sep && sep < end ? (size_t)(sep - p) : (size_t)(end - p);
@@ -708,6 +744,7 @@ Suite *dt_suite_codes(void)
     tcase_add_test(t, test_pattern_phrase);
     tcase_add_test(t, test_level_codes);
     tcase_add_test(t, test_level_ms);
+    tcase_add_test(t, test_560403_one_phrase);
     tcase_add_test(t, test_ms_catch_all);
     tcase_add_test(t, test_ms_level_invariant);
     tcase_add_test(t, test_level_origin);
