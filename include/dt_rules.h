@@ -75,7 +75,8 @@ typedef struct {
 
 /* One documented (Microsoft code, SIP code, phrase...) entry. */
 typedef struct {
-    uint64_t ms;
+    bool has_ms;           /* false for "[code -/SIP]": documented without a Microsoft code */
+    uint64_t ms;           /* 0 when !has_ms */
     unsigned sip;
     const char **phrases;  /* nphrases literal phrases; [0] is the display phrase */
     size_t nphrases;
@@ -273,6 +274,12 @@ const dt_skip_rule_t *dt_rules_skip_by_name(const dt_rules_t *rules, const char 
 
 /* The origin rule that applies to a Microsoft code written as decimal text. */
 const dt_origin_rule_t *dt_rules_origin_for(const dt_rules_t *rules, const char *ms_text);
+
+#define DT_CODE_KEY_MAX 32
+
+/* Writes an entry's key as rules files write it, "560403/403" or "-/404"
+ * (no Microsoft code), into buf (DT_CODE_KEY_MAX bytes) and returns buf. */
+const char *dt_code_rule_key(const dt_code_rule_t *rule, char *buf);
 
 /* The SIP code a Microsoft code names under its origin rule (rule may be
  * NULL): with sip-from-code, the last three digits of a code longer than

@@ -96,14 +96,19 @@ static void pack_pair(unsigned char key[PAIR_KEY_LEN], uint64_t ms, unsigned sip
 }
 
 typedef struct {
+    bool has_ms;
     uint64_t ms;
     unsigned sip, layer;
     size_t index;
 } order_key_t;
 
+/* Entries without a Microsoft code first (step 5 tries them before the
+ * others), then by codes, later layers first, file order. */
 static int compare_order(const void *a, const void *b)
 {
     const order_key_t *x = a, *y = b;
+    if (x->has_ms != y->has_ms)
+        return x->has_ms ? 1 : -1;
     if (x->ms != y->ms)
         return x->ms < y->ms ? -1 : 1;
     if (x->sip != y->sip)
@@ -137,9 +142,10 @@ static bool compile_entry(dt_codes_t *codes, size_t e, dt_error_t *err)
     for (size_t i = 0; i < rule->npatterns; i++) {
         char why[320];
         if (!(c->patterns[i] = dt_regex_compile(rule->patterns[i], why, sizeof why))) {
-            dt_fail(err, DT_ERR_INPUT, "%s:%u: [code %" PRIu64 "/%u] pattern '%s': %s",
-                    rule->at.file, rule->pattern_lines ? rule->pattern_lines[i] : rule->at.line,
-                    rule->ms, rule->sip, rule->patterns[i], why);
+            char code[DT_CODE_KEY_MAX];
+            dt_fail(err, DT_ERR_INPUT, "%s:%u: [code %s] pattern '%s': %s", rule->at.file,
+                    rule->pattern_lines ? rule->pattern_lines[i] : rule->at.line,
+                    dt_code_rule_key(rule, code), rule->patterns[i], why);
             return false;
         }
     }
@@ -153,13 +159,16 @@ static bool index_entries(dt_codes_t *codes)
     if (!keys)
         return false;
     for (size_t i = 0; i < rules->ncodes; i++)
-        keys[i] = (order_key_t){rules->codes[i].ms, rules->codes[i].sip, rules->codes[i].layer, i};
+        keys[i] = (order_key_t){rules->codes[i].has_ms, rules->codes[i].ms, rules->codes[i].sip,
+                                rules->codes[i].layer, i};
     qsort(keys, rules->ncodes, sizeof *keys, compare_order);
     for (size_t i = 0; i < rules->ncodes; i++)
         codes->order[i] = keys[i].index;
     free(keys);
     for (size_t pos = 0; pos < rules->ncodes; pos++) {
         const dt_code_rule_t *rule = &rules->codes[codes->order[pos]];
+        if (!rule->has_ms)
+            continue;
         unsigned char key[PAIR_KEY_LEN];
         pack_pair(key, rule->ms, rule->sip);
         uint32_t *slot;

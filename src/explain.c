@@ -145,13 +145,13 @@ static dt_status_t entry_matches(const dt_rules_t *rules, dt_codes_t *codes, siz
     *hit = true;
     switch (q->kind) {
     case DT_QUERY_MS:
-        *hit = rule->ms == q->ms;
+        *hit = rule->has_ms && rule->ms == q->ms;
         return DT_OK;
     case DT_QUERY_SIP:
         *hit = rule->sip == q->sip;
         return DT_OK;
     case DT_QUERY_PAIR:
-        *hit = rule->ms == q->ms && rule->sip == q->sip;
+        *hit = rule->has_ms && rule->ms == q->ms && rule->sip == q->sip;
         return DT_OK;
     case DT_QUERY_PHRASE:
         break;
@@ -181,11 +181,14 @@ static bool add_item(dt_explanation_t *e, size_t *cap, const dt_explain_item_t *
 static dt_explain_item_t documented_item(const dt_rules_t *rules, dt_codes_t *codes, size_t e)
 {
     const dt_code_rule_t *rule = &rules->codes[e];
-    dt_code_key_t key = {.has_ms = true, .has_sip = true, .ms = rule->ms, .sip = rule->sip};
-    dt_explain_item_t item = {.entry = e, .documented = true, .has_ms = true, .has_sip = true,
-                              .ms = rule->ms, .sip = rule->sip};
+    dt_code_key_t key = {.has_ms = rule->has_ms, .has_sip = true, .ms = rule->ms,
+                         .sip = rule->sip};
+    dt_explain_item_t item = {.entry = e, .documented = true, .has_ms = rule->has_ms,
+                              .has_sip = true, .ms = rule->ms, .sip = rule->sip};
     item.match = *dt_codes_lookup(codes, &key, "", 0, NULL); /* no phrase: cannot fail */
-    item.match.level = rule->nphrases || rule->npatterns ? DT_MATCH_PHRASE : DT_MATCH_CODES;
+    item.match.level = !rule->has_ms                         ? DT_MATCH_SIP_PHRASE
+                       : rule->nphrases || rule->npatterns ? DT_MATCH_PHRASE
+                                                           : DT_MATCH_CODES;
     item.match.entry = e;
     item.match.action = rule->action;
     item.match.known = true;
@@ -383,6 +386,9 @@ static void describe_level(const dt_rules_t *rules, const dt_explain_item_t *ite
         snprintf(buf, size, "%s: documented; %s", level,
                  item->match.level == DT_MATCH_PHRASE
                      ? "calls with these codes and one of these phrases get this entry"
+                 : item->match.level == DT_MATCH_SIP_PHRASE
+                     ? "calls without a Microsoft code, with this SIP code and one of these "
+                       "phrases get this entry"
                      : "calls with these codes get this entry");
     else if (item->match.level == DT_MATCH_MS && entry)
         snprintf(buf, size,

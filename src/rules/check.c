@@ -284,6 +284,8 @@ static int compare_codes(const void *a, const void *b)
 {
     const dt_code_rule_t *x = *(const dt_code_rule_t *const *)a;
     const dt_code_rule_t *y = *(const dt_code_rule_t *const *)b;
+    if (x->has_ms != y->has_ms)
+        return x->has_ms ? 1 : -1;
     if (x->ms != y->ms)
         return x->ms < y->ms ? -1 : 1;
     if (x->sip != y->sip)
@@ -338,13 +340,13 @@ static void list_codes(FILE *out, const dt_rules_t *rules, const void **order)
 {
     for (size_t k = 0; k < rules->ncodes; k++) {
         const dt_code_rule_t *c = order[k];
-        char key[48], ms_text[24], phrases[4096] = "";
-        snprintf(key, sizeof key, "%" PRIu64 "/%u", c->ms, c->sip);
+        char key[DT_CODE_KEY_MAX], ms_text[24], phrases[4096] = "";
+        dt_code_rule_key(c, key);
         snprintf(ms_text, sizeof ms_text, "%" PRIu64, c->ms);
         for (size_t i = 0, n = 0; i < c->nphrases && n < sizeof phrases; i++)
             n += (size_t)snprintf(phrases + n, sizeof phrases - n, "%s%s", i ? " | " : "",
                                   c->phrases[i]);
-        const dt_origin_rule_t *o = dt_rules_origin_for(rules, ms_text);
+        const dt_origin_rule_t *o = c->has_ms ? dt_rules_origin_for(rules, ms_text) : NULL;
         put_row(out, rules,
                 &(row_t){"code", key, c->action_id, NULL, o ? dt_origin_name(o->origin) : NULL,
                          phrases, c->source, c->at});

@@ -24,6 +24,7 @@
 #include "dt_rules.h"
 
 #define RULES_FILE_MAX (16 * 1024 * 1024)
+#define NO_MS_CODE "-" /* [code -/SIP]: an entry documented without a Microsoft code */
 #define SECTION_VALUES_MAX 64
 
 static const char *const field_names[DT_FIELD_COUNT] = {
@@ -362,7 +363,7 @@ static unsigned char *entry_key(const dt_code_rule_t *c, size_t *len)
     if (c->nphrases == 0 && c->npatterns > 0)
         return NULL;
     const char *p = c->nphrases ? c->phrases[0] : "";
-    unsigned char *key = malloc(13 + strlen(p) + 1);
+    unsigned char *key = malloc(14 + strlen(p) + 1);
     if (!key) {
         *len = 1;
         return NULL;
@@ -371,6 +372,7 @@ static unsigned char *entry_key(const dt_code_rule_t *c, size_t *len)
     memcpy(key, &c->ms, 8);
     memcpy(key + 8, &sip, 4);
     size_t n = 12;
+    key[n++] = c->has_ms ? 'm' : '-'; /* [code -/404] is not [code 0/404] */
     key[n++] = c->nphrases ? 'p' : 'g';
     while (*p == ' ' || *p == '\t')
         p++;
@@ -397,9 +399,13 @@ static dt_status_t merge_code(parse_t *ps, const section_t *sec)
         return fail_at(ps, sec->line, "[code %s]: expected [code MS/SIP], e.g. [code 560403/403]",
                        sec->arg);
     snprintf(ms_text, sizeof ms_text, "%.*s", (int)(slash - sec->arg), sec->arg);
-    if (!parse_uint(ms_text, UINT64_MAX / 10, &c.ms) || !parse_uint(slash + 1, DT_SIP_MAX, &sip))
+    c.has_ms = strcmp(ms_text, NO_MS_CODE) != 0;
+    if ((c.has_ms && !parse_uint(ms_text, UINT64_MAX / 10, &c.ms)) ||
+        !parse_uint(slash + 1, DT_SIP_MAX, &sip))
         return fail_at(ps, sec->line,
-                       "[code %s]: MS and SIP must be whole numbers (SIP up to 999)", sec->arg);
+                       "[code %s]: MS and SIP must be whole numbers (SIP up to 999), MS may be "
+                       "'-' for none",
+                       sec->arg);
     c.sip = (unsigned)sip;
     c.action_id = find_key(sec, "action")->value;
     c.source = find_key(sec, "source")->value;
@@ -417,6 +423,11 @@ static dt_status_t merge_code(parse_t *ps, const section_t *sec)
     if (!(c.phrases = collect(ps, sec, "phrase", &c.nphrases, NULL)) ||
         !(c.patterns = collect(ps, sec, "pattern", &c.npatterns, &c.pattern_lines)))
         return no_memory(ps);
+    if (!c.has_ms && c.nphrases == 0 && c.npatterns == 0)
+        return fail_at(ps, sec->line,
+                       "[code %s]: an entry without a Microsoft code needs a phrase or a "
+                       "pattern (for the SIP code alone, give [sip %u] an action)",
+                       sec->arg, c.sip);
     for (size_t i = 0; i < c.nphrases; i++)
         for (size_t j = 0; j < i; j++)
             if (same_phrase(c.phrases[i], c.phrases[j]))
@@ -1054,7 +1065,8 @@ size_t dt_rules_bad_patterns(const dt_rules_t *rules, const char *file,
         const dt_code_rule_t *c = &rules->codes[i];
         if (file && c->at.file != file)
             continue;
-        snprintf(what, sizeof what, "[code %" PRIu64 "/%u]", c->ms, c->sip);
+        char code[DT_CODE_KEY_MAX];
+        snprintf(what, sizeof what, "[code %s]", dt_code_rule_key(c, code));
         for (size_t p = 0; p < c->npatterns; p++)
             if (!dt_regex_valid(c->patterns[p], why, sizeof why)) {
                 dt_rule_origin_t at = {c->at.file, c->pattern_lines ? c->pattern_lines[p]
@@ -1221,4 +1233,13 @@ bool dt_origin_sip_from_code(const dt_origin_rule_t *rule, uint64_t ms, unsigned
         return false;
     *sip = (unsigned)(ms % 1000);
     return true;
+}
+
+const char *dt_code_rule_key(const dt_code_rule_t *rule, char *buf)
+{
+    if (rule->has_ms)
+        snprintf(buf, DT_CODE_KEY_MAX, "%" PRIu64 "/%u", rule->ms, rule->sip);
+    else
+        snprintf(buf, DT_CODE_KEY_MAX, NO_MS_CODE "/%u", rule->sip);
+    return buf;
 }

@@ -1,7 +1,6 @@
 /* stub.c - the ready-to-paste [code] section for a code no rule documents,
  * offered by `explain` and by the report's "Codes without a rule". */
 #include <ctype.h>
-#include <inttypes.h>
 #include <stdlib.h>
 
 #include "dt_rules.h"
@@ -32,12 +31,14 @@ dt_status_t dt_rules_write_stub(FILE *out, uint64_t ms, bool has_ms, unsigned si
 {
     has_sip = has_sip && sip <= DT_SIP_MAX;
     if (!has_ms)
-        fputs("# no Microsoft code: 0 stands in; such calls match this entry by SIP code and "
+        fputs("# no Microsoft code: calls without one match this entry by SIP code and "
               "phrase\n",
               out);
     if (!has_sip)
         fputs("# no SIP code: 0 stands in; calls with this Microsoft code match it\n", out);
-    fprintf(out, "[code %" PRIu64 "/%u]\n", has_ms ? ms : 0, has_sip ? sip : 0);
+    dt_code_rule_t key = {.has_ms = has_ms, .ms = ms, .sip = has_sip ? sip : 0};
+    char code[DT_CODE_KEY_MAX];
+    fprintf(out, "[code %s]\n", dt_code_rule_key(&key, code));
     if (has_text(phrase, len)) {
         fputs("phrase = ", out);
         put_rules_value(out, phrase, len);

@@ -617,6 +617,36 @@ START_TEST(test_pair_only_entry)
 }
 END_TEST
 
+/* "[code -/SIP]": documented without a Microsoft code; found by calls that have
+ * none (level sip-phrase), never by Microsoft code 0. */
+START_TEST(test_entry_without_ms)
+{
+    dt_rules_t r;
+    dt_error_t err = {{0}};
+    dt_codes_t *c = codes_from(&r,
+                               "[code 0/404]\nphrase = Zero\naction = a-one\nsource = zero\n"
+                               "[code -/404]\nphrase = Call not found.\naction = a-two\n"
+                               "source = none\n",
+                               &err);
+    ck_assert_msg(c != NULL, "%s", err.msg);
+    const dt_match_t *m = lookup(c, NONE, 404, "Call not found");
+    ck_assert_int_eq(m->level, DT_MATCH_SIP_PHRASE);
+    ck_assert_str_eq(r.codes[m->entry].source, "none");
+    ck_assert(m->known);
+    m = lookup(c, 0, 404, "Call not found");
+    ck_assert_int_eq(m->level, DT_MATCH_CODES);
+    ck_assert_str_eq(r.codes[m->entry].source, "zero");
+    m = lookup(c, 7, 404, "Call not found"); /* a Microsoft code no entry has */
+    ck_assert_int_eq(m->level, DT_MATCH_SIP_CLASS);
+    /* A call without a Microsoft code tries the entries without one first. */
+    m = lookup(c, NONE, 404, "Zero");
+    ck_assert_int_eq(m->level, DT_MATCH_SIP_PHRASE);
+    ck_assert_str_eq(r.codes[m->entry].source, "zero");
+    dt_codes_free(c);
+    dt_rules_free(&r);
+}
+END_TEST
+
 START_TEST(test_later_layer_first)
 {
     dt_rules_t r;
@@ -765,6 +795,7 @@ Suite *dt_suite_codes(void)
     tcase_add_test(t, test_catastrophic_pattern);
     tcase_add_test(t, test_pair_prefers_generic_entry);
     tcase_add_test(t, test_pair_only_entry);
+    tcase_add_test(t, test_entry_without_ms);
     tcase_add_test(t, test_later_layer_first);
     suite_add_tcase(s, t);
     t = tcase_create("reference");

@@ -567,7 +567,7 @@ START_TEST(test_stub_text)
     free(text);
     text = stub(0, false, 404, true, "", "x");
     ck_assert_contains(text, "# no Microsoft code");
-    ck_assert_contains(text, "[code 0/404]\n");
+    ck_assert_contains(text, "[code -/404]\n");
     ck_assert_msg(!strstr(text, "phrase ="), "an empty phrase gets no line");
     free(text);
 }

@@ -134,10 +134,19 @@ START_TEST(test_code_section)
                            "note = a note\n"
                            "[code 0/408]\n"
                            "action = other\n"
+                           "pair-only = yes\n"
+                           "source = s\n"
+                           "[code -/404]\n"
+                           "phrase = Call not found.\n"
+                           "action = other\n"
+                           "source = s\n"
+                           "[code 0/404]\n"
+                           "phrase = Call not found.\n"
+                           "action = other\n"
                            "source = s\n",
                            &err) == DT_OK,
                   "%s", err.msg);
-    ck_assert_uint_eq(rules.ncodes, 2);
+    ck_assert_uint_eq(rules.ncodes, 4);
     const dt_code_rule_t *c = &rules.codes[0];
     ck_assert_uint_eq(c->ms, 569002);
     ck_assert_uint_eq(c->sip, 504);
@@ -158,6 +167,15 @@ START_TEST(test_code_section)
     ck_assert_uint_eq(d->nphrases, 0);
     ck_assert_ptr_null(d->note);
     ck_assert_ptr_null(d->documented_origin);
+    ck_assert(d->has_ms && d->pair_only && !c->pair_only);
+    /* "-" is no Microsoft code, a different entry from Microsoft code 0. */
+    const dt_code_rule_t *e = &rules.codes[2], *f = &rules.codes[3];
+    ck_assert(!e->has_ms && f->has_ms);
+    ck_assert_uint_eq(e->sip, 404);
+    char key[DT_CODE_KEY_MAX];
+    ck_assert_str_eq(dt_code_rule_key(e, key), "-/404");
+    ck_assert_str_eq(dt_code_rule_key(f, key), "0/404");
+    ck_assert_str_eq(dt_code_rule_key(c, key), "569002/504");
     dt_rules_free(&rules);
 }
 END_TEST
@@ -324,6 +342,13 @@ static const bad_rules_t bad_rules[] = {
     {"[code 56x403/403]\naction = a\nsource = s\n", 1, "must be whole numbers"},
     {"[code 560403/1000]\naction = a\nsource = s\n", 1, "SIP up to 999"},
     {"[code 560403/]\naction = a\nsource = s\n", 1, "must be whole numbers"},
+    {"[code -/404]\naction = a\nsource = s\n", 1, "needs a phrase or a pattern"},
+    {"[code --/404]\nphrase = P\naction = a\nsource = s\n", 1, "MS may be '-' for none"},
+    {"[code -/404]\nphrase = P\naction = a\nsource = s\n[code -/404]\nphrase = p.\n"
+     "action = a\nsource = s\n",
+     5, "same first phrase as line 1"},
+    {"[code 1/403]\nphrase = P\naction = a\npair-only = sometimes\nsource = s\n", 4,
+     "pair-only must be yes or no"},
     {"[code 1/403]\nphrase = P\naction = a\nsource = s\n\n[code 1/403]\nphrase = p\naction = "
      "b\nsource = s\n",
      6, "line 1"},
