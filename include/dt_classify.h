@@ -37,8 +37,9 @@ typedef enum {
     DT_CLASSIFY_FAILED,       /* the lookup failed (out of memory): err says why */
 } dt_classify_result_t;
 
-/* Classifies one data record. expected_fields is the header's field count;
- * delimiter the input's field delimiter: in a ';'-separated file a ',' in a
+/* Classifies one data record of a file of the given export family (its
+ * schema's; it picks the origin rules). expected_fields is the header's field
+ * count; delimiter the input's field delimiter: in a ';'-separated file a ',' in a
  * code is a decimal mark, as Excel writes numbers in comma-decimal locales
  * ("5,60403E+05"); elsewhere it is an error. Returns DT_CLASSIFY_CALL and
  * fills *call for a call; DT_CLASSIFY_REJECTED with why in reason
@@ -50,9 +51,9 @@ typedef enum {
  * column; a count of 0 is a row of no calls. The slices in *call point into
  * the record and live as long as it does. */
 dt_classify_result_t dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes,
-                                        const dt_record_t *record, size_t expected_fields,
-                                        char delimiter, dt_call_t *call, char *reason,
-                                        dt_error_t *err);
+                                        dt_family_t family, const dt_record_t *record,
+                                        size_t expected_fields, char delimiter, dt_call_t *call,
+                                        char *reason, dt_error_t *err);
 
 /* True when every field in the mask (1u << dt_field_t) is empty or blank in
  * the record: with the mask of the fields an export has, a row that says

@@ -60,15 +60,19 @@ dt_codes_t *dt_codes_new(const dt_rules_t *rules, size_t cache_cap, dt_error_t *
 void dt_codes_free(dt_codes_t *codes);
 
 /* Joins one call's codes and phrase (not NUL-terminated; may be empty) with
- * the table. The returned match is owned by the table and stays valid until
- * dt_codes_free (or, for uncached keys, until the next lookup). An unmatched
- * key yields level DT_MATCH_NONE. A phrase pattern that gives up (dt_regex.h)
- * does not match; it is counted for dt_codes_limit_note. Returns NULL and
- * fills err (DT_ERR_NOMEM) only when PCRE2 ran out of memory matching a
- * pattern: the result would not be the documented one. A lookup with an empty
- * phrase never fails. */
-const dt_match_t *dt_codes_lookup(dt_codes_t *codes, const dt_code_key_t *key,
-                                  const char *phrase, size_t phrase_len, dt_error_t *err);
+ * the table, for a file of the given export family (DT_FAMILY_ANY when it is
+ * not known): the family picks the origin rule (dt_rules_origin_for), so the
+ * origin, the SIP code a 560xxx code names and the origin rule's fallback
+ * action can differ by family; the entries joined do not. The returned match
+ * is owned by the table and stays valid until dt_codes_free (or, for uncached
+ * keys, until the next lookup). An unmatched key yields level DT_MATCH_NONE.
+ * A phrase pattern that gives up (dt_regex.h) does not match; it is counted
+ * for dt_codes_limit_note. Returns NULL and fills err (DT_ERR_NOMEM) only
+ * when PCRE2 ran out of memory matching a pattern: the result would not be
+ * the documented one. A lookup with an empty phrase never fails. */
+const dt_match_t *dt_codes_lookup(dt_codes_t *codes, dt_family_t family,
+                                  const dt_code_key_t *key, const char *phrase,
+                                  size_t phrase_len, dt_error_t *err);
 
 /* Sets *matches to whether the phrase matches code entry `entry` (literal
  * phrases compared case-insensitively with blanks collapsed and a trailing

@@ -30,6 +30,9 @@ typedef struct {
     const char *phrase;     /* DT_QUERY_PHRASE: the argument (not owned) */
     bool forced_phrase;     /* given with -p: never an action id */
     char text[DT_QUERY_TEXT_MAX]; /* a code query as shown: "510532/403" */
+    dt_family_t family;     /* the export family asked about; DT_FAMILY_ANY: the
+                               rules for every family, with the origin of each
+                               family that differs shown beside */
 } dt_explain_query_t;
 
 /* Reads the queries in args[0..nargs). An argument that starts with a digit,
@@ -38,8 +41,9 @@ typedef struct {
  * either part: '*'/503 is SIP 503); a Microsoft code followed by a SIP code
  * is one pair. Any other argument, and every args[i] with is_phrase[i] true
  * (is_phrase may be NULL; those are forced_phrase), is a phrase. queries must hold nargs entries and
- * keeps pointers into args. Stores the count in *nqueries; returns
- * DT_ERR_USAGE naming the argument when one is not a code ("4x3", "403/"). */
+ * keeps pointers into args; each query's family is DT_FAMILY_ANY. Stores the
+ * count in *nqueries; returns DT_ERR_USAGE naming the argument when one is not
+ * a code ("4x3", "403/"). */
 dt_status_t dt_explain_parse(const char *const *args, const bool *is_phrase, size_t nargs,
                              dt_explain_query_t *queries, size_t *nqueries, dt_error_t *err);
 
@@ -104,12 +108,13 @@ dt_status_t dt_explain_write_json(FILE *out, const dt_rules_t *rules,
                                   const dt_explanation_t *explanation, dt_error_t *err);
 
 /* Writes into buf (size bytes, truncated) why a Microsoft code has its
- * origin, from the [origin] rule dt_rules_origin_for picks: "560 rule: the
- * SBC sent SIP 403", "Microsoft code not starting with 560: a Microsoft
- * service generated it". Without a code (has_ms false): "no Microsoft code:
- * the origin is unknown". Returns buf. */
-const char *dt_explain_origin_reason(const dt_rules_t *rules, uint64_t ms, bool has_ms,
-                                     char *buf, size_t size);
+ * origin in files of the given family, from the [origin] rule
+ * dt_rules_origin_for picks: "560 rule: the SBC sent SIP 403", "540 rule for
+ * acs files: the SBC sent SIP 487", "Microsoft code not starting with 560: a
+ * Microsoft service generated it". Without a code (has_ms false): "no
+ * Microsoft code: the origin is unknown". Returns buf. */
+const char *dt_explain_origin_reason(const dt_rules_t *rules, dt_family_t family, uint64_t ms,
+                                     bool has_ms, char *buf, size_t size);
 
 /* What an owner means for the admin: "SBC admin or vendor", ... */
 const char *dt_owner_meaning(dt_owner_t owner);

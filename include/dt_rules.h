@@ -104,9 +104,11 @@ typedef struct {
     dt_rule_origin_t at;
 } dt_sip_rule_t;
 
-/* "[origin PREFIX]": Microsoft codes starting with prefix ("*" = any other). */
+/* "[origin PREFIX]": Microsoft codes starting with prefix ("*" = any other),
+ * in files of one export family (family key) or of every family. */
 typedef struct {
     const char *prefix;
+    dt_family_t family;    /* DT_FAMILY_ANY: applies to every family */
     dt_origin_t origin;
     bool sip_from_code;    /* the last three digits are the SIP code the SBC sent */
     const char *action_id; /* fallback action, or NULL */
@@ -164,7 +166,7 @@ typedef struct {
 
     dt_origin_rule_t *origins;
     size_t norigins, origins_cap;
-    dt_map_t origin_index; /* prefix -> index */
+    dt_map_t origin_index; /* "prefix/family" -> index */
 
     dt_header_rule_t *headers;
     size_t nheaders, headers_cap;
@@ -272,8 +274,14 @@ const dt_action_t *dt_rules_action(const dt_rules_t *rules, const char *id);
  * case-insensitively, or NULL. */
 const dt_skip_rule_t *dt_rules_skip_by_name(const dt_rules_t *rules, const char *name);
 
-/* The origin rule that applies to a Microsoft code written as decimal text. */
-const dt_origin_rule_t *dt_rules_origin_for(const dt_rules_t *rules, const char *ms_text);
+/* The origin rule that applies to Microsoft code ms in a file of the given
+ * family: of the rules for that family and those for every family, the one
+ * with the longest matching prefix, a family's own rule before a rule for
+ * every family with the same prefix, "*" last. With DT_FAMILY_ANY (a file
+ * whose family is not known) only the rules for every family count. NULL
+ * when none applies (finished rules always have a "*" for every family). */
+const dt_origin_rule_t *dt_rules_origin_for(const dt_rules_t *rules, dt_family_t family,
+                                            uint64_t ms);
 
 #define DT_CODE_KEY_MAX 32
 

@@ -325,10 +325,12 @@ dt_code_row_t *dt_aggregate_other_code(dt_aggregate_t *agg)
 }
 
 /* The bytes of a code row's key: which codes are present, the SIP code, the
- * Microsoft code, the documented entry matched and the level it was joined
- * at. Calls that joined the same entry by a documented phrase and by the
- * codes only are rows of their own, so the table shows how each was matched. */
-#define CODE_KEY_BYTES 22
+ * Microsoft code, the documented entry matched, the level it was joined at
+ * and the origin. Calls that joined the same entry by a documented phrase and
+ * by the codes only, or got different origins (files of families whose origin
+ * rules differ), are rows of their own, so the table shows both. The key is
+ * made from the match alone, so that a merge and a state find the same row. */
+#define CODE_KEY_BYTES 23
 
 dt_code_row_t *dt_aggregate_code_row(dt_aggregate_t *agg, const dt_call_t *call)
 {
@@ -341,6 +343,7 @@ dt_code_row_t *dt_aggregate_code_row(dt_aggregate_t *agg, const dt_call_t *call)
     memcpy(key + 5, &ms, 8);
     memcpy(key + 13, &entry, 8);
     key[21] = (unsigned char)call->match->level;
+    key[22] = (unsigned char)call->match->origin;
     bool added;
     long i = find_row(&agg->code_index, key, sizeof key, agg->ncodes, &added);
     if (i == -1)

@@ -78,9 +78,9 @@ bool dt_classify_blank_fields(const dt_record_t *record, uint32_t fields)
 }
 
 dt_classify_result_t dt_classify_record(const dt_rules_t *rules, dt_codes_t *codes,
-                                        const dt_record_t *record, size_t expected_fields,
-                                        char delimiter, dt_call_t *call, char *reason,
-                                        dt_error_t *err)
+                                        dt_family_t family, const dt_record_t *record,
+                                        size_t expected_fields, char delimiter, dt_call_t *call,
+                                        char *reason, dt_error_t *err)
 {
     if (record->malformed) {
         snprintf(reason, DT_REASON_MAX, "%s", record->malformed);
@@ -116,7 +116,8 @@ dt_classify_result_t dt_classify_record(const dt_rules_t *rules, dt_codes_t *cod
         call->origin = DT_ORIGIN_UNKNOWN;
         return DT_CLASSIFY_CALL;
     }
-    call->match = dt_codes_lookup(codes, &call->key, call->phrase.ptr, call->phrase.len, err);
+    call->match =
+        dt_codes_lookup(codes, family, &call->key, call->phrase.ptr, call->phrase.len, err);
     if (!call->match)
         return DT_CLASSIFY_FAILED;
     call->origin = call->match->origin;

@@ -21,7 +21,7 @@
 #include "dt_regex.h"
 
 #define PAIR_KEY_LEN 12
-#define CACHE_KEY_HEAD 13 /* flags, SIP code, Microsoft code; then the phrase */
+#define CACHE_KEY_HEAD 14 /* family, flags, SIP code, Microsoft code; then the phrase */
 
 typedef struct {
     pcre2_code **patterns;  /* npatterns compiled patterns */
@@ -387,17 +387,15 @@ static bool match_sip_phrase(dt_codes_t *codes, unsigned sip, const char *phrase
 }
 
 /* Sets codes->nomem when a pattern ran out of memory: m is then not to be used. */
-static void resolve(dt_codes_t *codes, const dt_code_key_t *key, const char *phrase, size_t len,
-                    dt_match_t *m)
+static void resolve(dt_codes_t *codes, dt_family_t family, const dt_code_key_t *key,
+                    const char *phrase, size_t len, dt_match_t *m)
 {
     const dt_rules_t *rules = codes->rules;
     *m = (dt_match_t){.level = DT_MATCH_NONE, .entry = SIZE_MAX, .action = DT_NO_ACTION,
                       .origin = DT_ORIGIN_UNKNOWN};
     const dt_origin_rule_t *origin_rule = NULL;
     if (key->has_ms) {
-        char ms_text[24];
-        snprintf(ms_text, sizeof ms_text, "%" PRIu64, key->ms);
-        origin_rule = dt_rules_origin_for(rules, ms_text);
+        origin_rule = dt_rules_origin_for(rules, family, key->ms);
         if (origin_rule) {
             m->origin = origin_rule->origin;
             m->has_sbc_sip = dt_origin_sip_from_code(origin_rule, key->ms, &m->sbc_sip);
@@ -433,10 +431,11 @@ static void resolve(dt_codes_t *codes, const dt_code_key_t *key, const char *phr
     }
 }
 
-/* Cache key: flags, codes, then the whole raw phrase, in codes->key. Returns
- * its length, or 0 when the buffer cannot grow (the lookup goes uncached). */
-static size_t pack_cache_key(dt_codes_t *codes, const dt_code_key_t *key, const char *phrase,
-                             size_t len)
+/* Cache key: family, flags, codes, then the whole raw phrase, in codes->key.
+ * The family decides the origin rule, so it is part of the key. Returns its
+ * length, or 0 when the buffer cannot grow (the lookup goes uncached). */
+static size_t pack_cache_key(dt_codes_t *codes, dt_family_t family, const dt_code_key_t *key,
+                             const char *phrase, size_t len)
 {
     if (len > SIZE_MAX - CACHE_KEY_HEAD)
         return 0;
@@ -451,11 +450,12 @@ static size_t pack_cache_key(dt_codes_t *codes, const dt_code_key_t *key, const 
         codes->key_cap = cap;
     }
     unsigned char *buf = codes->key;
-    buf[0] = (unsigned char)(key->has_sip | key->has_ms << 1);
+    buf[0] = (unsigned char)family;
+    buf[1] = (unsigned char)(key->has_sip | key->has_ms << 1);
     uint32_t sip = key->has_sip ? key->sip : 0;
     uint64_t ms = key->has_ms ? key->ms : 0;
-    memcpy(buf + 1, &sip, 4);
-    memcpy(buf + 5, &ms, 8);
+    memcpy(buf + 2, &sip, 4);
+    memcpy(buf + 6, &ms, 8);
     if (len)
         memcpy(buf + CACHE_KEY_HEAD, phrase, len);
     return CACHE_KEY_HEAD + len;
@@ -487,16 +487,17 @@ static dt_match_t *cache_match(dt_codes_t *codes, size_t n, const dt_match_t *m)
     return copy;
 }
 
-const dt_match_t *dt_codes_lookup(dt_codes_t *codes, const dt_code_key_t *key,
-                                  const char *phrase, size_t phrase_len, dt_error_t *err)
+const dt_match_t *dt_codes_lookup(dt_codes_t *codes, dt_family_t family,
+                                  const dt_code_key_t *key, const char *phrase, size_t phrase_len,
+                                  dt_error_t *err)
 {
-    size_t n = pack_cache_key(codes, key, phrase, phrase_len);
+    size_t n = pack_cache_key(codes, family, key, phrase, phrase_len);
     uint32_t *slot = n ? dt_map_get(&codes->cache, codes->key, n) : NULL;
     if (slot)
         return codes->matches[*slot];
 
     dt_match_t m;
-    resolve(codes, key, phrase, phrase_len, &m);
+    resolve(codes, family, key, phrase, phrase_len, &m);
     if (codes->nomem) {
         fail_nomem(codes, err);
         return NULL;

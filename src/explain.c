@@ -61,12 +61,14 @@ dt_status_t dt_explain_parse(const char *const *args, const bool *is_phrase, siz
             q->kind = DT_QUERY_PHRASE;
             q->phrase = args[i];
             q->forced_phrase = is_phrase && is_phrase[i];
+            q->family = DT_FAMILY_ANY;
             continue;
         }
         if (!read_code_query(args[i], q))
             return dt_fail(err, DT_ERR_USAGE,
                            "'%s' is not a code: expected " DT_CODE_SYNTAX ", or a phrase",
                            args[i]);
+        q->family = DT_FAMILY_ANY;
         dt_explain_query_t next;
         if (q->kind == DT_QUERY_MS && i + 1 < nargs && !taken_as_phrase(args, is_phrase, i + 1) &&
             read_code_query(args[i + 1], &next) && next.kind == DT_QUERY_SIP) {
@@ -178,14 +180,15 @@ static bool add_item(dt_explanation_t *e, size_t *cap, const dt_explain_item_t *
 }
 
 /* A documented entry, with the origin a call with its codes gets. */
-static dt_explain_item_t documented_item(const dt_rules_t *rules, dt_codes_t *codes, size_t e)
+static dt_explain_item_t documented_item(const dt_rules_t *rules, dt_codes_t *codes,
+                                         dt_family_t family, size_t e)
 {
     const dt_code_rule_t *rule = &rules->codes[e];
     dt_code_key_t key = {.has_ms = rule->has_ms, .has_sip = true, .ms = rule->ms,
                          .sip = rule->sip};
     dt_explain_item_t item = {.entry = e, .documented = true, .has_ms = rule->has_ms,
                               .has_sip = true, .ms = rule->ms, .sip = rule->sip};
-    item.match = *dt_codes_lookup(codes, &key, "", 0, NULL); /* no phrase: cannot fail */
+    item.match = *dt_codes_lookup(codes, family, &key, "", 0, NULL); /* no phrase: cannot fail */
     item.match.level = !rule->has_ms                         ? DT_MATCH_SIP_PHRASE
                        : rule->nphrases || rule->npatterns ? DT_MATCH_PHRASE
                                                            : DT_MATCH_CODES;
@@ -200,7 +203,7 @@ static dt_explain_item_t fallback_item(dt_codes_t *codes, const dt_explain_query
 {
     dt_code_key_t key = {.has_ms = q->kind != DT_QUERY_SIP, .has_sip = q->kind != DT_QUERY_MS,
                          .ms = q->ms, .sip = q->sip};
-    const dt_match_t *m = dt_codes_lookup(codes, &key, "", 0, NULL); /* cannot fail */
+    const dt_match_t *m = dt_codes_lookup(codes, q->family, &key, "", 0, NULL); /* cannot fail */
     dt_explain_item_t item = {.entry = m->entry, .match = *m, .has_ms = key.has_ms,
                               .ms = key.ms};
     item.has_sip = key.has_sip || m->has_sbc_sip;
@@ -268,7 +271,7 @@ dt_status_t dt_explain_run(const dt_rules_t *rules, dt_codes_t *codes,
         }
         if (!hit)
             continue;
-        dt_explain_item_t item = documented_item(rules, codes, e);
+        dt_explain_item_t item = documented_item(rules, codes, query->family, e);
         if (!add_item(out, &cap, &item))
             goto nomem;
     }
@@ -323,36 +326,40 @@ static const char *actor(dt_origin_t origin)
     }
 }
 
-/* The prefixes of every [origin] rule but "*", as "560" or "560 or 540". */
-static void other_prefixes(const dt_rules_t *rules, char *buf, size_t size)
+/* The prefixes of every [origin] rule but "*" that applies to files of the
+ * family, as "560" or "560 or 540". */
+static void other_prefixes(const dt_rules_t *rules, dt_family_t family, char *buf, size_t size)
 {
     size_t n = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < rules->norigins && n < size; i++) {
-        const char *prefix = rules->origins[i].prefix;
-        if (strcmp(prefix, "*") != 0)
-            n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " or " : "", prefix);
+        const dt_origin_rule_t *o = &rules->origins[i];
+        if (strcmp(o->prefix, "*") != 0 && (o->family == DT_FAMILY_ANY || o->family == family))
+            n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " or " : "", o->prefix);
     }
 }
 
-const char *dt_explain_origin_reason(const dt_rules_t *rules, uint64_t ms, bool has_ms,
-                                     char *buf, size_t size)
+const char *dt_explain_origin_reason(const dt_rules_t *rules, dt_family_t family, uint64_t ms,
+                                     bool has_ms, char *buf, size_t size)
 {
-    char ms_text[24];
-    snprintf(ms_text, sizeof ms_text, "%" PRIu64, ms);
-    const dt_origin_rule_t *rule = has_ms ? dt_rules_origin_for(rules, ms_text) : NULL;
+    const dt_origin_rule_t *rule = has_ms ? dt_rules_origin_for(rules, family, ms) : NULL;
+    char name[48] = "";
+    if (rule && rule->family != DT_FAMILY_ANY)
+        snprintf(name, sizeof name, " for %s files", dt_family_name(rule->family));
     unsigned sip;
     if (!has_ms)
         snprintf(buf, size, "no Microsoft code: the origin is unknown");
     else if (!rule)
         snprintf(buf, size, "no [origin] rule applies: the origin is unknown");
     else if (strcmp(rule->prefix, "*") != 0 && dt_origin_sip_from_code(rule, ms, &sip))
-        snprintf(buf, size, "%s rule: %s sent SIP %u", rule->prefix, actor(rule->origin), sip);
+        snprintf(buf, size, "%s rule%s: %s sent SIP %u", rule->prefix, name, actor(rule->origin),
+                 sip);
     else if (strcmp(rule->prefix, "*") != 0)
-        snprintf(buf, size, "%s rule: %s generated it", rule->prefix, actor(rule->origin));
+        snprintf(buf, size, "%s rule%s: %s generated it", rule->prefix, name,
+                 actor(rule->origin));
     else {
         char others[128];
-        other_prefixes(rules, others, sizeof others);
+        other_prefixes(rules, family, others, sizeof others);
         if (others[0])
             snprintf(buf, size, "Microsoft code not starting with %s: %s generated it", others,
                      actor(rule->origin));
@@ -360,6 +367,19 @@ const char *dt_explain_origin_reason(const dt_rules_t *rules, uint64_t ms, bool 
             snprintf(buf, size, "any Microsoft code: %s generated it", actor(rule->origin));
     }
     return buf;
+}
+
+/* True when a call with the item's Microsoft code gets another origin in files
+ * of family f than the item shows (the query's family was DT_FAMILY_ANY):
+ * the origin rules differ by family (540xxx is SBC-generated in ACS files). */
+static bool origin_differs(const dt_rules_t *rules, dt_family_t asked,
+                           const dt_explain_item_t *item, dt_family_t f, dt_origin_t *origin)
+{
+    if (asked != DT_FAMILY_ANY || !item->has_ms)
+        return false;
+    const dt_origin_rule_t *rule = dt_rules_origin_for(rules, f, item->ms);
+    *origin = rule ? rule->origin : DT_ORIGIN_UNKNOWN;
+    return *origin != item->match.origin;
 }
 
 /* The action a report shows for an item: the rules' "unknown" when none applies. */
@@ -372,14 +392,12 @@ static const dt_action_t *item_action(const dt_rules_t *rules, const dt_explain_
 
 /* Writes how drtriage reaches the item's action, e.g. "origin-rule: not
  * documented by Microsoft; drtriage uses the action of [origin 560] (file:line)". */
-static void describe_level(const dt_rules_t *rules, const dt_explain_item_t *item, char *buf,
-                           size_t size)
+static void describe_level(const dt_rules_t *rules, dt_family_t family,
+                           const dt_explain_item_t *item, char *buf, size_t size)
 {
     const char *level = dt_match_level_name(item->match.level);
     const dt_code_rule_t *entry = item->entry < rules->ncodes ? &rules->codes[item->entry] : NULL;
-    char ms_text[24];
-    snprintf(ms_text, sizeof ms_text, "%" PRIu64, item->ms);
-    const dt_origin_rule_t *origin = dt_rules_origin_for(rules, ms_text);
+    const dt_origin_rule_t *origin = dt_rules_origin_for(rules, family, item->ms);
     const dt_sip_rule_t *sip = item->has_sip ? dt_rules_sip(rules, item->sip) : NULL;
     const char *fallback = "not documented by Microsoft; drtriage uses the action of";
     if (item->documented)
@@ -436,6 +454,7 @@ typedef struct {
     FILE *out;
     const dt_rules_t *rules;
     size_t width;
+    dt_family_t family; /* of the query */
 } text_t;
 
 static void put_field(text_t *w, const char *label, const char *value)
@@ -505,8 +524,17 @@ static bool text_item(text_t *w, const dt_explain_item_t *item)
     if (entry && item->documented)
         text_entry(w, entry, item->match.origin);
     put_fieldf(w, "origin", "%s: %s", dt_origin_name(item->match.origin),
-               dt_explain_origin_reason(rules, item->ms, item->has_ms, reason, sizeof reason));
-    describe_level(rules, item, level, sizeof level);
+               dt_explain_origin_reason(rules, w->family, item->ms, item->has_ms, reason,
+                                        sizeof reason));
+    dt_origin_t other;
+    for (dt_family_t f = 0; f < DT_FAMILY_ANY; f++)
+        if (origin_differs(rules, w->family, item, f, &other)) {
+            char label[LABEL_WIDTH + 1];
+            snprintf(label, sizeof label, "%s files", dt_family_name(f));
+            put_fieldf(w, label, "%s: %s", dt_origin_name(other),
+                       dt_explain_origin_reason(rules, f, item->ms, true, reason, sizeof reason));
+        }
+    describe_level(rules, w->family, item, level, sizeof level);
     put_field(w, "match", level);
     text_action(w, item_action(rules, item));
     if (entry) {
@@ -599,8 +627,8 @@ dt_status_t dt_explain_write_text(FILE *out, const dt_rules_t *rules,
                                   const dt_explanation_t *explanation, unsigned width,
                                   dt_error_t *err)
 {
-    text_t w = {out, rules, width ? width : 100};
     const dt_explain_query_t *q = explanation->query;
+    text_t w = {out, rules, width ? width : 100, q->family};
     size_t documented = 0;
     for (size_t i = 0; i < explanation->nitems; i++)
         documented += explanation->items[i].documented;
@@ -681,7 +709,8 @@ static void json_code(dt_json_t *j, const char *key, bool present, uint64_t valu
 }
 
 /* False when the item's stub could not be made (out of memory). */
-static bool json_item(dt_json_t *j, const dt_rules_t *rules, const dt_explain_item_t *item)
+static bool json_item(dt_json_t *j, const dt_rules_t *rules, dt_family_t family,
+                      const dt_explain_item_t *item)
 {
     const dt_code_rule_t *entry = item->entry < rules->ncodes ? &rules->codes[item->entry] : NULL;
     const dt_code_rule_t *shown = item->documented ? entry : NULL;
@@ -694,8 +723,20 @@ static bool json_item(dt_json_t *j, const dt_rules_t *rules, const dt_explain_it
     json_strings(j, "patterns", shown ? shown->patterns : NULL, shown ? shown->npatterns : 0,
                  false);
     dt_json_str(j, "origin", dt_origin_name(item->match.origin));
-    dt_json_str(j, "origin_reason",
-                dt_explain_origin_reason(rules, item->ms, item->has_ms, reason, sizeof reason));
+    dt_json_str(j, "origin_reason", dt_explain_origin_reason(rules, family, item->ms,
+                                                             item->has_ms, reason, sizeof reason));
+    dt_json_open(j, "other_families", '[');
+    dt_origin_t other;
+    for (dt_family_t f = 0; f < DT_FAMILY_ANY; f++)
+        if (origin_differs(rules, family, item, f, &other)) {
+            dt_json_open(j, NULL, '{');
+            dt_json_str(j, "family", dt_family_name(f));
+            dt_json_str(j, "origin", dt_origin_name(other));
+            dt_json_str(j, "origin_reason", dt_explain_origin_reason(rules, f, item->ms, true,
+                                                                     reason, sizeof reason));
+            dt_json_close(j, '}');
+        }
+    dt_json_close(j, ']');
     dt_json_str(j, "documented_origin", shown ? shown->documented_origin : NULL);
     json_action(j, item_action(rules, item));
     dt_json_str(j, "source", entry ? entry->source : NULL);
@@ -740,6 +781,9 @@ dt_status_t dt_explain_write_json(FILE *out, const dt_rules_t *rules,
     dt_json_open(&j, NULL, '{');
     dt_json_str(&j, "query", dt_explain_query_text(explanation->query));
     dt_json_str(&j, "kind", explanation->action ? "action" : query_kinds[explanation->query->kind]);
+    dt_json_str(&j, "family", explanation->query->family == DT_FAMILY_ANY
+                                  ? NULL
+                                  : dt_family_name(explanation->query->family));
     dt_json_bool(&j, "matched", explanation->matched);
     if (explanation->action)
         json_action(&j, explanation->action);
@@ -747,7 +791,7 @@ dt_status_t dt_explain_write_json(FILE *out, const dt_rules_t *rules,
     dt_json_open(&j, "matches", '[');
     bool whole = true;
     for (size_t i = 0; i < explanation->nitems; i++)
-        whole &= json_item(&j, rules, &explanation->items[i]);
+        whole &= json_item(&j, rules, explanation->query->family, &explanation->items[i]);
     dt_json_close(&j, ']');
     dt_json_close(&j, '}');
     putc('\n', out);

@@ -559,8 +559,8 @@ static dt_status_t on_data(run_t *run, const dt_record_t *record, dt_error_t *er
     dt_call_t call;
     char reason[DT_REASON_MAX];
     dt_classify_result_t verdict =
-        dt_classify_record(run->rules, run->codes, fields, run->schema.ncolumns, run->delimiter,
-                           &call, reason, err);
+        dt_classify_record(run->rules, run->codes, run->schema.family, fields,
+                           run->schema.ncolumns, run->delimiter, &call, reason, err);
     if (verdict == DT_CLASSIFY_FAILED)
         return DT_ERR_NOMEM;
     if (verdict == DT_CLASSIFY_CALL)

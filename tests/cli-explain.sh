@@ -47,6 +47,24 @@ run "$DRTRIAGE" explain --bogus 403
 expect_status "unknown option" 2
 expect_stderr "unknown option" "--bogus"
 
+# --- origin per export family ---
+run "$DRTRIAGE" explain 540487/487
+expect_status "540487/487" 0
+expect_stdout "540487 in every family: Microsoft" "microsoft: Microsoft code not starting with 560"
+expect_stdout "540487 in ACS files: the SBC" "acs files     sbc: 540 rule for acs files: the SBC sent SIP 487"
+run "$DRTRIAGE" explain --family acs --format json 540487/487
+expect_status "--family acs" 0
+expect_lines "--family acs: SBC, nothing beside" '.family == "acs" and all(.matches[]; .origin == "sbc" and .other_families == [])'
+run "$DRTRIAGE" explain --format json 540487/487
+expect_lines "default: the ACS origin beside" '.family == null and all(.matches[]; .origin == "microsoft" and .other_families == [{"family": "acs", "origin": "sbc", "origin_reason": "540 rule for acs files: the SBC sent SIP 487"}])'
+run "$DRTRIAGE" explain --family acs --format json 540499
+expect_lines "--family acs: undocumented 540xxx gets the ACS rule's action" '.matches[0].level == "origin-rule" and .matches[0].action.id == "sbc-response"'
+run "$DRTRIAGE" explain --family teams 540487
+expect_status "unknown family" 2
+expect_stderr "unknown family" "unknown --family 'teams' (tac, graph, cqd or acs)"
+run "$DRTRIAGE" explain --family any 540487
+expect_status "family any is not a family to ask for" 2
+
 # --- a pair: every documented phrase ---
 run "$DRTRIAGE" explain 569002/504
 expect_status "pair" 0

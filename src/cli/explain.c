@@ -37,6 +37,10 @@
     "                       see docs/json-format.md)\n" \
     "  -p, --phrase TEXT    TEXT is a phrase even if it starts with a digit or is an\n" \
     "                       action id\n" \
+    "      --family FAMILY  answer for files of one export family: tac, graph, cqd or\n" \
+    "                       acs (the origin rules differ: 540xxx is SBC-generated in\n" \
+    "                       ACS files); by default the rules for every family, with\n" \
+    "                       the origin in each family where it differs\n" \
     "      --rules PATH     load a rules file or directory on top of the built-in\n" \
     "                       rules and the user rules; repeatable, later files win\n" \
     "      --no-user-rules  ignore $DRTRIAGE_RULES and $XDG_CONFIG_HOME/drtriage/rules.d/\n" \
@@ -52,14 +56,16 @@
     "  drtriage explain 569002/504\n" \
     "  drtriage explain 510532 403\n" \
     "  drtriage explain 560499                  # undocumented: the 560 rule applies\n" \
+    "  drtriage explain --family acs 540487     # as in an ACS export\n" \
     "  drtriage explain \"TLS negotiation failed\"\n" \
     "  drtriage explain tls-certificate\n" \
     "  drtriage explain --format json 403 | jq '.matches[].action.id'\n"
 
-enum { OPT_RULES = 256 };
+enum { OPT_FAMILY = 256, OPT_RULES };
 
 typedef struct {
     bool json;
+    dt_family_t family;
     dt_cli_rules_t rules;
     const char **args; /* the queries' arguments, in command-line order */
     bool *is_phrase;
@@ -91,6 +97,11 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
     case 'h':
         fputs(USAGE_TEXT, stdout);
         return DT_EXIT_OK;
+    case OPT_FAMILY:
+        if (!dt_family_parse(arg, &o->family) || o->family == DT_FAMILY_ANY)
+            return dt_cli_usage_error("explain", "unknown --family '%s' (tac, graph, cqd or acs)",
+                                      arg);
+        return -1;
     case OPT_RULES:
         dt_cli_rules_option(&o->rules, name, arg, &rc);
         return rc;
@@ -104,6 +115,7 @@ static int parse_args(options_t *o, int argc, char **argv)
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
         {"phrase", required_argument, NULL, 'p'},
+        {"family", required_argument, NULL, OPT_FAMILY},
         {"help", no_argument, NULL, 'h'},
         DT_CLI_RULES_LONG_OPTIONS(OPT_RULES),
         {NULL, 0, NULL, 0},
@@ -157,6 +169,8 @@ static int run_explain(const options_t *o)
         free(queries);
         return dt_cli_usage_error("explain", "%s", err.msg);
     }
+    for (size_t i = 0; i < nqueries; i++)
+        queries[i].family = o->family;
     dt_rules_t rules;
     dt_rules_init(&rules);
     dt_codes_t *codes = NULL;
@@ -173,7 +187,7 @@ static int run_explain(const options_t *o)
 
 int dt_cli_explain(int argc, char **argv)
 {
-    options_t o = {.rules = DT_CLI_RULES_DEFAULT};
+    options_t o = {.family = DT_FAMILY_ANY, .rules = DT_CLI_RULES_DEFAULT};
     o.args = calloc((size_t)argc + 1, sizeof *o.args);
     o.is_phrase = calloc((size_t)argc + 1, sizeof *o.is_phrase);
     int rc = -1;

@@ -2,7 +2,6 @@
  * checking mode, then looks for what only the whole rule set shows (action
  * references) and what only PCRE2 can tell (patterns). `drtriage rules list`:
  * the effective table as TSV. */
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,12 +302,15 @@ static int compare_actions(const void *a, const void *b)
 
 static int compare_origins(const void *a, const void *b)
 {
-    const char *x = (*(const dt_origin_rule_t *const *)a)->prefix;
-    const char *y = (*(const dt_origin_rule_t *const *)b)->prefix;
-    bool x_default = strcmp(x, "*") == 0, y_default = strcmp(y, "*") == 0;
+    const dt_origin_rule_t *p = *(const dt_origin_rule_t *const *)a;
+    const dt_origin_rule_t *q = *(const dt_origin_rule_t *const *)b;
+    bool x_default = strcmp(p->prefix, "*") == 0, y_default = strcmp(q->prefix, "*") == 0;
     if (x_default != y_default)
         return x_default ? 1 : -1;
-    return strcmp(x, y);
+    int c = strcmp(p->prefix, q->prefix);
+    if (c)
+        return c;
+    return (p->family > q->family) - (p->family < q->family);
 }
 
 static int compare_headers(const void *a, const void *b)
@@ -340,13 +342,13 @@ static void list_codes(FILE *out, const dt_rules_t *rules, const void **order)
 {
     for (size_t k = 0; k < rules->ncodes; k++) {
         const dt_code_rule_t *c = order[k];
-        char key[DT_CODE_KEY_MAX], ms_text[24], phrases[4096] = "";
+        char key[DT_CODE_KEY_MAX], phrases[4096] = "";
         dt_code_rule_key(c, key);
-        snprintf(ms_text, sizeof ms_text, "%" PRIu64, c->ms);
         for (size_t i = 0, n = 0; i < c->nphrases && n < sizeof phrases; i++)
             n += (size_t)snprintf(phrases + n, sizeof phrases - n, "%s%s", i ? " | " : "",
                                   c->phrases[i]);
-        const dt_origin_rule_t *o = c->has_ms ? dt_rules_origin_for(rules, ms_text) : NULL;
+        const dt_origin_rule_t *o =
+            c->has_ms ? dt_rules_origin_for(rules, DT_FAMILY_ANY, c->ms) : NULL;
         put_row(out, rules,
                 &(row_t){"code", key, c->action_id, NULL, o ? dt_origin_name(o->origin) : NULL,
                          phrases, c->source, c->at});
@@ -385,8 +387,13 @@ static void list_origins(FILE *out, const dt_rules_t *rules, const void **order)
 {
     for (size_t k = 0; k < rules->norigins; k++) {
         const dt_origin_rule_t *o = order[k];
+        char key[48];
+        if (o->family == DT_FAMILY_ANY)
+            snprintf(key, sizeof key, "%s", o->prefix);
+        else
+            snprintf(key, sizeof key, "%s/%s", o->prefix, dt_family_name(o->family));
         put_row(out, rules,
-                &(row_t){"origin", o->prefix, o->action_id, NULL, dt_origin_name(o->origin),
+                &(row_t){"origin", key, o->action_id, NULL, dt_origin_name(o->origin),
                          o->sip_from_code ? "sip-from-code" : NULL, NULL, o->at});
     }
 }

@@ -502,27 +502,39 @@ static dt_status_t merge_sip_class(parse_t *ps, const section_t *sec)
 
 static dt_status_t merge_origin(parse_t *ps, const section_t *sec)
 {
-    static const char *const spec[] = {"origin!", "sip-from-code", "action", NULL};
+    static const char *const spec[] = {"origin!", "sip-from-code", "action", "family", NULL};
     dt_status_t st = check_keys(ps, sec, spec, "origin");
     if (st)
         return st;
     uint64_t ignored;
     if (strcmp(sec->arg, "*") != 0 && !parse_uint(sec->arg, UINT64_MAX / 10, &ignored))
         return fail_at(ps, sec->line, "[origin %s]: expected digits or *", sec->arg);
-    dt_origin_rule_t o = {.prefix = sec->arg, .action = DT_NO_ACTION, .at = here(ps, sec->line)};
+    dt_origin_rule_t o = {.prefix = sec->arg, .family = DT_FAMILY_ANY, .action = DT_NO_ACTION,
+                          .at = here(ps, sec->line)};
     const kv_t *origin = find_key(sec, "origin");
     if (!dt_origin_parse(origin->value, &o.origin))
         fail_at(ps, origin->line, "origin must be sbc, microsoft or unknown, not '%s'",
                 origin->value);
+    const kv_t *family = find_key(sec, "family");
+    if (family && !dt_family_parse(family->value, &o.family))
+        fail_at(ps, family->line, "family must be tac, graph, cqd, acs or any, not '%s'",
+                family->value);
     read_yes_no(ps, sec, "sip-from-code", &o.sip_from_code);
     const kv_t *action = find_key(sec, "action");
     o.action_id = action ? action->value : NULL;
     dt_rules_t *r = ps->rules;
     if (!DT_GROW(r->origins, r->norigins, r->origins_cap))
         return no_memory(ps);
+    /* A later section for the same prefix and family replaces the earlier one. */
+    size_t key_len = strlen(o.prefix) + 1;
+    char *key = malloc(key_len);
+    if (!key)
+        return no_memory(ps);
+    memcpy(key, o.prefix, key_len - 1);
+    key[key_len - 1] = (char)('0' + o.family);
     uint32_t *slot;
-    int rc = dt_map_upsert(&r->origin_index, o.prefix, strlen(o.prefix), (uint32_t)r->norigins,
-                           &slot);
+    int rc = dt_map_upsert(&r->origin_index, key, key_len, (uint32_t)r->norigins, &slot);
+    free(key);
     if (rc == DT_MAP_NOMEM)
         return no_memory(ps);
     if (rc == DT_MAP_FOUND) {
@@ -1125,7 +1137,7 @@ dt_status_t dt_rules_finish(dt_rules_t *rules, dt_error_t *err)
     bool has_default = false;
     for (size_t i = 0; st == DT_OK && i < rules->norigins; i++) {
         dt_origin_rule_t *o = &rules->origins[i];
-        has_default |= strcmp(o->prefix, "*") == 0;
+        has_default |= strcmp(o->prefix, "*") == 0 && o->family == DT_FAMILY_ANY;
         if (o->action_id)
             st = resolve_action(rules, o->action_id, o->at, &o->action, err);
     }
@@ -1140,7 +1152,8 @@ dt_status_t dt_rules_finish(dt_rules_t *rules, dt_error_t *err)
     if (st)
         return st;
     if (!has_default)
-        return dt_fail(err, DT_ERR_INPUT, "rules: no [origin *] rule gives the default origin");
+        return dt_fail(err, DT_ERR_INPUT,
+                       "rules: no [origin *] rule for every family gives the default origin");
     dt_error_t first = {.msg = ""};
     if (dt_rules_bad_patterns(rules, NULL, first_bad_pattern, &first)) {
         if (err)
@@ -1212,16 +1225,26 @@ const dt_skip_rule_t *dt_rules_skip_by_name(const dt_rules_t *rules, const char 
     return NULL;
 }
 
-const dt_origin_rule_t *dt_rules_origin_for(const dt_rules_t *rules, const char *ms_text)
+const dt_origin_rule_t *dt_rules_origin_for(const dt_rules_t *rules, dt_family_t family,
+                                            uint64_t ms)
 {
+    char ms_text[24];
+    snprintf(ms_text, sizeof ms_text, "%" PRIu64, ms);
     const dt_origin_rule_t *best = NULL, *fallback = NULL;
     size_t best_len = 0;
     for (size_t i = 0; i < rules->norigins; i++) {
         const dt_origin_rule_t *o = &rules->origins[i];
+        bool own = o->family != DT_FAMILY_ANY;
+        if (own && o->family != family)
+            continue;
+        if (strcmp(o->prefix, "*") == 0) {
+            if (!fallback || own)
+                fallback = o;
+            continue;
+        }
         size_t n = strlen(o->prefix);
-        if (strcmp(o->prefix, "*") == 0)
-            fallback = o;
-        else if (n > best_len && strncmp(ms_text, o->prefix, n) == 0)
+        if (strncmp(ms_text, o->prefix, n) == 0 &&
+            (n > best_len || (n == best_len && own)))
             best = o, best_len = n;
     }
     return best ? best : fallback;

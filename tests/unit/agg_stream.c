@@ -149,7 +149,8 @@ void st_call(dt_aggregate_t *agg, const ev_t *e)
     c.sbc = slice(e->sbc);
     c.succeeded = e->succeeded;
     if (!e->succeeded) {
-        c.match = dt_codes_lookup(tu_codes, &c.key, c.phrase.ptr, c.phrase.len, NULL);
+        c.match = dt_codes_lookup(tu_codes, DT_FAMILY_ANY, &c.key, c.phrase.ptr, c.phrase.len,
+                                  NULL);
         ck_assert_ptr_nonnull(c.match);
         c.origin = c.match->origin;
     }

@@ -35,7 +35,7 @@ static dt_call_t call_of(long long sip, long long ms, const char *phrase, const 
         c.origin = DT_ORIGIN_UNKNOWN;
         return c;
     }
-    c.match = dt_codes_lookup(tu_codes, &c.key, c.phrase.ptr, c.phrase.len, NULL);
+    c.match = dt_codes_lookup(tu_codes, DT_FAMILY_ANY, &c.key, c.phrase.ptr, c.phrase.len, NULL);
     ck_assert_ptr_nonnull(c.match);
     c.origin = c.match->origin;
     c.effective = c.key.has_sip && c.key.sip <= DT_SIP_MAX && tu_rules.ner_effective[c.key.sip];

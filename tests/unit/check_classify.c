@@ -40,7 +40,7 @@ static bool classify(const char *sip, const char *ms, const char *success, const
     reason[0] = '\0';
     dt_error_t err = {{0}};
     dt_classify_result_t r =
-        dt_classify_record(&tu_rules, tu_codes, &row.record, 5, ',', call, reason, &err);
+        dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5, ',', call, reason, &err);
     ck_assert_msg(r != DT_CLASSIFY_FAILED, "%s", err.msg);
     return r == DT_CLASSIFY_CALL;
 }
@@ -109,12 +109,12 @@ START_TEST(test_field_count)
     dt_call_t call;
     char reason[DT_REASON_MAX] = "";
     ck_assert_int_eq(
-        dt_classify_record(&tu_rules, tu_codes, &row.record, 5, ',', &call, reason, NULL),
+        dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5, ',', &call, reason, NULL),
         DT_CLASSIFY_REJECTED);
     ck_assert_str_eq(reason, "has 4 fields, the header has 5");
     row_init(&row, 7);
     ck_assert_int_eq(
-        dt_classify_record(&tu_rules, tu_codes, &row.record, 5, ',', &call, reason, NULL),
+        dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5, ',', &call, reason, NULL),
         DT_CLASSIFY_REJECTED);
     ck_assert_contains(reason, "has 7 fields");
 }
@@ -130,16 +130,16 @@ START_TEST(test_comma_decimals)
     row_set(&row, DT_FIELD_SUCCESS, "No");
     dt_call_t call;
     char reason[DT_REASON_MAX] = "";
-    ck_assert_msg(dt_classify_record(&tu_rules, tu_codes, &row.record, 5, ';', &call, reason,
+    ck_assert_msg(dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5, ';', &call, reason,
                                      NULL) == DT_CLASSIFY_CALL,
                   "%s", reason);
     ck_assert(call.key.has_sip && call.key.sip == 403);
     ck_assert(call.key.has_ms && call.key.ms == 560403);
-    ck_assert_int_eq(dt_classify_record(&tu_rules, tu_codes, &row.record, 5, ',', &call, reason,
+    ck_assert_int_eq(dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5, ',', &call, reason,
                                         NULL),
                      DT_CLASSIFY_REJECTED);
     ck_assert_str_eq(reason, "SIP code '403,0' is not a whole number");
-    ck_assert_int_eq(dt_classify_record(&tu_rules, tu_codes, &row.record, 5, '\t', &call, reason,
+    ck_assert_int_eq(dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5, '\t', &call, reason,
                                         NULL),
                      DT_CLASSIFY_REJECTED);
 }
@@ -215,6 +215,28 @@ START_TEST(test_failed_call)
 }
 END_TEST
 
+/* The file's family picks the origin rules: 540487 is the SBC's in ACS files. */
+START_TEST(test_family_origin)
+{
+    row_t row;
+    row_init(&row, 5);
+    row_set(&row, DT_FIELD_SIP, "487");
+    row_set(&row, DT_FIELD_MS, "540487");
+    dt_call_t call;
+    char reason[DT_REASON_MAX];
+    ck_assert_int_eq(dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ACS, &row.record, 5, ',',
+                                        &call, reason, NULL),
+                     DT_CLASSIFY_CALL);
+    ck_assert(!call.succeeded);
+    ck_assert_int_eq(call.origin, DT_ORIGIN_SBC);
+    ck_assert_int_eq(dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_TAC, &row.record, 5, ',',
+                                        &call, reason, NULL),
+                     DT_CLASSIFY_CALL);
+    ck_assert_int_eq(call.origin, DT_ORIGIN_MICROSOFT);
+    ck_assert_str_eq(tu_rules.actions[call.match->action].id, "caller-cancelled");
+}
+END_TEST
+
 START_TEST(test_ner_effective)
 {
     dt_call_t call;
@@ -242,8 +264,8 @@ static bool classify_count(const char *count, dt_call_t *call, char *reason)
     row_set(&row, DT_FIELD_SBC, "sbc1.example.com");
     row_set(&row, DT_FIELD_WEIGHT, count);
     reason[0] = '\0';
-    return dt_classify_record(&tu_rules, tu_codes, &row.record, 4, ',', call, reason, NULL) ==
-           DT_CLASSIFY_CALL;
+    return dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 4, ',', call,
+                              reason, NULL) == DT_CLASSIFY_CALL;
 }
 
 typedef struct {
@@ -323,6 +345,7 @@ Suite *dt_suite_classify(void)
     tcase_add_loop_test(t, test_bad_codes, 0, (int)(sizeof bad_codes / sizeof bad_codes[0]));
     tcase_add_test(t, test_long_bad_value);
     tcase_add_test(t, test_failed_call);
+    tcase_add_test(t, test_family_origin);
     tcase_add_test(t, test_ner_effective);
     tcase_add_loop_test(t, test_weight, 0, (int)(sizeof weight_cases / sizeof weight_cases[0]));
     tcase_add_test(t, test_blank_fields);

@@ -44,7 +44,8 @@ static const dt_match_t *lookup(dt_codes_t *table, long long ms, long long sip,
     dt_code_key_t k = key_of(ms, sip);
     dt_error_t err = {{0}};
     const dt_match_t *m =
-        dt_codes_lookup(table, &k, phrase ? phrase : "", phrase ? strlen(phrase) : 0, &err);
+        dt_codes_lookup(table, DT_FAMILY_ANY, &k, phrase ? phrase : "",
+                        phrase ? strlen(phrase) : 0, &err);
     ck_assert_msg(m != NULL, "%s", err.msg);
     return m;
 }
@@ -286,6 +287,48 @@ START_TEST(test_ms_level_invariant)
     ck_assert_uint_gt(checked, 1000);
     ck_assert_msg(wrong == 0, "%zu ms-level matches read as an expected ending:%s", wrong,
                   report);
+}
+END_TEST
+
+/* The origin rules per export family: 540xxx is SBC-generated in ACS files,
+ * Microsoft-generated in TAC, Graph and CQD files; 560xxx is the SBC's in all. */
+START_TEST(test_family_origin)
+{
+    dt_code_key_t k = key_of(540487, 487);
+    const char *phrase = "The caller terminated the call request.";
+    size_t len = strlen(phrase);
+    const dt_match_t *acs = dt_codes_lookup(codes, DT_FAMILY_ACS, &k, phrase, len, NULL);
+    const dt_match_t *tac = dt_codes_lookup(codes, DT_FAMILY_TAC, &k, phrase, len, NULL);
+    ck_assert_ptr_ne(acs, tac);
+    ck_assert_int_eq(acs->origin, DT_ORIGIN_SBC);
+    ck_assert(acs->has_sbc_sip && acs->sbc_sip == 487);
+    ck_assert_int_eq(tac->origin, DT_ORIGIN_MICROSOFT);
+    ck_assert(!tac->has_sbc_sip);
+    /* The same entry either way: the family decides the origin, not the join. */
+    ck_assert_uint_eq(acs->entry, tac->entry);
+    ck_assert_int_eq(acs->level, DT_MATCH_PHRASE);
+    ck_assert_uint_eq(dt_codes_cached(codes), 2);
+    ck_assert_int_eq(dt_codes_lookup(codes, DT_FAMILY_ANY, &k, phrase, len, NULL)->origin,
+                     DT_ORIGIN_MICROSOFT);
+    ck_assert_uint_eq(dt_codes_cached(codes), 3);
+
+    /* An undocumented 540xxx code: the ACS 540 rule's action, the SIP class elsewhere. */
+    k = key_of(540499, 499);
+    const dt_match_t *m = dt_codes_lookup(codes, DT_FAMILY_ACS, &k, "", 0, NULL);
+    ck_assert_int_eq(m->level, DT_MATCH_ORIGIN);
+    ck_assert_str_eq(action_id(&rules, m), "sbc-response");
+    ck_assert_int_eq(m->origin, DT_ORIGIN_SBC);
+    for (dt_family_t f = DT_FAMILY_TAC; f <= DT_FAMILY_ANY; f++) {
+        if (f == DT_FAMILY_ACS)
+            continue;
+        m = dt_codes_lookup(codes, f, &k, "", 0, NULL);
+        ck_assert_msg(m->level == DT_MATCH_SIP_CLASS, "%s: level %s", dt_family_name(f),
+                      dt_match_level_name(m->level));
+        ck_assert_int_eq(m->origin, DT_ORIGIN_MICROSOFT);
+    }
+    k = key_of(560486, 486);
+    for (dt_family_t f = DT_FAMILY_TAC; f <= DT_FAMILY_ANY; f++)
+        ck_assert_int_eq(dt_codes_lookup(codes, f, &k, "", 0, NULL)->origin, DT_ORIGIN_SBC);
 }
 END_TEST
 
@@ -678,24 +721,36 @@ END_TEST
 
 /* ---- the reference tables ---- */
 
+/* How the rows of one reference table are read and judged. */
+typedef struct {
+    const char *file;
+    dt_family_t family;      /* the export family whose origin rules apply */
+    bool split_pstn_tables;  /* ACS PSTN-table rows list alternatives, "; "-separated */
+    const char *origin_skip; /* rows whose provenance has this text state an origin
+                                their family's rule does not follow (or NULL) */
+} reference_t;
+
 /* Checks that (ms, sip, phrase) joins at level phrase with an entry of the same
  * codes, or, for a row documented without a Microsoft code (has_ms false), at
- * level sip-phrase with such an entry; appends a line to report otherwise. */
-static bool joins(dt_codes_t *table, const dt_rules_t *r, bool has_ms, uint64_t ms, unsigned sip,
-                  const char *phrase, size_t len, const char *file, size_t row, char *report,
-                  size_t cap)
+ * level sip-phrase with such an entry, and that the call gets the documented
+ * origin (unless `origin` is DT_ORIGIN_COUNT); appends a line to report
+ * otherwise. */
+static bool joins(dt_codes_t *table, const dt_rules_t *r, const reference_t *ref, bool has_ms,
+                  uint64_t ms, unsigned sip, const char *phrase, size_t len, dt_origin_t origin,
+                  size_t row, char *report, size_t cap)
 {
     dt_code_key_t k = {.has_ms = has_ms, .has_sip = true, .ms = ms, .sip = sip};
-    const dt_match_t *m = dt_codes_lookup(table, &k, phrase, len, NULL);
+    const dt_match_t *m = dt_codes_lookup(table, ref->family, &k, phrase, len, NULL);
     ck_assert_ptr_nonnull(m);
     const dt_code_rule_t *e = m->entry < r->ncodes ? &r->codes[m->entry] : NULL;
     bool ok = e && m->level == (has_ms ? DT_MATCH_PHRASE : DT_MATCH_SIP_PHRASE) &&
-              e->has_ms == has_ms && e->ms == ms && e->sip == sip;
+              e->has_ms == has_ms && e->ms == ms && e->sip == sip &&
+              (origin == DT_ORIGIN_COUNT || m->origin == origin);
     if (!ok) {
         size_t used = strlen(report);
-        snprintf(report + used, cap - used, "\n  %s row %zu: %s%llu/%u '%.*s' -> %s", file, row,
-                 has_ms ? "" : "(no MS) ", (unsigned long long)ms, sip, (int)len, phrase,
-                 dt_match_level_name(m->level));
+        snprintf(report + used, cap - used, "\n  %s row %zu: %s%llu/%u '%.*s' -> %s, origin %s",
+                 ref->file, row, has_ms ? "" : "(no MS) ", (unsigned long long)ms, sip, (int)len,
+                 phrase, dt_match_level_name(m->level), dt_origin_name(m->origin));
     }
     return ok;
 }
@@ -714,13 +769,15 @@ static dt_slice_t tsv_cell(const char *row, size_t column)
 
 #define TSV_PROVENANCE 6
 
-/* Joins every row of a reference table (ms_code, sip_code, phrase, ...). Only
- * the rows of the ACS PSTN tables list alternative phrases, separated by "; "
- * (split_pstn_tables); everywhere else "; " is part of one phrase, as in
- * Teams' "Forbidden; Call rejected". */
-static size_t check_reference(const char *file, bool split_pstn_tables, char *report, size_t cap)
+#define TSV_ORIGIN 3
+
+/* Joins every row of a reference table (ms_code, sip_code, phrase, origin, ...).
+ * Only the rows of the ACS PSTN tables list alternative phrases, separated by
+ * "; "; everywhere else "; " is part of one phrase, as in Teams' "Forbidden;
+ * Call rejected". */
+static size_t check_reference(const reference_t *ref, char *report, size_t cap)
 {
-    char *text = tu_read_file(tu_repo_file(file), NULL);
+    char *text = tu_read_file(tu_repo_file(ref->file), NULL);
     size_t rows = 0;
     char *save = NULL;
     for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -732,23 +789,28 @@ static size_t check_reference(const char *file, bool split_pstn_tables, char *re
         unsigned long long ms = has_ms ? strtoull(line, &ms_end, 10) : 0;
         if (!has_ms)
             ms_end = line;
-        ck_assert_msg(*ms_end == '\t', "%s: bad row '%s'", file, line);
+        ck_assert_msg(*ms_end == '\t', "%s: bad row '%s'", ref->file, line);
         unsigned long sip = strtoul(ms_end + 1, &sip_end, 10);
-        ck_assert_msg(*sip_end == '\t', "%s: bad row '%s'", file, line);
+        ck_assert_msg(*sip_end == '\t', "%s: bad row '%s'", ref->file, line);
         dt_slice_t phrase = tsv_cell(line, 2);
-        dt_slice_t provenance = tsv_cell(line, TSV_PROVENANCE);
-        char source[256];
+        char source[256], documented[16];
+        dt_slice_t provenance = tsv_cell(line, TSV_PROVENANCE), o = tsv_cell(line, TSV_ORIGIN);
         snprintf(source, sizeof source, "%.*s", (int)provenance.len, provenance.ptr);
-        if (!(split_pstn_tables && strstr(source, "PSTN table"))) {
-            joins(codes, &rules, has_ms, ms, (unsigned)sip, phrase.ptr, phrase.len, file, rows,
-                  report, cap);
+        snprintf(documented, sizeof documented, "%.*s", (int)o.len, o.ptr);
+        dt_origin_t origin = DT_ORIGIN_COUNT;
+        if (has_ms && !(ref->origin_skip && strstr(source, ref->origin_skip)))
+            ck_assert_msg(dt_origin_parse(documented, &origin), "%s row %zu: origin '%s'",
+                          ref->file, rows, documented);
+        if (!(ref->split_pstn_tables && strstr(source, "PSTN table"))) {
+            joins(codes, &rules, ref, has_ms, ms, (unsigned)sip, phrase.ptr, phrase.len, origin,
+                  rows, report, cap);
             continue;
         }
         const char *p = phrase.ptr, *end = phrase.ptr + phrase.len;
         while (p < end) {
             const char *sep = strstr(p, "; ");
             size_t n = sep && sep < end ? (size_t)(sep - p) : (size_t)(end - p);
-            joins(codes, &rules, has_ms, ms, (unsigned)sip, p, n, file, rows, report, cap);
+            joins(codes, &rules, ref, has_ms, ms, (unsigned)sip, p, n, origin, rows, report, cap);
             p += n + 2;
         }
     }
@@ -758,17 +820,23 @@ static size_t check_reference(const char *file, bool split_pstn_tables, char *re
 
 START_TEST(test_reference_tables)
 {
+    /* Each table is read as a file of the family whose pages it comes from:
+     * Teams and Graph follow the Teams origin rule (560 = SBC), the ACS pages
+     * from 2024 on call 540 and 560 SBC-generated; the 2023 ACS page used the
+     * 560 rule only, so its rows' origin is not the ACS rule's. */
+    static const reference_t tables[] = {
+        {"tests/reference/teams-dr-codes.tsv", DT_FAMILY_TAC, false, NULL},
+        {"tests/reference/acs-pstn-codes.tsv", DT_FAMILY_ACS, true, "(2023-11)"},
+        {"tests/reference/graph-call-end-codes.tsv", DT_FAMILY_GRAPH, false, NULL},
+    };
+    static const size_t least[] = {68, 95, 33};
     char report[8192] = "";
-    size_t teams = check_reference("tests/reference/teams-dr-codes.tsv", false, report,
-                                   sizeof report);
-    size_t acs = check_reference("tests/reference/acs-pstn-codes.tsv", true, report,
-                                 sizeof report);
-    size_t graph = check_reference("tests/reference/graph-call-end-codes.tsv", false, report,
-                                   sizeof report);
-    ck_assert_msg(teams >= 68, "only %zu Teams rows read", teams);
-    ck_assert_msg(acs >= 95, "only %zu ACS rows read", acs);
-    ck_assert_msg(graph >= 33, "only %zu Graph rows read", graph);
-    ck_assert_msg(report[0] == '\0', "documented codes that do not join at level phrase:%s",
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        size_t rows = check_reference(&tables[t], report, sizeof report);
+        ck_assert_msg(rows >= least[t], "only %zu rows read from %s", rows, tables[t].file);
+    }
+    ck_assert_msg(report[0] == '\0',
+                  "documented codes that do not join at level phrase with their origin:%s",
                   report);
 }
 END_TEST
@@ -786,6 +854,7 @@ Suite *dt_suite_codes(void)
     tcase_add_test(t, test_560403_one_phrase);
     tcase_add_test(t, test_ms_catch_all);
     tcase_add_test(t, test_ms_level_invariant);
+    tcase_add_test(t, test_family_origin);
     tcase_add_test(t, test_level_origin);
     tcase_add_test(t, test_level_sip_fallbacks);
     tcase_add_test(t, test_level_none);

@@ -99,8 +99,9 @@ typedef struct {
 } fixture_t;
 
 /* Loads the built-in rules (plus `extra` rules text when not NULL) and answers
- * one query given as command-line arguments. */
-static void explain(fixture_t *fx, const char *extra, const char *const *args, size_t nargs)
+ * one query given as command-line arguments, for files of `family`. */
+static void explain_for(fixture_t *fx, dt_family_t family, const char *extra,
+                        const char *const *args, size_t nargs)
 {
     dt_error_t err = {{0}};
     tu_rules_embedded(&fx->rules);
@@ -115,7 +116,14 @@ static void explain(fixture_t *fx, const char *extra, const char *const *args, s
     ck_assert_msg(dt_explain_parse(args, NULL, nargs, &fx->query, &n, &err) == DT_OK, "%s",
                   err.msg);
     ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(fx->query.family, DT_FAMILY_ANY);
+    fx->query.family = family;
     ck_assert_int_eq(dt_explain_run(&fx->rules, fx->codes, &fx->query, &fx->e, &err), DT_OK);
+}
+
+static void explain(fixture_t *fx, const char *extra, const char *const *args, size_t nargs)
+{
+    explain_for(fx, DT_FAMILY_ANY, extra, args, nargs);
 }
 
 static void explain_one(fixture_t *fx, const char *arg)
@@ -259,7 +267,8 @@ START_TEST(test_action_query)
     ck_assert_contains(text, "SBC admin or vendor");
     free(text);
     text = render(&fx, true);
-    ck_assert_contains(text, "\"kind\":\"action\",\"matched\":true,\"action\":{\"id\":\"tls-certificate\"");
+    ck_assert_contains(text, "\"kind\":\"action\",\"family\":null,\"matched\":true,"
+                             "\"action\":{\"id\":\"tls-certificate\"");
     free(text);
     fixture_done(&fx);
 
@@ -411,7 +420,7 @@ START_TEST(test_phrases)
     ck_assert(!fx.e.matched);
     char *text = render(&fx, true);
     ck_assert_str_eq(text, "{\"query\":\"no documented phrase says this\",\"kind\":\"phrase\","
-                           "\"matched\":false,\"summary\":[],\"matches\":[]}\n");
+                           "\"family\":null,\"matched\":false,\"summary\":[],\"matches\":[]}\n");
     free(text);
     fixture_done(&fx);
 }
@@ -440,17 +449,83 @@ START_TEST(test_user_override_and_origin)
 }
 END_TEST
 
+/* The origin per export family: by default the rules for every family, with
+ * each family whose origin differs beside; --family answers for one. */
+START_TEST(test_family_origins)
+{
+    fixture_t fx;
+    const char *arg = "540487/487";
+    explain_for(&fx, DT_FAMILY_ANY, NULL, &arg, 1);
+    ck_assert_uint_ge(fx.e.nitems, 2);
+    ck_assert_int_eq(fx.e.items[0].match.origin, DT_ORIGIN_MICROSOFT);
+    char *text = render(&fx, false);
+    ck_assert_contains(text, "  origin        microsoft: Microsoft code not starting with 560: a "
+                             "Microsoft service generated it\n"
+                             "  acs files     sbc: 540 rule for acs files: the SBC sent SIP 487\n");
+    ck_assert_msg(!strstr(text, "tac files"), "TAC files have the same origin:\n%s", text);
+    free(text);
+    text = render(&fx, true);
+    ck_assert_contains(text, "\"family\":null");
+    ck_assert_contains(text, "\"other_families\":[{\"family\":\"acs\",\"origin\":\"sbc\","
+                             "\"origin_reason\":\"540 rule for acs files: the SBC sent SIP 487\"}]");
+    free(text);
+    fixture_done(&fx);
+
+    explain_for(&fx, DT_FAMILY_ACS, NULL, &arg, 1);
+    ck_assert_int_eq(fx.e.items[0].match.origin, DT_ORIGIN_SBC);
+    text = render(&fx, false);
+    ck_assert_contains(text, "  origin        sbc: 540 rule for acs files: the SBC sent SIP 487\n");
+    ck_assert_msg(!strstr(text, " files     "), "no other family beside --family:\n%s", text);
+    free(text);
+    text = render(&fx, true);
+    ck_assert_contains(text, "\"family\":\"acs\"");
+    ck_assert_contains(text, "\"other_families\":[]");
+    free(text);
+    fixture_done(&fx);
+
+    /* An undocumented 540xxx code: the ACS rule's action only for ACS files. */
+    arg = "540499/499";
+    explain_for(&fx, DT_FAMILY_ACS, NULL, &arg, 1);
+    ck_assert_int_eq(fx.e.items[0].match.level, DT_MATCH_ORIGIN);
+    ck_assert_str_eq(action_of(&fx, 0), "sbc-response");
+    text = render(&fx, false);
+    ck_assert_contains(text, "[origin 540]");
+    free(text);
+    fixture_done(&fx);
+    explain_for(&fx, DT_FAMILY_TAC, NULL, &arg, 1);
+    ck_assert_int_eq(fx.e.items[0].match.level, DT_MATCH_SIP_CLASS);
+    fixture_done(&fx);
+
+    /* 560xxx and other codes: the same in every family, nothing beside. */
+    explain_one(&fx, "560403/403");
+    text = render(&fx, false);
+    ck_assert_msg(!strstr(text, " files     "), "%s", text);
+    free(text);
+    fixture_done(&fx);
+}
+END_TEST
+
 START_TEST(test_origin_reasons)
 {
     dt_rules_t rules;
     char buf[256];
     tu_rules_embedded(&rules);
-    ck_assert_str_eq(dt_explain_origin_reason(&rules, 560403, true, buf, sizeof buf),
+    ck_assert_str_eq(dt_explain_origin_reason(&rules, DT_FAMILY_ANY, 560403, true, buf, sizeof buf),
                      "560 rule: the SBC sent SIP 403");
-    ck_assert_str_eq(dt_explain_origin_reason(&rules, 510532, true, buf, sizeof buf),
+    ck_assert_str_eq(dt_explain_origin_reason(&rules, DT_FAMILY_ANY, 510532, true, buf, sizeof buf),
                      "Microsoft code not starting with 560: a Microsoft service generated it");
-    ck_assert_str_eq(dt_explain_origin_reason(&rules, 0, false, buf, sizeof buf),
+    ck_assert_str_eq(dt_explain_origin_reason(&rules, DT_FAMILY_ANY, 0, false, buf, sizeof buf),
                      "no Microsoft code: the origin is unknown");
+    ck_assert_str_eq(dt_explain_origin_reason(&rules, DT_FAMILY_ACS, 540000, true, buf,
+                                              sizeof buf),
+                     "540 rule for acs files: the SBC generated it");
+    ck_assert_str_eq(dt_explain_origin_reason(&rules, DT_FAMILY_ACS, 510532, true, buf,
+                                              sizeof buf),
+                     "Microsoft code not starting with 560 or 540: a Microsoft service "
+                     "generated it");
+    ck_assert_str_eq(dt_explain_origin_reason(&rules, DT_FAMILY_TAC, 540000, true, buf,
+                                              sizeof buf),
+                     "Microsoft code not starting with 560: a Microsoft service generated it");
     dt_rules_free(&rules);
 
     /* Derived from the rules, not fixed: another prefix shows up. */
@@ -459,9 +534,9 @@ START_TEST(test_origin_reasons)
     ck_assert(tu_rules_text(&rules, "o.rules", 1, "[origin 540]\norigin = sbc\n", &err) ==
               DT_OK);
     ck_assert_msg(dt_rules_finish(&rules, &err) == DT_OK, "%s", err.msg);
-    ck_assert_str_eq(dt_explain_origin_reason(&rules, 540998, true, buf, sizeof buf),
+    ck_assert_str_eq(dt_explain_origin_reason(&rules, DT_FAMILY_ANY, 540998, true, buf, sizeof buf),
                      "540 rule: the SBC generated it");
-    ck_assert_str_eq(dt_explain_origin_reason(&rules, 510532, true, buf, sizeof buf),
+    ck_assert_str_eq(dt_explain_origin_reason(&rules, DT_FAMILY_ANY, 510532, true, buf, sizeof buf),
                      "Microsoft code not starting with 560 or 540: a Microsoft service "
                      "generated it");
     dt_rules_free(&rules);
@@ -541,7 +616,7 @@ START_TEST(test_stub_round_trip)
     dt_code_key_t key = {.has_ms = stubs[_i].has_ms, .ms = stubs[_i].ms,
                          .has_sip = stubs[_i].has_sip, .sip = stubs[_i].sip};
     const char *phrase = stubs[_i].phrase ? stubs[_i].phrase : "";
-    const dt_match_t *m = dt_codes_lookup(codes, &key, phrase, strlen(phrase), NULL);
+    const dt_match_t *m = dt_codes_lookup(codes, DT_FAMILY_ANY, &key, phrase, strlen(phrase), NULL);
     ck_assert_ptr_nonnull(m);
     ck_assert_msg(m->known, "stub did not make the code known:\n%s", text);
     ck_assert_int_eq(m->level, stubs[_i].level);
@@ -592,6 +667,7 @@ Suite *dt_suite_explain(void)
     tcase_add_test(t, test_other_fallbacks);
     tcase_add_test(t, test_phrases);
     tcase_add_test(t, test_user_override_and_origin);
+    tcase_add_test(t, test_family_origins);
     tcase_add_test(t, test_origin_reasons);
     tcase_add_test(t, test_wording_helpers);
     tcase_add_test(t, test_write_error);

@@ -32,7 +32,7 @@ static void make_call(fixture_call_t *f, const char *sip, const char *ms, const 
                               .ncells = DT_FIELD_COUNT};
     char reason[DT_REASON_MAX];
     ck_assert_int_eq(
-        dt_classify_record(&tu_rules, tu_codes, &f->record, 5, ',', &f->call, reason, NULL),
+        dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &f->record, 5, ',', &f->call, reason, NULL),
         DT_CLASSIFY_CALL);
 }
 

@@ -100,6 +100,31 @@ static const char small_csv[] =
     "abc,1,x,No,sbc2\r\n"
     "403,560403,Forbidden,No\r\n";
 
+/* One report over an ACS and a TAC file: 540487 is SBC-generated in the first,
+ * Microsoft-generated in the second, and each origin gets its own code row. */
+START_TEST(test_origin_per_family)
+{
+    char *acs = tu_temp_text("CorrelationId,ParticipantEndReason,ParticipantEndSubCode\n"
+                             "a1,487,540487\na2,487,540487\n");
+    char *tac = tu_temp_text("Final SIP code,Final Microsoft subcode,Success\n487,540487,No\n");
+    const char *paths[] = {acs, tac};
+    dt_aggregate_t agg;
+    dt_error_t err = {{0}};
+    ck_assert_msg(run(paths, 2, true, 0, &agg, &err) == DT_OK, "%s", err.msg);
+    tu_assert_totals(&agg);
+    ck_assert_int_eq(agg.inputs[0].family, DT_FAMILY_ACS);
+    ck_assert_int_eq(agg.inputs[1].family, DT_FAMILY_TAC);
+    ck_assert_uint_eq(agg.totals.counts.failed_by_origin[DT_ORIGIN_SBC], 2);
+    ck_assert_uint_eq(agg.totals.counts.failed_by_origin[DT_ORIGIN_MICROSOFT], 1);
+    ck_assert_uint_eq(agg.ncodes, 2);
+    for (size_t i = 0; i < agg.ncodes; i++)
+        ck_assert_uint_eq(agg.codes[i].failed, agg.codes[i].match.origin == DT_ORIGIN_SBC ? 2 : 1);
+    dt_aggregate_free(&agg);
+    tu_temp_remove(acs);
+    tu_temp_remove(tac);
+}
+END_TEST
+
 START_TEST(test_small_file)
 {
     char *path = tu_temp_text(small_csv);
@@ -515,6 +540,7 @@ Suite *dt_suite_pipeline(void)
     tcase_add_test(t, test_all_samples);
     tcase_add_test(t, test_small_file);
     tcase_add_test(t, test_measures_from_cells);
+    tcase_add_test(t, test_origin_per_family);
     tcase_add_test(t, test_strict);
     tcase_add_test(t, test_empty_file);
     tcase_add_test(t, test_header_only);

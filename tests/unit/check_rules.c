@@ -229,21 +229,75 @@ START_TEST(test_origin_sections)
                   "%s", err.msg);
     ck_assert_uint_eq(rules.norigins, 3);
     ck_assert_msg(dt_rules_finish(&rules, &err) == DT_OK, "%s", err.msg);
-    const dt_origin_rule_t *o = dt_rules_origin_for(&rules, "560403");
+    const dt_origin_rule_t *o = dt_rules_origin_for(&rules, DT_FAMILY_ANY, 560403);
     ck_assert_ptr_nonnull(o);
     ck_assert_str_eq(o->prefix, "560");
     ck_assert_int_eq(o->origin, DT_ORIGIN_SBC);
     ck_assert(o->sip_from_code);
     ck_assert_uint_eq(o->action, 0);
-    o = dt_rules_origin_for(&rules, "560123");
+    o = dt_rules_origin_for(&rules, DT_FAMILY_ANY, 560123);
     ck_assert_msg(strcmp(o->prefix, "5601") == 0, "the longest prefix wins, got %s", o->prefix);
-    o = dt_rules_origin_for(&rules, "540000");
+    o = dt_rules_origin_for(&rules, DT_FAMILY_ANY, 540000);
     ck_assert_str_eq(o->prefix, "*");
     ck_assert_int_eq(o->origin, DT_ORIGIN_MICROSOFT);
     ck_assert(!o->sip_from_code);
     ck_assert_msg(o->action == DT_NO_ACTION, "[origin *] has no action");
-    o = dt_rules_origin_for(&rules, "56");
+    o = dt_rules_origin_for(&rules, DT_FAMILY_ANY, 56);
     ck_assert_str_eq(o->prefix, "*");
+    dt_rules_free(&rules);
+}
+END_TEST
+
+/* [origin] with a family key: that family's files consult it first. */
+START_TEST(test_origin_family)
+{
+    dt_rules_t rules;
+    dt_error_t err = {{0}};
+    ck_assert_msg(load_one(&rules,
+                           "[action fb]\ntitle = F\nowner = sbc\ntext = t\n"
+                           "[origin 560]\norigin = sbc\nsip-from-code = yes\naction = fb\n"
+                           "[origin 540]\nfamily = acs\norigin = sbc\nsip-from-code = yes\n"
+                           "[origin 560]\nfamily = cqd\norigin = unknown\n"
+                           "[origin *]\norigin = microsoft\n"
+                           "[origin *]\nfamily = graph\norigin = unknown\n",
+                           &err) == DT_OK,
+                  "%s", err.msg);
+    ck_assert_uint_eq(rules.norigins, 5);
+    ck_assert_msg(dt_rules_finish(&rules, &err) == DT_OK, "%s", err.msg);
+    const dt_origin_rule_t *o = dt_rules_origin_for(&rules, DT_FAMILY_ACS, 540487);
+    ck_assert_str_eq(o->prefix, "540");
+    ck_assert_int_eq(o->family, DT_FAMILY_ACS);
+    ck_assert_int_eq(o->origin, DT_ORIGIN_SBC);
+    unsigned sip = 0;
+    ck_assert(dt_origin_sip_from_code(o, 540487, &sip) && sip == 487);
+    /* Other families and an unknown one: the rules for every family. */
+    for (dt_family_t f = DT_FAMILY_TAC; f <= DT_FAMILY_ANY; f++) {
+        if (f == DT_FAMILY_ACS)
+            continue;
+        o = dt_rules_origin_for(&rules, f, 540487);
+        ck_assert_str_eq(o->prefix, "*");
+        ck_assert_int_eq(o->origin, f == DT_FAMILY_GRAPH ? DT_ORIGIN_UNKNOWN : DT_ORIGIN_MICROSOFT);
+    }
+    /* The same prefix: the family's own rule first. */
+    ck_assert_int_eq(dt_rules_origin_for(&rules, DT_FAMILY_CQD, 560403)->origin,
+                     DT_ORIGIN_UNKNOWN);
+    ck_assert_int_eq(dt_rules_origin_for(&rules, DT_FAMILY_TAC, 560403)->origin, DT_ORIGIN_SBC);
+    ck_assert_int_eq(dt_rules_origin_for(&rules, DT_FAMILY_ACS, 560403)->origin, DT_ORIGIN_SBC);
+    dt_rules_free(&rules);
+
+    /* A later [origin PREFIX] for the same family replaces the earlier one. */
+    ck_assert(load_one(&rules,
+                       "[origin 540]\nfamily = acs\norigin = sbc\n"
+                       "[origin 540]\nfamily = acs\norigin = microsoft\n"
+                       "[origin 540]\norigin = unknown\n",
+                       &err) == DT_OK);
+    ck_assert_uint_eq(rules.norigins, 2);
+    ck_assert_int_eq(rules.origins[0].origin, DT_ORIGIN_MICROSOFT);
+    /* Only a family's own "*": no default for every family. */
+    dt_rules_free(&rules);
+    ck_assert(load_one(&rules, "[origin *]\nfamily = acs\norigin = sbc\n", &err) == DT_OK);
+    ck_assert_int_eq(dt_rules_finish(&rules, &err), DT_ERR_INPUT);
+    ck_assert_contains(err.msg, "no [origin *] rule for every family");
     dt_rules_free(&rules);
 }
 END_TEST
@@ -361,6 +415,7 @@ static const bad_rules_t bad_rules[] = {
     {"[sip-class 7]\naction = a\n", 1, "from 1 to 6"},
     {"[origin 5x]\norigin = sbc\n", 1, "expected digits or *"},
     {"[origin 560]\norigin = carrier\n", 2, "origin must be"},
+    {"[origin 540]\nfamily = teams\norigin = sbc\n", 2, "family must be tac, graph, cqd, acs"},
     {"[header nope]\nany = ^x$\n", 1, "unknown field 'nope'"},
     {"[header sip]\nteams = ^x$\n", 2, "unknown family 'teams'"},
     {"[skip x]\nname = a.json\n", 1, "lacks required key 'reason'"},
@@ -593,7 +648,7 @@ START_TEST(test_many_sections_one_pair)
     ck_assert_str_eq(c->source, "site");
     ck_assert_ptr_eq(c, &rules.codes[rules.ncodes - N - 3 + 4242]);
     ck_assert_str_eq(find_code(&rules, 560403, 403, "Phrase number 4243")->source, "gen");
-    ck_assert_int_eq(dt_rules_origin_for(&rules, "72991")->origin, DT_ORIGIN_MICROSOFT);
+    ck_assert_int_eq(dt_rules_origin_for(&rules, DT_FAMILY_ANY, 72991)->origin, DT_ORIGIN_MICROSOFT);
     size_t generic = 0;
     for (size_t i = 0; i < rules.ncodes; i++)
         if (rules.codes[i].ms == 560403 && !rules.codes[i].nphrases && !rules.codes[i].npatterns)
@@ -757,12 +812,12 @@ START_TEST(test_embedded)
     for (size_t i = 0; i < rules.ncodes; i++)
         ck_assert_msg(rules.codes[i].action < rules.nactions, "code %zu unresolved", i);
 
-    const dt_origin_rule_t *o = dt_rules_origin_for(&rules, "560403");
+    const dt_origin_rule_t *o = dt_rules_origin_for(&rules, DT_FAMILY_ANY, 560403);
     ck_assert_ptr_nonnull(o);
     ck_assert_str_eq(o->prefix, "560");
     ck_assert_int_eq(o->origin, DT_ORIGIN_SBC);
     ck_assert(o->sip_from_code);
-    o = dt_rules_origin_for(&rules, "540000");
+    o = dt_rules_origin_for(&rules, DT_FAMILY_ANY, 540000);
     ck_assert_int_eq(o->origin, DT_ORIGIN_MICROSOFT);
 
     for (unsigned code = 0; code <= DT_SIP_MAX; code++) {
@@ -853,6 +908,7 @@ Suite *dt_suite_rules(void)
     tcase_add_test(t, test_code_section);
     tcase_add_test(t, test_sip_sections);
     tcase_add_test(t, test_origin_sections);
+    tcase_add_test(t, test_origin_family);
     tcase_add_test(t, test_header_values_calltype_ner);
     tcase_add_test(t, test_field_owner_names);
     tcase_add_test(t, test_skip_sections);
