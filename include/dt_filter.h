@@ -4,7 +4,8 @@
  * meets every condition. Keys:
  *   since, until      start time (date or date-time, UTC); until is exclusive
  *   sbc, call-type    glob (* and ?), case-insensitive
- *   direction         in | out (from the direction column or the call type)
+ *   direction         in | out (from the direction column or the call type); a
+ *                     call whose direction is unknown passes
  *   origin            sbc | microsoft | unknown (failed calls only)
  *   code              a code as explain reads it (dt_code_parse): 403 (SIP),
  *                     560403 (Microsoft), 510532/403, '*'/503, 560403/'*'
@@ -149,6 +150,9 @@ dt_slice_t dt_filter_value(const dt_cond_t *cond, const dt_rules_t *rules,
 
 /* True when the filter needs the start time of each call. */
 bool dt_filter_uses_time(const dt_filter_t *filter);
+
+/* True when the filter has a condition of this kind. */
+bool dt_filter_has(const dt_filter_t *filter, dt_cond_kind_t kind);
 
 /* The header name the k-th where condition reads (k < filter->nwhere). */
 const char *dt_filter_where_column(const dt_filter_t *filter, size_t k);

@@ -35,6 +35,7 @@ typedef enum {
     DT_FIELD_WEIGHT,    /* an aggregated export's count: the calls one row stands for */
     DT_FIELD_FAILURE,   /* failure time (failed calls) */
     DT_FIELD_END,       /* end time (answered calls) */
+    DT_FIELD_ENDPOINT,  /* endpoint type of a participant row (ACS EndpointType) */
     DT_FIELD_COUNT
 } dt_field_t;
 
@@ -175,7 +176,10 @@ typedef struct {
     size_t nskips, skips_cap;
 
     dt_map_t success_true, success_false; /* normalised values */
-    dt_map_t call_type_in, call_type_out;
+    dt_map_t call_type_in, call_type_out; /* whole call-type values */
+    const char **call_type_services;      /* [call-type service] names, lowercased */
+    size_t ncall_type_services, call_type_services_cap;
+    dt_map_t call_type_in_after, call_type_out_after; /* what may follow a service name */
 
     bool non_pstn[DT_FAMILY_COUNT]; /* [non-pstn]: exports that hold non-PSTN stream rows */
 
@@ -258,6 +262,14 @@ size_t dt_rules_bad_patterns(const dt_rules_t *rules, const char *file,
  * lowercased as the sets are. Returns 1 for `yes`, 0 for `no`, -1 for an
  * empty value or one in neither. */
 int dt_rules_word_set(const dt_map_t *yes, const dt_map_t *no, const char *text, size_t len);
+
+/* The direction a call-type value means: 1 inbound, 0 outbound, -1 unknown
+ * (an empty value too). A value is known when it is one of the [call-type in]
+ * or [call-type out] values, or when it is a [call-type service] name (CQD's
+ * "byot", "ucap", ...) followed, after an optional '_', by one of their
+ * after-service words ("ByotIn", "UcapOut_transfer", "Emergency_Out").
+ * Compared lowercased, blanks around the value ignored. */
+int dt_rules_call_direction(const dt_rules_t *rules, const char *text, size_t len);
 
 /* The RFC reason phrase of a SIP code, or NULL if the code is not registered. */
 const dt_sip_rule_t *dt_rules_sip(const dt_rules_t *rules, unsigned code);

@@ -4,6 +4,7 @@
 #ifndef DT_SCHEMA_H
 #define DT_SCHEMA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "dt_common.h"
@@ -28,9 +29,11 @@ typedef struct {
     const char *column[DT_FIELD_COUNT];
 } dt_schema_overrides_t;
 
-/* Writes the normalised form of a header name (lowercased, whitespace and
- * a leading UTF-8 BOM removed) into out (NUL-terminated, truncated to cap)
- * and returns its length. */
+/* Writes the normalised form of a header name into out (NUL-terminated,
+ * truncated to cap) and returns its length: a leading UTF-8 BOM and all
+ * whitespace removed, lowercased, and a final time-zone marker "[UTC]" (Log
+ * Analytics: "CallStartTime [UTC]") or "(UTC)" (the admin center's table:
+ * "Start time (UTC)") dropped when a name remains before it. */
 size_t dt_schema_normalise(const char *name, size_t len, char *out, size_t cap);
 
 /* The column whose header is `name` as a user writes it (compared
@@ -61,5 +64,17 @@ void dt_schema_suggest(const dt_slice_t *headers, size_t nheaders, const char *n
 dt_status_t dt_schema_build(dt_schema_t *schema, const dt_rules_t *rules,
                             const dt_schema_overrides_t *overrides, const char *path,
                             const dt_slice_t *headers, size_t nheaders, dt_error_t *err);
+
+#define DT_SCHEMA_NOTE_MAX 640
+
+/* When --by needs a start time and the schema has neither a start nor an
+ * invite column, writes into out (cap bytes, truncated) a note for the report
+ * saying so, what happens to the file's calls and which option names a
+ * column, with the header cells ranked as dt_schema_suggest ranks them for
+ * "start"; returns true. Returns false and leaves out alone when a column was
+ * found. (A filter that needs a missing column is an input error instead:
+ * dt_filter_unjudgeable.) */
+bool dt_schema_start_note(const dt_schema_t *schema, const dt_slice_t *headers, size_t nheaders,
+                          char *out, size_t cap);
 
 #endif

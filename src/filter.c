@@ -302,12 +302,17 @@ dt_slice_t dt_filter_value(const dt_cond_t *c, const dt_rules_t *rules,
     }
 }
 
-bool dt_filter_uses_time(const dt_filter_t *filter)
+bool dt_filter_has(const dt_filter_t *filter, dt_cond_kind_t kind)
 {
     for (size_t i = 0; i < filter->n; i++)
-        if (filter->conds[i].kind == DT_COND_SINCE || filter->conds[i].kind == DT_COND_UNTIL)
+        if (filter->conds[i].kind == kind)
             return true;
     return false;
+}
+
+bool dt_filter_uses_time(const dt_filter_t *filter)
+{
+    return dt_filter_has(filter, DT_COND_SINCE) || dt_filter_has(filter, DT_COND_UNTIL);
 }
 
 bool dt_glob_match(const char *pattern, const char *text, size_t len)
@@ -344,7 +349,7 @@ int dt_call_direction(const dt_rules_t *rules, const dt_record_t *record)
     if (d.len >= 3 && strncasecmp(d.ptr, "out", 3) == 0)
         return 0;
     dt_slice_t type = dt_record_cell(record, DT_FIELD_CALL_TYPE);
-    return dt_rules_word_set(&rules->call_type_in, &rules->call_type_out, type.ptr, type.len);
+    return dt_rules_call_direction(rules, type.ptr, type.len);
 }
 
 const char *dt_filter_where_column(const dt_filter_t *filter, size_t k)
@@ -401,8 +406,12 @@ static bool cond_holds(const dt_cond_t *c, const dt_rules_t *rules,
         dt_slice_t type = dt_record_cell(record, DT_FIELD_CALL_TYPE);
         return dt_glob_match(c->text, type.ptr, type.len);
     }
-    case DT_COND_DIRECTION:
-        return dt_call_direction(rules, record) == (c->flag ? 1 : 0);
+    case DT_COND_DIRECTION: {
+        /* A call whose direction is unknown is kept: values nobody documents
+         * (ACS) must not empty a whole file; the pipeline notes how many. */
+        int direction = dt_call_direction(rules, record);
+        return direction < 0 || direction == (c->flag ? 1 : 0);
+    }
     case DT_COND_ORIGIN:
         return failed && call->origin == c->origin;
     case DT_COND_CODE:

@@ -32,6 +32,7 @@
 #define GROUP_KEY_MAX 1024
 #define DURATION_MAX (31 * 86400) /* a longer "duration" is not one a call can have */
 #define SKIP_NOTES_MAX 8 /* skipped inputs named one by one; more are counted by kind */
+#define EXAMPLE_MAX 48 /* bytes of a cell value quoted in a note */
 
 /* The earliest and latest start time seen. */
 typedef struct {
@@ -62,6 +63,9 @@ typedef struct {
     const char *skip_kind;          /* set when the source turns out to be a file to skip ... */
     const char *skip_reason;        /* ... and why */
     char skip_text[DT_ERROR_MAX + 32]; /* a reason made up here */
+    bool need_direction;            /* a report filter has --direction */
+    uint64_t undirected;            /* calls --direction kept: direction unknown */
+    char undirected_example[EXAMPLE_MAX]; /* the first such call's call type */
     size_t group_slot[DT_GROUP_COLUMNS_MAX];
     size_t where_slot[DT_WHERE_MAX];
     dt_slice_t view[DT_FIELD_COUNT];
@@ -280,6 +284,10 @@ static dt_status_t on_header(run_t *run, const dt_record_t *record, dt_error_t *
         dt_aggregate_note(run->agg, "%s: %s", run->path, run->schema.limit_note);
     if ((st = note_schema(run, record)))
         return st;
+    char note[DT_SCHEMA_NOTE_MAX];
+    if (run->agg->options.by_time &&
+        dt_schema_start_note(&run->schema, record->cells, record->ncells, note, sizeof note))
+        dt_aggregate_note(run->agg, "%s: %s", run->path, note);
     if (run->keep_all && (st = dt_rows_begin(run->options->rows_out, run->path, record, err)))
         return st;
     plan_measures(run);
@@ -534,6 +542,12 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
         dt_aggregate_exclude(run->agg, call, DT_EXCLUDED_FILTER, verdict == DT_FILTER_UNDATED);
         return DT_OK;
     }
+    if (run->need_direction && dt_call_direction(run->rules, fields) < 0 &&
+        run->undirected++ == 0) {
+        dt_slice_t type = dt_record_cell(fields, DT_FIELD_CALL_TYPE);
+        snprintf(run->undirected_example, sizeof run->undirected_example, "%.*s",
+                 (int)(type.len < EXAMPLE_MAX - 1 ? type.len : EXAMPLE_MAX - 1), type.ptr);
+    }
     if (dt_aggregate_call(run->agg, call, &extra))
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
     if (!o->rows)
@@ -654,6 +668,19 @@ static dt_status_t run_input(run_t *run, dt_source_t *src, dt_error_t *err)
     return st;
 }
 
+/* The end of an input filtered by --direction: how many calls it kept
+ * although their direction is not known. */
+static void note_undirected(const run_t *run)
+{
+    if (run->undirected)
+        dt_aggregate_note(run->agg,
+                          "%s: --direction kept %llu call%s whose direction is not known (the "
+                          "first has call type '%s'); a [call-type in] or [call-type out] rules "
+                          "section can teach drtriage its values",
+                          run->path, (unsigned long long)run->undirected,
+                          run->undirected == 1 ? "" : "s", run->undirected_example);
+}
+
 /* Reads one source into the aggregate: one input of the report, or one it
  * names as skipped. */
 static dt_status_t run_source(const dt_pipeline_options_t *options, const dt_rules_t *rules,
@@ -672,7 +699,8 @@ static dt_status_t run_source(const dt_pipeline_options_t *options, const dt_rul
                    .need_time = agg->options.by_time || agg->options.concurrency ||
                                 agg->options.samples ||
                                 dt_filter_uses_time(&options->filter) ||
-                                (options->rows && dt_filter_uses_time(options->rows))};
+                                (options->rows && dt_filter_uses_time(options->rows)),
+                   .need_direction = dt_filter_has(&options->filter, DT_COND_DIRECTION)};
     size_t max_field = options->max_field ? options->max_field : DT_DEFAULT_MAX_FIELD;
     dt_status_t st = DT_OK;
     run->reader = dt_reader_new(name, max_field, on_record, run);
@@ -684,6 +712,8 @@ static dt_status_t run_source(const dt_pipeline_options_t *options, const dt_rul
         st = run_input(run, src, err);
     if (st == DT_OK)
         st = finish_dates(run, err);
+    if (st == DT_OK)
+        note_undirected(run);
     dt_spool_free(run->held);
     if (run->skip_kind && dt_aggregate_skip_current(agg, run->skip_kind, run->skip_reason))
         st = dt_fail(err, DT_ERR_NOMEM, "out of memory");

@@ -8,6 +8,13 @@
 #include "dt_regex.h"
 #include "dt_schema.h"
 
+/* Time-zone markers exports append to the names of time columns, as they
+ * read once normalised. */
+static const char *const zone_suffixes[] = {"[utc]", "(utc)"};
+
+#define ZONE_SUFFIX_LEN 5
+#define NORMAL_MAX 256  /* normalised header names are kept this long */
+
 size_t dt_schema_normalise(const char *name, size_t len, char *out, size_t cap)
 {
     if (len >= 3 && memcmp(name, "\xEF\xBB\xBF", 3) == 0)
@@ -18,6 +25,10 @@ size_t dt_schema_normalise(const char *name, size_t len, char *out, size_t cap)
         if (!isspace(c))
             out[n++] = (char)tolower(c);
     }
+    for (size_t i = 0; n > ZONE_SUFFIX_LEN && i < sizeof zone_suffixes / sizeof *zone_suffixes;
+         i++)
+        if (memcmp(out + n - ZONE_SUFFIX_LEN, zone_suffixes[i], ZONE_SUFFIX_LEN) == 0)
+            n -= ZONE_SUFFIX_LEN;
     if (cap)
         out[n] = '\0';
     return n;
@@ -119,7 +130,7 @@ static void note_limit(dt_schema_t *schema, const dt_header_rule_t *alias, const
 /* Finds each field's column through the aliases in rules order; the first
  * column a field's aliases match wins. Records which family found it. */
 static dt_status_t apply_aliases(dt_schema_t *schema, const dt_rules_t *rules, size_t n,
-                                 char (*normal)[256],
+                                 char (*normal)[NORMAL_MAX],
                                  dt_family_t family_of[DT_FIELD_COUNT], dt_error_t *err)
 {
     dt_regex_scratch_t *md = dt_regex_scratch_new();
@@ -198,7 +209,7 @@ static dt_status_t check_distinct(const dt_schema_t *schema, const char *path,
 }
 
 static void note_duplicates(dt_schema_t *schema, const dt_slice_t *headers, size_t n,
-                            char (*normal)[256])
+                            char (*normal)[NORMAL_MAX])
 {
     for (size_t f = 0; f < DT_FIELD_COUNT; f++) {
         size_t c = schema->column[f];
@@ -283,7 +294,7 @@ dt_status_t dt_schema_build(dt_schema_t *schema, const dt_rules_t *rules,
     schema->ncolumns = nheaders;
     schema->family = DT_FAMILY_ANY;
 
-    char (*normal)[256] = calloc(nheaders ? nheaders : 1, sizeof *normal);
+    char (*normal)[NORMAL_MAX] = calloc(nheaders ? nheaders : 1, sizeof *normal);
     if (!normal)
         return dt_fail(err, DT_ERR_NOMEM, "out of memory reading the header of %s", path);
     for (size_t c = 0; c < nheaders; c++)
@@ -319,4 +330,21 @@ dt_status_t dt_schema_build(dt_schema_t *schema, const dt_rules_t *rules,
     }
     free(normal);
     return st;
+}
+
+/* ---- what the time series needs but the header lacks ---- */
+
+bool dt_schema_start_note(const dt_schema_t *schema, const dt_slice_t *headers, size_t nheaders,
+                          char *out, size_t cap)
+{
+    if (schema->column[DT_FIELD_START] != DT_NO_COLUMN ||
+        schema->column[DT_FIELD_INVITE] != DT_NO_COLUMN)
+        return false;
+    char found[DT_SCHEMA_NOTE_MAX / 2];
+    dt_schema_suggest(headers, nheaders, dt_field_name(DT_FIELD_START), found, sizeof found);
+    snprintf(out, cap,
+             "no start time column, which --by needs: its calls are left out of the time series "
+             "(--start-column NAME names one); the headers, closest first: %s",
+             found);
+    return true;
 }

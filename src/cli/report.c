@@ -104,7 +104,8 @@ typedef struct {
     "      --until TIME       calls that started before TIME\n" \
     "      --sbc GLOB         calls through matching SBCs (* and ?, case-insensitive)\n" \
     "      --call-type GLOB   calls of matching call types (dr_out, ByotIn, ...)\n" \
-    "      --direction in|out inbound or outbound calls\n" \
+    "      --direction in|out inbound or outbound calls (calls of unknown direction are\n" \
+    "                         kept, and counted in a note)\n" \
     "      --origin ORIGIN    failed calls of that origin: sbc, microsoft or unknown\n" \
     "      --code CODE        failed calls with that code, read as explain reads it:\n" \
     "                         403 (SIP), 560403 (Microsoft), 510532/403, */503\n" \

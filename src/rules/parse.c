@@ -30,7 +30,7 @@
 static const char *const field_names[DT_FIELD_COUNT] = {
     "sip",       "ms",        "phrase", "success", "sbc",    "correlation", "start",
     "invite",    "call-type", "direction", "user", "caller", "callee",      "duration",
-    "count",     "failure",   "end",
+    "count",     "failure",   "end",       "endpoint",
 };
 
 static const char *const owner_names[DT_OWNER_COUNT] = {"sbc", "tenant", "network", "microsoft",
@@ -74,6 +74,8 @@ void dt_rules_init(dt_rules_t *rules)
     dt_map_init(&rules->success_false, 0);
     dt_map_init(&rules->call_type_in, 0);
     dt_map_init(&rules->call_type_out, 0);
+    dt_map_init(&rules->call_type_in_after, 0);
+    dt_map_init(&rules->call_type_out_after, 0);
     for (size_t i = 0; i < 7; i++)
         rules->class_action[i] = DT_NO_ACTION;
     rules->ner_min_calls = 100;
@@ -94,6 +96,9 @@ void dt_rules_free(dt_rules_t *rules)
     dt_map_free(&rules->success_false);
     dt_map_free(&rules->call_type_in);
     dt_map_free(&rules->call_type_out);
+    dt_map_free(&rules->call_type_in_after);
+    dt_map_free(&rules->call_type_out_after);
+    free(rules->call_type_services);
     dt_arena_free(&rules->arena);
     dt_rules_init(rules);
 }
@@ -604,16 +609,42 @@ static dt_status_t merge_values(parse_t *ps, const section_t *sec)
     return st;
 }
 
+/* Adds each blank-separated word of value, lowercased, to the service names. */
+static dt_status_t add_services(parse_t *ps, const char *value)
+{
+    dt_rules_t *r = ps->rules;
+    for (const char *p = value; *(p += strspn(p, " \t"));) {
+        size_t n = strcspn(p, " \t");
+        char *word = dt_arena_strndup(&r->arena, p, n);
+        if (!word || !DT_GROW(r->call_type_services, r->ncall_type_services,
+                              r->call_type_services_cap))
+            return no_memory(ps);
+        for (char *c = word; *c; c++)
+            *c = (char)tolower((unsigned char)*c);
+        r->call_type_services[r->ncall_type_services++] = word;
+        p += n;
+    }
+    return DT_OK;
+}
+
 static dt_status_t merge_call_type(parse_t *ps, const section_t *sec)
 {
-    bool in = strcmp(sec->arg, "in") == 0;
-    if (!in && strcmp(sec->arg, "out") != 0)
-        return fail_at(ps, sec->line, "[call-type %s]: expected in or out", sec->arg);
-    static const char *const spec[] = {"values!+", NULL};
-    dt_status_t st = check_keys(ps, sec, spec, "call-type");
-    for (size_t i = 0; st == DT_OK && i < sec->nvalues; i++)
-        st = add_words(ps, in ? &ps->rules->call_type_in : &ps->rules->call_type_out,
-                       &sec->values[i]);
+    bool in = strcmp(sec->arg, "in") == 0, service = strcmp(sec->arg, "service") == 0;
+    if (!in && !service && strcmp(sec->arg, "out") != 0)
+        return fail_at(ps, sec->line, "[call-type %s]: expected in, out or service", sec->arg);
+    static const char *const direction_spec[] = {"values+", "after-service+", NULL};
+    static const char *const service_spec[] = {"values!+", NULL};
+    dt_status_t st = check_keys(ps, sec, service ? service_spec : direction_spec, "call-type");
+    dt_rules_t *r = ps->rules;
+    for (size_t i = 0; st == DT_OK && i < sec->nvalues; i++) {
+        const kv_t *kv = &sec->values[i];
+        if (service)
+            st = add_services(ps, kv->value);
+        else if (strcmp(kv->key, "values") == 0)
+            st = add_words(ps, in ? &r->call_type_in : &r->call_type_out, kv);
+        else
+            st = add_words(ps, in ? &r->call_type_in_after : &r->call_type_out_after, kv);
+    }
     return st;
 }
 
@@ -1180,6 +1211,27 @@ int dt_rules_word_set(const dt_map_t *yes, const dt_map_t *no, const char *text,
     if (dt_map_get(yes, lower, len))
         return 1;
     return dt_map_get(no, lower, len) ? 0 : -1;
+}
+
+int dt_rules_call_direction(const dt_rules_t *rules, const char *text, size_t len)
+{
+    int whole = dt_rules_word_set(&rules->call_type_in, &rules->call_type_out, text, len);
+    if (whole >= 0)
+        return whole;
+    while (len && (*text == ' ' || *text == '\t'))
+        text++, len--;
+    for (size_t i = 0; i < rules->ncall_type_services; i++) {
+        const char *service = rules->call_type_services[i];
+        size_t n = strlen(service);
+        if (len <= n || strncasecmp(text, service, n) != 0)
+            continue;
+        size_t skip = n + (text[n] == '_');
+        int d = dt_rules_word_set(&rules->call_type_in_after, &rules->call_type_out_after,
+                                  text + skip, len - skip);
+        if (d >= 0)
+            return d;
+    }
+    return -1;
 }
 
 const dt_sip_rule_t *dt_rules_sip(const dt_rules_t *rules, unsigned code)

@@ -137,6 +137,34 @@ START_TEST(conditions_on_a_succeeded_call)
 }
 END_TEST
 
+/* Direction from the call type: TAC and Graph values, CQD's service + type
+ * in any spelling; an unknown value (ACS documents none) passes either way. */
+START_TEST(direction_of_call_types)
+{
+    static const struct {
+        const char *type;
+        int direction;
+    } types[] = {
+        {"dr_in", 1},          {"ByotOutUserForwarding", 0}, {"ByotOutEmergency", 0},
+        {"UcapIn", 1},         {"ByotOut_transfer", 0},      {"byot_out_conf", 0},
+        {"Emergency_Out", 0},  {"ConfOut_forward", 0},       {" userin ", 1},
+        {"ucap_out_conf", 0},  {"DirectRoutingInbound", -1}, {"Ucap", -1},
+        {"ByotSideways", -1},  {"", -1},                     {"in", -1},
+    };
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        fixture_call_t f;
+        make_call(&f, "403", "560403", "sbc1", types[i].type, "c");
+        ck_assert_msg(dt_call_direction(&tu_rules, &f.record) == types[i].direction, "'%s'",
+                      types[i].type);
+        dt_filter_result_t in = judge("direction=in", &f, false, 0);
+        dt_filter_result_t out = judge("direction=out", &f, false, 0);
+        ck_assert_msg(in == (types[i].direction == 0 ? DT_FILTER_EXCLUDE : DT_FILTER_PASS) &&
+                          out == (types[i].direction == 1 ? DT_FILTER_EXCLUDE : DT_FILTER_PASS),
+                      "'%s': in %d, out %d", types[i].type, in, out);
+    }
+}
+END_TEST
+
 START_TEST(time_conditions)
 {
     fixture_call_t f;
@@ -366,6 +394,7 @@ Suite *dt_suite_filter(void)
     tcase_add_test(tc, too_many_conditions);
     tcase_add_test(tc, conditions_on_a_failed_call);
     tcase_add_test(tc, conditions_on_a_succeeded_call);
+    tcase_add_test(tc, direction_of_call_types);
     tcase_add_test(tc, time_conditions);
     tcase_add_test(tc, describe);
     tcase_add_test(tc, where_conditions);

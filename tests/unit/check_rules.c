@@ -320,6 +320,11 @@ START_TEST(test_header_values_calltype_ner)
                            "values = dr_in ByotIn\n"
                            "[call-type out]\n"
                            "values = dr_out\n"
+                           "after-service = out OUT_transfer\n"
+                           "[call-type service]\n"
+                           "values = Byot ucap\n"
+                           "[call-type in]\n"
+                           "after-service = in\n"
                            "[ner]\n"
                            "effective-sip = 486, 487 600\n"
                            "min-calls = 25\n"
@@ -344,6 +349,19 @@ START_TEST(test_header_values_calltype_ner)
     ck_assert_ptr_nonnull(dt_map_get(&rules.call_type_in, "byotin", 6));
     ck_assert_ptr_nonnull(dt_map_get(&rules.call_type_out, "dr_out", 6));
     ck_assert_uint_eq(rules.call_type_in.count, 2);
+    ck_assert_uint_eq(rules.ncall_type_services, 2);
+    ck_assert_str_eq(rules.call_type_services[0], "byot");
+    static const struct {
+        const char *value;
+        int direction;
+    } types[] = {{"dr_in", 1},       {"DR_OUT", 0},         {"UcapIn", 1},
+                 {"ucap_out", 0},    {"ByotOut_Transfer", 0}, {"byotout_forward", -1},
+                 {"conf_in", -1},    {"byot", -1},          {"byot_", -1},
+                 {"", -1},           {"  ucapin  ", 1}};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        ck_assert_msg(dt_rules_call_direction(&rules, types[i].value, strlen(types[i].value)) ==
+                          types[i].direction,
+                      "'%s'", types[i].value);
     for (unsigned code = 0; code <= DT_SIP_MAX; code++)
         ck_assert_msg(rules.ner_effective[code] == (code == 486 || code == 487 || code == 600),
                       "NER effective set wrong at %u", code);
@@ -416,6 +434,8 @@ static const bad_rules_t bad_rules[] = {
     {"[origin 5x]\norigin = sbc\n", 1, "expected digits or *"},
     {"[origin 560]\norigin = carrier\n", 2, "origin must be"},
     {"[origin 540]\nfamily = teams\norigin = sbc\n", 2, "family must be tac, graph, cqd, acs"},
+    {"[call-type sideways]\nvalues = x\n", 1, "expected in, out or service"},
+    {"[call-type service]\nafter-service = x\n", 2, "unknown key 'after-service'"},
     {"[header nope]\nany = ^x$\n", 1, "unknown field 'nope'"},
     {"[header sip]\nteams = ^x$\n", 2, "unknown family 'teams'"},
     {"[skip x]\nname = a.json\n", 1, "lacks required key 'reason'"},
@@ -828,13 +848,15 @@ START_TEST(test_embedded)
     }
     ck_assert_uint_eq(rules.ner_min_calls, 100);
 
-    static const char *const yes[] = {"yes", "true", "1"}, *const no[] = {"no", "false", "0"};
-    for (size_t i = 0; i < 3; i++) {
+    /* TAC Yes/No, Graph True/False, the admin center's on-screen Event type. */
+    static const char *const yes[] = {"yes", "true", "1", "success"},
+                             *const no[] = {"no", "false", "0", "attempt"};
+    for (size_t i = 0; i < 4; i++) {
         ck_assert_msg(dt_map_get(&rules.success_true, yes[i], strlen(yes[i])), "%s", yes[i]);
         ck_assert_msg(dt_map_get(&rules.success_false, no[i], strlen(no[i])), "%s", no[i]);
     }
-    ck_assert_uint_eq(rules.success_true.count, 3);
-    ck_assert_uint_eq(rules.success_false.count, 3);
+    ck_assert_uint_eq(rules.success_true.count, 4);
+    ck_assert_uint_eq(rules.success_false.count, 4);
 
     /* SIP registry and class fallbacks. */
     ck_assert_ptr_nonnull(dt_rules_sip(&rules, 486));

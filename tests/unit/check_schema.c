@@ -95,6 +95,25 @@ static const family_case_t families[] = {
      DT_FAMILY_ACS,
      {2, 3, NO, NO, NO, 0, 1},
      NO},
+    {"ACS from the Log Analytics portal ([UTC] on time columns)",
+     "TimeGenerated [UTC],CorrelationId,CallStartTime [UTC],ParticipantStartTime [UTC],"
+     "ParticipantEndReason,ParticipantEndSubCode,ResultCategory,PstnParticipantCallType,"
+     "EndpointType,ParticipantDuration,CallDuration",
+     DT_FAMILY_ACS,
+     {4, 5, NO, NO, NO, 1, 2},
+     NO},
+    {"ACS with the participant's start only",
+     "ParticipantStartTime [UTC],ParticipantEndReason,ParticipantEndSubCode,ResultCategory",
+     DT_FAMILY_ACS,
+     {1, 2, NO, NO, NO, NO, 0},
+     NO},
+    {"TAC admin center on-screen table",
+     "Time stamp (UTC),Display name,Username,Caller number,Callee number,Call type,Number type,"
+     "Event type,Start time (UTC),Invite time (UTC),Failure time (UTC),End time (UTC),Duration,"
+     "Final SIP code,Final Microsoft subcode,Final SIP phrase,Coorelation ID",
+     DT_FAMILY_TAC,
+     {13, 14, 15, 7, NO, 16, 8},
+     2},
     {"TAC columns reordered, BOM on the SIP code",
      "\xEF\xBB\xBF"
      "Final SIP code,SBC FQDN,final microsoft SUBCODE,Success,Start time",
@@ -197,6 +216,77 @@ START_TEST(test_normalise)
     ck_assert_str_eq(out, "abc");
     ck_assert_uint_eq(dt_schema_normalise("ABC", 2, out, sizeof out), 2);
     ck_assert_str_eq(out, "ab");
+    /* The time-zone marker of Log Analytics and of the admin center's table. */
+    static const struct {
+        const char *in, *out;
+    } zones[] = {
+        {"CallStartTime [UTC]", "callstarttime"}, {"Start time (UTC)", "starttime"},
+        {"TimeGenerated [utc]", "timegenerated"}, {"Invite time(UTC) ", "invitetime"},
+        {"(UTC)", "(utc)"},                       {"[UTC]", "[utc]"},
+        {"Start time [UTC] x", "starttime[utc]x"}, {"UTC", "utc"},
+    };
+    for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
+        size_t len = dt_schema_normalise(zones[i].in, strlen(zones[i].in), out, sizeof out);
+        ck_assert_msg(strcmp(out, zones[i].out) == 0, "'%s' -> '%s'", zones[i].in, out);
+        ck_assert_uint_eq(len, strlen(zones[i].out));
+    }
+}
+END_TEST
+
+/* The other fields of the admin center's on-screen table and of ACS. */
+START_TEST(test_more_fields)
+{
+    size_t n;
+    dt_slice_t *headers = tu_split(families[10].header, ',', &n);
+    dt_schema_t schema;
+    dt_error_t err = {{0}};
+    ck_assert(dt_schema_build(&schema, &rules, NULL, "x.csv", headers, n, &err) == DT_OK);
+    ck_assert_uint_eq(schema.column[DT_FIELD_INVITE], 9);
+    ck_assert_uint_eq(schema.column[DT_FIELD_DURATION], 12);
+    ck_assert_uint_eq(schema.column[DT_FIELD_CALL_TYPE], 5);
+    ck_assert_uint_eq(schema.column[DT_FIELD_CALLER], 3);
+    free(headers);
+
+    headers = tu_split(families[8].header, ',', &n);
+    ck_assert(dt_schema_build(&schema, &rules, NULL, "x.csv", headers, n, &err) == DT_OK);
+    ck_assert_uint_eq(schema.column[DT_FIELD_DURATION], 9); /* ParticipantDuration first */
+    ck_assert_uint_eq(schema.column[DT_FIELD_ENDPOINT], 8);
+    ck_assert_uint_eq(schema.column[DT_FIELD_CALL_TYPE], 7);
+    /* ResultCategory is no success flag: 560486/486 (busy) is filed under Success. */
+    ck_assert(schema.column[DT_FIELD_SUCCESS] == DT_NO_COLUMN);
+    free(headers);
+    headers = tu_split("CallDuration,ParticipantEndReason", ',', &n);
+    ck_assert(dt_schema_build(&schema, &rules, NULL, "x.csv", headers, n, &err) == DT_OK);
+    ck_assert_uint_eq(schema.column[DT_FIELD_DURATION], 0);
+    free(headers);
+}
+END_TEST
+
+/* --by without a start or invite column: a note naming the closest headers. */
+START_TEST(test_start_note)
+{
+    size_t n;
+    dt_slice_t *headers = tu_split("Caller Number,Final SIP code,Final Microsoft subcode,"
+                                   "StartTimeLocal,Start Tme",
+                                   ',', &n);
+    dt_schema_t schema;
+    dt_error_t err = {{0}};
+    ck_assert(dt_schema_build(&schema, &rules, NULL, "x.csv", headers, n, &err) == DT_OK);
+    char note[DT_SCHEMA_NOTE_MAX];
+    ck_assert(dt_schema_start_note(&schema, headers, n, note, sizeof note));
+    ck_assert_contains(note, "no start time column, which --by needs");
+    ck_assert_contains(note, "left out of the time series");
+    ck_assert_contains(note, "--start-column");
+    ck_assert_contains(note, "closest first: 'Start Tme', 'StartTimeLocal', 'Caller Number'");
+    free(headers);
+
+    /* Found: no note. An invite time stands in for the start. */
+    headers = tu_split("Final SIP code,Invite time (UTC),Call type", ',', &n);
+    ck_assert(dt_schema_build(&schema, &rules, NULL, "x.csv", headers, n, &err) == DT_OK);
+    strcpy(note, "untouched");
+    ck_assert(!dt_schema_start_note(&schema, headers, n, note, sizeof note));
+    ck_assert_str_eq(note, "untouched");
+    free(headers);
 }
 END_TEST
 
@@ -439,6 +529,8 @@ Suite *dt_suite_schema(void)
     tcase_add_test(t, test_sip_only_family);
     tcase_add_loop_test(t, test_count_column, 0, (int)(sizeof count_cases / sizeof count_cases[0]));
     tcase_add_test(t, test_normalise);
+    tcase_add_test(t, test_more_fields);
+    tcase_add_test(t, test_start_note);
     tcase_add_test(t, test_overrides);
     tcase_add_test(t, test_find_and_suggest);
     tcase_add_test(t, test_no_code_columns);
