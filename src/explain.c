@@ -16,6 +16,8 @@
 
 #define LABEL_WIDTH 14
 #define REASON_MAX 256
+#define LEAD_MAX 160  /* the start of a fallback's description */
+#define LEVEL_MAX 768 /* a match description: the lead, a rule and its file:line */
 
 /* ---- queries ---- */
 
@@ -390,6 +392,23 @@ static const dt_action_t *item_action(const dt_rules_t *rules, const dt_explain_
     return dt_rules_action(rules, "unknown");
 }
 
+/* How a fallback begins: that the code is not documented, and when its
+ * Microsoft code has entries, that they apply to their own SIP codes only
+ * (pair-only, or an expected ending documented with another SIP code). */
+static const char *fallback_lead(const dt_rules_t *rules, const dt_explain_item_t *item,
+                                 char *buf, size_t size)
+{
+    for (size_t e = 0; item->has_ms && e < rules->ncodes; e++)
+        if (rules->codes[e].has_ms && rules->codes[e].ms == item->ms) {
+            snprintf(buf, size,
+                     "the pair is not documented by Microsoft and the entries for %" PRIu64
+                     " apply to their own SIP codes only; drtriage uses the action of",
+                     item->ms);
+            return buf;
+        }
+    return "not documented by Microsoft; drtriage uses the action of";
+}
+
 /* Writes how drtriage reaches the item's action, e.g. "origin-rule: not
  * documented by Microsoft; drtriage uses the action of [origin 560] (file:line)". */
 static void describe_level(const dt_rules_t *rules, dt_family_t family,
@@ -399,7 +418,8 @@ static void describe_level(const dt_rules_t *rules, dt_family_t family,
     const dt_code_rule_t *entry = item->entry < rules->ncodes ? &rules->codes[item->entry] : NULL;
     const dt_origin_rule_t *origin = dt_rules_origin_for(rules, family, item->ms);
     const dt_sip_rule_t *sip = item->has_sip ? dt_rules_sip(rules, item->sip) : NULL;
-    const char *fallback = "not documented by Microsoft; drtriage uses the action of";
+    char lead[LEAD_MAX];
+    const char *fallback = fallback_lead(rules, item, lead, sizeof lead);
     if (item->documented)
         snprintf(buf, size, "%s: documented; %s", level,
                  item->match.level == DT_MATCH_PHRASE
@@ -508,7 +528,7 @@ static bool text_item(text_t *w, const dt_explain_item_t *item)
 {
     const dt_rules_t *rules = w->rules;
     const dt_code_rule_t *entry = item->entry < rules->ncodes ? &rules->codes[item->entry] : NULL;
-    char reason[REASON_MAX], level[REASON_MAX];
+    char reason[REASON_MAX], level[LEVEL_MAX];
     if (item->has_ms && item->has_sip)
         fprintf(w->out, "%" PRIu64 "/%u\n", item->ms, item->sip);
     else if (item->has_ms)

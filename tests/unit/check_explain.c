@@ -365,6 +365,11 @@ START_TEST(test_other_fallbacks)
     ck_assert_int_eq(fx.e.items[0].match.level, DT_MATCH_SIP_CLASS);
     ck_assert_str_eq(action_of(&fx, 0), "sip-4xx");
     ck_assert(!fx.e.items[0].match.known);
+    char *why = render(&fx, false);
+    ck_assert_contains(why, "the pair is not documented by Microsoft and the entries for 540000 "
+                            "apply to their own SIP codes only; drtriage uses the action of "
+                            "[sip-class 4]");
+    free(why);
     fixture_done(&fx);
 
     /* A SIP code alone: its class. */
