@@ -43,8 +43,8 @@ static void setup(void)
         records[i] = (dt_record_t){.line = i + 2, .index = i + 1, .nfields = 3,
                                    .cells = cells[i], .ncells = DT_FIELD_COUNT};
         char reason[DT_REASON_MAX];
-        CHECK(dt_classify_record(&rules, codes, DT_FAMILY_ANY, &records[i], 3, ',', &calls[i], reason, NULL) ==
-              DT_CLASSIFY_CALL);
+        CHECK(dt_classify_record(&rules, codes, DT_FAMILY_ANY, &records[i], 3, ',', &calls[i],
+                                 reason, NULL) == DT_CLASSIFY_CALL);
     }
     ncalls = sizeof rows / sizeof rows[0];
 }

@@ -96,7 +96,8 @@ static void exercise(const dt_rules_t *rules, const uint8_t *data, size_t size)
     const char *phrase = size ? (const char *)data : "";
     for (size_t i = 0; i < 2 * sizeof keys / sizeof keys[0]; i++) {
         size_t phrase_len = i % 2 ? size : (size > 200 ? 200 : size);
-        const dt_match_t *m = dt_codes_lookup(codes, DT_FAMILY_ANY, &keys[i / 2], phrase, phrase_len, &err);
+        const dt_match_t *m =
+            dt_codes_lookup(codes, DT_FAMILY_ANY, &keys[i / 2], phrase, phrase_len, &err);
         CHECK(m != NULL || err.msg[0] != '\0');
         if (!m)
             continue;

@@ -39,8 +39,8 @@ static bool classify(const char *sip, const char *ms, const char *success, const
     row_set(&row, DT_FIELD_SBC, "sbc1.example.com");
     reason[0] = '\0';
     dt_error_t err = {{0}};
-    dt_classify_result_t r =
-        dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5, ',', call, reason, &err);
+    dt_classify_result_t r = dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5,
+                                                ',', call, reason, &err);
     ck_assert_msg(r != DT_CLASSIFY_FAILED, "%s", err.msg);
     return r == DT_CLASSIFY_CALL;
 }
@@ -108,14 +108,14 @@ START_TEST(test_field_count)
     row_set(&row, DT_FIELD_SIP, "403");
     dt_call_t call;
     char reason[DT_REASON_MAX] = "";
-    ck_assert_int_eq(
-        dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5, ',', &call, reason, NULL),
-        DT_CLASSIFY_REJECTED);
+    ck_assert_int_eq(dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5, ',',
+                                        &call, reason, NULL),
+                     DT_CLASSIFY_REJECTED);
     ck_assert_str_eq(reason, "has 4 fields, the header has 5");
     row_init(&row, 7);
-    ck_assert_int_eq(
-        dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5, ',', &call, reason, NULL),
-        DT_CLASSIFY_REJECTED);
+    ck_assert_int_eq(dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5, ',',
+                                        &call, reason, NULL),
+                     DT_CLASSIFY_REJECTED);
     ck_assert_contains(reason, "has 7 fields");
 }
 END_TEST
@@ -130,17 +130,17 @@ START_TEST(test_comma_decimals)
     row_set(&row, DT_FIELD_SUCCESS, "No");
     dt_call_t call;
     char reason[DT_REASON_MAX] = "";
-    ck_assert_msg(dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5, ';', &call, reason,
-                                     NULL) == DT_CLASSIFY_CALL,
+    ck_assert_msg(dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5, ';',
+                                     &call, reason, NULL) == DT_CLASSIFY_CALL,
                   "%s", reason);
     ck_assert(call.key.has_sip && call.key.sip == 403);
     ck_assert(call.key.has_ms && call.key.ms == 560403);
-    ck_assert_int_eq(dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5, ',', &call, reason,
-                                        NULL),
+    ck_assert_int_eq(dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5, ',',
+                                        &call, reason, NULL),
                      DT_CLASSIFY_REJECTED);
     ck_assert_str_eq(reason, "SIP code '403,0' is not a whole number");
-    ck_assert_int_eq(dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5, '\t', &call, reason,
-                                        NULL),
+    ck_assert_int_eq(dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &row.record, 5, '\t',
+                                        &call, reason, NULL),
                      DT_CLASSIFY_REJECTED);
 }
 END_TEST

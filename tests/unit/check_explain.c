@@ -472,7 +472,8 @@ START_TEST(test_family_origins)
     text = render(&fx, true);
     ck_assert_contains(text, "\"family\":null");
     ck_assert_contains(text, "\"other_families\":[{\"family\":\"acs\",\"origin\":\"sbc\","
-                             "\"origin_reason\":\"540 rule for acs files: the SBC sent SIP 487\"}]");
+                             "\"origin_reason\":\"540 rule for acs files: the SBC sent SIP "
+                             "487\"}]");
     free(text);
     fixture_done(&fx);
 

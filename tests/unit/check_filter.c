@@ -31,9 +31,9 @@ static void make_call(fixture_call_t *f, const char *sip, const char *ms, const 
     f->record = (dt_record_t){.line = 2, .index = 1, .nfields = 5, .cells = f->cells,
                               .ncells = DT_FIELD_COUNT};
     char reason[DT_REASON_MAX];
-    ck_assert_int_eq(
-        dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &f->record, 5, ',', &f->call, reason, NULL),
-        DT_CLASSIFY_CALL);
+    ck_assert_int_eq(dt_classify_record(&tu_rules, tu_codes, DT_FAMILY_ANY, &f->record, 5, ',',
+                                        &f->call, reason, NULL),
+                     DT_CLASSIFY_CALL);
 }
 
 static dt_filter_result_t judge(const char *expr, const fixture_call_t *f, bool has_time,

@@ -668,7 +668,8 @@ START_TEST(test_many_sections_one_pair)
     ck_assert_str_eq(c->source, "site");
     ck_assert_ptr_eq(c, &rules.codes[rules.ncodes - N - 3 + 4242]);
     ck_assert_str_eq(find_code(&rules, 560403, 403, "Phrase number 4243")->source, "gen");
-    ck_assert_int_eq(dt_rules_origin_for(&rules, DT_FAMILY_ANY, 72991)->origin, DT_ORIGIN_MICROSOFT);
+    ck_assert_int_eq(dt_rules_origin_for(&rules, DT_FAMILY_ANY, 72991)->origin,
+                     DT_ORIGIN_MICROSOFT);
     size_t generic = 0;
     for (size_t i = 0; i < rules.ncodes; i++)
         if (rules.codes[i].ms == 560403 && !rules.codes[i].nphrases && !rules.codes[i].npatterns)

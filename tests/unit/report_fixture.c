@@ -98,7 +98,8 @@ void fixture_calls(fixture_t *fx, unsigned n, long long sip, long long ms, const
     if (succeeded) {
         call.effective = true;
     } else {
-        call.match = dt_codes_lookup(fx->codes, DT_FAMILY_ANY, &call.key, phrase, strlen(phrase), NULL);
+        call.match =
+            dt_codes_lookup(fx->codes, DT_FAMILY_ANY, &call.key, phrase, strlen(phrase), NULL);
         ck_assert_ptr_nonnull(call.match);
         call.origin = call.match->origin;
         call.effective = call.key.has_sip && call.key.sip <= DT_SIP_MAX &&
