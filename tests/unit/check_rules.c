@@ -18,6 +18,15 @@ static dt_status_t load_one(dt_rules_t *rules, const char *text, dt_error_t *err
     return tu_rules_text(rules, "t.rules", 0, text, err);
 }
 
+/* Loads text alone and finishes the rules, asserting both; `n` origin rules. */
+static void load_origins(dt_rules_t *rules, const char *text, size_t n)
+{
+    dt_error_t err = {{0}};
+    ck_assert_msg(load_one(rules, text, &err) == DT_OK, "%s", err.msg);
+    ck_assert_uint_eq(rules->norigins, n);
+    ck_assert_msg(dt_rules_finish(rules, &err) == DT_OK, "%s", err.msg);
+}
+
 /* Asserts that text fails to load with DT_ERR_INPUT and a message starting with
  * "t.rules:LINE:" and containing `what`. */
 static void expect_error(const char *text, unsigned line, const char *what)
@@ -219,16 +228,12 @@ END_TEST
 START_TEST(test_origin_sections)
 {
     dt_rules_t rules;
-    dt_error_t err = {{0}};
-    ck_assert_msg(load_one(&rules,
-                           "[action fb]\ntitle = F\nowner = sbc\ntext = t\n"
-                           "[origin 560]\norigin = sbc\nsip-from-code = yes\naction = fb\n"
-                           "[origin 5601]\norigin = microsoft\n"
-                           "[origin *]\norigin = microsoft\n",
-                           &err) == DT_OK,
-                  "%s", err.msg);
-    ck_assert_uint_eq(rules.norigins, 3);
-    ck_assert_msg(dt_rules_finish(&rules, &err) == DT_OK, "%s", err.msg);
+    load_origins(&rules,
+                 "[action fb]\ntitle = F\nowner = sbc\ntext = t\n"
+                 "[origin 560]\norigin = sbc\nsip-from-code = yes\naction = fb\n"
+                 "[origin 5601]\norigin = microsoft\n"
+                 "[origin *]\norigin = microsoft\n",
+                 3);
     const dt_origin_rule_t *o = dt_rules_origin_for(&rules, DT_FAMILY_ANY, 560403);
     ck_assert_ptr_nonnull(o);
     ck_assert_str_eq(o->prefix, "560");
@@ -253,17 +258,14 @@ START_TEST(test_origin_family)
 {
     dt_rules_t rules;
     dt_error_t err = {{0}};
-    ck_assert_msg(load_one(&rules,
-                           "[action fb]\ntitle = F\nowner = sbc\ntext = t\n"
-                           "[origin 560]\norigin = sbc\nsip-from-code = yes\naction = fb\n"
-                           "[origin 540]\nfamily = acs\norigin = sbc\nsip-from-code = yes\n"
-                           "[origin 560]\nfamily = cqd\norigin = unknown\n"
-                           "[origin *]\norigin = microsoft\n"
-                           "[origin *]\nfamily = graph\norigin = unknown\n",
-                           &err) == DT_OK,
-                  "%s", err.msg);
-    ck_assert_uint_eq(rules.norigins, 5);
-    ck_assert_msg(dt_rules_finish(&rules, &err) == DT_OK, "%s", err.msg);
+    load_origins(&rules,
+                 "[action fb]\ntitle = F\nowner = sbc\ntext = t\n"
+                 "[origin 560]\norigin = sbc\nsip-from-code = yes\naction = fb\n"
+                 "[origin 540]\nfamily = acs\norigin = sbc\nsip-from-code = yes\n"
+                 "[origin 560]\nfamily = cqd\norigin = unknown\n"
+                 "[origin *]\norigin = microsoft\n"
+                 "[origin *]\nfamily = graph\norigin = unknown\n",
+                 5);
     const dt_origin_rule_t *o = dt_rules_origin_for(&rules, DT_FAMILY_ACS, 540487);
     ck_assert_str_eq(o->prefix, "540");
     ck_assert_int_eq(o->family, DT_FAMILY_ACS);
