@@ -290,6 +290,53 @@ START_TEST(test_ms_level_invariant)
 }
 END_TEST
 
+/* Advice Microsoft has changed (the reference tables' corrections of
+ * 2026-12-01): each documented pair joins an action that says what the
+ * current page says, with the owner it gives. */
+START_TEST(test_changed_advice)
+{
+    static const struct {
+        long long ms, sip;
+        const char *phrase, *action;
+        dt_owner_t owner;
+        const char *says; /* in the advice, or in a doc link when it starts with '/' */
+    } cases[] = {
+        /* 2024-12-04: ask the callee to sign in again, then contact support; no
+         * longer an expected ending for users long signed out */
+        {10037, 480, "No callee endpoints were found", "callee-not-signed-in", DT_OWNER_TENANT,
+         "sign out and back in"},
+        /* 2024-12-04: the only step is to contact support: Microsoft's to fix */
+        {10140, 480, "Call to bot is rejected due to null user settings or user app settings",
+         "microsoft-support", DT_OWNER_MICROSOFT, "open a support case"},
+        /* hold is signalled with a=inactive only */
+        {531052, 488, "Cannot negotiate a new modality with blackhole media",
+         "sdp-blackhole-hold", DT_OWNER_SBC, "hold with a=inactive"},
+        /* the cmdlet's page is under the teams module, not skype */
+        {500001, 408, "Gateway (SBC) failover timer expired", "failover-timer", DT_OWNER_SBC,
+         "/powershell/module/teams/set-csonlinepstngateway"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const dt_match_t *m =
+            expect_level(codes, cases[i].ms, cases[i].sip, cases[i].phrase, DT_MATCH_PHRASE);
+        ck_assert_str_eq(action_id(&rules, m), cases[i].action);
+        const dt_action_t *a = &rules.actions[m->action];
+        ck_assert_int_eq(a->owner, cases[i].owner);
+        ck_assert_msg(!a->expected, "%s is an expected ending", a->id);
+        if (cases[i].says[0] != '/') {
+            ck_assert_contains(a->text, cases[i].says);
+            continue;
+        }
+        bool linked = false;
+        for (size_t d = 0; d < a->ndocs && !linked; d++)
+            linked = strstr(a->docs[d], cases[i].says) != NULL;
+        ck_assert_msg(linked, "%s links no %s", a->id, cases[i].says);
+        for (size_t d = 0; d < a->ndocs; d++)
+            ck_assert_msg(!strstr(a->docs[d], "/module/skype/"), "%s links %s", a->id,
+                          a->docs[d]);
+    }
+}
+END_TEST
+
 /* The origin rules per export family: 540xxx is SBC-generated in ACS files,
  * Microsoft-generated in TAC, Graph and CQD files; 560xxx is the SBC's in all. */
 START_TEST(test_family_origin)
@@ -828,6 +875,7 @@ Suite *dt_suite_codes(void)
     tcase_add_test(t, test_560403_one_phrase);
     tcase_add_test(t, test_ms_catch_all);
     tcase_add_test(t, test_ms_level_invariant);
+    tcase_add_test(t, test_changed_advice);
     tcase_add_test(t, test_family_origin);
     tcase_add_test(t, test_level_origin);
     tcase_add_test(t, test_level_sip_fallbacks);
