@@ -88,6 +88,10 @@ typedef struct {
     const dt_slice_t *where;   /* where[k]: the cell of the k-th where condition's
                                   column (dt_filter_where_column); may be NULL when
                                   the filter has no where condition */
+    bool has_direction;        /* direction holds dt_call_direction's answer for the
+                                  record, worked out once for every filter that asks;
+                                  otherwise each asks dt_call_direction itself */
+    int direction;
 } dt_filter_subject_t;
 
 typedef enum {

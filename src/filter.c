@@ -261,6 +261,11 @@ static dt_slice_t text_slice(const char *text)
     return (dt_slice_t){text, strlen(text)};
 }
 
+static int subject_direction(const dt_rules_t *rules, const dt_filter_subject_t *s)
+{
+    return s->has_direction ? s->direction : dt_call_direction(rules, s->record);
+}
+
 dt_slice_t dt_filter_value(const dt_cond_t *c, const dt_rules_t *rules,
                            const dt_filter_subject_t *s, char buf[DT_FILTER_VALUE_MAX])
 {
@@ -273,7 +278,7 @@ dt_slice_t dt_filter_value(const dt_cond_t *c, const dt_rules_t *rules,
     case DT_COND_CALL_TYPE:
         return dt_record_cell(s->record, DT_FIELD_CALL_TYPE);
     case DT_COND_DIRECTION:
-        return text_slice(directions[dt_call_direction(rules, s->record) + 1]);
+        return text_slice(directions[subject_direction(rules, s) + 1]);
     case DT_COND_CORRELATION:
         return dt_record_cell(s->record, DT_FIELD_CORRELATION);
     case DT_COND_WHERE:
@@ -409,7 +414,7 @@ static bool cond_holds(const dt_cond_t *c, const dt_rules_t *rules,
     case DT_COND_DIRECTION: {
         /* A call whose direction is unknown is kept: values nobody documents
          * (ACS) must not empty a whole file; the pipeline notes how many. */
-        int direction = dt_call_direction(rules, record);
+        int direction = subject_direction(rules, s);
         return direction < 0 || direction == (c->flag ? 1 : 0);
     }
     case DT_COND_ORIGIN:

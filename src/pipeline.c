@@ -532,7 +532,11 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
     for (size_t k = 0; k < o->filter.nwhere; k++)
         where[k] = dt_record_cell(record, run->where_slot[k]);
     dt_filter_subject_t subject = {.record = fields, .call = call, .has_time = extra.has_time,
-                                   .time = extra.time, .where = where};
+                                   .time = extra.time, .where = where,
+                                   .has_direction = run->need_direction,
+                                   .direction = run->need_direction
+                                                    ? dt_call_direction(run->rules, fields)
+                                                    : 0};
     bool held[DT_FILTER_MAX], tally = run->agg->tallies != NULL;
     dt_filter_result_t verdict =
         dt_filter_match(&o->filter, run->rules, &subject, tally ? held : NULL);
@@ -542,7 +546,7 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
         dt_aggregate_exclude(run->agg, call, DT_EXCLUDED_FILTER, verdict == DT_FILTER_UNDATED);
         return DT_OK;
     }
-    if (run->need_direction && dt_call_direction(run->rules, fields) < 0 &&
+    if (subject.has_direction && subject.direction < 0 &&
         run->undirected++ == 0) {
         dt_slice_t type = dt_record_cell(fields, DT_FIELD_CALL_TYPE);
         snprintf(run->undirected_example, sizeof run->undirected_example, "%.*s",

@@ -36,12 +36,19 @@ static void make_call(fixture_call_t *f, const char *sip, const char *ms, const 
                      DT_CLASSIFY_CALL);
 }
 
-static dt_filter_result_t judge(const char *expr, const fixture_call_t *f, bool has_time,
-                                int64_t time)
+/* The filter of a --filter expression that must parse. */
+static dt_filter_t parsed(const char *expr)
 {
     dt_filter_t filter = {0};
     dt_error_t err;
     ck_assert_msg(dt_filter_parse(&filter, expr, &err) == DT_OK, "%s: %s", expr, err.msg);
+    return filter;
+}
+
+static dt_filter_result_t judge(const char *expr, const fixture_call_t *f, bool has_time,
+                                int64_t time)
+{
+    dt_filter_t filter = parsed(expr);
     dt_filter_subject_t subject = {.record = &f->record, .call = &f->call, .has_time = has_time,
                                    .time = time};
     return dt_filter_match(&filter, &tu_rules, &subject, NULL);
@@ -161,6 +168,27 @@ START_TEST(direction_of_call_types)
         ck_assert_msg(in == (types[i].direction == 0 ? DT_FILTER_EXCLUDE : DT_FILTER_PASS) &&
                           out == (types[i].direction == 1 ? DT_FILTER_EXCLUDE : DT_FILTER_PASS),
                       "'%s': in %d, out %d", types[i].type, in, out);
+    }
+}
+END_TEST
+
+/* A direction worked out once for the row is the one every condition and
+ * every tally reads: the call type is not looked up again. */
+START_TEST(direction_given_once)
+{
+    fixture_call_t f;
+    make_call(&f, "403", "560403", "sbc1", "dr_out", "c");
+    dt_filter_t filter = parsed("direction=in");
+    char buf[DT_FILTER_VALUE_MAX];
+    /* without a direction given, the call type's (out); given, the one given (in) */
+    for (int given = 0; given < 2; given++) {
+        dt_filter_subject_t s = {.record = &f.record, .call = &f.call, .has_direction = given,
+                                 .direction = 1};
+        ck_assert_int_eq(dt_filter_match(&filter, &tu_rules, &s, NULL),
+                         given ? DT_FILTER_PASS : DT_FILTER_EXCLUDE);
+        dt_slice_t v = dt_filter_value(&filter.conds[0], &tu_rules, &s, buf);
+        const char *want = given ? "in" : "out";
+        ck_assert(v.len == strlen(want) && memcmp(v.ptr, want, v.len) == 0);
     }
 }
 END_TEST
@@ -395,6 +423,7 @@ Suite *dt_suite_filter(void)
     tcase_add_test(tc, conditions_on_a_failed_call);
     tcase_add_test(tc, conditions_on_a_succeeded_call);
     tcase_add_test(tc, direction_of_call_types);
+    tcase_add_test(tc, direction_given_once);
     tcase_add_test(tc, time_conditions);
     tcase_add_test(tc, describe);
     tcase_add_test(tc, where_conditions);
