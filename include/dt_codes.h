@@ -2,7 +2,13 @@
  * (Microsoft code, SIP code, phrase) with the documented entries, most specific
  * first. Phrase patterns are compiled with PCRE2 once; each distinct key (the
  * codes and the whole phrase, of any length) is resolved once and cached, so
- * the per-row cost is one hash lookup. */
+ * the per-row cost is one hash lookup.
+ *
+ * Threads: a dt_codes_t is one thread's lookups. The compiled table (entries,
+ * patterns, indexes) is read-only once built and shared by every lookup made
+ * from it with dt_codes_share; the cache, the match scratch and the counters
+ * of patterns that gave up belong to each lookup. Nothing is global and
+ * nothing is locked. */
 #ifndef DT_CODES_H
 #define DT_CODES_H
 
@@ -56,7 +62,15 @@ typedef struct dt_codes dt_codes_t;
  * memory is exhausted. */
 dt_codes_t *dt_codes_new(const dt_rules_t *rules, size_t cache_cap, dt_error_t *err);
 
-/* Releases the table and its cache. */
+/* Another lookup on the same compiled table, for another thread: its own
+ * empty cache (bounded like codes'), match scratch and counters. codes must
+ * outlive it (free the share first). Returns NULL with err filled
+ * (DT_ERR_NOMEM) when out of memory. Safe to call while other threads look
+ * up through codes or other shares. */
+dt_codes_t *dt_codes_share(const dt_codes_t *codes, dt_error_t *err);
+
+/* Releases the lookup and its cache, and the compiled table when codes was
+ * made by dt_codes_new. NULL is allowed. */
 void dt_codes_free(dt_codes_t *codes);
 
 /* Joins one call's codes and phrase (not NUL-terminated; may be empty) with
@@ -64,7 +78,7 @@ void dt_codes_free(dt_codes_t *codes);
  * not known): the family picks the origin rule (dt_rules_origin_for), so the
  * origin, the SIP code a 560xxx code names and the origin rule's fallback
  * action can differ by family; the entries joined do not. The returned match
- * is owned by the table and stays valid until dt_codes_free (or, for uncached
+ * is owned by codes (the lookup) and stays valid until dt_codes_free (or, for uncached
  * keys, until the next lookup). An unmatched key yields level DT_MATCH_NONE.
  * A phrase pattern that gives up (dt_regex.h) does not match; it is counted
  * for dt_codes_limit_note. Returns NULL and fills err (DT_ERR_NOMEM) only

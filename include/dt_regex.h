@@ -34,7 +34,8 @@ typedef enum {
     DT_REGEX_NOMEM, /* PCRE2 could not allocate its backtracking memory */
 } dt_regex_result_t;
 
-/* What one matching thread needs: match data and the limits. */
+/* What one matching thread needs: match data, a match context with the
+ * limits, and a JIT stack of its own. */
 typedef struct dt_regex_scratch dt_regex_scratch_t;
 
 /* Compiles a NUL-terminated pattern, JIT-compiled when PCRE2 can (a failed

@@ -28,12 +28,22 @@ typedef struct {
     char **phrases;         /* nphrases normalised literal phrases */
 } compiled_entry_t;
 
-struct dt_codes {
+/* What dt_codes_new compiles from the rules: read-only once built, and
+ * shared by every lookup made from it (dt_codes_share), on any thread. */
+typedef struct {
     const dt_rules_t *rules;
     compiled_entry_t *entries;  /* one per rules->codes entry */
     size_t *order;              /* entry indices by (ms, sip, layer desc, index) */
     dt_map_t pairs;             /* (ms, sip) -> first position in order */
     dt_map_t by_ms;             /* ms -> first position in order */
+    size_t normal_cap;          /* longest normalised literal phrase + 4 */
+} code_table_t;
+
+/* One thread's lookups: the shared table, and this lookup's own cache and
+ * scratch. */
+struct dt_codes {
+    code_table_t *table;        /* owned by the lookup dt_codes_new made */
+    bool owns_table;
     dt_map_t cache;             /* key bytes (whole phrase) -> index into matches */
     size_t cache_bytes;         /* bytes of the cached keys, up to DT_CODES_CACHE_BYTES */
     dt_arena_t arena;           /* cached matches: stable addresses */
@@ -44,8 +54,7 @@ struct dt_codes {
     unsigned char *key;         /* the cache key being looked up */
     size_t key_cap;
     dt_regex_scratch_t *regex;
-    char *normal;               /* an input phrase normalised, if it fits: */
-    size_t normal_cap;          /* longest normalised literal phrase + 4 */
+    char *normal;               /* an input phrase normalised, if it fits (table->normal_cap) */
     bool nomem;                 /* the lookup under way ran out of memory */
     uint64_t limit_hits;        /* patterns that gave up (DT_REGEX_LIMIT) */
     size_t limit_entry, limit_pattern; /* the first that did */
@@ -118,10 +127,10 @@ static int compare_order(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-static bool compile_entry(dt_codes_t *codes, size_t e, dt_error_t *err)
+static bool compile_entry(code_table_t *table, size_t e, dt_error_t *err)
 {
-    const dt_code_rule_t *rule = &codes->rules->codes[e];
-    compiled_entry_t *c = &codes->entries[e];
+    const dt_code_rule_t *rule = &table->rules->codes[e];
+    compiled_entry_t *c = &table->entries[e];
     c->phrases = calloc(rule->nphrases + 1, sizeof *c->phrases);
     c->patterns = calloc(rule->npatterns + 1, sizeof *c->patterns);
     if (!c->phrases || !c->patterns) {
@@ -136,8 +145,8 @@ static bool compile_entry(dt_codes_t *codes, size_t e, dt_error_t *err)
         }
         size_t n = normalise_phrase(rule->phrases[i], len, c->phrases[i], len + 1);
         /* An input phrase longer than this (normalised) + 2 cannot equal it. */
-        if (n + 4 > codes->normal_cap)
-            codes->normal_cap = n + 4;
+        if (n + 4 > table->normal_cap)
+            table->normal_cap = n + 4;
     }
     for (size_t i = 0; i < rule->npatterns; i++) {
         char why[320];
@@ -152,9 +161,9 @@ static bool compile_entry(dt_codes_t *codes, size_t e, dt_error_t *err)
     return true;
 }
 
-static bool index_entries(dt_codes_t *codes)
+static bool index_entries(code_table_t *table)
 {
-    const dt_rules_t *rules = codes->rules;
+    const dt_rules_t *rules = table->rules;
     order_key_t *keys = calloc(rules->ncodes + 1, sizeof *keys);
     if (!keys)
         return false;
@@ -163,62 +172,29 @@ static bool index_entries(dt_codes_t *codes)
                                 rules->codes[i].layer, i};
     qsort(keys, rules->ncodes, sizeof *keys, compare_order);
     for (size_t i = 0; i < rules->ncodes; i++)
-        codes->order[i] = keys[i].index;
+        table->order[i] = keys[i].index;
     free(keys);
     for (size_t pos = 0; pos < rules->ncodes; pos++) {
-        const dt_code_rule_t *rule = &rules->codes[codes->order[pos]];
+        const dt_code_rule_t *rule = &rules->codes[table->order[pos]];
         if (!rule->has_ms)
             continue;
         unsigned char key[PAIR_KEY_LEN];
         pack_pair(key, rule->ms, rule->sip);
         uint32_t *slot;
-        if (dt_map_upsert(&codes->pairs, key, sizeof key, (uint32_t)pos, &slot) == DT_MAP_NOMEM ||
-            dt_map_upsert(&codes->by_ms, &rule->ms, sizeof rule->ms, (uint32_t)pos, &slot) ==
+        if (dt_map_upsert(&table->pairs, key, sizeof key, (uint32_t)pos, &slot) == DT_MAP_NOMEM ||
+            dt_map_upsert(&table->by_ms, &rule->ms, sizeof rule->ms, (uint32_t)pos, &slot) ==
                 DT_MAP_NOMEM)
             return false;
     }
     return true;
 }
 
-dt_codes_t *dt_codes_new(const dt_rules_t *rules, size_t cache_cap, dt_error_t *err)
+static void free_table(code_table_t *table)
 {
-    dt_codes_t *codes = calloc(1, sizeof *codes);
-    if (!codes) {
-        dt_fail(err, DT_ERR_NOMEM, "out of memory");
-        return NULL;
-    }
-    codes->rules = rules;
-    dt_map_init(&codes->pairs, 0);
-    dt_map_init(&codes->by_ms, 0);
-    dt_map_init(&codes->cache, cache_cap);
-    codes->entries = calloc(rules->ncodes + 1, sizeof *codes->entries);
-    codes->order = calloc(rules->ncodes + 1, sizeof *codes->order);
-    codes->regex = dt_regex_scratch_new();
-    codes->normal_cap = 4;
-    if (!codes->entries || !codes->order || !codes->regex) {
-        dt_fail(err, DT_ERR_NOMEM, "out of memory");
-        dt_codes_free(codes);
-        return NULL;
-    }
-    for (size_t e = 0; e < rules->ncodes; e++)
-        if (!compile_entry(codes, e, err)) {
-            dt_codes_free(codes);
-            return NULL;
-        }
-    if (!(codes->normal = malloc(codes->normal_cap)) || !index_entries(codes)) {
-        dt_fail(err, DT_ERR_NOMEM, "out of memory");
-        dt_codes_free(codes);
-        return NULL;
-    }
-    return codes;
-}
-
-void dt_codes_free(dt_codes_t *codes)
-{
-    if (!codes)
+    if (!table)
         return;
-    for (size_t e = 0; codes->entries && e < codes->rules->ncodes; e++) {
-        compiled_entry_t *c = &codes->entries[e];
+    for (size_t e = 0; table->entries && e < table->rules->ncodes; e++) {
+        compiled_entry_t *c = &table->entries[e];
         for (size_t i = 0; c->phrases && c->phrases[i]; i++)
             free(c->phrases[i]);
         for (size_t i = 0; c->patterns && c->patterns[i]; i++)
@@ -226,15 +202,96 @@ void dt_codes_free(dt_codes_t *codes)
         free(c->phrases);
         free(c->patterns);
     }
-    free(codes->entries);
-    free(codes->order);
+    free(table->entries);
+    free(table->order);
+    dt_map_free(&table->pairs);
+    dt_map_free(&table->by_ms);
+    free(table);
+}
+
+/* The compiled table, or NULL with err filled. */
+static code_table_t *compile_table(const dt_rules_t *rules, dt_error_t *err)
+{
+    code_table_t *table = calloc(1, sizeof *table);
+    if (!table) {
+        dt_fail(err, DT_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    table->rules = rules;
+    dt_map_init(&table->pairs, 0);
+    dt_map_init(&table->by_ms, 0);
+    table->entries = calloc(rules->ncodes + 1, sizeof *table->entries);
+    table->order = calloc(rules->ncodes + 1, sizeof *table->order);
+    table->normal_cap = 4;
+    if (!table->entries || !table->order) {
+        dt_fail(err, DT_ERR_NOMEM, "out of memory");
+        free_table(table);
+        return NULL;
+    }
+    for (size_t e = 0; e < rules->ncodes; e++)
+        if (!compile_entry(table, e, err)) {
+            free_table(table);
+            return NULL;
+        }
+    if (!index_entries(table)) {
+        dt_fail(err, DT_ERR_NOMEM, "out of memory");
+        free_table(table);
+        return NULL;
+    }
+    return table;
+}
+
+/* A lookup with an empty cache on table, or NULL when out of memory. */
+static dt_codes_t *new_lookup(code_table_t *table, size_t cache_cap)
+{
+    dt_codes_t *codes = calloc(1, sizeof *codes);
+    if (!codes)
+        return NULL;
+    codes->table = table;
+    dt_map_init(&codes->cache, cache_cap);
+    codes->regex = dt_regex_scratch_new();
+    codes->normal = malloc(table->normal_cap);
+    if (!codes->regex || !codes->normal) {
+        dt_codes_free(codes);
+        return NULL;
+    }
+    return codes;
+}
+
+dt_codes_t *dt_codes_new(const dt_rules_t *rules, size_t cache_cap, dt_error_t *err)
+{
+    code_table_t *table = compile_table(rules, err);
+    if (!table)
+        return NULL;
+    dt_codes_t *codes = new_lookup(table, cache_cap);
+    if (!codes) {
+        dt_fail(err, DT_ERR_NOMEM, "out of memory");
+        free_table(table);
+        return NULL;
+    }
+    codes->owns_table = true;
+    return codes;
+}
+
+dt_codes_t *dt_codes_share(const dt_codes_t *codes, dt_error_t *err)
+{
+    dt_codes_t *copy = new_lookup(codes->table, codes->cache.cap);
+    if (!copy)
+        dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    return copy;
+}
+
+void dt_codes_free(dt_codes_t *codes)
+{
+    if (!codes)
+        return;
+    if (codes->owns_table)
+        free_table(codes->table);
     free(codes->matches);
     dt_arena_free(&codes->arena);
     free(codes->normal);
     free(codes->key);
     dt_regex_scratch_free(codes->regex);
-    dt_map_free(&codes->pairs);
-    dt_map_free(&codes->by_ms);
     dt_map_free(&codes->cache);
     free(codes);
 }
@@ -245,8 +302,8 @@ void dt_codes_free(dt_codes_t *codes)
 static bool phrase_matches(dt_codes_t *codes, size_t e, const char *phrase, size_t len,
                            const char *normal)
 {
-    const dt_code_rule_t *rule = &codes->rules->codes[e];
-    const compiled_entry_t *c = &codes->entries[e];
+    const dt_code_rule_t *rule = &codes->table->rules->codes[e];
+    const compiled_entry_t *c = &codes->table->entries[e];
     for (size_t i = 0; normal && i < rule->nphrases; i++)
         if (strcmp(c->phrases[i], normal) == 0)
             return true;
@@ -268,7 +325,7 @@ static bool phrase_matches(dt_codes_t *codes, size_t e, const char *phrase, size
  * long to equal any literal phrase. */
 static const char *normal_phrase(dt_codes_t *codes, const char *phrase, size_t len)
 {
-    return normalise_phrase(phrase, len, codes->normal, codes->normal_cap) == SIZE_MAX
+    return normalise_phrase(phrase, len, codes->normal, codes->table->normal_cap) == SIZE_MAX
                ? NULL
                : codes->normal;
 }
@@ -291,7 +348,7 @@ bool dt_codes_limit_note(const dt_codes_t *codes, char *note, size_t cap)
 {
     if (!codes->limit_hits)
         return false;
-    const dt_code_rule_t *rule = &codes->rules->codes[codes->limit_entry];
+    const dt_code_rule_t *rule = &codes->table->rules->codes[codes->limit_entry];
     size_t i = codes->limit_pattern;
     snprintf(note, cap,
              "%s:%u: pattern '%.80s' of [code %" PRIu64 "/%u] gave up after PCRE2's match "
@@ -316,13 +373,13 @@ static bool match_pair(dt_codes_t *codes, const dt_code_key_t *key, const char *
 {
     unsigned char pk[PAIR_KEY_LEN];
     pack_pair(pk, key->ms, key->sip);
-    uint32_t *first = dt_map_get(&codes->pairs, pk, sizeof pk);
+    uint32_t *first = dt_map_get(&codes->table->pairs, pk, sizeof pk);
     if (!first)
         return false;
-    const dt_rules_t *rules = codes->rules;
+    const dt_rules_t *rules = codes->table->rules;
     size_t fallback = SIZE_MAX;
     for (size_t pos = *first; pos < rules->ncodes; pos++) {
-        size_t e = codes->order[pos];
+        size_t e = codes->table->order[pos];
         const dt_code_rule_t *rule = &rules->codes[e];
         if (rule->ms != key->ms || rule->sip != key->sip)
             break;
@@ -358,14 +415,14 @@ static bool may_stand_for(const dt_rules_t *rules, size_t e, const dt_code_key_t
  * the call's codes. */
 static bool match_ms(dt_codes_t *codes, const dt_code_key_t *key, dt_match_t *m)
 {
-    uint32_t *first = dt_map_get(&codes->by_ms, &key->ms, sizeof key->ms);
+    uint32_t *first = dt_map_get(&codes->table->by_ms, &key->ms, sizeof key->ms);
     if (!first)
         return false;
-    const dt_rules_t *rules = codes->rules;
-    for (size_t pos = *first; pos < rules->ncodes && rules->codes[codes->order[pos]].ms == key->ms;
+    const dt_rules_t *rules = codes->table->rules;
+    for (size_t pos = *first; pos < rules->ncodes && rules->codes[codes->table->order[pos]].ms == key->ms;
          pos++)
-        if (may_stand_for(rules, codes->order[pos], key, m)) {
-            set_entry(m, rules, codes->order[pos], DT_MATCH_MS);
+        if (may_stand_for(rules, codes->table->order[pos], key, m)) {
+            set_entry(m, rules, codes->table->order[pos], DT_MATCH_MS);
             break;
         }
     return true;
@@ -375,9 +432,9 @@ static bool match_ms(dt_codes_t *codes, const dt_code_key_t *key, dt_match_t *m)
 static bool match_sip_phrase(dt_codes_t *codes, unsigned sip, const char *phrase, size_t len,
                              const char *normal, dt_match_t *m)
 {
-    const dt_rules_t *rules = codes->rules;
+    const dt_rules_t *rules = codes->table->rules;
     for (size_t pos = 0; pos < rules->ncodes; pos++) {
-        size_t e = codes->order[pos];
+        size_t e = codes->table->order[pos];
         if (rules->codes[e].sip == sip && phrase_matches(codes, e, phrase, len, normal)) {
             set_entry(m, rules, e, DT_MATCH_SIP_PHRASE);
             return true;
@@ -390,7 +447,7 @@ static bool match_sip_phrase(dt_codes_t *codes, unsigned sip, const char *phrase
 static void resolve(dt_codes_t *codes, dt_family_t family, const dt_code_key_t *key,
                     const char *phrase, size_t len, dt_match_t *m)
 {
-    const dt_rules_t *rules = codes->rules;
+    const dt_rules_t *rules = codes->table->rules;
     *m = (dt_match_t){.level = DT_MATCH_NONE, .entry = SIZE_MAX, .action = DT_NO_ACTION,
                       .origin = DT_ORIGIN_UNKNOWN};
     const dt_origin_rule_t *origin_rule = NULL;

@@ -1,5 +1,6 @@
 /* check_codes.c - the join of (Microsoft code, SIP code, phrase) with the code
  * table, its lookup order and cache, and the reference tables of documented codes. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -478,6 +479,80 @@ START_TEST(test_cache)
 }
 END_TEST
 
+/* Lookups shared across threads: each share has its own cache over the one
+ * compiled table, and joins as the lookup it came from does. */
+START_TEST(test_share)
+{
+    dt_error_t err = {{0}};
+    dt_codes_t *share = dt_codes_share(codes, &err);
+    ck_assert_msg(share != NULL, "%s", err.msg);
+    const dt_match_t *a = lookup(codes, 569002, 504, tls_cases[2].phrase);
+    ck_assert_uint_eq(dt_codes_cached(share), 0);
+    const dt_match_t *b = lookup(share, 569002, 504, tls_cases[2].phrase);
+    ck_assert_ptr_ne(a, b);
+    ck_assert_uint_eq(a->entry, b->entry);
+    ck_assert_uint_eq(a->action, b->action);
+    ck_assert_uint_eq(dt_codes_cached(codes), 1);
+    ck_assert_uint_eq(dt_codes_cached(share), 1);
+    dt_codes_free(share);
+    /* the table stays with the lookup that compiled it */
+    ck_assert_ptr_eq(lookup(codes, 569002, 504, tls_cases[2].phrase), a);
+}
+END_TEST
+
+#define SHARE_THREADS 4
+#define SHARE_ROUNDS 200
+
+typedef struct {
+    dt_codes_t *codes;
+    size_t entries[sizeof tls_cases / sizeof tls_cases[0]];
+    bool failed;
+} share_run_t;
+
+static void *share_thread(void *arg)
+{
+    share_run_t *run = arg;
+    for (int r = 0; r < SHARE_ROUNDS; r++)
+        for (size_t i = 0; i < sizeof tls_cases / sizeof tls_cases[0]; i++) {
+            dt_code_key_t k = key_of(569002, 504);
+            char phrase[512];
+            /* distinct phrases each round, so that patterns run, not only the cache */
+            snprintf(phrase, sizeof phrase, "%s%*s", tls_cases[i].phrase, r % 3, "");
+            const dt_match_t *m =
+                dt_codes_lookup(run->codes, DT_FAMILY_ANY, &k, phrase, strlen(phrase), NULL);
+            if (!m || (r && m->entry != run->entries[i]))
+                run->failed = true;
+            else
+                run->entries[i] = m->entry;
+        }
+    return NULL;
+}
+
+/* Several threads look up at once, each through its own share: every one
+ * joins every phrase with the same entry (and TSan sees no race). */
+START_TEST(test_share_threads)
+{
+    share_run_t runs[SHARE_THREADS];
+    pthread_t threads[SHARE_THREADS];
+    dt_error_t err = {{0}};
+    for (int t = 0; t < SHARE_THREADS; t++) {
+        runs[t] = (share_run_t){.codes = dt_codes_share(codes, &err)};
+        ck_assert_msg(runs[t].codes != NULL, "%s", err.msg);
+    }
+    for (int t = 0; t < SHARE_THREADS; t++)
+        ck_assert_int_eq(pthread_create(&threads[t], NULL, share_thread, &runs[t]), 0);
+    for (int t = 0; t < SHARE_THREADS; t++)
+        pthread_join(threads[t], NULL);
+    for (int t = 0; t < SHARE_THREADS; t++) {
+        ck_assert(!runs[t].failed);
+        for (size_t i = 0; i < sizeof tls_cases / sizeof tls_cases[0]; i++)
+            ck_assert_uint_eq(runs[t].entries[i], lookup(codes, 569002, 504,
+                                                         tls_cases[i].phrase)->entry);
+        dt_codes_free(runs[t].codes);
+    }
+}
+END_TEST
+
 START_TEST(test_cache_cap)
 {
     dt_error_t err = {{0}};
@@ -886,6 +961,8 @@ Suite *dt_suite_codes(void)
     tcase_add_checked_fixture(t, embedded_setup, embedded_teardown);
     tcase_add_test(t, test_cache);
     tcase_add_test(t, test_cache_cap);
+    tcase_add_test(t, test_share);
+    tcase_add_test(t, test_share_threads);
     tcase_add_test(t, test_cache_stable_pointers);
     tcase_add_test(t, test_long_phrase);
     tcase_add_test(t, test_cache_bytes_bounded);
