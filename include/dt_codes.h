@@ -95,6 +95,26 @@ const dt_match_t *dt_codes_lookup(dt_codes_t *codes, dt_family_t family,
 dt_status_t dt_codes_phrase_matches(dt_codes_t *codes, size_t entry, const char *phrase,
                                     size_t phrase_len, bool *matches, dt_error_t *err);
 
+/* Patterns that gave up (DT_REGEX_LIMIT) in a set of lookups: how many
+ * times, and the first that did (an index into rules->codes, and of the
+ * pattern in that entry; meaningful when hits > 0). Every lookup counts the
+ * patterns that gave up for its key, cached or not, so the counts do not
+ * depend on the cache: lookups of the same rows through several shares add
+ * up (dt_codes_limits_add, in the rows' order) to what one lookup counts. */
+typedef struct {
+    uint64_t hits;
+    size_t entry, pattern;
+} dt_codes_limits_t;
+
+/* Adds the limits of later lookups to into: the hits, and the first that
+ * gave up when into has none. */
+void dt_codes_limits_add(dt_codes_limits_t *into, const dt_codes_limits_t *later);
+
+/* The limits counted by codes' lookups so far, and setting them (to take a
+ * part's apart, or to leave lookups uncounted: a row looked up again). */
+dt_codes_limits_t dt_codes_limits(const dt_codes_t *codes);
+void dt_codes_set_limits(dt_codes_t *codes, const dt_codes_limits_t *limits);
+
 /* When a phrase pattern gave up in a lookup so far, writes a note for the
  * report into note (cap bytes): the file:line and text of the first pattern
  * that did, and how many times patterns gave up in all; returns true.

@@ -39,6 +39,13 @@ typedef struct {
     size_t normal_cap;          /* longest normalised literal phrase + 4 */
 } code_table_t;
 
+/* A cached match, and the patterns that gave up while resolving it: each
+ * lookup of its key counts them again. */
+typedef struct {
+    dt_match_t match;
+    dt_codes_limits_t limits;
+} cached_t;
+
 /* One thread's lookups: the shared table, and this lookup's own cache and
  * scratch. */
 struct dt_codes {
@@ -47,7 +54,7 @@ struct dt_codes {
     dt_map_t cache;             /* key bytes (whole phrase) -> index into matches */
     size_t cache_bytes;         /* bytes of the cached keys, up to DT_CODES_CACHE_BYTES */
     dt_arena_t arena;           /* cached matches: stable addresses */
-    dt_match_t **matches;       /* by cache value */
+    cached_t **matches;         /* by cache value */
     size_t nmatches, matches_cap;
     dt_match_t scratch;         /* result of an uncached lookup */
     uint64_t uncached;
@@ -56,8 +63,8 @@ struct dt_codes {
     dt_regex_scratch_t *regex;
     char *normal;               /* an input phrase normalised, if it fits (table->normal_cap) */
     bool nomem;                 /* the lookup under way ran out of memory */
-    uint64_t limit_hits;        /* patterns that gave up (DT_REGEX_LIMIT) */
-    size_t limit_entry, limit_pattern; /* the first that did */
+    dt_codes_limits_t limits;   /* patterns that gave up (DT_REGEX_LIMIT) in the lookups */
+    dt_codes_limits_t resolving; /* ... and in the one under way */
 };
 
 static const char *const level_names[DT_MATCH_COUNT] = {
@@ -313,9 +320,9 @@ static bool phrase_matches(dt_codes_t *codes, size_t e, const char *phrase, size
             return true;
         if (r == DT_REGEX_NOMEM)
             codes->nomem = true;
-        if (r == DT_REGEX_LIMIT && codes->limit_hits++ == 0) {
-            codes->limit_entry = e;
-            codes->limit_pattern = i;
+        if (r == DT_REGEX_LIMIT) {
+            dt_codes_limits_t one = {.hits = 1, .entry = e, .pattern = i};
+            dt_codes_limits_add(&codes->resolving, &one);
         }
     }
     return false;
@@ -339,23 +346,44 @@ static dt_status_t fail_nomem(dt_codes_t *codes, dt_error_t *err)
 dt_status_t dt_codes_phrase_matches(dt_codes_t *codes, size_t entry, const char *phrase,
                                     size_t phrase_len, bool *matches, dt_error_t *err)
 {
+    codes->resolving = (dt_codes_limits_t){0};
     *matches = phrase_matches(codes, entry, phrase, phrase_len,
                               normal_phrase(codes, phrase, phrase_len));
+    dt_codes_limits_add(&codes->limits, &codes->resolving);
     return codes->nomem ? fail_nomem(codes, err) : DT_OK;
+}
+
+void dt_codes_limits_add(dt_codes_limits_t *into, const dt_codes_limits_t *later)
+{
+    if (!into->hits) {
+        into->entry = later->entry;
+        into->pattern = later->pattern;
+    }
+    into->hits += later->hits;
+}
+
+dt_codes_limits_t dt_codes_limits(const dt_codes_t *codes)
+{
+    return codes->limits;
+}
+
+void dt_codes_set_limits(dt_codes_t *codes, const dt_codes_limits_t *limits)
+{
+    codes->limits = *limits;
 }
 
 bool dt_codes_limit_note(const dt_codes_t *codes, char *note, size_t cap)
 {
-    if (!codes->limit_hits)
+    if (!codes->limits.hits)
         return false;
-    const dt_code_rule_t *rule = &codes->table->rules->codes[codes->limit_entry];
-    size_t i = codes->limit_pattern;
+    const dt_code_rule_t *rule = &codes->table->rules->codes[codes->limits.entry];
+    size_t i = codes->limits.pattern;
     snprintf(note, cap,
              "%s:%u: pattern '%.80s' of [code %" PRIu64 "/%u] gave up after PCRE2's match "
              "limit (%d steps) and was taken as not matching; phrase patterns gave up %" PRIu64
              " times in all (catastrophic backtracking? see docs/rules.md)",
              rule->at.file, rule->pattern_lines ? rule->pattern_lines[i] : rule->at.line,
-             rule->patterns[i], rule->ms, rule->sip, DT_REGEX_STEPS, codes->limit_hits);
+             rule->patterns[i], rule->ms, rule->sip, DT_REGEX_STEPS, codes->limits.hits);
     return true;
 }
 
@@ -520,28 +548,28 @@ static size_t pack_cache_key(dt_codes_t *codes, dt_family_t family, const dt_cod
 
 /* Stores a resolved match under its key; NULL when the cache is full (in keys
  * or bytes) or memory ran out (the caller then returns an uncached result). */
-static dt_match_t *cache_match(dt_codes_t *codes, size_t n, const dt_match_t *m)
+static const dt_match_t *cache_match(dt_codes_t *codes, size_t n, const dt_match_t *m)
 {
     if (n > DT_CODES_CACHE_BYTES - codes->cache_bytes ||
         (codes->cache.cap && codes->cache.count >= codes->cache.cap))
         return NULL;
     if (codes->nmatches == codes->matches_cap) {
         size_t cap = codes->matches_cap ? codes->matches_cap * 2 : 64;
-        dt_match_t **grown = realloc(codes->matches, cap * sizeof *grown);
+        cached_t **grown = realloc(codes->matches, cap * sizeof *grown);
         if (!grown)
             return NULL;
         codes->matches = grown;
         codes->matches_cap = cap;
     }
-    dt_match_t *copy = dt_arena_alloc(&codes->arena, sizeof *copy);
+    cached_t *copy = dt_arena_alloc(&codes->arena, sizeof *copy);
     uint32_t *slot;
     if (!copy || dt_map_upsert(&codes->cache, codes->key, n, (uint32_t)codes->nmatches,
                                &slot) != DT_MAP_ADDED)
         return NULL;
-    *copy = *m;
+    *copy = (cached_t){.match = *m, .limits = codes->resolving};
     codes->matches[codes->nmatches++] = copy;
     codes->cache_bytes += n;
-    return copy;
+    return &copy->match;
 }
 
 const dt_match_t *dt_codes_lookup(dt_codes_t *codes, dt_family_t family,
@@ -550,16 +578,21 @@ const dt_match_t *dt_codes_lookup(dt_codes_t *codes, dt_family_t family,
 {
     size_t n = pack_cache_key(codes, family, key, phrase, phrase_len);
     uint32_t *slot = n ? dt_map_get(&codes->cache, codes->key, n) : NULL;
-    if (slot)
-        return codes->matches[*slot];
+    if (slot) {
+        cached_t *hit = codes->matches[*slot];
+        dt_codes_limits_add(&codes->limits, &hit->limits);
+        return &hit->match;
+    }
 
     dt_match_t m;
+    codes->resolving = (dt_codes_limits_t){0};
     resolve(codes, family, key, phrase, phrase_len, &m);
     if (codes->nomem) {
         fail_nomem(codes, err);
         return NULL;
     }
-    dt_match_t *kept = n ? cache_match(codes, n, &m) : NULL;
+    dt_codes_limits_add(&codes->limits, &codes->resolving);
+    const dt_match_t *kept = n ? cache_match(codes, n, &m) : NULL;
     if (kept)
         return kept;
     codes->uncached++;

@@ -471,6 +471,16 @@ static dt_status_t replay_record(void *ctx, const dt_record_t *record, dt_error_
     return on_data(ctx, record, err);
 }
 
+/* Counts the held calls, classifying each again: the patterns that give up
+ * on them were counted when they were first read. */
+static dt_status_t replay_held(run_t *run, dt_error_t *err)
+{
+    dt_codes_limits_t limits = dt_codes_limits(run->codes);
+    dt_status_t st = dt_spool_replay(run->held, replay_record, run, err);
+    dt_codes_set_limits(run->codes, &limits);
+    return st;
+}
+
 /* Counts what each condition of a filter said of a call, and the call's value
  * for it, into the tallies from `first` on. */
 static dt_status_t count_tallies(run_t *run, const dt_filter_t *filter, size_t first,
@@ -518,7 +528,7 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
     if (step != DT_DATE_USE) {
         dt_status_t st = hold(run, record, err);
         if (st == DT_OK && step == DT_DATE_DECIDED)
-            st = dt_spool_replay(run->held, replay_record, run, err);
+            st = replay_held(run, err);
         return st;
     }
     bool repeat;
@@ -606,7 +616,7 @@ static dt_status_t finish_dates(run_t *run, dt_error_t *err)
     if (!run->have_header)
         return DT_OK;
     dt_date_order_finish(&run->dates);
-    dt_status_t st = run->held ? dt_spool_replay(run->held, replay_record, run, err) : DT_OK;
+    dt_status_t st = run->held ? replay_held(run, err) : DT_OK;
     if (st)
         return st;
     char note[DT_DATE_NOTE_MAX];
