@@ -6,6 +6,7 @@
 #ifndef DT_READER_H
 #define DT_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -73,6 +74,34 @@ char dt_reader_delimiter(const dt_reader_t *reader);
 
 /* Physical lines consumed so far (for progress and messages). */
 uint64_t dt_reader_lines(const dt_reader_t *reader);
+
+/* The byte that ends a physical line: '\n', or '\r' in a file whose lines
+ * end with a bare CR ('\n' until the header line has been seen). */
+char dt_reader_line_break(const dt_reader_t *reader);
+
+/* Whether the bytes fed so far end exactly between two data records, in a
+ * state dt_reader_fork reproduces: the header has been read, the last byte
+ * was a line break at which libcsv ended a row, no record or skipped line is
+ * pending, and the next bytes would be read as after any record. Sets *line
+ * to the physical line the next record would start on (the line after that
+ * break). False after a failure, or anywhere else (inside a quoted field, a
+ * record or a line, right after a malformed record's skipped line). */
+bool dt_reader_between(const dt_reader_t *reader, uint64_t *line);
+
+/* A new reader that goes on where `from` would after a point at which
+ * dt_reader_between holds: the same input, delimiter, line break, columns
+ * kept and limits, reading data records from physical line `line` on, into
+ * on_record(ctx). Fed the bytes that follow that point, it delivers the
+ * records `from` would, line numbers included. `from` is only read (several
+ * threads may fork one reader that nobody feeds) and may be freed first;
+ * the path it was made with must outlive the fork.
+ * Returns NULL when out of memory. */
+dt_reader_t *dt_reader_fork(const dt_reader_t *from, uint64_t line, dt_record_fn on_record,
+                            void *ctx);
+
+/* Sends the records still to come to on_record(ctx) instead (a record in
+ * progress included). */
+void dt_reader_retarget(dt_reader_t *reader, dt_record_fn on_record, void *ctx);
 
 void dt_reader_free(dt_reader_t *reader);
 

@@ -52,6 +52,9 @@ struct dt_reader {
                                 quote, with tail_blanks blanks fed after it; else 0 */
     size_t tail_blanks;
     bool counting_breaks;    /* feeding a quote-free span: on_row_end counts lines */
+    bool row_ended;          /* the last row end libcsv reported in this feed was at a line
+                                break (see dt_reader_between) */
+    bool line_ended;         /* the last byte parsed was a line break */
     uint64_t next_record_line; /* where the next record starts */
     bool in_record;
     bool skip_line;          /* skipping the rest of a malformed record's line */
@@ -177,7 +180,8 @@ static size_t record_max(const dt_reader_t *r)
 
 static bool keep_cell(dt_reader_t *r, size_t slot, const char *s, size_t len)
 {
-    if (r->buf_len + len > r->buf_cap) {
+    if (!r->buf || r->buf_len + len > r->buf_cap) { /* a buffer even for empty cells:
+                                                       its address marks them present */
         size_t cap = r->buf_cap ? r->buf_cap : 1024;
         while (cap < r->buf_len + len)
             cap *= 2;
@@ -258,13 +262,14 @@ static void on_field_full(dt_reader_t *r, void *data, size_t len)
 }
 
 /* Called by libcsv for each field, about 25 times a row: a column nobody
- * asked for, inside a record, costs two comparisons. Its memory is bounded
+ * asked for, inside a record, costs three comparisons (a field too long is
+ * an error wherever it is, on the line of its record). Its memory is bounded
  * by the line-sized chunks libcsv is fed (see parse). */
 static void on_field(void *data, size_t len, void *ctx)
 {
     dt_reader_t *r = ctx;
     size_t column = r->nfields;
-    if (column < r->nfast && r->slot_of_column[column] < 0) {
+    if (column < r->nfast && r->slot_of_column[column] < 0 && len <= r->max_field) {
         r->nfields++;
         return;
     }
@@ -318,6 +323,7 @@ static void on_row_end(int c, void *ctx)
     if (r->status)
         return;
     r->between_records = true;
+    r->row_ended = c == r->line_break;
     if (r->in_record)
         deliver(r);
     /* Only the file's line break ends a physical line: a bare CR in a file of
@@ -421,6 +427,7 @@ static bool feed_csv(dt_reader_t *r, const unsigned char *data, size_t len)
 {
     size_t pos = 0;
     r->between_records = false;
+    r->row_ended = false;
     while (pos < len && !r->status) {
         pos += csv_parse(&r->parser, data + pos, len - pos, on_field, on_row_end, r);
         if (pos >= len || r->status)
@@ -511,6 +518,7 @@ static dt_status_t parse(dt_reader_t *r, const unsigned char *data, size_t len, 
                                                                       : r->next_record_line),
                            r->max_field);
         r->line += !span && brk != NULL;
+        r->line_ended = data[chunk - 1] == r->line_break;
         data += chunk;
     }
     return DT_OK;
@@ -640,4 +648,50 @@ char dt_reader_delimiter(const dt_reader_t *r)
 uint64_t dt_reader_lines(const dt_reader_t *r)
 {
     return r->line;
+}
+
+dt_reader_t *dt_reader_fork(const dt_reader_t *from, uint64_t line, dt_record_fn on_record,
+                            void *ctx)
+{
+    dt_reader_t *r = dt_reader_new(from->path, from->max_field, on_record, ctx);
+    if (!r)
+        return NULL;
+    r->delimiter = from->delimiter;
+    r->quote = from->quote;
+    r->block = from->block;
+    r->line_break = from->line_break;
+    r->line = r->next_record_line = line;
+    r->index = 1; /* past the header */
+    if (!from->keep_all && dt_reader_keep(r, from->slot_of_column, from->ncolumns,
+                                          from->nslots) != DT_OK) {
+        dt_reader_free(r);
+        return NULL;
+    }
+    r->nfields = r->nfast; /* the first field takes the full path */
+    if (csv_init(&r->parser, LIBCSV_OPTIONS) != 0) {
+        dt_reader_free(r);
+        return NULL;
+    }
+    csv_set_delim(&r->parser, (unsigned char)r->delimiter);
+    csv_set_blk_size(&r->parser, r->block);
+    r->parsing = true;
+    return r;
+}
+
+bool dt_reader_between(const dt_reader_t *r, uint64_t *line)
+{
+    *line = r->line;
+    return r->parsing && r->index > 0 && r->status == DT_OK && r->line_ended && r->row_ended &&
+           r->between_records && !r->in_record && !r->skip_line;
+}
+
+void dt_reader_retarget(dt_reader_t *r, dt_record_fn on_record, void *ctx)
+{
+    r->on_record = on_record;
+    r->ctx = ctx;
+}
+
+char dt_reader_line_break(const dt_reader_t *r)
+{
+    return r->parsing ? (char)r->line_break : '\n';
 }

@@ -20,6 +20,7 @@ typedef struct {
     long stop_at;             /* index whose delivery fails, or -1 */
     const int *keep;          /* applied after the header when not NULL */
     size_t keep_columns, keep_slots;
+    bool no_index;            /* leave record indexes out (a fork counts its own) */
 } sink_t;
 
 static void append(sink_t *s, const char *p, size_t n)
@@ -42,8 +43,11 @@ static dt_status_t on_record(void *ctx, const dt_record_t *record, dt_error_t *e
         return dt_fail(err, DT_ERR_USAGE, "stopped at record %llu",
                        (unsigned long long)record->index);
     char head[128];
-    int n = snprintf(head, sizeof head, "%llu:%llu:%zu:", (unsigned long long)record->line,
-                     (unsigned long long)record->index, record->nfields);
+    int n = s->no_index ? snprintf(head, sizeof head, "%llu:%zu:",
+                                   (unsigned long long)record->line, record->nfields)
+                        : snprintf(head, sizeof head, "%llu:%llu:%zu:",
+                                   (unsigned long long)record->line,
+                                   (unsigned long long)record->index, record->nfields);
     append(s, head, (size_t)n);
     if (record->malformed)
         append(s, "MALFORMED:", 10);
@@ -365,6 +369,144 @@ START_TEST(test_malformed_record)
 }
 END_TEST
 
+/* ---- forks: reading on from a point between records ---- */
+
+/* Reads text with the kept columns of keep (or all), cut at `at`: the first
+ * reader reads text[0, at), and when it is between records there, a fork
+ * reads the rest. Returns the records, or NULL when not between records. */
+static char *forked_records(const char *text, size_t len, size_t at, const int *keep,
+                            size_t nkeep, uint64_t *line)
+{
+    sink_t sink = {.stop_at = -1, .no_index = true, .keep = keep, .keep_columns = nkeep,
+                   .keep_slots = nkeep};
+    dt_error_t err = {{0}};
+    dt_reader_t *r = dt_reader_new("t.csv", 1 << 20, on_record, &sink);
+    ck_assert_ptr_nonnull(r);
+    sink.reader = r;
+    ck_assert(dt_reader_feed(r, (const unsigned char *)text, at, &err) == DT_OK);
+    if (!dt_reader_between(r, line)) {
+        dt_reader_free(r);
+        free(sink.text);
+        return NULL;
+    }
+    dt_reader_t *fork = dt_reader_fork(r, *line, on_record, &sink);
+    ck_assert_ptr_nonnull(fork);
+    dt_reader_free(r); /* the fork needs nothing of it */
+    sink.reader = fork;
+    ck_assert(dt_reader_feed(fork, (const unsigned char *)text + at, len - at, &err) == DT_OK);
+    ck_assert_msg(dt_reader_finish(fork, &err) == DT_OK, "%s", err.msg);
+    dt_reader_free(fork);
+    return sink.text ? sink.text : strdup("");
+}
+
+/* At every byte where the reader says it is between records, a fork reads
+ * the rest as the reader would have: the same records on the same lines. */
+static size_t check_forks_at(const char *name, const char *text, const int *keep, size_t nkeep,
+                             bool breaks_only)
+{
+    size_t len = strlen(text), points = 0;
+    sink_t sink = {.stop_at = -1, .no_index = true, .keep = keep, .keep_columns = nkeep,
+                   .keep_slots = nkeep};
+    dt_error_t err = {{0}};
+    ck_assert(run(text, len, 0, 0, 1 << 20, &sink, &err) == DT_OK);
+    char *tail = strstr(sink.text, "delimiter=");
+    ck_assert_ptr_nonnull(tail);
+    *tail = '\0';
+    for (size_t at = 0; at <= len; at++) {
+        if (breaks_only && (at == 0 || text[at - 1] != '\n'))
+            continue;
+        uint64_t line;
+        char *got = forked_records(text, len, at, keep, nkeep, &line);
+        if (!got)
+            continue;
+        points++;
+        ck_assert_msg(strcmp(got, sink.text) == 0, "%s: forked at byte %zu (line %llu):\n%s\n"
+                      "whole:\n%s", name, at, (unsigned long long)line, got, sink.text);
+        free(got);
+    }
+    free(sink.text);
+    return points;
+}
+
+static size_t check_forks(const char *name, const char *text, const int *keep, size_t nkeep)
+{
+    return check_forks_at(name, text, keep, nkeep, false);
+}
+
+START_TEST(test_fork_cases)
+{
+    const reader_case_t *c = &cases[_i];
+    check_forks(c->name, c->text, NULL, 0);
+    static const int keep[] = {1, 0};
+    check_forks(c->name, c->text, keep, 2);
+}
+END_TEST
+
+/* Where a fork may start, and where not. */
+START_TEST(test_between)
+{
+    /* LF lines: after each data line's break, not after the header's before
+     * it is read (it is read at once), never inside the quoted line break. */
+    const char *text = "a,b\n1,2\n\"x\ny\",3\n4,5\n";
+    ck_assert_uint_eq(check_forks("lf", text, NULL, 0), 4); /* after lines 1, 2, 4, 5 */
+    uint64_t line;
+    ck_assert_ptr_null(forked_records(text, strlen(text), 11, NULL, 0, &line)); /* in "x\ny" */
+    ck_assert_ptr_null(forked_records(text, strlen(text), 6, NULL, 0, &line)); /* mid-line */
+    free(forked_records(text, strlen(text), 8, NULL, 0, &line));
+    ck_assert_uint_eq(line, 3);
+    /* CRLF: after the LF, not between CR and LF. */
+    text = "a,b\r\n1,2\r\n3,4\r\n";
+    ck_assert_uint_eq(check_forks("crlf", text, NULL, 0), 3);
+    ck_assert_ptr_null(forked_records(text, strlen(text), 9, NULL, 0, &line));
+    /* A bare CR in an LF file ends a record, not a line: no fork there, nor
+     * after the LF of a line whose CR opened a quoted field. */
+    text = "a,b\n1,2\r\"3\n4\",5\n6,7\n";
+    check_forks("bare cr", text, NULL, 0);
+    ck_assert_ptr_null(forked_records(text, strlen(text), 13, NULL, 0, &line));
+    /* Not right after a malformed record's skipped line. */
+    text = "a,b\n\"x\"y,2\n3,4\n5,6\n";
+    ck_assert_ptr_null(forked_records(text, strlen(text), 11, NULL, 0, &line));
+    check_forks("malformed", text, NULL, 0);
+    /* CR-only lines: the header is read once the byte after its CR is seen. */
+    ck_assert_uint_eq(check_forks("cr", "a,b\r1,2\r3,4\r", NULL, 0), 2);
+}
+END_TEST
+
+START_TEST(test_fork_samples)
+{
+    static const char *const samples[] = {"samples/graph-powershell.csv",
+                                          "samples/tac-semicolon-excel.csv"};
+    static const int keep[] = {-1, 2, 0, -1, 1};
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        size_t len;
+        char *text = tu_read_file(tu_repo_file(samples[i]), &len);
+        size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+        ck_assert_msg(check_forks_at(samples[i], text + skip, keep, 5, true) > 100, "%s",
+                      samples[i]);
+        free(text);
+    }
+}
+END_TEST
+
+/* A field longer than max_field is an error on its record's line, in a
+ * dropped column too, however the lines were fed. */
+START_TEST(test_long_dropped_field)
+{
+    static const int keep[] = {-1, 0};
+    char text[200] = "a,b\n1,2\n3,4\n";
+    size_t len = strlen(text);
+    memset(text + len, 'x', 20);
+    strcpy(text + len + 20, ",5\n6,7\n");
+    for (size_t chunk = 0; chunk <= 1; chunk++) {
+        sink_t sink = {.stop_at = -1, .keep = keep, .keep_columns = 2, .keep_slots = 1};
+        dt_error_t err = {{0}};
+        ck_assert_int_eq(run(text, strlen(text), chunk, 0, 10, &sink, &err), DT_ERR_INPUT);
+        ck_assert_contains(err.msg, "t.csv:4: field 1 is 20 bytes");
+        free(sink.text);
+    }
+}
+END_TEST
+
 /* The behaviour of libcsv's public API (csv.h, csv.3) that the reader relies on. */
 static size_t contract_fields;
 static void contract_field(void *data, size_t len, void *ctx)
@@ -419,11 +561,15 @@ Suite *dt_suite_reader(void)
     tcase_add_loop_test(t, test_chunking, 0, (int)(sizeof cases / sizeof cases[0]));
     tcase_add_test(t, test_chunking_samples);
     tcase_add_test(t, test_keep);
+    tcase_add_loop_test(t, test_fork_cases, 0, (int)(sizeof cases / sizeof cases[0]));
+    tcase_add_test(t, test_between);
+    tcase_add_test(t, test_fork_samples);
     suite_add_tcase(s, t);
     t = tcase_create("errors");
     tcase_add_test(t, test_unterminated_quote);
     tcase_add_test(t, test_max_field_one_feed);
     tcase_add_test(t, test_max_field_many_feeds);
+    tcase_add_test(t, test_long_dropped_field);
     tcase_add_test(t, test_long_header);
     tcase_add_test(t, test_callback_error);
     tcase_add_test(t, test_malformed_record);
