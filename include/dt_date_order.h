@@ -94,6 +94,22 @@ dt_date_step_t dt_date_order_read(dt_date_order_state_t *state, const char *text
                                   uint64_t line, bool holding, int64_t *out,
                                   dt_date_status_t *status);
 
+/* Parts of an input read apart (-j). A part begun with the order the input
+ * had decided by then (or --date-order's) reads every value as the whole
+ * would; a part begun undecided (DT_ORDER_NONE, the input's order not known
+ * when it was begun) decides at its own first value that proves an order,
+ * which is the input's decision when nothing before the part decided one.
+ * Adds what part learnt (the values read after the rows into has learnt
+ * from, without dt_date_order_finish) to into, so that into ends as if it
+ * had read them itself: ambiguous values before the decision, the example,
+ * the decider, conflicts and the forms seen. Returns false, changing
+ * nothing, when the part cannot have read its values as the whole would: it
+ * was begun with another order than into's, or decided one other than
+ * into's. (The rows held back meanwhile are the caller's: a part begun
+ * undecided that held rows at its end, or decided while into held rows,
+ * needs them replayed in order.) */
+bool dt_date_order_merge(dt_date_order_state_t *into, const dt_date_order_state_t *part);
+
 /* Ends the input: an order still undecided after ambiguous values becomes
  * the assumed one. The caller then replays what it holds. */
 void dt_date_order_finish(dt_date_order_state_t *state);

@@ -63,6 +63,34 @@ void dt_date_order_finish(dt_date_order_state_t *state)
     }
 }
 
+bool dt_date_order_merge(dt_date_order_state_t *into, const dt_date_order_state_t *part)
+{
+    bool given = part->from == DT_ORDER_FROM_OPTION;
+    if (given ? part->order != into->order
+              : into->order != DT_ORDER_NONE && part->order != DT_ORDER_NONE &&
+                    part->order != into->order)
+        return false;
+    if (!given && into->order == DT_ORDER_NONE) {
+        /* the part's doubts and its decision are the input's */
+        if (part->ambiguous && (!into->ambiguous || (part->example.shape.padding_hint &&
+                                                     !into->example.shape.padding_hint)))
+            into->example = part->example;
+        into->ambiguous += part->ambiguous;
+        if (part->order != DT_ORDER_NONE) {
+            into->order = part->order;
+            into->from = DT_ORDER_FROM_DATA;
+            into->decider = part->decider;
+        }
+    }
+    if (part->conflicts && !into->conflicts)
+        into->conflict = part->conflict;
+    into->conflicts += part->conflicts;
+    into->year_last |= part->year_last;
+    if (!into->year_first_line)
+        into->year_first_line = part->year_first_line;
+    return true;
+}
+
 dt_input_dates_t dt_date_order_summary(const dt_date_order_state_t *state)
 {
     dt_input_dates_t s = {.conflicts = state->conflicts};

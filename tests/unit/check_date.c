@@ -1,5 +1,6 @@
 /* check_date.c - every timestamp form the exports write, in every order; the
  * per-input order decision and its notes; the buckets. */
+#include <stdio.h>
 #include <string.h>
 
 #include "check_suites.h"
@@ -463,6 +464,79 @@ START_TEST(weekdays_and_labels)
 }
 END_TEST
 
+/* ---- parts of an input read apart ---- */
+
+static const char *const merge_inputs[][10] = {
+    {"2024-03-01T08:00:00Z", "01/03/2024 08:00:05", "2/03/2024 08:00:05", "junk",
+     "13/03/2024 08:00:05", "01/03/2024 08:00:05", "03/13/2024 08:00:05", "03/14/2024 08:00:05",
+     "2024/03/01 8:00:05", NULL},
+    {"10/03/2024 8:00:05 AM", "11/03/2024 8:00:05 AM", "9/03/2024 8:00:05 AM",
+     "8/03/2024 8:00:05 AM", "2024-03-01T08:00:00Z", NULL},
+    {"2024/03/01 8:00:05", "01.03.2024 08:00:05", "3/14/2024 8:00:05 AM", "15.03.2024", NULL},
+    {"2024-03-01T08:00:00Z", "2024-03-02T08:00:00Z", NULL},
+};
+
+/* Reads values [from, to) of an input into s (line = index + 2). */
+static void read_values(dt_date_order_state_t *s, const char *const *values, size_t from,
+                        size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        int64_t t;
+        dt_date_status_t st;
+        dt_date_order_read(s, values[i], strlen(values[i]), i + 2, false, &t, &st);
+    }
+}
+
+static void notes_of(const dt_date_order_state_t *s, char *out, size_t cap)
+{
+    dt_input_dates_t d = dt_date_order_summary(s);
+    char note[DT_DATE_NOTE_MAX], conflict[DT_DATE_NOTE_MAX];
+    dt_date_order_note(s, "x.csv", note, sizeof note);
+    dt_date_order_conflict_note(s, "x.csv", conflict, sizeof conflict);
+    snprintf(out, cap, "%d %d %llu %llu | %s | %s", d.order, d.from, (unsigned long long)d.line,
+             (unsigned long long)d.conflicts, note, conflict);
+}
+
+/* Split at every one or two points, each part begun with the order decided
+ * by then (as the parallel reader plans a part), the parts merged give the
+ * whole input's summary and notes; begun undecided, a part either merges to
+ * the same or is refused. */
+START_TEST(merged_parts)
+{
+    const char *const *values = merge_inputs[_i];
+    size_t n = 0;
+    while (values[n])
+        n++;
+    dt_date_order_state_t whole;
+    dt_date_order_begin(&whole, DT_ORDER_NONE);
+    read_values(&whole, values, 0, n);
+    dt_date_order_finish(&whole);
+    char want[2 * DT_DATE_NOTE_MAX + 64], got[sizeof want];
+    notes_of(&whole, want, sizeof want);
+    for (int planned = 0; planned <= 1; planned++)
+        for (size_t a = 0; a <= n; a++)
+            for (size_t b = a; b <= n; b++) {
+                size_t cuts[] = {0, a, b, n};
+                dt_date_order_state_t into;
+                dt_date_order_begin(&into, DT_ORDER_NONE);
+                bool refused = false;
+                for (size_t k = 0; k < 3 && !refused; k++) {
+                    dt_date_order_state_t part;
+                    dt_date_order_begin(&part, planned ? into.order : DT_ORDER_NONE);
+                    read_values(&part, values, cuts[k], cuts[k + 1]);
+                    refused = !dt_date_order_merge(&into, &part);
+                }
+                ck_assert_msg(!(planned && refused), "input %d cut %zu %zu: refused", _i, a, b);
+                if (refused)
+                    continue;
+                dt_date_order_finish(&into);
+                notes_of(&into, got, sizeof got);
+                ck_assert_msg(strcmp(got, want) == 0, "input %d cut %zu %zu (%s):\n%s\nwhole:\n%s",
+                              _i, a, b, planned ? "planned" : "undecided", got, want);
+            }
+}
+END_TEST
+
 Suite *dt_suite_date(void)
 {
     Suite *s = suite_create("date");
@@ -486,6 +560,7 @@ Suite *dt_suite_date(void)
     tcase_add_test(order, ambiguous_to_the_end);
     tcase_add_test(order, given_order);
     tcase_add_test(order, year_first_input);
+    tcase_add_loop_test(order, merged_parts, 0, sizeof merge_inputs / sizeof merge_inputs[0]);
     suite_add_tcase(s, order);
     return s;
 }
