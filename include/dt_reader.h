@@ -79,6 +79,13 @@ uint64_t dt_reader_lines(const dt_reader_t *reader);
  * end with a bare CR ('\n' until the header line has been seen). */
 char dt_reader_line_break(const dt_reader_t *reader);
 
+/* The line break the reader will take for an input that starts with data
+ * (len bytes; at_end: nothing follows), as dt_reader_line_break will tell
+ * once the header line is read: stores it and returns true, or returns false
+ * when the bytes that follow could still change it. */
+bool dt_reader_sniff_line_break(const unsigned char *data, size_t len, bool at_end,
+                                char *line_break);
+
 /* Whether the bytes fed so far end exactly between two data records, in a
  * state dt_reader_fork reproduces: the header has been read, the last byte
  * was a line break at which libcsv ended a row, no record or skipped line is

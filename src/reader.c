@@ -524,6 +524,50 @@ static dt_status_t parse(dt_reader_t *r, const unsigned char *data, size_t len, 
     return DT_OK;
 }
 
+/* Where an input's first lines lie: a "#TYPE" line skipped (skipped = 1)
+ * up to start, the header line from start to end (SIZE_MAX: no line break
+ * seen yet), and the line break the header line ends with. */
+typedef struct {
+    size_t start, end;
+    uint64_t skipped;
+    unsigned char line_break;
+} prelude_t;
+
+/* Reads the prelude from the first len bytes of an input; false when the
+ * bytes that follow could still change it (at_end: none follow). */
+static bool read_prelude(const unsigned char *p, size_t len, bool at_end, prelude_t *out)
+{
+    *out = (prelude_t){.end = line_end(p, 0, len), .line_break = '\n'};
+    if (out->end != SIZE_MAX && is_type_line(p, out->end)) {
+        out->start = out->end + 1;
+        if (p[out->end] == '\r' && out->start < len && p[out->start] == '\n')
+            out->start++;
+        out->skipped = 1;
+        if (p[out->end] == '\r' && out->start == len && !at_end) {
+            out->end = SIZE_MAX;
+            return false; /* need the byte after the CR */
+        }
+        out->end = line_end(p, out->start, len);
+    }
+    if (out->end == SIZE_MAX)
+        return at_end;
+    if (p[out->end] == '\r' && out->end + 1 == len && !at_end)
+        return false; /* CR or CRLF? The next block says. */
+    bool cr_only = p[out->end] == '\r' && (out->end + 1 == len || p[out->end + 1] != '\n');
+    out->line_break = cr_only ? '\r' : '\n';
+    return true;
+}
+
+bool dt_reader_sniff_line_break(const unsigned char *data, size_t len, bool at_end,
+                                char *line_break)
+{
+    prelude_t prelude;
+    if (!read_prelude(data, len, at_end, &prelude))
+        return false;
+    *line_break = (char)prelude.line_break;
+    return true;
+}
+
 /* True when the line from start to end (SIZE_MAX: not ended yet) is longer
  * than max_field: an error wherever the input's blocks happen to end. */
 static bool line_too_long(const dt_reader_t *r, size_t start, size_t end)
@@ -538,34 +582,20 @@ static dt_status_t start_parsing(dt_reader_t *r, bool at_end, dt_error_t *err)
 {
     if (r->prelude_len == 0)
         return DT_OK; /* an empty input has no records (and prelude may be NULL) */
-    size_t start = 0;
-    uint64_t skipped = 0;
-    size_t end = line_end(r->prelude, 0, r->prelude_len);
-    if (end != SIZE_MAX && is_type_line(r->prelude, end)) {
-        start = end + 1;
-        if (r->prelude[end] == '\r' && start < r->prelude_len && r->prelude[start] == '\n')
-            start++;
-        else if (r->prelude[end] == '\r' && start == r->prelude_len && !at_end)
-            return DT_OK; /* need the byte after the CR */
-        skipped = 1;
-        end = line_end(r->prelude, start, r->prelude_len);
-    }
-    if (line_too_long(r, 0, skipped ? start : end) || line_too_long(r, start, end))
+    prelude_t pre;
+    bool decided = read_prelude(r->prelude, r->prelude_len, at_end, &pre);
+    if (line_too_long(r, 0, pre.skipped ? pre.start : pre.end) ||
+        line_too_long(r, pre.start, pre.end))
         return dt_fail(err, DT_ERR_INPUT,
                        "%s:%llu: the header line is longer than --max-field %zu bytes (no line "
                        "break?)",
-                       r->path, (unsigned long long)(r->line + skipped), r->max_field);
-    if (end == SIZE_MAX && !at_end)
+                       r->path, (unsigned long long)(r->line + pre.skipped), r->max_field);
+    if (!decided)
         return DT_OK;
-    if (end == SIZE_MAX)
-        end = r->prelude_len;
-    else if (r->prelude[end] == '\r' && end + 1 == r->prelude_len && !at_end)
-        return DT_OK; /* CR or CRLF? The next block says. */
-    r->line += skipped;
-    r->next_record_line += skipped;
-    bool cr_only = end < r->prelude_len && r->prelude[end] == '\r' &&
-                   (end + 1 == r->prelude_len || r->prelude[end + 1] != '\n');
-    r->line_break = cr_only ? '\r' : '\n';
+    size_t start = pre.start, end = pre.end == SIZE_MAX ? r->prelude_len : pre.end;
+    r->line += pre.skipped;
+    r->next_record_line += pre.skipped;
+    r->line_break = pre.line_break;
     r->delimiter = sniff_delimiter(r->prelude + start, end - start);
 
     if (csv_init(&r->parser, LIBCSV_OPTIONS) != 0)

@@ -442,6 +442,29 @@ START_TEST(test_fork_cases)
 }
 END_TEST
 
+/* The line break sniffed from an input's first bytes is the reader's, as
+ * soon as it says it knows it. */
+START_TEST(test_sniff_line_break)
+{
+    const reader_case_t *c = &cases[_i];
+    size_t len = strlen(c->text);
+    sink_t sink = {.stop_at = -1};
+    dt_reader_t *r = dt_reader_new("t.csv", 1 << 20, on_record, &sink);
+    dt_error_t err = {{0}};
+    ck_assert(dt_reader_feed(r, (const unsigned char *)c->text, len, &err) == DT_OK);
+    ck_assert(dt_reader_finish(r, &err) == DT_OK);
+    char want = dt_reader_line_break(r), got;
+    dt_reader_free(r);
+    free(sink.text);
+    ck_assert_msg(dt_reader_sniff_line_break((const unsigned char *)c->text, len, true, &got),
+                  "%s: undecided at the end", c->name);
+    ck_assert_msg(got == want, "%s: sniffed %d, reader %d", c->name, got, want);
+    for (size_t n = 0; n < len; n++)
+        if (dt_reader_sniff_line_break((const unsigned char *)c->text, n, false, &got))
+            ck_assert_msg(got == want, "%s: after %zu bytes sniffed %d", c->name, n, got);
+}
+END_TEST
+
 /* Where a fork may start, and where not. */
 START_TEST(test_between)
 {
@@ -563,6 +586,7 @@ Suite *dt_suite_reader(void)
     tcase_add_test(t, test_keep);
     tcase_add_loop_test(t, test_fork_cases, 0, (int)(sizeof cases / sizeof cases[0]));
     tcase_add_test(t, test_between);
+    tcase_add_loop_test(t, test_sniff_line_break, 0, (int)(sizeof cases / sizeof cases[0]));
     tcase_add_test(t, test_fork_samples);
     suite_add_tcase(s, t);
     t = tcase_create("errors");
