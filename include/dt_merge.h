@@ -81,6 +81,15 @@ dt_status_t dt_aggregate_compatible(const dt_aggregate_t *dst, const dt_aggregat
 dt_status_t dt_aggregate_merge(dt_aggregate_t *dst, const dt_aggregate_t *src,
                                dt_merge_mode_t mode, dt_error_t *err);
 
+/* Whether dt_aggregate_merge(agg, from, DT_MERGE_SAME_INPUT) gives exactly
+ * what agg would hold had it counted from's rows itself (for -j, whose
+ * chunks are counted apart): no table of from overflowed its cap, and the
+ * measures' budgets cannot have made a difference (from counted no
+ * concurrency, whose timelines take cells in the order calls come; it was
+ * never refused a time-to-failure page, and agg's pages left cover every
+ * page from took). When false, count the rows into agg instead. */
+bool dt_aggregate_merge_exact(const dt_aggregate_t *agg, const dt_aggregate_t *from);
+
 /* Applies the caps to tables that any-order merges left over them: per
  * table, the keys with most calls (code rows: most failed calls), ties by
  * key (the report's order), keep their rows; the others are counted in the

@@ -26,6 +26,14 @@
 typedef void (*dt_progress_fn)(void *ctx, const char *path, uint64_t bytes, uint64_t size,
                                uint64_t rows);
 
+/* How the inputs were read with workers (-j): chunks cut, and of those the
+ * ones whose worker's counts were taken, and the ones the calling thread
+ * read itself (the first of each input, and any whose start or dates a
+ * worker could not know; docs/parallel.md). */
+typedef struct {
+    uint64_t chunks, by_workers, by_caller;
+} dt_pipeline_stats_t;
+
 typedef struct {
     const char *const *paths;       /* "-" is standard input */
     size_t npaths;
@@ -39,6 +47,9 @@ typedef struct {
     dt_dedupe_t *dedupe;            /* --dedupe: drop calls whose key it has seen (NULL: keep all) */
     bool hash_content;              /* hash each input's bytes even when it is the only one
                                        (a state is compared with other runs' inputs) */
+    unsigned jobs;                  /* -j: worker threads (0 or 1: none; dt_parallel.h) */
+    size_t chunk_bytes;             /* their chunks' size (0: DT_CHUNK_BYTES) */
+    dt_pipeline_stats_t *stats;     /* filled in when not NULL */
     dt_progress_fn progress;        /* called after each block read, or NULL */
     void *progress_ctx;
 } dt_pipeline_options_t;

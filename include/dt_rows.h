@@ -37,6 +37,19 @@ dt_status_t dt_rows_write(dt_rows_t *rows, const dt_record_t *record, dt_error_t
 /* Rows written so far (the header not counted). */
 uint64_t dt_rows_count(const dt_rows_t *rows);
 
+/* A writer for a later part of the current input's rows, read apart (-j):
+ * it writes them as rows would (the same column order and sanitising, no
+ * header) into a buffer of its own, which dt_rows_append hands to rows.
+ * rows must have begun the input, is only read (parts may be made while
+ * other threads write into other parts) and must outlive the part. NULL
+ * when out of memory. Free it with dt_rows_free. */
+dt_rows_t *dt_rows_part(const dt_rows_t *rows);
+
+/* Writes what part holds (made by dt_rows_part(rows)) to rows' stream, in
+ * the order parts are appended, and counts its rows; part is emptied and
+ * can be freed. DT_ERR_OUTPUT when a stream fails, DT_ERR_NOMEM. */
+dt_status_t dt_rows_append(dt_rows_t *rows, dt_rows_t *part, dt_error_t *err);
+
 void dt_rows_free(dt_rows_t *rows);
 
 #endif

@@ -428,6 +428,21 @@ dt_status_t dt_aggregate_merge(dt_aggregate_t *dst, const dt_aggregate_t *src,
     return DT_OK;
 }
 
+bool dt_aggregate_merge_exact(const dt_aggregate_t *agg, const dt_aggregate_t *from)
+{
+    const dt_keyed_table_t *tables[] = {&from->sbcs, &from->times, &from->groups,
+                                        &from->group_times};
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        if (tables[t]->other != SIZE_MAX)
+            return false;
+    for (size_t i = 0; i < from->ntallies; i++)
+        if (from->tallies[i].values.other != SIZE_MAX)
+            return false;
+    size_t pages = DT_SKETCH_PAGE_CAP - from->pages.pages_left;
+    return from->code_other == SIZE_MAX && !from->options.concurrency &&
+           pages < DT_SKETCH_PAGE_CAP && pages <= agg->pages.pages_left;
+}
+
 /* ---- applying the caps ---- */
 
 static int rank_keyed(const void *a, const void *b)

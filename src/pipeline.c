@@ -22,7 +22,9 @@
 
 #include "dt_classify.h"
 #include "dt_date_order.h"
+#include "dt_merge.h"
 #include "dt_num.h"
+#include "dt_parallel.h"
 #include "dt_pipeline.h"
 #include "dt_reader.h"
 #include "dt_rows.h"
@@ -55,6 +57,7 @@ typedef struct {
     dt_date_order_state_t dates;    /* the input's day/month order (learnt from every input) */
     span_t span[DT_ORDER_COUNT];    /* its start times, if its culture dates are read in that order */
     dt_spool_t *held;               /* calls held until that order is known (or NULL) */
+    dt_rows_t *rows_out;            /* drill-down rows go here (a chunk's: a part of its own) */
     uint32_t stream_fields;         /* [non-pstn] family: a row blank in all of these is no call */
     uint32_t measure_fields;        /* the fields the Health Dashboard's measures read here */
     bool duration_column;           /* a duration column (else end - start) */
@@ -572,7 +575,7 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
     if (verdict != DT_FILTER_PASS)
         return DT_OK;
     dt_aggregate_drilled(run->agg);
-    return dt_rows_write(o->rows_out, record, err);
+    return dt_rows_write(run->rows_out, record, err);
 }
 
 /* A data record: a call, or a rejected row. */
@@ -652,32 +655,322 @@ static dt_status_t not_csv(run_t *run, dt_status_t st, const dt_error_t *err)
     return st;
 }
 
+/* The next block of the source (len 0 at its end), hashed when other inputs
+ * could have the same content. */
+static dt_status_t next_block(run_t *run, dt_source_t *src, const unsigned char **data,
+                              size_t *len, dt_error_t *err)
+{
+    dt_status_t st = dt_source_read(src, data, len, err);
+    /* what an input could have the same content as */
+    if (st == DT_OK && *len && (run->options->npaths > 1 || run->options->hash_content))
+        dt_aggregate_input_bytes(run->agg, *data, *len);
+    return st;
+}
+
+static void progress(run_t *run, const dt_source_t *src)
+{
+    if (run->options->progress)
+        run->options->progress(run->options->progress_ctx, run->path, dt_source_bytes(src),
+                               dt_source_size(src), run->agg->totals.rows);
+}
+
+/* The end of a source read without failing: one without a header line is
+ * refused, or skipped when an archive holds it. */
+static dt_status_t finish_input(run_t *run, dt_error_t *err)
+{
+    if (!run->have_header && run->in_archive) {
+        run->skip_kind = "empty";
+        run->skip_reason = "an empty file: no header line";
+    } else if (!run->have_header) {
+        return dt_fail(err, DT_ERR_INPUT, "%s: empty file: no header line", run->path);
+    }
+    return DT_OK;
+}
+
 static dt_status_t run_input(run_t *run, dt_source_t *src, dt_error_t *err)
 {
     dt_status_t st;
     for (;;) {
         const unsigned char *data;
         size_t len;
-        if ((st = dt_source_read(src, &data, &len, err)))
+        if ((st = next_block(run, src, &data, &len, err)))
             return st;
         if (len == 0)
             break;
-        /* what an input could have the same content as */
-        if (run->options->npaths > 1 || run->options->hash_content)
-            dt_aggregate_input_bytes(run->agg, data, len);
         if ((st = dt_reader_feed(run->reader, data, len, err)))
             return not_csv(run, st, err);
-        if (run->options->progress)
-            run->options->progress(run->options->progress_ctx, run->path, dt_source_bytes(src),
-                                   dt_source_size(src), run->agg->totals.rows);
+        progress(run, src);
     }
     if ((st = dt_reader_finish(run->reader, err)))
         return not_csv(run, st, err);
-    if (!run->have_header && run->in_archive) {
-        run->skip_kind = "empty";
-        run->skip_reason = "an empty file: no header line";
-    } else if (!run->have_header) {
-        st = dt_fail(err, DT_ERR_INPUT, "%s: empty file: no header line", run->path);
+    return finish_input(run, err);
+}
+
+/* ---- reading an input in chunks, on worker threads (-j) ----
+ *
+ * The input's run (run_t) stays the state of a sequential reading of every
+ * chunk folded so far. A chunk given to a worker is read by a reader forked
+ * at its first line into a copy of that run taken when the chunk was
+ * planned, counting into an aggregate of its own; its date order is the
+ * input's if known by then, else the chunk decides its own. The fold takes
+ * a chunk's result only when it is what the sequential reading would have
+ * counted: the chunk started where the previous one ended between records,
+ * on the line it was told; its dates were read in the input's order (or
+ * the chunk decided it, the input having no order yet); and no call of it
+ * waits for an order still unknown. Otherwise the fold reads the chunk
+ * itself, going on with the input's own reader (docs/parallel.md). */
+
+/* A worker's own state. */
+typedef struct {
+    dt_codes_t *codes;              /* a lookup of its own on the shared code table */
+} worker_t;
+
+/* One input read in chunks. */
+typedef struct {
+    run_t *run;
+    dt_source_t *src;
+    const worker_t *workers;
+    dt_reader_t *tmpl;              /* configured like the input's reader, for forks */
+    bool read_failed;               /* the source could not be read */
+    bool clean;                     /* the last chunk folded ended between records ... */
+    uint64_t next_line;             /* ... and the next record starts on this line */
+} chunked_t;
+
+/* A chunk given to a worker, and what it found. */
+typedef struct {
+    run_t run;                      /* the input's run as planned, counting into agg */
+    dt_aggregate_t agg;
+    dt_date_order_t order;          /* the order its dates are read in (NONE: it decides) */
+    const dt_reader_t *tmpl;
+    dt_reader_t *reader;
+    dt_rows_t *rows;                /* drill-down: its rows, written apart */
+    dt_codes_limits_t limits;       /* the patterns that gave up on its rows */
+    dt_status_t status;
+    dt_error_t error;
+    bool clean;                     /* it ended between records ... */
+    uint64_t next_line;             /* ... with the next record on this line */
+    bool holding;                   /* calls of it wait for the input's order */
+} chunk_job_t;
+
+static dt_status_t chunk_block(void *ctx, const unsigned char **data, size_t *len,
+                               dt_error_t *err)
+{
+    chunked_t *c = ctx;
+    dt_status_t st = next_block(c->run, c->src, data, len, err);
+    if (st == DT_OK)
+        progress(c->run, c->src);
+    c->read_failed = st != DT_OK;
+    return st;
+}
+
+/* Feeds a chunk in the pieces the input's blocks make of it (the reader then
+ * sees what it sees reading the input whole), and ends the input with the
+ * last chunk. */
+static dt_status_t feed_chunk(dt_reader_t *reader, const dt_chunk_t *chunk, dt_error_t *err)
+{
+    size_t at = 0;
+    for (size_t i = 0; i <= chunk->nsplits; i++) {
+        size_t end = i < chunk->nsplits ? chunk->splits[i] : chunk->len;
+        dt_status_t st = end > at ? dt_reader_feed(reader, chunk->data + at, end - at, err)
+                                  : DT_OK;
+        if (st)
+            return st;
+        at = end;
+    }
+    return chunk->last ? dt_reader_finish(reader, err) : DT_OK;
+}
+
+static void release_job(chunk_job_t *job)
+{
+    if (!job)
+        return;
+    dt_reader_free(job->reader);
+    dt_spool_free(job->run.held);
+    dt_rows_free(job->rows);
+    if (job->agg.rules)
+        dt_aggregate_free(&job->agg);
+    free(job);
+}
+
+static void discard_chunk(void *ctx, void *job)
+{
+    (void)ctx;
+    release_job(job);
+}
+
+/* A chunk goes to a worker when its start can be between records and the
+ * input's header has been read, unless calls wait for the input's date
+ * order (then the chunk's calls would have to wait too). */
+static dt_status_t plan_chunk(void *ctx, const dt_chunk_t *chunk, void **out, dt_error_t *err)
+{
+    chunked_t *c = ctx;
+    run_t *run = c->run;
+    *out = NULL;
+    if (chunk->continues || !chunk->len || !run->have_header ||
+        (run->need_time && run->dates.order == DT_ORDER_NONE && holding(run)))
+        return DT_OK;
+    if (!c->tmpl && !(c->tmpl = dt_reader_fork(run->reader, 1, NULL, NULL)))
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    chunk_job_t *job = calloc(1, sizeof *job);
+    if (!job)
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    job->run = *run;
+    job->order = run->dates.order;
+    job->tmpl = c->tmpl;
+    dt_aggregate_t *agg = run->agg;
+    if (dt_aggregate_init(&job->agg, run->rules, DT_AGGREGATE_UNCAPPED) ||
+        dt_aggregate_configure(&job->agg, &agg->options) ||
+        (agg->tallies && dt_aggregate_tallies(&job->agg, agg->ntallies)) ||
+        dt_aggregate_begin_input(&job->agg, run->path) ||
+        (run->keep_all && !(job->rows = dt_rows_part(run->rows_out)))) {
+        release_job(job);
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    }
+    job->run.agg = &job->agg;
+    job->run.held = NULL;
+    job->run.rows_out = job->rows;
+    memset(job->run.span, 0, sizeof job->run.span);
+    dt_date_order_begin(&job->run.dates, job->order);
+    *out = job;
+    return DT_OK;
+}
+
+static void work_chunk(void *ctx, unsigned worker, const dt_chunk_t *chunk, void *p)
+{
+    const chunked_t *c = ctx;
+    chunk_job_t *job = p;
+    run_t *run = &job->run;
+    static const dt_codes_limits_t none;
+    run->codes = c->workers[worker].codes;
+    dt_codes_set_limits(run->codes, &none);
+    job->reader = dt_reader_fork(job->tmpl, chunk->first_line, on_record, run);
+    run->reader = job->reader;
+    job->status = job->reader ? feed_chunk(job->reader, chunk, &job->error)
+                              : dt_fail(&job->error, DT_ERR_NOMEM, "out of memory");
+    job->clean = job->status == DT_OK && !chunk->last &&
+                 dt_reader_between(job->reader, &job->next_line);
+    job->holding = holding(run);
+    job->limits = dt_codes_limits(run->codes);
+}
+
+/* Whether the job counted what the input's run would have, and if so, its
+ * dates merged into the run's. A job that failed is not taken: the chunk is
+ * read again, and fails there as it would have in one reading (or not: a
+ * worker that ran out of memory). */
+static bool job_agrees(run_t *run, const chunk_job_t *job)
+{
+    dt_date_order_state_t dates = run->dates;
+    if (job->status || job->holding || !dt_aggregate_merge_exact(run->agg, &job->agg) ||
+        !dt_date_order_merge(&dates, &job->run.dates))
+        return false;
+    /* calls the run holds come before the chunk's: only its decision frees them */
+    if (holding(run) && (job->order != DT_ORDER_NONE || job->run.dates.order == DT_ORDER_NONE))
+        return false;
+    run->dates = dates;
+    return true;
+}
+
+/* Takes a worker's counts for the chunk into the input's run. */
+static dt_status_t take_job(chunked_t *c, chunk_job_t *job, dt_error_t *err)
+{
+    run_t *run = c->run;
+    dt_status_t st = holding(run) ? replay_held(run, err) : DT_OK;
+    if (st)
+        return st;
+    for (int order = DT_ORDER_DMY; order < DT_ORDER_COUNT; order++)
+        if (job->run.span[order].has) {
+            widen(&run->span[order], job->run.span[order].first);
+            widen(&run->span[order], job->run.span[order].last);
+        }
+    if ((st = dt_aggregate_merge(run->agg, &job->agg, DT_MERGE_SAME_INPUT, err)))
+        return st;
+    if (job->rows && (st = dt_rows_append(run->rows_out, job->rows, err)))
+        return st;
+    dt_codes_limits_t limits = dt_codes_limits(run->codes);
+    dt_codes_limits_add(&limits, &job->limits);
+    dt_codes_set_limits(run->codes, &limits);
+    /* the chunk's reader is where the input's reading goes on */
+    dt_reader_free(run->reader);
+    run->reader = job->reader;
+    job->reader = NULL;
+    dt_reader_retarget(run->reader, on_record, run);
+    c->clean = job->clean;
+    c->next_line = job->next_line;
+    return DT_OK;
+}
+
+static dt_status_t fold_chunk(void *ctx, const dt_chunk_t *chunk, void *p, dt_error_t *err)
+{
+    chunked_t *c = ctx;
+    run_t *run = c->run;
+    chunk_job_t *job = p;
+    bool starts = !chunk->continues && c->clean && c->next_line == chunk->first_line;
+    dt_status_t st;
+    dt_pipeline_stats_t *stats = run->options->stats;
+    if (stats)
+        stats->chunks++;
+    if (job && starts && job_agrees(run, job)) {
+        st = take_job(c, job, err);
+        if (stats)
+            stats->by_workers++;
+    } else {
+        if (stats)
+            stats->by_caller++;
+        /* read on, as one reader reading the input whole would */
+        st = feed_chunk(run->reader, chunk, err);
+        c->clean = st == DT_OK && !chunk->last && dt_reader_between(run->reader, &c->next_line);
+    }
+    release_job(job);
+    return st;
+}
+
+static dt_status_t run_chunked(run_t *run, dt_source_t *src, dt_pool_t *pool,
+                               const worker_t *workers, size_t chunk_bytes, dt_error_t *err)
+{
+    static const dt_parallel_ops_t ops = {.plan = plan_chunk, .work = work_chunk,
+                                          .fold = fold_chunk, .discard = discard_chunk};
+    chunked_t c = {.run = run, .src = src, .workers = workers};
+    dt_status_t st = dt_parallel_run(pool, chunk_bytes, chunk_block, &c, &ops, &c, err);
+    dt_reader_free(c.tmpl);
+    if (st) /* the reader's failures as run_input meets them */
+        return c.read_failed ? st : not_csv(run, st, err);
+    return finish_input(run, err);
+}
+
+/* The worker threads of a run, and their state (none with -j1). */
+typedef struct {
+    dt_pool_t *pool;
+    worker_t *workers;
+    unsigned n;
+} crew_t;
+
+static void crew_free(crew_t *crew)
+{
+    dt_pool_free(crew->pool);
+    for (unsigned i = 0; i < crew->n; i++)
+        dt_codes_free(crew->workers[i].codes);
+    free(crew->workers);
+}
+
+/* Starts the workers -j asks for; none for one job, with --dedupe, whose
+ * table sees every call in input order, or with --concurrency, whose
+ * timelines take cells in the order calls come (dt_aggregate_merge_exact). */
+static dt_status_t crew_start(crew_t *crew, const dt_pipeline_options_t *options,
+                              const dt_aggregate_t *agg, const dt_codes_t *codes, dt_error_t *err)
+{
+    *crew = (crew_t){0};
+    if (options->jobs <= 1 || options->dedupe || agg->options.concurrency)
+        return DT_OK;
+    dt_status_t st = dt_pool_new(&crew->pool, options->jobs, err);
+    unsigned n = st == DT_OK ? dt_pool_workers(crew->pool) : 0;
+    if (st == DT_OK && !(crew->workers = calloc(n, sizeof *crew->workers)))
+        st = dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    for (; st == DT_OK && crew->n < n; crew->n++)
+        if (!(crew->workers[crew->n].codes = dt_codes_share(codes, err)))
+            st = DT_ERR_NOMEM;
+    if (st) {
+        crew_free(crew);
+        *crew = (crew_t){0};
     }
     return st;
 }
@@ -698,8 +991,8 @@ static void note_undirected(const run_t *run)
 /* Reads one source into the aggregate: one input of the report, or one it
  * names as skipped. */
 static dt_status_t run_source(const dt_pipeline_options_t *options, const dt_rules_t *rules,
-                              dt_codes_t *codes, dt_aggregate_t *agg, dt_source_t *src,
-                              dt_error_t *err)
+                              dt_codes_t *codes, dt_aggregate_t *agg, const crew_t *crew,
+                              dt_source_t *src, dt_error_t *err)
 {
     const char *name = dt_source_name(src);
     run_t *run = calloc(1, sizeof *run);
@@ -707,7 +1000,7 @@ static dt_status_t run_source(const dt_pipeline_options_t *options, const dt_rul
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
     *run = (run_t){.options = options, .rules = rules, .codes = codes, .agg = agg,
                    .path = name, .keep_all = options->rows_out != NULL,
-                   .in_archive = dt_source_in_archive(src),
+                   .rows_out = options->rows_out, .in_archive = dt_source_in_archive(src),
                    /* concurrency places calls in absolute minutes, samples are chosen by
                       start time: their date order matters */
                    .need_time = agg->options.by_time || agg->options.concurrency ||
@@ -723,7 +1016,9 @@ static dt_status_t run_source(const dt_pipeline_options_t *options, const dt_rul
     if (st == DT_OK && dt_aggregate_begin_input(agg, name))
         st = dt_fail(err, DT_ERR_NOMEM, "out of memory");
     if (st == DT_OK)
-        st = run_input(run, src, err);
+        st = crew->pool ? run_chunked(run, src, crew->pool, crew->workers, options->chunk_bytes,
+                                      err)
+                        : run_input(run, src, err);
     if (st == DT_OK)
         st = finish_dates(run, err);
     if (st == DT_OK)
@@ -756,8 +1051,8 @@ static const char *skipped_unread(const dt_rules_t *rules, dt_source_t *src, con
 
 /* Reads every source a path yields. */
 static dt_status_t run_one(const dt_pipeline_options_t *options, const dt_rules_t *rules,
-                           dt_codes_t *codes, dt_aggregate_t *agg, const char *path,
-                           dt_error_t *err)
+                           dt_codes_t *codes, dt_aggregate_t *agg, const crew_t *crew,
+                           const char *path, dt_error_t *err)
 {
     dt_sources_t *set;
     dt_status_t st = dt_sources_open(&set, path, err);
@@ -767,7 +1062,7 @@ static dt_status_t run_one(const dt_pipeline_options_t *options, const dt_rules_
         nsources++;
         const char *kind, *reason = skipped_unread(rules, src, &kind);
         if (!reason)
-            st = run_source(options, rules, codes, agg, src, err);
+            st = run_source(options, rules, codes, agg, crew, src, err);
         else if (dt_aggregate_skip(agg, dt_source_name(src), kind, reason))
             st = dt_fail(err, DT_ERR_NOMEM, "out of memory");
     }
@@ -826,11 +1121,13 @@ dt_status_t dt_pipeline_run(const dt_pipeline_options_t *options, const dt_rules
     size_t nconds = options->filter.n + (options->rows ? options->rows->n : 0);
     if (nconds && !agg->tallies && dt_aggregate_tallies(agg, nconds))
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < options->npaths; i++) {
-        dt_status_t st = run_one(options, rules, codes, agg, options->paths[i], err);
-        if (st)
-            return st;
-    }
+    crew_t crew;
+    dt_status_t st = crew_start(&crew, options, agg, codes, err);
+    for (size_t i = 0; st == DT_OK && i < options->npaths; i++)
+        st = run_one(options, rules, codes, agg, &crew, options->paths[i], err);
+    crew_free(&crew);
+    if (st)
+        return st;
     if (agg->ninputs == 0 && agg->nskipped)
         return no_call_records(agg, err);
     note_skipped(agg);

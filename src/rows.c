@@ -17,6 +17,9 @@ struct dt_rows {
     size_t ncolumns;
     size_t *source_of;      /* output column -> column of the current input */
     uint64_t written;
+    bool part;              /* made by dt_rows_part: out is its own buffer, ... */
+    char *buffer;           /* ... its bytes (once out is closed) */
+    size_t buffer_len;
 };
 
 dt_rows_t *dt_rows_new(FILE *out, bool terminal)
@@ -33,9 +36,51 @@ void dt_rows_free(dt_rows_t *rows)
 {
     if (!rows)
         return;
-    free(rows->names);
+    if (rows->part && rows->out)
+        fclose(rows->out);
+    if (rows->part)
+        free(rows->buffer);
+    else
+        free(rows->names);
     free(rows->source_of);
     free(rows);
+}
+
+dt_rows_t *dt_rows_part(const dt_rows_t *rows)
+{
+    dt_rows_t *part = calloc(1, sizeof *part);
+    size_t n = rows->ncolumns ? rows->ncolumns : 1;
+    if (!part || !(part->source_of = malloc(n * sizeof *part->source_of))) {
+        free(part);
+        return NULL;
+    }
+    memcpy(part->source_of, rows->source_of, rows->ncolumns * sizeof *part->source_of);
+    part->terminal = rows->terminal;
+    part->started = true;
+    part->names = rows->names; /* borrowed, never compared: no header comes */
+    part->ncolumns = rows->ncolumns;
+    part->part = true;
+    if (!(part->out = open_memstream(&part->buffer, &part->buffer_len))) {
+        dt_rows_free(part);
+        return NULL;
+    }
+    return part;
+}
+
+dt_status_t dt_rows_append(dt_rows_t *rows, dt_rows_t *part, dt_error_t *err)
+{
+    bool ok = fclose(part->out) == 0;
+    part->out = NULL;
+    if (!ok)
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    if (part->buffer_len && fwrite(part->buffer, 1, part->buffer_len, rows->out) != part->buffer_len)
+        return dt_fail(err, DT_ERR_OUTPUT, "cannot write the selected rows");
+    rows->written += part->written;
+    part->written = 0;
+    free(part->buffer);
+    part->buffer = NULL;
+    part->buffer_len = 0;
+    return DT_OK;
 }
 
 uint64_t dt_rows_count(const dt_rows_t *rows)

@@ -75,5 +75,10 @@ check_every "JSON report with a note" "$DRTRIAGE" --format json -o "$WORK/o/out"
 check_every "text report with series, groups and samples" \
     "$DRTRIAGE" --color never -o "$WORK/o/out" --by day --samples 2 --group-by userPrincipalName \
     samples/graph-powershell.csv
+# Read in chunks by worker threads (-j3, chunks of 2000 bytes): a failure in
+# a worker, in its chunk's counts or in merging them is refused like any.
+build/gen-export --family tac --rows 60 --seed 11 --tricky -o "$WORK/chunks.csv"
+DRTRIAGE_CHUNK_BYTES=2000 check_every "report read by three workers" \
+    "$DRTRIAGE" -j3 --format json -o "$WORK/o/out" --by day --samples 2 "$WORK/chunks.csv"
 check_every "explain" "$DRTRIAGE" explain 560499 "TLS negotiation failed"
 finish

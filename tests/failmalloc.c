@@ -4,7 +4,8 @@
  * Nth one fail (return NULL, errno ENOMEM).
  *   FAILMALLOC_NTH=N      the call to fail (1 = the first); unset or 0: none
  *   FAILMALLOC_COUNT=FILE at exit, write the number of calls made to FILE
- * glibc only (it forwards to __libc_malloc and friends). Not for sanitizer
+ * glibc only (it forwards to __libc_malloc and friends). Threads count into
+ * one counter, so which thread's call is the Nth one varies between runs. Not for sanitizer
  * builds, which replace the allocator themselves. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -49,8 +50,8 @@ static int fail_now(void)
 {
     if (!armed)
         return 0;
-    calls++;
-    if (nth && calls == nth) {
+    /* atomic: the worker threads of -j allocate too */
+    if (__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED) == nth && nth) {
         errno = ENOMEM;
         return 1;
     }

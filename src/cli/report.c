@@ -2,6 +2,7 @@
  * pipeline, the report, and the --fail-if verdict as an exit code. */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "dt_codes.h"
 #include "dt_filter.h"
 #include "dt_output.h"
+#include "dt_parallel.h"
 #include "dt_pipeline.h"
 #include "dt_rules.h"
 #include "dt_gates.h"
@@ -30,6 +32,7 @@ typedef struct {
     dt_date_order_t date_order;
     bool quiet;                    /* stderr only when the run fails */
     size_t max_field;
+    unsigned jobs;                 /* -j; 0: the default */
     dt_cli_rules_t rules;
     dt_cli_gates_t gates;          /* --fail-if, --min-calls */
     dt_schema_overrides_t overrides;
@@ -138,6 +141,9 @@ typedef struct {
     "                         call type and codes) once: for overlapping exports; its\n" \
     "                         keys go to a temporary file in $TMPDIR (default /tmp)\n" \
     "      --max-field BYTES  longest field accepted (default 1048576)\n" \
+    "  -j, --jobs N           read each input with N worker threads (default: the\n" \
+    "                         online CPUs, at most 16); the report is the same for any\n" \
+    "                         N, byte for byte (--dedupe reads with one)\n" \
     "      --date-order dmy|mdy|ymd  read dates like 01/03/2024 day first (dmy), month\n" \
     "                         first (mdy) or allow only year first (ymd); by default\n" \
     "                         each input's own dates decide, and a note says how\n" \
@@ -273,6 +279,7 @@ static void build_long_options(struct option *opts, char names[][32])
         {"stubs", no_argument, NULL, OPT_STUBS},
         {"concurrency", no_argument, NULL, OPT_CONCURRENCY},
         {"max-concurrent", required_argument, NULL, OPT_MAX_CONCURRENT},
+        {"jobs", required_argument, NULL, 'j'},
     };
     size_t n = sizeof fixed / sizeof fixed[0];
     memcpy(opts, fixed, sizeof fixed);
@@ -355,6 +362,12 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
                                       arg, DT_SAMPLES_MAX);
         o->tables.samples = (size_t)n;
         return -1;
+    case 'j':
+        if (!parse_size(arg, DT_JOBS_MAX, &n) || n < 1)
+            return dt_cli_usage_error("report", "--jobs '%s': expected a whole number from 1 to %d",
+                                      arg, DT_JOBS_MAX);
+        o->jobs = (unsigned)n;
+        return -1;
     case OPT_MAX_FIELD:
         if (!parse_size(arg, (uint64_t)1 << 40, &n) || n < 1024)
             return dt_cli_usage_error("report", "--max-field '%s': expected a whole number of bytes >= 1024", arg);
@@ -376,7 +389,7 @@ static int parse_args(options_t *o, int argc, char **argv)
     build_long_options(longopts, names);
     opterr = 0;
     int c, index = 0;
-    while ((c = getopt_long(argc, argv, "f:o:hq", longopts, &index)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:o:hqj:", longopts, &index)) != -1) {
         if (c == '?' || c == ':') {
             const char *bad = argv[optind - 1];
             return dt_cli_usage_error("report", "unknown option or missing value: '%s'", bad);
@@ -516,6 +529,22 @@ static bool check_action_ids(const options_t *o, const dt_rules_t *rules)
     return true;
 }
 
+/* -j's default: the online CPUs, at most DT_JOBS_DEFAULT_MAX. */
+static unsigned default_jobs(void)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus < 1 ? 1 : cpus > DT_JOBS_DEFAULT_MAX ? DT_JOBS_DEFAULT_MAX : (unsigned)cpus;
+}
+
+/* DRTRIAGE_CHUNK_BYTES, for tests: small chunks, so that small files make
+ * many (0: the default). */
+static size_t chunk_bytes(void)
+{
+    const char *text = getenv("DRTRIAGE_CHUNK_BYTES");
+    uint64_t n;
+    return text && parse_size(text, (uint64_t)1 << 40, &n) ? (size_t)n : 0;
+}
+
 static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
 {
     dt_rules_t rules;
@@ -535,11 +564,15 @@ static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
 
     dt_cli_progress_t progress;
     dt_cli_progress_init(&progress);
+    dt_pipeline_stats_t stats = {0};
     dt_pipeline_options_t po = {.paths = (const char *const *)paths, .npaths = npaths,
                                 .overrides = o->overrides, .max_field = o->max_field,
                                 .strict = o->strict, .date_order = o->date_order,
                                 .filter = o->filter,
                                 .hash_content = dt_cli_outputs_want(&o->outputs, "state"),
+                                .jobs = o->jobs ? o->jobs : default_jobs(),
+                                .chunk_bytes = chunk_bytes(),
+                                .stats = &stats,
                                 .progress = o->quiet ? NULL : dt_cli_progress_update,
                                 .progress_ctx = &progress};
     if (!dt_cli_load_rules(&o->rules, &rules) || !check_action_ids(o, &rules)) {
@@ -555,6 +588,9 @@ static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
     else
         rc = run_summary(o, &po, &rules, codes, &agg);
     dt_dedupe_free(po.dedupe);
+    if (getenv("DRTRIAGE_CHUNK_STATS")) /* for tests (docs/drtriage.1) */
+        fprintf(stderr, "drtriage: chunks %" PRIu64 ", by workers %" PRIu64 ", by the reader %" PRIu64 "\n",
+                stats.chunks, stats.by_workers, stats.by_caller);
     if (agg.rules)
         dt_aggregate_free(&agg);
     dt_codes_free(codes);

@@ -83,6 +83,34 @@ START_TEST(test_later_input_reordered)
 }
 END_TEST
 
+/* Parts of an input written apart and appended in order give the rows one
+ * writer gives, in the current input's column order. */
+START_TEST(test_parts_appended)
+{
+    sink_t s;
+    sink_open(&s, false);
+    begin(&s, "a.csv", (const char *[]){"SBC FQDN", "SIP", "MS", NULL}, DT_OK);
+    write_row(&s, (const char *[]){"s1", "503", "560503", NULL});
+    begin(&s, "b.csv", (const char *[]){"ms", "sbc fqdn", "Sip", NULL}, DT_OK);
+    dt_rows_t *one = dt_rows_part(s.rows), *two = dt_rows_part(s.rows);
+    ck_assert_ptr_nonnull(one);
+    ck_assert_ptr_nonnull(two);
+    dt_slice_t cells[MAX_CELLS];
+    dt_record_t later = record_of(cells, (const char *[]){"560487", "s3, b", "487", NULL});
+    ck_assert_int_eq(dt_rows_write(two, &later, &s.err), DT_OK);
+    dt_record_t first = record_of(cells, (const char *[]){"560486", "s2", "486", NULL});
+    ck_assert_int_eq(dt_rows_write(one, &first, &s.err), DT_OK);
+    ck_assert_int_eq(dt_rows_append(s.rows, one, &s.err), DT_OK);
+    ck_assert_int_eq(dt_rows_append(s.rows, two, &s.err), DT_OK);
+    ck_assert_uint_eq(dt_rows_count(s.rows), 3);
+    dt_rows_free(one);
+    dt_rows_free(two);
+    ck_assert_str_eq(sink_close(&s), "SBC FQDN,SIP,MS\r\ns1,503,560503\r\ns2,486,560486\r\n"
+                                     "\"s3, b\",487,560487\r\n");
+    free(s.text);
+}
+END_TEST
+
 START_TEST(test_other_layout_refused)
 {
     sink_t s;
@@ -116,6 +144,7 @@ Suite *dt_suite_rows(void)
     TCase *tc = tcase_create("rows");
     tcase_add_test(tc, test_cells_as_read);
     tcase_add_test(tc, test_later_input_reordered);
+    tcase_add_test(tc, test_parts_appended);
     tcase_add_test(tc, test_other_layout_refused);
     tcase_add_test(tc, test_terminal_sanitised);
     suite_add_tcase(s, tc);
