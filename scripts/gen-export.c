@@ -3,7 +3,8 @@
  *
  * Usage: gen-export [--family tac|graph|cqd|acs] [--rows N | --bytes N] [--seed S]
  *                   [--tricky] [--start YYYY-MM-DD] [--culture NAME] [--days N] [--skip N]
- *                   [--repeat P] [--aggregated] [--incident] [-o FILE]
+ *                   [--repeat P] [--aggregated] [--incident] [--quote-names P]
+ *                   [--quote-phrases] [-o FILE]
  *
  * The output depends only on the arguments: the generator uses its own PRNG (splitmix64) and
  * integer arithmetic only (no libm, no locale, no rand()), so it is byte-identical on any
@@ -46,6 +47,12 @@
  *          (every PSTN field empty) that a query not filtered to PSTN returns.
  *   acs    summarize count() by ParticipantEndReason, ParticipantEndSubCode: count_.
 
+ * Quoting mix (tac, graph): --quote-names P writes the display name of P percent of the rows in
+ * the directory form "Last, First" (quoted, for its comma, as the admin center writes it) and
+ * the others as "First Last"; the users and calls are the same as without it (the choice has a
+ * stream of its own). --quote-phrases quotes every SIP phrase. Real admin-center exports of
+ * tenants whose directory names people "Doe, Jane" quote most rows.
+ *
  * --incident: the certificate of INCIDENT_SBC (sbc1.contoso.com) expires at noon of the first
  * day. From then on every outbound call through it fails in the TLS handshake Microsoft starts
  * (569008/504 certificate expired, and 569002/504 outgoing TLS negotiation failed), and its
@@ -198,6 +205,7 @@ static char *put_guid(char *p)
 /* Quoting. g_qall: every field quoted (PowerShell Export-Csv).                                */
 
 static int g_qall;
+static int g_quote_phrases; /* --quote-phrases */
 
 typedef struct {
     const char *p;
@@ -212,11 +220,11 @@ static void *xmalloc(size_t n)
     return p;
 }
 
-/* Format a constant text as a complete CSV field (quoted and escaped when needed). */
-static str_t mkfield(const char *raw)
+/* Format a constant text as a complete CSV field (quoted and escaped when needed, or always). */
+static str_t mkfield_as(const char *raw, int quote)
 {
     size_t n = strlen(raw);
-    int need = g_qall || strpbrk(raw, ",\"\r\n") != NULL;
+    int need = quote || strpbrk(raw, ",\"\r\n") != NULL;
     if (!need)
         return (str_t){raw, (unsigned)n};
     char *o = xmalloc(2 * n + 3);
@@ -229,6 +237,11 @@ static str_t mkfield(const char *raw)
     }
     o[k++] = '"';
     return (str_t){o, (unsigned)k};
+}
+
+static str_t mkfield(const char *raw)
+{
+    return mkfield_as(raw, g_qall);
 }
 
 static inline char *put_str(char *p, str_t s)
@@ -731,6 +744,7 @@ static const struct {
 
 typedef struct {
     str_t f_upn, f_name;
+    str_t f_name_comma, f_name_plain; /* --quote-names: "Last, First" and First Last */
     char objid[36];
     char number[16];
     unsigned char numlen;
@@ -804,7 +818,7 @@ static ocf_t *setup_outcomes(const outcome_t *o, unsigned n, wtab_t *wt)
     for (unsigned i = 0; i < n; i++) {
         f[i].d = &o[i];
         f[i].f_ms = mkfield(o[i].ms);
-        f[i].f_phrase = mkfield(o[i].phrase);
+        f[i].f_phrase = mkfield_as(o[i].phrase, g_qall || g_quote_phrases);
         char *e = put_u(f[i].sipbuf, o[i].sip);
         f[i].siplen = (unsigned)(e - f[i].sipbuf);
         w[i] = o[i].weight + (g_tricky ? o[i].tweight : 0);
@@ -848,7 +862,8 @@ static void setup_users(void)
         us->numlen = (unsigned char)(p - us->number);
 
         if (u >= NUSERS) {
-            us->f_name = mkfield(tricky_users[u - NUSERS].name);
+            us->f_name = us->f_name_comma = us->f_name_plain =
+                mkfield(tricky_users[u - NUSERS].name);
             us->f_upn = mkfield(tricky_users[u - NUSERS].upn);
             rng_state = saved;
             continue;
@@ -868,6 +883,14 @@ static void setup_users(void)
         strcpy(name, buf);
         us->f_name = mkfield(name);
         if (us->f_name.p != name)
+            free(name);
+        snprintf(buf, sizeof buf, "%s, %s%s", ln, fn, sfx);
+        us->f_name_comma = mkfield(buf);
+        snprintf(buf, sizeof buf, "%s %s%s", fn, ln, sfx);
+        name = xmalloc(strlen(buf) + 1);
+        strcpy(name, buf);
+        us->f_name_plain = mkfield(name);
+        if (us->f_name_plain.p != name)
             free(name);
         snprintf(buf, sizeof buf, "%s.%s@contoso.com", fn, ln);
         for (char *q = buf; *q; q++)
@@ -1127,6 +1150,23 @@ static char *put_numbers(char *p, const call_t *c)
     return p;
 }
 
+static int g_quote_names = -1; /* --quote-names P, or -1 */
+static uint64_t quote_rng;      /* its own stream: the calls stay as they are */
+
+/* The display name field of a row: the user's own form, or with --quote-names the comma form
+ * on P percent of the rows. */
+static str_t name_field(const user_t *u)
+{
+    if (g_quote_names < 0)
+        return u->f_name;
+    uint64_t saved = rng_state;
+    rng_state = quote_rng;
+    int comma = below(100) < (uint32_t)g_quote_names;
+    quote_rng = rng_state;
+    rng_state = saved;
+    return comma ? u->f_name_comma : u->f_name_plain;
+}
+
 static void row_tac(const call_t *c)
 {
     char *p = room();
@@ -1140,7 +1180,7 @@ static void row_tac(const call_t *c)
         *p++ = ',';
         p = put_str(p, c->user->f_upn);
         *p++ = ',';
-        p = put_str(p, c->user->f_name);
+        p = put_str(p, name_field(c->user));
         *p++ = ',';
     }
     if (!c->nouser)
@@ -1215,7 +1255,7 @@ static void row_graph(const call_t *c)
         p = PUT_LIT(p, "\",");
         p = put_str(p, c->user->f_upn);
         *p++ = ',';
-        p = put_str(p, c->user->f_name);
+        p = put_str(p, name_field(c->user));
         *p++ = ',';
     }
     /* startDateTime: for failed calls Graph repeats the invite time */
@@ -1506,7 +1546,8 @@ static void usage(FILE *f)
 {
     fputs("usage: gen-export [--family tac|graph|cqd|acs] [--rows N | --bytes N] [--seed S]\n"
           "                  [--tricky] [--start YYYY-MM-DD] [--culture NAME] [--days N]\n"
-          "                  [--skip N] [--repeat P] [--aggregated] [--incident] [-o FILE]\n"
+          "                  [--skip N] [--repeat P] [--aggregated] [--incident]\n"
+          "                  [--quote-names P] [--quote-phrases] [-o FILE]\n"
           "Writes a deterministic synthetic Direct Routing call-record export (default: tac,\n"
           "1000 rows, seed 1, start 2024-03-01, stdout). --bytes N stops after the first row\n"
           "that brings the output to N bytes or more. --culture en-US|en-GB|fr-FR|de-DE|\n"
@@ -1519,7 +1560,9 @@ static void usage(FILE *f)
           "a count, N calls in all, and for cqd rows of non-PSTN streams. --incident: from\n"
           "noon of the first day the certificate of sbc1.contoso.com has expired; its\n"
           "outbound calls fail in TLS (569008/504, 569002/504) and its inbound calls are\n"
-          "missing.\n",
+          "missing. --quote-names P (tac, graph) writes P percent of the display names as\n"
+          "\"Last, First\" (quoted), the rest as First Last; --quote-phrases quotes every\n"
+          "SIP phrase.\n",
           f);
 }
 
@@ -1623,6 +1666,16 @@ int main(int argc, char **argv)
             g_incident_on = 1;
         } else if (strcmp(a, "--tricky") == 0) {
             g_tricky = 1;
+        } else if (strcmp(a, "--quote-names") == 0) {
+            uint64_t pct = parse_u64(a, v);
+            if (pct > 100) {
+                fprintf(stderr, "gen-export: --quote-names needs a percentage from 0 to 100\n");
+                return 2;
+            }
+            g_quote_names = (int)pct;
+            i++;
+        } else if (strcmp(a, "--quote-phrases") == 0) {
+            g_quote_phrases = 1;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
             return 0;
@@ -1638,6 +1691,11 @@ int main(int argc, char **argv)
                         "center and CQD write fixed forms)\n");
         return 2;
     }
+    if ((g_quote_names >= 0 || g_quote_phrases) && g_family != F_TAC && g_family != F_GRAPH) {
+        fprintf(stderr, "gen-export: --quote-names and --quote-phrases apply to --family tac "
+                        "and graph\n");
+        return 2;
+    }
     if (g_aggregated && g_family != F_CQD && g_family != F_ACS) {
         fprintf(stderr, "gen-export: --aggregated needs --family cqd or acs\n");
         return 2;
@@ -1651,6 +1709,7 @@ int main(int argc, char **argv)
     setup(); /* users are independent of the seed */
     rng_state = mix64(seed ^ 0xd1a7e5c0de5eedULL);
     repeat_rng = mix64(seed ^ 0x2e9ea7ULL);
+    quote_rng = mix64(seed ^ 0x9a07e5ULL);
 
     /* spread the calls over ~30 days, 0.5 s .. 1 h apart on average */
     uint64_t est_rows = bytes ? bytes / (g_family == F_ACS ? 150 : g_family == F_CQD ? 250 : 420)
