@@ -3,6 +3,7 @@
 #   make run          report on the bundled samples (installs what is missing)
 #   make check        every test (installs what is missing, the format readers too)
 #   make SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make tsan         the unit tests and the -j tests under ThreadSanitizer
 #   make bench        throughput and memory against a bare libcsv parse
 #   make valgrind     end-to-end cases under valgrind
 #   make check-dask   the Dask recipe of docs/scale.md on a local scheduler and two workers
@@ -36,6 +37,10 @@ ifeq ($(SANITIZE),1)
 BUILD   = build/san
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LTO      =
+else ifeq ($(SANITIZE),thread)
+BUILD   = build/tsan
+SANFLAGS = -fsanitize=thread -fno-omit-frame-pointer
+LTO      =
 else
 BUILD   = build
 SANFLAGS =
@@ -64,9 +69,8 @@ ASSETS   = $(sort $(wildcard assets/*))
 TEST_SRC = $(wildcard tests/unit/*.c)
 TEST_OBJ = $(TEST_SRC:tests/unit/%.c=$(BUILD)/test-obj/%.o)
 
-.PHONY: all deps test-deps run check check-unit check-cases check-cli check-formats check-install \
-        check-dask \
-        bench valgrind fuzz fuzz-deps install uninstall clean
+.PHONY: all deps test-deps run check check-unit check-cases check-cli check-parallel check-formats \
+        check-install check-dask bench valgrind tsan fuzz fuzz-deps install uninstall clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/drtriage
@@ -147,7 +151,7 @@ $(BUILD)/check_drtriage: $(TEST_OBJ) $(LIB_OBJ)
 run: $(BUILD)/drtriage
 	$(BUILD)/drtriage samples/*.csv
 
-check: check-unit check-cases check-cli check-formats check-install
+check: check-unit check-cases check-cli check-parallel check-formats check-install
 
 check-unit: $(BUILD)/check_drtriage
 	CK_VERBOSITY=normal $(BUILD)/check_drtriage
@@ -180,6 +184,21 @@ check-cli: $(BUILD)/drtriage build/gen-export build/chunk-feed build/measure $(F
 	DRTRIAGE=$(BUILD)/drtriage tests/scale.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/man.sh
 	DRTRIAGE=$(BUILD)/drtriage SANITIZE=$(SANITIZE) tests/alloc-failure.sh
+
+# -j: every golden case, bad input and large generated exports at -j1, -j2,
+# -j3 and -j8 compared byte for byte (unzip reads the .xlsx parts).
+check-parallel: $(BUILD)/drtriage build/gen-export
+	@DRTRIAGE_EXTRA_PKGS=unzip scripts/install-deps
+	DRTRIAGE=$(BUILD)/drtriage tests/parallel.sh
+
+# ThreadSanitizer over the unit tests (threads sharing the code table) and the
+# -j tests, in build/tsan/. Not part of `make check` (slow); any report fails.
+tsan:
+	$(MAKE) SANITIZE=thread build/tsan/drtriage build/tsan/check_drtriage build/gen-export
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" CK_TIMEOUT_MULTIPLIER=10 CK_VERBOSITY=silent \
+	    build/tsan/check_drtriage
+	DRTRIAGE_EXTRA_PKGS=unzip scripts/install-deps
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" DRTRIAGE=build/tsan/drtriage tests/parallel.sh
 
 # Installing, as a packager would: make install PREFIX=/usr DESTDIR=/tmp/pkg
 PREFIX  ?= /usr/local

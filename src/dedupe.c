@@ -316,7 +316,7 @@ dt_status_t dt_dedupe_check(dt_dedupe_t *d, const void *key, size_t len, bool *r
             return DT_OK;
         }
     }
-    uint32_t record;
+    uint32_t record = 0; /* set by append (GCC cannot tell under -fsanitize=thread) */
     dt_status_t st = append(d, key, len, &record, err);
     if (st)
         return st;
