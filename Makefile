@@ -187,14 +187,15 @@ check-cli: $(BUILD)/drtriage build/gen-export build/chunk-feed build/measure $(F
 
 # -j: every golden case, bad input and large generated exports at -j1, -j2,
 # -j3 and -j8 compared byte for byte (unzip reads the .xlsx parts).
-check-parallel: $(BUILD)/drtriage build/gen-export
+check-parallel: $(BUILD)/drtriage build/gen-export build/gen-archive
 	@DRTRIAGE_EXTRA_PKGS=unzip scripts/install-deps
 	DRTRIAGE=$(BUILD)/drtriage tests/parallel.sh
 
 # ThreadSanitizer over the unit tests (threads sharing the code table) and the
 # -j tests, in build/tsan/. Not part of `make check` (slow); any report fails.
 tsan:
-	$(MAKE) SANITIZE=thread build/tsan/drtriage build/tsan/check_drtriage build/gen-export
+	$(MAKE) SANITIZE=thread build/tsan/drtriage build/tsan/check_drtriage build/gen-export \
+	    build/gen-archive
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66" CK_TIMEOUT_MULTIPLIER=10 CK_VERBOSITY=silent \
 	    build/tsan/check_drtriage
 	DRTRIAGE_EXTRA_PKGS=unzip scripts/install-deps

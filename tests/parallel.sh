@@ -1,7 +1,7 @@
 #!/bin/sh
 # -j: the report is the same byte for byte at any number of workers. Every
-# golden case (tests/cases), every bad-input file and large generated exports
-# run at -j1 (no threads) and at -j2, -j3 and -j8 with small chunks
+# golden case (tests/cases, archives included), every bad-input file and
+# large generated exports (plain, gzipped, zipped) run at -j1 (no threads) and at -j2, -j3 and -j8 with small chunks
 # (DRTRIAGE_CHUNK_BYTES, so that small files make many), and their standard
 # output, standard error, exit status and -o files are compared. The
 # generated exports put quoted line breaks, CRLF pairs and stray quotes at
@@ -15,6 +15,8 @@ cd "$(dirname "$0")/.." || exit 2
 . tests/lib.sh
 
 GEN=${GEN:-build/gen-export}
+GEN_ARCHIVE=${GEN_ARCHIVE:-build/gen-archive}
+case $GEN_ARCHIVE in /*) ;; *) GEN_ARCHIVE=$PWD/$GEN_ARCHIVE ;; esac
 JOBS="2 3 8"
 
 # same DESC CHUNK_BYTES ARGS...: drtriage ARGS at -j1 and at each of JOBS with
@@ -140,6 +142,37 @@ same "several inputs" 3000 --format json "$WORK/graph.csv" "$WORK/rejects.csv" "
 STDIN=$WORK/quoted.csv same "standard input" 3000 --format json -
 STDIN=
 by_workers "standard input" 3000 --format json - <"$WORK/quoted.csv"
+
+same "--concurrency (read by one thread)" 3000 --format json --concurrency "$WORK/tricky.csv"
+
+# --- archive members and compressed files ---
+# The archive golden cases, built as tests/run-cases builds them, and
+# generated exports packed: a .gz stream and the members of a zip.
+mkdir -p "$WORK/archives"
+for spec in tests/cases/*.archive; do
+    [ -e "$spec" ] || continue
+    last=""
+    while read -r kind file members; do
+        [ -n "$kind" ] || continue
+        # shellcheck disable=SC2086 # members are split on purpose
+        (cd tests/cases && eval "set -- $members" &&
+            for m in "$@"; do shift; set -- "$@" "$(printf '%s' "$m" | sed "s|=@|=$WORK/archives/|")"; done &&
+            "$GEN_ARCHIVE" "$kind" "$WORK/archives/$file" "$@") ||
+            fail "${spec##*/}: cannot build $file"
+        last=$file
+    done <"$spec"
+    name=${spec%.archive}
+    args=""
+    [ -f "$name.args" ] && args=$(cat "$name.args")
+    eval "set -- $args"
+    same "${name##*/} (json)" 300 --format json "$@" "$WORK/archives/$last"
+done
+gzip -c "$WORK/quoted.csv" >"$WORK/quoted.csv.gz"
+"$GEN_ARCHIVE" zip "$WORK/two.zip" "a.csv=$WORK/rejects.csv" "b.csv=$WORK/graph-gb.csv"
+same "a .gz stream" 4096 --format json --by day "$WORK/quoted.csv.gz"
+by_workers "a .gz stream" 4096 --format json "$WORK/quoted.csv.gz"
+same "zip members" 4096 --format json "$WORK/two.zip"
+by_workers "zip members" 4096 --format json "$WORK/two.zip"
 
 # --- every format, one pass ---
 for f in tricky graph-gb; do
