@@ -143,7 +143,8 @@ typedef struct {
     "      --max-field BYTES  longest field accepted (default 1048576)\n" \
     "  -j, --jobs N           read each input with N worker threads (default: the\n" \
     "                         online CPUs, at most 16); the report is the same for any\n" \
-    "                         N, byte for byte (--dedupe reads with one)\n" \
+    "                         N, byte for byte (--dedupe and --concurrency read\n" \
+    "                         with one)\n" \
     "      --date-order dmy|mdy|ymd  read dates like 01/03/2024 day first (dmy), month\n" \
     "                         first (mdy) or allow only year first (ymd); by default\n" \
     "                         each input's own dates decide, and a note says how\n" \
