@@ -137,6 +137,9 @@ same "--date-order" 2500 --format json --by day --date-order mdy "$WORK/acs-us.c
 same "--strict stops at a late rejected row" 3000 --format json --strict "$WORK/rejects.csv"
 same "--rows drill-down" 3000 --rows 'origin=sbc' "$WORK/tricky.csv"
 same "--rows drill-down, held dates" 3000 --rows 'since=2024-03-10' "$WORK/graph-gb.csv"
+awk -F, 'BEGIN { OFS = "," } { t = $1; $1 = $5; $5 = t; print }' "$WORK/many.csv" >"$WORK/swapped.csv"
+same "--rows, a later input's columns in another order" 3000 --rows 'sip=486' \
+    "$WORK/many.csv" "$WORK/swapped.csv"
 same "--dedupe" 3000 --format json --dedupe "$WORK/tricky.csv" "$WORK/tricky.csv"
 same "several inputs" 3000 --format json "$WORK/graph.csv" "$WORK/rejects.csv" "$WORK/cr.csv"
 STDIN=$WORK/quoted.csv same "standard input" 3000 --format json -
