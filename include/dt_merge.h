@@ -81,14 +81,30 @@ dt_status_t dt_aggregate_compatible(const dt_aggregate_t *dst, const dt_aggregat
 dt_status_t dt_aggregate_merge(dt_aggregate_t *dst, const dt_aggregate_t *src,
                                dt_merge_mode_t mode, dt_error_t *err);
 
-/* Whether dt_aggregate_merge(agg, from, DT_MERGE_SAME_INPUT) gives exactly
- * what agg would hold had it counted from's rows itself (for -j, whose
- * chunks are counted apart): no table of from overflowed its cap, and the
- * measures' budgets cannot have made a difference (from counted no
- * concurrency, whose timelines take cells in the order calls come; it was
- * never refused a time-to-failure page, and agg's pages left cover every
- * page from took). When false, count the rows into agg instead. */
-bool dt_aggregate_merge_exact(const dt_aggregate_t *agg, const dt_aggregate_t *from);
+/* ---- parts of an input counted apart (-j) ---- */
+
+/* A part's bounds: distinct keys per table, and time-to-failure pages. */
+#define DT_PART_KEY_CAP 1024
+#define DT_PART_PAGES 1024
+
+/* Prepares part to count a later part of whole's current input apart (on
+ * another thread), to be merged into whole with DT_MERGE_SAME_INPUT: the
+ * same rules, tables and tallies, its input begun with the same path, and
+ * memory bounded whatever the rows: at most DT_PART_KEY_CAP keys per table
+ * (filter tallies: DT_TALLY_VALUES_CAP) and DT_PART_PAGES time-to-failure
+ * pages (dt_aggregate_merge_exact says whether they sufficed). whole is only
+ * read (several threads may make parts of it at once); its rules must
+ * outlive part. Returns DT_ERR_NOMEM (free part with dt_aggregate_free). */
+dt_status_t dt_aggregate_part(dt_aggregate_t *part, const dt_aggregate_t *whole);
+
+/* Whether dt_aggregate_merge(agg, part, DT_MERGE_SAME_INPUT) gives exactly
+ * what agg would hold had it counted part's rows itself; part was made by
+ * dt_aggregate_part from agg. True when no table of part overflowed its cap
+ * and the measures' budgets cannot have made a difference: part counted no
+ * concurrency (timelines take cells in the order calls come), was never
+ * refused a time-to-failure page, and agg's pages left cover every page part
+ * took. When false, count the rows into agg instead. */
+bool dt_aggregate_merge_exact(const dt_aggregate_t *agg, const dt_aggregate_t *part);
 
 /* Applies the caps to tables that any-order merges left over them: per
  * table, the keys with most calls (code rows: most failed calls), ties by

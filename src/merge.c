@@ -428,19 +428,35 @@ dt_status_t dt_aggregate_merge(dt_aggregate_t *dst, const dt_aggregate_t *src,
     return DT_OK;
 }
 
-bool dt_aggregate_merge_exact(const dt_aggregate_t *agg, const dt_aggregate_t *from)
+/* ---- parts of an input counted apart ---- */
+
+dt_status_t dt_aggregate_part(dt_aggregate_t *part, const dt_aggregate_t *whole)
 {
-    const dt_keyed_table_t *tables[] = {&from->sbcs, &from->times, &from->groups,
-                                        &from->group_times};
+    dt_status_t st = dt_aggregate_init(part, whole->rules, DT_PART_KEY_CAP);
+    part->pages.pages_left = DT_PART_PAGES;
+    const dt_input_stats_t *in = whole->ninputs ? &whole->inputs[whole->ninputs - 1] : NULL;
+    if (st == DT_OK)
+        st = dt_aggregate_configure(part, &whole->options);
+    if (st == DT_OK && whole->tallies)
+        st = dt_aggregate_tallies(part, whole->ntallies);
+    if (st == DT_OK && in)
+        st = dt_aggregate_begin_input(part, in->path);
+    return st;
+}
+
+bool dt_aggregate_merge_exact(const dt_aggregate_t *agg, const dt_aggregate_t *part)
+{
+    const dt_keyed_table_t *tables[] = {&part->sbcs, &part->times, &part->groups,
+                                        &part->group_times};
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
         if (tables[t]->other != SIZE_MAX)
             return false;
-    for (size_t i = 0; i < from->ntallies; i++)
-        if (from->tallies[i].values.other != SIZE_MAX)
+    for (size_t i = 0; i < part->ntallies; i++)
+        if (part->tallies[i].values.other != SIZE_MAX)
             return false;
-    size_t pages = DT_SKETCH_PAGE_CAP - from->pages.pages_left;
-    return from->code_other == SIZE_MAX && !from->options.concurrency &&
-           pages < DT_SKETCH_PAGE_CAP && pages <= agg->pages.pages_left;
+    size_t pages = DT_PART_PAGES - part->pages.pages_left;
+    return part->code_other == SIZE_MAX && !part->options.concurrency &&
+           pages < DT_PART_PAGES && pages <= agg->pages.pages_left;
 }
 
 /* ---- applying the caps ---- */

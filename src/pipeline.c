@@ -732,6 +732,7 @@ typedef struct {
     const worker_t *workers;
     dt_reader_t *tmpl;              /* configured like the input's reader, for forks */
     bool read_failed;               /* the source could not be read */
+    bool solo;                      /* no more jobs: a part could not hold a chunk's counts */
     bool clean;                     /* the last chunk folded ended between records ... */
     uint64_t next_line;             /* ... and the next record starts on this line */
 } chunked_t;
@@ -800,13 +801,14 @@ static void discard_chunk(void *ctx, void *job)
 
 /* A chunk goes to a worker when its start can be between records and the
  * input's header has been read, unless calls wait for the input's date
- * order (then the chunk's calls would have to wait too). */
+ * order (then the chunk's calls would have to wait too) or an earlier
+ * chunk's counts did not fit a part (dt_aggregate_part). */
 static dt_status_t plan_chunk(void *ctx, const dt_chunk_t *chunk, void **out, dt_error_t *err)
 {
     chunked_t *c = ctx;
     run_t *run = c->run;
     *out = NULL;
-    if (chunk->continues || !chunk->len || !run->have_header ||
+    if (c->solo || chunk->continues || !chunk->len || !run->have_header ||
         (run->need_time && run->dates.order == DT_ORDER_NONE && holding(run)))
         return DT_OK;
     if (!c->tmpl && !(c->tmpl = dt_reader_fork(run->reader, 1, NULL, NULL)))
@@ -817,11 +819,7 @@ static dt_status_t plan_chunk(void *ctx, const dt_chunk_t *chunk, void **out, dt
     job->run = *run;
     job->order = run->dates.order;
     job->tmpl = c->tmpl;
-    dt_aggregate_t *agg = run->agg;
-    if (dt_aggregate_init(&job->agg, run->rules, DT_AGGREGATE_UNCAPPED) ||
-        dt_aggregate_configure(&job->agg, &agg->options) ||
-        (agg->tallies && dt_aggregate_tallies(&job->agg, agg->ntallies)) ||
-        dt_aggregate_begin_input(&job->agg, run->path) ||
+    if (dt_aggregate_part(&job->agg, run->agg) ||
         (run->keep_all && !(job->rows = dt_rows_part(run->rows_out)))) {
         release_job(job);
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
@@ -860,8 +858,7 @@ static void work_chunk(void *ctx, unsigned worker, const dt_chunk_t *chunk, void
 static bool job_agrees(run_t *run, const chunk_job_t *job)
 {
     dt_date_order_state_t dates = run->dates;
-    if (job->status || job->holding || !dt_aggregate_merge_exact(run->agg, &job->agg) ||
-        !dt_date_order_merge(&dates, &job->run.dates))
+    if (job->status || job->holding || !dt_date_order_merge(&dates, &job->run.dates))
         return false;
     /* calls the run holds come before the chunk's: only its decision frees them */
     if (holding(run) && (job->order != DT_ORDER_NONE || job->run.dates.order == DT_ORDER_NONE))
@@ -905,11 +902,14 @@ static dt_status_t fold_chunk(void *ctx, const dt_chunk_t *chunk, void *p, dt_er
     run_t *run = c->run;
     chunk_job_t *job = p;
     bool starts = !chunk->continues && c->clean && c->next_line == chunk->first_line;
+    bool fits = job && !job->status && dt_aggregate_merge_exact(run->agg, &job->agg);
+    if (job && !job->status && !fits)
+        c->solo = true; /* its rows need more than a part holds: read the rest on one thread */
     dt_status_t st;
     dt_pipeline_stats_t *stats = run->options->stats;
     if (stats)
         stats->chunks++;
-    if (job && starts && job_agrees(run, job)) {
+    if (fits && starts && job_agrees(run, job)) {
         st = take_job(c, job, err);
         if (stats)
             stats->by_workers++;

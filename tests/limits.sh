@@ -12,13 +12,18 @@
 #     keep DT_SKETCH_PAGE_CAP pages of seconds, the rest to the minute, noted;
 #   - concurrency over four years of minutes: the timelines keep
 #     DT_CONCURRENCY_CELLS SBC-minutes, the rest is left out, noted.
-# Peak memory is not checked under sanitizers (SANITIZE=1). Run by `make check`.
+# Each is measured on one thread (-j1: the bounds above) and with workers
+# (-j2: within WORKER_KIB more per worker: their chunks and counts in flight,
+# docs/parallel.md). Peak memory is not checked under sanitizers (SANITIZE=1).
+# Run by `make check`.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/lib.sh
 
 MEASURE=${MEASURE:-build/measure}
 RSS_LIMIT_KIB=65536
+WORKERS=2
+WORKER_KIB=8192 # what a worker may add: its chunks in flight and their counts
 sanitized=false
 [ "${SANITIZE:-}" = 1 ] && sanitized=true
 
@@ -43,12 +48,23 @@ measured() {
     fi
 }
 
+# measured_jobs DESC LIMIT_KIB DRTRIAGE ARGS...: measured at -j1 within
+# LIMIT_KIB, and at -j$WORKERS within WORKER_KIB more per worker.
+measured_jobs() {
+    what=$1
+    one_kib=$2
+    drt=$3
+    shift 3
+    measured "$what (-j1)" "$one_kib" "$drt" -j1 "$@"
+    measured "$what (-j$WORKERS)" $((one_kib + WORKERS * WORKER_KIB)) "$drt" -j"$WORKERS" "$@"
+}
+
 H='Final SIP code,Final Microsoft subcode,SBC FQDN,Final SIP Phrase'
 
 # --- 200,000 distinct SBC names ---
 awk -v h="$H" 'BEGIN { print h
     for (i = 0; i < 200000; i++) printf "403,560403,sbc%06d.contoso.com,Forbidden\n", i }' >"$WORK/sbcs.csv"
-measured "200000 SBC names" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/sbcs.csv"
+measured_jobs "200000 SBC names" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/sbcs.csv"
 expect_status "200000 SBC names" 0
 run "$DRTRIAGE" --format json "$WORK/sbcs.csv"
 expect_accounting "200000 SBC names" "$WORK/out"
@@ -66,7 +82,7 @@ awk 'BEGIN { print "Invite time,Failure time,Success,Final SIP code,Final Micros
     for (i = 0; i < 2000; i++) for (m = 0; m < 60; m++)
         printf "2026-11-24T00:00:00Z,2026-11-24T00:%02d:%02dZ,No,503,560503,sbc%04d\n", m, i % 60, i }' \
     >"$WORK/minutes.csv"
-measured "times to failure in 120000 SBC-minutes" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/minutes.csv"
+measured_jobs "times to failure in 120000 SBC-minutes" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/minutes.csv"
 run "$DRTRIAGE" --format json "$WORK/minutes.csv"
 expect_json "sketches capped, said so" \
     '.notes | any(test("^the time to failure of [0-9]+ rows is to the minute only"))' "$WORK/out"
@@ -78,7 +94,7 @@ awk 'BEGIN { print "Invite time,End time,Duration (seconds),Success,Final SIP co
     for (y = 2023; y <= 2026; y++) for (i = 0; i < 20; i++)
         printf "%d-06-01T10:00:00Z,%d-06-01T10:05:00Z,300,Yes,0,540000,sbc%02d\n", y, y, i }' \
     >"$WORK/years.csv"
-measured "concurrency over 4 years" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json --concurrency "$WORK/years.csv"
+measured_jobs "concurrency over 4 years" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json --concurrency "$WORK/years.csv"
 run "$DRTRIAGE" --format json --concurrency "$WORK/years.csv"
 expect_json "timelines capped, said so" \
     '(.notes | any(test("calls are not in the concurrency peaks: the timelines reached their cap")))
@@ -87,7 +103,7 @@ expect_json "timelines capped, said so" \
 # --- 200,000 distinct unknown codes ---
 awk -v h="$H" 'BEGIN { print h
     for (i = 0; i < 200000; i++) printf "%d,%d,sbc1.contoso.com,\n", 400 + i % 100, 700000 + i }' >"$WORK/codes.csv"
-measured "200000 unknown codes" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/codes.csv"
+measured_jobs "200000 unknown codes" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/codes.csv"
 expect_status "200000 unknown codes" 0
 run "$DRTRIAGE" --format json "$WORK/codes.csv"
 expect_accounting "200000 unknown codes" "$WORK/out"
@@ -103,7 +119,7 @@ expect_json "the other row names its actions, which still count its calls" \
 # --- 100 SBC names of 500 KB each (50 MB of distinct keys) ---
 awk -v h="$H" 'BEGIN { print h; s = "s"; while (length(s) < 500000) s = s s
     for (i = 0; i < 100; i++) printf "403,560403,%s%d,Forbidden\n", s, i }' >"$WORK/long-sbcs.csv"
-measured "500 KB SBC names" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/long-sbcs.csv"
+measured_jobs "500 KB SBC names" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/long-sbcs.csv"
 run "$DRTRIAGE" --format json "$WORK/long-sbcs.csv"
 expect_status "500 KB SBC names" 0
 expect_json "long SBC names cut to 256 bytes" '.by_sbc[0].sbc | length == 256' "$WORK/out"
@@ -114,18 +130,21 @@ sizes="1 8 32"
 $sanitized && sizes=1 # large fields are slow under ASan (its realloc copies, its quarantine keeps memory)
 for mib in $sizes; do
     bytes=$((mib * 1048576))
-    { printf '%s\n403,560403,"sbc1,x\n' "$H"; yes '404,560404,sbc1.contoso.com,Not Found' | head -c 200000000; } \
-        >"$WORK/feed" 2>/dev/null &
-    measured "stray quote, --max-field $mib MiB" $(((mib + 8) * 1024)) \
-        "$DRTRIAGE" --max-field "$bytes" --format json - <"$WORK/feed"
-    wait
-    expect_status "stray quote, --max-field $mib MiB" 2
-    expect_stderr "stray quote, --max-field $mib MiB" "<stdin>:2: a field grows past --max-field $bytes bytes"
+    for j in 1 "$WORKERS"; do
+        { printf '%s\n403,560403,"sbc1,x\n' "$H"; yes '404,560404,sbc1.contoso.com,Not Found' | head -c 200000000; } \
+            >"$WORK/feed" 2>/dev/null &
+        desc="stray quote, --max-field $mib MiB (-j$j)"
+        measured "$desc" $(((mib + 8) * 1024 + (j - 1) * WORKER_KIB)) \
+            "$DRTRIAGE" -j"$j" --max-field "$bytes" --format json - <"$WORK/feed"
+        wait
+        expect_status "$desc" 2
+        expect_stderr "$desc" "<stdin>:2: a field grows past --max-field $bytes bytes"
+    done
 done
 
 # --- a million rejected rows ---
 awk -v h="$H" 'BEGIN { print h; for (i = 0; i < 1000000; i++) print "4x3,560403,sbc1,x" }' >"$WORK/rejected.csv"
-measured "1000000 rejected rows" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/rejected.csv"
+measured_jobs "1000000 rejected rows" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/rejected.csv"
 run "$DRTRIAGE" --format json "$WORK/rejected.csv"
 expect_status "1000000 rejected rows" 0
 expect_json "1000000 rejected rows: counted, 10 listed" \
@@ -133,7 +152,7 @@ expect_json "1000000 rejected rows: counted, 10 listed" \
 
 # --- one data row of a million fields ---
 { printf '%s\n403,560403,sbc1,' "$H"; head -c 1000000 /dev/zero | tr '\0' ','; printf '\n'; } >"$WORK/wide.csv"
-measured "a row of 1000000 fields" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/wide.csv"
+measured_jobs "a row of 1000000 fields" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/wide.csv"
 run "$DRTRIAGE" --format json "$WORK/wide.csv"
 expect_json "a row of 1000000 fields is rejected" \
     '.totals.rejected == 1 and .rejected_rows[0].reason == "has 1000004 fields, the header has 4"' "$WORK/out"
@@ -141,7 +160,7 @@ expect_json "a row of 1000000 fields is rejected" \
 # --- 100 phrases of 500 KB: too long for the lookup cache, still fast ---
 awk 'BEGIN { print "Final SIP code,Final SIP Phrase"; s = "p"; while (length(s) < 500000) s = s s
     for (i = 0; i < 100; i++) printf "%d,%s%d\n", 400 + i, s, i }' >"$WORK/phrases.csv"
-measured "50 MB of uncached phrases" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/phrases.csv"
+measured_jobs "50 MB of uncached phrases" "$RSS_LIMIT_KIB" "$DRTRIAGE" --format json "$WORK/phrases.csv"
 expect_true "50 MB of uncached phrases in under 20 s" awk -v w="${wall:-99}" 'BEGIN { exit !(w < 20) }'
 
 # --- notes are capped ---

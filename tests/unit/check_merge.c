@@ -120,6 +120,100 @@ START_TEST(test_chunks_in_order)
 }
 END_TEST
 
+/* A whole run's aggregate of the stream's tables without concurrency (which
+ * -j reads on one thread), cap SMALL_CAP, ntallies tallies, input a.csv
+ * begun. */
+static void part_whole(dt_aggregate_t *agg, size_t ntallies)
+{
+    ck_assert_int_eq(dt_aggregate_init(agg, &tu_rules, SMALL_CAP), DT_OK);
+    dt_aggregate_options_t options = st_options();
+    options.concurrency = false;
+    ck_assert_int_eq(dt_aggregate_configure(agg, &options), DT_OK);
+    if (ntallies)
+        ck_assert_int_eq(dt_aggregate_tallies(agg, ntallies), DT_OK);
+    ck_assert_int_eq(dt_aggregate_begin_input(agg, "a.csv"), DT_OK);
+}
+
+/* A failed call on an SBC, with a time to failure, into part (its SBC into
+ * the first tally, if any). */
+static void part_call(dt_aggregate_t *part, const char *sbc, uint64_t to_failure)
+{
+    ev_t e = {.kind = EV_CALL, .code = 1, .weight = 1, .has_seconds = true,
+              .seconds = to_failure};
+    snprintf(e.sbc, sizeof e.sbc, "%s", sbc);
+    st_call(part, &e);
+}
+
+/* Parts (dt_aggregate_part) of a chunked input: configured like the whole,
+ * merged exactly while they hold their rows; one past its key cap, refused
+ * pages, or the whole's pages spent is not exact. */
+START_TEST(test_parts)
+{
+    dt_aggregate_t whole, part;
+    part_whole(&whole, 2);
+    ck_assert_int_eq(dt_aggregate_part(&part, &whole), DT_OK);
+    ck_assert_uint_eq(part.ninputs, 1);
+    ck_assert_str_eq(part.inputs[0].path, "a.csv");
+    ck_assert_uint_eq(part.ntallies, 2);
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(dt_aggregate_compatible(&whole, &part, &err), DT_OK);
+    /* each time to failure in another minute: a page each */
+    for (unsigned m = 0; m < 10; m++)
+        part_call(&part, "sbc1", m * 60);
+    size_t took = DT_PART_PAGES - part.pages.pages_left;
+    ck_assert_uint_gt(took, 0);
+    ck_assert(dt_aggregate_merge_exact(&whole, &part));
+    whole.pages.pages_left = took;
+    ck_assert(dt_aggregate_merge_exact(&whole, &part));
+    whole.pages.pages_left = took - 1;
+    ck_assert(!dt_aggregate_merge_exact(&whole, &part));
+    whole.pages.pages_left = DT_SKETCH_PAGE_CAP;
+    merge_ok(&whole, &part, DT_MERGE_SAME_INPUT);
+    ck_assert_uint_eq(whole.ninputs, 1);
+    ck_assert_uint_eq(whole.totals.counts.calls, 10);
+    dt_aggregate_free(&part);
+
+    /* a part refused a page */
+    ck_assert_int_eq(dt_aggregate_part(&part, &whole), DT_OK);
+    part.pages.pages_left = 0;
+    part_call(&part, "sbc1", 30);
+    ck_assert(!dt_aggregate_merge_exact(&whole, &part));
+    dt_aggregate_free(&part);
+
+    /* more values than a part's tally keeps */
+    ck_assert_int_eq(dt_aggregate_part(&part, &whole), DT_OK);
+    char sbc[16];
+    for (unsigned i = 0; i <= DT_TALLY_VALUES_CAP; i++) {
+        ck_assert(dt_aggregate_merge_exact(&whole, &part));
+        snprintf(sbc, sizeof sbc, "s%u", i);
+        part_call(&part, sbc, 5);
+    }
+    ck_assert(!dt_aggregate_merge_exact(&whole, &part));
+    dt_aggregate_free(&part);
+    dt_aggregate_free(&whole);
+
+    /* more SBCs than a part keeps (times past an hour: no pages) */
+    part_whole(&whole, 0);
+    ck_assert_int_eq(dt_aggregate_part(&part, &whole), DT_OK);
+    for (unsigned i = 0; i <= DT_PART_KEY_CAP; i++) {
+        ck_assert(dt_aggregate_merge_exact(&whole, &part));
+        snprintf(sbc, sizeof sbc, "s%u", i);
+        part_call(&part, sbc, DT_SKETCH_EXACT);
+    }
+    ck_assert(!dt_aggregate_merge_exact(&whole, &part));
+    dt_aggregate_free(&part);
+    dt_aggregate_free(&whole);
+
+    /* concurrency */
+    st_agg_init(&whole, SMALL_CAP);
+    ck_assert_int_eq(dt_aggregate_begin_input(&whole, "a.csv"), DT_OK);
+    ck_assert_int_eq(dt_aggregate_part(&part, &whole), DT_OK);
+    ck_assert(!dt_aggregate_merge_exact(&whole, &part));
+    dt_aggregate_free(&part);
+    dt_aggregate_free(&whole);
+}
+END_TEST
+
 /* Every counter of the totals and of dt_counts_t is added: a counter added
  * without being merged fails here. */
 START_TEST(test_every_counter)
@@ -391,6 +485,7 @@ Suite *dt_suite_merge(void)
     tcase_add_checked_fixture(t, tu_embedded_setup, tu_embedded_teardown);
     tcase_add_loop_test(t, test_split_everywhere, 0, 3);
     tcase_add_test(t, test_chunks_in_order);
+    tcase_add_test(t, test_parts);
     tcase_add_test(t, test_every_counter);
     tcase_add_test(t, test_refused);
     tcase_add_loop_test(t, test_any_order, 0, 3);
