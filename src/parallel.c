@@ -313,8 +313,10 @@ static bool cut(run_t *run, slot_t *slot, size_t len, bool forced)
         return false;
     }
     slot->buf = buf, slot->splits = splits;
-    memcpy(slot->splits, s->splits, n * sizeof *s->splits);
-    memcpy(slot->buf, s->buf + len, rest);
+    if (n) /* (nothing may be staged yet: an empty input) */
+        memcpy(slot->splits, s->splits, n * sizeof *s->splits);
+    if (rest)
+        memcpy(slot->buf, s->buf + len, rest);
     unsigned char *chunk_buf = s->buf;
     size_t chunk_cap = s->cap;
     s->buf = slot->buf, s->cap = slot->cap;
