@@ -629,7 +629,8 @@ dt_status_t dt_reader_feed(dt_reader_t *r, const unsigned char *data, size_t len
         r->prelude = p;
         r->prelude_cap = cap;
     }
-    memcpy(r->prelude + r->prelude_len, data, len);
+    if (len) /* (nothing may be held yet: a feed of no bytes) */
+        memcpy(r->prelude + r->prelude_len, data, len);
     r->prelude_len += len;
     return start_parsing(r, false, err);
 }
