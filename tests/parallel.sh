@@ -3,7 +3,7 @@
 # golden case (tests/cases, archives included), every bad-input file and
 # large generated exports (plain, gzipped, zipped) run at -j1 (no threads) and at -j2, -j3 and -j8 with small chunks
 # (DRTRIAGE_CHUNK_BYTES, so that small files make many), and their standard
-# output, standard error, exit status and -o files are compared. The
+# output, standard error, exit status and -o files (the state too) are compared. The
 # generated exports put quoted line breaks, CRLF pairs and stray quotes at
 # chunk boundaries (chunks of 1 byte end at every line break the parity
 # allows), carry BOM and #TYPE preludes, CR-only lines, rejected rows in
@@ -183,13 +183,14 @@ for f in tricky graph-gb; do
         mkdir -p "$WORK/f$j"
         DRTRIAGE_CHUNK_BYTES=2000 "$DRTRIAGE" -j$j --by day -o "$WORK/f$j/r.json" \
             -o "$WORK/f$j/r.html" -o "$WORK/f$j/r.md" -o "$WORK/f$j/r.csv" -o "$WORK/f$j/r.prom" \
-            -o "$WORK/f$j/r.txt" -o "$WORK/f$j/r.xlsx" "$WORK/$f.csv" 2>/dev/null
+            -o "$WORK/f$j/r.txt" -o "$WORK/f$j/r.xlsx" -o "$WORK/f$j/r.state" "$WORK/$f.csv" \
+            2>/dev/null
     done
     # the .prom file says when it was written
     for d in f1 f3; do
         grep -v '^drtriage_report_timestamp_seconds ' "$WORK/$d/r.prom" >"$WORK/$d/r.prom-values"
     done
-    for ext in json html md csv prom-values txt; do
+    for ext in json html md csv prom-values txt state; do
         if cmp -s "$WORK/f1/r.$ext" "$WORK/f3/r.$ext"; then pass; else
             fail "$f: .$ext differs at -j3"
         fi
