@@ -1,9 +1,10 @@
 #!/bin/sh
 # -j: the report is the same byte for byte at any number of workers. Every
 # golden case (tests/cases, archives included), every bad-input file and
-# large generated exports (plain, gzipped, zipped) run at -j1 (no threads) and at -j2, -j3 and -j8 with small chunks
-# (DRTRIAGE_CHUNK_BYTES, so that small files make many), and their standard
-# output, standard error, exit status and -o files (the state too) are compared. The
+# large generated exports (plain, gzipped, zipped) run at -j1 (no threads)
+# and at -j2, -j3 and -j8 with small chunks (DRTRIAGE_CHUNK_BYTES, so that
+# small files make many), and their standard output, standard error, exit
+# status and -o files (the state too) are compared. The
 # generated exports put quoted line breaks, CRLF pairs and stray quotes at
 # chunk boundaries (chunks of 1 byte end at every line break the parity
 # allows), carry BOM and #TYPE preludes, CR-only lines, rejected rows in
