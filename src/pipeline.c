@@ -828,6 +828,7 @@ static dt_status_t plan_chunk(void *ctx, const dt_chunk_t *chunk, void **out, dt
     job->run.held = NULL;
     job->run.rows_out = job->rows;
     memset(job->run.span, 0, sizeof job->run.span);
+    job->run.undirected = 0;
     dt_date_order_begin(&job->run.dates, job->order);
     *out = job;
     return DT_OK;
@@ -881,6 +882,10 @@ static dt_status_t take_job(chunked_t *c, chunk_job_t *job, dt_error_t *err)
         }
     if ((st = dt_aggregate_merge(run->agg, &job->agg, DT_MERGE_SAME_INPUT, err)))
         return st;
+    if (job->run.undirected && !run->undirected)
+        memcpy(run->undirected_example, job->run.undirected_example,
+               sizeof run->undirected_example);
+    run->undirected += job->run.undirected;
     if (job->rows && (st = dt_rows_append(run->rows_out, job->rows, err)))
         return st;
     dt_codes_limits_t limits = dt_codes_limits(run->codes);
