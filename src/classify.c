@@ -111,17 +111,24 @@ dt_classify_result_t dt_classify_record(const dt_rules_t *rules, dt_codes_t *cod
     int flag = dt_classify_success_value(rules, success.ptr, success.len);
     call->succeeded = flag >= 0 ? flag == 1
                                 : call->key.has_sip && dt_classify_sip_completed(call->key.sip);
+    return dt_classify_outcome(rules, codes, call, err) ? DT_CLASSIFY_FAILED : DT_CLASSIFY_CALL;
+}
+
+dt_status_t dt_classify_outcome(const dt_rules_t *rules, dt_codes_t *codes, dt_call_t *call,
+                                dt_error_t *err)
+{
     if (call->succeeded) {
+        call->match = NULL;
         call->effective = true;
         call->origin = DT_ORIGIN_UNKNOWN;
-        return DT_CLASSIFY_CALL;
+        return DT_OK;
     }
     call->match =
         dt_codes_lookup(codes, family, &call->key, call->phrase.ptr, call->phrase.len, err);
     if (!call->match)
-        return DT_CLASSIFY_FAILED;
+        return DT_ERR_NOMEM;
     call->origin = call->match->origin;
     call->effective = call->key.has_sip && call->key.sip <= DT_SIP_MAX &&
                       rules->ner_effective[call->key.sip];
-    return DT_CLASSIFY_CALL;
+    return DT_OK;
 }
