@@ -18,11 +18,13 @@ PCRE_CFLAGS  = $(shell pkg-config --cflags libpcre2-8)
 PCRE_LIBS    = $(shell pkg-config --libs libpcre2-8)
 ARCHIVE_CFLAGS = $(shell pkg-config --cflags libarchive)
 ARCHIVE_LIBS   = $(shell pkg-config --libs libarchive)
+SQLITE_CFLAGS = $(shell pkg-config --cflags sqlite3)
+SQLITE_LIBS   = $(shell pkg-config --libs sqlite3)
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 XLSX_CFLAGS  = $(shell pkg-config --cflags xlsxwriter)
 XLSX_LIBS    = $(shell pkg-config --libs xlsxwriter)
-LIBS         = -lcsv $(PCRE_LIBS) $(XLSX_LIBS) $(ARCHIVE_LIBS) -lm -pthread
+LIBS         = -lcsv $(PCRE_LIBS) $(XLSX_LIBS) $(ARCHIVE_LIBS) $(SQLITE_LIBS) -lm -pthread
 
 # Link-time optimisation inlines the per-row calls across stages (reader ->
 # classify -> aggregate): about 3% of throughput in `make bench`. GCC's form;
@@ -54,7 +56,7 @@ else
 Q = @
 endif
 
-ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(LTO) -pthread -Iinclude -I$(BUILD)/gen $(PCRE_CFLAGS) $(XLSX_CFLAGS) $(ARCHIVE_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(LTO) -pthread -Iinclude -I$(BUILD)/gen $(PCRE_CFLAGS) $(XLSX_CFLAGS) $(ARCHIVE_CFLAGS) $(SQLITE_CFLAGS) -MMD -MP
 
 # One folder per stage with several files (core/, rules/, writers/, ...);
 # src/main.c and src/cli/ are the command line, everything else the library.
@@ -252,7 +254,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC      = clang
 FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  = $(STD) $(WARN) -g -O1 $(FUZZ_SAN) -pthread -Iinclude -Ibuild/gen $(PCRE_CFLAGS) $(XLSX_CFLAGS) \
-               $(ARCHIVE_CFLAGS) -MMD -MP
+               $(ARCHIVE_CFLAGS) $(SQLITE_CFLAGS) -MMD -MP
 FUZZ_OBJ     = $(LIB_SRC:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/rules_embedded.o \
                build/fuzz/obj/assets_embedded.o
 FUZZ_BINS    = build/fuzz/fuzz_pipeline build/fuzz/fuzz_rules build/fuzz/fuzz_gates \
