@@ -9,8 +9,6 @@
 
 #include "dt_rules.h"
 
-#define DRTRIAGE_VERSION "0.2.0"
-
 /* Exit codes, documented in --help, README and docs/drtriage.1. */
 typedef enum {
     DT_EXIT_OK = 0,     /* done; for explain: something matched */

@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The release, shown by --version and recorded in what drtriage writes to
+ * last (the history store). */
+#define DRTRIAGE_VERSION "0.2.0"
+
 /* Outcome of a library call. Library code never exits and never prints:
  * it returns one of these and, on failure, fills a dt_error_t. */
 typedef enum {
