@@ -40,6 +40,19 @@ int dt_cli_merge(int argc, char **argv);
 /* Prints "drtriage: MESSAGE" to stderr (warnings, --fail-if verdicts). */
 void dt_cli_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+struct option;
+
+#define DT_CLI_OPTION_NAME_MAX 32
+
+/* Fills opts[0 .. DT_FIELD_COUNT) with one --FIELD-column option per field
+ * (names written into names, which must outlive the table), each returning
+ * code + field from getopt_long. */
+void dt_cli_column_options(struct option *opts, char names[][DT_CLI_OPTION_NAME_MAX], int code);
+
+/* The field names for --help ("sip, ms, phrase, ..."), wrapped under the
+ * option column; NUL-terminated in buf (truncated to cap). */
+void dt_cli_field_list(char *buf, size_t cap);
+
 /* Prints "drtriage: MESSAGE" and the --help hint for `command` to stderr;
  * returns DT_EXIT_ERROR. */
 int dt_cli_usage_error(const char *command, const char *fmt, ...)

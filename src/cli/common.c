@@ -1,6 +1,7 @@
 /* cli_common.c - what every subcommand shares: messages, signals and rules
  * loading. */
 #include <signal.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,23 @@ int dt_cli_error(const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     return DT_EXIT_ERROR;
+}
+
+void dt_cli_column_options(struct option *opts, char names[][DT_CLI_OPTION_NAME_MAX], int code)
+{
+    for (size_t f = 0; f < DT_FIELD_COUNT; f++) {
+        snprintf(names[f], DT_CLI_OPTION_NAME_MAX, "%s-column", dt_field_name((dt_field_t)f));
+        opts[f] = (struct option){names[f], required_argument, NULL, code + (int)f};
+    }
+}
+
+void dt_cli_field_list(char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    for (size_t f = 0; f < DT_FIELD_COUNT; f++)
+        snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s",
+                 f ? (f % 7 == 0 ? ",\n                         " : ", ") : "",
+                 dt_field_name((dt_field_t)f));
 }
 
 int dt_cli_usage_error(const char *command, const char *fmt, ...)

@@ -180,16 +180,13 @@ typedef struct {
 
 static void print_usage(FILE *out)
 {
-    char formats[256], extensions[256] = "", fields[512] = "", metrics[512];
+    char formats[256], extensions[256] = "", fields[512], metrics[512];
     dt_writer_names(formats, sizeof formats, ", ");
     dt_gate_metric_list(metrics, sizeof metrics, HELP_INDENT, HELP_WIDTH);
     for (const dt_writer_t *w = dt_writers; w->name; w++)
         snprintf(extensions + strlen(extensions), sizeof extensions - strlen(extensions), "%s%.*s",
                  w == dt_writers ? "" : " ", (int)strcspn(w->extensions, " "), w->extensions);
-    for (size_t f = 0; f < DT_FIELD_COUNT; f++)
-        snprintf(fields + strlen(fields), sizeof fields - strlen(fields), "%s%s",
-                 f ? (f % 7 == 0 ? ",\n                         " : ", ") : "",
-                 dt_field_name((dt_field_t)f));
+    dt_cli_field_list(fields, sizeof fields);
     fprintf(out, USAGE_TEXT, formats, extensions, metrics, fields);
 }
 
@@ -251,7 +248,7 @@ static int parse_group_by(options_t *o, const char *arg)
 }
 
 /* Builds the long option table, with one --FIELD-column per field. */
-static void build_long_options(struct option *opts, char names[][32])
+static void build_long_options(struct option *opts, char names[][DT_CLI_OPTION_NAME_MAX])
 {
     static const struct option fixed[] = {
         DT_CLI_OUTPUTS_LONG_OPTIONS(OPT_OUTPUTS),
@@ -284,11 +281,8 @@ static void build_long_options(struct option *opts, char names[][32])
     };
     size_t n = sizeof fixed / sizeof fixed[0];
     memcpy(opts, fixed, sizeof fixed);
-    for (size_t f = 0; f < DT_FIELD_COUNT; f++) {
-        snprintf(names[f], 32, "%s-column", dt_field_name((dt_field_t)f));
-        opts[n++] = (struct option){names[f], required_argument, NULL, OPT_COLUMN + (int)f};
-    }
-    opts[n] = (struct option){NULL, 0, NULL, 0};
+    dt_cli_column_options(opts + n, names, OPT_COLUMN);
+    opts[n + DT_FIELD_COUNT] = (struct option){NULL, 0, NULL, 0};
 }
 
 /* Returns -1 to go on, or an exit code. */
@@ -386,7 +380,7 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
 static int parse_args(options_t *o, int argc, char **argv)
 {
     struct option longopts[40 + DT_FIELD_COUNT];
-    char names[DT_FIELD_COUNT][32];
+    char names[DT_FIELD_COUNT][DT_CLI_OPTION_NAME_MAX];
     build_long_options(longopts, names);
     opterr = 0;
     int c, index = 0;
