@@ -16,6 +16,7 @@
 #include "dt_common.h"
 #include "dt_date_order.h"
 #include "dt_hash.h"
+#include "dt_hourly.h"
 #include "dt_map.h"
 #include "dt_rules.h"
 #include "dt_sketch.h"
@@ -216,6 +217,7 @@ typedef struct {
     bool dedupe;               /* --dedupe: repeated calls are dropped (the report says so) */
     bool metrics;              /* the Health Dashboard's ACD, short calls and time to failure */
     bool concurrency;          /* peak concurrent calls per SBC (at most DT_CONCURRENCY_CELLS) */
+    bool hourly;               /* the hourly key table the history store keeps (dt_hourly.h) */
 } dt_aggregate_options_t;
 
 typedef struct {
@@ -251,6 +253,7 @@ typedef struct {
     dt_sketch_budget_t pages;       /* what the time-to-failure sketches may still take */
 
     dt_aggregate_options_t options;
+    dt_hourly_t *hourly;        /* with options.hourly: the calls by hour and stored key */
     dt_sample_t **action_samples; /* nactions + 1 arrays of options.samples */
     size_t *action_nsamples;
 
@@ -274,8 +277,9 @@ typedef struct {
  * Returns DT_ERR_NOMEM on allocation failure. */
 dt_status_t dt_aggregate_init(dt_aggregate_t *agg, const dt_rules_t *rules, size_t key_cap);
 
-/* Turns on the optional tables (time series, groups, samples). Call before
- * the first call is counted. Returns DT_ERR_NOMEM on allocation failure. */
+/* Turns on the optional tables (time series, groups, samples, hourly keys).
+ * Call before the first call is counted. Returns DT_ERR_NOMEM on allocation
+ * failure. */
 dt_status_t dt_aggregate_configure(dt_aggregate_t *agg, const dt_aggregate_options_t *options);
 
 #define DT_GROUP_SEPARATOR '\x1f'
@@ -293,6 +297,7 @@ typedef struct {
     uint64_t to_failure;       /*   seconds from the INVITE to the failure */
     bool has_span;             /* with concurrency on: the call held a session ... */
     int64_t span_start, span_end; /* ... from span_start to span_end, epoch seconds */
+    dt_direction_t direction;  /* for the hourly table */
 } dt_call_extra_t;
 
 void dt_aggregate_free(dt_aggregate_t *agg);
@@ -324,7 +329,8 @@ void dt_aggregate_set_dates(dt_aggregate_t *agg, const dt_input_dates_t *dates);
 /* Counts one call row: call->weight calls (a summarised row stands for
  * several; a row of weight 0 for none, and it enters no table). extra may be
  * NULL when no optional table is on.
- * Returns DT_ERR_NOMEM only when memory is exhausted. */
+ * Returns DT_ERR_NOMEM when memory is exhausted, DT_ERR_INPUT when the
+ * hourly table is full (dt_hourly_count). */
 dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
                               const dt_call_extra_t *extra);
 

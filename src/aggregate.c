@@ -90,6 +90,12 @@ dt_status_t dt_aggregate_configure(dt_aggregate_t *agg, const dt_aggregate_optio
     agg->sbcs.measured = agg->times.measured = agg->groups.measured = measured;
     if (agg->options.samples > DT_SAMPLES_MAX)
         agg->options.samples = DT_SAMPLES_MAX;
+    if (agg->options.hourly && !agg->hourly) {
+        if (!(agg->hourly = malloc(sizeof *agg->hourly)))
+            return DT_ERR_NOMEM;
+        if (dt_hourly_init(agg->hourly))
+            return DT_ERR_NOMEM;
+    }
     if (!agg->options.samples)
         return DT_OK;
     size_t n = agg->rules->nactions + 1;
@@ -146,6 +152,9 @@ void dt_aggregate_free(dt_aggregate_t *agg)
     free(agg->other_by_action);
     free(agg->action_samples);
     free(agg->action_nsamples);
+    if (agg->hourly)
+        dt_hourly_free(agg->hourly);
+    free(agg->hourly);
     dt_map_free(&agg->code_index);
     dt_arena_free(&agg->arena);
     memset(agg, 0, sizeof *agg);
@@ -624,9 +633,14 @@ dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
     dt_counts_add(&t->counts, call, expected);
     bool measured = agg->options.metrics || agg->options.concurrency;
     if (measure(agg, &t->counts, measured ? &agg->total_metrics : NULL, true, call, extra) ||
-        !count_keyed(agg, &agg->sbcs, call->sbc.ptr, call->sbc.len, call, expected, extra) ||
-        count_extra(agg, call, expected, extra))
+        !count_keyed(agg, &agg->sbcs, call->sbc.ptr, call->sbc.len, call, expected, extra))
         return DT_ERR_NOMEM;
+    dt_status_t st = count_extra(agg, call, expected, extra);
+    if (st == DT_OK && agg->hourly)
+        st = dt_hourly_count(agg->hourly, call, extra ? extra->direction : DT_DIRECTION_UNKNOWN,
+                             extra && extra->has_time, extra ? extra->time : 0);
+    if (st)
+        return st;
     if (call->succeeded)
         return DT_OK;
     size_t action = call->match->action;
@@ -760,8 +774,10 @@ uint32_t dt_aggregate_fields(const dt_aggregate_t *agg)
 {
     uint32_t fields = 1u << DT_FIELD_SIP | 1u << DT_FIELD_MS | 1u << DT_FIELD_PHRASE |
                       1u << DT_FIELD_SUCCESS | 1u << DT_FIELD_SBC;
-    if (agg->options.by_time || agg->options.samples)
+    if (agg->options.by_time || agg->options.samples || agg->options.hourly)
         fields |= 1u << DT_FIELD_START | 1u << DT_FIELD_INVITE;
+    if (agg->options.hourly)
+        fields |= 1u << DT_FIELD_DIRECTION | 1u << DT_FIELD_CALL_TYPE;
     if (agg->options.samples)
         fields |= 1u << DT_FIELD_CORRELATION;
     return fields;

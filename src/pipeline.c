@@ -457,6 +457,8 @@ static dt_date_step_t call_extra(run_t *run, const dt_record_t *all, const dt_re
         extra->group = group_key(run, all);
     if (run->measure_fields)
         call_measures(run, fields, call, extra);
+    if (run->agg->options.hourly)
+        extra->direction = dt_direction_from_call(dt_call_direction(run->rules, fields));
     return DT_DATE_USE;
 }
 
@@ -565,7 +567,11 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
         snprintf(run->undirected_example, sizeof run->undirected_example, "%.*s",
                  (int)(type.len < EXAMPLE_MAX - 1 ? type.len : EXAMPLE_MAX - 1), type.ptr);
     }
-    if (dt_aggregate_call(run->agg, call, &extra))
+    st = dt_aggregate_call(run->agg, call, &extra);
+    if (st == DT_ERR_INPUT)
+        return dt_fail(err, st, "%s:%llu: more than %u distinct hours and keys in one input",
+                       run->path, (unsigned long long)record->line, DT_HOURLY_ROWS_MAX);
+    if (st)
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
     if (!o->rows)
         return DT_OK;
@@ -662,7 +668,8 @@ static dt_status_t next_block(run_t *run, dt_source_t *src, const unsigned char 
 {
     dt_status_t st = dt_source_read(src, data, len, err);
     /* what an input could have the same content as */
-    if (st == DT_OK && *len && (run->options->npaths > 1 || run->options->hash_content))
+    if (st == DT_OK && *len && (run->options->npaths > 1 || run->options->hash_content ||
+                                run->agg->options.hourly))
         dt_aggregate_input_bytes(run->agg, *data, *len);
     return st;
 }
@@ -1009,7 +1016,7 @@ static dt_status_t run_source(const dt_pipeline_options_t *options, const dt_rul
                    /* concurrency places calls in absolute minutes, samples are chosen by
                       start time: their date order matters */
                    .need_time = agg->options.by_time || agg->options.concurrency ||
-                                agg->options.samples ||
+                                agg->options.samples || agg->options.hourly ||
                                 dt_filter_uses_time(&options->filter) ||
                                 (options->rows && dt_filter_uses_time(options->rows)),
                    .need_direction = dt_filter_has(&options->filter, DT_COND_DIRECTION)};
