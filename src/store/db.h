@@ -1,0 +1,36 @@
+/* db.h - what the files of src/store/ share (not part of the interface,
+ * dt_store.h): the open connection and the schema's migrations. */
+#ifndef DT_STORE_DB_H
+#define DT_STORE_DB_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "dt_common.h"
+#include "dt_store.h"
+
+/* Marks a SQLite file as a drtriage store (PRAGMA application_id): "drTR". */
+#define DT_STORE_APPLICATION_ID 0x64725452
+
+struct dt_store {
+    sqlite3 *db;
+    char *path;
+    int version;       /* schema version after opening */
+    bool writable;
+    bool in_transaction;
+};
+
+/* Fails with status and "PATH: WHAT: SQLite's message". */
+dt_status_t dt_store_fail(const dt_store_t *store, dt_error_t *err, dt_status_t status,
+                          const char *what);
+
+/* Brings the schema of an open connection up to `target` (at most
+ * DT_STORE_SCHEMA_VERSION), creating it in an empty file, one transaction
+ * per step; stores the version reached in store->version. Refuses, with
+ * DT_ERR_INPUT naming store->path, a file that is not a drtriage store, one
+ * whose version is above DT_STORE_SCHEMA_VERSION, and one that needs a
+ * migration when store->writable is false. Tests pass an older target to
+ * make a store of that version. */
+dt_status_t dt_store_migrate(dt_store_t *store, int target, dt_error_t *err);
+
+#endif
