@@ -16,6 +16,7 @@ static const struct {
     {"explain", dt_cli_explain},
     {"rules", dt_cli_rules},
     {"merge", dt_cli_merge},
+    {"ingest", dt_cli_ingest},
     {"help", help},
 };
 
