@@ -21,6 +21,7 @@
 #include "dt_pipeline.h"
 #include "dt_rules.h"
 #include "dt_gates.h"
+#include "dt_store_replay.h"
 #include "dt_writer.h"
 
 #define CODE_CACHE_CAP 16384
@@ -40,6 +41,8 @@ typedef struct {
     dt_filter_t rows;              /* --rows */
     bool rows_set;
     dt_aggregate_options_t tables; /* --by, --group-by, --samples, --concurrency */
+    const char *db;                /* --db: the history store instead of exports */
+    const char *input_option;      /* the last option that reads exports, for --db's error */
     char group_spec[512];          /* --group-by's value, split in place */
     bool stubs;                    /* --stubs */
     dt_cli_limits_t limits;        /* --max-concurrent */
@@ -47,6 +50,7 @@ typedef struct {
 
 #define USAGE_TEXT \
     "Usage: drtriage [report] [OPTIONS] FILE...\n" \
+    "       drtriage [report] --db STORE [OPTIONS]\n" \
     "\n" \
     "Reads Teams Direct Routing call-record exports (CSV from the Teams admin center,\n" \
     "Graph/PowerShell, Call Quality Dashboard/Power BI or Azure Communication Services)\n" \
@@ -56,7 +60,8 @@ typedef struct {
     "zstd, is read as it is (recognised by its bytes, also on standard input): each\n" \
     "export in it is an input, ARCHIVE:MEMBER in messages. Files without call records\n" \
     "(the PSTN.calls CSV and parameters.json of an admin center download) are named\n" \
-    "in the report as skipped.\n" \
+    "in the report as skipped. With --db, the report is made from the history store\n" \
+    "instead (see drtriage ingest), at the hour's grain, under the rules in effect.\n" \
     "\n" \
     "Output (docs/formats.md):\n" \
     "  -f, --format FORMAT    one of: %s\n" \
@@ -136,6 +141,10 @@ typedef struct {
     "                         --rows 'origin=sbc,sbc=sbc1.contoso.com'\n" \
     "\n" \
     "Input:\n" \
+    "      --db STORE         report from the history store STORE (drtriage ingest):\n" \
+    "                         --since and --until in whole hours (default: all of it);\n" \
+    "                         --call-type, --group-by, --samples and --rows need\n" \
+    "                         columns the store does not keep\n" \
     "      --strict           treat any rejected row as an input error\n" \
     "      --dedupe           count a call given twice (same correlation id, start time,\n" \
     "                         call type and codes) once: for overlapping exports; its\n" \
@@ -213,6 +222,7 @@ enum {
     OPT_STUBS,
     OPT_CONCURRENCY,
     OPT_MAX_CONCURRENT,
+    OPT_DB,
     OPT_COLUMN, /* OPT_COLUMN + field */
 };
 
@@ -278,6 +288,7 @@ static void build_long_options(struct option *opts, char names[][DT_CLI_OPTION_N
         {"concurrency", no_argument, NULL, OPT_CONCURRENCY},
         {"max-concurrent", required_argument, NULL, OPT_MAX_CONCURRENT},
         {"jobs", required_argument, NULL, 'j'},
+        {"db", required_argument, NULL, OPT_DB},
     };
     size_t n = sizeof fixed / sizeof fixed[0];
     memcpy(opts, fixed, sizeof fixed);
@@ -290,6 +301,9 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
 {
     uint64_t n;
     dt_error_t err;
+    if (c == OPT_STRICT || c == OPT_MAX_FIELD || c == OPT_DATE_ORDER || c == OPT_DEDUPE ||
+        c >= OPT_COLUMN)
+        o->input_option = name;
     if (c == OPT_RULES) {
         int rc = -1;
         dt_cli_rules_option(&o->rules, name, arg, &rc);
@@ -341,6 +355,9 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
     case OPT_FILTER:
         if (dt_filter_add(&o->filter, name, arg, &err))
             return dt_cli_usage_error("report", "--%s: %s", name, err.msg);
+        return -1;
+    case OPT_DB:
+        o->db = arg;
         return -1;
     case OPT_ROWS:
         if (dt_filter_parse(&o->rows, arg, &err))
@@ -483,7 +500,8 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
     dt_error_t err = {{0}};
     char filters[1024] = "";
     dt_filter_describe(&o->filter, filters, sizeof filters);
-    dt_status_t st = dt_pipeline_run(po, rules, codes, agg, &err);
+    dt_status_t st = o->db ? dt_store_report(o->db, &o->filter, rules, codes, agg, &err)
+                           : dt_pipeline_run(po, rules, codes, agg, &err);
     dt_cli_progress_done(po->progress_ctx);
     dt_report_options_t ro = {.top = o->top, .filters = filters[0] ? filters : NULL,
                               .auto_bucket = !o->tables.by_time && agg->options.by_time,
@@ -593,6 +611,23 @@ static dt_exit_t run_report(const options_t *o, char **paths, size_t npaths)
     return rc;
 }
 
+/* With --db, the options that need exports or columns the store lacks. */
+static int check_store_options(const options_t *o, int nfiles)
+{
+    if (nfiles)
+        return dt_cli_usage_error("report", "--db reports from the store: no FILE operands");
+    const char *why = o->rows_set               ? "--rows writes input rows"
+                      : o->tables.ngroup_columns ? "--group-by reads input columns"
+                      : o->tables.samples        ? "--samples needs correlation ids"
+                                                 : NULL;
+    if (why)
+        return dt_cli_usage_error("report", "--db: %s, which the store does not keep", why);
+    if (o->input_option)
+        return dt_cli_usage_error("report", "--db: --%s applies to exports, not to the store",
+                                  o->input_option);
+    return -1;
+}
+
 int dt_cli_report(int argc, char **argv)
 {
     options_t *o = calloc(1, sizeof *o);
@@ -602,7 +637,9 @@ int dt_cli_report(int argc, char **argv)
                      .top = DT_DEFAULT_TOP, .tables = {.metrics = true}};
     optind = 1;
     int rc = parse_args(o, argc, argv);
-    if (rc < 0 && optind >= argc)
+    if (rc < 0 && o->db)
+        rc = check_store_options(o, argc - optind);
+    if (rc < 0 && !o->db && optind >= argc)
         rc = dt_cli_usage_error("report", "no input files (use - to read standard input)");
     int stdin_uses = 0;
     for (int i = optind; i < argc; i++)
