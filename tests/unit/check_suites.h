@@ -31,5 +31,6 @@ Suite *dt_suite_timeline(void);
 Suite *dt_suite_rows(void);
 Suite *dt_suite_merge(void);
 Suite *dt_suite_state(void);
+Suite *dt_suite_store(void);
 
 #endif
