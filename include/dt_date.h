@@ -97,6 +97,14 @@ dt_date_status_t dt_date_read(const char *text, size_t len, dt_date_order_t orde
  * not depend on a guess, such as a --since argument. */
 dt_date_status_t dt_date_parse(const char *text, size_t len, int64_t *out);
 
+#define DT_CUTOFF_DAYS_MAX 100000
+
+/* Reads a point in time given as a date or date-time (dt_date_parse), or as
+ * an age "Nd": the start of the UTC day N days before `now` (0d: today's
+ * start; N at most DT_CUTOFF_DAYS_MAX). text is NUL-terminated. Returns
+ * false (*out untouched) for anything else. */
+bool dt_date_parse_cutoff(const char *text, int64_t now, int64_t *out);
+
 /* "dmy", "mdy", "ymd", or NULL for NONE. */
 const char *dt_date_order_name(dt_date_order_t order);
 

@@ -274,6 +274,24 @@ dt_date_status_t dt_date_parse(const char *text, size_t len, int64_t *out)
     return dt_date_read(text, len, DT_ORDER_NONE, out, NULL);
 }
 
+bool dt_date_parse_cutoff(const char *text, int64_t now, int64_t *out)
+{
+    size_t len = strlen(text);
+    if (len >= 2 && (text[len - 1] == 'd' || text[len - 1] == 'D')) {
+        uint64_t days = 0;
+        for (size_t i = 0; i + 1 < len; i++) {
+            if (text[i] < '0' || text[i] > '9' || days > DT_CUTOFF_DAYS_MAX)
+                return false;
+            days = days * 10 + (uint64_t)(text[i] - '0');
+        }
+        if (days > DT_CUTOFF_DAYS_MAX)
+            return false;
+        *out = dt_date_bucket(now, DT_BUCKET_DAY) - (int64_t)days * 86400;
+        return true;
+    }
+    return dt_date_parse(text, len, out) == DT_DATE_OK;
+}
+
 static const char *const order_names[DT_ORDER_COUNT] = {NULL, "dmy", "mdy", "ymd"};
 
 const char *dt_date_order_name(dt_date_order_t order)
