@@ -17,6 +17,7 @@ static const struct {
     {"rules", dt_cli_rules},
     {"merge", dt_cli_merge},
     {"ingest", dt_cli_ingest},
+    {"history", dt_cli_history},
     {"help", help},
 };
 
