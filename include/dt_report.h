@@ -29,6 +29,7 @@ typedef enum {
     DT_SECTION_INPUTS,     /* the inputs read and the filters applied */
     DT_SECTION_GATES,      /* the --fail-if gates and their outcomes */
     DT_SECTION_FILTERS,    /* what each filter condition matched; which matched nothing */
+    DT_SECTION_TREND,      /* the recent days against the baseline (drtriage trend only) */
     DT_SECTION_ORIGINS,    /* failed calls by origin */
     DT_SECTION_CODES,      /* failed calls by code */
     DT_SECTION_ACTIONS,    /* what to do first: faults by action, ranked */
@@ -42,6 +43,9 @@ typedef enum {
     DT_SECTION_NOTES,      /* what the report must say: guesses, caps, skipped data */
     DT_SECTION_COUNT
 } dt_section_t;
+
+/* The trend of a `drtriage trend` report (dt_trend.h). */
+typedef struct dt_trend dt_trend_t;
 
 typedef struct {
     const char *key;   /* the machine name ("by_code"); NULL where machine formats
@@ -200,6 +204,7 @@ typedef struct {
                                      --rows: no row was written) */
     const unsigned char *state;   /* the aggregate's state, when the options gave one */
     size_t state_len;
+    const dt_trend_t *trend;      /* drtriage trend: the comparison (in the arena), else NULL */
     dt_section_t order[DT_SECTION_COUNT]; /* the sections in reading order */
     size_t nsections;
     dt_arena_t arena;             /* owns every array and string above */
