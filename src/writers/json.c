@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dt_trend.h"
 #include "dt_writer.h"
 
 /* NER as a number with two decimals, or null without calls. */
@@ -441,11 +442,156 @@ static void write_notes(dt_json_t *j, const dt_report_t *r)
     dt_json_close(j, ']');
 }
 
+/* ---- the trend (drtriage trend) ---- */
+
+static void j_day(dt_json_t *j, const char *key, int64_t day)
+{
+    char text[DT_DATE_TEXT_MAX];
+    dt_date_format(day, text, sizeof text);
+    dt_json_strn(j, key, text, 10);
+}
+
+/* A number that may be very small (a p-value), in %g form. */
+static void j_real(dt_json_t *j, const char *key, double value)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%.3g", value);
+    dt_json_raw(j, key, text);
+}
+
+static void j_faults_by_origin(dt_json_t *j, const dt_counts_t *c)
+{
+    dt_json_open(j, "faults_by_origin", '{');
+    for (int o = 0; o < DT_ORIGIN_COUNT; o++)
+        dt_json_u64(j, dt_origin_name((dt_origin_t)o), dt_counts_faults(c, (dt_origin_t)o));
+    dt_json_close(j, '}');
+}
+
+static void j_period(dt_json_t *j, const char *key, int64_t since, int64_t until, size_t days,
+                     const dt_counts_t *c)
+{
+    dt_json_open(j, key, '{');
+    j_day(j, "since", since);
+    j_day(j, "until", until);
+    dt_json_u64(j, "days", days);
+    dt_json_u64(j, "calls", c->calls);
+    dt_json_u64(j, "succeeded", c->succeeded);
+    dt_json_u64(j, "failed", c->failed);
+    dt_json_u64(j, "effective", c->effective);
+    j_ner(j, "ner", c->effective, c->calls);
+    j_faults_by_origin(j, c);
+    dt_json_close(j, '}');
+}
+
+static void j_rate(dt_json_t *j, const char *key, const dt_trend_rate_t *rate)
+{
+    dt_json_open(j, key, '{');
+    dt_json_u64(j, "count", rate->count);
+    dt_json_u64(j, "calls", rate->calls);
+    dt_json_fixed(j, "percent", rate->calls ? 100.0 * (double)rate->count / (double)rate->calls
+                                            : -1, 4);
+    dt_json_close(j, '}');
+}
+
+static void write_change(dt_json_t *j, const dt_report_t *r, const dt_change_t *c)
+{
+    dt_json_open(j, NULL, '{');
+    dt_json_str(j, "kind", dt_change_kind_name(c->kind));
+    dt_json_bool(j, "significant", c->significant);
+    bool code = c->kind == DT_CHANGE_CODE || c->kind == DT_CHANGE_NEW_CODE;
+    dt_json_str(j, "action", c->kind == DT_CHANGE_SBC ? NULL : dt_report_action_id(r, c->action));
+    if (code && c->key.has_ms)
+        dt_json_u64(j, "ms", c->key.ms);
+    else
+        dt_json_null(j, "ms");
+    if (code && c->key.has_sip)
+        dt_json_u64(j, "sip", c->key.sip);
+    else
+        dt_json_null(j, "sip");
+    dt_json_str(j, "phrase", code ? c->phrase : NULL);
+    dt_json_str(j, "sbc", c->kind == DT_CHANGE_SBC ? c->sbc : NULL);
+    j_rate(j, "baseline", &c->baseline);
+    j_rate(j, "window", &c->window);
+    dt_json_fixed(j, "expected", c->expected, 1);
+    dt_json_fixed(j, "excess", (double)c->window.count - c->expected, 1);
+    double rise = dt_change_rise(c);
+    if (rise == rise && rise < 1e300)
+        dt_json_fixed(j, "rise_percent", rise, 1);
+    else
+        dt_json_null(j, "rise_percent");
+    dt_json_fixed(j, "dispersion", c->dispersion, 2);
+    j_real(j, "p_value", c->p_value);
+    j_day(j, "since", c->since);
+    j_day(j, "until", c->until);
+    dt_json_bool(j, "ongoing", c->ongoing);
+    dt_json_close(j, '}');
+}
+
+static void write_trend_days(dt_json_t *j, const dt_report_t *r, const dt_trend_t *t)
+{
+    size_t slots = r->rules->nactions + 1;
+    dt_json_open(j, "days", '[');
+    for (size_t d = 0; d < t->ndays; d++) {
+        const dt_trend_day_t *day = &t->days[d];
+        dt_json_open(j, NULL, '{');
+        j_day(j, "day", day->day);
+        dt_json_bool(j, "window", day->window);
+        dt_json_bool(j, "data", day->has_data);
+        dt_json_u64(j, "calls", day->counts.calls);
+        dt_json_u64(j, "failed", day->counts.failed);
+        j_ner(j, "ner", day->counts.effective, day->counts.calls);
+        j_faults_by_origin(j, &day->counts);
+        dt_json_open(j, "faults_by_action", '{');
+        for (size_t a = 0; a < slots; a++)
+            if (day->faults_by_action[a])
+                dt_json_u64(j, dt_report_action_id(r, a < r->rules->nactions ? a : DT_NO_ACTION),
+                            day->faults_by_action[a]);
+        dt_json_close(j, '}');
+        dt_json_close(j, '}');
+    }
+    dt_json_close(j, ']');
+}
+
+static void write_trend(dt_json_t *j, const dt_report_t *r)
+{
+    const dt_trend_t *t = r->trend;
+    if (!t)
+        return;
+    dt_json_open(j, KEY(DT_SECTION_TREND), '{');
+    j_period(j, "window", t->window_since, t->until, t->window_days, &t->window);
+    j_period(j, "baseline", t->baseline_since, t->window_since, t->baseline_days, &t->baseline);
+    if (t->ner_judged) { /* a rise is a negative drop (dt_json_fixed writes those as null) */
+        char drop[DT_NUMBER_MAX + 1];
+        drop[0] = '-';
+        dt_format_fixed(drop + (t->ner_drop < 0), t->ner_drop < 0 ? -t->ner_drop : t->ner_drop, 2);
+        dt_json_raw(j, "ner_drop", drop);
+    } else {
+        dt_json_null(j, "ner_drop");
+    }
+    dt_json_open(j, "missing_days", '[');
+    for (size_t d = 0; d < t->ndays; d++)
+        if (t->days[d].window && !t->days[d].has_data)
+            j_day(j, NULL, t->days[d].day);
+    dt_json_close(j, ']');
+    dt_json_u64(j, "min_calls", t->min_calls);
+    j_real(j, "alpha", t->alpha);
+    dt_json_u64(j, "tests", t->tests);
+    dt_json_u64(j, "significant", t->nsignificant);
+    dt_json_u64(j, "new_codes", t->new_codes);
+    dt_json_open(j, "changes", '[');
+    for (size_t i = 0; i < t->nchanges; i++)
+        write_change(j, r, &t->changes[i]);
+    dt_json_close(j, ']');
+    write_trend_days(j, r, t);
+    dt_json_close(j, '}');
+}
+
 /* What writes each section (dt_report.h) that JSON has, in dt_section_t order;
  * expected endings are actions with "expected": true, stubs are in code rows. */
 static void (*const sections[DT_SECTION_COUNT])(dt_json_t *, const dt_report_t *) = {
     [DT_SECTION_TOTALS] = write_totals,   [DT_SECTION_INPUTS] = write_inputs,
     [DT_SECTION_GATES] = write_gates,     [DT_SECTION_FILTERS] = write_filter_matches,
+    [DT_SECTION_TREND] = write_trend,
     [DT_SECTION_ORIGINS] = write_origins, [DT_SECTION_CODES] = write_codes,
     [DT_SECTION_ACTIONS] = write_actions, [DT_SECTION_SBCS] = write_sbcs,
     [DT_SECTION_TIMES] = write_times,     [DT_SECTION_GROUPS] = write_groups,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dt_trend.h"
 #include "dt_writer.h"
 
 #define DEFAULT_WIDTH 100
@@ -1275,6 +1276,207 @@ static void write_notes(const text_t *w)
     }
 }
 
+/* ---- the trend (drtriage trend) ---- */
+
+#define TREND_DAY_ACTIONS 3 /* actions named on one day's line */
+
+static const char *rate_text(char buf[DT_NUMBER_MAX], const dt_trend_rate_t *rate)
+{
+    return percent_text(buf, rate->count, rate->calls);
+}
+
+static const char *day_text(char buf[DT_DATE_TEXT_MAX], int64_t day)
+{
+    dt_date_format(day, buf, DT_DATE_TEXT_MAX);
+    buf[10] = '\0';
+    return buf;
+}
+
+/* The window and the baseline: days, calls, NER and faults by origin. */
+static void trend_periods(const text_t *w, const dt_trend_t *t)
+{
+    enum { PERIOD, FROM, TO, CALLS, NER, SBC, MS, UNKNOWN, NCOLS };
+    column_t cols[NCOLS] = {{"", 8, false},         {"from", 10, false}, {"to", 10, false},
+                            {"calls", 0, true},     {"NER", 7, true},    {"sbc faults", 0, true},
+                            {"microsoft faults", 0, true}, {"unknown faults", 0, true}};
+    char num[DT_NUMBER_MAX];
+    cols[CALLS].width = max_size(strlen(u64_text(num, t->window.calls)),
+                                 strlen(u64_text(num, t->baseline.calls)));
+    fit_columns(w, cols, NCOLS, PERIOD, 8);
+    table_header(w, cols, NCOLS);
+    for (int p = 0; p < 2; p++) {
+        const dt_counts_t *c = p ? &t->baseline : &t->window;
+        int64_t since = p ? t->baseline_since : t->window_since;
+        int64_t until = p ? t->window_since : t->until;
+        char v[NCOLS][DT_NUMBER_MAX], from[DT_DATE_TEXT_MAX], to[DT_DATE_TEXT_MAX];
+        const char *cells[NCOLS] = {
+            p ? "baseline" : "window", day_text(from, since),
+            day_text(to, until - DT_DAY_SECONDS), u64_text(v[CALLS], c->calls),
+            ner_text(v[NER], c->effective, c->calls),
+            percent_text(v[SBC], dt_counts_faults(c, DT_ORIGIN_SBC), c->calls),
+            percent_text(v[MS], dt_counts_faults(c, DT_ORIGIN_MICROSOFT), c->calls),
+            percent_text(v[UNKNOWN], dt_counts_faults(c, DT_ORIGIN_UNKNOWN), c->calls)};
+        spaces(w, 2);
+        for (size_t k = 0; k < NCOLS; k++)
+            put_cell(w, &cols[k], k + 1 == NCOLS, cells[k], NULL);
+        putc('\n', w->out);
+    }
+}
+
+/* What changed, in words: "action tls-certificate: 0.41% -> 2.05% of calls". */
+static void change_line(const text_t *w, const dt_change_t *c, size_t rank)
+{
+    const dt_report_t *r = w->report;
+    char line[2 * LABEL_MAX], a[DT_NUMBER_MAX], b[DT_NUMBER_MAX], since[DT_DATE_TEXT_MAX],
+        until[DT_DATE_TEXT_MAX], codes[64];
+    size_t n = 0;
+    const char *action = dt_report_action_id(r, c->action);
+    double extra = (double)c->window.count - c->expected;
+    if (c->kind == DT_CHANGE_SBC) {
+        char drop[DT_NUMBER_MAX];
+        double before = 100.0 - 100.0 * (double)c->baseline.count / (double)c->baseline.calls;
+        double after = 100.0 - 100.0 * (double)c->window.count / (double)c->window.calls;
+        dt_format_fixed(a, before, 2);
+        dt_format_fixed(b, after, 2);
+        dt_format_fixed(drop, before - after, 2);
+        n = (size_t)snprintf(line, sizeof line, "SBC %s: NER %s%% -> %s%% (%s points lower), "
+                             "%.0f more calls not effective",
+                             c->sbc[0] ? c->sbc : "(no SBC)", a, b, drop, extra);
+    } else if (c->kind == DT_CHANGE_ACTION) {
+        n = (size_t)snprintf(line, sizeof line, "action %s: %s -> %s of calls, %.0f faults "
+                             "beyond the baseline rate",
+                             action, rate_text(a, &c->baseline), rate_text(b, &c->window), extra);
+    } else {
+        snprintf(codes, sizeof codes, "%s/%s",
+                 c->key.has_ms ? u64_text(a, c->key.ms) : "-",
+                 c->key.has_sip ? u64_text(b, c->key.sip) : "-");
+        if (c->kind == DT_CHANGE_NEW_CODE)
+            n = (size_t)snprintf(line, sizeof line, "new code %s %s: %" PRIu64
+                                 " faults, none in the baseline [%s]",
+                                 codes, c->phrase, c->window.count, action);
+        else
+            n = (size_t)snprintf(line, sizeof line, "code %s %s: %s -> %s of calls, %.0f faults "
+                                 "beyond the baseline rate [%s]", codes, c->phrase,
+                                 rate_text(a, &c->baseline), rate_text(b, &c->window), extra,
+                                 action);
+    }
+    if (n < sizeof line) {
+        if (c->ongoing)
+            snprintf(line + n, sizeof line - n, "; since %s", day_text(since, c->since));
+        else
+            snprintf(line + n, sizeof line - n, "; from %s to %s", day_text(since, c->since),
+                     day_text(until, c->until));
+    }
+    fprintf(w->out, "  %2zu. ", rank);
+    wrap(w, ACTION_INDENT, true, line);
+}
+
+static void trend_changes(const text_t *w, const dt_trend_t *t)
+{
+    char detail[160], alpha[DT_NUMBER_MAX];
+    dt_format_trimmed(alpha, t->alpha * 100);
+    snprintf(detail, sizeof detail, "significant at %s%% over the %zu rises tested; ranked by "
+             "faults beyond the baseline rate", alpha, t->tests);
+    heading(w, "Changes that matter", detail);
+    if (!t->nsignificant)
+        fputs("  none: no rise beyond chance\n", w->out);
+    size_t shown = shown_rows(w, t->nsignificant);
+    for (size_t i = 0; i < shown; i++)
+        change_line(w, &t->changes[i], i + 1);
+    if (t->nsignificant > shown)
+        fprintf(w->out, "  ... and %zu more\n", t->nsignificant - shown);
+    if (t->nchanges > t->nsignificant)
+        fprintf(w->out, "  %zu other rise%s within chance (listed in the JSON trend)\n",
+                t->nchanges - t->nsignificant, t->nchanges - t->nsignificant == 1 ? "" : "s");
+}
+
+/* The day's largest faults by action, "tls-certificate 12, failover-timer 5". */
+static void day_actions(const text_t *w, const dt_trend_day_t *day, char *buf, size_t cap)
+{
+    size_t slots = w->rules->nactions + 1, used = 0, picked[TREND_DAY_ACTIONS];
+    buf[0] = '\0';
+    for (size_t k = 0; k < TREND_DAY_ACTIONS; k++) {
+        size_t best = SIZE_MAX;
+        for (size_t a = 0; a < slots; a++) {
+            bool taken = false;
+            for (size_t j = 0; j < k; j++)
+                taken |= picked[j] == a;
+            if (!taken && day->faults_by_action[a] &&
+                (best == SIZE_MAX || day->faults_by_action[a] > day->faults_by_action[best]))
+                best = a;
+        }
+        if (best == SIZE_MAX)
+            break;
+        picked[k] = best;
+        int n = snprintf(buf + used, cap - used, "%s%s %" PRIu64, k ? ", " : "",
+                         dt_report_action_id(w->report, best < w->rules->nactions ? best
+                                                                                   : DT_NO_ACTION),
+                         day->faults_by_action[best]);
+        if (n < 0 || (size_t)n >= cap - used)
+            break;
+        used += (size_t)n;
+    }
+}
+
+static void trend_days(const text_t *w, const dt_trend_t *t)
+{
+    heading(w, "The window by day", "UTC; faults by origin, and the actions with most faults");
+    enum { DAY, CALLS, NER, SBC, MS, UNKNOWN, ACTIONS, NCOLS };
+    column_t cols[NCOLS] = {{"day", 10, false},      {"calls", 5, true},
+                            {"NER", 7, true},        {"sbc", 5, true},
+                            {"microsoft", 0, true},  {"unknown", 0, true},
+                            {"largest faults by action", 60, false}};
+    fit_columns(w, cols, NCOLS, ACTIONS, 16);
+    table_header(w, cols, NCOLS);
+    for (size_t d = t->baseline_days; d < t->ndays; d++) {
+        const dt_trend_day_t *day = &t->days[d];
+        const dt_counts_t *c = &day->counts;
+        char v[NCOLS][DT_NUMBER_MAX], date[DT_DATE_TEXT_MAX], actions[LABEL_MAX];
+        if (!day->has_data)
+            snprintf(actions, sizeof actions, "no data: no export covers this day");
+        else
+            day_actions(w, day, actions, sizeof actions);
+        bool data = day->has_data;
+        const char *cells[NCOLS] = {
+            day_text(date, day->day), data ? u64_text(v[CALLS], c->calls) : "-",
+            data ? ner_text(v[NER], c->effective, c->calls) : "-",
+            data ? u64_text(v[SBC], dt_counts_faults(c, DT_ORIGIN_SBC)) : "-",
+            data ? u64_text(v[MS], dt_counts_faults(c, DT_ORIGIN_MICROSOFT)) : "-",
+            data ? u64_text(v[UNKNOWN], dt_counts_faults(c, DT_ORIGIN_UNKNOWN)) : "-", actions};
+        spaces(w, 2);
+        for (size_t k = 0; k < NCOLS; k++)
+            put_cell(w, &cols[k], k + 1 == NCOLS, cells[k], !data && k == ACTIONS ? SGR_FAULT : NULL);
+        putc('\n', w->out);
+    }
+}
+
+static void write_trend(const text_t *w)
+{
+    const dt_trend_t *t = w->report->trend;
+    if (!t)
+        return;
+    char detail[128], ner[DT_NUMBER_MAX];
+    snprintf(detail, sizeof detail, "the last %zu days against the %zu days before", t->window_days,
+             t->baseline_days);
+    heading(w, "Trend", detail);
+    trend_periods(w, t);
+    if (t->ner_judged)
+        fprintf(w->out, "  NER %s by %s points\n", t->ner_drop >= 0 ? "fell" : "rose",
+                dt_format_fixed(ner, t->ner_drop >= 0 ? t->ner_drop : -t->ner_drop, 2));
+    else
+        fprintf(w->out, "  NER not compared: fewer than %" PRIu64 " calls in the window or the "
+                        "baseline\n", t->min_calls);
+    if (t->missing_days) {
+        sgr_on(w, SGR_FAULT);
+        fprintf(w->out, "  %zu day%s of the window %s no data (no export covers %s): a missing "
+                        "nightly export?\n", t->missing_days, t->missing_days == 1 ? "" : "s",
+                t->missing_days == 1 ? "has" : "have", t->missing_days == 1 ? "it" : "them");
+        sgr_off(w, SGR_FAULT);
+    }
+    trend_changes(w, t);
+    trend_days(w, t);
+}
+
 static void write_faults(const text_t *w)
 {
     write_actions(w, false);
@@ -1294,6 +1496,7 @@ static void (*const sections[DT_SECTION_COUNT])(const text_t *) = {
     [DT_SECTION_CODES] = write_codes,       [DT_SECTION_STUBS] = write_stubs,
     [DT_SECTION_SBCS] = write_sbcs,         [DT_SECTION_TIMES] = write_times,
     [DT_SECTION_GROUPS] = write_groups,     [DT_SECTION_GROUP_TIMES] = write_group_times,
+    [DT_SECTION_TREND] = write_trend,
     [DT_SECTION_REJECTED] = write_rejections, [DT_SECTION_NOTES] = write_notes,
 };
 
