@@ -33,6 +33,7 @@ int dt_cli_rules(int argc, char **argv);
 int dt_cli_merge(int argc, char **argv);
 int dt_cli_ingest(int argc, char **argv);
 int dt_cli_history(int argc, char **argv);
+int dt_cli_trend(int argc, char **argv);
 
 /* Every message goes to stderr as "drtriage: MESSAGE", the message through
  * dt_text_write_escaped: what it quotes from arguments, paths, rules or input

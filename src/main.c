@@ -18,6 +18,7 @@ static const struct {
     {"merge", dt_cli_merge},
     {"ingest", dt_cli_ingest},
     {"history", dt_cli_history},
+    {"trend", dt_cli_trend},
     {"help", help},
 };
 
