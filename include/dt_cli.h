@@ -56,6 +56,12 @@ void dt_cli_column_options(struct option *opts, char names[][DT_CLI_OPTION_NAME_
  * option column; NUL-terminated in buf (truncated to cap). */
 void dt_cli_field_list(char *buf, size_t cap);
 
+/* Prints --version's text on stdout: drtriage's version, the version of the
+ * rules in effect (the built-in rules' digest and the user layers on top;
+ * user rules that cannot be loaded are named, not fatal) and the libraries'
+ * versions. Returns DT_EXIT_OK. */
+int dt_cli_version(const dt_cli_rules_t *rules);
+
 /* Prints "drtriage: MESSAGE" and the --help hint for `command` to stderr;
  * returns DT_EXIT_ERROR. */
 int dt_cli_usage_error(const char *command, const char *fmt, ...)

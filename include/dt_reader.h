@@ -112,4 +112,8 @@ void dt_reader_retarget(dt_reader_t *reader, dt_record_fn on_record, void *ctx);
 
 void dt_reader_free(dt_reader_t *reader);
 
+/* libcsv's version, as its header gives it ("3.0.3"; libcsv has no run-time
+ * version), into buf (cap bytes). */
+void dt_reader_library_version(char *buf, size_t cap);
+
 #endif

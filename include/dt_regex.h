@@ -60,4 +60,7 @@ void dt_regex_scratch_free(dt_regex_scratch_t *scratch);
 dt_regex_result_t dt_regex_match(const pcre2_code *re, const char *subject, size_t len,
                                  dt_regex_scratch_t *scratch);
 
+/* PCRE2's version ("10.42 2022-12-11") into buf (cap bytes). */
+void dt_regex_library_version(char *buf, size_t cap);
+
 #endif

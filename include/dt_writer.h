@@ -80,6 +80,9 @@ dt_status_t dt_write_state(FILE *out, const dt_report_t *report,
 dt_status_t dt_write_xlsx(FILE *out, const dt_report_t *report,
                           const dt_write_options_t *options, dt_error_t *err);
 
+/* libxlsxwriter's version ("1.1.4"). */
+const char *dt_write_xlsx_library_version(void);
+
 /* The JSON report's body as dt_write_json writes it, through an emitter the
  * caller opened (the HTML page embeds it). */
 void dt_write_json_report(dt_json_t *j, const dt_report_t *report);

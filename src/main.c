@@ -66,8 +66,8 @@ int main(int argc, char **argv)
 {
     dt_cli_handle_signals();
     if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-        printf("drtriage %s\n", DRTRIAGE_VERSION);
-        return DT_EXIT_OK;
+        dt_cli_rules_t rules = DT_CLI_RULES_DEFAULT;
+        return dt_cli_version(&rules);
     }
     for (size_t i = 0; argc > 1 && i < NCOMMANDS; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

@@ -16,6 +16,7 @@
  * at a quote problem; which problem it was is told from the bytes the reader
  * fed, never from the parser's internals (see feed_csv). */
 #include <csv.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -725,4 +726,9 @@ void dt_reader_retarget(dt_reader_t *r, dt_record_fn on_record, void *ctx)
 char dt_reader_line_break(const dt_reader_t *r)
 {
     return r->parsing ? (char)r->line_break : '\n';
+}
+
+void dt_reader_library_version(char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%d.%d.%d", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
 }

@@ -10,6 +10,10 @@
 
 #include "dt_cli.h"
 #include "dt_output.h"
+#include "dt_reader.h"
+#include "dt_regex.h"
+#include "dt_store.h"
+#include "dt_writer.h"
 #include "dt_text.h"
 
 /* "drtriage: MESSAGE" on stderr, the message escaped: it may echo arguments,
@@ -168,4 +172,25 @@ bool dt_cli_load_rules(const dt_cli_rules_t *config, dt_rules_t *rules)
     if (st)
         dt_cli_error("%s", err.msg);
     return st == DT_OK;
+}
+
+int dt_cli_version(const dt_cli_rules_t *config)
+{
+    char rules_version[DT_RULES_VERSION_MAX], csv[32], pcre[64];
+    dt_rules_t rules;
+    dt_rules_init(&rules);
+    printf("drtriage %s\n", DRTRIAGE_VERSION);
+    fflush(stdout);
+    if (dt_cli_load_rules(config, &rules)) {
+        dt_rules_version(&rules, config->builtin, rules_version, sizeof rules_version);
+        printf("rules %s\n", rules_version);
+    } else {
+        printf("rules: the user rules cannot be loaded (the message above says why)\n");
+    }
+    dt_rules_free(&rules);
+    dt_reader_library_version(csv, sizeof csv);
+    dt_regex_library_version(pcre, sizeof pcre);
+    printf("libcsv %s\nPCRE2 %s\nSQLite %s\nlibxlsxwriter %s\n", csv, pcre,
+           dt_store_library_version(), dt_write_xlsx_library_version());
+    return DT_EXIT_OK;
 }

@@ -320,8 +320,7 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
         print_usage(stdout);
         return DT_EXIT_OK;
     case OPT_VERSION:
-        printf("drtriage %s\n", DRTRIAGE_VERSION);
-        return DT_EXIT_OK;
+        return dt_cli_version(&o->rules);
     case OPT_TOP:
         return dt_cli_top_option(&o->top, "report", arg);
     case OPT_STUBS:

@@ -100,3 +100,11 @@ dt_regex_result_t dt_regex_match(const pcre2_code *re, const char *subject, size
         return DT_REGEX_LIMIT;
     }
 }
+
+void dt_regex_library_version(char *buf, size_t cap)
+{
+    char version[64];
+    if (pcre2_config(PCRE2_CONFIG_VERSION, version) < 0)
+        snprintf(version, sizeof version, "%d.%02d", PCRE2_MAJOR, PCRE2_MINOR);
+    snprintf(buf, cap, "%s", version);
+}

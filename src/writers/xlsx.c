@@ -191,3 +191,8 @@ dt_status_t dt_write_xlsx(FILE *out, const dt_report_t *report, const dt_write_o
         return dt_fail(err, DT_ERR_OUTPUT, "cannot write the workbook: %s", lxw_strerror(b.error));
     return DT_OK;
 }
+
+const char *dt_write_xlsx_library_version(void)
+{
+    return lxw_version();
+}
