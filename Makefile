@@ -72,7 +72,8 @@ TEST_SRC = $(wildcard tests/unit/*.c)
 TEST_OBJ = $(TEST_SRC:tests/unit/%.c=$(BUILD)/test-obj/%.o)
 
 .PHONY: all deps test-deps run check check-unit check-cases check-cli check-parallel check-formats \
-        check-install check-dask bench valgrind tsan fuzz fuzz-deps install uninstall clean
+        check-store check-install check-dask bench valgrind tsan fuzz fuzz-deps install uninstall \
+        clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/drtriage
@@ -80,8 +81,8 @@ all: $(BUILD)/drtriage
 deps:
 	@scripts/install-deps
 
-# What the tests need beside the build: Check, jq, groff and the real readers of the
-# report formats (Chromium, openpyxl, cmark-gfm, promtool).
+# What the tests need beside the build: Check, jq, groff, the real readers of the
+# report formats (Chromium, openpyxl, cmark-gfm, promtool), and sqlite3 to check stores.
 test-deps: deps
 	@scripts/install-deps --test
 
@@ -153,7 +154,7 @@ $(BUILD)/check_drtriage: $(TEST_OBJ) $(LIB_OBJ)
 run: $(BUILD)/drtriage
 	$(BUILD)/drtriage samples/*.csv
 
-check: check-unit check-cases check-cli check-parallel check-formats check-install
+check: check-unit check-cases check-cli check-parallel check-formats check-store check-install
 
 check-unit: $(BUILD)/check_drtriage
 	CK_VERBOSITY=normal $(BUILD)/check_drtriage
@@ -232,6 +233,10 @@ check-install: build/drtriage
 	tests/install.sh
 
 # Every format read back by a real reader; screenshots of the sample report in build/.
+# The history store end to end: ingest, report --db, history, trend, cron.
+check-store: $(BUILD)/drtriage build/gen-export | test-deps
+	DRTRIAGE=$(BUILD)/drtriage tests/store.sh
+
 check-formats: $(BUILD)/drtriage build/gen-archive | test-deps
 	DRTRIAGE=$(BUILD)/drtriage tests/formats.sh
 

@@ -63,7 +63,8 @@ dt_status_t dt_store_begin(dt_store_t *store, dt_error_t *err);
  * (the changes are then rolled back). */
 dt_status_t dt_store_commit(dt_store_t *store, dt_error_t *err);
 
-/* Abandons the transaction's changes (nothing happens without one). */
+/* Abandons the transaction's changes (nothing happens without one, or for
+ * a NULL store). */
 void dt_store_rollback(dt_store_t *store);
 
 #define DT_STORE_DIGEST_TEXT 17 /* 16 hex digits and a NUL */

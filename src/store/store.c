@@ -113,9 +113,10 @@ dt_status_t dt_store_commit(dt_store_t *store, dt_error_t *err)
 
 void dt_store_rollback(dt_store_t *store)
 {
-    if (store->in_transaction)
+    if (store && store->in_transaction) {
         sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
-    store->in_transaction = false;
+        store->in_transaction = false;
+    }
 }
 
 /* ---- reading ---- */

@@ -1,0 +1,245 @@
+#!/bin/sh
+# tests/store.sh - the history store end to end: drtriage ingest, report --db,
+# history and --version on generated nightly exports (scripts/gen-history):
+# repeated, consecutive, nested and partial-hour windows count each call once
+# whatever the order, a store killed with SIGKILL mid-ingest is intact and as
+# it was or as it would be, and every report format, filter and gate works
+# from the store. Run by `make check` (needs sqlite3 for the integrity check).
+set -u
+cd "$(dirname "$0")/.." || exit 2
+. tests/lib.sh
+
+CACHE=${HISTORY_CACHE:-build/history-cache}
+hist() { DRTRIAGE=$DRTRIAGE scripts/gen-history --cache "$CACHE" --start 2026-10-01 "$@"; }
+db() { printf '%s/%s.db' "$WORK" "$1"; }
+# history JSON of a store, for jq
+history_json() { "$DRTRIAGE" history --db "$1" --format json; }
+# the parts of a report that must not depend on how the calls were stored
+REPORT_CORE='{totals: (.totals | del(.rows)), by_origin, by_code, by_action, by_sbc, by_time}'
+same_report() { # DESC A.json B.json
+    jq -S "$REPORT_CORE" "$2" >"$WORK/core-a"
+    jq -S "$REPORT_CORE" "$3" >"$WORK/core-b"
+    if cmp -s "$WORK/core-a" "$WORK/core-b"; then pass; else
+        fail "$1" "$(diff "$WORK/core-a" "$WORK/core-b" | head -20)"
+    fi
+}
+
+hist -o "$WORK/d1" --days 21 --per-day 1000 --window 1
+hist -o "$WORK/d7" --days 21 --per-day 1000 --window 7
+expect_true "gen-history wrote 21 nightly files" test "$(ls "$WORK/d1" | wc -l)" -eq 21
+day() { printf '%s/d1/DirectRouting-%s.csv' "$WORK" "$1"; }
+week() { printf '%s/d7/DirectRouting-%s.csv' "$WORK" "$1"; }
+
+# --- usage ---
+run "$DRTRIAGE" ingest "$(day 2026-10-01)"
+expect_status "ingest without --db" 2
+expect_stderr "ingest without --db says so" "--db FILE is required"
+run "$DRTRIAGE" ingest --db "$(db u)"
+expect_status "ingest without exports" 2
+run "$DRTRIAGE" history
+expect_status "history without --db" 2
+run "$DRTRIAGE" trend
+expect_status "trend without --db" 2
+run "$DRTRIAGE" history --db "$(db missing)"
+expect_status "history of a missing store" 2
+expect_stderr "a missing store is named" "no such store"
+expect_true "reading never creates a store" test ! -e "$(db missing)"
+run "$DRTRIAGE" ingest --db "$(db u)" "$WORK/no-such.csv"
+expect_status "ingest of a missing export" 2
+expect_stderr "the ingest names the missing export" "no-such.csv"
+expect_stderr "and says nothing was recorded" "nothing was recorded"
+
+# --- one night, then the same again ---
+run "$DRTRIAGE" ingest --db "$(db one)" "$(day 2026-10-01)"
+expect_status "ingest creates the store" 0
+expect_stdout "ingest accounts for every row" "rows = "
+expect_stdout "ingest says what it did to the hours" "24 added"
+history_json "$(db one)" >"$WORK/h1.json"
+run "$DRTRIAGE" ingest --db "$(db one)" "$(day 2026-10-01)"
+expect_status "ingesting the same export again" 0
+expect_stdout "the same export again is recognised" "already ingested"
+expect_stdout "and nothing changed" "nothing changed"
+cp "$(day 2026-10-01)" "$WORK/renamed.csv"
+run "$DRTRIAGE" ingest --db "$(db one)" "$WORK/renamed.csv"
+expect_stdout "the same content under another name is recognised" "already ingested"
+cat "$(day 2026-10-01)" | "$DRTRIAGE" ingest --db "$(db one)" - >"$WORK/out" 2>&1
+expect_true "the same content from standard input is recognised" grep -q "already ingested" "$WORK/out"
+history_json "$(db one)" >"$WORK/h2.json"
+if [ "$(jq -S 'del(.ingests[].ingested)' "$WORK/h1.json")" = "$(jq -S 'del(.ingests[].ingested)' "$WORK/h2.json")" ]; then
+    pass
+else
+    fail "repeated ingests changed the store"
+fi
+
+# --- consecutive 7-day windows, nested and repeated exports: each call once ---
+"$DRTRIAGE" ingest -q --db "$(db days)" "$WORK"/d1/*.csv
+run "$DRTRIAGE" ingest --db "$(db weeks)" "$WORK"/d7/*.csv
+expect_status "ingest of 21 overlapping 7-day windows" 0
+history_json "$(db weeks)" >"$WORK/weeks-history.json"
+expect_json "overlapping windows keep the hours already stored" \
+    '[.ingests[].hours.kept] | add > 0' "$WORK/weeks-history.json"
+"$DRTRIAGE" --format json --by day "$WORK"/d1/*.csv >"$WORK/exports.json"
+"$DRTRIAGE" --format json --by day --db "$(db weeks)" >"$WORK/weeks.json"
+"$DRTRIAGE" --format json --by day --db "$(db days)" >"$WORK/days.json"
+same_report "7-day windows: the store's report is the exports' report" "$WORK/exports.json" "$WORK/weeks.json"
+same_report "1-day exports: the store's report is the exports' report" "$WORK/exports.json" "$WORK/days.json"
+# Every stored key is a row standing for its calls (a weighted row), so the
+# report's rows are the keys; everything else adds up as for exports.
+expect_json "report --db: calls, origins, actions, codes, SBCs and days add up" \
+    '.totals.calls == .totals.succeeded + .totals.failed
+     and ([.by_origin[].failed] | add) == .totals.failed
+     and ([.by_action[].failed] | add // 0) == .totals.failed
+     and ([.by_code[].failed] | add // 0) == .totals.failed
+     and ([.by_sbc[].calls] | add // 0) == .totals.calls
+     and ([.by_time[].calls] | add) == .totals.calls' "$WORK/weeks.json"
+run "$DRTRIAGE" ingest --db "$(db weeks)" "$(day 2026-10-09)" "$(week 2026-10-12)"
+expect_stdout "a day nested in a stored week keeps the hours" "0 added, 0 replaced (more calls), 0 merged"
+"$DRTRIAGE" --format json --by day --db "$(db weeks)" >"$WORK/weeks2.json"
+same_report "nested and repeated exports change nothing" "$WORK/exports.json" "$WORK/weeks2.json"
+
+# the same windows the other way round
+ls -r "$WORK"/d7/*.csv | xargs "$DRTRIAGE" ingest -q --db "$(db reversed)"
+"$DRTRIAGE" --format json --by day --db "$(db reversed)" >"$WORK/reversed.json"
+same_report "the order of the exports does not matter" "$WORK/exports.json" "$WORK/reversed.json"
+
+# --- downloads that meet inside an hour ---
+d=$(day 2026-10-05)
+"$DRTRIAGE" --rows 'until=2026-10-05T10:30:00Z' "$d" >"$WORK/part-a.csv"
+"$DRTRIAGE" --rows 'since=2026-10-05T10:30:00Z' "$d" >"$WORK/part-b.csv"
+"$DRTRIAGE" --rows 'since=2026-10-05T10:10:00Z,until=2026-10-05T10:50:00Z' "$d" >"$WORK/part-c.csv"
+run "$DRTRIAGE" ingest --db "$(db parts)" "$WORK/part-a.csv" "$WORK/part-b.csv" "$WORK/part-c.csv"
+expect_stdout "two downloads meeting inside an hour add up there" "1 merged"
+"$DRTRIAGE" --format json --by hour "$d" >"$WORK/day.json"
+"$DRTRIAGE" --format json --by hour --db "$(db parts)" >"$WORK/parts.json"
+same_report "parts of an hour: the day's calls once" "$WORK/day.json" "$WORK/parts.json"
+"$DRTRIAGE" --rows 'until=2026-10-05T10:40:00Z' "$d" >"$WORK/part-e.csv"
+"$DRTRIAGE" --rows 'since=2026-10-05T10:20:00Z' "$d" >"$WORK/part-f.csv"
+run "$DRTRIAGE" ingest --db "$(db uncertain)" "$WORK/part-e.csv" "$WORK/part-f.csv"
+expect_status "an ingest with an uncertain hour still succeeds" 0
+expect_stderr "an hour two exports each cover only in part is warned about" "each cover a part of the hour"
+
+# --- report --db: formats, filters, gates, and what it cannot answer ---
+W=$(db weeks)
+run "$DRTRIAGE" --db "$W" --since 2026-10-03 --until 2026-10-10 --sbc 'sbc1*' --direction out \
+    --format json
+expect_status "report --db with filters" 0
+cp "$WORK/out" "$WORK/filtered.json"
+"$DRTRIAGE" --since 2026-10-03 --until 2026-10-10 --sbc 'sbc1*' --direction out --format json \
+    "$WORK"/d1/*.csv >"$WORK/filtered-exports.json"
+if [ "$(jq .totals.calls "$WORK/filtered.json")" = "$(jq .totals.calls "$WORK/filtered-exports.json")" ] &&
+    [ "$(jq -S .by_code "$WORK/filtered.json")" = "$(jq -S .by_code "$WORK/filtered-exports.json")" ]; then
+    pass
+else
+    fail "report --db with filters counts what the exports count"
+fi
+expect_json "filters left calls out" '.totals.excluded > 0' "$WORK/filtered.json"
+run "$DRTRIAGE" --db "$W" -o "$WORK/r.html" -o "$WORK/r.xlsx" -o "$WORK/r.md" -o "$WORK/r.csv" \
+    -o "$WORK/r.prom" -o "$WORK/r.txt"
+expect_status "report --db in every format" 0
+for f in r.html r.xlsx r.md r.csv r.prom r.txt; do
+    expect_true "report --db wrote $f" test -s "$WORK/$f"
+done
+run "$DRTRIAGE" --db "$W" --fail-if 'sbc>0.5%'
+expect_status "a gate on the store's report breaches" 1
+expect_stderr "the breach is named" "sbc>0.5%"
+for bad in "--call-type dr_in" "--group-by UPN" "--samples 3" "--rows origin=sbc" "--strict" \
+    "--date-order dmy" "--since 2026-10-03T10:30:00Z"; do
+    # shellcheck disable=SC2086 # split on purpose
+    run "$DRTRIAGE" --db "$W" $bad
+    expect_status "report --db $bad is a usage error" 2
+done
+run "$DRTRIAGE" --db "$W" "$(day 2026-10-01)"
+expect_status "report --db with an export" 2
+expect_stderr "report --db names what it refuses" "no FILE operands"
+
+# --- history: what was ingested, gaps, pruning ---
+hist -o "$WORK/gap" --days 10 --per-day 1000 --missing 2026-10-04 --missing 2026-10-05
+"$DRTRIAGE" --rows 'until=2026-10-07T12:00:00Z' "$WORK/gap/DirectRouting-2026-10-07.csv" \
+    >"$WORK/half.csv"
+rm "$WORK/gap/DirectRouting-2026-10-07.csv"
+"$DRTRIAGE" ingest -q --db "$(db gap)" "$WORK"/gap/*.csv
+run "$DRTRIAGE" history --db "$(db gap)"
+expect_status "history" 0
+expect_stdout "history lists the exports" "DirectRouting-2026-10-01.csv"
+expect_stdout "history lists missing days" "2026-10-04 to 2026-10-05 (2 days)"
+history_json "$(db gap)" >"$WORK/gap.json"
+expect_json "history JSON: 7 exports" '.ingests | length == 7' "$WORK/gap.json"
+expect_json "history JSON: the missing days" \
+    '.missing_days == [{"from": "2026-10-04", "to": "2026-10-05", "days": 2},
+                       {"from": "2026-10-07", "to": "2026-10-07", "days": 1}]' "$WORK/gap.json"
+expect_json "history JSON: every ingest's rows add up" \
+    'all(.ingests[]; .rows == .calls + .rejected + .undated)' "$WORK/gap.json"
+"$DRTRIAGE" ingest -q --db "$(db gap)" "$WORK/half.csv"
+history_json "$(db gap)" >"$WORK/gap2.json"
+expect_json "a half day is listed as partly covered" \
+    '.partial_days == [{"from": "2026-10-07", "to": "2026-10-07", "hours": 12}]' "$WORK/gap2.json"
+expect_json "and is no longer missing" '.missing_days | length == 1' "$WORK/gap2.json"
+run "$DRTRIAGE" history --db "$(db gap)" --prune 2026-10-03
+expect_status "history --prune" 0
+expect_stderr "prune says what it deleted" "pruned 48 hours"
+history_json "$(db gap)" >"$WORK/pruned.json"
+expect_json "pruned hours are gone, the exports stay listed" \
+    '.first_hour == "2026-10-03T00:00:00Z" and (.ingests | length) == 8' "$WORK/pruned.json"
+for bad in 2026-13-01 10x 2026-10-03T10:30:00Z ''; do
+    run "$DRTRIAGE" history --db "$(db gap)" --prune "$bad"
+    expect_status "history --prune '$bad' is a usage error" 2
+done
+run "$DRTRIAGE" history --db "$(db gap)" --prune 100000d
+expect_status "history --prune in days" 0
+
+# --- schema versions ---
+if command -v sqlite3 >/dev/null 2>&1; then
+    cp "$(db one)" "$(db newer)"
+    sqlite3 "$(db newer)" 'PRAGMA user_version = 99'
+    run "$DRTRIAGE" history --db "$(db newer)"
+    expect_status "a store from a newer drtriage is refused" 2
+    expect_stderr "with a clear message" "written by a newer drtriage"
+    sqlite3 "$(db foreign)" 'CREATE TABLE t (x)'
+    run "$DRTRIAGE" ingest --db "$(db foreign)" "$(day 2026-10-01)"
+    expect_status "another program's database is refused" 2
+    expect_stderr "and named as such" "not a drtriage store"
+else
+    fail "sqlite3 is not installed: run scripts/install-deps --test"
+fi
+
+# --- SIGKILL at random points of an ingest ---
+"$DRTRIAGE" ingest -q --db "$(db kill)" "$(day 2026-10-01)"
+before=$(history_json "$(db kill)" | jq .calls)
+cat "$WORK"/d1/*.csv >"$WORK/all-days.csv"
+build/gen-export --family tac --start 2026-10-01 --rows 400000 --seed 7 -o "$WORK/big.csv"
+"$DRTRIAGE" ingest -q --db "$(db kill-after)" "$(day 2026-10-01)" "$WORK/big.csv"
+after=$(history_json "$(db kill-after)" | jq .calls)
+seen_before=0 seen_after=0 intact=0
+for round in 1 2 3 4 5 6 7 8 9 10 11 12; do
+    cp "$(db kill)" "$(db victim)"
+    "$DRTRIAGE" ingest -q --db "$(db victim)" "$WORK/big.csv" &
+    pid=$!
+    sleep "0.$(od -An -N2 -tu2 /dev/urandom | awk '{ printf "%03d", $1 % 900 }')"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    calls=$(history_json "$(db victim)" | jq .calls)
+    if command -v sqlite3 >/dev/null 2>&1 &&
+        [ "$(sqlite3 "$(db victim)" 'PRAGMA integrity_check')" = ok ]; then
+        intact=$((intact + 1))
+    fi
+    if [ "$calls" = "$before" ]; then
+        seen_before=$((seen_before + 1))
+    elif [ "$calls" = "$after" ]; then
+        seen_after=$((seen_after + 1))
+    else
+        fail "killed ingest, round $round: $calls calls stored, not $before (before) or $after (after)"
+    fi
+done
+echo "store.sh: killed ingests left the store as before $seen_before times, as after $seen_after times" >&2
+expect_true "every killed store passed SQLite's integrity check ($intact of 12)" test "$intact" -eq 12
+expect_true "every killed store held all or nothing of the ingest ($seen_before before, $seen_after after)" \
+    test $((seen_before + seen_after)) -eq 12
+
+# --- --version ---
+run "$DRTRIAGE" --version
+expect_status "--version" 0
+for want in "drtriage " "rules built-in " "libcsv " "PCRE2 " "SQLite " "libxlsxwriter "; do
+    expect_stdout "--version names $want" "$want"
+done
+
+finish
