@@ -236,6 +236,7 @@ check-install: build/drtriage
 # The history store end to end: ingest, report --db, history, trend, cron.
 check-store: $(BUILD)/drtriage build/gen-export | test-deps
 	DRTRIAGE=$(BUILD)/drtriage tests/store.sh
+	DRTRIAGE=$(BUILD)/drtriage tests/run-trend-cases
 
 check-formats: $(BUILD)/drtriage build/gen-archive | test-deps
 	DRTRIAGE=$(BUILD)/drtriage tests/formats.sh

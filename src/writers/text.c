@@ -1375,8 +1375,8 @@ static void trend_changes(const text_t *w, const dt_trend_t *t)
 {
     char detail[160], alpha[DT_NUMBER_MAX];
     dt_format_trimmed(alpha, t->alpha * 100);
-    snprintf(detail, sizeof detail, "significant at %s%% over the %zu rises tested; ranked by "
-             "faults beyond the baseline rate", alpha, t->tests);
+    snprintf(detail, sizeof detail, "significant at %s%% among %zu rises; ranked by faults beyond "
+             "the baseline", alpha, t->tests);
     heading(w, "Changes that matter", detail);
     if (!t->nsignificant)
         fputs("  none: no rise beyond chance\n", w->out);
