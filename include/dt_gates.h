@@ -6,6 +6,11 @@
  *   VALUE  = N | P "%"            (a count, or a percentage of the metric's
  *                                  denominator; NER is always a percentage)
  *
+ * A trend report (drtriage trend, dt_trend.h) has the trend metrics too:
+ * new-codes, missing-days, ner-drop (NER points below the baseline) and
+ * "action:" ID "-rise" (the rise of an action's faults in percent of its
+ * baseline rate, which may pass 100%; 0 unless the rise is significant).
+ *
  * Gates read only the report. A gate with "sbc=GLOB:" is judged once for
  * every SBC of the report whose name matches GLOB (dt_glob_match), on that
  * SBC's own counts. A percentage or ratio is judged only when its
@@ -31,6 +36,7 @@ typedef enum {
     DT_GATE_PERCENT = 1 << 1, /* P%: the numerator as a percentage of the denominator */
     DT_GATE_RATIO = 1 << 2,   /* always a percentage (NER); '%' optional */
     DT_GATE_MEAN = 1 << 3,    /* numerator / denominator, in the metric's unit */
+    DT_GATE_RISE = 1 << 4,    /* P%: a rise in percent of a baseline, may pass 100% */
 } dt_gate_form_t;
 
 /* What a metric takes after "NAME:". */
@@ -63,6 +69,7 @@ typedef struct {
                               origin metrics */
     bool unguarded;        /* judged whatever its denominator: not a number of calls
                               (concurrency: a session limit), so --min-calls does not apply */
+    bool trend;            /* needs a trend report (report->trend): drtriage trend */
 } dt_gate_metric_t;
 
 /* The metrics, terminated by a row whose name is NULL. */

@@ -20,7 +20,7 @@
 /* Checks that the store can answer every condition of a report filter and
  * narrows [*since, *until) to its --since and --until. Returns DT_ERR_USAGE
  * naming the condition for one it cannot: a time not on the hour, a call
- * type or a correlation id (not stored). */
+ * type, a correlation id or an input column (--where): not stored. */
 dt_status_t dt_store_filter_check(const dt_filter_t *filter, int64_t *since, int64_t *until,
                                   dt_error_t *err);
 

@@ -47,6 +47,7 @@ typedef struct {
     int64_t day;            /* its start, epoch seconds */
     bool window;            /* in the recent window (else the baseline) */
     bool has_data;          /* some hour of it is covered by an export */
+    bool before_history;    /* it is before the store's first day with data */
     dt_counts_t counts;
     const uint64_t *faults_by_action; /* nactions + 1 (the last: no action), faults only */
 } dt_trend_day_t;
@@ -80,7 +81,7 @@ struct dt_trend {
     const dt_trend_day_t *days;  /* baseline days, then window days */
     size_t ndays;
     dt_counts_t baseline, window;
-    size_t missing_days;         /* window days no export covers */
+    size_t missing_days;         /* window days no export covers (from the store's first) */
     double ner_baseline, ner_window; /* -1 without calls */
     bool ner_judged;             /* both have at least min_calls calls */
     double ner_drop;             /* baseline minus window NER, points (when judged) */
@@ -96,13 +97,15 @@ struct dt_trend {
 typedef struct {
     size_t baseline_days, window_days;
     int64_t first_day;           /* the start of the first baseline day */
+    int64_t history_since;       /* the first day the store has data for: a window day
+                                    without data before it is not missing */
     uint64_t min_calls;          /* at least 1 */
     double alpha;                /* 0: DT_TREND_ALPHA */
 } dt_trend_options_t;
 
 /* Compares the window days with the baseline days and attaches the trend to
  * the report (report->trend, in its arena), whose reading order becomes
- * inputs, trend, actions, SBCs, notes. days[i] is the aggregate of day first_day + i
+ * inputs, gates, trend, actions, SBCs, notes. days[i] is the aggregate of day first_day + i
  * days, baseline days first (baseline_days + window_days of them), each
  * with the same rules as the report; has_data[i] says some hour of the day
  * has data. The aggregates are only read, and may be freed afterwards.

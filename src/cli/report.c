@@ -20,7 +20,6 @@
 #include "dt_parallel.h"
 #include "dt_pipeline.h"
 #include "dt_rules.h"
-#include "dt_gates.h"
 #include "dt_store_replay.h"
 #include "dt_writer.h"
 

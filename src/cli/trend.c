@@ -50,14 +50,16 @@
     "      --table NAME       the CSV table (as for drtriage report)\n" \
     "      --excel            CSV for Excel\n" \
     "      --top N            rows per table of the window's report (default %d; 0: all)\n" \
+    "  -q, --quiet            nothing on stderr unless a gate breaches or the run fails\n" \
     "\n" \
     "Cron gate:\n" \
     "      --fail-if GATE     exit 1 when GATE holds; repeatable. Besides the report's\n" \
-    "                         gates (on the window): new-codes>N (significant new\n" \
-    "                         codes), ner-drop>P (NER points below the baseline),\n" \
-    "                         action:ID-rise>P%% (a significant rise of an action's\n" \
-    "                         faults, in percent of its baseline rate), missing-days>N\n" \
-    "                         (window days no export covers)\n" \
+    "                         gates (judged on the window's calls): new-codes>N\n" \
+    "                         (significant new codes), ner-drop>P (NER points below\n" \
+    "                         the baseline), action:ID-rise>P%% (a significant rise of\n" \
+    "                         an action's faults, in percent of its baseline rate;\n" \
+    "                         may pass 100%%), missing-days>N (window days no export\n" \
+    "                         covers)\n" \
     "      --min-calls N      test and judge rates only over at least N calls (default:\n" \
     "                         the rules' NER minimum, 100)\n" \
     "\n" \
@@ -93,6 +95,7 @@ typedef struct {
     bool min_calls_set;
     dt_cli_rules_t rules;
     dt_cli_gates_t gates;
+    bool quiet;
 } options_t;
 
 static void print_usage(void)
@@ -154,6 +157,9 @@ static int parse_option(options_t *o, int c, const char *name, const char *arg)
     case OPT_RULES:
         dt_cli_rules_option(&o->rules, name, arg, &rc);
         return rc;
+    case 'q':
+        o->quiet = true;
+        return -1;
     case 'h':
         print_usage();
         return DT_EXIT_OK;
@@ -175,6 +181,7 @@ static int parse_args(options_t *o, int argc, char **argv)
         {"top", required_argument, NULL, OPT_TOP},
         {"fail-if", required_argument, NULL, OPT_FAIL_IF},
         {"min-calls", required_argument, NULL, OPT_MIN_CALLS},
+        {"quiet", no_argument, NULL, 'q'},
         DT_CLI_RULES_LONG_OPTIONS(OPT_RULES),
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -182,7 +189,7 @@ static int parse_args(options_t *o, int argc, char **argv)
     opterr = 0;
     optind = 1;
     int c, index = 0;
-    while ((c = getopt_long(argc, argv, "f:o:h", longopts, &index)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:o:qh", longopts, &index)) != -1) {
         if (c == '?' || c == ':')
             return dt_cli_usage_error("trend", "unknown option or missing value: '%s'",
                                       argv[optind - 1]);
@@ -205,6 +212,7 @@ typedef struct {
     dt_codes_t *codes;
     dt_store_t *store;
     int64_t first_day;
+    int64_t history_since;  /* the store's first day */
     size_t ndays;
     dt_aggregate_t *days;   /* one per day */
     bool *has_data;
@@ -228,6 +236,7 @@ static dt_status_t window_end(trend_run_t *t, int64_t *until, bool *any, dt_erro
     dt_status_t st = dt_store_extent(t->store, any, &first, &last, err);
     if (st || !*any)
         return st;
+    t->history_since = dt_date_bucket(first, DT_BUCKET_DAY);
     *until = t->o->until_set ? t->o->until
                              : dt_date_bucket(last, DT_BUCKET_DAY) + DT_DAY_SECONDS;
     return DT_OK;
@@ -297,14 +306,19 @@ static dt_exit_t report_trend(trend_run_t *t, dt_error_t *err)
     dt_exit_t rc = DT_EXIT_ERROR;
     uint64_t min_calls = o->min_calls_set ? o->min_calls : t->rules->ner_min_calls;
     dt_trend_options_t to = {.baseline_days = (size_t)o->baseline, .window_days = (size_t)o->days,
-                             .first_day = t->first_day, .min_calls = min_calls};
+                             .first_day = t->first_day, .history_since = t->history_since,
+                             .min_calls = min_calls};
     for (size_t i = 0; aggs && i < t->ndays; i++)
         aggs[i] = &t->days[i];
     if (!aggs || dt_report_build(&report, &t->window, &ro) ||
-        dt_trend_build(&report, aggs, t->has_data, &to))
+        dt_trend_build(&report, aggs, t->has_data, &to) ||
+        dt_gates_judge(&report, o->gates.list, o->gates.n, min_calls)) {
         dt_fail(err, DT_ERR_NOMEM, "out of memory");
-    else if (dt_cli_outputs_write(&o->outputs, &report, err) == DT_OK)
-        rc = dt_cli_gates_judge(&o->gates, &report, min_calls);
+    } else if (dt_cli_outputs_write(&o->outputs, &report, err) == DT_OK) {
+        rc = dt_gates_breached(&report) ? DT_EXIT_BREACH : DT_EXIT_OK;
+        if (!o->quiet || rc != DT_EXIT_OK)
+            dt_cli_report_gates(&report);
+    }
     free(aggs);
     dt_report_free(&report);
     return rc;
@@ -316,7 +330,8 @@ static dt_exit_t run(const options_t *o)
     dt_error_t err = {{0}};
     trend_run_t t = {.o = o, .rules = &rules};
     dt_rules_init(&rules);
-    if (!dt_cli_load_rules(&o->rules, &rules) || !dt_cli_gates_check(&o->gates, &rules, "trend")) {
+    if (!dt_cli_load_rules(&o->rules, &rules) ||
+        !dt_cli_gates_check(&o->gates, &rules, "trend", true)) {
         dt_rules_free(&rules);
         return DT_EXIT_ERROR;
     }

@@ -10,6 +10,7 @@
 #include "dt_gates.h"
 #include "dt_num.h"
 #include "dt_text.h"
+#include "dt_trend.h"
 
 #define MAX_DIGITS 18       /* of a limit's whole part */
 #define MAX_FRACTION 9      /* of its decimal part */
@@ -17,6 +18,7 @@
 #define GRAMMAR_WIDTH 78
 #define WHY_MAX 512
 #define SBC_PREFIX "sbc"
+#define RISE_SUFFIX "-rise" /* action:ID-rise, the trend metric action-rise */
 
 /* ---- the metrics ---- */
 
@@ -134,6 +136,51 @@ static dt_gate_measure_t m_concurrency(const dt_gate_t *g, const dt_report_t *r,
                    : (dt_gate_measure_t){0, 0};
 }
 
+/* ---- the trend metrics: 0 without a trend (a report refuses them) ---- */
+
+static dt_gate_measure_t m_new_codes(const dt_gate_t *g, const dt_report_t *r, const dt_counts_t *c)
+{
+    (void)g, (void)c;
+    return (dt_gate_measure_t){r->trend ? (double)r->trend->new_codes : 0, 1};
+}
+
+static dt_gate_measure_t m_missing_days(const dt_gate_t *g, const dt_report_t *r,
+                                        const dt_counts_t *c)
+{
+    (void)g, (void)c;
+    return (dt_gate_measure_t){r->trend ? (double)r->trend->missing_days : 0, 1};
+}
+
+/* The drop in points, over the fewer calls of the baseline and the window
+ * (so --min-calls guards both). */
+static dt_gate_measure_t m_ner_drop(const dt_gate_t *g, const dt_report_t *r, const dt_counts_t *c)
+{
+    (void)g, (void)c;
+    const dt_trend_t *t = r->trend;
+    if (!t)
+        return (dt_gate_measure_t){0, 0};
+    uint64_t calls = t->baseline.calls < t->window.calls ? t->baseline.calls : t->window.calls;
+    double drop = t->ner_baseline >= 0 && t->ner_window >= 0 ? t->ner_baseline - t->ner_window : 0;
+    return (dt_gate_measure_t){drop * (double)calls, calls};
+}
+
+/* The rise of a significant change of the action, over the window's calls;
+ * a rise from nothing is taken from half a call in the baseline. */
+static dt_gate_measure_t m_action_rise(const dt_gate_t *g, const dt_report_t *r,
+                                       const dt_counts_t *c)
+{
+    (void)c;
+    const dt_change_t *ch = r->trend ? dt_trend_action(r->trend, r->rules, g->action_id) : NULL;
+    if (!ch)
+        return (dt_gate_measure_t){0, r->trend ? r->trend->window.calls : 0};
+    double before = ch->baseline.calls ? (ch->baseline.count ? (double)ch->baseline.count : 0.5) /
+                                             (double)ch->baseline.calls
+                                       : 0;
+    double after = ch->window.calls ? (double)ch->window.count / (double)ch->window.calls : 0;
+    double rise = ch->significant && before > 0 ? after / before - 1.0 : 0;
+    return (dt_gate_measure_t){rise * (double)ch->window.calls, ch->window.calls};
+}
+
 #define N_OR_P (DT_GATE_COUNT | DT_GATE_PERCENT)
 #define ENDINGS ", expected endings included"
 #define WHOLE false /* judged on the whole report only */
@@ -143,48 +190,72 @@ static dt_gate_measure_t m_concurrency(const dt_gate_t *g, const dt_report_t *r,
 #define UNGUARDED true
 #define SECONDS_TEXT(n) #n " s"
 #define SECONDS(n) SECONDS_TEXT(n)
+#define TREND true   /* a trend metric (drtriage trend) */
+#define REPORT false /* measured on any report */
 
 const dt_gate_metric_t dt_gate_metrics[] = {
     /* name, what it measures, of what, unit, forms, per SBC, parameter, measure, arg,
-       whether --min-calls applies */
-    {"calls", "calls", NULL, NULL, DT_GATE_COUNT, PER_SBC, NONE, m_calls, 0, GUARDED},
+       whether --min-calls applies, whether a trend metric */
+    {"calls", "calls", NULL, NULL, DT_GATE_COUNT, PER_SBC, NONE, m_calls, 0, GUARDED, REPORT},
     {"failed", "failed calls" ENDINGS, "calls", NULL, N_OR_P, PER_SBC, NONE, m_failed, 0,
-     GUARDED},
+     GUARDED, REPORT},
     {"sbc", "SBC-origin failures" ENDINGS, "calls", NULL, N_OR_P, PER_SBC, NONE,
-     m_origin_failed, DT_ORIGIN_SBC, GUARDED},
+     m_origin_failed, DT_ORIGIN_SBC, GUARDED, REPORT},
     {"microsoft", "Microsoft-origin failures" ENDINGS, "calls", NULL, N_OR_P, PER_SBC, NONE,
-     m_origin_failed, DT_ORIGIN_MICROSOFT, GUARDED},
+     m_origin_failed, DT_ORIGIN_MICROSOFT, GUARDED, REPORT},
     {"unknown", "failures of unknown origin" ENDINGS, "calls", NULL, N_OR_P, PER_SBC, NONE,
-     m_origin_failed, DT_ORIGIN_UNKNOWN, GUARDED},
+     m_origin_failed, DT_ORIGIN_UNKNOWN, GUARDED, REPORT},
     {"faults", "faults (failures that are not expected endings)", "calls", NULL, N_OR_P, PER_SBC,
-     NONE, m_faults, 0, GUARDED},
+     NONE, m_faults, 0, GUARDED, REPORT},
     {"sbc-faults", "SBC-origin faults", "calls", NULL, N_OR_P, PER_SBC, NONE, m_origin_faults,
-     DT_ORIGIN_SBC, GUARDED},
+     DT_ORIGIN_SBC, GUARDED, REPORT},
     {"microsoft-faults", "Microsoft-origin faults", "calls", NULL, N_OR_P, PER_SBC, NONE,
-     m_origin_faults, DT_ORIGIN_MICROSOFT, GUARDED},
+     m_origin_faults, DT_ORIGIN_MICROSOFT, GUARDED, REPORT},
     {"unknown-faults", "faults of unknown origin", "calls", NULL, N_OR_P, PER_SBC, NONE,
-     m_origin_faults, DT_ORIGIN_UNKNOWN, GUARDED},
+     m_origin_faults, DT_ORIGIN_UNKNOWN, GUARDED, REPORT},
     {"unknown-codes", "failed calls whose codes no rule documents", "calls", NULL, N_OR_P,
-     PER_SBC, NONE, m_unknown_codes, 0, GUARDED},
-    {"ner", "NER", "calls", NULL, DT_GATE_RATIO, PER_SBC, NONE, m_ner, 0, GUARDED},
-    {"rejected", "rejected rows", "rows", NULL, N_OR_P, WHOLE, NONE, m_rejected, 0, GUARDED},
+     PER_SBC, NONE, m_unknown_codes, 0, GUARDED, REPORT},
+    {"ner", "NER", "calls", NULL, DT_GATE_RATIO, PER_SBC, NONE, m_ner, 0, GUARDED, REPORT},
+    {"rejected", "rejected rows", "rows", NULL, N_OR_P, WHOLE, NONE, m_rejected, 0, GUARDED, REPORT},
     {"action", "failed calls with action", "calls", NULL, N_OR_P, WHOLE, DT_GATE_ACTION_ID,
-     m_action, 0, GUARDED},
+     m_action, 0, GUARDED, REPORT},
     {"code", "failed calls with code", "calls", NULL, N_OR_P, WHOLE, DT_GATE_CODE, m_code, 0,
-     GUARDED},
+     GUARDED, REPORT},
     {"acd", "ACD of answered calls", "answered calls with a duration", "s", DT_GATE_MEAN,
-     PER_SBC, NONE, m_acd, 0, GUARDED},
+     PER_SBC, NONE, m_acd, 0, GUARDED, REPORT},
     {"short-calls", "answered calls shorter than " SECONDS(DT_SHORT_CALL_SECONDS),
-     "answered calls with a duration", NULL, N_OR_P, PER_SBC, NONE, m_short_calls, 0, GUARDED},
+     "answered calls with a duration", NULL, N_OR_P, PER_SBC, NONE, m_short_calls, 0, GUARDED, REPORT},
     {"concurrency", "peak concurrent calls",
      "sessions allowed by --max-concurrent", NULL, DT_GATE_PERCENT, PER_SBC, NONE, m_concurrency, 0,
-     UNGUARDED},
-    {NULL, NULL, NULL, NULL, 0, WHOLE, NONE, NULL, 0, GUARDED},
+     UNGUARDED, REPORT},
+    {"new-codes", "significant new codes", NULL, NULL, DT_GATE_COUNT, WHOLE, NONE, m_new_codes, 0,
+     GUARDED, TREND},
+    {"missing-days", "missing days", NULL, NULL, DT_GATE_COUNT, WHOLE, NONE, m_missing_days, 0,
+     GUARDED, TREND},
+    {"ner-drop", "NER drop below the baseline", "calls", "points", DT_GATE_MEAN, WHOLE, NONE,
+     m_ner_drop, 0, GUARDED, TREND},
+    {"action-rise", "rise of the faults of action", "calls", NULL, DT_GATE_RISE, WHOLE,
+     DT_GATE_ACTION_ID, m_action_rise, 0, GUARDED, TREND},
+    {NULL, NULL, NULL, NULL, 0, WHOLE, NONE, NULL, 0, GUARDED, REPORT},
 };
+
+static bool is_rise(const dt_gate_metric_t *m)
+{
+    return m->forms == DT_GATE_RISE;
+}
 
 static const char *param_syntax(const dt_gate_metric_t *m)
 {
-    return m->param == DT_GATE_ACTION_ID ? ":ID" : m->param == DT_GATE_CODE ? ":CODE" : "";
+    return is_rise(m)                     ? ":ID" RISE_SUFFIX
+           : m->param == DT_GATE_ACTION_ID ? ":ID"
+           : m->param == DT_GATE_CODE      ? ":CODE"
+                                           : "";
+}
+
+/* The name a metric is written with: action-rise is action:ID-rise. */
+static const char *written_name(const dt_gate_metric_t *m)
+{
+    return is_rise(m) ? "action" : m->name;
 }
 
 size_t dt_gate_metric_list(char *buf, size_t size, size_t indent, size_t width)
@@ -192,7 +263,7 @@ size_t dt_gate_metric_list(char *buf, size_t size, size_t indent, size_t width)
     size_t n = 0, col = indent;
     buf[0] = '\0';
     for (const dt_gate_metric_t *m = dt_gate_metrics; m->name && n < size; m++) {
-        size_t w = strlen(m->name) + strlen(param_syntax(m));
+        size_t w = strlen(written_name(m)) + strlen(param_syntax(m));
         bool first = m == dt_gate_metrics;
         if (!first && col + 1 + w > width) {
             n += (size_t)snprintf(buf + n, size - n, "\n%*s", (int)indent, "");
@@ -200,7 +271,7 @@ size_t dt_gate_metric_list(char *buf, size_t size, size_t indent, size_t width)
             first = true;
         }
         if (n < size)
-            n += (size_t)snprintf(buf + n, size - n, "%s%s%s", first ? "" : " ", m->name,
+            n += (size_t)snprintf(buf + n, size - n, "%s%s%s", first ? "" : " ", written_name(m),
                                   param_syntax(m));
         col += w + !first;
     }
@@ -348,7 +419,17 @@ static dt_status_t parse_metric(parser_t *ps, dt_gate_t *g)
     if (*ps->p != ':')
         return bad_at(ps, ps->p, "expected '%s%s'", m->name, param_syntax(m));
     ps->p++;
-    return m->param == DT_GATE_ACTION_ID ? parse_action(ps, g) : parse_code(ps, g);
+    if (m->param == DT_GATE_CODE)
+        return parse_code(ps, g);
+    dt_status_t st = parse_action(ps, g);
+    size_t id = strlen(g->action_id), suffix = strlen(RISE_SUFFIX);
+    if (st == DT_OK && id > suffix && strcasecmp(g->action_id + id - suffix, RISE_SUFFIX) == 0) {
+        g->action_id[id - suffix] = '\0'; /* action:ID-rise */
+        for (const dt_gate_metric_t *r = dt_gate_metrics; r->name; r++)
+            if (is_rise(r))
+                g->metric = r;
+    }
+    return st;
 }
 
 static dt_status_t parse_cmp(parser_t *ps, dt_gate_t *g)
@@ -416,6 +497,12 @@ static dt_status_t decide_form(const parser_t *ps, dt_gate_t *g, const char *val
                                bool percent, bool has_fraction)
 {
     unsigned forms = g->metric->forms;
+    if (forms & DT_GATE_RISE) {
+        if (!percent)
+            return bad_at(ps, ps->p, "a rise is a percentage of the baseline rate: write P%%");
+        g->form = DT_GATE_RISE;
+        return DT_OK;
+    }
     if (percent && (forms & DT_GATE_PERCENT))
         g->form = DT_GATE_PERCENT;
     else if (forms & DT_GATE_RATIO)
@@ -510,7 +597,9 @@ static void with_param(const dt_gate_t *g, const char *head, char sep, char *buf
     const char *param = g->metric->param == DT_GATE_ACTION_ID ? g->action_id
                         : g->metric->param == DT_GATE_CODE    ? dt_code_format(&g->code, code)
                                                               : NULL;
-    if (param)
+    if (param && is_rise(g->metric) && sep == ':')
+        snprintf(buf, size, "%s%c%s%s", written_name(g->metric), sep, param, RISE_SUFFIX);
+    else if (param)
         snprintf(buf, size, "%s%c%s", head, sep, param);
     else
         snprintf(buf, size, "%s", head);
@@ -532,7 +621,7 @@ static const char *unit_text(const dt_gate_t *g)
         return "count";
     case DT_GATE_MEAN:
         return g->metric->unit ? g->metric->unit : "";
-    default:
+    default: /* a percentage, a ratio, a rise */
         return "percent";
     }
 }
@@ -567,6 +656,10 @@ static void explain_result(const dt_gate_t *g, const dt_report_t *r, const dt_ga
     else if (g->form == DT_GATE_RATIO)
         snprintf(why + used, size - used, "%s %s%% over %" PRIu64 " %s (limit %s%%)", what,
                  dt_format_fixed(value, res->value, 2), res->denominator, of, limit);
+    else if (g->form == DT_GATE_RISE)
+        snprintf(why + used, size - used, "%s: %s%% above the baseline rate over %" PRIu64
+                 " %s of the window (limit %s%%; 0 unless the rise is significant)", what,
+                 dt_format_fixed(value, res->value, 1), res->denominator, of, limit);
     else
         snprintf(why + used, size - used, "%s %s %s over %" PRIu64 " %s (limit %s %s)", what,
                  dt_format_fixed(value, res->value, 2), unit_text(g), res->denominator, of,

@@ -157,6 +157,9 @@ static bool add_days(build_t *b, const dt_aggregate_t *const *aggs, const bool *
         days[d] = (dt_trend_day_t){.day = b->o->first_day + (int64_t)d * DT_DAY_SECONDS,
                                    .window = d >= b->o->baseline_days,
                                    .has_data = has_data[d],
+                                   .before_history = b->o->first_day +
+                                                         (int64_t)d * DT_DAY_SECONDS <
+                                                     b->o->history_since,
                                    .counts = agg->totals.counts,
                                    .faults_by_action = faults};
         uint64_t calls = agg->totals.counts.calls;
@@ -308,7 +311,7 @@ static void totals(dt_trend_t *t)
     for (size_t d = 0; d < t->ndays; d++) {
         const dt_trend_day_t *day = &t->days[d];
         dt_counts_merge(day->window ? &t->window : &t->baseline, &day->counts);
-        t->missing_days += day->window && !day->has_data;
+        t->missing_days += day->window && !day->has_data && !day->before_history;
     }
     t->ner_baseline = dt_ner_percent(t->baseline.effective, t->baseline.calls);
     t->ner_window = dt_ner_percent(t->window.effective, t->window.calls);
@@ -316,13 +319,14 @@ static void totals(dt_trend_t *t)
     t->ner_drop = t->ner_judged ? t->ner_baseline - t->ner_window : 0;
 }
 
-/* A trend report is read as: what was read, the trend, then the window's
- * actions and SBCs (its other sections stay in the machine formats). */
+/* A trend report is read as: what was read, the gates' outcomes, the trend,
+ * then the window's actions and SBCs (its other sections stay in the
+ * machine formats). */
 static void trend_order(dt_report_t *r)
 {
-    static const dt_section_t order[] = {DT_SECTION_INPUTS, DT_SECTION_TREND,
-                                         DT_SECTION_ACTIONS, DT_SECTION_SBCS,
-                                         DT_SECTION_NOTES};
+    static const dt_section_t order[] = {DT_SECTION_INPUTS, DT_SECTION_GATES,
+                                         DT_SECTION_TREND, DT_SECTION_ACTIONS,
+                                         DT_SECTION_SBCS, DT_SECTION_NOTES};
     r->nsections = sizeof order / sizeof order[0];
     memcpy(r->order, order, sizeof order);
 }

@@ -27,6 +27,14 @@ dt_status_t dt_store_filter_check(const dt_filter_t *filter, int64_t *since, int
             if (c->kind == DT_COND_UNTIL && c->time < *until)
                 *until = c->time;
             break;
+        case DT_COND_WHERE: {
+            char option[DT_FILTER_TEXT + 32];
+            dt_filter_describe_option(filter, i, option, sizeof option);
+            return dt_fail(err, DT_ERR_USAGE,
+                           "%s: the store does not keep the input's columns (it keeps the "
+                           "hour, SBC, direction, success, codes and phrase of each call)",
+                           option);
+        }
         case DT_COND_CALL_TYPE:
         case DT_COND_CORRELATION:
             return dt_fail(err, DT_ERR_USAGE,
@@ -51,8 +59,9 @@ static dt_status_t count_into(dt_aggregate_t *agg, const dt_filter_t *filter,
                               const dt_rules_t *rules, const dt_record_t *record,
                               const dt_call_t *call, const dt_call_extra_t *extra)
 {
-    if (filter && dt_filter_match(filter, rules, record, call, true, extra->time) !=
-                      DT_FILTER_PASS) {
+    dt_filter_subject_t subject = {.record = record, .call = call, .has_time = true,
+                                   .time = extra->time};
+    if (filter && dt_filter_match(filter, rules, &subject, NULL) != DT_FILTER_PASS) {
         dt_aggregate_exclude(agg, call, DT_EXCLUDED_FILTER, false);
         return DT_OK;
     }

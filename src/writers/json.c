@@ -570,7 +570,7 @@ static void write_trend(dt_json_t *j, const dt_report_t *r)
     }
     dt_json_open(j, "missing_days", '[');
     for (size_t d = 0; d < t->ndays; d++)
-        if (t->days[d].window && !t->days[d].has_data)
+        if (t->days[d].window && !t->days[d].has_data && !t->days[d].before_history)
             j_day(j, NULL, t->days[d].day);
     dt_json_close(j, ']');
     dt_json_u64(j, "min_calls", t->min_calls);

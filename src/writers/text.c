@@ -1432,7 +1432,9 @@ static void trend_days(const text_t *w, const dt_trend_t *t)
         const dt_trend_day_t *day = &t->days[d];
         const dt_counts_t *c = &day->counts;
         char v[NCOLS][DT_NUMBER_MAX], date[DT_DATE_TEXT_MAX], actions[LABEL_MAX];
-        if (!day->has_data)
+        if (!day->has_data && day->before_history)
+            snprintf(actions, sizeof actions, "no data: before the store's first day");
+        else if (!day->has_data)
             snprintf(actions, sizeof actions, "no data: no export covers this day");
         else
             day_actions(w, day, actions, sizeof actions);
