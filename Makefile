@@ -82,7 +82,8 @@ deps:
 	@scripts/install-deps
 
 # What the tests need beside the build: Check, jq, groff, the real readers of the
-# report formats (Chromium, openpyxl, cmark-gfm, promtool), and sqlite3 to check stores.
+# report formats (Chromium, openpyxl, cmark-gfm, promtool), sqlite3 to check stores and
+# systemd-analyze to check docs/cron.md's units.
 test-deps: deps
 	@scripts/install-deps --test
 
@@ -237,6 +238,7 @@ check-install: build/drtriage
 check-store: $(BUILD)/drtriage build/gen-export | test-deps
 	DRTRIAGE=$(BUILD)/drtriage tests/store.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/run-trend-cases
+	DRTRIAGE=$(BUILD)/drtriage tests/cron.sh
 
 check-formats: $(BUILD)/drtriage build/gen-archive | test-deps
 	DRTRIAGE=$(BUILD)/drtriage tests/formats.sh
