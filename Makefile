@@ -129,6 +129,11 @@ build/measure: scripts/measure.c | deps
 	@mkdir -p build
 	$(CC) $(STD) $(WARN) -O2 $< -o $@
 
+# A year of a large tenant's history store, made through the store's ingest (make bench).
+build/store-bench: scripts/store-bench.c $(LIB_OBJ) | deps
+	@mkdir -p build
+	$(CC) $(ALL_CFLAGS) $< $(LIB_OBJ) $(LIBS) -o $@
+
 build/chunk-feed: tests/chunk-feed.c | deps
 	@mkdir -p build
 	$(CC) $(STD) $(WARN) -O2 $< -o $@
@@ -248,8 +253,9 @@ check-formats: $(BUILD)/drtriage build/gen-archive | test-deps
 check-dask: build/drtriage build/gen-export
 	DRTRIAGE=build/drtriage tests/dask/check.sh
 
-bench: build/drtriage build/gen-export build/csv-baseline build/measure
+bench: build/drtriage build/gen-export build/csv-baseline build/measure build/store-bench
 	scripts/bench
+	scripts/bench-store
 
 # Every golden case and sample under valgrind: any memory error or leak fails.
 valgrind: build/drtriage build/gen-archive
