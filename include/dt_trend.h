@@ -118,6 +118,21 @@ dt_status_t dt_trend_build(dt_report_t *report, const dt_aggregate_t *const *day
 const dt_change_t *dt_trend_action(const dt_trend_t *trend, const dt_rules_t *rules,
                                    const char *id);
 
+#define DT_CHANGE_TEXT_MAX 1024
+#define DT_TREND_DAY_ACTIONS 3 /* actions dt_trend_day_actions names */
+
+/* What changed, in words, for people: "action tls-certificate: 0.4% -> 2.1%
+ * of calls, 460 faults beyond the baseline rate; since 2026-11-17". Text
+ * from the input (phrases, SBC names) is in it as it is: writers escape it.
+ * Written into out (cap bytes, cut if needed). */
+void dt_change_describe(const dt_report_t *report, const dt_change_t *change, char *out,
+                        size_t cap);
+
+/* The DT_TREND_DAY_ACTIONS actions with most faults on a day, with their
+ * faults: "tls-certificate 12, failover-timer 5" ("" without faults). */
+void dt_trend_day_actions(const dt_report_t *report, const dt_trend_day_t *day, char *out,
+                          size_t cap);
+
 /* The rise of a change's rate, in percent of the baseline rate; +infinity
  * for a rate the baseline did not have. */
 double dt_change_rise(const dt_change_t *change);

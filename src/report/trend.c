@@ -1,11 +1,15 @@
 /* trend.c - the recent window of days against the baseline before it: the
  * daily series, the rises tested for significance, and the days each
  * change spans (dt_trend.h has the method). */
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dt_date.h"
 #include "dt_map.h"
+#include "dt_num.h"
 #include "dt_stats.h"
 #include "dt_trend.h"
 
@@ -319,14 +323,15 @@ static void totals(dt_trend_t *t)
     t->ner_drop = t->ner_judged ? t->ner_baseline - t->ner_window : 0;
 }
 
-/* A trend report is read as: what was read, the gates' outcomes, the trend,
- * then the window's actions and SBCs (its other sections stay in the
- * machine formats). */
+/* A trend report is read as: the window's summary, the gates' outcomes, the
+ * trend, then the window's actions and SBCs and what was read (its other
+ * sections stay in the machine formats). */
 static void trend_order(dt_report_t *r)
 {
-    static const dt_section_t order[] = {DT_SECTION_INPUTS, DT_SECTION_GATES,
-                                         DT_SECTION_TREND, DT_SECTION_ACTIONS,
-                                         DT_SECTION_SBCS, DT_SECTION_NOTES};
+    static const dt_section_t order[] = {DT_SECTION_SUMMARY, DT_SECTION_GATES,
+                                         DT_SECTION_TREND,   DT_SECTION_ACTIONS,
+                                         DT_SECTION_SBCS,    DT_SECTION_INPUTS,
+                                         DT_SECTION_NOTES};
     r->nsections = sizeof order / sizeof order[0];
     memcpy(r->order, order, sizeof order);
 }
@@ -372,4 +377,88 @@ const dt_change_t *dt_trend_action(const dt_trend_t *trend, const dt_rules_t *ru
             return c;
     }
     return NULL;
+}
+
+static const char *day_text(char buf[DT_DATE_TEXT_MAX], int64_t day)
+{
+    dt_date_format(day, buf, DT_DATE_TEXT_MAX);
+    buf[10] = '\0';
+    return buf;
+}
+
+static const char *rate_text(char buf[DT_NUMBER_MAX], const dt_trend_rate_t *rate)
+{
+    dt_format_fixed(buf, rate->calls ? 100.0 * (double)rate->count / (double)rate->calls : 0, 1);
+    strcat(buf, "%");
+    return buf;
+}
+
+void dt_change_describe(const dt_report_t *r, const dt_change_t *c, char *out, size_t cap)
+{
+    char a[DT_NUMBER_MAX], b[DT_NUMBER_MAX], since[DT_DATE_TEXT_MAX], until[DT_DATE_TEXT_MAX];
+    size_t n = 0;
+    const char *action = dt_report_action_id(r, c->action);
+    double extra = (double)c->window.count - c->expected;
+    if (c->kind == DT_CHANGE_SBC) {
+        char drop[DT_NUMBER_MAX];
+        double before = 100.0 - 100.0 * (double)c->baseline.count / (double)c->baseline.calls;
+        double after = 100.0 - 100.0 * (double)c->window.count / (double)c->window.calls;
+        dt_format_fixed(a, before, 2);
+        dt_format_fixed(b, after, 2);
+        dt_format_fixed(drop, before - after, 2);
+        n = (size_t)snprintf(out, cap, "SBC %s: NER %s%% -> %s%% (%s points lower), %.0f more "
+                             "calls not effective", c->sbc[0] ? c->sbc : "(no SBC)", a, b, drop,
+                             extra);
+    } else if (c->kind == DT_CHANGE_ACTION) {
+        n = (size_t)snprintf(out, cap, "action %s: %s -> %s of calls, %.0f faults beyond the "
+                             "baseline rate", action, rate_text(a, &c->baseline),
+                             rate_text(b, &c->window), extra);
+    } else {
+        char ms[DT_NUMBER_MAX] = "-", sip[DT_NUMBER_MAX] = "-";
+        if (c->key.has_ms)
+            snprintf(ms, sizeof ms, "%" PRIu64, c->key.ms);
+        if (c->key.has_sip)
+            snprintf(sip, sizeof sip, "%u", c->key.sip);
+        if (c->kind == DT_CHANGE_NEW_CODE)
+            n = (size_t)snprintf(out, cap, "new code %s/%s %s: %" PRIu64 " faults, none in the "
+                                 "baseline [%s]", ms, sip, c->phrase, c->window.count, action);
+        else
+            n = (size_t)snprintf(out, cap, "code %s/%s %s: %s -> %s of calls, %.0f faults beyond "
+                                 "the baseline rate [%s]", ms, sip, c->phrase,
+                                 rate_text(a, &c->baseline), rate_text(b, &c->window), extra,
+                                 action);
+    }
+    if (n >= cap)
+        return;
+    if (c->ongoing)
+        snprintf(out + n, cap - n, "; since %s", day_text(since, c->since));
+    else
+        snprintf(out + n, cap - n, "; from %s to %s", day_text(since, c->since),
+                 day_text(until, c->until));
+}
+
+void dt_trend_day_actions(const dt_report_t *r, const dt_trend_day_t *day, char *out, size_t cap)
+{
+    size_t slots = r->rules->nactions + 1, used = 0, picked[DT_TREND_DAY_ACTIONS];
+    out[0] = '\0';
+    for (size_t k = 0; k < DT_TREND_DAY_ACTIONS; k++) {
+        size_t best = SIZE_MAX;
+        for (size_t a = 0; a < slots; a++) {
+            bool taken = false;
+            for (size_t j = 0; j < k; j++)
+                taken |= picked[j] == a;
+            if (!taken && day->faults_by_action[a] &&
+                (best == SIZE_MAX || day->faults_by_action[a] > day->faults_by_action[best]))
+                best = a;
+        }
+        if (best == SIZE_MAX)
+            break;
+        picked[k] = best;
+        int n = snprintf(out + used, cap - used, "%s%s %" PRIu64, k ? ", " : "",
+                         dt_report_action_id(r, best < r->rules->nactions ? best : DT_NO_ACTION),
+                         day->faults_by_action[best]);
+        if (n < 0 || (size_t)n >= cap - used)
+            break;
+        used += (size_t)n;
+    }
 }

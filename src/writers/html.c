@@ -15,6 +15,7 @@
 #include "dt_embedded.h"
 #include "dt_escape.h"
 #include "dt_table.h"
+#include "dt_trend.h"
 #include "dt_writer.h"
 
 #define TEMPLATE "report.html"
@@ -1094,6 +1095,240 @@ static void write_times(page_t *p)
     put(p, "</details></section>\n");
 }
 
+/* ---- the trend (drtriage trend) ---- */
+
+#define TREND_CHARTS 3 /* changes charted day by day */
+#define WEEK_DAYS 7
+
+/* The days' axis: one slot a day, the window shaded, a label each week. */
+static axis_t day_axis(const dt_trend_t *t)
+{
+    return (axis_t){t->days[0].day, DT_DAY_SECONDS, t->ndays,
+                    (double)(CHART_W - PAD_LEFT - PAD_RIGHT) / (double)t->ndays};
+}
+
+static void day_label(int64_t day, char *buf, size_t cap)
+{
+    char iso[DT_DATE_TEXT_MAX];
+    dt_date_format(day, iso, sizeof iso);
+    snprintf(buf, cap, "%.10s", iso);
+}
+
+static void day_frame(page_t *p, const dt_trend_t *t, const axis_t *a, int height)
+{
+    double x = slot_x(a, t->baseline_days) - a->width / 2;
+    fprintf(p->out, "<rect class=\"window\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>\n", x,
+            PAD_TOP, CHART_W - PAD_RIGHT - x, height - PAD_TOP - PAD_BOTTOM);
+    for (size_t d = 0; d < t->ndays; d += WEEK_DAYS) {
+        char label[32];
+        day_label(t->days[d].day, label, sizeof label);
+        fprintf(p->out, "<text class=\"label\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+                slot_x(a, d), height - PAD_BOTTOM + 16, label);
+    }
+}
+
+/* NER per day, with the baseline's NER as a dashed line. */
+static void trend_ner_chart(page_t *p, const dt_trend_t *t)
+{
+    double lo = 100;
+    for (size_t d = 0; d < t->ndays; d++) {
+        double ner = dt_ner_percent(t->days[d].counts.effective, t->days[d].counts.calls);
+        if (ner >= 0 && ner < lo)
+            lo = ner;
+    }
+    lo = lo >= 100 ? 90 : floor((lo - 1) / 5) * 5;
+    lo = lo < 0 ? 0 : lo;
+    axis_t a = day_axis(t);
+    char desc[320], num[DT_NUMBER_MAX];
+    snprintf(desc, sizeof desc, "NER in percent per UTC day, the recent window shaded, the "
+             "baseline's NER (%s%%) dashed; days without data leave a gap.",
+             t->ner_baseline >= 0 ? dt_format_fixed(num, t->ner_baseline, 2) : "-");
+    chart_open(p, "NER per day", desc, NER_LEGEND, SERIES_H);
+    day_frame(p, t, &a, SERIES_H);
+    y_axis(p, lo, 100, SERIES_H, "%");
+    int plot_h = SERIES_H - PAD_TOP - PAD_BOTTOM;
+    if (t->ner_baseline >= 0) {
+        double y = PAD_TOP + plot_h - plot_h * (t->ner_baseline - lo) / (100 - lo);
+        fprintf(p->out, "<line class=\"base\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>\n",
+                PAD_LEFT, CHART_W - PAD_RIGHT, y, y);
+    }
+    bool open = false;
+    for (size_t d = 0; d < t->ndays; d++) {
+        double ner = dt_ner_percent(t->days[d].counts.effective, t->days[d].counts.calls);
+        if (ner < 0) {
+            if (open)
+                put(p, "\"/>\n");
+            open = false;
+            continue;
+        }
+        if (!open)
+            put(p, "<polyline class=\"line\" points=\"");
+        open = true;
+        fprintf(p->out, "%.1f,%.1f ", slot_x(&a, d), PAD_TOP + plot_h - plot_h * (ner - lo) / (100 - lo));
+    }
+    if (open)
+        put(p, "\"/>\n");
+    for (size_t d = 0; d < t->ndays; d++) {
+        const dt_counts_t *c = &t->days[d].counts;
+        double ner = dt_ner_percent(c->effective, c->calls);
+        if (ner < 0)
+            continue;
+        char label[32], tip[128], calls[DT_NUMBER_MAX];
+        day_label(t->days[d].day, label, sizeof label);
+        snprintf(tip, sizeof tip, "%s: NER %s%% of %s calls", label, dt_format_fixed(num, ner, 2),
+                 grouped(calls, c->calls));
+        tip_open(p, tip);
+        fprintf(p->out, "<circle class=\"dot%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"/></g>\n",
+                c->calls < t->min_calls ? " few" : "", slot_x(&a, d),
+                PAD_TOP + plot_h - plot_h * (ner - lo) / (100 - lo));
+    }
+    chart_close(p, desc);
+}
+
+/* Columns per day: faults stacked by origin, or one change's count. */
+static void trend_bars(page_t *p, const dt_trend_t *t, const char *title, const dt_change_t *c)
+{
+    double max = 0;
+    for (size_t d = 0; d < t->ndays; d++) {
+        const dt_counts_t *k = &t->days[d].counts;
+        double v = c ? (double)c->daily[d] : (double)(k->failed - dt_counts_expected(k));
+        max = v > max ? v : max;
+    }
+    max = nice_max(max > 0 ? max : 1);
+    axis_t a = day_axis(t);
+    char desc[DT_CHANGE_TEXT_MAX + 128];
+    if (c) {
+        char what[DT_CHANGE_TEXT_MAX];
+        dt_change_describe(p->r, c, what, sizeof what);
+        snprintf(desc, sizeof desc, "Per UTC day, the recent window shaded: %s.", what);
+    } else {
+        snprintf(desc, sizeof desc, "Faults (failures that are not expected endings) per UTC day "
+                 "by origin, the recent window shaded.");
+    }
+    chart_open(p, title, desc, c ? NULL : ORIGIN_LEGEND, SERIES_H);
+    day_frame(p, t, &a, SERIES_H);
+    y_axis(p, 0, max, SERIES_H, "");
+    int plot_h = SERIES_H - PAD_TOP - PAD_BOTTOM;
+    double bar = a.width * 0.8;
+    for (size_t d = 0; d < t->ndays; d++) {
+        const dt_counts_t *k = &t->days[d].counts;
+        char label[32], tip[256], num[DT_NUMBER_MAX];
+        day_label(t->days[d].day, label, sizeof label);
+        double x = slot_x(&a, d) - bar / 2, base = PAD_TOP + plot_h;
+        if (c) {
+            snprintf(tip, sizeof tip, "%s: %s", label, grouped(num, c->daily[d]));
+            tip_open(p, tip);
+            double h = plot_h * (double)c->daily[d] / max;
+            fprintf(p->out, "<rect class=\"fault\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/></g>\n",
+                    x, base - h, bar, h);
+            continue;
+        }
+        int n = snprintf(tip, sizeof tip, "%s: %s faults", label,
+                         grouped(num, k->failed - dt_counts_expected(k)));
+        for (int o = 0; o < DT_ORIGIN_COUNT && n > 0 && (size_t)n < sizeof tip; o++)
+            n += snprintf(tip + n, sizeof tip - (size_t)n, "\n%s origin: %s",
+                          dt_origin_name((dt_origin_t)o), grouped(num, dt_counts_faults(k, (dt_origin_t)o)));
+        tip_open(p, tip);
+        for (int o = 0; o < DT_ORIGIN_COUNT; o++) {
+            double h = plot_h * (double)dt_counts_faults(k, (dt_origin_t)o) / max;
+            fprintf(p->out, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+                    dt_origin_name((dt_origin_t)o), x, base - h, bar, h);
+            base -= h;
+        }
+        put(p, "</g>\n");
+    }
+    chart_close(p, desc);
+}
+
+static void trend_days_table(page_t *p, const dt_trend_t *t)
+{
+    put(p, "<details><summary>Numbers: the days</summary><div class=\"table-wrap\"><table>"
+           "<thead><tr><th>day</th><th>period</th><th class=\"n\">calls</th><th class=\"n\">NER</th>"
+           "<th class=\"n\">SBC faults</th><th class=\"n\">Microsoft faults</th>"
+           "<th class=\"n\">unknown faults</th><th>most faults</th></tr></thead><tbody>\n");
+    for (size_t d = 0; d < t->ndays; d++) {
+        const dt_trend_day_t *day = &t->days[d];
+        const dt_counts_t *c = &day->counts;
+        char label[32], num[DT_NUMBER_MAX], actions[512];
+        day_label(day->day, label, sizeof label);
+        dt_trend_day_actions(p->r, day, actions, sizeof actions);
+        double ner = dt_ner_percent(c->effective, c->calls);
+        fprintf(p->out, "<tr><td>%s</td><td>%s</td>", label, day->window ? "window" : "baseline");
+        if (!day->has_data) {
+            fprintf(p->out, "<td colspan=\"6\">no data%s</td></tr>\n",
+                    day->before_history ? " (before the store's first day)" : ": no export covers it");
+            continue;
+        }
+        put(p, "<td class=\"n\">");
+        count(p, c->calls);
+        fprintf(p->out, "</td><td class=\"n\">%s</td>", ner >= 0 ? dt_format_fixed(num, ner, 2) : "&ndash;");
+        for (int o = 0; o < DT_ORIGIN_COUNT; o++) {
+            put(p, "<td class=\"n\">");
+            count(p, dt_counts_faults(c, (dt_origin_t)o));
+            put(p, "</td>");
+        }
+        put(p, "<td>");
+        esc(p, actions);
+        put(p, "</td></tr>\n");
+    }
+    put(p, "</tbody></table></div></details>\n");
+}
+
+static void write_trend(page_t *p)
+{
+    const dt_trend_t *t = p->r->trend;
+    if (!t || !t->ndays)
+        return;
+    char num[DT_NUMBER_MAX], from[32], to[32];
+    put(p, "<section id=\"trend\" aria-labelledby=\"trend-h\"><h2 id=\"trend-h\">Trend</h2>\n"
+           "<p class=\"lead\">");
+    day_label(t->window_since, from, sizeof from);
+    day_label(t->until - DT_DAY_SECONDS, to, sizeof to);
+    fprintf(p->out, "The %zu days from %s to %s against the %zu days before: ", t->window_days,
+            from, to, t->baseline_days);
+    if (t->ner_judged)
+        fprintf(p->out, "NER %s by %s points, ", t->ner_drop >= 0 ? "fell" : "rose",
+                dt_format_fixed(num, t->ner_drop >= 0 ? t->ner_drop : -t->ner_drop, 2));
+    fprintf(p->out, "%zu change%s beyond chance.", t->nsignificant, t->nsignificant == 1 ? "" : "s");
+    if (t->missing_days)
+        fprintf(p->out, " <strong>%zu day%s of the window %s no data</strong>: a missing export?",
+                t->missing_days, t->missing_days == 1 ? "" : "s", t->missing_days == 1 ? "has" : "have");
+    put(p, "</p>\n");
+    if (t->nsignificant) {
+        put(p, "<h3>Changes that matter</h3>\n<ol class=\"actions\">\n");
+        for (size_t i = 0; i < t->nsignificant; i++) {
+            char what[DT_CHANGE_TEXT_MAX];
+            dt_change_describe(p->r, &t->changes[i], what, sizeof what);
+            put(p, "<li>");
+            esc(p, what);
+            put(p, "</li>\n");
+        }
+        put(p, "</ol>\n");
+    }
+    fprintf(p->out, "<p class=\"note\">A change is listed when a test against the baseline puts it "
+                    "beyond chance (at %s%% for the %zu rises tested together) over at least %s "
+                    "calls; the day it started is the first of the days whose counts fit a raised "
+                    "rate best.</p>\n", dt_format_trimmed(num, t->alpha * 100), t->tests,
+            grouped(from, t->min_calls));
+    trend_ner_chart(p, t);
+    trend_bars(p, t, "Faults per day by origin", NULL);
+    for (size_t i = 0; i < t->nsignificant && i < TREND_CHARTS; i++) {
+        char title[256];
+        const dt_change_t *c = &t->changes[i];
+        if (c->kind == DT_CHANGE_SBC)
+            snprintf(title, sizeof title, "Calls not effective per day through %s", c->sbc);
+        else if (c->kind == DT_CHANGE_ACTION)
+            snprintf(title, sizeof title, "Faults per day: %s", dt_report_action_id(p->r, c->action));
+        else
+            snprintf(title, sizeof title, "Faults per day with code %s/%s",
+                     c->key.has_ms ? (snprintf(from, sizeof from, "%" PRIu64, c->key.ms), from) : "-",
+                     c->key.has_sip ? (snprintf(to, sizeof to, "%u", c->key.sip), to) : "-");
+        trend_bars(p, t, title, c);
+    }
+    trend_days_table(p, t);
+    put(p, "</section>\n");
+}
+
 static void write_groups(page_t *p)
 {
     if (!p->r->ngroup_columns)
@@ -1161,7 +1396,7 @@ static void write_summary(page_t *p)
 /* What renders each section (dt_report.h), in the report's order; the
  * inputs and totals are in the summary. */
 static void (*const sections[DT_SECTION_COUNT])(page_t *) = {
-    [DT_SECTION_SUMMARY] = write_summary,
+    [DT_SECTION_SUMMARY] = write_summary,   [DT_SECTION_TREND] = write_trend,
     [DT_SECTION_ACTIONS] = write_actions,   [DT_SECTION_EXPECTED] = write_expected,
     [DT_SECTION_CODES] = write_codes,       [DT_SECTION_STUBS] = write_stubs,
     [DT_SECTION_SBCS] = write_sbcs,         [DT_SECTION_TIMES] = write_times,

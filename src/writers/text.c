@@ -1278,13 +1278,6 @@ static void write_notes(const text_t *w)
 
 /* ---- the trend (drtriage trend) ---- */
 
-#define TREND_DAY_ACTIONS 3 /* actions named on one day's line */
-
-static const char *rate_text(char buf[DT_NUMBER_MAX], const dt_trend_rate_t *rate)
-{
-    return percent_text(buf, rate->count, rate->calls);
-}
-
 static const char *day_text(char buf[DT_DATE_TEXT_MAX], int64_t day)
 {
     dt_date_format(day, buf, DT_DATE_TEXT_MAX);
@@ -1323,50 +1316,10 @@ static void trend_periods(const text_t *w, const dt_trend_t *t)
     }
 }
 
-/* What changed, in words: "action tls-certificate: 0.41% -> 2.05% of calls". */
 static void change_line(const text_t *w, const dt_change_t *c, size_t rank)
 {
-    const dt_report_t *r = w->report;
-    char line[2 * LABEL_MAX], a[DT_NUMBER_MAX], b[DT_NUMBER_MAX], since[DT_DATE_TEXT_MAX],
-        until[DT_DATE_TEXT_MAX], codes[64];
-    size_t n = 0;
-    const char *action = dt_report_action_id(r, c->action);
-    double extra = (double)c->window.count - c->expected;
-    if (c->kind == DT_CHANGE_SBC) {
-        char drop[DT_NUMBER_MAX];
-        double before = 100.0 - 100.0 * (double)c->baseline.count / (double)c->baseline.calls;
-        double after = 100.0 - 100.0 * (double)c->window.count / (double)c->window.calls;
-        dt_format_fixed(a, before, 2);
-        dt_format_fixed(b, after, 2);
-        dt_format_fixed(drop, before - after, 2);
-        n = (size_t)snprintf(line, sizeof line, "SBC %s: NER %s%% -> %s%% (%s points lower), "
-                             "%.0f more calls not effective",
-                             c->sbc[0] ? c->sbc : "(no SBC)", a, b, drop, extra);
-    } else if (c->kind == DT_CHANGE_ACTION) {
-        n = (size_t)snprintf(line, sizeof line, "action %s: %s -> %s of calls, %.0f faults "
-                             "beyond the baseline rate",
-                             action, rate_text(a, &c->baseline), rate_text(b, &c->window), extra);
-    } else {
-        snprintf(codes, sizeof codes, "%s/%s",
-                 c->key.has_ms ? u64_text(a, c->key.ms) : "-",
-                 c->key.has_sip ? u64_text(b, c->key.sip) : "-");
-        if (c->kind == DT_CHANGE_NEW_CODE)
-            n = (size_t)snprintf(line, sizeof line, "new code %s %s: %" PRIu64
-                                 " faults, none in the baseline [%s]",
-                                 codes, c->phrase, c->window.count, action);
-        else
-            n = (size_t)snprintf(line, sizeof line, "code %s %s: %s -> %s of calls, %.0f faults "
-                                 "beyond the baseline rate [%s]", codes, c->phrase,
-                                 rate_text(a, &c->baseline), rate_text(b, &c->window), extra,
-                                 action);
-    }
-    if (n < sizeof line) {
-        if (c->ongoing)
-            snprintf(line + n, sizeof line - n, "; since %s", day_text(since, c->since));
-        else
-            snprintf(line + n, sizeof line - n, "; from %s to %s", day_text(since, c->since),
-                     day_text(until, c->until));
-    }
+    char line[DT_CHANGE_TEXT_MAX];
+    dt_change_describe(w->report, c, line, sizeof line);
     fprintf(w->out, "  %2zu. ", rank);
     wrap(w, ACTION_INDENT, true, line);
 }
@@ -1390,34 +1343,6 @@ static void trend_changes(const text_t *w, const dt_trend_t *t)
                 t->nchanges - t->nsignificant, t->nchanges - t->nsignificant == 1 ? "" : "s");
 }
 
-/* The day's largest faults by action, "tls-certificate 12, failover-timer 5". */
-static void day_actions(const text_t *w, const dt_trend_day_t *day, char *buf, size_t cap)
-{
-    size_t slots = w->rules->nactions + 1, used = 0, picked[TREND_DAY_ACTIONS];
-    buf[0] = '\0';
-    for (size_t k = 0; k < TREND_DAY_ACTIONS; k++) {
-        size_t best = SIZE_MAX;
-        for (size_t a = 0; a < slots; a++) {
-            bool taken = false;
-            for (size_t j = 0; j < k; j++)
-                taken |= picked[j] == a;
-            if (!taken && day->faults_by_action[a] &&
-                (best == SIZE_MAX || day->faults_by_action[a] > day->faults_by_action[best]))
-                best = a;
-        }
-        if (best == SIZE_MAX)
-            break;
-        picked[k] = best;
-        int n = snprintf(buf + used, cap - used, "%s%s %" PRIu64, k ? ", " : "",
-                         dt_report_action_id(w->report, best < w->rules->nactions ? best
-                                                                                   : DT_NO_ACTION),
-                         day->faults_by_action[best]);
-        if (n < 0 || (size_t)n >= cap - used)
-            break;
-        used += (size_t)n;
-    }
-}
-
 static void trend_days(const text_t *w, const dt_trend_t *t)
 {
     heading(w, "The window by day", "UTC; faults by origin, and the actions with most faults");
@@ -1437,7 +1362,7 @@ static void trend_days(const text_t *w, const dt_trend_t *t)
         else if (!day->has_data)
             snprintf(actions, sizeof actions, "no data: no export covers this day");
         else
-            day_actions(w, day, actions, sizeof actions);
+            dt_trend_day_actions(w->report, day, actions, sizeof actions);
         bool data = day->has_data;
         const char *cells[NCOLS] = {
             day_text(date, day->day), data ? u64_text(v[CALLS], c->calls) : "-",
