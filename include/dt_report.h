@@ -30,6 +30,8 @@ typedef enum {
     DT_SECTION_GATES,      /* the --fail-if gates and their outcomes */
     DT_SECTION_FILTERS,    /* what each filter condition matched; which matched nothing */
     DT_SECTION_TREND,      /* the recent days against the baseline (drtriage trend only) */
+    DT_SECTION_CHANGES,    /* the trend's rises tested, a table of their own for tabular
+                              formats (the others show them in DT_SECTION_TREND) */
     DT_SECTION_ORIGINS,    /* failed calls by origin */
     DT_SECTION_CODES,      /* failed calls by code */
     DT_SECTION_ACTIONS,    /* what to do first: faults by action, ranked */

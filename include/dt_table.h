@@ -71,6 +71,8 @@ typedef enum {
     DT_TABLE_NOTES,         /* what the report says beside its tables: what each filter
                                matched, the rejected rows, the notes */
     DT_TABLE_INPUTS,        /* the inputs read, then those skipped */
+    DT_TABLE_TREND,         /* drtriage trend: the days of the baseline and the window */
+    DT_TABLE_CHANGES,       /* drtriage trend: the rises tested, ranked */
     DT_TABLE_COUNT
 } dt_table_id_t;
 
@@ -84,12 +86,12 @@ typedef struct {
 } dt_table_t;
 
 /* Opens table id over report (which must outlive t); false for an id out of
- * range. */
+ * range, and for the trend's tables in a report that is not a trend's. */
 bool dt_table_open(dt_table_t *t, const dt_report_t *report, dt_table_id_t id);
 
 /* The --table name of a table ("actions", "codes", "sbc", "time", "group",
  * "gates", "metrics", "time-metrics", "group-metrics", "group-time",
- * "notes", "inputs", "summary"), or NULL. */
+ * "notes", "inputs", "summary", "trend", "changes"), or NULL. */
 const char *dt_table_name(dt_table_id_t id);
 
 /* Parses a --table name into *id; false for anything else. */

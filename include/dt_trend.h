@@ -105,7 +105,7 @@ typedef struct {
 
 /* Compares the window days with the baseline days and attaches the trend to
  * the report (report->trend, in its arena), whose reading order becomes
- * inputs, gates, trend, actions, SBCs, notes. days[i] is the aggregate of day first_day + i
+ * inputs, gates, trend, changes, actions, SBCs, notes. days[i] is the aggregate of day first_day + i
  * days, baseline days first (baseline_days + window_days of them), each
  * with the same rules as the report; has_data[i] says some hour of the day
  * has data. The aggregates are only read, and may be freed afterwards.

@@ -235,6 +235,41 @@ expect_true "every killed store passed SQLite's integrity check ($intact of 12)"
 expect_true "every killed store held all or nothing of the ingest ($seen_before before, $seen_after after)" \
     test $((seen_before + seen_after)) -eq 12
 
+# --- trend: every format ---
+T=$(db days)
+run "$DRTRIAGE" trend --db "$T" --days 7 --baseline 14 -o "$WORK/t.html" -o "$WORK/t.xlsx" \
+    -o "$WORK/t.md" -o "$WORK/t.prom" -o "$WORK/t.json" -o "$WORK/t.txt" -o "$WORK/t-changes.csv" \
+    --table changes
+expect_status "trend in every format" 0
+expect_true "trend HTML has the trend section" grep -q 'id="trend"' "$WORK/t.html"
+expect_true "trend HTML charts the days" grep -q 'NER per day' "$WORK/t.html"
+expect_true "trend Markdown has the days" grep -q '^## Trend' "$WORK/t.md"
+expect_true "trend Markdown has the changes" grep -q '^## Changes against the baseline' "$WORK/t.md"
+expect_true "trend CSV --table changes" grep -q '^kind,significant,action,ms,sip' "$WORK/t-changes.csv"
+expect_true "trend Prometheus gauges" grep -q '^drtriage_trend_new_codes ' "$WORK/t.prom"
+expect_json "trend JSON: 21 days, 7 of them the window" \
+    '(.trend.days | length) == 21 and ([.trend.days[] | select(.window)] | length) == 7' "$WORK/t.json"
+expect_json "trend JSON: the window's report is the window's calls" \
+    '.totals.calls == .trend.window.calls' "$WORK/t.json"
+if command -v python3 >/dev/null 2>&1 && python3 -c 'import openpyxl' 2>/dev/null; then
+    sheets=$(python3 -c 'import sys, openpyxl; print(",".join(openpyxl.load_workbook(sys.argv[1]).sheetnames))' "$WORK/t.xlsx")
+    expect_true "trend workbook has the trend sheets ($sheets)" \
+        test "${sheets#*Trend by day,Changes}" != "$sheets"
+fi
+if command -v promtool >/dev/null 2>&1; then
+    run promtool check metrics <"$WORK/t.prom"
+    expect_status "promtool accepts the trend's metrics" 0
+fi
+run "$DRTRIAGE" trend --db "$T" --days 0
+expect_status "trend --days 0" 2
+run "$DRTRIAGE" trend --db "$T" --until 2026-10-10T05:00:00Z
+expect_status "trend --until inside a day" 2
+run "$DRTRIAGE" trend --db "$T" --fail-if 'ner-drop>5%'
+expect_status "ner-drop is in points" 2
+run "$DRTRIAGE" --db "$T" --fail-if 'new-codes>0'
+expect_status "a trend gate on a report" 2
+expect_stderr "a trend gate on a report says where it belongs" "judges a trend"
+
 # --- --version ---
 run "$DRTRIAGE" --version
 expect_status "--version" 0

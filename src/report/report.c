@@ -14,6 +14,7 @@ const dt_section_info_t dt_sections[DT_SECTION_COUNT] = {
     [DT_SECTION_GATES] = {"gates", "Gates"},
     [DT_SECTION_FILTERS] = {"filter_matches", "No calls matched the filters"},
     [DT_SECTION_TREND] = {"trend", "Trend"},
+    [DT_SECTION_CHANGES] = {NULL, "Changes against the baseline"},
     [DT_SECTION_ORIGINS] = {"by_origin", "Failed calls by origin"},
     [DT_SECTION_CODES] = {"by_code", "Failed calls by code"},
     [DT_SECTION_ACTIONS] = {"by_action", "What to do first"},

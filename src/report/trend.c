@@ -324,14 +324,15 @@ static void totals(dt_trend_t *t)
 }
 
 /* A trend report is read as: the window's summary, the gates' outcomes, the
- * trend, then the window's actions and SBCs and what was read (its other
- * sections stay in the machine formats). */
+ * trend (and its changes, a table of their own for tabular formats), then
+ * the window's actions and SBCs and what was read (its other sections stay
+ * in the machine formats). */
 static void trend_order(dt_report_t *r)
 {
     static const dt_section_t order[] = {DT_SECTION_SUMMARY, DT_SECTION_GATES,
-                                         DT_SECTION_TREND,   DT_SECTION_ACTIONS,
-                                         DT_SECTION_SBCS,    DT_SECTION_INPUTS,
-                                         DT_SECTION_NOTES};
+                                         DT_SECTION_TREND,   DT_SECTION_CHANGES,
+                                         DT_SECTION_ACTIONS, DT_SECTION_SBCS,
+                                         DT_SECTION_INPUTS,  DT_SECTION_NOTES};
     r->nsections = sizeof order / sizeof order[0];
     memcpy(r->order, order, sizeof order);
 }

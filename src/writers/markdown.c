@@ -373,6 +373,19 @@ static void write_group_times(FILE *out, const dt_report_t *r)
     write_table(out, r, DT_TABLE_GROUP_TIMES, 0, NULL);
 }
 
+/* drtriage trend: the days of the baseline and the window, whole */
+static void write_trend(FILE *out, const dt_report_t *r)
+{
+    heading(out, DT_SECTION_TREND);
+    write_table(out, r, DT_TABLE_TREND, 0, NULL);
+}
+
+static void write_changes(FILE *out, const dt_report_t *r)
+{
+    heading(out, DT_SECTION_CHANGES);
+    write_table(out, r, DT_TABLE_CHANGES, r->top, NULL);
+}
+
 /* What renders each section (dt_report.h), in the report's order; the
  * inputs, totals and origins are in the summary. */
 static void (*const sections[DT_SECTION_COUNT])(FILE *, const dt_report_t *) = {
@@ -382,7 +395,8 @@ static void (*const sections[DT_SECTION_COUNT])(FILE *, const dt_report_t *) = {
     [DT_SECTION_STUBS] = write_stubs,         [DT_SECTION_SBCS] = write_sbcs,
     [DT_SECTION_TIMES] = write_times,         [DT_SECTION_GROUPS] = write_groups,
     [DT_SECTION_GROUP_TIMES] = write_group_times, [DT_SECTION_REJECTED] = write_rejections,
-    [DT_SECTION_NOTES] = write_notes,
+    [DT_SECTION_NOTES] = write_notes,         [DT_SECTION_TREND] = write_trend,
+    [DT_SECTION_CHANGES] = write_changes,
 };
 
 dt_status_t dt_write_markdown(FILE *out, const dt_report_t *report,

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "dt_escape.h"
+#include "dt_trend.h"
 #include "dt_writer.h"
 
 #define DT_PROM_SBC_MAX 50
@@ -284,6 +285,51 @@ static void write_faults(FILE *out, const dt_report_t *r)
     }
 }
 
+/* A trend report's verdicts: what its gates judge, and each significant
+ * change's faults beyond the baseline rate (as many series as changes). */
+static void write_trend(FILE *out, const dt_report_t *r)
+{
+    const dt_trend_t *t = r->trend;
+    if (!t)
+        return;
+    char num[DT_NUMBER_MAX];
+    gauge(out, "drtriage_trend_new_codes", "Codes new in the trend's window, significant ones.",
+          t->new_codes);
+    gauge(out, "drtriage_trend_window_without_data", "Days of the trend's window no export covers.",
+          t->missing_days);
+    gauge(out, "drtriage_trend_significant_changes",
+          "Rises beyond chance against the baseline (codes, actions, SBCs).", t->nsignificant);
+    if (t->ner_judged) {
+        metric_head(out, "drtriage_trend_ner_drop_ratio",
+                    "Baseline NER minus the window's, 0-1 (negative: NER rose).");
+        double drop = t->ner_drop / 100.0;
+        fprintf(out, "drtriage_trend_ner_drop_ratio %s%s\n", drop < 0 ? "-" : "",
+                dt_format_fixed(num, drop < 0 ? -drop : drop, RATIO_DECIMALS + 2));
+    }
+    metric_head(out, "drtriage_trend_change_excess",
+                "Faults (for an SBC: calls not effective) of a significant change beyond the "
+                "baseline rate, over the window.");
+    for (size_t i = 0; i < t->nsignificant; i++) {
+        const dt_change_t *c = &t->changes[i];
+        char code[48] = "", ms[DT_NUMBER_MAX] = "-", sip[DT_NUMBER_MAX] = "-";
+        if (c->key.has_ms)
+            snprintf(ms, sizeof ms, "%" PRIu64, c->key.ms);
+        if (c->key.has_sip)
+            snprintf(sip, sizeof sip, "%u", c->key.sip);
+        if (c->kind == DT_CHANGE_CODE || c->kind == DT_CHANGE_NEW_CODE)
+            snprintf(code, sizeof code, "%s/%s", ms, sip);
+        fputs("drtriage_trend_change_excess{", out);
+        put_label(out, "kind", dt_change_kind_name(c->kind));
+        putc(',', out);
+        put_label(out, "action", c->kind == DT_CHANGE_SBC ? "" : dt_report_action_id(r, c->action));
+        putc(',', out);
+        put_label(out, "code", code);
+        putc(',', out);
+        put_label(out, "sbc", c->kind == DT_CHANGE_SBC ? c->sbc : "");
+        fprintf(out, "} %s\n", dt_format_fixed(num, (double)c->window.count - c->expected, 1));
+    }
+}
+
 dt_status_t dt_write_prom(FILE *out, const dt_report_t *report, const dt_write_options_t *options,
                           dt_error_t *err)
 {
@@ -311,6 +357,7 @@ dt_status_t dt_write_prom(FILE *out, const dt_report_t *report, const dt_write_o
     write_faults(out, report);
     write_gates(out, report);
     write_filter_matches(out, report);
+    write_trend(out, report);
     sbc_set_t *set = malloc(sizeof *set); /* about 13 KiB */
     if (!set)
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");

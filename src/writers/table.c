@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dt_table.h"
+#include "dt_trend.h"
 
 
 /* ---- cells ---- */
@@ -638,6 +639,95 @@ static void input_cell(const dt_table_t *t, size_t row, size_t col, dt_cell_t *c
         set_uint(c, counts[col - 2]);
 }
 
+/* ---- the trend: its days, and the rises tested (drtriage trend) ---- */
+
+static void set_day(dt_cell_t *c, int64_t day)
+{
+    dt_date_format(day, c->buf, sizeof c->buf);
+    c->buf[10] = '\0';
+    set_text(c, c->buf);
+}
+
+static const dt_column_t trend_columns[] = {
+    {"day", "Day (UTC)", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, NULL},
+    {"window", "In the window", DT_CELL_BOOL, DT_SHOW_ALWAYS, false, NULL},
+    {"data", "Has data", DT_CELL_BOOL, DT_SHOW_ALWAYS, false, NULL},
+    {"calls", "Calls", DT_CELL_UINT, DT_SHOW_ALWAYS, false, NULL},
+    {"failed", "Failed", DT_CELL_UINT, DT_SHOW_DETAIL, false, NULL},
+    {"ner", "NER %", DT_CELL_FIXED, DT_SHOW_ALWAYS, false, NULL},
+    {"faults_sbc", "Faults (SBC)", DT_CELL_UINT, DT_SHOW_ALWAYS, false, NULL},
+    {"faults_microsoft", "Faults (Microsoft)", DT_CELL_UINT, DT_SHOW_ALWAYS, false, NULL},
+    {"faults_unknown", "Faults (unknown)", DT_CELL_UINT, DT_SHOW_DETAIL, false, NULL},
+    {"most_faults", "Most faults", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, NULL},
+};
+
+static void trend_cell(const dt_table_t *t, size_t row, size_t col, dt_cell_t *c)
+{
+    const dt_trend_day_t *day = &t->report->trend->days[row];
+    const dt_counts_t *k = &day->counts;
+    switch (col) {
+    case 0: set_day(c, day->day); break;
+    case 1: set_bool(c, day->window); break;
+    case 2: set_bool(c, day->has_data); break;
+    case 3: set_uint(c, k->calls); break;
+    case 4: set_uint(c, k->failed); break;
+    case 5: set_fixed(c, dt_ner_percent(k->effective, k->calls), 2); break;
+    case 6: set_uint(c, dt_counts_faults(k, DT_ORIGIN_SBC)); break;
+    case 7: set_uint(c, dt_counts_faults(k, DT_ORIGIN_MICROSOFT)); break;
+    case 8: set_uint(c, dt_counts_faults(k, DT_ORIGIN_UNKNOWN)); break;
+    default:
+        dt_trend_day_actions(t->report, day, c->buf, sizeof c->buf);
+        set_text(c, c->buf);
+    }
+}
+
+static const dt_column_t change_columns[] = {
+    {"kind", "Change", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, NULL},
+    {"significant", "Significant", DT_CELL_BOOL, DT_SHOW_ALWAYS, false, NULL},
+    {"action", "Action", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, NULL},
+    {"ms", "Microsoft code", DT_CELL_UINT, DT_SHOW_ALWAYS, true, NULL},
+    {"sip", "SIP", DT_CELL_UINT, DT_SHOW_ALWAYS, true, NULL},
+    {"phrase", "Phrase", DT_CELL_TEXT, DT_SHOW_DETAIL, false, NULL},
+    {"sbc", "SBC", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, NULL},
+    {"baseline_count", "Baseline count", DT_CELL_UINT, DT_SHOW_DETAIL, false, NULL},
+    {"baseline_percent", "Baseline % of calls", DT_CELL_FIXED, DT_SHOW_ALWAYS, false, NULL},
+    {"window_count", "Window count", DT_CELL_UINT, DT_SHOW_DETAIL, false, NULL},
+    {"window_percent", "Window % of calls", DT_CELL_FIXED, DT_SHOW_ALWAYS, false, NULL},
+    {"excess", "Beyond the baseline rate", DT_CELL_FIXED, DT_SHOW_ALWAYS, false, NULL},
+    {"p_value", "p-value", DT_CELL_TEXT, DT_SHOW_DETAIL, false, NULL},
+    {"since", "Since", DT_CELL_TEXT, DT_SHOW_ALWAYS, false, NULL},
+    {"until", "Until", DT_CELL_TEXT, DT_SHOW_DETAIL, false, NULL},
+    {"ongoing", "Ongoing", DT_CELL_BOOL, DT_SHOW_ALWAYS, false, NULL},
+};
+
+static void change_cell(const dt_table_t *t, size_t row, size_t col, dt_cell_t *c)
+{
+    const dt_report_t *r = t->report;
+    const dt_change_t *ch = &r->trend->changes[row];
+    bool code = ch->kind == DT_CHANGE_CODE || ch->kind == DT_CHANGE_NEW_CODE;
+    switch (col) {
+    case 0: set_text(c, dt_change_kind_name(ch->kind)); break;
+    case 1: set_bool(c, ch->significant); break;
+    case 2: if (ch->kind != DT_CHANGE_SBC) set_text(c, dt_report_action_id(r, ch->action)); break;
+    case 3: if (code && ch->key.has_ms) set_uint(c, ch->key.ms); break;
+    case 4: if (code && ch->key.has_sip) set_uint(c, ch->key.sip); break;
+    case 5: if (code) set_text(c, ch->phrase); break;
+    case 6: if (ch->kind == DT_CHANGE_SBC) set_text(c, ch->sbc); break;
+    case 7: set_uint(c, ch->baseline.count); break;
+    case 8: set_fixed(c, share(ch->baseline.count, ch->baseline.calls), 4); break;
+    case 9: set_uint(c, ch->window.count); break;
+    case 10: set_fixed(c, share(ch->window.count, ch->window.calls), 4); break;
+    case 11: set_fixed(c, (double)ch->window.count - ch->expected, 1); break;
+    case 12:
+        snprintf(c->buf, sizeof c->buf, "%.3g", ch->p_value);
+        set_text(c, c->buf);
+        break;
+    case 13: set_day(c, ch->since); break;
+    case 14: set_day(c, ch->until); break;
+    default: set_bool(c, ch->ongoing);
+    }
+}
+
 /* ---- the tables ---- */
 
 typedef struct {
@@ -664,6 +754,8 @@ static const table_def_t tables[] = {
     {DT_TABLE_GROUP_TIMES, DT_SECTION_GROUP_TIMES, "group-time", NULL, 0, keyed_cell},
     {DT_TABLE_NOTES, DT_SECTION_NOTES, "notes", COLUMNS(note_columns), note_cell},
     {DT_TABLE_INPUTS, DT_SECTION_INPUTS, "inputs", COLUMNS(input_columns), input_cell},
+    {DT_TABLE_TREND, DT_SECTION_TREND, "trend", COLUMNS(trend_columns), trend_cell},
+    {DT_TABLE_CHANGES, DT_SECTION_CHANGES, "changes", COLUMNS(change_columns), change_cell},
 };
 #undef COLUMNS
 #define NTABLES (sizeof tables / sizeof tables[0])
@@ -694,12 +786,14 @@ bool dt_table_parse(const char *name, dt_table_id_t *id)
 bool dt_table_open(dt_table_t *t, const dt_report_t *report, dt_table_id_t id)
 {
     const table_def_t *def = find_def(id);
-    if (!def)
+    if (!def || ((id == DT_TABLE_TREND || id == DT_TABLE_CHANGES) && !report->trend))
         return false;
     *t = (dt_table_t){.report = report, .id = id, .section = def->section, .name = def->name,
                       .title = dt_sections[def->section].title};
     switch (id) {
     case DT_TABLE_SUMMARY: t->nrows = NFIGURES; break;
+    case DT_TABLE_TREND: t->nrows = report->trend->ndays; break;
+    case DT_TABLE_CHANGES: t->nrows = report->trend->nchanges; break;
     case DT_TABLE_ACTIONS: t->nrows = report->nactions; break;
     case DT_TABLE_CODES: t->nrows = report->ncodes; break;
     case DT_TABLE_SBCS: t->nrows = report->nsbcs; break;

@@ -41,6 +41,8 @@ static const struct {
     {DT_TABLE_SUMMARY, "Summary"},
     {DT_TABLE_INPUTS, "Inputs"},
     {DT_TABLE_GATES, "Gates"},
+    {DT_TABLE_TREND, "Trend by day"},
+    {DT_TABLE_CHANGES, "Changes"},
     {DT_TABLE_ACTIONS, "Actions"},
     {DT_TABLE_CODES, "Codes"},
     {DT_TABLE_SBCS, "SBCs"},
