@@ -24,6 +24,14 @@
 dt_status_t dt_store_filter_check(const dt_filter_t *filter, int64_t *since, int64_t *until,
                                   dt_error_t *err);
 
+/* The name a report gives the store's count column: every stored key is a
+ * row that stands for `calls` calls, as a summarised export's row does. */
+#define DT_STORE_COUNT_COLUMN "calls"
+
+/* Starts the aggregate's input for a store at path: a weighted input whose
+ * count column is DT_STORE_COUNT_COLUMN. Returns DT_ERR_NOMEM. */
+dt_status_t dt_store_begin_input(dt_aggregate_t *agg, const char *path);
+
 typedef struct {
     int64_t since, until;      /* the hours read: those starting in [since, until) */
     const dt_rules_t *rules;   /* to classify each key (borrowed) */
@@ -36,8 +44,10 @@ typedef struct {
 } dt_store_replay_t;
 
 /* Counts the stored calls of the range into the aggregates, which must be
- * configured (dt_aggregate_configure) for the optional tables wanted; a
- * call the filter leaves out is counted as excluded. Returns DT_ERR_INPUT
+ * configured (dt_aggregate_configure) for the optional tables wanted, and
+ * have begun their input (dt_store_begin_input; its time range widens to
+ * the hours counted); a key the filter leaves out is counted as an excluded
+ * row of its calls. Returns DT_ERR_INPUT
  * when reading the store fails, DT_ERR_NOMEM. */
 dt_status_t dt_store_replay(dt_store_t *store, const dt_store_replay_t *options, dt_error_t *err);
 

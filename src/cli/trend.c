@@ -259,7 +259,7 @@ static dt_status_t read_days(trend_run_t *t, int64_t until, dt_error_t *err)
             st = DT_ERR_NOMEM;
     }
     if (st == DT_OK && (dt_aggregate_init(&t->window, t->rules, 0) ||
-                        dt_aggregate_begin_input(&t->window, o->db)))
+                        dt_store_begin_input(&t->window, o->db)))
         st = DT_ERR_NOMEM;
     if (st) {
         free(aggs);

@@ -65,7 +65,16 @@ static dt_status_t count_into(dt_aggregate_t *agg, const dt_filter_t *filter,
         dt_aggregate_exclude(agg, call, DT_EXCLUDED_FILTER, false);
         return DT_OK;
     }
+    dt_aggregate_input_time(agg, extra->time);
     return dt_aggregate_call(agg, call, extra);
+}
+
+dt_status_t dt_store_begin_input(dt_aggregate_t *agg, const char *path)
+{
+    if (dt_aggregate_begin_input(agg, path))
+        return DT_ERR_NOMEM;
+    return dt_aggregate_set_count_column(agg, DT_STORE_COUNT_COLUMN,
+                                         sizeof DT_STORE_COUNT_COLUMN - 1);
 }
 
 static dt_status_t replay_row(void *ctx, const dt_store_row_t *row, dt_error_t *err)
@@ -132,7 +141,7 @@ dt_status_t dt_store_report(const char *path, const dt_filter_t *filter, const d
     dt_store_t *store = NULL;
     if (st == DT_OK)
         st = dt_store_open(&store, path, DT_STORE_READ, err);
-    if (st == DT_OK && dt_aggregate_begin_input(agg, path))
+    if (st == DT_OK && dt_store_begin_input(agg, path))
         st = dt_fail(err, DT_ERR_NOMEM, "out of memory");
     if (st) {
         dt_store_close(store);
