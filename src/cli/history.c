@@ -335,10 +335,9 @@ static dt_status_t prune(dt_store_t *store, const options_t *o, dt_error_t *err)
         dt_store_rollback(store);
         return st;
     }
-    fprintf(stderr, "drtriage: pruned %" PRIu64 " hours (%" PRIu64 " calls) before ", hours,
-            calls);
-    put_time(stderr, o->before);
-    fputc('\n', stderr);
+    char before[DT_DATE_TEXT_MAX];
+    dt_date_format(o->before, before, sizeof before);
+    dt_cli_message("pruned %" PRIu64 " hours (%" PRIu64 " calls) before %s", hours, calls, before);
     return DT_OK;
 }
 

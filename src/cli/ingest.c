@@ -16,6 +16,7 @@
 #include "dt_num.h"
 #include "dt_pipeline.h"
 #include "dt_store.h"
+#include "dt_text.h"
 
 #define CODE_CACHE_CAP 16384
 
@@ -168,29 +169,25 @@ typedef struct {
     dt_cli_progress_t progress;
 } ingest_t;
 
-static void put_time(const char *label, int64_t t)
-{
-    char text[DT_DATE_TEXT_MAX];
-    dt_date_format(t, text, sizeof text);
-    printf("%s%s", label, text);
-}
-
+/* Paths and names come from the command line and the store: written escaped. */
 static void say_outcome(const char *path, const dt_aggregate_t *agg, const dt_hourly_t *t,
                         const dt_store_ingest_t *r)
 {
+    char first[DT_DATE_TEXT_MAX], last[DT_DATE_TEXT_MAX];
     if (r->already) {
-        fputs(path, stdout);
-        put_time(": already ingested on ", r->previous_at);
-        printf(" as %s: nothing changed\n", r->previous);
+        dt_date_format(r->previous_at, first, sizeof first);
+        dt_text_printf_escaped(stdout, "%s: already ingested on %s as %s: nothing changed\n", path,
+                               first, r->previous);
         return;
     }
     const dt_totals_t *tot = &agg->totals;
-    printf("%s: %" PRIu64 " rows = %" PRIu64 " calls stored + %" PRIu64 " rejected + %" PRIu64
-           " without a start time (not stored)",
-           path, tot->rows, t->calls, tot->rejected, t->undated);
+    dt_text_printf_escaped(stdout, "%s: %" PRIu64 " rows = %" PRIu64 " calls stored + %" PRIu64
+                           " rejected + %" PRIu64 " without a start time (not stored)",
+                           path, tot->rows, t->calls, tot->rejected, t->undated);
     if (t->has_time) {
-        put_time("; calls from ", t->first);
-        put_time(" to ", t->last);
+        dt_date_format(t->first, first, sizeof first);
+        dt_date_format(t->last, last, sizeof last);
+        printf("; calls from %s to %s", first, last);
     }
     printf("\n  hours: %" PRIu64 " added, %" PRIu64 " replaced (more calls), %" PRIu64
            " merged (other parts of the hour), %" PRIu64 " kept (as many calls stored); "
@@ -207,23 +204,22 @@ static void warn(const options_t *o, const char *path, const dt_aggregate_t *agg
     if (o->quiet || r->already)
         return;
     if (agg->totals.rejected)
-        fprintf(stderr, "drtriage: warning: %s: %" PRIu64 " rows rejected; first at line %"
-                        PRIu64 ": %s\n",
-                path, agg->totals.rejected, agg->rejections[0].line, agg->rejections[0].reason);
+        dt_cli_message("warning: %s: %" PRIu64 " rows rejected; first at line %" PRIu64 ": %s", path,
+                       agg->totals.rejected, agg->rejections[0].line, agg->rejections[0].reason);
     if (r->hours_uncertain)
-        fprintf(stderr, "drtriage: warning: %s: in %" PRIu64 " hours the stored export and this "
-                        "one each cover a part of the hour the other lacks: the one with more "
-                        "calls was kept, calls only the other holds are missing "
-                        "(docs/store.md)\n", path, r->hours_uncertain);
+        dt_cli_message("warning: %s: in %" PRIu64 " hours the stored export and this one each "
+                       "cover a part of the hour the other lacks: the one with more calls was "
+                       "kept, calls only the other holds are missing (docs/store.md)",
+                       path, r->hours_uncertain);
     if (t->unnamed)
-        fprintf(stderr, "drtriage: warning: %s: %" PRIu64 " calls have an SBC name or phrase "
-                        "beyond the first %d distinct ones, stored without it\n",
-                path, t->unnamed, DT_HOURLY_NAMES_MAX);
+        dt_cli_message("warning: %s: %" PRIu64 " calls have an SBC name or phrase beyond the "
+                       "first %d distinct ones, stored without it", path, t->unnamed,
+                       DT_HOURLY_NAMES_MAX);
     if (t->cut)
-        fprintf(stderr, "drtriage: warning: %s: %" PRIu64 " calls have a phrase longer than %d "
-                        "bytes, stored cut\n", path, t->cut, DT_HOURLY_PHRASE_MAX);
+        dt_cli_message("warning: %s: %" PRIu64 " calls have a phrase longer than %d bytes, "
+                       "stored cut", path, t->cut, DT_HOURLY_PHRASE_MAX);
     for (size_t i = 0; i < agg->nnotes; i++)
-        fprintf(stderr, "drtriage: note: %s\n", agg->notes[i]);
+        dt_cli_message("note: %s", agg->notes[i]);
 }
 
 static dt_status_t ingest_one(ingest_t *in, const char *path, dt_error_t *err)
