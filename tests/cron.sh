@@ -68,6 +68,11 @@ for n in $(seq 0 18) $(seq 26 43); do
 done
 $quiet && pass
 expect_true "no night wrote to stdout (cron mails only breaches)" test ! -s "$WORK/night.out"
+quiet_err=true
+for n in $(seq 0 18) $(seq 26 43); do
+    [ -s "$WORK/night-$n.err" ] && { quiet_err=false; fail "night $n wrote to stderr" "$(cat "$WORK/night-$n.err")"; }
+done
+$quiet_err && pass
 expect_true "the missing night breaches (status 1)" test "$(status_of 19)" = 1
 expect_true "it is named: missing-days" grep -q "breached: missing-days>0" "$WORK/night-19.err"
 expect_true "the day stays missing while it is in the window" test "$(status_of 25)" = 1
