@@ -29,7 +29,8 @@ static const struct {
     "Usage: drtriage help [COMMAND [SUBCOMMAND]]\n" \
     "\n" \
     "Shows the help of a command, as 'drtriage COMMAND --help' does: report (the\n" \
-    "default, also without COMMAND), explain, rules, rules check, rules list, merge.\n" \
+    "default, also without COMMAND), explain, rules, rules check, rules list, merge,\n" \
+    "ingest, trend, history.\n" \
     "\n" \
     "Exit status:\n" \
     "  0  help shown\n" \

@@ -41,6 +41,10 @@ echo ---
 complete_words drtriage --by d
 echo ---
 complete_words drtriage merge --fa
+echo ---
+complete_words drtriage tr
+echo ---
+complete_words drtriage trend --ba
 SH
 run env PATH="$dest$prefix/bin:$PATH" bash "$WORK/complete.bash" "$dest$prefix/share/bash-completion/completions/drtriage"
 expect_status "bash completion runs" 0
@@ -49,6 +53,8 @@ expect_true "bash completes explain's own options" grep -qx -- '--phrase' "$WORK
 expect_true "bash completes rules subcommands" grep -qx 'check' "$WORK/out"
 expect_true "bash completes --by values" grep -qx 'day' "$WORK/out"
 expect_true "bash completes merge's options" grep -qx -- '--fail-if' "$WORK/out"
+expect_true "bash completes the trend command" grep -qx 'trend' "$WORK/out"
+expect_true "bash completes trend's own options" grep -qx -- '--baseline' "$WORK/out"
 
 # zsh: the completion function, run by real zsh with compadd and friends
 # standing in for the completion system, offers options from --help.
@@ -63,6 +69,7 @@ complete_words drtriage rules ""
 complete_words drtriage --by ""
 complete_words drtriage merge --fa
 complete_words drtriage merge ""
+complete_words drtriage history --pr
 SH
 run env PATH="$dest$prefix/bin:$PATH" COMPLETION="$dest$prefix/share/zsh/site-functions/_drtriage" \
     zsh -f "$WORK/complete.zsh"
@@ -72,6 +79,7 @@ expect_true "zsh completes explain's own options" grep -qx -- '--phrase' "$WORK/
 expect_true "zsh completes rules subcommands" grep -qx 'check' "$WORK/out"
 expect_true "zsh completes --by values" grep -qx 'week' "$WORK/out"
 expect_true "zsh completes merge's options" grep -qx -- '--fail-if' "$WORK/out"
+expect_true "zsh completes history's own options" grep -qx -- '--prune' "$WORK/out"
 
 run make -s uninstall DESTDIR="$dest" PREFIX="$prefix"
 expect_status "make uninstall" 0

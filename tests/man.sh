@@ -35,7 +35,7 @@ long_options <"$WORK/man.txt" >"$WORK/man-all"
 
 # --- every command's --help ---
 : >"$WORK/help-all"
-for cmd in "" explain rules "rules check" "rules list" merge help ingest; do
+for cmd in "" explain rules "rules check" "rules list" merge help ingest trend history; do
     name="drtriage${cmd:+ $cmd}"
     # shellcheck disable=SC2086 # split on purpose
     run "$DRTRIAGE" $cmd --help

@@ -1,7 +1,7 @@
 # bash completion for drtriage. Options are read from the installed binary's
 # own --help, so they stay true to the version installed.
 
-_drtriage_commands="report explain rules merge help"
+_drtriage_commands="report explain rules merge ingest trend history help"
 
 # The words after "WORD:" on the --help line of an option, e.g. the formats.
 _drtriage_values() { # COMMAND OPTION
@@ -20,7 +20,7 @@ _drtriage() {
         esac
     done
     case $prev in
-    -o|--output|--rules|--db)
+    -o|--output|--rules|--db|--prune)
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --by) COMPREPLY=($(compgen -W "hour day week" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;

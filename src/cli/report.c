@@ -165,8 +165,10 @@ typedef struct {
     "      --version          show the version\n" \
     "\n" \
     "Other commands: drtriage explain QUERY..., drtriage rules check FILE...,\n" \
-    "                drtriage rules list, drtriage merge STATE...; drtriage help\n" \
-    "                [COMMAND] shows each one's help\n" \
+    "                drtriage rules list, drtriage merge STATE...,\n" \
+    "                drtriage ingest --db STORE EXPORT..., drtriage trend --db STORE,\n" \
+    "                drtriage history --db STORE; drtriage help [COMMAND] shows each\n" \
+    "                one's help\n" \
     "\n" \
     "Exit status:\n" \
     "  0  report written, no --fail-if gate breached\n" \
