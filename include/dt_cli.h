@@ -75,20 +75,28 @@ int dt_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * untouched) and the process ends by the signal, exit status 128 + signal. */
 void dt_cli_handle_signals(void);
 
+/* The --help lines of those options, for commands whose option column is 25. */
+#define DT_CLI_RULES_HELP \
+    "      --rules PATH       load a rules file or directory on top of the built-in\n" \
+    "                         rules and the user rules; repeatable, later files win\n" \
+    "      --no-user-rules    ignore $DRTRIAGE_RULES and $XDG_CONFIG_HOME/drtriage/rules.d/\n" \
+    "      --no-builtin-rules start from an empty rule set (use with --rules)\n"
+
+/* Parses argv with getopt_long from optind 1, calling option(ctx, c, the long
+ * name or "", optarg) for each option; an unknown option or a missing value
+ * is a usage error of `command`. Returns -1 when every option was taken
+ * (operands from optind), or the exit code option or the error returned. */
+int dt_cli_parse_options(const char *command, int argc, char **argv, const char *shorts,
+                         const struct option *longopts,
+                         int (*option)(void *ctx, int c, const char *name, const char *arg),
+                         void *ctx);
+
 /* The rules options every subcommand takes, as getopt_long entries that
  * return `code`; pass what they return to dt_cli_rules_option. */
 #define DT_CLI_RULES_LONG_OPTIONS(code)                  \
     {"rules", required_argument, NULL, (code)},          \
     {"no-builtin-rules", no_argument, NULL, (code)},     \
     {"no-user-rules", no_argument, NULL, (code)}
-
-/* Their help, for a usage text whose descriptions start at column 26. */
-#define DT_CLI_RULES_HELP \
-    "Rules:\n" \
-    "      --rules PATH       load a rules file or directory on top of the built-in\n" \
-    "                         rules and the user rules; repeatable, later files win\n" \
-    "      --no-user-rules    ignore $DRTRIAGE_RULES and $XDG_CONFIG_HOME/drtriage/rules.d/\n" \
-    "      --no-builtin-rules start from an empty rule set (use with --rules)\n"
 
 /* Handles the options every subcommand shares for rules (--rules PATH,
  * --no-builtin-rules, --no-user-rules). Returns true when `opt` was one of

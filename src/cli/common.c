@@ -194,3 +194,23 @@ int dt_cli_version(const dt_cli_rules_t *config)
            dt_store_library_version(), dt_write_xlsx_library_version());
     return DT_EXIT_OK;
 }
+
+int dt_cli_parse_options(const char *command, int argc, char **argv, const char *shorts,
+                         const struct option *longopts,
+                         int (*option)(void *ctx, int c, const char *name, const char *arg),
+                         void *ctx)
+{
+    opterr = 0;
+    optind = 1;
+    int c, index = -1;
+    while ((c = getopt_long(argc, argv, shorts, longopts, &index)) != -1) {
+        if (c == '?' || c == ':')
+            return dt_cli_usage_error(command, "unknown option or missing value: '%s'",
+                                      argv[optind - 1]);
+        int rc = option(ctx, c, index >= 0 ? longopts[index].name : "", optarg);
+        if (rc >= 0)
+            return rc;
+        index = -1;
+    }
+    return -1;
+}

@@ -79,8 +79,9 @@ static void add_arg(options_t *o, const char *arg, bool is_phrase)
 }
 
 /* Returns -1 to go on, or an exit code. */
-static int parse_option(options_t *o, int c, const char *name, const char *arg)
+static int parse_option(void *ctx, int c, const char *name, const char *arg)
 {
+    options_t *o = ctx;
     int rc = -1;
     switch (c) {
     case 1: /* an argument, returned in place because optstring starts with '-' */
@@ -120,17 +121,9 @@ static int parse_args(options_t *o, int argc, char **argv)
         DT_CLI_RULES_LONG_OPTIONS(OPT_RULES),
         {NULL, 0, NULL, 0},
     };
-    optind = 1;
-    opterr = 0;
-    int c, index = 0;
-    while ((c = getopt_long(argc, argv, "-f:p:h", longopts, &index)) != -1) {
-        if (c == '?' || c == ':')
-            return dt_cli_usage_error("explain", "unknown option or missing value: '%s'",
-                                      argv[optind - 1]);
-        int rc = parse_option(o, c, longopts[index].name, optarg);
-        if (rc >= 0)
-            return rc;
-    }
+    int rc = dt_cli_parse_options("explain", argc, argv, "-f:p:h", longopts, parse_option, o);
+    if (rc >= 0)
+        return rc;
     for (int i = optind; i < argc; i++) /* after "--" */
         add_arg(o, argv[i], false);
     return -1;

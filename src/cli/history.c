@@ -53,6 +53,38 @@ typedef struct {
     int64_t before;
 } options_t;
 
+static int parse_option(void *ctx, int c, const char *name, const char *arg)
+{
+    (void)name;
+    options_t *o = ctx;
+    switch (c) {
+    case OPT_DB:
+        o->db = arg;
+        return -1;
+    case 'f':
+        if (strcmp(arg, "text") && strcmp(arg, "json"))
+            return dt_cli_usage_error("history", "--format '%s': expected text or json", arg);
+        o->format = arg;
+        return -1;
+    case 'o':
+        o->output = arg;
+        return -1;
+    case OPT_PRUNE:
+        if (!dt_date_parse_cutoff(arg, (int64_t)time(NULL), &o->before) ||
+            o->before % 3600 != 0)
+            return dt_cli_usage_error("history", "--prune '%s': expected a date (2025-12-01), "
+                                                 "a date-time on the hour or an age in days "
+                                                 "(400d)", arg);
+        o->prune = arg;
+        return -1;
+    case 'h':
+        fputs(HISTORY_TEXT, stdout);
+        return DT_EXIT_OK;
+    default:
+        return dt_cli_usage_error("history", "invalid option");
+    }
+}
+
 static int parse_args(options_t *o, int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -63,39 +95,9 @@ static int parse_args(options_t *o, int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case OPT_DB:
-            o->db = optarg;
-            break;
-        case 'f':
-            if (strcmp(optarg, "text") && strcmp(optarg, "json"))
-                return dt_cli_usage_error("history", "--format '%s': expected text or json",
-                                          optarg);
-            o->format = optarg;
-            break;
-        case 'o':
-            o->output = optarg;
-            break;
-        case OPT_PRUNE:
-            if (!dt_date_parse_cutoff(optarg, (int64_t)time(NULL), &o->before) ||
-                o->before % 3600 != 0)
-                return dt_cli_usage_error("history", "--prune '%s': expected a date "
-                                          "(2025-12-01), a date-time on the hour or an age "
-                                          "in days (400d)", optarg);
-            o->prune = optarg;
-            break;
-        case 'h':
-            fputs(HISTORY_TEXT, stdout);
-            return DT_EXIT_OK;
-        default:
-            return dt_cli_usage_error("history", "unknown option or missing value: '%s'",
-                                      argv[optind - 1]);
-        }
-    }
+    int rc = dt_cli_parse_options("history", argc, argv, "f:o:h", longopts, parse_option, o);
+    if (rc >= 0)
+        return rc;
     if (!o->db)
         return dt_cli_usage_error("history", "--db FILE is required");
     if (optind < argc)

@@ -41,10 +41,8 @@
     "                         each export's own dates decide\n" \
     "      --FIELD-column NAME  read FIELD from the column with header NAME; FIELD is one\n" \
     "                         of: %s\n" \
-    "      --rules PATH       load a rules file or directory on top of the built-in\n" \
-    "                         rules and the user rules; repeatable, later files win\n" \
-    "      --no-user-rules    ignore $DRTRIAGE_RULES and $XDG_CONFIG_HOME/drtriage/rules.d/\n" \
-    "      --no-builtin-rules start from an empty rule set (use with --rules)\n" \
+    "\n" \
+    DT_CLI_RULES_HELP \
     "  -h, --help             show this help\n" \
     "\n" \
     "The store keeps what the rules cannot change (hour, SBC, direction, success,\n" \
@@ -80,8 +78,9 @@ static void print_usage(void)
 }
 
 /* Returns -1 to go on, or an exit code. */
-static int parse_option(options_t *o, int c, const char *name, const char *arg)
+static int parse_option(void *ctx, int c, const char *name, const char *arg)
 {
+    options_t *o = ctx;
     uint64_t n;
     int rc = -1;
     switch (c) {
@@ -137,17 +136,9 @@ static int parse_args(options_t *o, int argc, char **argv)
     memcpy(longopts, fixed, sizeof fixed);
     dt_cli_column_options(longopts + NFIXED, names, OPT_COLUMN);
     longopts[NFIXED + DT_FIELD_COUNT] = (struct option){NULL, 0, NULL, 0};
-    opterr = 0;
-    optind = 1;
-    int c, index = 0;
-    while ((c = getopt_long(argc, argv, "qh", longopts, &index)) != -1) {
-        if (c == '?' || c == ':')
-            return dt_cli_usage_error("ingest", "unknown option or missing value: '%s'",
-                                      argv[optind - 1]);
-        int rc = parse_option(o, c, longopts[index].name, optarg);
-        if (rc >= 0)
-            return rc;
-    }
+    int rc = dt_cli_parse_options("ingest", argc, argv, "qh", longopts, parse_option, o);
+    if (rc >= 0)
+        return rc;
     if (!o->db)
         return dt_cli_usage_error("ingest", "--db FILE is required");
     if (optind >= argc)

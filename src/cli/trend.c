@@ -63,11 +63,7 @@
     "      --min-calls N      test and judge rates only over at least N calls (default:\n" \
     "                         the rules' NER minimum, 100)\n" \
     "\n" \
-    "Rules:\n" \
-    "      --rules PATH       load a rules file or directory on top of the built-in\n" \
-    "                         rules and the user rules; repeatable, later files win\n" \
-    "      --no-user-rules    ignore $DRTRIAGE_RULES and $XDG_CONFIG_HOME/drtriage/rules.d/\n" \
-    "      --no-builtin-rules start from an empty rule set (use with --rules)\n" \
+    DT_CLI_RULES_HELP \
     "  -h, --help             show this help\n" \
     "\n" \
     "Exit status:\n" \
@@ -115,8 +111,9 @@ static int parse_days(const char *name, const char *arg, uint64_t *out)
 }
 
 /* Returns -1 to go on, or an exit code. */
-static int parse_option(options_t *o, int c, const char *name, const char *arg)
+static int parse_option(void *ctx, int c, const char *name, const char *arg)
 {
+    options_t *o = ctx;
     dt_error_t err = {{0}};
     int rc = -1;
     switch (c) {
@@ -186,17 +183,9 @@ static int parse_args(options_t *o, int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    opterr = 0;
-    optind = 1;
-    int c, index = 0;
-    while ((c = getopt_long(argc, argv, "f:o:qh", longopts, &index)) != -1) {
-        if (c == '?' || c == ':')
-            return dt_cli_usage_error("trend", "unknown option or missing value: '%s'",
-                                      argv[optind - 1]);
-        int rc = parse_option(o, c, longopts[index].name, optarg);
-        if (rc >= 0)
-            return rc;
-    }
+    int rc = dt_cli_parse_options("trend", argc, argv, "f:o:qh", longopts, parse_option, o);
+    if (rc >= 0)
+        return rc;
     if (!o->db)
         return dt_cli_usage_error("trend", "--db FILE is required");
     if (optind < argc)

@@ -9,6 +9,20 @@
 #define EPSILON 1e-15
 #define TINY 1e-300
 
+/* One step of the modified Lentz method: folds the term aa into c and d and
+ * returns the factor it multiplies the fraction by. */
+static double lentz_step(double aa, double *c, double *d)
+{
+    *d = 1.0 + aa * *d;
+    if (fabs(*d) < TINY)
+        *d = TINY;
+    *c = 1.0 + aa / *c;
+    if (fabs(*c) < TINY)
+        *c = TINY;
+    *d = 1.0 / *d;
+    return *d * *c;
+}
+
 static double fraction(double a, double b, double x)
 {
     double qab = a + b, qap = a + 1.0, qam = a - 1.0;
@@ -19,24 +33,8 @@ static double fraction(double a, double b, double x)
     double h = d;
     for (int m = 1; m < ITERATIONS; m++) {
         int m2 = 2 * m;
-        double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 + aa * d;
-        if (fabs(d) < TINY)
-            d = TINY;
-        c = 1.0 + aa / c;
-        if (fabs(c) < TINY)
-            c = TINY;
-        d = 1.0 / d;
-        h *= d * c;
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 + aa * d;
-        if (fabs(d) < TINY)
-            d = TINY;
-        c = 1.0 + aa / c;
-        if (fabs(c) < TINY)
-            c = TINY;
-        d = 1.0 / d;
-        double delta = d * c;
+        h *= lentz_step(m * (b - m) * x / ((qam + m2) * (a + m2)), &c, &d);
+        double delta = lentz_step(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)), &c, &d);
         h *= delta;
         if (fabs(delta - 1.0) < EPSILON)
             break;
