@@ -502,7 +502,7 @@ START_TEST(test_killed_mid_ingest)
     /* the kill lands anywhere in one and a half times an ingest's duration */
     struct timespec t0, t1;
     {
-        char saved[600];
+        char saved[2 * sizeof db_path + 32];
         snprintf(saved, sizeof saved, "cp '%s' '%s.copy'", db_path, db_path);
         ck_assert_int_eq(system(saved), 0);
         clock_gettime(CLOCK_MONOTONIC, &t0);
