@@ -30,7 +30,8 @@ with_shim() {
 }
 
 # check_every DESC CMD...: CMD writes its output to $WORK/o/out (-o) or to
-# standard output; compares every failing run with the unfailed one.
+# standard output; compares every failing run with the unfailed one (with
+# STRIDE=K, every K-th allocation failing in turn).
 check_every() {
     what=$1
     shift
@@ -64,9 +65,9 @@ check_every() {
             bad=$((bad + 1))
             [ "$bad" -le 5 ] && fail "$what: allocation $n of $total failing: $why"
         fi
-        n=$((n + 1))
+        n=$((n + ${STRIDE:-1}))
     done
-    echo "alloc-failure: $what: $total allocations; $harmless failures harmless, $refused runs refused, $bad wrong"
+    echo "alloc-failure: $what: $total allocations${STRIDE:+ (every ${STRIDE}th failing)}; $harmless failures harmless, $refused runs refused, $bad wrong"
     [ "$bad" -eq 0 ] && pass
 }
 
@@ -81,4 +82,44 @@ build/gen-export --family tac --rows 60 --seed 11 --tricky -o "$WORK/chunks.csv"
 DRTRIAGE_CHUNK_BYTES=2000 check_every "report read by three workers" \
     "$DRTRIAGE" -j3 --format json -o "$WORK/o/out" --by day --samples 2 "$WORK/chunks.csv"
 check_every "explain" "$DRTRIAGE" explain 560499 "TLS negotiation failed"
+
+# The history store: reports and a trend from a store, and ingests into one;
+# SQLite's allocations are most of them, so every fifth fails in turn.
+STORE=$WORK/history.db
+"$DRTRIAGE" ingest -q --db "$STORE" samples/tac-directrouting.csv
+STRIDE=5 check_every "report from the store" "$DRTRIAGE" --db "$STORE" --format json \
+    -o "$WORK/o/out"
+STRIDE=5 check_every "trend with a gate" "$DRTRIAGE" trend --db "$STORE" --days 1 --baseline 1 \
+    --fail-if 'new-codes>100' -o "$WORK/o/out"
+STRIDE=5 check_every "history" "$DRTRIAGE" history --db "$STORE" --format json -o "$WORK/o/out"
+
+# An ingest that fails records nothing: the store holds no export (or does not
+# exist); one that succeeds holds what the unfailed ingest holds. Every 25th
+# allocation of the ~6000 (SQLite's among them) fails in turn.
+ingested() { # STORE: the exports and calls it holds, without the time of the ingest
+    [ -f "$1" ] || { echo none; return; }
+    "$DRTRIAGE" history --db "$1" --format json | jq -c '[.calls, [.ingests[] | del(.ingested)]]'
+}
+rm -f "$WORK/ingest.db"
+with_shim 0 "$DRTRIAGE" ingest -q --db "$WORK/ingest.db" samples/tac-directrouting.csv
+ref=$(ingested "$WORK/ingest.db")
+total=$(cat "$WORK/count")
+bad=0 n=1
+while [ "$n" -le "$total" ]; do
+    rm -f "$WORK/ingest.db"*
+    with_shim "$n" "$DRTRIAGE" ingest -q --db "$WORK/ingest.db" samples/tac-directrouting.csv \
+        2>"$WORK/err"
+    st=$?
+    got=$(ingested "$WORK/ingest.db")
+    if { [ "$st" -eq 0 ] && [ "$got" != "$ref" ]; } ||
+        { [ "$st" -eq 2 ] && [ "$got" != none ] && [ "$(echo "$got" | jq '.[1] | length')" != 0 ]; } ||
+        { [ "$st" -ne 0 ] && [ "$st" -ne 2 ]; } || { [ "$st" -eq 2 ] && [ ! -s "$WORK/err" ]; }; then
+        bad=$((bad + 1))
+        [ "$bad" -le 5 ] && fail "ingest: allocation $n of $total failing: exit $st, store $got" \
+            "$(head -c 300 "$WORK/err")"
+    fi
+    n=$((n + 25))
+done
+echo "alloc-failure: ingest: $total allocations, every 25th failed in turn, $bad wrong"
+[ "$bad" -eq 0 ] && pass
 finish
