@@ -34,6 +34,7 @@ int main(void)
         dt_suite_merge,
         dt_suite_state,
         dt_suite_store,
+        dt_suite_trend,
     };
     SRunner *runner = srunner_create(suites[0]());
     for (size_t i = 1; i < sizeof suites / sizeof suites[0]; i++)

@@ -32,5 +32,6 @@ Suite *dt_suite_rows(void);
 Suite *dt_suite_merge(void);
 Suite *dt_suite_state(void);
 Suite *dt_suite_store(void);
+Suite *dt_suite_trend(void);
 
 #endif
