@@ -142,8 +142,8 @@ typedef struct {
     "Input:\n" \
     "      --db STORE         report from the history store STORE (drtriage ingest):\n" \
     "                         --since and --until in whole hours (default: all of it);\n" \
-    "                         --call-type, --group-by, --samples and --rows need\n" \
-    "                         columns the store does not keep\n" \
+    "                         --call-type, --where, --group-by, --samples and --rows\n" \
+    "                         need columns the store does not keep\n" \
     "      --strict           treat any rejected row as an input error\n" \
     "      --dedupe           count a call given twice (same correlation id, start time,\n" \
     "                         call type and codes) once: for overlapping exports; its\n" \
@@ -298,8 +298,9 @@ static void build_long_options(struct option *opts, char names[][DT_CLI_OPTION_N
 }
 
 /* Returns -1 to go on, or an exit code. */
-static int parse_option(options_t *o, int c, const char *name, const char *arg)
+static int parse_option(void *ctx, int c, const char *name, const char *arg)
 {
+    options_t *o = ctx;
     uint64_t n;
     dt_error_t err;
     if (c == OPT_STRICT || c == OPT_MAX_FIELD || c == OPT_DATE_ORDER || c == OPT_DEDUPE ||
@@ -399,18 +400,7 @@ static int parse_args(options_t *o, int argc, char **argv)
     struct option longopts[40 + DT_FIELD_COUNT];
     char names[DT_FIELD_COUNT][DT_CLI_OPTION_NAME_MAX];
     build_long_options(longopts, names);
-    opterr = 0;
-    int c, index = 0;
-    while ((c = getopt_long(argc, argv, "f:o:hqj:", longopts, &index)) != -1) {
-        if (c == '?' || c == ':') {
-            const char *bad = argv[optind - 1];
-            return dt_cli_usage_error("report", "unknown option or missing value: '%s'", bad);
-        }
-        int rc = parse_option(o, c, longopts[index].name, optarg);
-        if (rc >= 0)
-            return rc;
-    }
-    return -1;
+    return dt_cli_parse_options("report", argc, argv, "f:o:hqj:", longopts, parse_option, o);
 }
 
 static void print_error(const dt_error_t *err)
