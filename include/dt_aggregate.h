@@ -15,6 +15,7 @@
 #include "dt_codes.h"
 #include "dt_common.h"
 #include "dt_date_order.h"
+#include "dt_filter.h"
 #include "dt_hash.h"
 #include "dt_hourly.h"
 #include "dt_map.h"
@@ -365,6 +366,13 @@ dt_status_t dt_aggregate_tallies(dt_aggregate_t *agg, size_t n);
  * when memory is exhausted. */
 dt_status_t dt_aggregate_tally(dt_aggregate_t *agg, size_t i, bool held, dt_slice_t value,
                                uint64_t weight);
+
+/* Counts what each condition of a filter said of a call (held[i], from
+ * dt_filter_match) and the call's value for it (dt_filter_value) into the
+ * tallies from `first` on. Returns DT_ERR_NOMEM only when memory is exhausted. */
+dt_status_t dt_aggregate_tally_filter(dt_aggregate_t *agg, const dt_filter_t *filter,
+                                      size_t first, const dt_rules_t *rules,
+                                      const dt_filter_subject_t *subject, const bool *held);
 
 /* Counts a row written by the drill-down (--rows). */
 void dt_aggregate_drilled(dt_aggregate_t *agg);

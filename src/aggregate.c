@@ -683,6 +683,19 @@ dt_status_t dt_aggregate_tally(dt_aggregate_t *agg, size_t i, bool held, dt_slic
     return DT_OK;
 }
 
+dt_status_t dt_aggregate_tally_filter(dt_aggregate_t *agg, const dt_filter_t *filter,
+                                      size_t first, const dt_rules_t *rules,
+                                      const dt_filter_subject_t *subject, const bool *held)
+{
+    char buf[DT_FILTER_VALUE_MAX];
+    for (size_t i = 0; i < filter->n; i++) {
+        dt_slice_t value = dt_filter_value(&filter->conds[i], rules, subject, buf);
+        if (dt_aggregate_tally(agg, first + i, held[i], value, subject->call->weight))
+            return DT_ERR_NOMEM;
+    }
+    return DT_OK;
+}
+
 void dt_aggregate_drilled(dt_aggregate_t *agg)
 {
     agg->drilled++;

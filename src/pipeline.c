@@ -486,20 +486,6 @@ static dt_status_t replay_held(run_t *run, dt_error_t *err)
     return st;
 }
 
-/* Counts what each condition of a filter said of a call, and the call's value
- * for it, into the tallies from `first` on. */
-static dt_status_t count_tallies(run_t *run, const dt_filter_t *filter, size_t first,
-                                 const dt_filter_subject_t *subject, const bool *held)
-{
-    char buf[DT_FILTER_VALUE_MAX];
-    for (size_t i = 0; i < filter->n; i++) {
-        dt_slice_t value = dt_filter_value(&filter->conds[i], run->rules, subject, buf);
-        if (dt_aggregate_tally(run->agg, first + i, held[i], value, subject->call->weight))
-            return DT_ERR_NOMEM;
-    }
-    return DT_OK;
-}
-
 /* With --dedupe: whether the call repeats one already seen (a row that
  * cannot be checked is counted as such and kept). */
 static dt_status_t is_repeat(run_t *run, const dt_record_t *fields, const dt_call_t *call,
@@ -555,7 +541,7 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
     bool held[DT_FILTER_MAX], tally = run->agg->tallies != NULL;
     dt_filter_result_t verdict =
         dt_filter_match(&o->filter, run->rules, &subject, tally ? held : NULL);
-    if (tally && count_tallies(run, &o->filter, 0, &subject, held))
+    if (tally && dt_aggregate_tally_filter(run->agg, &o->filter, 0, run->rules, &subject, held))
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
     if (verdict != DT_FILTER_PASS) {
         dt_aggregate_exclude(run->agg, call, DT_EXCLUDED_FILTER, verdict == DT_FILTER_UNDATED);
@@ -576,7 +562,8 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
     if (!o->rows)
         return DT_OK;
     verdict = dt_filter_match(o->rows, run->rules, &subject, tally ? held : NULL);
-    if (tally && count_tallies(run, o->rows, o->filter.n, &subject, held))
+    if (tally &&
+        dt_aggregate_tally_filter(run->agg, o->rows, o->filter.n, run->rules, &subject, held))
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
     if (verdict != DT_FILTER_PASS)
         return DT_OK;
