@@ -53,8 +53,10 @@ dt_status_t dt_store_replay(dt_store_t *store, const dt_store_replay_t *options,
 
 /* Fills agg (initialised and configured by the caller) with the stored
  * calls of the store at path that the filter keeps, for a report instead of
- * exports: one input named after the store, and a note with the range read
- * and how many of its hours have data. The range is the filter's --since and
+ * exports: one input named after the store, the tallies of the filter's
+ * conditions (what each matched, as the pipeline keeps them), and a note
+ * with the range read and how many of its hours have data. The range is the
+ * filter's --since and
  * --until, else the store's extent. Returns what dt_store_filter_check,
  * dt_store_open and dt_store_replay return. */
 dt_status_t dt_store_report(const char *path, const dt_filter_t *filter, const dt_rules_t *rules,

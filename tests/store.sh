@@ -142,6 +142,9 @@ for bad in "--call-type dr_in" "--group-by UPN" "--samples 3" "--rows origin=sbc
     run "$DRTRIAGE" --db "$W" $bad
     expect_status "report --db $bad is a usage error" 2
 done
+run "$DRTRIAGE" --db "$W" --sbc 'no-such-sbc*'
+expect_status "report --db whose filters match nothing" 1
+expect_stderr "names the filter and the SBCs the store has" "the SBCs in the input: sbc"
 run "$DRTRIAGE" --db "$W" "$(day 2026-10-01)"
 expect_status "report --db with an export" 2
 expect_stderr "report --db names what it refuses" "no FILE operands"

@@ -61,7 +61,12 @@ static dt_status_t count_into(dt_aggregate_t *agg, const dt_filter_t *filter,
 {
     dt_filter_subject_t subject = {.record = record, .call = call, .has_time = true,
                                    .time = extra->time};
-    if (filter && dt_filter_match(filter, rules, &subject, NULL) != DT_FILTER_PASS) {
+    bool held[DT_FILTER_MAX], tally = filter && agg->tallies;
+    dt_filter_result_t verdict =
+        filter ? dt_filter_match(filter, rules, &subject, tally ? held : NULL) : DT_FILTER_PASS;
+    if (tally && dt_aggregate_tally_filter(agg, filter, 0, rules, &subject, held))
+        return DT_ERR_NOMEM;
+    if (verdict != DT_FILTER_PASS) {
         dt_aggregate_exclude(agg, call, DT_EXCLUDED_FILTER, false);
         return DT_OK;
     }
@@ -141,7 +146,8 @@ dt_status_t dt_store_report(const char *path, const dt_filter_t *filter, const d
     dt_store_t *store = NULL;
     if (st == DT_OK)
         st = dt_store_open(&store, path, DT_STORE_READ, err);
-    if (st == DT_OK && dt_store_begin_input(agg, path))
+    if (st == DT_OK && (dt_store_begin_input(agg, path) ||
+                        (filter->n && !agg->tallies && dt_aggregate_tallies(agg, filter->n))))
         st = dt_fail(err, DT_ERR_NOMEM, "out of memory");
     if (st) {
         dt_store_close(store);
