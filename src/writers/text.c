@@ -1285,43 +1285,40 @@ static const char *day_text(char buf[DT_DATE_TEXT_MAX], int64_t day)
     return buf;
 }
 
+#define FAULTS_BY_ORIGIN "faults by origin" /* over the trend's columns of faults */
+
 /* The window and the baseline: days, calls, NER and faults by origin. */
+static void fill_period(const table_t *tab, size_t i, cells_t *cells)
+{
+    const dt_trend_t *t = tab->rows;
+    const dt_counts_t *c = i ? &t->baseline : &t->window;
+    cells->text[0] = i ? "baseline" : "window";
+    cells->text[1] = day_text(cells->buf[1], i ? t->baseline_since : t->window_since);
+    cells->text[2] = day_text(cells->buf[2], (i ? t->window_since : t->until) - DT_DAY_SECONDS);
+    cells->text[3] = u64_text(cells->buf[3], c->calls);
+    cells->text[4] = ner_text(cells->buf[4], c->effective, c->calls);
+    for (int o = 0; o < DT_ORIGIN_COUNT; o++)
+        cells->text[5 + o] = percent_text(cells->buf[5 + o], dt_counts_faults(c, (dt_origin_t)o),
+                                          c->calls);
+}
+
 static void trend_periods(const text_t *w, const dt_trend_t *t)
 {
-    enum { PERIOD, FROM, TO, CALLS, NER, SBC, MS, UNKNOWN, NCOLS };
-    column_t cols[NCOLS] = {{"", 8, false},         {"from", 10, false}, {"to", 10, false},
-                            {"calls", 0, true},     {"NER", 7, true},    {"sbc faults", 0, true},
-                            {"microsoft faults", 0, true}, {"unknown faults", 0, true}};
-    char num[DT_NUMBER_MAX];
-    cols[CALLS].width = max_size(strlen(u64_text(num, t->window.calls)),
-                                 strlen(u64_text(num, t->baseline.calls)));
-    fit_columns(w, cols, NCOLS, PERIOD, 8);
-    table_header(w, cols, NCOLS);
-    for (int p = 0; p < 2; p++) {
-        const dt_counts_t *c = p ? &t->baseline : &t->window;
-        int64_t since = p ? t->baseline_since : t->window_since;
-        int64_t until = p ? t->window_since : t->until;
-        char v[NCOLS][DT_NUMBER_MAX], from[DT_DATE_TEXT_MAX], to[DT_DATE_TEXT_MAX];
-        const char *cells[NCOLS] = {
-            p ? "baseline" : "window", day_text(from, since),
-            day_text(to, until - DT_DAY_SECONDS), u64_text(v[CALLS], c->calls),
-            ner_text(v[NER], c->effective, c->calls),
-            percent_text(v[SBC], dt_counts_faults(c, DT_ORIGIN_SBC), c->calls),
-            percent_text(v[MS], dt_counts_faults(c, DT_ORIGIN_MICROSOFT), c->calls),
-            percent_text(v[UNKNOWN], dt_counts_faults(c, DT_ORIGIN_UNKNOWN), c->calls)};
-        spaces(w, 2);
-        for (size_t k = 0; k < NCOLS; k++)
-            put_cell(w, &cols[k], k + 1 == NCOLS, cells[k], NULL);
-        putc('\n', w->out);
-    }
+    table_t tab = {.w = w, .ncols = 5 + DT_ORIGIN_COUNT, .nrows = 2, .rows = t,
+                   .fill = fill_period, .span = FAULTS_BY_ORIGIN, .span_col = 5,
+                   .cols = {{"", COL_ID, 0}, {"from", COL_ID, 0}, {"to", COL_ID, 0},
+                            {"calls", COL_NUM, 0}, {"NER", COL_NUM, 0}}};
+    for (int o = 0; o < DT_ORIGIN_COUNT; o++)
+        tab.cols[5 + o] = (column_t){dt_origin_name((dt_origin_t)o), COL_NUM, 0};
+    write_table(&tab);
 }
 
 static void change_line(const text_t *w, const dt_change_t *c, size_t rank)
 {
     char line[DT_CHANGE_TEXT_MAX];
     dt_change_describe(w->report, c, line, sizeof line);
-    fprintf(w->out, "  %2zu. ", rank);
-    wrap(w, ACTION_INDENT, true, line);
+    fprintf(w->out, "%*s%2zu. ", INDENT, "", rank);
+    wrap(w, DETAIL_INDENT, true, line);
 }
 
 static void trend_changes(const text_t *w, const dt_trend_t *t)
@@ -1343,41 +1340,46 @@ static void trend_changes(const text_t *w, const dt_trend_t *t)
                 t->nchanges - t->nsignificant, t->nchanges - t->nsignificant == 1 ? "" : "s");
 }
 
-static void trend_days(const text_t *w, const dt_trend_t *t)
+/* A day of the window: its calls, NER, faults by origin and largest actions. */
+static void fill_day(const table_t *tab, size_t i, cells_t *cells)
 {
-    heading(w, "The window by day", "UTC; faults by origin, and the actions with most faults");
-    enum { DAY, CALLS, NER, SBC, MS, UNKNOWN, ACTIONS, NCOLS };
-    column_t cols[NCOLS] = {{"day", 10, false},      {"calls", 5, true},
-                            {"NER", 7, true},        {"sbc", 5, true},
-                            {"microsoft", 0, true},  {"unknown", 0, true},
-                            {"largest faults by action", 60, false}};
-    fit_columns(w, cols, NCOLS, ACTIONS, 16);
-    table_header(w, cols, NCOLS);
-    for (size_t d = t->baseline_days; d < t->ndays; d++) {
-        const dt_trend_day_t *day = &t->days[d];
-        const dt_counts_t *c = &day->counts;
-        char v[NCOLS][DT_NUMBER_MAX], date[DT_DATE_TEXT_MAX], actions[LABEL_MAX];
-        if (!day->has_data && day->before_history)
-            snprintf(actions, sizeof actions, "no data: before the store's first day");
-        else if (!day->has_data)
-            snprintf(actions, sizeof actions, "no data: no export covers this day");
-        else
-            dt_trend_day_actions(w->report, day, actions, sizeof actions);
-        bool data = day->has_data;
-        const char *cells[NCOLS] = {
-            day_text(date, day->day), data ? u64_text(v[CALLS], c->calls) : "-",
-            data ? ner_text(v[NER], c->effective, c->calls) : "-",
-            data ? u64_text(v[SBC], dt_counts_faults(c, DT_ORIGIN_SBC)) : "-",
-            data ? u64_text(v[MS], dt_counts_faults(c, DT_ORIGIN_MICROSOFT)) : "-",
-            data ? u64_text(v[UNKNOWN], dt_counts_faults(c, DT_ORIGIN_UNKNOWN)) : "-", actions};
-        spaces(w, 2);
-        for (size_t k = 0; k < NCOLS; k++)
-            put_cell(w, &cols[k], k + 1 == NCOLS, cells[k], !data && k == ACTIONS ? SGR_FAULT : NULL);
-        putc('\n', w->out);
+    const dt_trend_t *t = tab->rows;
+    const dt_trend_day_t *day = &t->days[t->baseline_days + i];
+    const dt_counts_t *c = &day->counts;
+    enum { ACTIONS = 4 + DT_ORIGIN_COUNT };
+    cells->text[0] = day_text(cells->buf[0], day->day);
+    if (!day->has_data) {
+        for (size_t k = 1; k < ACTIONS; k++)
+            cells->text[k] = "-";
+        cells->text[ACTIONS] = day->before_history ? "no data: before the store's first day"
+                                                   : "no data: no export covers this day";
+        cells->sgr[ACTIONS] = SGR_FAULT;
+        return;
     }
+    cells->text[1] = u64_text(cells->buf[1], c->calls);
+    cells->text[2] = ner_text(cells->buf[2], c->effective, c->calls);
+    cells->sgr[2] = ner_sgr(tab->w, c);
+    cells->text[3] = u64_text(cells->buf[3], faults_of(c));
+    for (int o = 0; o < DT_ORIGIN_COUNT; o++)
+        cells->text[4 + o] = u64_text(cells->buf[4 + o], dt_counts_faults(c, (dt_origin_t)o));
+    dt_trend_day_actions(tab->w->report, day, cells->buf[ACTIONS], LABEL_MAX);
+    cells->text[ACTIONS] = cells->buf[ACTIONS];
 }
 
-static void write_trend(const text_t *w)
+static void trend_days(const text_t *w, const dt_trend_t *t)
+{
+    heading(w, "The window by day", "UTC; the actions with most faults last");
+    table_t tab = {.w = w, .ncols = 5 + DT_ORIGIN_COUNT, .nrows = t->ndays - t->baseline_days,
+                   .rows = t, .fill = fill_day, .span = FAULTS_BY_ORIGIN, .span_col = 4,
+                   .cols = {{"day", COL_ID, 0}, {"calls", COL_NUM, 0}, {"NER", COL_NUM, 0},
+                            {"faults", COL_NUM, 0}}};
+    for (int o = 0; o < DT_ORIGIN_COUNT; o++)
+        tab.cols[4 + o] = (column_t){dt_origin_name((dt_origin_t)o), COL_NUM, 0};
+    tab.cols[4 + DT_ORIGIN_COUNT] = (column_t){"largest faults by action", COL_TEXT, 0};
+    write_table(&tab);
+}
+
+static void write_trend_section(const text_t *w)
 {
     const dt_trend_t *t = w->report->trend;
     if (!t)
@@ -1385,7 +1387,7 @@ static void write_trend(const text_t *w)
     char detail[128], ner[DT_NUMBER_MAX];
     snprintf(detail, sizeof detail, "the last %zu days against the %zu days before", t->window_days,
              t->baseline_days);
-    heading(w, "Trend", detail);
+    heading(w, dt_sections[DT_SECTION_TREND].title, detail);
     trend_periods(w, t);
     if (t->ner_judged)
         fprintf(w->out, "  NER %s by %s points\n", t->ner_drop >= 0 ? "fell" : "rose",
@@ -1423,7 +1425,7 @@ static void (*const sections[DT_SECTION_COUNT])(const text_t *) = {
     [DT_SECTION_CODES] = write_codes,       [DT_SECTION_STUBS] = write_stubs,
     [DT_SECTION_SBCS] = write_sbcs,         [DT_SECTION_TIMES] = write_times,
     [DT_SECTION_GROUPS] = write_groups,     [DT_SECTION_GROUP_TIMES] = write_group_times,
-    [DT_SECTION_TREND] = write_trend,
+    [DT_SECTION_TREND] = write_trend_section,
     [DT_SECTION_REJECTED] = write_rejections, [DT_SECTION_NOTES] = write_notes,
 };
 
