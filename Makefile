@@ -240,7 +240,7 @@ check-install: build/drtriage
 
 # Every format read back by a real reader; screenshots of the sample report in build/.
 # The history store end to end: ingest, report --db, history, trend, cron.
-check-store: $(BUILD)/drtriage build/gen-export | test-deps
+check-store: $(BUILD)/drtriage build/gen-export build/gen-archive | test-deps
 	DRTRIAGE=$(BUILD)/drtriage tests/store.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/run-trend-cases
 	DRTRIAGE=$(BUILD)/drtriage tests/cron.sh

@@ -28,7 +28,7 @@
 #include "dt_hourly.h"
 
 /* The schema version this drtriage writes (docs/store.md lists them). */
-#define DT_STORE_SCHEMA_VERSION 1
+#define DT_STORE_SCHEMA_VERSION 2
 
 typedef struct dt_store dt_store_t;
 
@@ -69,6 +69,15 @@ void dt_store_rollback(dt_store_t *store);
 
 #define DT_STORE_DIGEST_TEXT 17 /* 16 hex digits and a NUL */
 
+/* An input of an export that was skipped instead of read (an archive's
+ * member that holds no call records): its name ("ARCHIVE:MEMBER"), what it
+ * was (a [skip] rule's id, "binary", "unrecognised", ...) and why. */
+typedef struct {
+    const char *name;
+    const char *kind;
+    const char *reason;
+} dt_store_skipped_t;
+
 /* What an export was, as history records it. Strings are copied. */
 typedef struct {
     const char *name;          /* the path as given */
@@ -79,6 +88,8 @@ typedef struct {
     int64_t ingested;          /* when, epoch seconds */
     const char *drtriage;      /* DRTRIAGE_VERSION */
     const char *rules;         /* dt_rules_version */
+    const dt_store_skipped_t *skipped; /* its inputs skipped, in the order met */
+    size_t nskipped;
 } dt_store_export_t;
 
 /* What an ingest did to the hours the export covers. */
@@ -98,10 +109,17 @@ typedef struct {
 /* Writes a content digest (dt_hash.h) as the store keeps it, 16 hex digits. */
 void dt_store_digest_text(uint64_t digest, char out[DT_STORE_DIGEST_TEXT]);
 
-/* The digest of a file's text as an ingest reads it (dt_input.h: a UTF-8
- * byte-order mark left out), so that an export already ingested can be
- * skipped without reading it through. Stores its size in *bytes. Returns
- * DT_ERR_INPUT naming the file when it cannot be read. */
+/* The digest of an export from the digests of its sources' texts, in the
+ * order read: the one source's own, or for several (an archive's members)
+ * the digest of their digests. */
+uint64_t dt_store_digest_of(const uint64_t *digests, size_t n);
+
+/* The digest of a path's export as an ingest reads it: the text of each of
+ * its sources (dt_source.h: a UTF-8 byte-order mark left out, an archive's
+ * members decompressed), combined by dt_store_digest_of, so that an export
+ * already ingested can be skipped without reading it through. Stores the
+ * bytes of text in *bytes. Returns DT_ERR_INPUT naming the path when it
+ * cannot be read, DT_ERR_NOMEM. */
 dt_status_t dt_store_digest_file(const char *path, char digest[DT_STORE_DIGEST_TEXT],
                                  uint64_t *bytes, dt_error_t *err);
 

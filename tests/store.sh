@@ -71,6 +71,42 @@ else
     fail "repeated ingests changed the store"
 fi
 
+# --- archives: read through the same sources as a report; skipped members recorded ---
+GEN_ARCHIVE=${GEN_ARCHIVE:-build/gen-archive}
+zip=$WORK/Calls.Export.zip
+"$GEN_ARCHIVE" zip "$zip" "DirectRouting-2026-10-01.csv=$(day 2026-10-01)" \
+    "parameters.json=tests/cases/archive/parameters.json"
+"$GEN_ARCHIVE" gz "$WORK/night.csv.gz" "x=$(day 2026-10-02)"
+run "$DRTRIAGE" ingest --db "$(db arch)" "$zip" "$WORK/night.csv.gz"
+expect_status "ingest of a zip and a gzipped export" 0
+expect_stdout "the zip's member that holds no calls is counted" "1 input skipped"
+expect_stderr "and named" "Calls.Export.zip:parameters.json: skipped"
+history_json "$(db arch)" >"$WORK/arch.json"
+expect_json "history records the skipped member, its kind and why" \
+    ".ingests[0].skipped == [{\"name\": \"$zip:parameters.json\", \"kind\": \"parameters\",
+      \"reason\": \"export parameters of the Teams admin center download, not call records\"}]
+     and .ingests[1].skipped == []" "$WORK/arch.json"
+run "$DRTRIAGE" history --db "$(db arch)"
+expect_stdout "history's text names the skipped member" "skipped $zip:parameters.json: export parameters"
+"$DRTRIAGE" ingest -q --db "$(db plain)" "$(day 2026-10-01)" "$(day 2026-10-02)"
+"$DRTRIAGE" --db "$(db arch)" --format json >"$WORK/arch-report.json"
+"$DRTRIAGE" --db "$(db plain)" --format json >"$WORK/plain-report.json"
+same_report "an archived export stores what the plain file does" "$WORK/arch-report.json" \
+    "$WORK/plain-report.json"
+run "$DRTRIAGE" ingest --db "$(db arch)" "$zip"
+expect_stdout "the same archive again is recognised" "already ingested"
+run sh -c "'$DRTRIAGE' ingest --db '$(db arch)' - <'$WORK/night.csv.gz'"
+expect_stdout "a compressed export from standard input is recognised" "already ingested"
+run sh -c "'$DRTRIAGE' ingest --db '$(db plain)' - <'$WORK/night.csv.gz'"
+expect_stdout "and so is its plain text ingested before" "already ingested"
+run sh -c "'$DRTRIAGE' ingest --db '$(db arch)' - <'$zip'"
+expect_status "the archive from standard input" 0
+expect_stdout "its hours are all kept: nothing counted twice" "0 added, 0 replaced (more calls), 0 merged"
+history_json "$(db arch)" >"$WORK/arch2.json"
+calls=$(history_json "$(db plain)" | jq .calls)
+expect_json "and the store's calls are unchanged" ".calls == $calls and .ingests[2].name == \"-\"" \
+    "$WORK/arch2.json"
+
 # --- consecutive 7-day windows, nested and repeated exports: each call once ---
 "$DRTRIAGE" ingest -q --db "$(db days)" "$WORK"/d1/*.csv
 run "$DRTRIAGE" ingest --db "$(db weeks)" "$WORK"/d7/*.csv

@@ -177,6 +177,15 @@ static dt_status_t list_ingest(void *ctx, const dt_store_ingest_row_t *row, dt_e
         dt_json_u64(j, "uncertain", r->hours_uncertain);
         dt_json_u64(j, "held", row->hours_held);
         dt_json_close(j, '}');
+        dt_json_open(j, "skipped", '[');
+        for (size_t i = 0; i < e->nskipped; i++) {
+            dt_json_open(j, NULL, '{');
+            dt_json_str(j, "name", e->skipped[i].name);
+            dt_json_str(j, "kind", e->skipped[i].kind);
+            dt_json_str(j, "reason", e->skipped[i].reason);
+            dt_json_close(j, '}');
+        }
+        dt_json_close(j, ']');
         dt_json_str(j, "drtriage", e->drtriage);
         dt_json_str(j, "rules", e->rules);
         dt_json_close(j, '}');
@@ -204,6 +213,14 @@ static dt_status_t list_ingest(void *ctx, const dt_store_ingest_row_t *row, dt_e
     if (r->hours_uncertain)
         fprintf(out, " (%" PRIu64 " uncertain)", r->hours_uncertain);
     fprintf(out, "; %" PRIu64 " still hold its calls\n", row->hours_held);
+    for (size_t i = 0; i < e->nskipped; i++) {
+        const dt_store_skipped_t *skip = &e->skipped[i];
+        fputs("       skipped ", out);
+        dt_text_write_safe(out, skip->name, strlen(skip->name), 0);
+        fputs(": ", out);
+        dt_text_write_safe(out, skip->reason, strlen(skip->reason), 0);
+        fputc('\n', out);
+    }
     return DT_OK;
 }
 

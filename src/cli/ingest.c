@@ -29,7 +29,9 @@
     "Ingesting the same export twice changes nothing and says so; exports whose time\n" \
     "ranges overlap (nightly 7-day downloads) count each call once. All EXPORTs are\n" \
     "recorded in one transaction: on any error none is, and the store stays as it\n" \
-    "was. Design and overlap rules: docs/store.md.\n" \
+    "was. An EXPORT is read as a report reads it: a file or - (standard input),\n" \
+    "plain, compressed or an archive; members that hold no call records are skipped,\n" \
+    "named in a note and recorded. Design and overlap rules: docs/store.md.\n" \
     "\n" \
     "Options:\n" \
     "      --db FILE          the history store (required)\n" \
@@ -56,7 +58,8 @@
     "\n" \
     "Examples:\n" \
     "  drtriage ingest --db /var/lib/drtriage/history.db DirectRouting.2026-11-30.csv\n" \
-    "  drtriage ingest --db history.db exports/*.csv\n"
+    "  drtriage ingest --db history.db exports/*.csv\n" \
+    "  drtriage ingest --db history.db Calls.Export.zip\n"
 
 enum { OPT_DB = 256, OPT_STRICT, OPT_MAX_FIELD, OPT_DATE_ORDER, OPT_RULES, OPT_COLUMN };
 
@@ -167,8 +170,9 @@ static void say_outcome(const char *path, const dt_aggregate_t *agg, const dt_ho
     char first[DT_DATE_TEXT_MAX], last[DT_DATE_TEXT_MAX];
     if (r->already) {
         dt_date_format(r->previous_at, first, sizeof first);
-        dt_text_printf_escaped(stdout, "%s: already ingested on %s as %s: nothing changed\n", path,
+        dt_text_printf_escaped(stdout, "%s: already ingested on %s as %s: nothing changed", path,
                                first, r->previous);
+        putchar('\n');
         return;
     }
     const dt_totals_t *tot = &agg->totals;
@@ -180,6 +184,9 @@ static void say_outcome(const char *path, const dt_aggregate_t *agg, const dt_ho
         dt_date_format(t->last, last, sizeof last);
         printf("; calls from %s to %s", first, last);
     }
+    if (agg->nskipped)
+        printf("; %zu input%s skipped (no call records: named in a note)", agg->nskipped,
+               agg->nskipped == 1 ? "" : "s");
     printf("\n  hours: %" PRIu64 " added, %" PRIu64 " replaced (more calls), %" PRIu64
            " merged (other parts of the hour), %" PRIu64 " kept (as many calls stored); "
            "stored calls in them: %" PRIu64 " -> %" PRIu64 "\n",
@@ -213,6 +220,24 @@ static void warn(const options_t *o, const char *path, const dt_aggregate_t *agg
         dt_cli_message("note: %s", agg->notes[i]);
 }
 
+/* The digest of an export read from standard input, from its inputs' (an
+ * archive's members skipped unread are not in it, so such an archive from
+ * standard input is not known as the same file given by name). */
+static dt_status_t stdin_digest(const dt_aggregate_t *agg, dt_store_export_t *e, dt_error_t *err)
+{
+    uint64_t *digests = malloc((agg->ninputs ? agg->ninputs : 1) * sizeof *digests);
+    if (!digests)
+        return dt_fail(err, DT_ERR_NOMEM, "out of memory");
+    e->bytes = 0;
+    for (size_t i = 0; i < agg->ninputs; i++) {
+        digests[i] = dt_hash_digest(&agg->inputs[i].content);
+        e->bytes += agg->inputs[i].content.total;
+    }
+    dt_store_digest_text(dt_store_digest_of(digests, agg->ninputs), e->digest);
+    free(digests);
+    return DT_OK;
+}
+
 static dt_status_t ingest_one(ingest_t *in, const char *path, dt_error_t *err)
 {
     const options_t *o = in->options;
@@ -242,17 +267,24 @@ static dt_status_t ingest_one(ingest_t *in, const char *path, dt_error_t *err)
                                 .progress_ctx = &in->progress};
     st = dt_pipeline_run(&po, in->rules, in->codes, &agg, err);
     dt_cli_progress_done(&in->progress);
+    dt_store_skipped_t *skipped = NULL;
+    if (st == DT_OK && !digested)
+        st = stdin_digest(&agg, &e, err);
+    if (st == DT_OK && agg.nskipped &&
+        !(skipped = malloc(agg.nskipped * sizeof *skipped)))
+        st = dt_fail(err, DT_ERR_NOMEM, "out of memory");
     if (st == DT_OK) {
-        const dt_input_stats_t *input = &agg.inputs[0];
-        if (!digested) {
-            dt_store_digest_text(dt_hash_digest(&input->content), e.digest);
-            e.bytes = input->content.total;
-        }
-        e.family = dt_family_name(input->family);
+        for (size_t i = 0; i < agg.nskipped; i++)
+            skipped[i] = (dt_store_skipped_t){agg.skipped[i].path, agg.skipped[i].kind,
+                                              agg.skipped[i].reason};
+        e.skipped = skipped;
+        e.nskipped = agg.nskipped;
+        e.family = dt_family_name(agg.ninputs ? agg.inputs[0].family : DT_FAMILY_ANY);
         e.rows = agg.totals.rows;
         e.rejected = agg.totals.rejected;
         st = dt_store_ingest(in->store, &e, agg.hourly, &result, err);
     }
+    free(skipped);
     if (st == DT_OK && !o->quiet)
         say_outcome(path, &agg, agg.hourly, &result);
     if (st == DT_OK)

@@ -24,11 +24,11 @@
 #include "db.h"
 #include "dt_date.h"
 #include "dt_hash.h"
-#include "dt_input.h"
+#include "dt_source.h"
 
 #define SPAN_DAYS_MAX 400 /* longest span one export's calls may have */
 
-enum { STMT_ADD_INGEST, STMT_FINISH_INGEST, STMT_FIND_SBC, STMT_ADD_SBC,
+enum { STMT_ADD_INGEST, STMT_ADD_SKIPPED, STMT_FINISH_INGEST, STMT_FIND_SBC, STMT_ADD_SBC,
        STMT_FIND_PHRASE, STMT_ADD_PHRASE, STMT_GET_VIEW, STMT_SET_VIEW, STMT_DELETE_COUNTS,
        STMT_ADD_COUNT, STMT_COUNT };
 
@@ -36,6 +36,7 @@ static const char *const statements[STMT_COUNT] = {
     [STMT_ADD_INGEST] = "INSERT INTO ingests (digest, name, bytes, family, rows, rejected, calls,"
                         " undated, first, last, ingested, drtriage, rules)"
                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    [STMT_ADD_SKIPPED] = "INSERT INTO skipped (ingest, name, kind, reason) VALUES (?1, ?2, ?3, ?4)",
     [STMT_FINISH_INGEST] = "UPDATE ingests SET hours_added = ?2, hours_replaced = ?3,"
                            " hours_merged = ?4, hours_kept = ?5, hours_uncertain = ?6,"
                            " calls_before = ?7, calls_after = ?8 WHERE id = ?1",
@@ -267,25 +268,73 @@ void dt_store_digest_text(uint64_t digest, char out[DT_STORE_DIGEST_TEXT])
     snprintf(out, DT_STORE_DIGEST_TEXT, "%016llx", (unsigned long long)digest);
 }
 
-dt_status_t dt_store_digest_file(const char *path, char digest[DT_STORE_DIGEST_TEXT],
-                                 uint64_t *bytes, dt_error_t *err)
+uint64_t dt_store_digest_of(const uint64_t *digests, size_t n)
 {
-    dt_input_t in;
-    dt_status_t st = dt_input_open(&in, path, err);
-    if (st)
-        return st;
+    if (n == 1)
+        return digests[0];
+    dt_hash_t h;
+    dt_hash_init(&h, 0);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char le[8];
+        for (int b = 0; b < 8; b++)
+            le[b] = (unsigned char)(digests[i] >> (8 * b));
+        dt_hash_update(&h, le, sizeof le);
+    }
+    return dt_hash_digest(&h);
+}
+
+/* Hashes one source's text into *digest, adding its bytes to *bytes. */
+static dt_status_t digest_source(dt_source_t *src, uint64_t *digest, uint64_t *bytes,
+                                 dt_error_t *err)
+{
     dt_hash_t h;
     dt_hash_init(&h, 0);
     for (;;) {
         const unsigned char *data;
         size_t len;
-        if ((st = dt_input_read(&in, &data, &len, err)) || len == 0)
+        dt_status_t st = dt_source_read(src, &data, &len, err);
+        if (st)
+            return st;
+        if (len == 0)
             break;
         dt_hash_update(&h, data, len);
     }
-    *bytes = in.bytes;
-    dt_input_close(&in);
-    dt_store_digest_text(dt_hash_digest(&h), digest);
+    *digest = dt_hash_digest(&h);
+    *bytes += h.total;
+    return DT_OK;
+}
+
+dt_status_t dt_store_digest_file(const char *path, char digest[DT_STORE_DIGEST_TEXT],
+                                 uint64_t *bytes, dt_error_t *err)
+{
+    dt_sources_t *set;
+    dt_status_t st = dt_sources_open(&set, path, err);
+    if (st)
+        return st;
+    uint64_t *digests = NULL;
+    size_t n = 0, cap = 0;
+    *bytes = 0;
+    for (;;) {
+        dt_source_t *src;
+        if ((st = dt_sources_next(set, &src, err)) || !src)
+            break;
+        if (n == cap) {
+            size_t grown = cap ? 2 * cap : 8;
+            uint64_t *more = realloc(digests, grown * sizeof *digests);
+            if (!more) {
+                st = dt_fail(err, DT_ERR_NOMEM, "out of memory");
+                break;
+            }
+            digests = more, cap = grown;
+        }
+        if ((st = digest_source(src, &digests[n], bytes, err)))
+            break;
+        n++;
+    }
+    dt_sources_close(set);
+    if (st == DT_OK)
+        dt_store_digest_text(dt_store_digest_of(digests, n), digest);
+    free(digests);
     return st;
 }
 
@@ -334,6 +383,16 @@ static dt_status_t add_ingest(ingest_t *in, const dt_store_export_t *e)
     if (!run(st))
         return sql_fail(in, "cannot record the export");
     in->ingest = sqlite3_last_insert_rowid(in->store->db);
+    st = in->stmt[STMT_ADD_SKIPPED];
+    for (size_t i = 0; i < e->nskipped; i++) {
+        const dt_store_skipped_t *skip = &e->skipped[i];
+        sqlite3_bind_int64(st, 1, in->ingest);
+        sqlite3_bind_blob(st, 2, skip->name, (int)strlen(skip->name), SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, skip->kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, skip->reason, -1, SQLITE_STATIC);
+        if (!run(st))
+            return sql_fail(in, "cannot record the export's skipped inputs");
+    }
     return DT_OK;
 }
 

@@ -58,8 +58,20 @@ static const char schema_v1[] =
     "  PRIMARY KEY (hour, sbc, direction, succeeded, codes, ms, sip, phrase)\n"
     ") WITHOUT ROWID;\n";
 
+/* Version 2: the inputs of each export that its ingest skipped (an archive's
+ * members that hold no call records), in the order met. */
+static const char schema_v2[] =
+    "CREATE TABLE skipped (\n"
+    "  ingest INTEGER NOT NULL REFERENCES ingests(id),\n"
+    "  name BLOB NOT NULL,\n"
+    "  kind TEXT NOT NULL,\n"
+    "  reason TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX skipped_by_ingest ON skipped (ingest);\n";
+
 static const char *const migrations[DT_STORE_SCHEMA_VERSION] = {
     schema_v1,
+    schema_v2,
 };
 
 dt_status_t dt_store_fail(const dt_store_t *store, dt_error_t *err, dt_status_t status,

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "db.h"
+#include "dt_arena.h"
 #include "dt_date.h"
 
 #define BUSY_TIMEOUT_MS 10000 /* how long a command waits for another writer */
@@ -308,10 +309,58 @@ dt_status_t dt_store_days(dt_store_t *store, dt_store_day_fn fn, void *ctx, dt_e
     return status;
 }
 
+/* The skipped inputs of one export, copied: SQLite's texts last only until
+ * its next step. Each item's strings are one block, starting at its name. */
+typedef struct {
+    dt_store_skipped_t *items;
+    size_t n, cap;
+} skipped_t;
+
+static void skipped_clear(skipped_t *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free((char *)s->items[i].name);
+    s->n = 0;
+}
+
+static dt_status_t load_skipped(dt_store_t *store, sqlite3_stmt *st, int64_t ingest,
+                                skipped_t *out, dt_error_t *err)
+{
+    skipped_clear(out);
+    sqlite3_bind_int64(st, 1, ingest);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        enum { NAME, KIND, REASON, PARTS };
+        const void *part[PARTS];
+        size_t len[PARTS], total = 0;
+        for (int i = 0; i < PARTS; i++) {
+            part[i] = sqlite3_column_blob(st, i);
+            len[i] = (size_t)sqlite3_column_bytes(st, i);
+            total += len[i] + 1;
+        }
+        char *block = DT_GROW(out->items, out->n, out->cap) ? malloc(total) : NULL;
+        if (!block) {
+            sqlite3_reset(st);
+            return dt_fail(err, DT_ERR_NOMEM, "out of memory");
+        }
+        char *text[PARTS];
+        for (size_t i = 0, at = 0; i < PARTS; at += len[i++] + 1) {
+            text[i] = block + at;
+            if (len[i])
+                memcpy(text[i], part[i], len[i]);
+            text[i][len[i]] = '\0';
+        }
+        out->items[out->n++] = (dt_store_skipped_t){text[NAME], text[KIND], text[REASON]};
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? DT_OK
+                             : dt_store_fail(store, err, DT_ERR_INPUT, "cannot read the store");
+}
+
 dt_status_t dt_store_ingests(dt_store_t *store, dt_store_ingest_fn fn, void *ctx,
                              dt_error_t *err)
 {
-    sqlite3_stmt *st;
+    sqlite3_stmt *st, *skipped_st;
     if (sqlite3_prepare_v2(
             store->db,
             "SELECT i.id, i.digest, i.name, i.bytes, i.family, i.rows, i.rejected, i.calls,"
@@ -322,22 +371,33 @@ dt_status_t dt_store_ingests(dt_store_t *store, dt_store_ingest_fn fn, void *ctx
             " GROUP BY ingest) h ON h.ingest = i.id ORDER BY i.id",
             -1, &st, NULL) != SQLITE_OK)
         return dt_store_fail(store, err, DT_ERR_INPUT, "cannot read the store");
+    if (sqlite3_prepare_v2(store->db,
+                           "SELECT name, kind, reason FROM skipped WHERE ingest = ?1 ORDER BY rowid",
+                           -1, &skipped_st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return dt_store_fail(store, err, DT_ERR_INPUT, "cannot read the store");
+    }
+    skipped_t skipped = {0};
     dt_status_t status = DT_OK;
     int rc;
     while (status == DT_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        if ((status = load_skipped(store, skipped_st, id, &skipped, err)))
+            break;
         char name[4096];
         int len = sqlite3_column_bytes(st, 2);
         const char *blob = sqlite3_column_blob(st, 2);
         snprintf(name, sizeof name, "%.*s", blob ? len : 0, blob ? blob : "");
         dt_store_ingest_row_t row = {
-            .id = sqlite3_column_int64(st, 0),
+            .id = id,
             .export = {.name = name, .bytes = (uint64_t)sqlite3_column_int64(st, 3),
                        .family = column_text(st, 4),
                        .rows = (uint64_t)sqlite3_column_int64(st, 5),
                        .rejected = (uint64_t)sqlite3_column_int64(st, 6),
                        .ingested = sqlite3_column_int64(st, 11),
                        .drtriage = column_text(st, 12),
-                       .rules = column_text(st, 13)},
+                       .rules = column_text(st, 13),
+                       .skipped = skipped.items, .nskipped = skipped.n},
             .calls = (uint64_t)sqlite3_column_int64(st, 7),
             .undated = (uint64_t)sqlite3_column_int64(st, 8),
             .has_time = sqlite3_column_type(st, 9) != SQLITE_NULL,
@@ -359,5 +419,8 @@ dt_status_t dt_store_ingests(dt_store_t *store, dt_store_ingest_fn fn, void *ctx
     if (status == DT_OK && rc != SQLITE_DONE)
         status = dt_store_fail(store, err, DT_ERR_INPUT, "cannot read the store");
     sqlite3_finalize(st);
+    sqlite3_finalize(skipped_st);
+    skipped_clear(&skipped);
+    free(skipped.items);
     return status;
 }

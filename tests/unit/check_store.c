@@ -235,6 +235,8 @@ START_TEST(test_migrations_step_by_step)
         ck_assert_int_eq(dt_store_schema_version(store), DT_STORE_SCHEMA_VERSION);
         ck_assert_uint_eq(stored_calls(store), 2);
         dt_store_close(store);
+        /* what later versions add is there, empty, for the older data */
+        ck_assert_int_eq(raw_int("SELECT count(*) FROM skipped"), 0);
     }
 }
 END_TEST
@@ -266,6 +268,52 @@ START_TEST(test_same_content_twice)
     ck_assert_uint_eq(r.hours_kept, 24);
     ck_assert_uint_eq(r.hours_added + r.hours_replaced + r.hours_merged, 0);
     ck_assert_uint_eq(stored_calls(store), 24 * 60);
+    dt_hourly_free(&t);
+    dt_store_close(store);
+}
+END_TEST
+
+/* An export's skipped inputs are recorded with it and listed by history. */
+static dt_status_t list_skipped(void *ctx, const dt_store_ingest_row_t *row, dt_error_t *err)
+{
+    (void)err;
+    char *out = ctx;
+    size_t at = strlen(out);
+    snprintf(out + at, 512 - at, "%s:%zu", row->export.name, row->export.nskipped);
+    for (size_t i = 0; i < row->export.nskipped; i++) {
+        at = strlen(out);
+        snprintf(out + at, 512 - at, "[%s|%s|%s]", row->export.skipped[i].name,
+                 row->export.skipped[i].kind, row->export.skipped[i].reason);
+    }
+    at = strlen(out);
+    snprintf(out + at, 512 - at, ";");
+    return DT_OK;
+}
+
+START_TEST(test_skipped_inputs_recorded)
+{
+    dt_store_t *store = open_store();
+    dt_hourly_t t;
+    make_export(&t, T0, T0 + 2 * H, 60);
+    const dt_store_skipped_t skipped[] = {{"x.zip:parameters.json", "parameters", "not calls"},
+                                          {"x.zip:PSTN.csv", "pstn", "another report"}};
+    dt_store_export_t e = export_named("x.zip", 1);
+    e.skipped = skipped;
+    e.nskipped = 2;
+    dt_store_ingest_t r;
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(dt_store_begin(store, &err), DT_OK);
+    ck_assert_msg(dt_store_ingest(store, &e, &t, &r, &err) == DT_OK, "%s", err.msg);
+    e = export_named("plain.csv", 2);
+    ck_assert_msg(dt_store_ingest(store, &e, &t, &r, &err) == DT_OK, "%s", err.msg);
+    ck_assert_msg(dt_store_commit(store, &err) == DT_OK, "%s", err.msg);
+    char listed[512] = "";
+    ck_assert_int_eq(dt_store_ingests(store, list_skipped, listed, &err), DT_OK);
+    ck_assert_str_eq(listed, "x.zip:2[x.zip:parameters.json|parameters|not calls]"
+                             "[x.zip:PSTN.csv|pstn|another report];plain.csv:0;");
+    /* the same content again records nothing more */
+    ck_assert(ingest(store, &t, "copy.zip", 1).already);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM skipped"), 2);
     dt_hourly_free(&t);
     dt_store_close(store);
 }
@@ -728,6 +776,7 @@ Suite *dt_suite_store(void)
     tcase_add_test(tc, test_empty_file_becomes_store);
     tcase_add_test(tc, test_migrations_step_by_step);
     tcase_add_test(tc, test_same_content_twice);
+    tcase_add_test(tc, test_skipped_inputs_recorded);
     tcase_add_test(tc, test_consecutive_windows);
     tcase_add_test(tc, test_nested_windows);
     tcase_add_test(tc, test_parts_of_an_hour);
