@@ -307,7 +307,7 @@ dt_status_t dt_dedupe_check(dt_dedupe_t *d, const void *key, size_t len, bool *r
     for (; at < t->len && t->slots[at] && slot_fp(t->slots[at]) <= fp; at++) {
         if (slot_fp(t->slots[at]) < fp)
             continue;
-        bool same;
+        bool same = false;
         dt_status_t st = same_key(d, (uint32_t)t->slots[at], key, len, &same, err);
         if (st)
             return st;
