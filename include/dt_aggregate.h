@@ -299,6 +299,8 @@ typedef struct {
     bool has_span;             /* with concurrency on: the call held a session ... */
     int64_t span_start, span_end; /* ... from span_start to span_end, epoch seconds */
     dt_direction_t direction;  /* for the hourly table */
+    const dt_talk_t *talk;     /* a stored key replayed (dt_store_replay.h): its calls' talk
+                                  time, summed, in place of has_duration; or NULL */
 } dt_call_extra_t;
 
 void dt_aggregate_free(dt_aggregate_t *agg);

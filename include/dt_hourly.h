@@ -41,6 +41,15 @@ dt_direction_t dt_direction_from_call(int direction);
 /* "in", "out" or "" (unknown). */
 const char *dt_direction_name(dt_direction_t direction);
 
+/* The talk time of answered calls, summed per key: the duration counters of
+ * dt_counts_t (dt_aggregate.h), which the store keeps and a report from it
+ * adds back. */
+typedef struct {
+    uint64_t calls;            /* answered calls whose duration is known */
+    uint64_t seconds;          /* their durations, summed */
+    uint64_t short_calls;      /* of them, shorter than DT_SHORT_CALL_SECONDS */
+} dt_talk_t;
+
 /* One key and the calls counted under it. */
 typedef struct {
     int64_t hour;              /* the hour's start, epoch seconds (a multiple of 3600) */
@@ -50,6 +59,7 @@ typedef struct {
     bool succeeded;
     dt_code_key_t key;         /* failed calls; all zero for succeeded ones */
     uint64_t calls;
+    dt_talk_t talk;            /* succeeded calls with a known duration */
 } dt_hourly_row_t;
 
 typedef struct {
@@ -78,11 +88,12 @@ void dt_hourly_free(dt_hourly_t *table);
 
 /* Counts a classified call (call->weight calls) that started at `time`
  * (has_time false: the start time could not be read; the call is only
- * counted as undated). The call's slices are copied. Returns DT_ERR_NOMEM
- * when memory is exhausted, DT_ERR_INPUT when the input holds more than
- * DT_HOURLY_ROWS_MAX keys. */
+ * counted as undated), with its talk time (all of the call's weight; NULL or
+ * zero calls when unknown). The call's slices are copied. Returns
+ * DT_ERR_NOMEM when memory is exhausted, DT_ERR_INPUT when the input holds
+ * more than DT_HOURLY_ROWS_MAX keys. */
 dt_status_t dt_hourly_count(dt_hourly_t *table, const dt_call_t *call, dt_direction_t direction,
-                            bool has_time, int64_t time);
+                            bool has_time, int64_t time, const dt_talk_t *talk);
 
 /* The text of an interned name (SBC or phrase). */
 dt_slice_t dt_hourly_name(const dt_hourly_t *table, uint32_t index);

@@ -146,6 +146,7 @@ typedef struct {
     dt_code_key_t key;         /* failed calls */
     dt_slice_t phrase;         /* failed calls */
     uint64_t calls;
+    dt_talk_t talk;            /* succeeded calls with a known duration */
 } dt_store_row_t;
 
 typedef dt_status_t (*dt_store_row_fn)(void *ctx, const dt_store_row_t *row, dt_error_t *err);

@@ -39,6 +39,8 @@ typedef struct {
     dt_call_t call;
     dt_direction_t direction;
     double share;
+    uint64_t calls;            /* in the sample, and their talk time */
+    dt_talk_t talk;
 } sample_key_t;
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
@@ -86,7 +88,7 @@ static void die(const char *what, const char *msg)
 static sample_key_t *read_sample(const char *path, const dt_rules_t *rules, dt_codes_t *codes,
                           dt_aggregate_t *agg, size_t *nkeys, double hour_share[24])
 {
-    dt_aggregate_options_t tables = {.hourly = true};
+    dt_aggregate_options_t tables = {.hourly = true, .metrics = true};
     dt_error_t err = {{0}};
     if (dt_aggregate_init(agg, rules, 0) || dt_aggregate_configure(agg, &tables))
         die("out of memory", NULL);
@@ -121,6 +123,10 @@ static sample_key_t *read_sample(const char *path, const dt_rules_t *rules, dt_c
             n++;
         }
         keys[*slot].share += (double)row->calls / (double)t->calls;
+        keys[*slot].calls += row->calls;
+        keys[*slot].talk.calls += row->talk.calls;
+        keys[*slot].talk.seconds += row->talk.seconds;
+        keys[*slot].talk.short_calls += row->talk.short_calls;
     }
     dt_map_free(&index);
     for (int h = 0; h < 24; h++)
@@ -144,7 +150,13 @@ static uint64_t make_day(dt_store_t *store, int64_t day, const sample_key_t *key
             dt_call_t call = keys[k].call;
             call.weight = calls;
             int64_t at = day + h * 3600 + (h == 0 ? 0 : h == 23 ? 3599 : 1800);
-            if (dt_hourly_count(&t, &call, keys[k].direction, true, at))
+            /* the talk time of the sample's calls of this key, scaled */
+            const sample_key_t *s = &keys[k];
+            double scale = (double)calls / (double)s->calls;
+            dt_talk_t talk = {(uint64_t)((double)s->talk.calls * scale + 0.5),
+                              (uint64_t)((double)s->talk.seconds * scale + 0.5),
+                              (uint64_t)((double)s->talk.short_calls * scale + 0.5)};
+            if (dt_hourly_count(&t, &call, keys[k].direction, true, at, &talk))
                 die("the hourly table is full", NULL);
         }
     dt_store_export_t e = {.name = "generated", .bytes = 0, .family = "tac", .rows = t.calls,
@@ -168,7 +180,7 @@ static double scan_seconds(const char *path, int64_t since, int64_t until, uint6
     sqlite3_stmt *st;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "SELECT hour, sbc, direction, succeeded, codes, ms, sip, phrase, "
-                               "calls FROM counts WHERE hour >= ?1 AND hour < ?2", -1, &st,
+                               "calls, talked, talk_seconds, short_calls FROM counts WHERE hour >= ?1 AND hour < ?2", -1, &st,
                            NULL) != SQLITE_OK)
         die(path, sqlite3_errmsg(db));
     sqlite3_bind_int64(st, 1, since / 3600);

@@ -443,6 +443,11 @@ static dt_status_t measure(dt_aggregate_t *agg, dt_counts_t *counts, dt_row_metr
         return DT_OK;
     if (extra->has_duration)
         dt_counts_add_duration(counts, call->weight, extra->duration);
+    if (extra->talk) {
+        counts->acd_calls += extra->talk->calls;
+        counts->talk_seconds += extra->talk->seconds;
+        counts->short_calls += extra->talk->short_calls;
+    }
     if (!m)
         return DT_OK;
     if (extra->has_to_failure &&
@@ -636,9 +641,14 @@ dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
         !count_keyed(agg, &agg->sbcs, call->sbc.ptr, call->sbc.len, call, expected, extra))
         return DT_ERR_NOMEM;
     dt_status_t st = count_extra(agg, call, expected, extra);
-    if (st == DT_OK && agg->hourly)
+    if (st == DT_OK && agg->hourly) {
+        dt_counts_t talked = {0};
+        if (extra && extra->has_duration)
+            dt_counts_add_duration(&talked, call->weight, extra->duration);
+        dt_talk_t talk = {talked.acd_calls, talked.talk_seconds, talked.short_calls};
         st = dt_hourly_count(agg->hourly, call, extra ? extra->direction : DT_DIRECTION_UNKNOWN,
-                             extra && extra->has_time, extra ? extra->time : 0);
+                             extra && extra->has_time, extra ? extra->time : 0, &talk);
+    }
     if (st)
         return st;
     if (call->succeeded)

@@ -96,7 +96,7 @@ static size_t pack_key(unsigned char key[ROW_KEY_LEN], const dt_hourly_row_t *ro
 }
 
 dt_status_t dt_hourly_count(dt_hourly_t *table, const dt_call_t *call, dt_direction_t direction,
-                            bool has_time, int64_t time)
+                            bool has_time, int64_t time, const dt_talk_t *talk)
 {
     if (!has_time) {
         table->undated += call->weight;
@@ -131,7 +131,13 @@ dt_status_t dt_hourly_count(dt_hourly_t *table, const dt_call_t *call, dt_direct
         return DT_ERR_INPUT;
     if (rc == DT_MAP_ADDED)
         table->rows[table->nrows++] = row;
-    table->rows[*slot].calls += call->weight;
+    dt_hourly_row_t *at = &table->rows[*slot];
+    at->calls += call->weight;
+    if (talk) {
+        at->talk.calls += talk->calls;
+        at->talk.seconds += talk->seconds;
+        at->talk.short_calls += talk->short_calls;
+    }
     table->calls += call->weight;
     if (!table->has_time || time < table->first)
         table->first = time;

@@ -254,7 +254,7 @@ static dt_status_t ingest_one(ingest_t *in, const char *path, dt_error_t *err)
         return st;
     }
     dt_aggregate_t agg;
-    dt_aggregate_options_t tables = {.hourly = true};
+    dt_aggregate_options_t tables = {.hourly = true, .metrics = true};
     if (dt_aggregate_init(&agg, in->rules, 0) || dt_aggregate_configure(&agg, &tables)) {
         dt_aggregate_free(&agg);
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");

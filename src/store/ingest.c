@@ -52,8 +52,12 @@ static const char *const statements[STMT_COUNT] = {
                       " parts = excluded.parts, calls = excluded.calls",
     [STMT_DELETE_COUNTS] = "DELETE FROM counts WHERE hour = ?1",
     [STMT_ADD_COUNT] = "INSERT INTO counts (hour, sbc, direction, succeeded, codes, ms, sip,"
-                       " phrase, calls) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-                       " ON CONFLICT DO UPDATE SET calls = calls + excluded.calls",
+                       " phrase, calls, talked, talk_seconds, short_calls)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+                       " ON CONFLICT DO UPDATE SET calls = calls + excluded.calls,"
+                       " talked = talked + excluded.talked,"
+                       " talk_seconds = talk_seconds + excluded.talk_seconds,"
+                       " short_calls = short_calls + excluded.short_calls",
 };
 
 typedef struct {
@@ -138,6 +142,9 @@ static bool add_count(ingest_t *in, const dt_hourly_row_t *row)
     sqlite3_bind_int64(st, 7, row->key.sip);
     sqlite3_bind_int64(st, 8, phrase);
     sqlite3_bind_int64(st, 9, (int64_t)row->calls);
+    sqlite3_bind_int64(st, 10, (int64_t)row->talk.calls);
+    sqlite3_bind_int64(st, 11, (int64_t)row->talk.seconds);
+    sqlite3_bind_int64(st, 12, (int64_t)row->talk.short_calls);
     return run(st);
 }
 

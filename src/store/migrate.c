@@ -59,8 +59,12 @@ static const char schema_v1[] =
     ") WITHOUT ROWID;\n";
 
 /* Version 2: the inputs of each export that its ingest skipped (an archive's
- * members that hold no call records), in the order met. */
+ * members that hold no call records), in the order met; the talk time of
+ * each key's answered calls (for ACD and short calls). */
 static const char schema_v2[] =
+    "ALTER TABLE counts ADD COLUMN talked INTEGER NOT NULL DEFAULT 0;\n"
+    "ALTER TABLE counts ADD COLUMN talk_seconds INTEGER NOT NULL DEFAULT 0;\n"
+    "ALTER TABLE counts ADD COLUMN short_calls INTEGER NOT NULL DEFAULT 0;\n"
     "CREATE TABLE skipped (\n"
     "  ingest INTEGER NOT NULL REFERENCES ingests(id),\n"
     "  name BLOB NOT NULL,\n"

@@ -90,7 +90,8 @@ static dt_status_t replay_row(void *ctx, const dt_store_row_t *row, dt_error_t *
                       .sbc = row->sbc, .phrase = row->phrase};
     if (dt_classify_outcome(o->rules, o->codes, &call, err))
         return DT_ERR_NOMEM;
-    dt_call_extra_t extra = {.has_time = true, .time = row->hour, .direction = row->direction};
+    dt_call_extra_t extra = {.has_time = true, .time = row->hour, .direction = row->direction,
+                             .talk = row->talk.calls ? &row->talk : NULL};
     r->cells[DT_FIELD_SBC] = row->sbc;
     const char *dir = dt_direction_name(row->direction);
     r->cells[DT_FIELD_DIRECTION] = (dt_slice_t){dir, strlen(dir)};

@@ -218,8 +218,8 @@ dt_status_t dt_store_scan(dt_store_t *store, int64_t since, int64_t until, dt_st
     }
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(store->db,
-                           "SELECT hour, sbc, direction, succeeded, codes, ms, sip, phrase, calls "
-                           "FROM counts WHERE hour >= ?1 AND hour < ?2 ORDER BY hour",
+                           "SELECT hour, sbc, direction, succeeded, codes, ms, sip, phrase, calls,"
+                           " talked, talk_seconds, short_calls FROM counts WHERE hour >= ?1 AND hour < ?2 ORDER BY hour",
                            -1, &st, NULL) != SQLITE_OK) {
         names_free(&sbcs);
         names_free(&phrases);
@@ -243,6 +243,8 @@ dt_status_t dt_store_scan(dt_store_t *store, int64_t since, int64_t until, dt_st
                     .sip = (unsigned)sqlite3_column_int64(st, 6)},
             .phrase = name_at(&phrases, sqlite3_column_int64(st, 7)),
             .calls = (uint64_t)sqlite3_column_int64(st, 8),
+            .talk = {(uint64_t)sqlite3_column_int64(st, 9), (uint64_t)sqlite3_column_int64(st, 10),
+                     (uint64_t)sqlite3_column_int64(st, 11)},
         };
         if (row.direction > DT_DIRECTION_OUT)
             row.direction = DT_DIRECTION_UNKNOWN;

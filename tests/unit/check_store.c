@@ -83,7 +83,7 @@ static void count(dt_hourly_t *t, int64_t time, bool failed, const char *sbc, ui
         c.key = (dt_code_key_t){.has_sip = true, .has_ms = true, .sip = 503, .ms = 560503};
         c.phrase = (dt_slice_t){"Service Unavailable", 19};
     }
-    ck_assert_int_eq(dt_hourly_count(t, &c, DT_DIRECTION_OUT, true, time), DT_OK);
+    ck_assert_int_eq(dt_hourly_count(t, &c, DT_DIRECTION_OUT, true, time, NULL), DT_OK);
 }
 
 /* An export of the calls in [from, until) of one stream: a call every `step`
@@ -698,7 +698,7 @@ START_TEST(test_replay_uses_rules_in_effect)
     ck_assert_int_eq(dt_hourly_init(&t), DT_OK);
     dt_call_t c = {.weight = 7, .sbc = {"sbc1", 4}, .phrase = {"Odd", 3},
                    .key = {.has_sip = true, .has_ms = true, .sip = 500, .ms = 599123}};
-    ck_assert_int_eq(dt_hourly_count(&t, &c, DT_DIRECTION_IN, true, T0 + 5), DT_OK);
+    ck_assert_int_eq(dt_hourly_count(&t, &c, DT_DIRECTION_IN, true, T0 + 5, NULL), DT_OK);
     ingest(store, &t, "odd.csv", 1);
 
     for (int pass = 0; pass < 2; pass++) {
