@@ -301,6 +301,8 @@ typedef struct {
     dt_direction_t direction;  /* for the hourly table */
     const dt_talk_t *talk;     /* a stored key replayed (dt_store_replay.h): its calls' talk
                                   time, summed, in place of has_duration; or NULL */
+    const dt_seconds_t *failures; /* and its calls' times to failure, in place of */
+    size_t nfailures;             /* has_to_failure (the calls counted in them) */
 } dt_call_extra_t;
 
 void dt_aggregate_free(dt_aggregate_t *agg);

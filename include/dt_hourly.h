@@ -27,6 +27,7 @@
 #define DT_HOURLY_PHRASE_MAX 512      /* bytes of a phrase kept in a key */
 #define DT_HOURLY_NAMES_MAX 65536     /* distinct SBC names, and distinct phrases */
 #define DT_HOURLY_ROWS_MAX (1u << 22) /* keys of one input (a week of a large tenant: ~60 000) */
+#define DT_HOURLY_FAILURES_MAX (1u << 23) /* keys' distinct times to failure of one input */
 
 /* A call's direction as the store keeps it. */
 typedef enum {
@@ -49,6 +50,30 @@ typedef struct {
     uint64_t seconds;          /* their durations, summed */
     uint64_t short_calls;      /* of them, shorter than DT_SHORT_CALL_SECONDS */
 } dt_talk_t;
+
+/* Failed calls that took `seconds` from the INVITE to the failure. */
+typedef struct {
+    uint64_t seconds;
+    uint64_t calls;
+} dt_seconds_t;
+
+/* The measures of a call that the store keeps (dt_call_extra_t's). */
+typedef struct {
+    dt_talk_t talk;            /* answered calls: the talk time of all of the call's weight */
+    bool has_to_failure;       /* failed calls: seconds from the INVITE to the failure */
+    uint64_t to_failure;
+} dt_hourly_measures_t;
+
+/* A time to failure as the store keeps it: what a time-to-failure sketch
+ * (dt_sketch.h) tells apart, exact seconds below an hour, the hour's start
+ * below a day, a day from a day on. */
+uint64_t dt_hourly_failure_seconds(uint64_t seconds);
+
+/* A key's time to failure: failed calls of row `row` that took `seconds`. */
+typedef struct {
+    uint32_t row;
+    dt_seconds_t at;
+} dt_hourly_failure_t;
 
 /* One key and the calls counted under it. */
 typedef struct {
@@ -73,6 +98,9 @@ typedef struct {
     uint64_t undated;          /* calls not counted: no readable start time */
     uint64_t unnamed;          /* calls whose SBC name or phrase fell beyond the name cap */
     uint64_t cut;              /* calls whose phrase was cut to DT_HOURLY_PHRASE_MAX */
+    dt_hourly_failure_t *failures; /* the keys' times to failure, in the order first seen */
+    size_t nfailures, failures_cap;
+    dt_map_t failure_index;    /* (row, seconds) -> index into failures */
     dt_map_t row_index;        /* packed key -> row */
     dt_map_t name_index[2];    /* SBC names, phrases -> index into names */
     size_t nkind[2];           /* distinct names of each kind */
@@ -88,12 +116,12 @@ void dt_hourly_free(dt_hourly_t *table);
 
 /* Counts a classified call (call->weight calls) that started at `time`
  * (has_time false: the start time could not be read; the call is only
- * counted as undated), with its talk time (all of the call's weight; NULL or
- * zero calls when unknown). The call's slices are copied. Returns
- * DT_ERR_NOMEM when memory is exhausted, DT_ERR_INPUT when the input holds
- * more than DT_HOURLY_ROWS_MAX keys. */
+ * counted as undated), with its measures (NULL: none known). The call's
+ * slices are copied. Returns DT_ERR_NOMEM when memory is exhausted,
+ * DT_ERR_INPUT when the input holds more than DT_HOURLY_ROWS_MAX keys or
+ * DT_HOURLY_FAILURES_MAX distinct times to failure of its keys. */
 dt_status_t dt_hourly_count(dt_hourly_t *table, const dt_call_t *call, dt_direction_t direction,
-                            bool has_time, int64_t time, const dt_talk_t *talk);
+                            bool has_time, int64_t time, const dt_hourly_measures_t *measures);
 
 /* The text of an interned name (SBC or phrase). */
 dt_slice_t dt_hourly_name(const dt_hourly_t *table, uint32_t index);

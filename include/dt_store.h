@@ -147,6 +147,10 @@ typedef struct {
     dt_slice_t phrase;         /* failed calls */
     uint64_t calls;
     dt_talk_t talk;            /* succeeded calls with a known duration */
+    const dt_seconds_t *failures; /* failed calls with a known time to failure, */
+    size_t nfailures;             /* ascending seconds */
+    int64_t covered_from, covered_until; /* the part of the hour its view covers, seconds
+                                            from the hour's start (0..3599) */
 } dt_store_row_t;
 
 typedef dt_status_t (*dt_store_row_fn)(void *ctx, const dt_store_row_t *row, dt_error_t *err);

@@ -153,10 +153,11 @@ static uint64_t make_day(dt_store_t *store, int64_t day, const sample_key_t *key
             /* the talk time of the sample's calls of this key, scaled */
             const sample_key_t *s = &keys[k];
             double scale = (double)calls / (double)s->calls;
-            dt_talk_t talk = {(uint64_t)((double)s->talk.calls * scale + 0.5),
-                              (uint64_t)((double)s->talk.seconds * scale + 0.5),
-                              (uint64_t)((double)s->talk.short_calls * scale + 0.5)};
-            if (dt_hourly_count(&t, &call, keys[k].direction, true, at, &talk))
+            dt_hourly_measures_t m = {.talk = {(uint64_t)((double)s->talk.calls * scale + 0.5),
+                                               (uint64_t)((double)s->talk.seconds * scale + 0.5),
+                                               (uint64_t)((double)s->talk.short_calls * scale +
+                                                          0.5)}};
+            if (dt_hourly_count(&t, &call, keys[k].direction, true, at, &m))
                 die("the hourly table is full", NULL);
         }
     dt_store_export_t e = {.name = "generated", .bytes = 0, .family = "tac", .rows = t.calls,

@@ -453,6 +453,10 @@ static dt_status_t measure(dt_aggregate_t *agg, dt_counts_t *counts, dt_row_metr
     if (extra->has_to_failure &&
         dt_sketch_add(&m->to_failure, &agg->pages, extra->to_failure, call->weight))
         return DT_ERR_NOMEM;
+    for (size_t i = 0; i < extra->nfailures; i++)
+        if (dt_sketch_add(&m->to_failure, &agg->pages, extra->failures[i].seconds,
+                          extra->failures[i].calls))
+            return DT_ERR_NOMEM;
     if (timeline && extra->has_span &&
         dt_timeline_add(&m->active, &agg->cells, extra->span_start, extra->span_end, call->weight))
         return DT_ERR_NOMEM;
@@ -645,9 +649,12 @@ dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
         dt_counts_t talked = {0};
         if (extra && extra->has_duration)
             dt_counts_add_duration(&talked, call->weight, extra->duration);
-        dt_talk_t talk = {talked.acd_calls, talked.talk_seconds, talked.short_calls};
+        dt_hourly_measures_t m = {.talk = {talked.acd_calls, talked.talk_seconds,
+                                           talked.short_calls},
+                                  .has_to_failure = extra && extra->has_to_failure,
+                                  .to_failure = extra ? extra->to_failure : 0};
         st = dt_hourly_count(agg->hourly, call, extra ? extra->direction : DT_DIRECTION_UNKNOWN,
-                             extra && extra->has_time, extra ? extra->time : 0, &talk);
+                             extra && extra->has_time, extra ? extra->time : 0, &m);
     }
     if (st)
         return st;

@@ -4,6 +4,7 @@
 
 #include "dt_date.h"
 #include "dt_hourly.h"
+#include "dt_sketch.h"
 
 enum { KIND_SBC = 0, KIND_PHRASE = 1 };
 
@@ -24,6 +25,7 @@ dt_status_t dt_hourly_init(dt_hourly_t *table)
 {
     memset(table, 0, sizeof *table);
     dt_map_init(&table->row_index, DT_HOURLY_ROWS_MAX);
+    dt_map_init(&table->failure_index, DT_HOURLY_FAILURES_MAX);
     for (int k = 0; k < 2; k++)
         dt_map_init(&table->name_index[k], DT_HOURLY_NAMES_MAX);
     if (!DT_GROW(table->names, 0, table->names_cap))
@@ -37,7 +39,9 @@ void dt_hourly_free(dt_hourly_t *table)
 {
     free(table->rows);
     free(table->names);
+    free(table->failures);
     dt_map_free(&table->row_index);
+    dt_map_free(&table->failure_index);
     for (int k = 0; k < 2; k++)
         dt_map_free(&table->name_index[k]);
     dt_arena_free(&table->arena);
@@ -81,6 +85,37 @@ static bool intern(dt_hourly_t *table, int kind, const char *text, size_t len, u
     return true;
 }
 
+uint64_t dt_hourly_failure_seconds(uint64_t seconds)
+{
+    enum { HOUR = 3600, DAY = 24 * HOUR };
+    if (seconds < DT_SKETCH_EXACT)
+        return seconds;
+    return seconds < DAY ? seconds / HOUR * HOUR : DAY;
+}
+
+/* Counts `calls` failed calls of a row that took `seconds` to fail. */
+static dt_status_t count_failure(dt_hourly_t *table, uint32_t row, uint64_t seconds,
+                                 uint64_t calls)
+{
+    dt_seconds_t at = {dt_hourly_failure_seconds(seconds), calls};
+    unsigned char key[sizeof row + sizeof at.seconds];
+    memcpy(key, &row, sizeof row);
+    memcpy(key + sizeof row, &at.seconds, sizeof at.seconds);
+    if (!DT_GROW(table->failures, table->nfailures, table->failures_cap))
+        return DT_ERR_NOMEM;
+    uint32_t *slot;
+    int rc = dt_map_upsert(&table->failure_index, key, sizeof key, (uint32_t)table->nfailures,
+                           &slot);
+    if (rc == DT_MAP_NOMEM)
+        return DT_ERR_NOMEM;
+    if (rc == DT_MAP_FULL)
+        return DT_ERR_INPUT;
+    if (rc == DT_MAP_ADDED)
+        table->failures[table->nfailures++] = (dt_hourly_failure_t){row, {at.seconds, 0}};
+    table->failures[*slot].at.calls += calls;
+    return DT_OK;
+}
+
 static size_t pack_key(unsigned char key[ROW_KEY_LEN], const dt_hourly_row_t *row)
 {
     uint32_t sip = row->key.sip;
@@ -96,7 +131,7 @@ static size_t pack_key(unsigned char key[ROW_KEY_LEN], const dt_hourly_row_t *ro
 }
 
 dt_status_t dt_hourly_count(dt_hourly_t *table, const dt_call_t *call, dt_direction_t direction,
-                            bool has_time, int64_t time, const dt_talk_t *talk)
+                            bool has_time, int64_t time, const dt_hourly_measures_t *measures)
 {
     if (!has_time) {
         table->undated += call->weight;
@@ -132,11 +167,16 @@ dt_status_t dt_hourly_count(dt_hourly_t *table, const dt_call_t *call, dt_direct
     if (rc == DT_MAP_ADDED)
         table->rows[table->nrows++] = row;
     dt_hourly_row_t *at = &table->rows[*slot];
+    dt_status_t st = measures && measures->has_to_failure
+                         ? count_failure(table, *slot, measures->to_failure, call->weight)
+                         : DT_OK;
+    if (st)
+        return st;
     at->calls += call->weight;
-    if (talk) {
-        at->talk.calls += talk->calls;
-        at->talk.seconds += talk->seconds;
-        at->talk.short_calls += talk->short_calls;
+    if (measures) {
+        at->talk.calls += measures->talk.calls;
+        at->talk.seconds += measures->talk.seconds;
+        at->talk.short_calls += measures->talk.short_calls;
     }
     table->calls += call->weight;
     if (!table->has_time || time < table->first)

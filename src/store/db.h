@@ -5,7 +5,9 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 
+#include "dt_arena.h"
 #include "dt_common.h"
 #include "dt_store.h"
 
@@ -32,5 +34,24 @@ dt_status_t dt_store_fail(const dt_store_t *store, dt_error_t *err, dt_status_t 
  * migration when store->writable is false. Tests pass an older target to
  * make a store of that version. */
 dt_status_t dt_store_migrate(dt_store_t *store, int target, dt_error_t *err);
+
+/* seconds.c: a stored key's times to failure (column counts.to_failure):
+ * pairs of unsigned LEB128 varints, ascending seconds as the step from the
+ * previous pair's, then the calls; NULL for none. */
+#define DT_STORE_VARINT_MAX 10 /* bytes of the longest varint */
+
+/* Writes n pairs (ascending seconds) to out, which holds at least
+ * n * 2 * DT_STORE_VARINT_MAX bytes; returns the bytes written. */
+size_t dt_store_seconds_encode(const dt_seconds_t *items, size_t n, unsigned char *out);
+
+/* Reads the pairs of a blob into *items (grown as DT_GROW does; *n set).
+ * False for a damaged blob or when memory is exhausted. */
+bool dt_store_seconds_decode(const void *blob, size_t len, dt_seconds_t **items, size_t *n,
+                             size_t *cap);
+
+/* Registers the SQL function DT_STORE_SECONDS_MERGE(A, B), the pairs of two
+ * blobs added up, on a connection. False when SQLite fails. */
+#define DT_STORE_SECONDS_MERGE "dt_seconds_merge"
+bool dt_store_seconds_register(sqlite3 *db);
 
 #endif

@@ -52,12 +52,13 @@ static const char *const statements[STMT_COUNT] = {
                       " parts = excluded.parts, calls = excluded.calls",
     [STMT_DELETE_COUNTS] = "DELETE FROM counts WHERE hour = ?1",
     [STMT_ADD_COUNT] = "INSERT INTO counts (hour, sbc, direction, succeeded, codes, ms, sip,"
-                       " phrase, calls, talked, talk_seconds, short_calls)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+                       " phrase, calls, talked, talk_seconds, short_calls, to_failure)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
                        " ON CONFLICT DO UPDATE SET calls = calls + excluded.calls,"
                        " talked = talked + excluded.talked,"
                        " talk_seconds = talk_seconds + excluded.talk_seconds,"
-                       " short_calls = short_calls + excluded.short_calls",
+                       " short_calls = short_calls + excluded.short_calls,"
+                       " to_failure = " DT_STORE_SECONDS_MERGE "(to_failure, excluded.to_failure)",
 };
 
 typedef struct {
@@ -65,6 +66,9 @@ typedef struct {
     const dt_hourly_t *hours;
     sqlite3_stmt *stmt[STMT_COUNT];
     int64_t *name_ids;   /* store id of each of the table's names, -1 until resolved */
+    dt_seconds_t *failures; /* the table's times to failure by row, ascending seconds: */
+    size_t *first_failure;  /* row r's are failures[first_failure[r] .. first_failure[r + 1]) */
+    unsigned char *blob;    /* room for the longest row's, encoded */
     int64_t ingest;      /* the export's id */
     dt_error_t *err;
 } ingest_t;
@@ -127,8 +131,9 @@ static bool name_id(ingest_t *in, uint32_t index, bool phrase, int64_t *id)
     return true;
 }
 
-static bool add_count(ingest_t *in, const dt_hourly_row_t *row)
+static bool add_count(ingest_t *in, size_t index)
 {
+    const dt_hourly_row_t *row = &in->hours->rows[index];
     int64_t sbc, phrase;
     if (!name_id(in, row->sbc, false, &sbc) || !name_id(in, row->phrase, true, &phrase))
         return false;
@@ -145,6 +150,11 @@ static bool add_count(ingest_t *in, const dt_hourly_row_t *row)
     sqlite3_bind_int64(st, 10, (int64_t)row->talk.calls);
     sqlite3_bind_int64(st, 11, (int64_t)row->talk.seconds);
     sqlite3_bind_int64(st, 12, (int64_t)row->talk.short_calls);
+    size_t from = in->first_failure[index], n = in->first_failure[index + 1] - from;
+    if (n)
+        sqlite3_bind_blob(st, 13, in->blob,
+                          (int)dt_store_seconds_encode(in->failures + from, n, in->blob),
+                          SQLITE_STATIC);
     return run(st);
 }
 
@@ -227,10 +237,49 @@ static bool apply_hour(ingest_t *in, int64_t hour, const view_t *fresh, const ho
         break;
     }
     for (size_t i = 0; i < n; i++)
-        if (!add_count(in, &in->hours->rows[rows[i].row]))
+        if (!add_count(in, rows[i].row))
             return false;
     out->calls_after += kept.calls;
     return set_view(in, hour, &kept);
+}
+
+static int compare_failures(const void *a, const void *b)
+{
+    const dt_hourly_failure_t *x = a, *y = b;
+    if (x->row != y->row)
+        return x->row < y->row ? -1 : 1;
+    return (x->at.seconds > y->at.seconds) - (x->at.seconds < y->at.seconds);
+}
+
+/* Groups the table's times to failure by row (in->failures, first_failure)
+ * and makes room to encode the longest row's. */
+static dt_status_t group_failures(ingest_t *in)
+{
+    const dt_hourly_t *t = in->hours;
+    dt_hourly_failure_t *sorted = malloc((t->nfailures ? t->nfailures : 1) * sizeof *sorted);
+    in->failures = malloc((t->nfailures ? t->nfailures : 1) * sizeof *in->failures);
+    in->first_failure = calloc(t->nrows + 1, sizeof *in->first_failure);
+    if (!sorted || !in->failures || !in->first_failure) {
+        free(sorted);
+        return dt_fail(in->err, DT_ERR_NOMEM, "out of memory");
+    }
+    if (t->nfailures)
+        memcpy(sorted, t->failures, t->nfailures * sizeof *sorted);
+    qsort(sorted, t->nfailures, sizeof *sorted, compare_failures);
+    size_t longest = 0, run_start = 0;
+    for (size_t i = 0; i < t->nfailures; i++) {
+        in->failures[i] = sorted[i].at;
+        in->first_failure[sorted[i].row + 1]++;
+        if (i + 1 == t->nfailures || sorted[i + 1].row != sorted[i].row) {
+            longest = i + 1 - run_start > longest ? i + 1 - run_start : longest;
+            run_start = i + 1;
+        }
+    }
+    free(sorted);
+    for (size_t r = 0; r < t->nrows; r++)
+        in->first_failure[r + 1] += in->first_failure[r];
+    in->blob = malloc(longest * 2 * DT_STORE_VARINT_MAX + 1);
+    return in->blob ? DT_OK : dt_fail(in->err, DT_ERR_NOMEM, "out of memory");
 }
 
 static int compare_hour_rows(const void *a, const void *b)
@@ -434,7 +483,7 @@ static dt_status_t ingest(ingest_t *in, const dt_store_export_t *e, dt_store_ing
     dt_status_t st = dt_store_find(in->store, e->digest, out, in->err);
     if (st || out->already)
         return st;
-    if ((st = check_span(in, e)) || (st = add_ingest(in, e)))
+    if ((st = check_span(in, e)) || (st = add_ingest(in, e)) || (st = group_failures(in)))
         return st;
     if (in->hours->has_time && (st = apply_hours(in, out)))
         return st;
@@ -462,6 +511,9 @@ dt_status_t dt_store_ingest(dt_store_t *store, const dt_store_export_t *export,
     for (int i = 0; i < STMT_COUNT; i++)
         sqlite3_finalize(in.stmt[i]);
     free(in.name_ids);
+    free(in.failures);
+    free(in.first_failure);
+    free(in.blob);
     return st;
 }
 

@@ -60,11 +60,13 @@ static const char schema_v1[] =
 
 /* Version 2: the inputs of each export that its ingest skipped (an archive's
  * members that hold no call records), in the order met; the talk time of
- * each key's answered calls (for ACD and short calls). */
+ * each key's answered calls (for ACD and short calls) and the times to
+ * failure of its failed ones (seconds.c). */
 static const char schema_v2[] =
     "ALTER TABLE counts ADD COLUMN talked INTEGER NOT NULL DEFAULT 0;\n"
     "ALTER TABLE counts ADD COLUMN talk_seconds INTEGER NOT NULL DEFAULT 0;\n"
     "ALTER TABLE counts ADD COLUMN short_calls INTEGER NOT NULL DEFAULT 0;\n"
+    "ALTER TABLE counts ADD COLUMN to_failure BLOB;\n"
     "CREATE TABLE skipped (\n"
     "  ingest INTEGER NOT NULL REFERENCES ingests(id),\n"
     "  name BLOB NOT NULL,\n"

@@ -56,8 +56,9 @@ typedef struct {
 } replay_t;
 
 static dt_status_t count_into(dt_aggregate_t *agg, const dt_filter_t *filter,
-                              const dt_rules_t *rules, const dt_record_t *record,
-                              const dt_call_t *call, const dt_call_extra_t *extra)
+                              const dt_rules_t *rules, const dt_store_row_t *row,
+                              const dt_record_t *record, const dt_call_t *call,
+                              const dt_call_extra_t *extra)
 {
     dt_filter_subject_t subject = {.record = record, .call = call, .has_time = true,
                                    .time = extra->time};
@@ -70,7 +71,9 @@ static dt_status_t count_into(dt_aggregate_t *agg, const dt_filter_t *filter,
         dt_aggregate_exclude(agg, call, DT_EXCLUDED_FILTER, false);
         return DT_OK;
     }
-    dt_aggregate_input_time(agg, extra->time);
+    /* the input's time range: the first and last call, as far as the hour's view tells */
+    dt_aggregate_input_time(agg, extra->time + row->covered_from);
+    dt_aggregate_input_time(agg, extra->time + row->covered_until);
     return dt_aggregate_call(agg, call, extra);
 }
 
@@ -91,18 +94,19 @@ static dt_status_t replay_row(void *ctx, const dt_store_row_t *row, dt_error_t *
     if (dt_classify_outcome(o->rules, o->codes, &call, err))
         return DT_ERR_NOMEM;
     dt_call_extra_t extra = {.has_time = true, .time = row->hour, .direction = row->direction,
-                             .talk = row->talk.calls ? &row->talk : NULL};
+                             .talk = row->talk.calls ? &row->talk : NULL,
+                             .failures = row->failures, .nfailures = row->nfailures};
     r->cells[DT_FIELD_SBC] = row->sbc;
     const char *dir = dt_direction_name(row->direction);
     r->cells[DT_FIELD_DIRECTION] = (dt_slice_t){dir, strlen(dir)};
     dt_record_t record = {.cells = r->cells, .ncells = DT_FIELD_COUNT, .nfields = DT_FIELD_COUNT};
     dt_status_t st = DT_OK;
     if (o->whole && row->hour < o->until)
-        st = count_into(o->whole, o->filter, o->rules, &record, &call, &extra);
+        st = count_into(o->whole, o->filter, o->rules, row, &record, &call, &extra);
     if (st == DT_OK && o->days) {
         int64_t day = (row->hour - o->since) / DAY_SECONDS;
         if (day >= 0 && (size_t)day < o->ndays)
-            st = count_into(o->days[day], o->filter, o->rules, &record, &call, &extra);
+            st = count_into(o->days[day], o->filter, o->rules, row, &record, &call, &extra);
     }
     if (st)
         return dt_fail(err, st, st == DT_ERR_NOMEM ? "out of memory" : "the stored keys do "

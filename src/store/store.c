@@ -23,6 +23,8 @@ int dt_store_schema_version(const dt_store_t *store)
 static dt_status_t configure(dt_store_t *store, dt_error_t *err)
 {
     sqlite3_busy_timeout(store->db, BUSY_TIMEOUT_MS);
+    if (!dt_store_seconds_register(store->db))
+        return dt_store_fail(store, err, DT_ERR_INPUT, "cannot open the store");
     const char *sql = store->writable ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
                                         "PRAGMA foreign_keys = ON;"
                                       : "PRAGMA foreign_keys = ON;";
@@ -205,6 +207,21 @@ static int64_t hour_of(int64_t epoch)
     return dt_date_bucket(epoch, DT_BUCKET_HOUR) / DT_HOUR_SECONDS;
 }
 
+/* Moves the hours statement on to `hour` (both go in time order) and reads
+ * the part of it its view covers; false when SQLite fails. */
+static bool covered(sqlite3_stmt *views, int64_t hour, int *rc, dt_store_row_t *row)
+{
+    while (*rc == SQLITE_ROW && sqlite3_column_int64(views, 0) < hour)
+        *rc = sqlite3_step(views);
+    row->covered_from = 0;
+    row->covered_until = DT_HOUR_SECONDS - 1;
+    if (*rc == SQLITE_ROW && sqlite3_column_int64(views, 0) == hour) {
+        row->covered_from = sqlite3_column_int64(views, 1);
+        row->covered_until = sqlite3_column_int64(views, 2);
+    }
+    return *rc == SQLITE_ROW || *rc == SQLITE_DONE;
+}
+
 dt_status_t dt_store_scan(dt_store_t *store, int64_t since, int64_t until, dt_store_row_fn fn,
                           void *ctx, dt_error_t *err)
 {
@@ -216,11 +233,16 @@ dt_status_t dt_store_scan(dt_store_t *store, int64_t since, int64_t until, dt_st
         names_free(&sbcs);
         return status;
     }
-    sqlite3_stmt *st;
+    sqlite3_stmt *st, *views = NULL;
     if (sqlite3_prepare_v2(store->db,
+                           "SELECT hour, covered_from, covered_until FROM hours"
+                           " WHERE hour >= ?1 AND hour < ?2 ORDER BY hour",
+                           -1, &views, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(store->db,
                            "SELECT hour, sbc, direction, succeeded, codes, ms, sip, phrase, calls,"
-                           " talked, talk_seconds, short_calls FROM counts WHERE hour >= ?1 AND hour < ?2 ORDER BY hour",
+                           " talked, talk_seconds, short_calls, to_failure FROM counts WHERE hour >= ?1 AND hour < ?2 ORDER BY hour",
                            -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(views);
         names_free(&sbcs);
         names_free(&phrases);
         return dt_store_fail(store, err, DT_ERR_INPUT, "cannot read the store");
@@ -230,9 +252,20 @@ dt_status_t dt_store_scan(dt_store_t *store, int64_t since, int64_t until, dt_st
     int64_t to = hour_of(until) + (until % DT_HOUR_SECONDS != 0);
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
-    int rc;
+    sqlite3_bind_int64(views, 1, from);
+    sqlite3_bind_int64(views, 2, to);
+    int rc, views_rc = sqlite3_step(views);
+    dt_seconds_t *failures = NULL;
+    size_t nfailures = 0, failures_cap = 0;
     while (status == DT_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int codes = sqlite3_column_int(st, 4);
+        if (!dt_store_seconds_decode(sqlite3_column_blob(st, 12),
+                                     (size_t)sqlite3_column_bytes(st, 12), &failures, &nfailures,
+                                     &failures_cap)) {
+            status = dt_fail(err, DT_ERR_INPUT, "%s: a damaged time to failure in the store (or "
+                                                "out of memory)", store->path);
+            break;
+        }
         dt_store_row_t row = {
             .hour = sqlite3_column_int64(st, 0) * DT_HOUR_SECONDS,
             .sbc = name_at(&sbcs, sqlite3_column_int64(st, 1)),
@@ -245,14 +278,22 @@ dt_status_t dt_store_scan(dt_store_t *store, int64_t since, int64_t until, dt_st
             .calls = (uint64_t)sqlite3_column_int64(st, 8),
             .talk = {(uint64_t)sqlite3_column_int64(st, 9), (uint64_t)sqlite3_column_int64(st, 10),
                      (uint64_t)sqlite3_column_int64(st, 11)},
+            .failures = failures,
+            .nfailures = nfailures,
         };
         if (row.direction > DT_DIRECTION_OUT)
             row.direction = DT_DIRECTION_UNKNOWN;
+        if (!covered(views, sqlite3_column_int64(st, 0), &views_rc, &row)) {
+            status = dt_store_fail(store, err, DT_ERR_INPUT, "cannot read the store");
+            break;
+        }
         status = fn(ctx, &row, err);
     }
     if (status == DT_OK && rc != SQLITE_DONE)
         status = dt_store_fail(store, err, DT_ERR_INPUT, "cannot read the store");
     sqlite3_finalize(st);
+    sqlite3_finalize(views);
+    free(failures);
     names_free(&sbcs);
     names_free(&phrases);
     return status;

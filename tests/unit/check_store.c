@@ -230,7 +230,8 @@ START_TEST(test_migrations_step_by_step)
                 "undated, first, last, ingested, drtriage, rules) VALUES ('00', 'old.csv', 1, "
                 "'tac', 2, 0, 2, 0, 1793491200, 1793491300, 1793491200, 'old', 'old');"
                 "INSERT INTO hours VALUES (498192, 1, 0, 100, 1, 2);"
-                "INSERT INTO counts VALUES (498192, 0, 2, 1, 0, 0, 0, 0, 2);");
+                "INSERT INTO counts (hour, sbc, direction, succeeded, codes, ms, sip, phrase, "
+                "calls) VALUES (498192, 0, 2, 1, 0, 0, 0, 0, 2);");
         dt_store_t *store = open_store();
         ck_assert_int_eq(dt_store_schema_version(store), DT_STORE_SCHEMA_VERSION);
         ck_assert_uint_eq(stored_calls(store), 2);
@@ -315,6 +316,116 @@ START_TEST(test_skipped_inputs_recorded)
     ck_assert(ingest(store, &t, "copy.zip", 1).already);
     ck_assert_int_eq(raw_int("SELECT count(*) FROM skipped"), 2);
     dt_hourly_free(&t);
+    dt_store_close(store);
+}
+END_TEST
+
+/* The measures of a key: talk time and times to failure, summed where two
+ * views of an hour add up, replaced with the view. */
+typedef struct {
+    dt_talk_t talk;
+    uint64_t failures[4]; /* calls that failed after 3 s, 7 s, 2 h 10 min, 3 days */
+    uint64_t other;       /* at any other time */
+    bool ascending;
+} measures_t;
+
+static dt_status_t sum_measures(void *ctx, const dt_store_row_t *row, dt_error_t *err)
+{
+    (void)err;
+    measures_t *m = ctx;
+    m->talk.calls += row->talk.calls;
+    m->talk.seconds += row->talk.seconds;
+    m->talk.short_calls += row->talk.short_calls;
+    static const uint64_t at[4] = {3, 7, 2 * H, 86400};
+    for (size_t i = 0; i < row->nfailures; i++) {
+        size_t k = 0;
+        while (k < 4 && at[k] != row->failures[i].seconds)
+            k++;
+        if (k < 4)
+            m->failures[k] += row->failures[i].calls;
+        else
+            m->other += row->failures[i].calls;
+        m->ascending &= i == 0 || row->failures[i - 1].seconds < row->failures[i].seconds;
+    }
+    return DT_OK;
+}
+
+/* Calls at `time`: `talked` answered ones of 4 s and 600 s each, failed ones
+ * after 3 s, 7 s, 2 h 10 min and 3 days. */
+static void count_measured(dt_hourly_t *t, int64_t time, uint64_t talked)
+{
+    dt_call_t ok = {.weight = talked, .succeeded = true, .sbc = {"sbc1", 4}};
+    dt_hourly_measures_t m = {.talk = {talked, talked * 4, talked}};
+    ck_assert_int_eq(dt_hourly_count(t, &ok, DT_DIRECTION_OUT, true, time, &m), DT_OK);
+    m.talk = (dt_talk_t){talked, talked * 600, 0};
+    ck_assert_int_eq(dt_hourly_count(t, &ok, DT_DIRECTION_OUT, true, time, &m), DT_OK);
+    static const uint64_t after[4] = {3, 7, 2 * H + 600, 3 * 86400};
+    for (int i = 0; i < 4; i++) {
+        dt_call_t failed = {.weight = 1, .sbc = {"sbc1", 4},
+                            .key = {.has_sip = true, .sip = 503}};
+        dt_hourly_measures_t f = {.has_to_failure = true, .to_failure = after[i]};
+        ck_assert_int_eq(dt_hourly_count(t, &failed, DT_DIRECTION_OUT, true, time, &f), DT_OK);
+    }
+}
+
+START_TEST(test_measures_kept)
+{
+    dt_store_t *store = open_store();
+    dt_hourly_t a, b;
+    ck_assert_int_eq(dt_hourly_init(&a), DT_OK);
+    ck_assert_int_eq(dt_hourly_init(&b), DT_OK);
+    count_measured(&a, T0 + 60, 2);     /* the first part of the hour ... */
+    count_measured(&a, T0 + 1200, 1);
+    count_measured(&b, T0 + 2400, 5);   /* ... and the last: they add up */
+    count_measured(&b, T0 + 3000, 1);
+    ck_assert_uint_eq(a.nfailures, 4);  /* one per key and time, the two starts merged */
+    ingest(store, &a, "a.csv", 1);
+    dt_store_ingest_t r = ingest(store, &b, "b.csv", 2);
+    ck_assert_uint_eq(r.hours_merged, 1);
+    measures_t m = {.ascending = true};
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(dt_store_scan(store, 0, INT64_MAX / 2, sum_measures, &m, &err), DT_OK);
+    ck_assert_uint_eq(m.talk.calls, 2 * 9);
+    ck_assert_uint_eq(m.talk.seconds, 9 * 604);
+    ck_assert_uint_eq(m.talk.short_calls, 9);
+    /* four starts, each with one failure at each time; a time past an hour
+     * kept as the sketch tells it: the hour's start, a day */
+    for (int k = 0; k < 4; k++)
+        ck_assert_uint_eq(m.failures[k], 4);
+    ck_assert_uint_eq(m.other, 0);
+    ck_assert(m.ascending);
+
+    /* a view with more calls replaces the hour, measures and all */
+    dt_hourly_t c;
+    ck_assert_int_eq(dt_hourly_init(&c), DT_OK);
+    count_measured(&c, T0, 20);
+    count_measured(&c, T0 + 3599, 0);
+    r = ingest(store, &c, "c.csv", 3);
+    ck_assert_uint_eq(r.hours_replaced, 1);
+    m = (measures_t){.ascending = true};
+    ck_assert_int_eq(dt_store_scan(store, 0, INT64_MAX / 2, sum_measures, &m, &err), DT_OK);
+    ck_assert_uint_eq(m.talk.calls, 40);
+    ck_assert_uint_eq(m.failures[0], 2);
+
+    /* a report from the store has the measures back */
+    dt_aggregate_t agg;
+    dt_aggregate_options_t on = {.metrics = true};
+    ck_assert_int_eq(dt_aggregate_init(&agg, &tu_rules, 0), DT_OK);
+    ck_assert_int_eq(dt_aggregate_configure(&agg, &on), DT_OK);
+    dt_filter_t none = {0};
+    ck_assert_msg(dt_store_report(db_path, &none, &tu_rules, tu_codes, &agg,
+                                  &err) == DT_OK, "%s", err.msg);
+    ck_assert_uint_eq(agg.totals.counts.acd_calls, 40);
+    ck_assert_uint_eq(agg.totals.counts.talk_seconds, 20 * 604);
+    ck_assert_uint_eq(agg.totals.counts.short_calls, 20);
+    ck_assert_uint_eq(agg.total_metrics.to_failure.count, 8);
+    ck_assert_uint_eq(dt_sketch_percentile(&agg.total_metrics.to_failure, 50, NULL), 7);
+    ck_assert_int_eq(agg.inputs[0].first, T0);
+    ck_assert_int_eq(agg.inputs[0].last, T0 + 3599);
+    dt_aggregate_free(&agg);
+    dt_hourly_free(&a);
+    dt_hourly_free(&b);
+    dt_hourly_free(&c);
     dt_store_close(store);
 }
 END_TEST
@@ -777,6 +888,7 @@ Suite *dt_suite_store(void)
     tcase_add_test(tc, test_migrations_step_by_step);
     tcase_add_test(tc, test_same_content_twice);
     tcase_add_test(tc, test_skipped_inputs_recorded);
+    tcase_add_test(tc, test_measures_kept);
     tcase_add_test(tc, test_consecutive_windows);
     tcase_add_test(tc, test_nested_windows);
     tcase_add_test(tc, test_parts_of_an_hour);
