@@ -41,6 +41,9 @@ typedef struct {
     double share;
     uint64_t calls;            /* in the sample, and their talk time */
     dt_talk_t talk;
+    dt_seconds_t *failures;    /* the sample's times to failure of the key (repeats allowed) */
+    size_t nfailures, failures_cap;
+    uint64_t timed;            /* the calls they count */
 } sample_key_t;
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
@@ -101,6 +104,9 @@ static sample_key_t *read_sample(const char *path, const dt_rules_t *rules, dt_c
     dt_map_t index;
     dt_map_init(&index, 0);
     size_t n = 0;
+    size_t *key_of_row = malloc((t->nrows + 1) * sizeof *key_of_row);
+    if (!keys || !key_of_row)
+        die("out of memory", NULL);
     double hours[24] = {0};
     for (size_t i = 0; i < t->nrows; i++) {
         const dt_hourly_row_t *row = &t->rows[i];
@@ -122,6 +128,7 @@ static sample_key_t *read_sample(const char *path, const dt_rules_t *rules, dt_c
             keys[n].direction = row->direction;
             n++;
         }
+        key_of_row[i] = *slot;
         keys[*slot].share += (double)row->calls / (double)t->calls;
         keys[*slot].calls += row->calls;
         keys[*slot].talk.calls += row->talk.calls;
@@ -129,10 +136,41 @@ static sample_key_t *read_sample(const char *path, const dt_rules_t *rules, dt_c
         keys[*slot].talk.short_calls += row->talk.short_calls;
     }
     dt_map_free(&index);
+    for (size_t i = 0; i < t->nfailures; i++) {
+        sample_key_t *k = &keys[key_of_row[t->failures[i].row]];
+        if (!DT_GROW(k->failures, k->nfailures, k->failures_cap))
+            die("out of memory", NULL);
+        k->failures[k->nfailures++] = t->failures[i].at;
+        k->timed += t->failures[i].at.calls;
+    }
+    free(key_of_row);
     for (int h = 0; h < 24; h++)
         hour_share[h] = hours[h] / (double)t->calls;
     *nkeys = n;
     return keys;
+}
+
+/* Counts `calls` failed calls of a key with known times to failure, each
+ * drawn from the sample's times of the key; `tally` holds k->nfailures. */
+static void count_timed(dt_hourly_t *t, const sample_key_t *k, dt_call_t call, int64_t at,
+                        uint64_t calls, uint64_t *tally)
+{
+    memset(tally, 0, k->nfailures * sizeof *tally);
+    for (uint64_t c = 0; c < calls; c++) {
+        uint64_t pick = (uint64_t)(uniform() * (double)k->timed);
+        size_t i = 0;
+        while (i + 1 < k->nfailures && pick >= k->failures[i].calls)
+            pick -= k->failures[i++].calls;
+        tally[i]++;
+    }
+    for (size_t i = 0; i < k->nfailures; i++) {
+        if (!tally[i])
+            continue;
+        call.weight = tally[i];
+        dt_hourly_measures_t m = {.has_to_failure = true, .to_failure = k->failures[i].seconds};
+        if (dt_hourly_count(t, &call, k->direction, true, at, &m))
+            die("the hourly table is full", NULL);
+    }
 }
 
 static uint64_t make_day(dt_store_t *store, int64_t day, const sample_key_t *keys, size_t nkeys,
@@ -140,7 +178,11 @@ static uint64_t make_day(dt_store_t *store, int64_t day, const sample_key_t *key
 {
     dt_hourly_t t;
     dt_error_t err = {{0}};
-    if (dt_hourly_init(&t))
+    size_t most = 1;
+    for (size_t k = 0; k < nkeys; k++)
+        most = keys[k].nfailures > most ? keys[k].nfailures : most;
+    uint64_t *tally = malloc(most * sizeof *tally);
+    if (!tally || dt_hourly_init(&t))
         die("out of memory", NULL);
     for (int h = 0; h < 24; h++)
         for (size_t k = 0; k < nkeys; k++) {
@@ -150,9 +192,17 @@ static uint64_t make_day(dt_store_t *store, int64_t day, const sample_key_t *key
             dt_call_t call = keys[k].call;
             call.weight = calls;
             int64_t at = day + h * 3600 + (h == 0 ? 0 : h == 23 ? 3599 : 1800);
-            /* the talk time of the sample's calls of this key, scaled */
+            /* the talk time of the sample's calls of this key, scaled; failed calls
+             * with a time to failure as often as in the sample, their times drawn */
             const sample_key_t *s = &keys[k];
             double scale = (double)calls / (double)s->calls;
+            uint64_t timed = s->nfailures ? (uint64_t)((double)s->timed * scale + 0.5) : 0;
+            timed = timed < calls ? timed : calls;
+            if (timed)
+                count_timed(&t, s, call, at, timed, tally);
+            if (timed == calls)
+                continue;
+            call.weight = calls - timed;
             dt_hourly_measures_t m = {.talk = {(uint64_t)((double)s->talk.calls * scale + 0.5),
                                                (uint64_t)((double)s->talk.seconds * scale + 0.5),
                                                (uint64_t)((double)s->talk.short_calls * scale +
@@ -171,6 +221,7 @@ static uint64_t make_day(dt_store_t *store, int64_t day, const sample_key_t *key
     uint64_t calls = t.calls;
     *stored += t.nrows;
     dt_hourly_free(&t);
+    free(tally);
     return calls;
 }
 
@@ -181,8 +232,9 @@ static double scan_seconds(const char *path, int64_t since, int64_t until, uint6
     sqlite3_stmt *st;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "SELECT hour, sbc, direction, succeeded, codes, ms, sip, phrase, "
-                               "calls, talked, talk_seconds, short_calls FROM counts WHERE hour >= ?1 AND hour < ?2", -1, &st,
-                           NULL) != SQLITE_OK)
+                               "calls, talked, talk_seconds, short_calls, to_failure FROM counts "
+                               "WHERE hour >= ?1 AND hour < ?2",
+                           -1, &st, NULL) != SQLITE_OK)
         die(path, sqlite3_errmsg(db));
     sqlite3_bind_int64(st, 1, since / 3600);
     sqlite3_bind_int64(st, 2, until / 3600);
@@ -256,6 +308,8 @@ int main(int argc, char **argv)
            "\"store_bytes\": %lld, \"ingest_s\": %.3f, \"trend_rows\": %llu, \"scan_s\": %.6f}\n",
            days, (unsigned long long)calls, nkeys, (unsigned long long)stored,
            (long long)sb.st_size, ingest, (unsigned long long)rows, scan);
+    for (size_t k = 0; k < nkeys; k++)
+        free(keys[k].failures);
     free(keys);
     dt_aggregate_free(&agg);
     dt_codes_free(codes);
