@@ -173,7 +173,8 @@ run "$DRTRIAGE" --db "$W" --fail-if 'sbc>0.5%'
 expect_status "a gate on the store's report breaches" 1
 expect_stderr "the breach is named" "sbc>0.5%"
 for bad in "--call-type dr_in" "--group-by UPN" "--samples 3" "--rows origin=sbc" "--strict" \
-    "--date-order dmy" "--since 2026-10-03T10:30:00Z"; do
+    "--date-order dmy" "--since 2026-10-03T10:30:00Z" "--concurrency" \
+    "--max-concurrent sbc1.contoso.com=10"; do
     # shellcheck disable=SC2086 # split on purpose
     run "$DRTRIAGE" --db "$W" $bad
     expect_status "report --db $bad is a usage error" 2

@@ -142,8 +142,9 @@ typedef struct {
     "Input:\n" \
     "      --db STORE         report from the history store STORE (drtriage ingest):\n" \
     "                         --since and --until in whole hours (default: all of it);\n" \
-    "                         --call-type, --where, --group-by, --samples and --rows\n" \
-    "                         need columns the store does not keep\n" \
+    "                         --call-type, --where, --group-by, --samples, --rows,\n" \
+    "                         --concurrency and --max-concurrent need columns the\n" \
+    "                         store does not keep\n" \
     "      --strict           treat any rejected row as an input error\n" \
     "      --dedupe           count a call given twice (same correlation id, start time,\n" \
     "                         call type and codes) once: for overlapping exports; its\n" \
@@ -609,6 +610,8 @@ static int check_store_options(const options_t *o, int nfiles)
     const char *why = o->rows_set               ? "--rows writes input rows"
                       : o->tables.ngroup_columns ? "--group-by reads input columns"
                       : o->tables.samples        ? "--samples needs correlation ids"
+                      : o->tables.concurrency    ? "--concurrency and --max-concurrent need each "
+                                                   "call's start and end"
                                                  : NULL;
     if (why)
         return dt_cli_usage_error("report", "--db: %s, which the store does not keep", why);
