@@ -86,12 +86,12 @@ static void seconds_merge(sqlite3_context *ctx, int argc, sqlite3_value **argv)
                 merged[m++] = (dt_seconds_t){side[0][i].seconds,
                                              side[0][i++].calls + side[1][j++].calls};
         }
-        if (m)
+        if (m) {
             sqlite3_result_blob(ctx, out, (int)dt_store_seconds_encode(merged, m, out), free);
-        else
+        } else {
             sqlite3_result_null(ctx);
-        if (!m)
             free(out);
+        }
     }
     free(merged);
     free(side[0]);
