@@ -273,7 +273,7 @@ FUZZ_OBJ     = $(LIB_SRC:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/rules_embedd
                build/fuzz/obj/assets_embedded.o
 FUZZ_BINS    = build/fuzz/fuzz_pipeline build/fuzz/fuzz_rules build/fuzz/fuzz_gates \
                build/fuzz/fuzz_filter build/fuzz/fuzz_date build/fuzz/fuzz_archive \
-               build/fuzz/fuzz_state build/fuzz/fuzz_cutoff
+               build/fuzz/fuzz_state build/fuzz/fuzz_cutoff build/fuzz/fuzz_seconds
 
 build/fuzz/obj/%.o: src/%.c | fuzz-deps
 	@mkdir -p $(dir $@)

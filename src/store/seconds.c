@@ -78,13 +78,14 @@ static void seconds_merge(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     } else {
         size_t i = 0, j = 0, m = 0;
         while (i < n[0] || j < n[1]) {
-            if (j == n[1] || (i < n[0] && side[0][i].seconds < side[1][j].seconds))
-                merged[m++] = side[0][i++];
-            else if (i == n[0] || side[1][j].seconds < side[0][i].seconds)
-                merged[m++] = side[1][j++];
-            else
-                merged[m++] = (dt_seconds_t){side[0][i].seconds,
-                                             side[0][i++].calls + side[1][j++].calls};
+            bool from_a = j == n[1] || (i < n[0] && side[0][i].seconds <= side[1][j].seconds);
+            bool from_b = i == n[0] || (j < n[1] && side[1][j].seconds <= side[0][i].seconds);
+            dt_seconds_t at = from_a ? side[0][i] : side[1][j];
+            if (from_a && from_b)
+                at.calls += side[1][j].calls;
+            merged[m++] = at;
+            i += from_a;
+            j += from_b;
         }
         if (m) {
             sqlite3_result_blob(ctx, out, (int)dt_store_seconds_encode(merged, m, out), free);
