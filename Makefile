@@ -238,13 +238,13 @@ check-install: build/drtriage
 	@DRTRIAGE_EXTRA_PKGS="zsh man-db" scripts/install-deps
 	tests/install.sh
 
-# Every format read back by a real reader; screenshots of the sample report in build/.
 # The history store end to end: ingest, report --db, history, trend, cron.
 check-store: $(BUILD)/drtriage build/gen-export build/gen-archive | test-deps
 	DRTRIAGE=$(BUILD)/drtriage tests/store.sh
 	DRTRIAGE=$(BUILD)/drtriage tests/run-trend-cases
 	DRTRIAGE=$(BUILD)/drtriage tests/cron.sh
 
+# Every format read back by a real reader; screenshots of the sample report in build/.
 check-formats: $(BUILD)/drtriage build/gen-archive | test-deps
 	DRTRIAGE=$(BUILD)/drtriage tests/formats.sh
 
