@@ -9,8 +9,10 @@
  *
  * Memory is bounded: SBC names and phrases are interned once each, at most
  * DT_HOURLY_NAMES_MAX distinct ones of each (further ones are counted under
- * the empty name, and the table says how many calls that took), and at most
- * DT_HOURLY_ROWS_MAX keys in all. */
+ * the empty name, and the table says how many calls that took), at most
+ * DT_HOURLY_ROWS_MAX keys in all, and at most DT_HOURLY_FAILURES_MAX distinct
+ * times to failure of keys (further failed calls are stored without theirs,
+ * and counted). */
 #ifndef DT_HOURLY_H
 #define DT_HOURLY_H
 
@@ -98,6 +100,7 @@ typedef struct {
     uint64_t undated;          /* calls not counted: no readable start time */
     uint64_t unnamed;          /* calls whose SBC name or phrase fell beyond the name cap */
     uint64_t cut;              /* calls whose phrase was cut to DT_HOURLY_PHRASE_MAX */
+    uint64_t untimed;          /* failed calls whose time to failure was not kept (the cap) */
     dt_hourly_failure_t *failures; /* the keys' times to failure, in the order first seen */
     size_t nfailures, failures_cap;
     dt_map_t failure_index;    /* (row, seconds) -> index into failures */
@@ -118,8 +121,7 @@ void dt_hourly_free(dt_hourly_t *table);
  * (has_time false: the start time could not be read; the call is only
  * counted as undated), with its measures (NULL: none known). The call's
  * slices are copied. Returns DT_ERR_NOMEM when memory is exhausted,
- * DT_ERR_INPUT when the input holds more than DT_HOURLY_ROWS_MAX keys or
- * DT_HOURLY_FAILURES_MAX distinct times to failure of its keys. */
+ * DT_ERR_INPUT when the input holds more than DT_HOURLY_ROWS_MAX keys. */
 dt_status_t dt_hourly_count(dt_hourly_t *table, const dt_call_t *call, dt_direction_t direction,
                             bool has_time, int64_t time, const dt_hourly_measures_t *measures);
 

@@ -87,13 +87,14 @@ static bool intern(dt_hourly_t *table, int kind, const char *text, size_t len, u
 
 uint64_t dt_hourly_failure_seconds(uint64_t seconds)
 {
-    enum { HOUR = 3600, DAY = 24 * HOUR };
+    const uint64_t day = (uint64_t)(DT_SKETCH_HOURS + 1) * DT_SKETCH_EXACT;
     if (seconds < DT_SKETCH_EXACT)
         return seconds;
-    return seconds < DAY ? seconds / HOUR * HOUR : DAY;
+    return seconds < day ? seconds / DT_SKETCH_EXACT * DT_SKETCH_EXACT : day;
 }
 
-/* Counts `calls` failed calls of a row that took `seconds` to fail. */
+/* Counts `calls` failed calls of a row that took `seconds` to fail; past
+ * DT_HOURLY_FAILURES_MAX distinct times the calls are counted as untimed. */
 static dt_status_t count_failure(dt_hourly_t *table, uint32_t row, uint64_t seconds,
                                  uint64_t calls)
 {
@@ -108,8 +109,10 @@ static dt_status_t count_failure(dt_hourly_t *table, uint32_t row, uint64_t seco
                            &slot);
     if (rc == DT_MAP_NOMEM)
         return DT_ERR_NOMEM;
-    if (rc == DT_MAP_FULL)
-        return DT_ERR_INPUT;
+    if (rc == DT_MAP_FULL) {
+        table->untimed += calls;
+        return DT_OK;
+    }
     if (rc == DT_MAP_ADDED)
         table->failures[table->nfailures++] = (dt_hourly_failure_t){row, {at.seconds, 0}};
     table->failures[*slot].at.calls += calls;

@@ -216,6 +216,10 @@ static void warn(const options_t *o, const char *path, const dt_aggregate_t *agg
     if (t->cut)
         dt_cli_message("warning: %s: %" PRIu64 " calls have a phrase longer than %d bytes, "
                        "stored cut", path, t->cut, DT_HOURLY_PHRASE_MAX);
+    if (t->untimed)
+        dt_cli_message("warning: %s: %" PRIu64 " failed calls took a time to failure beyond the "
+                       "first %u distinct ones of their keys, stored without it",
+                       path, t->untimed, DT_HOURLY_FAILURES_MAX);
     for (size_t i = 0; i < agg->nnotes; i++)
         dt_cli_message("note: %s", agg->notes[i]);
 }
