@@ -70,10 +70,11 @@ void dt_store_rollback(dt_store_t *store);
 #define DT_STORE_DIGEST_TEXT 17 /* 16 hex digits and a NUL */
 
 /* An input of an export that was skipped instead of read (an archive's
- * member that holds no call records): its name ("ARCHIVE:MEMBER"), what it
- * was (a [skip] rule's id, "binary", "unrecognised", ...) and why. */
+ * member that holds no call records): its path ("ARCHIVE:MEMBER"), what it
+ * was (a [skip] rule's id, "binary", "unrecognised", ...) and why, as a
+ * report's skipped inputs (dt_skipped_t) name them. */
 typedef struct {
-    const char *name;
+    const char *path;
     const char *kind;
     const char *reason;
 } dt_store_skipped_t;

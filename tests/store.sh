@@ -83,7 +83,7 @@ expect_stdout "the zip's member that holds no calls is counted" "1 input skipped
 expect_stderr "and named" "Calls.Export.zip:parameters.json: skipped"
 history_json "$(db arch)" >"$WORK/arch.json"
 expect_json "history records the skipped member, its kind and why" \
-    ".ingests[0].skipped == [{\"name\": \"$zip:parameters.json\", \"kind\": \"parameters\",
+    ".ingests[0].skipped == [{\"path\": \"$zip:parameters.json\", \"kind\": \"parameters\",
       \"reason\": \"export parameters of the Teams admin center download, not call records\"}]
      and .ingests[1].skipped == []" "$WORK/arch.json"
 run "$DRTRIAGE" history --db "$(db arch)"

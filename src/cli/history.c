@@ -180,7 +180,7 @@ static dt_status_t list_ingest(void *ctx, const dt_store_ingest_row_t *row, dt_e
         dt_json_open(j, "skipped", '[');
         for (size_t i = 0; i < e->nskipped; i++) {
             dt_json_open(j, NULL, '{');
-            dt_json_str(j, "name", e->skipped[i].name);
+            dt_json_str(j, "path", e->skipped[i].path);
             dt_json_str(j, "kind", e->skipped[i].kind);
             dt_json_str(j, "reason", e->skipped[i].reason);
             dt_json_close(j, '}');
@@ -216,7 +216,7 @@ static dt_status_t list_ingest(void *ctx, const dt_store_ingest_row_t *row, dt_e
     for (size_t i = 0; i < e->nskipped; i++) {
         const dt_store_skipped_t *skip = &e->skipped[i];
         fputs("       skipped ", out);
-        dt_text_write_safe(out, skip->name, strlen(skip->name), 0);
+        dt_text_write_safe(out, skip->path, strlen(skip->path), 0);
         fputs(": ", out);
         dt_text_write_safe(out, skip->reason, strlen(skip->reason), 0);
         fputc('\n', out);

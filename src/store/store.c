@@ -353,7 +353,7 @@ dt_status_t dt_store_days(dt_store_t *store, dt_store_day_fn fn, void *ctx, dt_e
 }
 
 /* The skipped inputs of one export, copied: SQLite's texts last only until
- * its next step. Each item's strings are one block, starting at its name. */
+ * its next step. Each item's strings are one block, starting at its path. */
 typedef struct {
     dt_store_skipped_t *items;
     size_t n, cap;
@@ -362,7 +362,7 @@ typedef struct {
 static void skipped_clear(skipped_t *s)
 {
     for (size_t i = 0; i < s->n; i++)
-        free((char *)s->items[i].name);
+        free((char *)s->items[i].path);
     s->n = 0;
 }
 
@@ -373,7 +373,7 @@ static dt_status_t load_skipped(dt_store_t *store, sqlite3_stmt *st, int64_t ing
     sqlite3_bind_int64(st, 1, ingest);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        enum { NAME, KIND, REASON, PARTS };
+        enum { PATH, KIND, REASON, PARTS };
         const void *part[PARTS];
         size_t len[PARTS], total = 0;
         for (int i = 0; i < PARTS; i++) {
@@ -393,7 +393,7 @@ static dt_status_t load_skipped(dt_store_t *store, sqlite3_stmt *st, int64_t ing
                 memcpy(text[i], part[i], len[i]);
             text[i][len[i]] = '\0';
         }
-        out->items[out->n++] = (dt_store_skipped_t){text[NAME], text[KIND], text[REASON]};
+        out->items[out->n++] = (dt_store_skipped_t){text[PATH], text[KIND], text[REASON]};
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? DT_OK

@@ -283,7 +283,7 @@ static dt_status_t list_skipped(void *ctx, const dt_store_ingest_row_t *row, dt_
     snprintf(out + at, 512 - at, "%s:%zu", row->export.name, row->export.nskipped);
     for (size_t i = 0; i < row->export.nskipped; i++) {
         at = strlen(out);
-        snprintf(out + at, 512 - at, "[%s|%s|%s]", row->export.skipped[i].name,
+        snprintf(out + at, 512 - at, "[%s|%s|%s]", row->export.skipped[i].path,
                  row->export.skipped[i].kind, row->export.skipped[i].reason);
     }
     at = strlen(out);
