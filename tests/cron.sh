@@ -2,7 +2,8 @@
 # tests/cron.sh - docs/cron.md as written: its nightly script, crontab line and
 # systemd units are extracted from the page (the blocks after the "cron.md:"
 # markers), installed under a temporary directory, and run over 60 generated
-# nights with one missing night and an incident. Run by `make check`.
+# nights with one missing night (it arrives late, as the admin center's zip)
+# and an incident. Run by `make check`.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/lib.sh
@@ -94,13 +95,15 @@ expect_true "incoming/ is empty" test -z "$(ls "$STATE/incoming")"
 expect_json "history lists the missing day" \
     '.missing_days == [{"from": "2026-10-20", "to": "2026-10-20", "days": 1}]' "$WORK/history.json"
 
-# --- the missing export arrives late: the gap closes ---
-cp "$WORK/exports/DirectRouting-2026-10-19.csv" "$WORK/late.csv"
+# --- the missing export arrives late, as the admin center's zip: the gap closes ---
 DRTRIAGE=$DRTRIAGE scripts/gen-history --cache "$CACHE" -o "$WORK/all" --start "$START" \
     --days 60 --per-day 1000
-cp "$WORK/all/DirectRouting-$MISSING.csv" "$STATE/incoming/"
+"${GEN_ARCHIVE:-build/gen-archive}" zip "$STATE/incoming/Calls.Export.$MISSING.zip" \
+    "DirectRouting-$MISSING.csv=$WORK/all/DirectRouting-$MISSING.csv" \
+    "parameters.json=tests/cases/archive/parameters.json"
 DRTRIAGE_TODAY=2026-10-22 "$BIN/drtriage-nightly" >/dev/null 2>"$WORK/late.err"
-expect_true "once the missing export is ingested that night is quiet again" test $? -eq 0
+expect_true "once the missing export is ingested (a zip) that night is quiet again" test $? -eq 0
+expect_true "and the zip was moved to ingested/" test -f "$STATE/ingested/Calls.Export.$MISSING.zip"
 "$DRTRIAGE" history --db "$STATE/history.db" --format json >"$WORK/history2.json"
 expect_json "and history has no missing day" '.missing_days == []' "$WORK/history2.json"
 
