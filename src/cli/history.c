@@ -21,9 +21,9 @@
     "\n" \
     "Lists what the history store FILE holds: its range of hours, every export\n" \
     "ingested (name, when, content hash, rows, calls, time range, what its ingest did\n" \
-    "to the hours it covers, drtriage and rules version), and the days without data:\n" \
-    "days inside the range that no export covers (a missing nightly export), and days\n" \
-    "only partly covered.\n" \
+    "to the hours it covers, drtriage and rules version, the inputs it skipped), and\n" \
+    "the days without data: days inside the range that no export covers (a missing\n" \
+    "nightly export), and days only partly covered.\n" \
     "\n" \
     "Options:\n" \
     "      --db FILE          the history store (required)\n" \
