@@ -46,6 +46,7 @@ static void add(dt_aggregate_t *agg, uint64_t n, long long ms, unsigned sip, con
     if (!n)
         return;
     dt_call_t c = {.weight = n, .succeeded = succeeded, .sbc = {sbc, strlen(sbc)},
+                   .phrase = {"", 0},
                    .key = {.has_sip = true, .sip = sip, .has_ms = ms >= 0,
                            .ms = ms >= 0 ? (uint64_t)ms : 0}};
     dt_error_t err = {{0}};
