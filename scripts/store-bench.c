@@ -229,7 +229,7 @@ static uint64_t make_day(dt_store_t *store, int64_t day, const sample_key_t *key
 static double scan_seconds(const char *path, int64_t since, int64_t until, uint64_t *rows)
 {
     sqlite3 *db;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = NULL;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "SELECT hour, sbc, direction, succeeded, codes, ms, sip, phrase, "
                                "calls, talked, talk_seconds, short_calls, to_failure FROM counts "
