@@ -1,5 +1,5 @@
-/* dt_cli_verdict.h - what `drtriage report` and `drtriage merge` share once
- * they hold an aggregate: the options that shape the report (--top,
+/* dt_cli_verdict.h - what `drtriage report`, `drtriage merge` and
+ * `drtriage trend` share once they hold an aggregate: the options that shape the report (--top,
  * --max-concurrent) and judge it (--fail-if, --min-calls), action ids
  * checked against the rules, writing the report's outputs, the verdict on
  * stderr (rejected rows, filters that matched nothing, gates) and the exit
@@ -70,8 +70,15 @@ bool dt_cli_known_action(const dt_rules_t *rules, const char *command, const cha
                          const char *id);
 
 /* True when every action id the gates name is in the rules (else as
- * dt_cli_known_action). */
-bool dt_cli_gates_known(const dt_cli_gates_t *g, const dt_rules_t *rules, const char *command);
+ * dt_cli_known_action) and, unless `trend` (drtriage trend, which measures
+ * them), no gate judges a trend metric (else prints a usage error for
+ * `command` pointing to drtriage trend and returns false). */
+bool dt_cli_gates_known(const dt_cli_gates_t *g, const dt_rules_t *rules, const char *command,
+                        bool trend);
+
+/* The least calls a rate is judged over: --min-calls when given, else the
+ * rules' NER minimum. */
+uint64_t dt_cli_gates_min_calls(const dt_cli_gates_t *g, const dt_rules_t *rules);
 
 /* Prints the first rejected row and how many there were, when there were. */
 void dt_cli_warn_rejections(const dt_report_t *report);

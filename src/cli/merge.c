@@ -243,7 +243,7 @@ int dt_cli_merge(int argc, char **argv)
     dt_rules_t rules;
     dt_rules_init(&rules);
     if (rc < 0 && (!dt_cli_load_rules(&o->rules, &rules) ||
-                   !dt_cli_gates_known(&o->gates, &rules, "merge")))
+                   !dt_cli_gates_known(&o->gates, &rules, "merge", false)))
         rc = DT_EXIT_ERROR;
     if (rc < 0) {
         dt_aggregate_t all;

@@ -520,7 +520,7 @@ static dt_exit_t run_summary(const options_t *o, const dt_pipeline_options_t *po
 static bool check_action_ids(const options_t *o, const dt_rules_t *rules)
 {
     char what[DT_FILTER_TEXT + 32];
-    if (!dt_cli_gates_known(&o->gates, rules, "report"))
+    if (!dt_cli_gates_known(&o->gates, rules, "report", false))
         return false;
     const dt_filter_t *filters[] = {&o->filter, &o->rows};
     for (size_t f = 0; f < 2; f++)

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "dt_cli.h"
-#include "dt_cli_gates.h"
 #include "dt_cli_outputs.h"
+#include "dt_cli_verdict.h"
 #include "dt_codes.h"
 #include "dt_date.h"
 #include "dt_filter.h"
@@ -49,7 +49,7 @@
     "      --color WHEN       auto, always or never (default auto; NO_COLOR is honoured)\n" \
     "      --table NAME       the CSV table (as for drtriage report)\n" \
     "      --excel            CSV for Excel\n" \
-    "      --top N            rows per table of the window's report (default %d; 0: all)\n" \
+    "      --top N|all        rows per table of the window's report (default %d)\n" \
     "  -q, --quiet            nothing on stderr unless a gate breaches or the run fails\n" \
     "\n" \
     "Cron gate:\n" \
@@ -77,7 +77,7 @@
     "      --fail-if 'ner-drop>5' -o trend.html\n"
 
 enum { OPT_DB = 256, OPT_DAYS, OPT_BASELINE, OPT_UNTIL, OPT_FILTER, OPT_OUTPUTS, OPT_TOP,
-       OPT_FAIL_IF, OPT_MIN_CALLS, OPT_RULES };
+       OPT_GATES, OPT_RULES };
 
 typedef struct {
     const char *db;
@@ -86,11 +86,9 @@ typedef struct {
     int64_t until;
     dt_filter_t filter;
     dt_cli_outputs_t outputs;
-    uint64_t top;
-    uint64_t min_calls;
-    bool min_calls_set;
+    size_t top;
     dt_cli_rules_t rules;
-    dt_cli_gates_t gates;
+    dt_cli_gates_t gates;          /* --fail-if, --min-calls */
     bool quiet;
 } options_t;
 
@@ -141,16 +139,9 @@ static int parse_option(void *ctx, int c, const char *name, const char *arg)
     case OPT_OUTPUTS:
         return dt_cli_outputs_option(&o->outputs, name, arg);
     case OPT_TOP:
-        if (!dt_parse_uint(arg, strlen(arg), 1000000, &o->top))
-            return dt_cli_usage_error("trend", "--top '%s': expected a whole number", arg);
-        return -1;
-    case OPT_FAIL_IF:
-        return dt_cli_gates_option(&o->gates, "trend", arg);
-    case OPT_MIN_CALLS:
-        if (!dt_parse_uint(arg, strlen(arg), UINT64_MAX / 10, &o->min_calls))
-            return dt_cli_usage_error("trend", "--min-calls '%s': expected a whole number", arg);
-        o->min_calls_set = true;
-        return -1;
+        return dt_cli_top_option(&o->top, "trend", arg);
+    case OPT_GATES:
+        return dt_cli_gates_option(&o->gates, "trend", name, arg);
     case OPT_RULES:
         dt_cli_rules_option(&o->rules, name, arg, &rc);
         return rc;
@@ -176,8 +167,7 @@ static int parse_args(options_t *o, int argc, char **argv)
         {"direction", required_argument, NULL, OPT_FILTER},
         DT_CLI_OUTPUTS_LONG_OPTIONS(OPT_OUTPUTS),
         {"top", required_argument, NULL, OPT_TOP},
-        {"fail-if", required_argument, NULL, OPT_FAIL_IF},
-        {"min-calls", required_argument, NULL, OPT_MIN_CALLS},
+        DT_CLI_GATES_LONG_OPTIONS(OPT_GATES),
         {"quiet", no_argument, NULL, 'q'},
         DT_CLI_RULES_LONG_OPTIONS(OPT_RULES),
         {"help", no_argument, NULL, 'h'},
@@ -284,30 +274,27 @@ static void note_range(trend_run_t *t, int64_t until)
                       t->o->db, split, to, from);
 }
 
-static dt_exit_t report_trend(trend_run_t *t, dt_error_t *err)
+/* Builds the window's report with the trend, then writes and judges it as
+ * any report (dt_cli_publish, which says why when it fails). */
+static dt_exit_t report_trend(trend_run_t *t)
 {
     const options_t *o = t->o;
     dt_report_t report = {0};
     char filters[1024] = "";
     dt_filter_describe(&o->filter, filters, sizeof filters);
-    dt_report_options_t ro = {.top = (size_t)o->top, .filters = filters[0] ? filters : NULL};
+    dt_report_options_t ro = {.top = o->top, .filters = filters[0] ? filters : NULL};
     const dt_aggregate_t **aggs = calloc(t->ndays, sizeof *aggs);
     dt_exit_t rc = DT_EXIT_ERROR;
-    uint64_t min_calls = o->min_calls_set ? o->min_calls : t->rules->ner_min_calls;
     dt_trend_options_t to = {.baseline_days = (size_t)o->baseline, .window_days = (size_t)o->days,
                              .first_day = t->first_day, .history_since = t->history_since,
-                             .min_calls = min_calls};
+                             .min_calls = dt_cli_gates_min_calls(&o->gates, t->rules)};
     for (size_t i = 0; aggs && i < t->ndays; i++)
         aggs[i] = &t->days[i];
     if (!aggs || dt_report_build(&report, &t->window, &ro) ||
-        dt_trend_build(&report, aggs, t->has_data, &to) ||
-        dt_gates_judge(&report, o->gates.list, o->gates.n, min_calls)) {
-        dt_fail(err, DT_ERR_NOMEM, "out of memory");
-    } else if (dt_cli_outputs_write(&o->outputs, &report, err) == DT_OK) {
-        rc = dt_gates_breached(&report) ? DT_EXIT_BREACH : DT_EXIT_OK;
-        if (!o->quiet || rc != DT_EXIT_OK)
-            dt_cli_report_gates(&report);
-    }
+        dt_trend_build(&report, aggs, t->has_data, &to))
+        dt_cli_error("out of memory");
+    else
+        rc = dt_cli_publish(&o->outputs, &o->gates, t->rules, &report, o->quiet);
     free(aggs);
     dt_report_free(&report);
     return rc;
@@ -320,7 +307,7 @@ static dt_exit_t run(const options_t *o)
     trend_run_t t = {.o = o, .rules = &rules};
     dt_rules_init(&rules);
     if (!dt_cli_load_rules(&o->rules, &rules) ||
-        !dt_cli_gates_check(&o->gates, &rules, "trend", true)) {
+        !dt_cli_gates_known(&o->gates, &rules, "trend", true)) {
         dt_rules_free(&rules);
         return DT_EXIT_ERROR;
     }
@@ -341,10 +328,10 @@ static dt_exit_t run(const options_t *o)
         st = read_days(&t, until, &err);
     if (st == DT_OK) {
         note_range(&t, until);
-        rc = report_trend(&t, &err);
-    }
-    if (rc == DT_EXIT_ERROR)
+        rc = report_trend(&t);
+    } else {
         dt_cli_error("%s", err.msg[0] ? err.msg : "out of memory");
+    }
     for (size_t i = 0; t.days && i < t.ndays; i++)
         if (t.days[i].rules)
             dt_aggregate_free(&t.days[i]);

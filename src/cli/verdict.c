@@ -1,5 +1,6 @@
 /* verdict.c - the gate options, writing a report and what stderr says about
- * it, shared by `drtriage report` and `drtriage merge` (dt_cli_verdict.h). */
+ * it, shared by `drtriage report`, `drtriage merge` and `drtriage trend`
+ * (dt_cli_verdict.h). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -96,16 +97,28 @@ bool dt_cli_known_action(const dt_rules_t *rules, const char *command, const cha
     return false;
 }
 
-bool dt_cli_gates_known(const dt_cli_gates_t *g, const dt_rules_t *rules, const char *command)
+bool dt_cli_gates_known(const dt_cli_gates_t *g, const dt_rules_t *rules, const char *command,
+                        bool trend)
 {
     char what[DT_GATE_TEXT + 16];
     for (size_t i = 0; i < g->n; i++) {
-        snprintf(what, sizeof what, "--fail-if '%s'", g->gates[i].text);
-        if (g->gates[i].metric->param == DT_GATE_ACTION_ID &&
-            !dt_cli_known_action(rules, command, what, g->gates[i].action_id))
+        const dt_gate_t *gate = &g->gates[i];
+        snprintf(what, sizeof what, "--fail-if '%s'", gate->text);
+        if (gate->metric->trend && !trend) {
+            dt_cli_usage_error(command, "%s judges a trend: drtriage trend --db STORE --fail-if "
+                                        "'%s'", what, gate->text);
+            return false;
+        }
+        if (gate->metric->param == DT_GATE_ACTION_ID &&
+            !dt_cli_known_action(rules, command, what, gate->action_id))
             return false;
     }
     return true;
+}
+
+uint64_t dt_cli_gates_min_calls(const dt_cli_gates_t *g, const dt_rules_t *rules)
+{
+    return g->min_calls_set ? g->min_calls : rules->ner_min_calls;
 }
 
 void dt_cli_warn_rejections(const dt_report_t *report)
@@ -175,7 +188,7 @@ void dt_cli_report_no_match(const dt_report_t *report)
 dt_exit_t dt_cli_publish(const dt_cli_outputs_t *outputs, const dt_cli_gates_t *gates,
                          const dt_rules_t *rules, dt_report_t *report, bool quiet)
 {
-    uint64_t min_calls = gates->min_calls_set ? gates->min_calls : rules->ner_min_calls;
+    uint64_t min_calls = dt_cli_gates_min_calls(gates, rules);
     dt_error_t err = {{0}};
     dt_status_t st = dt_gates_judge(report, gates->gates, gates->n, min_calls);
     if (st)

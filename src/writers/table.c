@@ -714,9 +714,9 @@ static void change_cell(const dt_table_t *t, size_t row, size_t col, dt_cell_t *
     case 5: if (code) set_text(c, ch->phrase); break;
     case 6: if (ch->kind == DT_CHANGE_SBC) set_text(c, ch->sbc); break;
     case 7: set_uint(c, ch->baseline.count); break;
-    case 8: set_fixed(c, share(ch->baseline.count, ch->baseline.calls), 4); break;
+    case 8: set_fixed(c, dt_percent(ch->baseline.count, ch->baseline.calls), 4); break;
     case 9: set_uint(c, ch->window.count); break;
-    case 10: set_fixed(c, share(ch->window.count, ch->window.calls), 4); break;
+    case 10: set_fixed(c, dt_percent(ch->window.count, ch->window.calls), 4); break;
     case 11: set_fixed(c, (double)ch->window.count - ch->expected, 1); break;
     case 12:
         snprintf(c->buf, sizeof c->buf, "%.3g", ch->p_value);

@@ -1298,8 +1298,8 @@ static void fill_period(const table_t *tab, size_t i, cells_t *cells)
     cells->text[3] = u64_text(cells->buf[3], c->calls);
     cells->text[4] = ner_text(cells->buf[4], c->effective, c->calls);
     for (int o = 0; o < DT_ORIGIN_COUNT; o++)
-        cells->text[5 + o] = percent_text(cells->buf[5 + o], dt_counts_faults(c, (dt_origin_t)o),
-                                          c->calls);
+        cells->text[5 + o] =
+            dt_format_share(cells->buf[5 + o], dt_counts_faults(c, (dt_origin_t)o), c->calls, 1);
 }
 
 static void trend_periods(const text_t *w, const dt_trend_t *t)
