@@ -91,6 +91,11 @@ int dt_cli_parse_options(const char *command, int argc, char **argv, const char 
                          int (*option)(void *ctx, int c, const char *name, const char *arg),
                          void *ctx);
 
+/* Returns -1 when at most one of the operands argv[optind..argc) is "-"
+ * (standard input, which can be read once); otherwise prints a usage error
+ * for `command` and returns its exit code. */
+int dt_cli_stdin_once(const char *command, int argc, char **argv);
+
 /* The rules options every subcommand takes, as getopt_long entries that
  * return `code`; pass what they return to dt_cli_rules_option. */
 #define DT_CLI_RULES_LONG_OPTIONS(code)                  \

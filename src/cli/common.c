@@ -214,3 +214,13 @@ int dt_cli_parse_options(const char *command, int argc, char **argv, const char 
     }
     return -1;
 }
+
+int dt_cli_stdin_once(const char *command, int argc, char **argv)
+{
+    int uses = 0;
+    for (int i = optind; i < argc; i++)
+        uses += strcmp(argv[i], "-") == 0;
+    if (uses > 1)
+        return dt_cli_usage_error(command, "standard input (-) can be read only once");
+    return -1;
+}

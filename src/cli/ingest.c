@@ -146,12 +146,7 @@ static int parse_args(options_t *o, int argc, char **argv)
         return dt_cli_usage_error("ingest", "--db FILE is required");
     if (optind >= argc)
         return dt_cli_usage_error("ingest", "no exports to ingest (use - for standard input)");
-    int stdin_uses = 0;
-    for (int i = optind; i < argc; i++)
-        stdin_uses += strcmp(argv[i], "-") == 0;
-    if (stdin_uses > 1)
-        return dt_cli_usage_error("ingest", "standard input (-) can be read only once");
-    return -1;
+    return dt_cli_stdin_once("ingest", argc, argv);
 }
 
 typedef struct {

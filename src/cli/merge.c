@@ -86,8 +86,9 @@ static void print_usage(void)
 }
 
 /* Returns -1 to go on, or an exit code. */
-static int parse_option(options_t *o, int c, const char *name, const char *arg)
+static int parse_option(void *ctx, int c, const char *name, const char *arg)
 {
+    options_t *o = ctx;
     int rc = -1;
     switch (c) {
     case 'f':
@@ -132,23 +133,14 @@ static int parse_args(options_t *o, int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    opterr = 0;
-    int c, index = 0;
-    while ((c = getopt_long(argc, argv, "f:o:hq", longopts, &index)) != -1) {
-        if (c == '?' || c == ':')
-            return dt_cli_usage_error("merge", "unknown option or missing value: '%s'",
-                                      argv[optind - 1]);
-        int rc = parse_option(o, c, longopts[index].name, optarg);
-        if (rc >= 0)
-            return rc;
-    }
+    int rc = dt_cli_parse_options("merge", argc, argv, "f:o:hq", longopts, parse_option, o);
+    if (rc >= 0)
+        return rc;
     if (optind >= argc)
         return dt_cli_usage_error("merge", "no states (use - to read one from standard input)");
-    int stdin_uses = 0;
-    for (int i = optind; i < argc; i++)
-        stdin_uses += strcmp(argv[i], "-") == 0;
-    if (stdin_uses > 1)
-        return dt_cli_usage_error("merge", "standard input (-) can be read only once");
+    rc = dt_cli_stdin_once("merge", argc, argv);
+    if (rc >= 0)
+        return rc;
     for (size_t k = 0; k < o->outputs.n; k++)
         for (int i = optind; i < argc; i++)
             if (dt_output_same_file(o->outputs.list[k].path, argv[i]))

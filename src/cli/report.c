@@ -634,11 +634,8 @@ int dt_cli_report(int argc, char **argv)
         rc = check_store_options(o, argc - optind);
     if (rc < 0 && !o->db && optind >= argc)
         rc = dt_cli_usage_error("report", "no input files (use - to read standard input)");
-    int stdin_uses = 0;
-    for (int i = optind; i < argc; i++)
-        stdin_uses += strcmp(argv[i], "-") == 0;
-    if (rc < 0 && stdin_uses > 1)
-        rc = dt_cli_usage_error("report", "standard input (-) can be read only once");
+    if (rc < 0)
+        rc = dt_cli_stdin_once("report", argc, argv);
     for (size_t k = 0; k < o->outputs.n; k++)
         for (int i = optind; rc < 0 && i < argc; i++)
             if (dt_output_same_file(o->outputs.list[k].path, argv[i]))
