@@ -307,6 +307,14 @@ expect_status "ner-drop is in points" 2
 run "$DRTRIAGE" --db "$T" --fail-if 'new-codes>0'
 expect_status "a trend gate on a report" 2
 expect_stderr "a trend gate on a report says where it belongs" "judges a trend"
+run "$DRTRIAGE" merge --fail-if 'missing-days>0' -
+expect_status "a trend gate on a merge" 2
+expect_stderr "a trend gate on a merge says where it belongs" "judges a trend"
+run "$DRTRIAGE" trend --db "$T" --table changes --format csv
+expect_status "trend --table changes" 0
+expect_true "the changes table has its header" grep -q '^kind,significant,action' "$WORK/out"
+run "$DRTRIAGE" trend --db "$T" --table nosuch
+expect_stderr "trend's --table names the trend's tables" "trend or changes"
 
 # --- --version ---
 run "$DRTRIAGE" --version

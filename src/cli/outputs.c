@@ -87,8 +87,8 @@ int dt_cli_outputs_option(dt_cli_outputs_t *o, const char *name, const char *arg
         if (!dt_table_parse(arg, &o->table) || o->table == DT_TABLE_SUMMARY)
             return dt_cli_usage_error(o->command,
                                       "--table '%s': expected actions, codes, sbc, time, group, "
-                                      "gates, metrics, time-metrics, group-metrics, group-time, notes "
-                                      "or inputs",
+                                      "gates, metrics, time-metrics, group-metrics, group-time, notes, "
+                                      "inputs, or (drtriage trend) trend or changes",
                                       arg);
         return -1;
     }

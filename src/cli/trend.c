@@ -352,6 +352,7 @@ int dt_cli_trend(int argc, char **argv)
         return dt_cli_error("out of memory");
     *o = (options_t){.days = DT_TREND_DAYS, .baseline = DT_TREND_DAYS, .top = TREND_TOP,
                      .outputs = DT_CLI_OUTPUTS_DEFAULT, .rules = DT_CLI_RULES_DEFAULT};
+    o->outputs.command = "trend";
     int rc = parse_args(o, argc, argv);
     if (rc < 0)
         rc = (int)run(o);
