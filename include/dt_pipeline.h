@@ -46,7 +46,8 @@ typedef struct {
     dt_rows_t *rows_out;            /* ... through this writer (NULL: no drill-down) */
     dt_dedupe_t *dedupe;            /* --dedupe: drop calls whose key it has seen (NULL: keep all) */
     bool hash_content;              /* hash each input's bytes even when it is the only one
-                                       (a state is compared with other runs' inputs) */
+                                       (a state is compared with other runs' inputs; the
+                                       history store records an export's digest) */
     unsigned jobs;                  /* -j: worker threads (0 or 1: none; dt_parallel.h) */
     size_t chunk_bytes;             /* their chunks' size (0: DT_CHUNK_BYTES) */
     dt_pipeline_stats_t *stats;     /* filled in when not NULL */

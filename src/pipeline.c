@@ -655,8 +655,7 @@ static dt_status_t next_block(run_t *run, dt_source_t *src, const unsigned char 
 {
     dt_status_t st = dt_source_read(src, data, len, err);
     /* what an input could have the same content as */
-    if (st == DT_OK && *len && (run->options->npaths > 1 || run->options->hash_content ||
-                                run->agg->options.hourly))
+    if (st == DT_OK && *len && (run->options->npaths > 1 || run->options->hash_content))
         dt_aggregate_input_bytes(run->agg, *data, *len);
     return st;
 }

@@ -261,7 +261,7 @@ static dt_status_t ingest_one(ingest_t *in, const char *path, dt_error_t *err)
     const char *paths[] = {path};
     dt_pipeline_options_t po = {.paths = paths, .npaths = 1, .overrides = o->overrides,
                                 .max_field = o->max_field, .strict = o->strict,
-                                .date_order = o->date_order,
+                                .date_order = o->date_order, .hash_content = true,
                                 .progress = dt_cli_progress_update,
                                 .progress_ctx = &in->progress};
     st = dt_pipeline_run(&po, in->rules, in->codes, &agg, err);
