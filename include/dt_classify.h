@@ -61,13 +61,14 @@ dt_classify_result_t dt_classify_record(const dt_rules_t *rules, dt_codes_t *cod
 bool dt_classify_blank_fields(const dt_record_t *record, uint32_t fields);
 
 /* Decides what follows from a call's success flag, codes and phrase under
- * the rules: for a failed call the documented entry and action it joins
- * (call->match, owned by codes), its origin and whether it counts toward
- * NER; a succeeded call is effective, with no match. Used for each record
- * and to classify stored history again under the rules in effect. Returns
- * DT_ERR_NOMEM with err filled when the code lookup failed (dt_codes_lookup). */
-dt_status_t dt_classify_outcome(const dt_rules_t *rules, dt_codes_t *codes, dt_call_t *call,
-                                dt_error_t *err);
+ * the rules, for an export of `family` (DT_FAMILY_ANY when not known; see
+ * dt_codes_lookup): for a failed call the documented entry and action it
+ * joins (call->match, owned by codes), its origin and whether it counts
+ * toward NER; a succeeded call is effective, with no match. Used for each
+ * record and to classify stored history again under the rules in effect.
+ * Returns DT_ERR_NOMEM with err filled when the code lookup failed. */
+dt_status_t dt_classify_outcome(const dt_rules_t *rules, dt_codes_t *codes, dt_family_t family,
+                                dt_call_t *call, dt_error_t *err);
 
 /* Reads a success cell: 1 for a value in [values success] true, 0 for false,
  * -1 for an empty or unrecognised value. */

@@ -111,11 +111,12 @@ dt_classify_result_t dt_classify_record(const dt_rules_t *rules, dt_codes_t *cod
     int flag = dt_classify_success_value(rules, success.ptr, success.len);
     call->succeeded = flag >= 0 ? flag == 1
                                 : call->key.has_sip && dt_classify_sip_completed(call->key.sip);
-    return dt_classify_outcome(rules, codes, call, err) ? DT_CLASSIFY_FAILED : DT_CLASSIFY_CALL;
+    return dt_classify_outcome(rules, codes, family, call, err) ? DT_CLASSIFY_FAILED
+                                                                : DT_CLASSIFY_CALL;
 }
 
-dt_status_t dt_classify_outcome(const dt_rules_t *rules, dt_codes_t *codes, dt_call_t *call,
-                                dt_error_t *err)
+dt_status_t dt_classify_outcome(const dt_rules_t *rules, dt_codes_t *codes, dt_family_t family,
+                                dt_call_t *call, dt_error_t *err)
 {
     if (call->succeeded) {
         call->match = NULL;

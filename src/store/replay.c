@@ -91,7 +91,8 @@ static dt_status_t replay_row(void *ctx, const dt_store_row_t *row, dt_error_t *
     const dt_store_replay_t *o = r->options;
     dt_call_t call = {.weight = row->calls, .succeeded = row->succeeded, .key = row->key,
                       .sbc = row->sbc, .phrase = row->phrase};
-    if (dt_classify_outcome(o->rules, o->codes, &call, err))
+    /* the store keeps no family per key: the origin rule for any family */
+    if (dt_classify_outcome(o->rules, o->codes, DT_FAMILY_ANY, &call, err))
         return DT_ERR_NOMEM;
     dt_call_extra_t extra = {.has_time = true, .time = row->hour, .direction = row->direction,
                              .talk = row->talk.calls ? &row->talk : NULL,

@@ -50,7 +50,7 @@ static void add(dt_aggregate_t *agg, uint64_t n, long long ms, unsigned sip, con
                    .key = {.has_sip = true, .sip = sip, .has_ms = ms >= 0,
                            .ms = ms >= 0 ? (uint64_t)ms : 0}};
     dt_error_t err = {{0}};
-    ck_assert_int_eq(dt_classify_outcome(&tu_rules, tu_codes, &c, &err), DT_OK);
+    ck_assert_int_eq(dt_classify_outcome(&tu_rules, tu_codes, DT_FAMILY_ANY, &c, &err), DT_OK);
     ck_assert_int_eq(dt_aggregate_call(agg, &c, NULL), DT_OK);
 }
 
