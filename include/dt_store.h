@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dt_aggregate.h"
 #include "dt_common.h"
 #include "dt_hourly.h"
 
@@ -69,16 +70,6 @@ void dt_store_rollback(dt_store_t *store);
 
 #define DT_STORE_DIGEST_TEXT 17 /* 16 hex digits and a NUL */
 
-/* An input of an export that was skipped instead of read (an archive's
- * member that holds no call records): its path ("ARCHIVE:MEMBER"), what it
- * was (a [skip] rule's id, "binary", "unrecognised", ...) and why, as a
- * report's skipped inputs (dt_skipped_t) name them. */
-typedef struct {
-    const char *path;
-    const char *kind;
-    const char *reason;
-} dt_store_skipped_t;
-
 /* What an export was, as history records it. Strings are copied. */
 typedef struct {
     const char *name;          /* the path as given */
@@ -89,7 +80,8 @@ typedef struct {
     int64_t ingested;          /* when, epoch seconds */
     const char *drtriage;      /* DRTRIAGE_VERSION */
     const char *rules;         /* dt_rules_version */
-    const dt_store_skipped_t *skipped; /* its inputs skipped, in the order met */
+    const dt_skipped_t *skipped; /* its inputs skipped (archive members without call
+                                    records), in the order met, as the report names them */
     size_t nskipped;
 } dt_store_export_t;
 

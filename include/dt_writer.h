@@ -87,4 +87,9 @@ const char *dt_write_xlsx_library_version(void);
  * caller opened (the HTML page embeds it). */
 void dt_write_json_report(dt_json_t *j, const dt_report_t *report);
 
+/* Writes the array "skipped" of n inputs skipped (path, kind, reason), as
+ * the JSON report's inputs name them, into the object j has open (the
+ * history JSON lists each export's so). */
+void dt_write_json_skipped(dt_json_t *j, const dt_skipped_t *skipped, size_t n);
+
 #endif

@@ -13,6 +13,7 @@
 #include "dt_output.h"
 #include "dt_store.h"
 #include "dt_text.h"
+#include "dt_writer.h"
 
 #define DAY_SECONDS 86400
 
@@ -177,15 +178,7 @@ static dt_status_t list_ingest(void *ctx, const dt_store_ingest_row_t *row, dt_e
         dt_json_u64(j, "uncertain", r->hours_uncertain);
         dt_json_u64(j, "held", row->hours_held);
         dt_json_close(j, '}');
-        dt_json_open(j, "skipped", '[');
-        for (size_t i = 0; i < e->nskipped; i++) {
-            dt_json_open(j, NULL, '{');
-            dt_json_str(j, "path", e->skipped[i].path);
-            dt_json_str(j, "kind", e->skipped[i].kind);
-            dt_json_str(j, "reason", e->skipped[i].reason);
-            dt_json_close(j, '}');
-        }
-        dt_json_close(j, ']');
+        dt_write_json_skipped(j, e->skipped, e->nskipped);
         dt_json_str(j, "drtriage", e->drtriage);
         dt_json_str(j, "rules", e->rules);
         dt_json_close(j, '}');
@@ -214,7 +207,7 @@ static dt_status_t list_ingest(void *ctx, const dt_store_ingest_row_t *row, dt_e
         fprintf(out, " (%" PRIu64 " uncertain)", r->hours_uncertain);
     fprintf(out, "; %" PRIu64 " still hold its calls\n", row->hours_held);
     for (size_t i = 0; i < e->nskipped; i++) {
-        const dt_store_skipped_t *skip = &e->skipped[i];
+        const dt_skipped_t *skip = &e->skipped[i];
         fputs("       skipped ", out);
         dt_text_write_safe(out, skip->path, strlen(skip->path), 0);
         fputs(": ", out);

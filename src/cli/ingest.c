@@ -266,24 +266,16 @@ static dt_status_t ingest_one(ingest_t *in, const char *path, dt_error_t *err)
                                 .progress_ctx = &in->progress};
     st = dt_pipeline_run(&po, in->rules, in->codes, &agg, err);
     dt_cli_progress_done(&in->progress);
-    dt_store_skipped_t *skipped = NULL;
     if (st == DT_OK && !digested)
         st = stdin_digest(&agg, &e, err);
-    if (st == DT_OK && agg.nskipped &&
-        !(skipped = malloc(agg.nskipped * sizeof *skipped)))
-        st = dt_fail(err, DT_ERR_NOMEM, "out of memory");
     if (st == DT_OK) {
-        for (size_t i = 0; i < agg.nskipped; i++)
-            skipped[i] = (dt_store_skipped_t){agg.skipped[i].path, agg.skipped[i].kind,
-                                              agg.skipped[i].reason};
-        e.skipped = skipped;
+        e.skipped = agg.skipped;
         e.nskipped = agg.nskipped;
         e.family = dt_family_name(agg.ninputs ? agg.inputs[0].family : DT_FAMILY_ANY);
         e.rows = agg.totals.rows;
         e.rejected = agg.totals.rejected;
         st = dt_store_ingest(in->store, &e, agg.hourly, &result, err);
     }
-    free(skipped);
     if (st == DT_OK && !o->quiet)
         say_outcome(path, &agg, agg.hourly, &result);
     if (st == DT_OK)

@@ -441,7 +441,7 @@ static dt_status_t add_ingest(ingest_t *in, const dt_store_export_t *e)
     in->ingest = sqlite3_last_insert_rowid(in->store->db);
     st = in->stmt[STMT_ADD_SKIPPED];
     for (size_t i = 0; i < e->nskipped; i++) {
-        const dt_store_skipped_t *skip = &e->skipped[i];
+        const dt_skipped_t *skip = &e->skipped[i];
         sqlite3_bind_int64(st, 1, in->ingest);
         sqlite3_bind_blob(st, 2, skip->path, (int)strlen(skip->path), SQLITE_STATIC);
         sqlite3_bind_text(st, 3, skip->kind, -1, SQLITE_STATIC);

@@ -355,7 +355,7 @@ dt_status_t dt_store_days(dt_store_t *store, dt_store_day_fn fn, void *ctx, dt_e
 /* The skipped inputs of one export, copied: SQLite's texts last only until
  * its next step. Each item's strings are one block, starting at its path. */
 typedef struct {
-    dt_store_skipped_t *items;
+    dt_skipped_t *items;
     size_t n, cap;
 } skipped_t;
 
@@ -393,7 +393,7 @@ static dt_status_t load_skipped(dt_store_t *store, sqlite3_stmt *st, int64_t ing
                 memcpy(text[i], part[i], len[i]);
             text[i][len[i]] = '\0';
         }
-        out->items[out->n++] = (dt_store_skipped_t){text[PATH], text[KIND], text[REASON]};
+        out->items[out->n++] = (dt_skipped_t){text[PATH], text[KIND], text[REASON]};
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? DT_OK

@@ -121,6 +121,19 @@ static void write_time(dt_json_t *j, const char *key, bool has, int64_t epoch)
     dt_json_str(j, key, has ? text : NULL);
 }
 
+void dt_write_json_skipped(dt_json_t *j, const dt_skipped_t *skipped, size_t n)
+{
+    dt_json_open(j, "skipped", '[');
+    for (size_t i = 0; i < n; i++) {
+        dt_json_open(j, NULL, '{');
+        dt_json_str(j, "path", skipped[i].path);
+        dt_json_str(j, "kind", skipped[i].kind);
+        dt_json_str(j, "reason", skipped[i].reason);
+        dt_json_close(j, '}');
+    }
+    dt_json_close(j, ']');
+}
+
 static void write_inputs(dt_json_t *j, const dt_report_t *r)
 {
     dt_json_open(j, KEY(DT_SECTION_INPUTS), '[');
@@ -151,15 +164,7 @@ static void write_inputs(dt_json_t *j, const dt_report_t *r)
         dt_json_close(j, '}');
     }
     dt_json_close(j, ']');
-    dt_json_open(j, "skipped", '[');
-    for (size_t i = 0; i < r->nskipped; i++) {
-        dt_json_open(j, NULL, '{');
-        dt_json_str(j, "path", r->skipped[i].path);
-        dt_json_str(j, "kind", r->skipped[i].kind);
-        dt_json_str(j, "reason", r->skipped[i].reason);
-        dt_json_close(j, '}');
-    }
-    dt_json_close(j, ']');
+    dt_write_json_skipped(j, r->skipped, r->nskipped);
     dt_json_str(j, "filters", r->filters);
 }
 

@@ -296,7 +296,7 @@ START_TEST(test_skipped_inputs_recorded)
     dt_store_t *store = open_store();
     dt_hourly_t t;
     make_export(&t, T0, T0 + 2 * H, 60);
-    const dt_store_skipped_t skipped[] = {{"x.zip:parameters.json", "parameters", "not calls"},
+    const dt_skipped_t skipped[] = {{"x.zip:parameters.json", "parameters", "not calls"},
                                           {"x.zip:PSTN.csv", "pstn", "another report"}};
     dt_store_export_t e = export_named("x.zip", 1);
     e.skipped = skipped;
