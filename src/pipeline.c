@@ -457,8 +457,6 @@ static dt_date_step_t call_extra(run_t *run, const dt_record_t *all, const dt_re
         extra->group = group_key(run, all);
     if (run->measure_fields)
         call_measures(run, fields, call, extra);
-    if (run->agg->options.hourly)
-        extra->direction = dt_direction_from_call(dt_call_direction(run->rules, fields));
     return DT_DATE_USE;
 }
 
@@ -532,12 +530,13 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
     dt_slice_t where[DT_WHERE_MAX];
     for (size_t k = 0; k < o->filter.nwhere; k++)
         where[k] = dt_record_cell(record, run->where_slot[k]);
+    bool hourly = run->agg->options.hourly;
+    int direction = run->need_direction || hourly ? dt_call_direction(run->rules, fields) : 0;
+    if (hourly)
+        extra.direction = dt_direction_from_call(direction);
     dt_filter_subject_t subject = {.record = fields, .call = call, .has_time = extra.has_time,
                                    .time = extra.time, .where = where,
-                                   .has_direction = run->need_direction,
-                                   .direction = run->need_direction
-                                                    ? dt_call_direction(run->rules, fields)
-                                                    : 0};
+                                   .has_direction = run->need_direction, .direction = direction};
     bool held[DT_FILTER_MAX], tally = run->agg->tallies != NULL;
     dt_filter_result_t verdict =
         dt_filter_match(&o->filter, run->rules, &subject, tally ? held : NULL);
