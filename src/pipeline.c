@@ -950,13 +950,14 @@ static void crew_free(crew_t *crew)
 }
 
 /* Starts the workers -j asks for; none for one job, with --dedupe, whose
- * table sees every call in input order, or with --concurrency, whose
- * timelines take cells in the order calls come (dt_aggregate_merge_exact). */
+ * table sees every call in input order, with --concurrency, whose
+ * timelines take cells in the order calls come (dt_aggregate_merge_exact),
+ * or with the hourly table of an ingest, which a merge does not carry. */
 static dt_status_t crew_start(crew_t *crew, const dt_pipeline_options_t *options,
                               const dt_aggregate_t *agg, const dt_codes_t *codes, dt_error_t *err)
 {
     *crew = (crew_t){0};
-    if (options->jobs <= 1 || options->dedupe || agg->options.concurrency)
+    if (options->jobs <= 1 || options->dedupe || agg->options.concurrency || agg->options.hourly)
         return DT_OK;
     dt_status_t st = dt_pool_new(&crew->pool, options->jobs, err);
     unsigned n = st == DT_OK ? dt_pool_workers(crew->pool) : 0;

@@ -307,6 +307,9 @@ expect_status "ner-drop is in points" 2
 run "$DRTRIAGE" --db "$T" --fail-if 'new-codes>0'
 expect_status "a trend gate on a report" 2
 expect_stderr "a trend gate on a report says where it belongs" "judges a trend"
+run "$DRTRIAGE" --db "$T" -j2
+expect_status "report --db refuses -j" 2
+expect_stderr "report --db names -j as an option of exports" "--db: --jobs applies to exports"
 run "$DRTRIAGE" merge --fail-if 'missing-days>0' -
 expect_status "a trend gate on a merge" 2
 expect_stderr "a trend gate on a merge says where it belongs" "judges a trend"

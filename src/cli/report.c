@@ -305,8 +305,8 @@ static int parse_option(void *ctx, int c, const char *name, const char *arg)
     uint64_t n;
     dt_error_t err;
     if (c == OPT_STRICT || c == OPT_MAX_FIELD || c == OPT_DATE_ORDER || c == OPT_DEDUPE ||
-        c >= OPT_COLUMN)
-        o->input_option = name;
+        c == 'j' || c >= OPT_COLUMN)
+        o->input_option = c == 'j' ? "jobs" : name;
     if (c == OPT_RULES) {
         int rc = -1;
         dt_cli_rules_option(&o->rules, name, arg, &rc);
