@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dt_date.h"
 #include "dt_rules.h"
 
 /* Exit codes, documented in --help, README and docs/drtriage.1. */
@@ -66,6 +67,14 @@ int dt_cli_version(const dt_cli_rules_t *rules);
  * returns DT_EXIT_ERROR. */
 int dt_cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* The options every command that reads exports takes: --max-field BYTES (a
+ * whole number >= DT_CLI_MAX_FIELD_MIN) into *max_field, and --date-order
+ * dmy|mdy|ymd into *order. Each returns -1 when arg is read, else the usage
+ * error's exit status (dt_cli_usage_error, naming command). */
+#define DT_CLI_MAX_FIELD_MIN 1024
+int dt_cli_max_field_option(size_t *max_field, const char *command, const char *arg);
+int dt_cli_date_order_option(dt_date_order_t *order, const char *command, const char *arg);
 
 /* Prints "drtriage: MESSAGE" to stderr; returns DT_EXIT_ERROR. */
 int dt_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

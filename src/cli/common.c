@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "dt_cli.h"
+#include "dt_num.h"
 #include "dt_output.h"
 #include "dt_reader.h"
 #include "dt_regex.h"
@@ -222,5 +223,22 @@ int dt_cli_stdin_once(const char *command, int argc, char **argv)
         uses += strcmp(argv[i], "-") == 0;
     if (uses > 1)
         return dt_cli_usage_error(command, "standard input (-) can be read only once");
+    return -1;
+}
+
+int dt_cli_max_field_option(size_t *max_field, const char *command, const char *arg)
+{
+    uint64_t n;
+    if (!dt_parse_uint(arg, strlen(arg), (uint64_t)1 << 40, &n) || n < DT_CLI_MAX_FIELD_MIN)
+        return dt_cli_usage_error(command, "--max-field '%s': expected a whole number of bytes "
+                                           ">= %d", arg, DT_CLI_MAX_FIELD_MIN);
+    *max_field = (size_t)n;
+    return -1;
+}
+
+int dt_cli_date_order_option(dt_date_order_t *order, const char *command, const char *arg)
+{
+    if (!dt_date_order_parse(arg, order))
+        return dt_cli_usage_error(command, "--date-order '%s': expected dmy, mdy or ymd", arg);
     return -1;
 }

@@ -84,7 +84,6 @@ static void print_usage(void)
 static int parse_option(void *ctx, int c, const char *name, const char *arg)
 {
     options_t *o = ctx;
-    uint64_t n;
     int rc = -1;
     switch (c) {
     case OPT_DB:
@@ -100,16 +99,9 @@ static int parse_option(void *ctx, int c, const char *name, const char *arg)
         o->strict = true;
         return -1;
     case OPT_MAX_FIELD:
-        if (!dt_parse_uint(arg, strlen(arg), (uint64_t)1 << 40, &n) || n < 1024)
-            return dt_cli_usage_error("ingest", "--max-field '%s': expected a whole number of "
-                                                "bytes >= 1024", arg);
-        o->max_field = (size_t)n;
-        return -1;
+        return dt_cli_max_field_option(&o->max_field, "ingest", arg);
     case OPT_DATE_ORDER:
-        if (!dt_date_order_parse(arg, &o->date_order))
-            return dt_cli_usage_error("ingest", "--date-order '%s': expected dmy, mdy or ymd",
-                                      arg);
-        return -1;
+        return dt_cli_date_order_option(&o->date_order, "ingest", arg);
     case OPT_RULES:
         dt_cli_rules_option(&o->rules, name, arg, &rc);
         return rc;

@@ -348,9 +348,7 @@ static int parse_option(void *ctx, int c, const char *name, const char *arg)
         o->strict = true;
         return -1;
     case OPT_DATE_ORDER:
-        if (!dt_date_order_parse(arg, &o->date_order))
-            return dt_cli_usage_error("report", "--date-order '%s': expected dmy, mdy or ymd", arg);
-        return -1;
+        return dt_cli_date_order_option(&o->date_order, "report", arg);
     case OPT_DEDUPE:
         o->tables.dedupe = true;
         return -1;
@@ -383,10 +381,7 @@ static int parse_option(void *ctx, int c, const char *name, const char *arg)
         o->jobs = (unsigned)n;
         return -1;
     case OPT_MAX_FIELD:
-        if (!parse_size(arg, (uint64_t)1 << 40, &n) || n < 1024)
-            return dt_cli_usage_error("report", "--max-field '%s': expected a whole number of bytes >= 1024", arg);
-        o->max_field = (size_t)n;
-        return -1;
+        return dt_cli_max_field_option(&o->max_field, "report", arg);
     default:
         if (c >= OPT_COLUMN && c < OPT_COLUMN + DT_FIELD_COUNT) {
             o->overrides.column[c - OPT_COLUMN] = arg;
