@@ -29,7 +29,10 @@ ln -s "$DRTRIAGE" "$WORK/bin/drtriage"
 "$GEN" --rows 6000 --tricky --seed 12 --days 3 >"$WORK/whole.csv"
 "$DRTRIAGE" --quiet -o "$WORK/whole.json" -o "$WORK/whole.html" "$WORK/whole.csv"
 
-# The ssh stand-in: HOST is the folder hosts/HOST, its home; the command runs there.
+# The ssh stand-in: HOST is the folder hosts/HOST, its home; the command runs
+# there with the environment sshd gives a login (HOME, and SHELL, which
+# parallel's remote wrapper runs the job with: without it the job never runs
+# and parallel still exits 0).
 cat >"$WORK/ssh" <<EOF
 #!/bin/sh
 while [ \$# -gt 0 ]; do case \$1 in -*) shift ;; *) break ;; esac; done
@@ -37,7 +40,7 @@ host=\$1
 shift
 [ "\${1:-}" = -- ] && shift
 echo "\$host \$*" >>"$WORK/ssh.log"
-cd "$WORK/hosts/\$host" && HOME="$WORK/hosts/\$host" exec sh -c "\$*"
+cd "$WORK/hosts/\$host" && HOME="$WORK/hosts/\$host" SHELL=/bin/sh exec sh -c "\$*"
 EOF
 chmod +x "$WORK/ssh"
 
