@@ -238,17 +238,14 @@ dt_status_t dt_rules_load_path_checked(dt_rules_t *rules, const char *path, unsi
 /* Loads the table compiled into the binary from rules/ at build time. */
 dt_status_t dt_rules_load_embedded(dt_rules_t *rules, dt_error_t *err);
 
-/* The digest of the rules compiled into the binary (file names and text):
- * it changes with every edit of rules/. */
-uint64_t dt_rules_embedded_digest(void);
-
 #define DT_RULES_VERSION_MAX 96
 
 /* Writes the version of a loaded rule set into out (cap bytes, at least
- * DT_RULES_VERSION_MAX): "built-in 0123456789abcdef" (the embedded digest)
- * when builtin says the embedded table was loaded, else "no built-in
- * rules", followed by " + N user rules layers" when user layers were loaded
- * on top (a layer is a file or a directory of files). */
+ * DT_RULES_VERSION_MAX): "built-in" when builtin says the embedded table was
+ * loaded, else "no built-in rules"; then " + N user rules layers" when user
+ * layers were loaded on top (a layer is a file or a directory of files); then
+ * ", digest 0123456789abcdef": rules->digest, the one a state carries and
+ * `merge` names when it refuses a state made with other rules. */
 void dt_rules_version(const dt_rules_t *rules, bool builtin, char *out, size_t cap);
 
 /* Resolves action references and checks that the set is usable (every

@@ -190,6 +190,13 @@ printf 'DRTSTATE\002' >"$WORK/v2.state"
 refused "another version" "a state of version 2; this drtriage reads version 1" "$WORK/v2.state"
 printf '[action extra]\ntitle = Extra\nowner = sbc\ntext = more\n' >"$WORK/extra.rules"
 refused "other rules" "made with other rules" --rules "$WORK/extra.rules" "$S"
+# The digests it names are the ones --version shows for each set of rules.
+made=$("$DRTRIAGE" --no-user-rules --version | sed -n 's/^rules .*, digest //p')
+loaded=$("$DRTRIAGE" --no-user-rules --rules "$WORK/extra.rules" --version |
+         sed -n 's/^rules .*, digest //p')
+expect_true "--version shows a digest per set of rules" test -n "$made" -a "$made" != "$loaded"
+expect_stderr "other rules: names both digests as --version shows them" \
+    "digest $made; the rules loaded have $loaded"
 refused "other --by" "different time series" "$S" "$WORK/tables-3/part-01.state"
 refused "other filters" "different filters" "$S" "$WORK/filtered-3/part-01.state"
 refused "stdin twice" "only once" - -

@@ -322,7 +322,7 @@ expect_stderr "trend's --table names the trend's tables" "trend or changes"
 # --- --version ---
 run "$DRTRIAGE" --version
 expect_status "--version" 0
-for want in "drtriage " "rules built-in " "libcsv " "PCRE2 " "SQLite " "libxlsxwriter "; do
+for want in "drtriage " "rules built-in, digest " "libcsv " "PCRE2 " "SQLite " "libxlsxwriter "; do
     expect_stdout "--version names $want" "$want"
 done
 

@@ -774,7 +774,8 @@ static bool get_head(reader_t *r, const dt_rules_t *rules, dt_state_meta_t *meta
         r->status = dt_fail(r->err, DT_ERR_INPUT,
                             "%s: made with other rules (digest %016llx; the rules loaded have "
                             "%016llx): load the same rules files (--rules, $DRTRIAGE_RULES, "
-                            "rules.d) as the run that wrote it, with the same drtriage version",
+                            "rules.d) as the run that wrote it, with the same drtriage version "
+                            "(`drtriage --version` shows the digest of the rules in effect)",
                             r->name, (unsigned long long)digest,
                             (unsigned long long)rules->digest);
         return false;

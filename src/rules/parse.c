@@ -1088,25 +1088,14 @@ dt_status_t dt_rules_load_embedded(dt_rules_t *rules, dt_error_t *err)
     return DT_OK;
 }
 
-uint64_t dt_rules_embedded_digest(void)
-{
-    dt_hash_t h;
-    dt_hash_init(&h, 0);
-    for (const dt_embedded_file_t *f = dt_embedded_rules; f->name; f++) {
-        dt_hash_update(&h, f->name, strlen(f->name) + 1);
-        dt_hash_update(&h, f->data, f->len);
-    }
-    return dt_hash_digest(&h);
-}
-
 void dt_rules_version(const dt_rules_t *rules, bool builtin, char *out, size_t cap)
 {
     unsigned user = rules->layers > 1 ? rules->layers - 1 : 0;
-    int n = builtin ? snprintf(out, cap, "built-in %016llx",
-                               (unsigned long long)dt_rules_embedded_digest())
-                    : snprintf(out, cap, "no built-in rules");
-    if (user && n >= 0 && (size_t)n < cap)
-        snprintf(out + n, cap - (size_t)n, " + %u user rules layer%s", user, user == 1 ? "" : "s");
+    char layers[48] = "";
+    if (user)
+        snprintf(layers, sizeof layers, " + %u user rules layer%s", user, user == 1 ? "" : "s");
+    snprintf(out, cap, "%s%s, digest %016llx", builtin ? "built-in" : "no built-in rules",
+             layers, (unsigned long long)rules->digest);
 }
 
 static dt_status_t resolve_action(const dt_rules_t *rules, const char *id, dt_rule_origin_t at,

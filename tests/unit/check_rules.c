@@ -83,6 +83,31 @@ START_TEST(test_digest)
 }
 END_TEST
 
+/* The version names the layers and the digest a state carries. */
+START_TEST(test_version)
+{
+    dt_rules_t a;
+    char out[DT_RULES_VERSION_MAX], want[DT_RULES_VERSION_MAX];
+    tu_rules_on_base(&a, "one.rules", "[action x]\ntitle = X\nowner = sbc\ntext = x\n");
+    dt_rules_version(&a, true, out, sizeof out);
+    snprintf(want, sizeof want, "built-in + 1 user rules layer, digest %016llx",
+             (unsigned long long)a.digest);
+    ck_assert_str_eq(out, want);
+    dt_rules_version(&a, false, out, sizeof out);
+    ck_assert_ptr_nonnull(strstr(out, "no built-in rules + 1 user rules layer, digest "));
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(tu_rules_text(&a, "two.rules", 2, "[action y]\ntitle = Y\nowner = sbc\n"
+                                                      "text = y\n", &err), DT_OK);
+    dt_rules_version(&a, true, out, sizeof out);
+    ck_assert_ptr_nonnull(strstr(out, "built-in + 2 user rules layers, digest "));
+    dt_rules_free(&a);
+    dt_rules_init(&a);
+    dt_rules_version(&a, true, out, sizeof out);
+    ck_assert_str_eq(out, "built-in, digest 0000000000000000");
+    dt_rules_free(&a);
+}
+END_TEST
+
 START_TEST(test_action_section)
 {
     dt_rules_t rules;
@@ -930,6 +955,7 @@ Suite *dt_suite_rules(void)
     TCase *t = tcase_create("sections");
     tcase_add_test(t, test_action_section);
     tcase_add_test(t, test_digest);
+    tcase_add_test(t, test_version);
     tcase_add_test(t, test_code_section);
     tcase_add_test(t, test_sip_sections);
     tcase_add_test(t, test_origin_sections);
