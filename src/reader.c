@@ -6,7 +6,8 @@
  *
  * Line numbers: a line break inside a quoted field reaches the reader only as
  * field text, so where a quote could open such a field, libcsv is fed one
- * physical line at a time and the reader counts the line itself. Lines with
+ * physical line at a time (cut again after a bare CR, which ends a record
+ * but not a line) and the reader counts the line itself. Lines with
  * no quote character at all cannot hold one: a run of them, starting between
  * records, goes to libcsv in one call and on_row_end counts its line breaks
  * (libcsv runs with CSV_REPALL_NL, so blank lines are reported too). Either
@@ -490,18 +491,36 @@ static size_t quote_free_span(const dt_reader_t *r, const unsigned char *data,
     return span;
 }
 
+/* The length of the chunk that starts at data outside a quote-free span:
+ * up to and with its first CR or LF (and the LF after a CR in a file of LF
+ * lines), else all of it. libcsv can end a record only at a CR or LF, so
+ * every record end in a chunk is its last byte (or, for CRLF, its last two)
+ * and between_records tells whether libcsv is between records when the
+ * chunk has been fed: a bare CR ends a record in the middle of a line, and
+ * what follows it may open a quoted field. */
+static size_t chunk_length(const dt_reader_t *r, const unsigned char *data,
+                           const unsigned char *end)
+{
+    const unsigned char *lf = memchr(data, '\n', (size_t)(end - data));
+    const unsigned char *stop = lf ? lf : end;
+    const unsigned char *cr = memchr(data, '\r', (size_t)(stop - data));
+    if (cr && r->line_break == '\n' && cr + 1 == lf)
+        cr = lf;
+    const unsigned char *last = cr ? cr : lf;
+    return last ? (size_t)(last - data) + 1 : (size_t)(end - data);
+}
+
 static dt_status_t parse(dt_reader_t *r, const unsigned char *data, size_t len, dt_error_t *err)
 {
     const unsigned char *end = data + len;
     while (data < end) {
         size_t span = quote_free_span(r, data, end);
-        const unsigned char *brk = span ? data + span - 1
-                                        : memchr(data, r->line_break, (size_t)(end - data));
-        size_t chunk = span ? span : brk ? (size_t)(brk - data) + 1 : (size_t)(end - data);
+        size_t chunk = span ? span : chunk_length(r, data, end);
+        bool ends_line = data[chunk - 1] == r->line_break;
         r->counting_breaks = span > 0;
         bool fed = r->skip_line || feed_csv(r, data, chunk);
         r->counting_breaks = false;
-        if (r->skip_line && brk && !r->status)
+        if (r->skip_line && ends_line && !r->status)
             end_skipped_line(r);
         if (r->status) {
             *err = r->error;
@@ -519,8 +538,8 @@ static dt_status_t parse(dt_reader_t *r, const unsigned char *data, size_t len, 
                            r->path, (unsigned long long)(r->in_record ? r->record_line
                                                                       : r->next_record_line),
                            r->max_field);
-        r->line += !span && brk != NULL;
-        r->line_ended = data[chunk - 1] == r->line_break;
+        r->line += !span && ends_line;
+        r->line_ended = ends_line;
         data += chunk;
     }
     return DT_OK;

@@ -150,6 +150,12 @@ static const reader_case_t cases[] = {
      "1:0:2:a|b\n2:1:1:MALFORMED:1\n3:2:2:3|4\ndelimiter=,\n"},
     {"blanks after a closing quote are fine", "a,b\n\"x\"  ,\"y\"\t\n",
      "1:0:2:a|b\n2:1:2:x|y\ndelimiter=,\n"},
+    /* A bare CR in a file of LF lines ends a record, not a line; a quoted
+     * field may open after it, and its line breaks are still counted. */
+    {"quoted field after a bare CR", "h\ns\r\"e\nabc\nxyz\"\nr\n",
+     "1:0:1:h\n2:1:1:s\n2:2:1:e\nabc\nxyz\n5:3:1:r\ndelimiter=,\n"},
+    {"malformed quoted field after a bare CR", "\r\ns\r\"e\n\"r\nr",
+     "2:0:1:s\n2:1:0:MALFORMED:\n4:2:1:r\ndelimiter=,\n"},
 };
 
 START_TEST(test_expected_records)
