@@ -83,7 +83,8 @@ static void count(dt_hourly_t *t, int64_t time, bool failed, const char *sbc, ui
         c.key = (dt_code_key_t){.has_sip = true, .has_ms = true, .sip = 503, .ms = 560503};
         c.phrase = (dt_slice_t){"Service Unavailable", 19};
     }
-    ck_assert_int_eq(dt_hourly_count(t, &c, DT_DIRECTION_OUT, true, time, NULL), DT_OK);
+    ck_assert_int_eq(dt_hourly_count(t, &c, DT_FAMILY_TAC, DT_DIRECTION_OUT, true, time, NULL),
+                     DT_OK);
 }
 
 /* An export of the calls in [from, until) of one stream: a call every `step`
@@ -356,15 +357,18 @@ static void count_measured(dt_hourly_t *t, int64_t time, uint64_t talked)
 {
     dt_call_t ok = {.weight = talked, .succeeded = true, .sbc = {"sbc1", 4}};
     dt_hourly_measures_t m = {.talk = {talked, talked * 4, talked}};
-    ck_assert_int_eq(dt_hourly_count(t, &ok, DT_DIRECTION_OUT, true, time, &m), DT_OK);
+    ck_assert_int_eq(dt_hourly_count(t, &ok, DT_FAMILY_TAC, DT_DIRECTION_OUT, true, time, &m),
+                     DT_OK);
     m.talk = (dt_talk_t){talked, talked * 600, 0};
-    ck_assert_int_eq(dt_hourly_count(t, &ok, DT_DIRECTION_OUT, true, time, &m), DT_OK);
+    ck_assert_int_eq(dt_hourly_count(t, &ok, DT_FAMILY_TAC, DT_DIRECTION_OUT, true, time, &m),
+                     DT_OK);
     static const uint64_t after[4] = {3, 7, 2 * H + 600, 3 * 86400};
     for (int i = 0; i < 4; i++) {
         dt_call_t failed = {.weight = 1, .sbc = {"sbc1", 4},
                             .key = {.has_sip = true, .sip = 503}};
         dt_hourly_measures_t f = {.has_to_failure = true, .to_failure = after[i]};
-        ck_assert_int_eq(dt_hourly_count(t, &failed, DT_DIRECTION_OUT, true, time, &f), DT_OK);
+        ck_assert_int_eq(dt_hourly_count(t, &failed, DT_FAMILY_TAC, DT_DIRECTION_OUT, true, time,
+                                         &f), DT_OK);
     }
 }
 
@@ -809,7 +813,8 @@ START_TEST(test_replay_uses_rules_in_effect)
     ck_assert_int_eq(dt_hourly_init(&t), DT_OK);
     dt_call_t c = {.weight = 7, .sbc = {"sbc1", 4}, .phrase = {"Odd", 3},
                    .key = {.has_sip = true, .has_ms = true, .sip = 500, .ms = 599123}};
-    ck_assert_int_eq(dt_hourly_count(&t, &c, DT_DIRECTION_IN, true, T0 + 5, NULL), DT_OK);
+    ck_assert_int_eq(dt_hourly_count(&t, &c, DT_FAMILY_TAC, DT_DIRECTION_IN, true, T0 + 5, NULL),
+                     DT_OK);
     ingest(store, &t, "odd.csv", 1);
 
     for (int pass = 0; pass < 2; pass++) {
