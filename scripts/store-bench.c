@@ -235,8 +235,8 @@ static double scan_seconds(const char *path, int64_t since, int64_t until, uint6
     sqlite3_stmt *st = NULL;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "SELECT hour, sbc, direction, succeeded, codes, ms, sip, phrase, "
-                               "calls, talked, talk_seconds, short_calls, to_failure FROM counts "
-                               "WHERE hour >= ?1 AND hour < ?2",
+                               "calls, talked, talk_seconds, short_calls, to_failure, family "
+                               "FROM counts WHERE hour >= ?1 AND hour < ?2",
                            -1, &st, NULL) != SQLITE_OK)
         die(path, sqlite3_errmsg(db));
     sqlite3_bind_int64(st, 1, since / 3600);
