@@ -1,6 +1,7 @@
 /* dt_hourly.h - the calls of an input counted per UTC hour and per stored
  * key: what the history store (dt_store.h) keeps of an export. A key is the
- * hour, the SBC name, the direction, success, and for a failed call its
+ * hour, the export family of the input the call came from (the origin rules
+ * depend on it), the SBC name, the direction, success, and for a failed call its
  * Microsoft and SIP codes and its phrase as seen in the export (the first
  * DT_HOURLY_PHRASE_MAX bytes). Nothing the rules decide is in a key: the
  * store classifies each key again under the rules in effect when it is
@@ -80,6 +81,7 @@ typedef struct {
 /* One key and the calls counted under it. */
 typedef struct {
     int64_t hour;              /* the hour's start, epoch seconds (a multiple of 3600) */
+    dt_family_t family;        /* of the input the calls came from */
     uint32_t sbc;              /* index into names */
     uint32_t phrase;           /* index into names; 0 is "" */
     dt_direction_t direction;
@@ -117,13 +119,15 @@ dt_status_t dt_hourly_init(dt_hourly_t *table);
 /* Releases everything the table owns. */
 void dt_hourly_free(dt_hourly_t *table);
 
-/* Counts a classified call (call->weight calls) that started at `time`
+/* Counts a classified call (call->weight calls) of an input of `family`
+ * (its schema's; DT_FAMILY_ANY when not known) that started at `time`
  * (has_time false: the start time could not be read; the call is only
  * counted as undated), with its measures (NULL: none known). The call's
  * slices are copied. Returns DT_ERR_NOMEM when memory is exhausted,
  * DT_ERR_INPUT when the input holds more than DT_HOURLY_ROWS_MAX keys. */
-dt_status_t dt_hourly_count(dt_hourly_t *table, const dt_call_t *call, dt_direction_t direction,
-                            bool has_time, int64_t time, const dt_hourly_measures_t *measures);
+dt_status_t dt_hourly_count(dt_hourly_t *table, const dt_call_t *call, dt_family_t family,
+                            dt_direction_t direction, bool has_time, int64_t time,
+                            const dt_hourly_measures_t *measures);
 
 /* The text of an interned name (SBC or phrase). */
 dt_slice_t dt_hourly_name(const dt_hourly_t *table, uint32_t index);

@@ -29,7 +29,7 @@
 #include "dt_hourly.h"
 
 /* The schema version this drtriage writes (docs/store.md lists them). */
-#define DT_STORE_SCHEMA_VERSION 2
+#define DT_STORE_SCHEMA_VERSION 3
 
 typedef struct dt_store dt_store_t;
 
@@ -133,6 +133,7 @@ dt_status_t dt_store_ingest(dt_store_t *store, const dt_store_export_t *export,
  * are valid only during the callback. */
 typedef struct {
     int64_t hour;              /* the hour's start, epoch seconds */
+    dt_family_t family;        /* of the export its calls came from (DT_FAMILY_ANY: not known) */
     dt_slice_t sbc;
     dt_direction_t direction;
     bool succeeded;

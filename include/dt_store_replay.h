@@ -1,7 +1,7 @@
 /* dt_store_replay.h - reports from the history store (dt_store.h): stored
  * keys are counted into aggregates (dt_aggregate.h) as the calls they stand
- * for, classified under the rules in effect now, with the hour as the start
- * time. A report built from the aggregate then has every table, format and
+ * for, classified under the rules in effect now for the export family each
+ * key keeps, with the hour as the start time. A report built from the aggregate then has every table, format and
  * gate a report on the exports has, but at the hour's grain and without
  * the columns the store does not keep. */
 #ifndef DT_STORE_REPLAY_H

@@ -7,8 +7,8 @@
  * Ingesting 365 days of a tenant making a million calls a day (365 million rows, ~120 GB of
  * CSV) would take hours, so the store's rows are generated directly: the sample export (a
  * scripts/gen-export file) is read by the pipeline into the hourly key table, which gives the
- * keys a tenant has (SBC, direction, success, codes, phrase), their shares of the calls and the
- * share of each hour of the day. For each of N days from 2025-01-01 and each hour, every key
+ * keys a tenant has (family, SBC, direction, success, codes, phrase), their shares of the calls
+ * and the share of each hour of the day. For each of N days from 2025-01-01 and each hour, every key
  * then gets a Poisson draw of CALLS x hour share x key share calls, and the day is recorded with
  * dt_store_ingest, one transaction per day, as a nightly ingest would. The store is thus what
  * `drtriage ingest` would have made of such exports: same schema, same keys per hour.
@@ -37,6 +37,7 @@
 
 typedef struct {
     dt_call_t call;
+    dt_family_t family;
     dt_direction_t direction;
     double share;
     uint64_t calls;            /* in the sample, and their talk time */
@@ -116,15 +117,17 @@ static sample_key_t *read_sample(const char *path, const dt_rules_t *rules, dt_c
         memcpy(packed, &row->sbc, 4);
         memcpy(packed + 4, &row->phrase, 4);
         packed[8] = (unsigned char)row->direction;
+        packed[23] = (unsigned char)row->family;
         packed[9] = row->succeeded;
         packed[10] = (unsigned char)(row->key.has_sip | row->key.has_ms << 1);
         memcpy(packed + 11, &row->key.sip, 4);
         memcpy(packed + 15, &row->key.ms, 8);
         uint32_t *slot;
-        if (dt_map_upsert(&index, packed, 23, (uint32_t)n, &slot) == DT_MAP_ADDED) {
+        if (dt_map_upsert(&index, packed, 24, (uint32_t)n, &slot) == DT_MAP_ADDED) {
             keys[n].call = (dt_call_t){.succeeded = row->succeeded, .key = row->key,
                                        .sbc = dt_hourly_name(t, row->sbc),
                                        .phrase = dt_hourly_name(t, row->phrase)};
+            keys[n].family = row->family;
             keys[n].direction = row->direction;
             n++;
         }
@@ -168,7 +171,7 @@ static void count_timed(dt_hourly_t *t, const sample_key_t *k, dt_call_t call, i
             continue;
         call.weight = tally[i];
         dt_hourly_measures_t m = {.has_to_failure = true, .to_failure = k->failures[i].seconds};
-        if (dt_hourly_count(t, &call, k->direction, true, at, &m))
+        if (dt_hourly_count(t, &call, k->family, k->direction, true, at, &m))
             die("the hourly table is full", NULL);
     }
 }
@@ -207,7 +210,7 @@ static uint64_t make_day(dt_store_t *store, int64_t day, const sample_key_t *key
                                                (uint64_t)((double)s->talk.seconds * scale + 0.5),
                                                (uint64_t)((double)s->talk.short_calls * scale +
                                                           0.5)}};
-            if (dt_hourly_count(&t, &call, keys[k].direction, true, at, &m))
+            if (dt_hourly_count(&t, &call, keys[k].family, keys[k].direction, true, at, &m))
                 die("the hourly table is full", NULL);
         }
     dt_store_export_t e = {.name = "generated", .bytes = 0, .family = "tac", .rows = t.calls,
@@ -232,8 +235,8 @@ static double scan_seconds(const char *path, int64_t since, int64_t until, uint6
     sqlite3_stmt *st = NULL;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "SELECT hour, sbc, direction, succeeded, codes, ms, sip, phrase, "
-                               "calls, talked, talk_seconds, short_calls, to_failure FROM counts "
-                               "WHERE hour >= ?1 AND hour < ?2",
+                               "calls, talked, talk_seconds, short_calls, to_failure, family "
+                               "FROM counts WHERE hour >= ?1 AND hour < ?2",
                            -1, &st, NULL) != SQLITE_OK)
         die(path, sqlite3_errmsg(db));
     sqlite3_bind_int64(st, 1, since / 3600);

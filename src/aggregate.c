@@ -653,7 +653,8 @@ dt_status_t dt_aggregate_call(dt_aggregate_t *agg, const dt_call_t *call,
                                            talked.short_calls},
                                   .has_to_failure = extra && extra->has_to_failure,
                                   .to_failure = extra ? extra->to_failure : 0};
-        st = dt_hourly_count(agg->hourly, call, extra ? extra->direction : DT_DIRECTION_UNKNOWN,
+        st = dt_hourly_count(agg->hourly, call, in->family,
+                             extra ? extra->direction : DT_DIRECTION_UNKNOWN,
                              extra && extra->has_time, extra ? extra->time : 0, &m);
     }
     if (st)

@@ -8,7 +8,7 @@
 
 enum { KIND_SBC = 0, KIND_PHRASE = 1 };
 
-#define ROW_KEY_LEN 31
+#define ROW_KEY_LEN 32
 
 dt_direction_t dt_direction_from_call(int direction)
 {
@@ -130,18 +130,20 @@ static size_t pack_key(unsigned char key[ROW_KEY_LEN], const dt_hourly_row_t *ro
     memcpy(key + 15, &row->phrase, 4);
     memcpy(key + 19, &sip, 4);
     memcpy(key + 23, &row->key.ms, 8);
+    key[31] = (unsigned char)row->family;
     return ROW_KEY_LEN;
 }
 
-dt_status_t dt_hourly_count(dt_hourly_t *table, const dt_call_t *call, dt_direction_t direction,
-                            bool has_time, int64_t time, const dt_hourly_measures_t *measures)
+dt_status_t dt_hourly_count(dt_hourly_t *table, const dt_call_t *call, dt_family_t family,
+                            dt_direction_t direction, bool has_time, int64_t time,
+                            const dt_hourly_measures_t *measures)
 {
     if (!has_time) {
         table->undated += call->weight;
         return DT_OK;
     }
-    dt_hourly_row_t row = {.hour = dt_date_bucket(time, DT_BUCKET_HOUR), .direction = direction,
-                           .succeeded = call->succeeded};
+    dt_hourly_row_t row = {.hour = dt_date_bucket(time, DT_BUCKET_HOUR), .family = family,
+                           .direction = direction, .succeeded = call->succeeded};
     bool unnamed = false;
     if (!intern(table, KIND_SBC, call->sbc.ptr, call->sbc.len, &row.sbc, &unnamed))
         return DT_ERR_NOMEM;

@@ -3,8 +3,11 @@
 # history and --version on generated nightly exports (scripts/gen-history):
 # repeated, consecutive, nested and partial-hour windows count each call once
 # whatever the order, a store killed with SIGKILL mid-ingest is intact and as
-# it was or as it would be, and every report format, filter and gate works
-# from the store. Run by `make check` (needs sqlite3 for the integrity check).
+# it was or as it would be, every report format, filter and gate works from
+# the store, each key is classified with its export's family (an ACS export's
+# report --db is its file's report), and a store of schema version 2
+# (tests/store/v2.sql) is upgraded in place. Run by `make check` (needs
+# sqlite3 for the integrity check and the older store).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/lib.sh
@@ -146,6 +149,74 @@ same_report "parts of an hour: the day's calls once" "$WORK/day.json" "$WORK/par
 run "$DRTRIAGE" ingest --db "$(db uncertain)" "$WORK/part-e.csv" "$WORK/part-f.csv"
 expect_status "an ingest with an uncertain hour still succeeds" 0
 expect_stderr "an hour two exports each cover only in part is warned about" "each cover a part of the hour"
+
+# --- export families: each key keeps its export's family, whose origin rules apply ---
+# In ACS exports a 540xxx code means the SBC generated the response; elsewhere Microsoft did.
+build/gen-export --family acs --rows 1500 --days 3 --seed 21 --start 2026-10-20 -o "$WORK/acs.csv"
+"$DRTRIAGE" --format json "$WORK/acs.csv" >"$WORK/acs-file.json"
+expect_json "the ACS export has 540xxx faults the SBC generated" \
+    '[.by_code[] | select(.ms > 540000 and .ms < 541000 and .origin == "sbc")] | length > 0' \
+    "$WORK/acs-file.json"
+"$DRTRIAGE" ingest -q --db "$(db acs)" "$WORK/acs.csv"
+"$DRTRIAGE" --db "$(db acs)" --format json >"$WORK/acs-db.json"
+same_report "ACS: report --db classifies as the file's report does" "$WORK/acs-file.json" \
+    "$WORK/acs-db.json"
+expect_json "ACS: report --db has the file's origins and actions" \
+    "$(jq -c '{by_origin, by_action}' "$WORK/acs-file.json") == {by_origin, by_action}" \
+    "$WORK/acs-db.json"
+"$DRTRIAGE" --format json --since 2026-10-22 --until 2026-10-23 "$WORK/acs.csv" >"$WORK/acs-day.json"
+"$DRTRIAGE" trend --db "$(db acs)" --days 1 --baseline 2 --format json >"$WORK/acs-trend.json"
+expect_json "ACS: the trend's window is classified as the file's report of that day" \
+    "$(jq -c '{by_origin, by_action, by_code}' "$WORK/acs-day.json") == {by_origin, by_action, by_code}" \
+    "$WORK/acs-trend.json"
+# one hour holding views of an ACS and a Teams admin center export, added up
+build/gen-export --family tac --rows 1000 --days 1 --seed 22 --start 2026-10-20 -o "$WORK/tac.csv"
+"$DRTRIAGE" --rows 'until=2026-10-20T10:30:00Z' "$WORK/acs.csv" >"$WORK/mix-acs.csv"
+"$DRTRIAGE" --rows 'since=2026-10-20T10:30:00Z,until=2026-10-21T00:00:00Z' "$WORK/tac.csv" \
+    >"$WORK/mix-tac.csv"
+run "$DRTRIAGE" ingest --db "$(db mix)" "$WORK/mix-acs.csv" "$WORK/mix-tac.csv"
+expect_stdout "an ACS and a TAC view of one hour are merged" "1 merged"
+"$DRTRIAGE" --format json "$WORK/mix-acs.csv" "$WORK/mix-tac.csv" >"$WORK/mix-file.json"
+"$DRTRIAGE" --db "$(db mix)" --format json >"$WORK/mix-db.json"
+same_report "a merged hour keeps each export's family" "$WORK/mix-file.json" "$WORK/mix-db.json"
+"$DRTRIAGE" history --db "$(db mix)" --prune 2026-10-20T10:00:00Z >/dev/null 2>&1
+"$DRTRIAGE" --rows 'since=2026-10-20T10:00:00Z' "$WORK/mix-acs.csv" >"$WORK/mix-acs-late.csv"
+"$DRTRIAGE" --format json "$WORK/mix-acs-late.csv" "$WORK/mix-tac.csv" >"$WORK/mix-file-pruned.json"
+"$DRTRIAGE" --db "$(db mix)" --format json >"$WORK/mix-db-pruned.json"
+expect_json "after --prune the hours left keep their families" \
+    "$(jq -c '{calls: .totals.calls, by_origin, by_action, by_code}' "$WORK/mix-file-pruned.json") ==
+     {calls: .totals.calls, by_origin, by_action, by_code}" "$WORK/mix-db-pruned.json"
+
+# a store of schema version 2 (tests/store/v2.sql, written by the drtriage before version 3):
+# upgraded in place, its keys take their hour's export family and keep their counts
+if command -v sqlite3 >/dev/null 2>&1; then
+    V2=$(db v2)
+    sqlite3 "$V2" <tests/store/v2.sql
+    keys_v2=$(sqlite3 "$V2" 'SELECT count(*), sum(calls), sum(talk_seconds) FROM counts')
+    run "$DRTRIAGE" history --db "$V2" --format json
+    expect_status "a version 2 store opens" 0
+    expect_json "and is upgraded to the current schema" '.schema_version == 3' "$WORK/out"
+    expect_true "the upgraded store passes SQLite's integrity check" \
+        test "$(sqlite3 "$V2" 'PRAGMA integrity_check')" = ok
+    expect_true "the upgraded store is compacted: the old table's pages are not left free" \
+        test "$(sqlite3 "$V2" 'PRAGMA freelist_count')" -eq 0
+    expect_true "the upgrade keeps every key and its counts" \
+        test "$(sqlite3 "$V2" 'SELECT count(*), sum(calls), sum(talk_seconds) FROM counts')" = "$keys_v2"
+    expect_true "each key takes the family of the export whose view its hour holds" \
+        test "$(sqlite3 "$V2" "SELECT group_concat(pair, ' ') FROM (SELECT DISTINCT
+            i.family || '=' || c.family AS pair FROM counts c JOIN hours h USING (hour)
+            JOIN ingests i ON i.id = h.ingest ORDER BY pair)")" = "acs=4 tac=1"
+    "$DRTRIAGE" --format json tests/store/v2-tac.csv >"$WORK/v2-tac-file.json"
+    "$DRTRIAGE" --db "$V2" --format json --until 2026-11-03 >"$WORK/v2-tac-db.json"
+    same_report "the upgraded store reports the TAC export as before" "$WORK/v2-tac-file.json" \
+        "$WORK/v2-tac-db.json"
+    "$DRTRIAGE" --format json tests/store/v2-acs.csv >"$WORK/v2-acs-file.json"
+    "$DRTRIAGE" --db "$V2" --format json --since 2026-11-03 >"$WORK/v2-acs-db.json"
+    same_report "and the ACS export with its family's origins" "$WORK/v2-acs-file.json" \
+        "$WORK/v2-acs-db.json"
+    run "$DRTRIAGE" ingest --db "$V2" tests/store/v2-tac.csv
+    expect_stdout "the upgraded store knows its exports" "already ingested"
+fi
 
 # --- report --db: formats, filters, gates, and what it cannot answer ---
 W=$(db weeks)

@@ -1,5 +1,5 @@
 /* db.h - what the files of src/store/ share (not part of the interface,
- * dt_store.h): the open connection and the schema's migrations. */
+ * dt_store.h): the open connection, the schema's migrations and its codes. */
 #ifndef DT_STORE_DB_H
 #define DT_STORE_DB_H
 
@@ -34,6 +34,12 @@ dt_status_t dt_store_fail(const dt_store_t *store, dt_error_t *err, dt_status_t 
  * migration when store->writable is false. Tests pass an older target to
  * make a store of that version. */
 dt_status_t dt_store_migrate(dt_store_t *store, int target, dt_error_t *err);
+
+/* A key's export family as counts.family stores it (version 3 of the
+ * schema pins the codes: 0 any, 1 tac, 2 graph, 3 cqd, 4 acs), and back; a
+ * code not among them is DT_FAMILY_ANY. */
+int dt_store_family_code(dt_family_t family);
+dt_family_t dt_store_family_of(int64_t code);
 
 /* seconds.c: a stored key's times to failure (column counts.to_failure):
  * pairs of unsigned LEB128 varints, ascending seconds as the step from the

@@ -52,8 +52,8 @@ static const char *const statements[STMT_COUNT] = {
                       " parts = excluded.parts, calls = excluded.calls",
     [STMT_DELETE_COUNTS] = "DELETE FROM counts WHERE hour = ?1",
     [STMT_ADD_COUNT] = "INSERT INTO counts (hour, sbc, direction, succeeded, codes, ms, sip,"
-                       " phrase, calls, talked, talk_seconds, short_calls, to_failure)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+                       " phrase, calls, talked, talk_seconds, short_calls, to_failure, family)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
                        " ON CONFLICT DO UPDATE SET calls = calls + excluded.calls,"
                        " talked = talked + excluded.talked,"
                        " talk_seconds = talk_seconds + excluded.talk_seconds,"
@@ -155,6 +155,7 @@ static bool add_count(ingest_t *in, size_t index)
         sqlite3_bind_blob(st, 13, in->blob,
                           (int)dt_store_seconds_encode(in->failures + from, n, in->blob),
                           SQLITE_STATIC);
+    sqlite3_bind_int(st, 14, dt_store_family_code(row->family));
     return run(st);
 }
 

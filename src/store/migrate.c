@@ -75,10 +75,68 @@ static const char schema_v2[] =
     ");\n"
     "CREATE INDEX skipped_by_ingest ON skipped (ingest);\n";
 
+/* Version 3: the export family of each key's calls joins the key (the
+ * origin rules depend on it; one hour may hold views of exports of several
+ * families), as the code dt_store_family_code gives: 0 any, 1 tac, 2 graph,
+ * 3 cqd, 4 acs. counts is a WITHOUT ROWID table, whose key cannot change in
+ * place: it is made anew. A stored row's calls take the family of the export
+ * whose view its hour holds (hours.ingest), the one the store knows. */
+static const char schema_v3[] =
+    "CREATE TABLE counts_v3 (\n"
+    "  hour INTEGER NOT NULL,\n"
+    "  sbc INTEGER NOT NULL,\n"
+    "  direction INTEGER NOT NULL,\n"
+    "  succeeded INTEGER NOT NULL,\n"
+    "  codes INTEGER NOT NULL,\n"
+    "  ms INTEGER NOT NULL,\n"
+    "  sip INTEGER NOT NULL,\n"
+    "  phrase INTEGER NOT NULL,\n"
+    "  family INTEGER NOT NULL DEFAULT 0,\n"
+    "  calls INTEGER NOT NULL,\n"
+    "  talked INTEGER NOT NULL DEFAULT 0,\n"
+    "  talk_seconds INTEGER NOT NULL DEFAULT 0,\n"
+    "  short_calls INTEGER NOT NULL DEFAULT 0,\n"
+    "  to_failure BLOB,\n"
+    "  PRIMARY KEY (hour, sbc, direction, succeeded, codes, ms, sip, phrase, family)\n"
+    ") WITHOUT ROWID;\n"
+    "INSERT INTO counts_v3 (hour, sbc, direction, succeeded, codes, ms, sip, phrase, family,\n"
+    "    calls, talked, talk_seconds, short_calls, to_failure)\n"
+    "  SELECT c.hour, c.sbc, c.direction, c.succeeded, c.codes, c.ms, c.sip, c.phrase,\n"
+    "    CASE i.family WHEN 'tac' THEN 1 WHEN 'graph' THEN 2 WHEN 'cqd' THEN 3\n"
+    "      WHEN 'acs' THEN 4 ELSE 0 END,\n"
+    "    c.calls, c.talked, c.talk_seconds, c.short_calls, c.to_failure\n"
+    "  FROM counts AS c LEFT JOIN hours AS h ON h.hour = c.hour\n"
+    "    LEFT JOIN ingests AS i ON i.id = h.ingest;\n"
+    "DROP TABLE counts;\n"
+    "ALTER TABLE counts_v3 RENAME TO counts;\n";
+
 static const char *const migrations[DT_STORE_SCHEMA_VERSION] = {
     schema_v1,
     schema_v2,
+    schema_v3,
 };
+
+/* The migrations that copy a table: the old one's pages are left free in
+ * the file, as large as the copy, until the store is compacted. */
+static const bool copies_table[DT_STORE_SCHEMA_VERSION] = {[2] = true};
+
+/* The families by stored code (counts.family), as version 3 pins them. */
+static const dt_family_t family_by_code[] = {DT_FAMILY_ANY, DT_FAMILY_TAC, DT_FAMILY_GRAPH,
+                                             DT_FAMILY_CQD, DT_FAMILY_ACS};
+#define FAMILY_CODES (sizeof family_by_code / sizeof family_by_code[0])
+
+int dt_store_family_code(dt_family_t family)
+{
+    for (size_t code = 0; code < FAMILY_CODES; code++)
+        if (family_by_code[code] == family)
+            return (int)code;
+    return 0;
+}
+
+dt_family_t dt_store_family_of(int64_t code)
+{
+    return code >= 0 && (uint64_t)code < FAMILY_CODES ? family_by_code[code] : DT_FAMILY_ANY;
+}
 
 dt_status_t dt_store_fail(const dt_store_t *store, dt_error_t *err, dt_status_t status,
                           const char *what)
@@ -177,10 +235,16 @@ dt_status_t dt_store_migrate(dt_store_t *store, int target, dt_error_t *err)
                        "%s: the store has schema version %d and needs migrating to %d, but "
                        "this user cannot write it",
                        store->path, version, target);
+    bool copied = false;
     while (version < target) {
+        copied |= version > 0 && copies_table[version]; /* 0: a new store, empty */
         if ((st = step(store, version, err)) || (st = read_version(store, &version, err)))
             return st;
     }
+    /* The store is whole either way: when another process keeps it from being
+     * compacted now, later ingests reuse the free pages. */
+    if (copied)
+        sqlite3_exec(store->db, "VACUUM", NULL, NULL, NULL);
     store->version = version;
     return DT_OK;
 }

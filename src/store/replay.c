@@ -1,7 +1,8 @@
 /* replay.c - stored history back into aggregates: each stored key is a
- * group of identical calls, classified again under the rules in effect and
- * counted with its number of calls as weight and its hour as start time, so
- * that every report, gate and filter the keys support works unchanged. */
+ * group of identical calls, classified again under the rules in effect for
+ * its export's family and counted with its number of calls as weight and
+ * its hour as start time, so that every report, gate and filter the keys
+ * support works unchanged. */
 #include <string.h>
 
 #include "db.h"
@@ -91,8 +92,7 @@ static dt_status_t replay_row(void *ctx, const dt_store_row_t *row, dt_error_t *
     const dt_store_replay_t *o = r->options;
     dt_call_t call = {.weight = row->calls, .succeeded = row->succeeded, .key = row->key,
                       .sbc = row->sbc, .phrase = row->phrase};
-    /* the store keeps no family per key: the origin rule for any family */
-    if (dt_classify_outcome(o->rules, o->codes, DT_FAMILY_ANY, &call, err))
+    if (dt_classify_outcome(o->rules, o->codes, row->family, &call, err))
         return DT_ERR_NOMEM;
     dt_call_extra_t extra = {.has_time = true, .time = row->hour, .direction = row->direction,
                              .talk = row->talk.calls ? &row->talk : NULL,

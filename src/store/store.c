@@ -240,7 +240,8 @@ dt_status_t dt_store_scan(dt_store_t *store, int64_t since, int64_t until, dt_st
                            -1, &views, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(store->db,
                            "SELECT hour, sbc, direction, succeeded, codes, ms, sip, phrase, calls,"
-                           " talked, talk_seconds, short_calls, to_failure FROM counts WHERE hour >= ?1 AND hour < ?2 ORDER BY hour",
+                           " talked, talk_seconds, short_calls, to_failure, family FROM counts"
+                           " WHERE hour >= ?1 AND hour < ?2 ORDER BY hour",
                            -1, &st, NULL) != SQLITE_OK) {
         sqlite3_finalize(views);
         names_free(&sbcs);
@@ -268,6 +269,7 @@ dt_status_t dt_store_scan(dt_store_t *store, int64_t since, int64_t until, dt_st
         }
         dt_store_row_t row = {
             .hour = sqlite3_column_int64(st, 0) * DT_HOUR_SECONDS,
+            .family = dt_store_family_of(sqlite3_column_int64(st, 13)),
             .sbc = name_at(&sbcs, sqlite3_column_int64(st, 1)),
             .direction = (dt_direction_t)sqlite3_column_int(st, 2),
             .succeeded = sqlite3_column_int(st, 3) != 0,

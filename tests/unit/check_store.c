@@ -83,7 +83,8 @@ static void count(dt_hourly_t *t, int64_t time, bool failed, const char *sbc, ui
         c.key = (dt_code_key_t){.has_sip = true, .has_ms = true, .sip = 503, .ms = 560503};
         c.phrase = (dt_slice_t){"Service Unavailable", 19};
     }
-    ck_assert_int_eq(dt_hourly_count(t, &c, DT_DIRECTION_OUT, true, time, NULL), DT_OK);
+    ck_assert_int_eq(dt_hourly_count(t, &c, DT_FAMILY_TAC, DT_DIRECTION_OUT, true, time, NULL),
+                     DT_OK);
 }
 
 /* An export of the calls in [from, until) of one stream: a call every `step`
@@ -139,6 +140,15 @@ static uint64_t stored_calls(dt_store_t *store)
     uint64_t sums[3];
     stored(store, 0, INT64_MAX / 2, sums);
     return sums[0];
+}
+
+/* Records each row's family by its calls: got[calls] (calls 100 at got[0]). */
+static dt_status_t family_by_calls(void *ctx, const dt_store_row_t *row, dt_error_t *err)
+{
+    (void)err;
+    dt_family_t *got = ctx;
+    got[row->calls == 100 ? 0 : row->calls < 8 ? row->calls : 7] = row->family;
+    return DT_OK;
 }
 
 /* ---- schema and migrations ---- */
@@ -239,6 +249,58 @@ START_TEST(test_migrations_step_by_step)
         /* what later versions add is there, empty, for the older data */
         ck_assert_int_eq(raw_int("SELECT count(*) FROM skipped"), 0);
     }
+}
+END_TEST
+
+/* Version 3 gives each key of an older store the family of the export whose
+ * view its hour holds, as the codes the store reads back; a key of an hour
+ * without a view has no known family. */
+START_TEST(test_migration_v3_families)
+{
+    static const char *const names[] = {"tac", "graph", "cqd", "acs", "any"};
+    const int n = (int)(sizeof names / sizeof names[0]);
+    dt_store_t raw = {.path = db_path, .writable = true};
+    dt_error_t err = {{0}};
+    ck_assert_int_eq(sqlite3_open(db_path, &raw.db), SQLITE_OK);
+    ck_assert_msg(dt_store_migrate(&raw, 2, &err) == DT_OK, "%s", err.msg);
+    sqlite3_close(raw.db);
+    char sql[1024];
+    for (int i = 0; i < n; i++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO ingests (id, digest, name, bytes, family, rows, rejected, calls, "
+                 "undated, first, last, ingested, drtriage, rules) VALUES (%d, '%d', 'x.csv', 1, "
+                 "'%s', 1, 0, 1, 0, 0, 0, 0, 'old', 'old');"
+                 "INSERT INTO hours VALUES (%d, %d, 0, 3599, 1, %d);"
+                 "INSERT INTO counts (hour, sbc, direction, succeeded, codes, ms, sip, phrase, "
+                 "calls) VALUES (%d, 0, 1, 0, 3, 540500, 500, 0, %d);",
+                 i + 1, i + 1, names[i], 498192 + i, i + 1, i + 1, 498192 + i, i + 1);
+        raw_sql(sql);
+    }
+    raw_sql("INSERT INTO counts (hour, sbc, direction, succeeded, codes, ms, sip, phrase, calls) "
+            "VALUES (498192 + 100, 0, 1, 0, 3, 540500, 500, 0, 100)");
+    dt_store_t *store = open_store();
+    ck_assert_int_eq(raw_int("PRAGMA user_version"), 3);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM counts"), n + 1);
+    dt_family_t got[8];
+    for (size_t i = 0; i < 8; i++)
+        got[i] = DT_FAMILY_COUNT;
+    ck_assert_int_eq(dt_store_scan(store, 0, INT64_MAX / 2, family_by_calls, got, &err), DT_OK);
+    for (int i = 0; i < n; i++) {
+        dt_family_t want;
+        ck_assert(dt_family_parse(names[i], &want));
+        ck_assert_msg(got[i + 1] == want, "%s: family %d", names[i], (int)got[i + 1]);
+    }
+    ck_assert_int_eq(got[0], DT_FAMILY_ANY); /* the hour without a view */
+    dt_store_close(store);
+    /* the codes are pinned, whatever the enum's order */
+    ck_assert_int_eq(dt_store_family_code(DT_FAMILY_ANY), 0);
+    ck_assert_int_eq(dt_store_family_code(DT_FAMILY_TAC), 1);
+    ck_assert_int_eq(dt_store_family_code(DT_FAMILY_GRAPH), 2);
+    ck_assert_int_eq(dt_store_family_code(DT_FAMILY_CQD), 3);
+    ck_assert_int_eq(dt_store_family_code(DT_FAMILY_ACS), 4);
+    for (dt_family_t f = DT_FAMILY_TAC; f < DT_FAMILY_COUNT; f++)
+        ck_assert_int_eq(dt_store_family_of(dt_store_family_code(f)), f);
+    ck_assert_int_eq(dt_store_family_of(99), DT_FAMILY_ANY);
 }
 END_TEST
 
@@ -356,15 +418,18 @@ static void count_measured(dt_hourly_t *t, int64_t time, uint64_t talked)
 {
     dt_call_t ok = {.weight = talked, .succeeded = true, .sbc = {"sbc1", 4}};
     dt_hourly_measures_t m = {.talk = {talked, talked * 4, talked}};
-    ck_assert_int_eq(dt_hourly_count(t, &ok, DT_DIRECTION_OUT, true, time, &m), DT_OK);
+    ck_assert_int_eq(dt_hourly_count(t, &ok, DT_FAMILY_TAC, DT_DIRECTION_OUT, true, time, &m),
+                     DT_OK);
     m.talk = (dt_talk_t){talked, talked * 600, 0};
-    ck_assert_int_eq(dt_hourly_count(t, &ok, DT_DIRECTION_OUT, true, time, &m), DT_OK);
+    ck_assert_int_eq(dt_hourly_count(t, &ok, DT_FAMILY_TAC, DT_DIRECTION_OUT, true, time, &m),
+                     DT_OK);
     static const uint64_t after[4] = {3, 7, 2 * H + 600, 3 * 86400};
     for (int i = 0; i < 4; i++) {
         dt_call_t failed = {.weight = 1, .sbc = {"sbc1", 4},
                             .key = {.has_sip = true, .sip = 503}};
         dt_hourly_measures_t f = {.has_to_failure = true, .to_failure = after[i]};
-        ck_assert_int_eq(dt_hourly_count(t, &failed, DT_DIRECTION_OUT, true, time, &f), DT_OK);
+        ck_assert_int_eq(dt_hourly_count(t, &failed, DT_FAMILY_TAC, DT_DIRECTION_OUT, true, time,
+                                         &f), DT_OK);
     }
 }
 
@@ -809,7 +874,8 @@ START_TEST(test_replay_uses_rules_in_effect)
     ck_assert_int_eq(dt_hourly_init(&t), DT_OK);
     dt_call_t c = {.weight = 7, .sbc = {"sbc1", 4}, .phrase = {"Odd", 3},
                    .key = {.has_sip = true, .has_ms = true, .sip = 500, .ms = 599123}};
-    ck_assert_int_eq(dt_hourly_count(&t, &c, DT_DIRECTION_IN, true, T0 + 5, NULL), DT_OK);
+    ck_assert_int_eq(dt_hourly_count(&t, &c, DT_FAMILY_TAC, DT_DIRECTION_IN, true, T0 + 5, NULL),
+                     DT_OK);
     ingest(store, &t, "odd.csv", 1);
 
     for (int pass = 0; pass < 2; pass++) {
@@ -854,6 +920,45 @@ START_TEST(test_replay_uses_rules_in_effect)
 }
 END_TEST
 
+/* A key is classified with its export's family: a 540xxx code is the SBC's
+ * in an ACS export and Microsoft's in a Teams admin center one, also when
+ * the two exports' views of one hour are added up. */
+START_TEST(test_replay_uses_family)
+{
+    dt_store_t *store = open_store();
+    dt_call_t c = {.sbc = {"sbc1", 4}, .phrase = {"Server Internal Error", 21},
+                   .key = {.has_sip = true, .has_ms = true, .sip = 500, .ms = 540500}};
+    dt_hourly_t acs, tac;
+    ck_assert_int_eq(dt_hourly_init(&acs), DT_OK);
+    ck_assert_int_eq(dt_hourly_init(&tac), DT_OK);
+    c.weight = 3;
+    ck_assert_int_eq(dt_hourly_count(&acs, &c, DT_FAMILY_ACS, DT_DIRECTION_IN, true, T0 + 5, NULL),
+                     DT_OK);
+    c.weight = 5;
+    ck_assert_int_eq(dt_hourly_count(&tac, &c, DT_FAMILY_TAC, DT_DIRECTION_IN, true, T0 + 3000,
+                                     NULL),
+                     DT_OK);
+    ck_assert_uint_eq(ingest(store, &acs, "acs.csv", 1).hours_added, 1);
+    ck_assert_uint_eq(ingest(store, &tac, "tac.csv", 2).hours_merged, 1);
+    ck_assert_int_eq(raw_int("SELECT count(*) FROM counts"), 2);
+
+    dt_error_t err = {{0}};
+    dt_aggregate_t agg;
+    ck_assert_int_eq(dt_aggregate_init(&agg, &tu_rules, 0), DT_OK);
+    ck_assert_int_eq(dt_aggregate_begin_input(&agg, db_path), DT_OK);
+    dt_store_replay_t r = {.since = T0, .until = T0 + H, .rules = &tu_rules, .codes = tu_codes,
+                           .whole = &agg};
+    ck_assert_int_eq(dt_store_replay(store, &r, &err), DT_OK);
+    ck_assert_uint_eq(agg.totals.counts.failed, 8);
+    ck_assert_uint_eq(agg.totals.counts.failed_by_origin[DT_ORIGIN_SBC], 3);
+    ck_assert_uint_eq(agg.totals.counts.failed_by_origin[DT_ORIGIN_MICROSOFT], 5);
+    dt_aggregate_free(&agg);
+    dt_hourly_free(&acs);
+    dt_hourly_free(&tac);
+    dt_store_close(store);
+}
+END_TEST
+
 START_TEST(test_filter_check)
 {
     dt_filter_t filter = {0};
@@ -886,6 +991,7 @@ Suite *dt_suite_store(void)
     tcase_add_test(tc, test_foreign_database_refused);
     tcase_add_test(tc, test_empty_file_becomes_store);
     tcase_add_test(tc, test_migrations_step_by_step);
+    tcase_add_test(tc, test_migration_v3_families);
     tcase_add_test(tc, test_same_content_twice);
     tcase_add_test(tc, test_skipped_inputs_recorded);
     tcase_add_test(tc, test_measures_kept);
@@ -902,6 +1008,7 @@ Suite *dt_suite_store(void)
     tcase_add_test(tc, test_prune);
     tcase_add_test(tc, test_scan_range_is_hours);
     tcase_add_test(tc, test_replay_uses_rules_in_effect);
+    tcase_add_test(tc, test_replay_uses_family);
     tcase_add_test(tc, test_filter_check);
     suite_add_tcase(s, tc);
     return s;
