@@ -11,6 +11,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/lib.sh
+command -v sqlite3 >/dev/null || { fail "sqlite3 is missing (scripts/install-deps --test)"; finish; exit; }
 
 CACHE=${HISTORY_CACHE:-build/history-cache}
 hist() { DRTRIAGE=$DRTRIAGE scripts/gen-history --cache "$CACHE" --start 2026-10-01 "$@"; }
@@ -189,34 +190,34 @@ expect_json "after --prune the hours left keep their families" \
 
 # a store of schema version 2 (tests/store/v2.sql, written by the drtriage before version 3):
 # upgraded in place, its keys take their hour's export family and keep their counts
-if command -v sqlite3 >/dev/null 2>&1; then
-    V2=$(db v2)
-    sqlite3 "$V2" <tests/store/v2.sql
-    keys_v2=$(sqlite3 "$V2" 'SELECT count(*), sum(calls), sum(talk_seconds) FROM counts')
-    run "$DRTRIAGE" history --db "$V2" --format json
-    expect_status "a version 2 store opens" 0
-    expect_json "and is upgraded to the current schema" '.schema_version == 3' "$WORK/out"
-    expect_true "the upgraded store passes SQLite's integrity check" \
-        test "$(sqlite3 "$V2" 'PRAGMA integrity_check')" = ok
-    expect_true "the upgraded store is compacted: the old table's pages are not left free" \
-        test "$(sqlite3 "$V2" 'PRAGMA freelist_count')" -eq 0
-    expect_true "the upgrade keeps every key and its counts" \
-        test "$(sqlite3 "$V2" 'SELECT count(*), sum(calls), sum(talk_seconds) FROM counts')" = "$keys_v2"
-    expect_true "each key takes the family of the export whose view its hour holds" \
-        test "$(sqlite3 "$V2" "SELECT group_concat(pair, ' ') FROM (SELECT DISTINCT
-            i.family || '=' || c.family AS pair FROM counts c JOIN hours h USING (hour)
-            JOIN ingests i ON i.id = h.ingest ORDER BY pair)")" = "acs=4 tac=1"
-    "$DRTRIAGE" --format json tests/store/v2-tac.csv >"$WORK/v2-tac-file.json"
-    "$DRTRIAGE" --db "$V2" --format json --until 2026-11-03 >"$WORK/v2-tac-db.json"
-    same_report "the upgraded store reports the TAC export as before" "$WORK/v2-tac-file.json" \
-        "$WORK/v2-tac-db.json"
-    "$DRTRIAGE" --format json tests/store/v2-acs.csv >"$WORK/v2-acs-file.json"
-    "$DRTRIAGE" --db "$V2" --format json --since 2026-11-03 >"$WORK/v2-acs-db.json"
-    same_report "and the ACS export with its family's origins" "$WORK/v2-acs-file.json" \
-        "$WORK/v2-acs-db.json"
-    run "$DRTRIAGE" ingest --db "$V2" tests/store/v2-tac.csv
-    expect_stdout "the upgraded store knows its exports" "already ingested"
-fi
+V2=$(db v2)
+sqlite3 "$V2" <tests/store/v2.sql
+keys_v2=$(sqlite3 "$V2" 'SELECT count(*), sum(calls), sum(talk_seconds) FROM counts')
+run "$DRTRIAGE" history --db "$V2" --format json
+expect_status "a version 2 store opens" 0
+expect_json "and is upgraded to the current schema" '.schema_version == 3' "$WORK/out"
+expect_true "the upgraded store passes SQLite's integrity check" \
+    test "$(sqlite3 "$V2" 'PRAGMA integrity_check')" = ok
+expect_true "the upgraded store is compacted: the old table's pages are not left free" \
+    test "$(sqlite3 "$V2" 'PRAGMA freelist_count')" -eq 0
+expect_true "and has incremental auto-vacuum, which version 2 stores lacked" \
+    test "$(sqlite3 "$V2" 'PRAGMA auto_vacuum')" -eq 2
+expect_true "the upgrade keeps every key and its counts" \
+    test "$(sqlite3 "$V2" 'SELECT count(*), sum(calls), sum(talk_seconds) FROM counts')" = "$keys_v2"
+expect_true "each key takes the family of the export whose view its hour holds" \
+    test "$(sqlite3 "$V2" "SELECT group_concat(pair, ' ') FROM (SELECT DISTINCT
+        i.family || '=' || c.family AS pair FROM counts c JOIN hours h USING (hour)
+        JOIN ingests i ON i.id = h.ingest ORDER BY pair)")" = "acs=4 tac=1"
+"$DRTRIAGE" --format json tests/store/v2-tac.csv >"$WORK/v2-tac-file.json"
+"$DRTRIAGE" --db "$V2" --format json --until 2026-11-03 >"$WORK/v2-tac-db.json"
+same_report "the upgraded store reports the TAC export as before" "$WORK/v2-tac-file.json" \
+    "$WORK/v2-tac-db.json"
+"$DRTRIAGE" --format json tests/store/v2-acs.csv >"$WORK/v2-acs-file.json"
+"$DRTRIAGE" --db "$V2" --format json --since 2026-11-03 >"$WORK/v2-acs-db.json"
+same_report "and the ACS export with its family's origins" "$WORK/v2-acs-file.json" \
+    "$WORK/v2-acs-db.json"
+run "$DRTRIAGE" ingest --db "$V2" tests/store/v2-tac.csv
+expect_stdout "the upgraded store knows its exports" "already ingested"
 
 # --- report --db: formats, filters, gates, and what it cannot answer ---
 W=$(db weeks)
@@ -279,9 +280,15 @@ history_json "$(db gap)" >"$WORK/gap2.json"
 expect_json "a half day is listed as partly covered" \
     '.partial_days == [{"from": "2026-10-07", "to": "2026-10-07", "hours": 12}]' "$WORK/gap2.json"
 expect_json "and is no longer missing" '.missing_days | length == 1' "$WORK/gap2.json"
+pages_before=$(sqlite3 "$(db gap)" 'PRAGMA page_count')
+expect_true "a new store has incremental auto-vacuum" \
+    test "$(sqlite3 "$(db gap)" 'PRAGMA auto_vacuum')" -eq 2
 run "$DRTRIAGE" history --db "$(db gap)" --prune 2026-10-03
 expect_status "history --prune" 0
 expect_stderr "prune says what it deleted" "pruned 48 hours"
+expect_true "prune gives the pages back: none left free, fewer in all" \
+    test "$(sqlite3 "$(db gap)" 'PRAGMA freelist_count')" -eq 0 -a \
+         "$(sqlite3 "$(db gap)" 'PRAGMA page_count')" -lt "$pages_before"
 history_json "$(db gap)" >"$WORK/pruned.json"
 expect_json "pruned hours are gone, the exports stay listed" \
     '.first_hour == "2026-10-03T00:00:00Z" and (.ingests | length) == 8' "$WORK/pruned.json"
@@ -293,19 +300,15 @@ run "$DRTRIAGE" history --db "$(db gap)" --prune 100000d
 expect_status "history --prune in days" 0
 
 # --- schema versions ---
-if command -v sqlite3 >/dev/null 2>&1; then
-    cp "$(db one)" "$(db newer)"
-    sqlite3 "$(db newer)" 'PRAGMA user_version = 99'
-    run "$DRTRIAGE" history --db "$(db newer)"
-    expect_status "a store from a newer drtriage is refused" 2
-    expect_stderr "with a clear message" "written by a newer drtriage"
-    sqlite3 "$(db foreign)" 'CREATE TABLE t (x)'
-    run "$DRTRIAGE" ingest --db "$(db foreign)" "$(day 2026-10-01)"
-    expect_status "another program's database is refused" 2
-    expect_stderr "and named as such" "not a drtriage store"
-else
-    fail "sqlite3 is not installed: run scripts/install-deps --test"
-fi
+cp "$(db one)" "$(db newer)"
+sqlite3 "$(db newer)" 'PRAGMA user_version = 99'
+run "$DRTRIAGE" history --db "$(db newer)"
+expect_status "a store from a newer drtriage is refused" 2
+expect_stderr "with a clear message" "written by a newer drtriage"
+sqlite3 "$(db foreign)" 'CREATE TABLE t (x)'
+run "$DRTRIAGE" ingest --db "$(db foreign)" "$(day 2026-10-01)"
+expect_status "another program's database is refused" 2
+expect_stderr "and named as such" "not a drtriage store"
 
 # --- SIGKILL at random points of an ingest ---
 "$DRTRIAGE" ingest -q --db "$(db kill)" "$(day 2026-10-01)"

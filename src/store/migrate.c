@@ -235,16 +235,18 @@ dt_status_t dt_store_migrate(dt_store_t *store, int target, dt_error_t *err)
                        "%s: the store has schema version %d and needs migrating to %d, but "
                        "this user cannot write it",
                        store->path, version, target);
-    bool copied = false;
+    bool copied = false, fresh = version == 0; /* a new store is empty: nothing to compact */
     while (version < target) {
-        copied |= version > 0 && copies_table[version]; /* 0: a new store, empty */
+        copied |= !fresh && copies_table[version];
         if ((st = step(store, version, err)) || (st = read_version(store, &version, err)))
             return st;
     }
     /* The store is whole either way: when another process keeps it from being
-     * compacted now, later ingests reuse the free pages. */
+     * compacted now, later ingests reuse the free pages. The VACUUM also
+     * turns on incremental auto-vacuum in a store made before the open set
+     * it (see configure in store.c), so that --prune gives pages back. */
     if (copied)
-        sqlite3_exec(store->db, "VACUUM", NULL, NULL, NULL);
+        sqlite3_exec(store->db, "PRAGMA auto_vacuum = INCREMENTAL; VACUUM", NULL, NULL, NULL);
     store->version = version;
     return DT_OK;
 }

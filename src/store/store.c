@@ -19,13 +19,17 @@ int dt_store_schema_version(const dt_store_t *store)
     return store->version;
 }
 
-/* Connection settings: set once per connection, before any transaction. */
+/* Connection settings: set once per connection, before any transaction.
+ * auto_vacuum comes first: it takes effect only in a file nothing has been
+ * written to yet (WAL mode writes the header), so that a new store gives
+ * pruned pages back (--prune); an existing store ignores it. */
 static dt_status_t configure(dt_store_t *store, dt_error_t *err)
 {
     sqlite3_busy_timeout(store->db, BUSY_TIMEOUT_MS);
     if (!dt_store_seconds_register(store->db))
         return dt_store_fail(store, err, DT_ERR_INPUT, "cannot open the store");
-    const char *sql = store->writable ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+    const char *sql = store->writable ? "PRAGMA auto_vacuum = INCREMENTAL;"
+                                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
                                         "PRAGMA foreign_keys = ON;"
                                       : "PRAGMA foreign_keys = ON;";
     if (sqlite3_exec(store->db, sql, NULL, NULL, NULL) != SQLITE_OK)
