@@ -687,16 +687,17 @@ static dt_status_t merge_ner(parse_t *ps, const section_t *sec)
     return DT_OK;
 }
 
-/* [non-pstn]: the families whose exports hold rows of non-PSTN streams. A
- * later section replaces the list. */
-static dt_status_t merge_non_pstn(parse_t *ps, const section_t *sec)
+/* A section whose one key, `families`, lists export families: the list
+ * replaces `set` (a later section replaces an earlier one's list). */
+static dt_status_t merge_families(parse_t *ps, const section_t *sec, const char *what,
+                                  bool set[DT_FAMILY_COUNT])
 {
     static const char *const spec[] = {"families!", NULL};
-    dt_status_t st = check_keys(ps, sec, spec, "non-pstn");
+    dt_status_t st = check_keys(ps, sec, spec, what);
     if (st)
         return st;
     const kv_t *families = find_key(sec, "families");
-    bool set[DT_FAMILY_COUNT] = {false};
+    bool listed[DT_FAMILY_COUNT] = {false};
     char word[16];
     for (const char *p = families->value;;) {
         size_t n = next_list_word(&p, word, sizeof word);
@@ -706,10 +707,16 @@ static dt_status_t merge_non_pstn(parse_t *ps, const section_t *sec)
         if (n >= sizeof word || !dt_family_parse(word, &family) || family == DT_FAMILY_ANY)
             return fail_at(ps, families->line,
                            "families: '%s' is not an export family (tac, graph, cqd, acs)", word);
-        set[family] = true;
+        listed[family] = true;
     }
-    memcpy(ps->rules->non_pstn, set, sizeof set);
+    memcpy(set, listed, sizeof listed);
     return DT_OK;
+}
+
+/* [non-pstn]: the families whose exports hold rows of non-PSTN streams. */
+static dt_status_t merge_non_pstn(parse_t *ps, const section_t *sec)
+{
+    return merge_families(ps, sec, "non-pstn", ps->rules->non_pstn);
 }
 
 /* Splits a blank-separated list into an arena array. */
