@@ -182,6 +182,8 @@ typedef struct {
     dt_map_t call_type_in_after, call_type_out_after; /* what may follow a service name */
 
     bool non_pstn[DT_FAMILY_COUNT]; /* [non-pstn]: exports that hold non-PSTN stream rows */
+    bool sip_only[DT_FAMILY_COUNT]; /* [sip-only]: exports whose calls without a Microsoft
+                                       code join [code -/SIP] by the SIP code alone */
 
     bool ner_effective[DT_SIP_MAX + 1];
     uint64_t ner_min_calls;

@@ -8,6 +8,8 @@
  *   4. for a Microsoft code no entry documents: the origin rule's fallback
  *      action (560xxx: the SBC sent SIP xxx);
  *   5. with no Microsoft code: an entry for the SIP code whose phrase matches;
+ *      with no phrase either, in a [sip-only] family (ACS, whose exports have
+ *      no phrase column), the SIP code's entry without a Microsoft code;
  *   6. the SIP code's own fallback action, then its class's.
  * Within a step, entries from later rules layers come first, then file order.
  * Each distinct (codes, phrase) key is resolved once and cached. */
@@ -471,6 +473,21 @@ static bool match_sip_phrase(dt_codes_t *codes, unsigned sip, const char *phrase
     return false;
 }
 
+/* Step 5 in a [sip-only] family, whose exports carry no phrase: the first
+ * entry documented without a Microsoft code for the SIP code. */
+static bool match_sip_only(dt_codes_t *codes, unsigned sip, dt_match_t *m)
+{
+    const dt_rules_t *rules = codes->table->rules;
+    for (size_t pos = 0; pos < rules->ncodes; pos++) {
+        size_t e = codes->table->order[pos];
+        if (!rules->codes[e].has_ms && rules->codes[e].sip == sip) {
+            set_entry(m, rules, e, DT_MATCH_SIP_PHRASE);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Sets codes->nomem when a pattern ran out of memory: m is then not to be used. */
 static void resolve(dt_codes_t *codes, dt_family_t family, const dt_code_key_t *key,
                     const char *phrase, size_t len, dt_match_t *m)
@@ -501,6 +518,9 @@ static void resolve(dt_codes_t *codes, dt_family_t family, const dt_code_key_t *
     }
     if (!key->has_ms && key->has_sip && len > 0 &&
         match_sip_phrase(codes, key->sip, phrase, len, normal, m))
+        return;
+    if (!key->has_ms && key->has_sip && len == 0 && family < DT_FAMILY_COUNT &&
+        rules->sip_only[family] && match_sip_only(codes, key->sip, m))
         return;
     unsigned sip = key->has_sip ? key->sip : m->sbc_sip;
     if (!(key->has_sip || m->has_sbc_sip) || sip < DT_SIP_MIN || sip > DT_SIP_MAX)

@@ -118,6 +118,7 @@ typedef enum {
     SEC_CALL_TYPE,
     SEC_NER,
     SEC_NON_PSTN,
+    SEC_SIP_ONLY,
     SEC_SKIP_FILE,
     SEC_SKIP, /* a section that failed to open: its lines are ignored */
 } section_kind_t;
@@ -719,6 +720,13 @@ static dt_status_t merge_non_pstn(parse_t *ps, const section_t *sec)
     return merge_families(ps, sec, "non-pstn", ps->rules->non_pstn);
 }
 
+/* [sip-only]: the families whose exports have no phrase column, so that a call
+ * without a Microsoft code joins the [code -/SIP] entry of its SIP code. */
+static dt_status_t merge_sip_only(parse_t *ps, const section_t *sec)
+{
+    return merge_families(ps, sec, "sip-only", ps->rules->sip_only);
+}
+
 /* Splits a blank-separated list into an arena array. */
 static const char **split_words(parse_t *ps, const char *value, size_t *n)
 {
@@ -796,6 +804,7 @@ static const struct {
     {"call-type", SEC_CALL_TYPE, true, merge_call_type},
     {"ner", SEC_NER, false, merge_ner},
     {"non-pstn", SEC_NON_PSTN, false, merge_non_pstn},
+    {"sip-only", SEC_SIP_ONLY, false, merge_sip_only},
     {"skip", SEC_SKIP_FILE, true, merge_skip},
 };
 
@@ -843,7 +852,7 @@ static dt_status_t begin_section(parse_t *ps, section_t *sec, const char *line, 
     }
     return fail_at(ps, lineno,
                    "unknown section [%s] (action, code, sip, sip-class, origin, header, values, "
-                   "call-type, ner, non-pstn, skip)",
+                   "call-type, ner, non-pstn, sip-only, skip)",
                    name);
 }
 

@@ -808,6 +808,41 @@ START_TEST(test_entry_without_ms)
 }
 END_TEST
 
+/* ACS exports have no phrase column: a call there without a subcode joins the
+ * call end table's entry for its SIP code ([code -/SIP], one message per SIP
+ * code) by the code alone. In a file of another family the same codes are
+ * not documented: those entries are the ACS table's. */
+START_TEST(test_acs_sip_only)
+{
+    static const struct {
+        unsigned sip;
+        const char *action;
+    } cases[] = {{404, "call-not-found"},         {408, "endpoint-lost"},
+                 {480, "acs-callee-unavailable"}, {490, "client-network"},
+                 {503, "microsoft-support"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dt_code_key_t k = key_of(NONE, cases[i].sip);
+        const dt_match_t *m = dt_codes_lookup(codes, DT_FAMILY_ACS, &k, "", 0, NULL);
+        ck_assert_msg(m->level == DT_MATCH_SIP_PHRASE, "-/%u: level %s", cases[i].sip,
+                      dt_match_level_name(m->level));
+        ck_assert(m->known);
+        ck_assert(!rules.codes[m->entry].has_ms);
+        ck_assert_uint_eq(rules.codes[m->entry].sip, cases[i].sip);
+        ck_assert_str_eq(action_id(&rules, m), cases[i].action);
+        for (dt_family_t f = DT_FAMILY_TAC; f <= DT_FAMILY_ANY; f++) {
+            if (f == DT_FAMILY_ACS)
+                continue;
+            m = dt_codes_lookup(codes, f, &k, "", 0, NULL);
+            ck_assert_msg(!m->known, "%s -/%u: joined %s", dt_family_name(f), cases[i].sip,
+                          dt_match_level_name(m->level));
+        }
+    }
+    /* A Microsoft code, 0 included, is never passed over for the SIP-only entry. */
+    dt_code_key_t k = key_of(0, 404);
+    ck_assert(!dt_codes_lookup(codes, DT_FAMILY_ACS, &k, "", 0, NULL)->known);
+}
+END_TEST
+
 START_TEST(test_later_layer_first)
 {
     dt_rules_t r;
@@ -974,6 +1009,7 @@ Suite *dt_suite_codes(void)
     tcase_add_test(t, test_ms_level_invariant);
     tcase_add_test(t, test_changed_advice);
     tcase_add_test(t, test_family_origin);
+    tcase_add_test(t, test_acs_sip_only);
     tcase_add_test(t, test_level_origin);
     tcase_add_test(t, test_level_sip_fallbacks);
     tcase_add_test(t, test_level_none);
