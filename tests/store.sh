@@ -53,6 +53,17 @@ expect_status "ingest of a missing export" 2
 expect_stderr "the ingest names the missing export" "no-such.csv"
 expect_stderr "and says nothing was recorded" "nothing was recorded"
 
+# --- a summarised CQD export: its rows, the calls they stand for, a non-PSTN row ---
+printf '%s\n' 'PSTN Call End Reason,PSTN Call End Sub Reason,PSTN Trunk FQDN,PSTN Event Info Time,Total Call Count' \
+    '487,540487,sbc1,2020-02-06 20:57:53.1750000,3' '403,560403,sbc1,2020-02-07 20:57:53.1750000,2' \
+    ',,,,50' '403,560403,sbc1,,7' >"$WORK/cqd-summary.csv"
+run "$DRTRIAGE" ingest --db "$(db cqd)" "$WORK/cqd-summary.csv"
+expect_status "ingest of a summarised export" 0
+expect_stdout "its rows add up: call rows, rejected, the non-PSTN row" \
+    "4 rows = 3 call rows + 0 rejected + 1 excluded (non-PSTN streams)"
+expect_stdout "and the calls its rows stand for: stored, without a start time" \
+    "12 calls = 5 stored + 7 without a start time (not stored)"
+
 # --- one night, then the same again ---
 run "$DRTRIAGE" ingest --db "$(db one)" "$(day 2026-10-01)"
 expect_status "ingest creates the store" 0

@@ -163,9 +163,23 @@ static void say_outcome(const char *path, const dt_aggregate_t *agg, const dt_ho
         return;
     }
     const dt_totals_t *tot = &agg->totals;
-    dt_text_printf_escaped(stdout, "%s: %" PRIu64 " rows = %" PRIu64 " calls stored + %" PRIu64
-                           " rejected + %" PRIu64 " without a start time (not stored)",
-                           path, tot->rows, t->calls, tot->rejected, t->undated);
+    bool weighted = false;
+    for (size_t i = 0; i < agg->ninputs; i++)
+        weighted |= agg->inputs[i].count_column != NULL;
+    char excluded[64] = "";
+    if (tot->excluded)
+        snprintf(excluded, sizeof excluded, " + %" PRIu64 " excluded (non-PSTN streams)",
+                 tot->excluded);
+    if (weighted) /* a summarised export: rows add up apart from the calls they stand for */
+        dt_text_printf_escaped(stdout, "%s: %" PRIu64 " rows = %" PRIu64 " call rows + %" PRIu64
+                               " rejected%s; %" PRIu64 " calls = %" PRIu64 " stored + %" PRIu64
+                               " without a start time (not stored)",
+                               path, tot->rows, tot->call_rows, tot->rejected, excluded,
+                               tot->counts.calls, t->calls, t->undated);
+    else
+        dt_text_printf_escaped(stdout, "%s: %" PRIu64 " rows = %" PRIu64 " calls stored + %" PRIu64
+                               " rejected + %" PRIu64 " without a start time (not stored)%s",
+                               path, tot->rows, t->calls, tot->rejected, t->undated, excluded);
     if (t->has_time) {
         dt_date_format(t->first, first, sizeof first);
         dt_date_format(t->last, last, sizeof last);
