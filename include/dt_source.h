@@ -95,6 +95,12 @@ bool dt_source_in_archive(const dt_source_t *src);
  * Reads the source's head; false when that fails (the read reports it). */
 bool dt_source_is_binary(dt_source_t *src);
 
+/* Whether the source's text starts, after a UTF-8 byte-order mark and blanks,
+ * with '{' or '[': JSON (a Graph response saved as it came, or an array of its
+ * rows), which no CSV export's header does. Reads the source's head; false
+ * when that fails (the read reports it). */
+bool dt_source_is_json(dt_source_t *src);
+
 /* Bytes read so far from the file the source comes from, and that file's
  * size (0 when unknown, as for a pipe): the progress of the whole path. */
 uint64_t dt_source_bytes(const dt_source_t *src);

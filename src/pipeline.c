@@ -1032,7 +1032,7 @@ static dt_status_t run_source(const dt_pipeline_options_t *options, const dt_rul
 }
 
 /* Why a source is skipped before it is read, or NULL: a file the rules
- * know by name, or a binary file packed in an archive. */
+ * know by name, or a binary or JSON file packed in an archive. */
 static const char *skipped_unread(const dt_rules_t *rules, dt_source_t *src, const char **kind)
 {
     const dt_skip_rule_t *rule = dt_rules_skip_by_name(rules, dt_source_leaf(src));
@@ -1044,7 +1044,24 @@ static const char *skipped_unread(const dt_rules_t *rules, dt_source_t *src, con
         *kind = "binary";
         return "binary data, not CSV text";
     }
+    if (dt_source_in_archive(src) && dt_source_is_json(src)) {
+        *kind = "json";
+        return "JSON, not CSV text";
+    }
     return NULL;
+}
+
+/* A JSON file given on its own (a Graph response saved as it came) holds call
+ * records drtriage cannot read as they are: an input error that says how to
+ * make the CSV. */
+static dt_status_t refuse_json(dt_source_t *src, dt_error_t *err)
+{
+    return dt_fail(err, DT_ERR_INPUT,
+                   "%s:1: the file is JSON, not CSV; drtriage reads CSV exports. Convert the "
+                   "records first, e.g. in PowerShell: (Get-Content FILE.json -Raw | "
+                   "ConvertFrom-Json).value | Export-Csv calls.csv -NoTypeInformation (a Graph "
+                   "response; for an array of rows leave out .value)",
+                   dt_source_name(src));
 }
 
 /* Reads every source a path yields. */
@@ -1059,7 +1076,9 @@ static dt_status_t run_one(const dt_pipeline_options_t *options, const dt_rules_
     while (st == DT_OK && (st = dt_sources_next(set, &src, err)) == DT_OK && src) {
         nsources++;
         const char *kind, *reason = skipped_unread(rules, src, &kind);
-        if (!reason)
+        if (!reason && !dt_source_in_archive(src) && dt_source_is_json(src))
+            st = refuse_json(src, err);
+        else if (!reason)
             st = run_source(options, rules, codes, agg, crew, src, err);
         else if (dt_aggregate_skip(agg, dt_source_name(src), kind, reason))
             st = dt_fail(err, DT_ERR_NOMEM, "out of memory");

@@ -65,6 +65,17 @@ expect_status "--group-by a column the member lacks" 2
 expect_stderr "--group-by names the member" \
     "$zip:DirectRouting.calls.2026-11-01.csv:1: --group-by column 'Call Direction' is not in the header"
 
+# --- a Graph response saved as JSON: an input error on its own, skipped in an archive ---
+printf '{"value":[{"finalSipCode":403,"callEndSubReason":560403}]}\n' >"$WORK/calls.json"
+run "$DRTRIAGE" "$WORK/calls.json"
+expect_status "a JSON file on its own" 2
+expect_stderr "is named as JSON, with how to make the CSV" "calls.json:1: the file is JSON, not CSV"
+"$GEN_ARCHIVE" zip "$WORK/json.zip" "DirectRouting.calls.2026-11-01.csv=$DR" "calls.json=$WORK/calls.json"
+run "$DRTRIAGE" --format json "$WORK/json.zip"
+expect_status "a JSON member beside the export" 0
+expect_json "the JSON member is skipped as json" \
+    '[.skipped[] | select(.path | endswith(":calls.json")) | .kind] == ["json"]' "$WORK/out"
+
 # --- nothing but files without call records ---
 "$GEN_ARCHIVE" zip "$WORK/cp.zip" "PSTN.calls.2026-11-01.csv=$c/PSTN.calls.2026-11-01.csv" \
     "parameters.json=$c/parameters.json"

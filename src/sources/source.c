@@ -185,6 +185,19 @@ bool dt_source_is_binary(dt_source_t *src)
     return memchr(p, '\0', n < DT_SOURCE_HEAD ? n : DT_SOURCE_HEAD) != NULL;
 }
 
+bool dt_source_is_json(dt_source_t *src)
+{
+    const unsigned char *p;
+    size_t n;
+    dt_error_t ignored;
+    if (dt_source_head(src, &p, &n, &ignored))
+        return false;
+    size_t i = n >= UTF8_BOM_LEN && memcmp(p, UTF8_BOM, UTF8_BOM_LEN) == 0 ? UTF8_BOM_LEN : 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+        i++;
+    return i < n && (p[i] == '{' || p[i] == '[');
+}
+
 uint64_t dt_source_bytes(const dt_source_t *src)
 {
     uint64_t bytes, size;

@@ -356,8 +356,9 @@ START_TEST(test_admin_center_zip)
         TA_TEXT("parameters.json", "{\"from\": \"2026-10-04\", \"to\": \"2026-11-01\"}\n"),
         TA_TEXT("readme.txt", "Exported by the Teams admin center.\n"),
         TA_TEXT("notes.json", "{\"a\":1,\"b\":2}\n"),
+        TA_TEXT("broken.csv", "a,\"b\"c\n1,2\n"),
     };
-    char *path = tu_temp_archive("zip", members, 5);
+    char *path = tu_temp_archive("zip", members, 6);
     const char *paths[] = {path};
     dt_aggregate_t agg;
     dt_error_t err = {{0}};
@@ -368,18 +369,20 @@ START_TEST(test_admin_center_zip)
     snprintf(want, sizeof want, "%s:DirectRouting.calls.2026-11-01.csv", path);
     ck_assert_str_eq(agg.inputs[0].path, want);
     ck_assert_uint_eq(agg.totals.rows, 2);
-    ck_assert_uint_eq(agg.nskipped, 4);
-    const char *const kinds[] = {"pstn-calls", "parameters", "unrecognised", "unreadable"};
+    ck_assert_uint_eq(agg.nskipped, 5);
+    const char *const kinds[] = {"pstn-calls", "parameters", "unrecognised", "json",
+                                 "unreadable"};
     const char *const names[] = {"PSTN.calls.2026-11-01.csv", "parameters.json", "readme.txt",
-                                 "notes.json"};
-    for (size_t i = 0; i < 4; i++) {
+                                 "notes.json", "broken.csv"};
+    for (size_t i = 0; i < 5; i++) {
         snprintf(want, sizeof want, "%s:%s", path, names[i]);
         ck_assert_str_eq(agg.skipped[i].path, want);
         ck_assert_str_eq(agg.skipped[i].kind, kinds[i]);
     }
     ck_assert_contains(agg.skipped[0].reason, "Calling Plans");
-    ck_assert_contains(agg.skipped[3].reason, "not a CSV export");
-    ck_assert_uint_eq(agg.nnotes, 4);
+    ck_assert_contains(agg.skipped[3].reason, "JSON, not CSV");
+    ck_assert_contains(agg.skipped[4].reason, "not a CSV export");
+    ck_assert_uint_eq(agg.nnotes, 5);
     snprintf(want, sizeof want, "%s:PSTN.calls.2026-11-01.csv: skipped: Calling Plans", path);
     ck_assert_contains(agg.notes[0], want);
     dt_aggregate_free(&agg);
