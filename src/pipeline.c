@@ -1064,6 +1064,20 @@ static dt_status_t refuse_json(dt_source_t *src, dt_error_t *err)
                    dt_source_name(src));
 }
 
+/* The part list every Office Open XML file (.xlsx, .docx) holds, as its first
+ * member when Excel or libxlsxwriter writes it. */
+#define OFFICE_CONTENT_TYPES "[Content_Types].xml"
+
+/* Whether src, the first member of the archive set names, is an Office
+ * document's part list: the path is a workbook, not an archive of exports. */
+static bool office_document(const dt_sources_t *set, const dt_source_t *src)
+{
+    const char *outer = dt_sources_name(set), *name = dt_source_name(src);
+    size_t n = strlen(outer);
+    return strncmp(name, outer, n) == 0 && name[n] == ':' &&
+           strcmp(name + n + 1, OFFICE_CONTENT_TYPES) == 0;
+}
+
 /* Reads every source a path yields. */
 static dt_status_t run_one(const dt_pipeline_options_t *options, const dt_rules_t *rules,
                            dt_codes_t *codes, dt_aggregate_t *agg, const crew_t *crew,
@@ -1074,7 +1088,14 @@ static dt_status_t run_one(const dt_pipeline_options_t *options, const dt_rules_
     size_t nsources = 0;
     dt_source_t *src;
     while (st == DT_OK && (st = dt_sources_next(set, &src, err)) == DT_OK && src) {
-        nsources++;
+        if (nsources++ == 0 && office_document(set, src)) {
+            st = dt_fail(err, DT_ERR_INPUT,
+                         "%s: an Excel workbook (.xlsx) or other Office document, not CSV: "
+                         "drtriage reads CSV exports. In Excel, save the sheet as \"CSV UTF-8\" "
+                         "and give drtriage that file",
+                         dt_sources_name(set));
+            break;
+        }
         const char *kind, *reason = skipped_unread(rules, src, &kind);
         if (!reason && !dt_source_in_archive(src) && dt_source_is_json(src))
             st = refuse_json(src, err);

@@ -76,6 +76,14 @@ expect_status "a JSON member beside the export" 0
 expect_json "the JSON member is skipped as json" \
     '[.skipped[] | select(.path | endswith(":calls.json")) | .kind] == ["json"]' "$WORK/out"
 
+# --- an Excel workbook (the export saved as .xlsx) is named as one, with the way to a CSV ---
+"$DRTRIAGE" -o "$WORK/saved.xlsx" "$DR" >/dev/null 2>&1
+run "$DRTRIAGE" "$WORK/saved.xlsx"
+expect_status "an .xlsx workbook" 2
+expect_stderr "is named as a workbook" "saved.xlsx: an Excel workbook (.xlsx) or other Office document, not CSV"
+run sh -c "'$DRTRIAGE' - <'$WORK/saved.xlsx'"
+expect_stderr "from standard input too" "<stdin>: an Excel workbook (.xlsx)"
+
 # --- nothing but files without call records ---
 "$GEN_ARCHIVE" zip "$WORK/cp.zip" "PSTN.calls.2026-11-01.csv=$c/PSTN.calls.2026-11-01.csv" \
     "parameters.json=$c/parameters.json"
