@@ -1112,17 +1112,39 @@ static dt_status_t run_one(const dt_pipeline_options_t *options, const dt_rules_
     return st;
 }
 
+/* How many skipped inputs have the kind of the i-th when it is the first of
+ * its kind, else 0: skipped inputs beyond SKIP_NOTES_MAX are told by kind. */
+static size_t first_of_kind(const dt_aggregate_t *agg, size_t i)
+{
+    const char *kind = agg->skipped[i].kind;
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(agg->skipped[j].kind, kind) == 0)
+            return 0;
+    size_t count = 0;
+    for (size_t j = i; j < agg->nskipped; j++)
+        count += strcmp(agg->skipped[j].kind, kind) == 0;
+    return count;
+}
+
 /* Every input skipped: nothing to report on. */
 static dt_status_t no_call_records(const dt_aggregate_t *agg, dt_error_t *err)
 {
     if (agg->nskipped == 1)
         return dt_fail(err, DT_ERR_INPUT, "%s: no call records: %s", agg->skipped[0].path,
                        agg->skipped[0].reason);
+    bool by_kind = agg->nskipped > SKIP_NOTES_MAX;
     char list[DT_ERROR_MAX];
     size_t used = 0;
     for (size_t i = 0; i < agg->nskipped && used < sizeof list; i++) {
-        int n = snprintf(list + used, sizeof list - used, "%s%s (%s)", i ? "; " : "",
-                         agg->skipped[i].path, agg->skipped[i].reason);
+        const dt_skipped_t *skip = &agg->skipped[i];
+        size_t count = by_kind ? first_of_kind(agg, i) : 1;
+        int n = 0;
+        if (count == 1)
+            n = snprintf(list + used, sizeof list - used, "%s%s (%s)", used ? "; " : "",
+                         skip->path, skip->reason);
+        else if (count > 1)
+            n = snprintf(list + used, sizeof list - used, "%s%zu inputs skipped (%s), e.g. %s (%s)",
+                         used ? "; " : "", count, skip->kind, skip->path, skip->reason);
         used += n > 0 ? (size_t)n : 0;
     }
     return dt_fail(err, DT_ERR_INPUT, "no call records in any input: %s", list);
@@ -1140,14 +1162,9 @@ static void note_skipped(dt_aggregate_t *agg)
     }
     for (size_t i = 0; i < agg->nskipped; i++) {
         const dt_skipped_t *first = &agg->skipped[i];
-        bool seen = false;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = strcmp(agg->skipped[j].kind, first->kind) == 0;
-        if (seen)
+        size_t count = first_of_kind(agg, i);
+        if (!count)
             continue;
-        size_t count = 0;
-        for (size_t j = i; j < agg->nskipped; j++)
-            count += strcmp(agg->skipped[j].kind, first->kind) == 0;
         dt_aggregate_note(agg, "%zu inputs skipped (%s), e.g. %s: %s", count, first->kind,
                               first->path, first->reason);
     }

@@ -84,6 +84,18 @@ expect_stderr "is named as a workbook" "saved.xlsx: an Excel workbook (.xlsx) or
 run sh -c "'$DRTRIAGE' - <'$WORK/saved.xlsx'"
 expect_stderr "from standard input too" "<stdin>: an Excel workbook (.xlsx)"
 
+# --- many files without call records: the message sums them up by kind, never cut off ---
+printf 'Name,Value\nx,1\n' >"$WORK/other.csv"
+set --
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    set -- "$@" "some/longer/folder/name/other-file-$i.csv=$WORK/other.csv"
+done
+"$GEN_ARCHIVE" zip "$WORK/others.zip" "$@" "notes.txt=$WORK/calls.json"
+run "$DRTRIAGE" "$WORK/others.zip"
+expect_status "an archive of 21 files without call records" 2
+expect_stderr "counts them by kind" "no call records in any input: 20 inputs skipped (unrecognised), e.g."
+expect_stderr "and names the other kind" "others.zip:notes.txt (JSON, not CSV text)"
+
 # --- nothing but files without call records ---
 "$GEN_ARCHIVE" zip "$WORK/cp.zip" "PSTN.calls.2026-11-01.csv=$c/PSTN.calls.2026-11-01.csv" \
     "parameters.json=$c/parameters.json"
