@@ -19,7 +19,7 @@ expect_json "summarised CQD: the groups add up to the 20000 calls generated" \
 expect_json "summarised CQD: its 2 rows of VoIP streams are excluded as non-PSTN" \
     '.totals.excluded_by_reason == {"filters": 0, "non_pstn": 2}
      and .totals.excluded_calls == (20000 / 3 | floor) + 1 + (20000 / 10 | floor) + 1
-     and (.notes | any(test("^2 rows are non-PSTN streams")))' "$WORK/cqd-agg.json"
+     and (.notes | any(test("^2 rows hold non-PSTN streams")))' "$WORK/cqd-agg.json"
 
 # The same calls, one row each: every table the same but for the weights.
 "$GEN" --family cqd --rows 20000 --seed 3 >"$WORK/cqd-rows.csv"

@@ -451,7 +451,7 @@ static bool copy_notes(dt_report_t *r, const dt_aggregate_t *agg, const dt_repor
         !add_note(r, notes, &n,
                   "%llu %s non-PSTN streams (Teams VoIP audio or video: every PSTN field "
                   "empty), not calls: left out",
-                  (unsigned long long)streams, streams == 1 ? "row is a" : "rows are"))
+                  (unsigned long long)streams, streams == 1 ? "row holds" : "rows hold"))
         return false;
     if (agg->code_overflow &&
         !add_note(r, notes, &n,
