@@ -35,6 +35,8 @@
 #define DURATION_MAX (31 * 86400) /* a longer "duration" is not one a call can have */
 #define SKIP_NOTES_MAX 8 /* skipped inputs named one by one; more are counted by kind */
 #define EXAMPLE_MAX 48 /* bytes of a cell value quoted in a note */
+#define SENTINEL_YEAR "0001" /* the year of the "no value" date */
+#define SENTINEL_YEAR_LEN (sizeof SENTINEL_YEAR - 1)
 
 /* The earliest and latest start time seen. */
 typedef struct {
@@ -431,6 +433,29 @@ static void learn_time(run_t *run, dt_slice_t start, uint64_t line)
             widen(&run->span[order], t);
 }
 
+/* Whether a cell holds a year-1 date, the sentinel Graph writes for a time it
+ * has not (0001-01-01T00:00:00Z; 1/1/0001 12:00:00 AM once PowerShell 7 wrote
+ * it in a culture). Only a cell with "0001" in it is parsed. */
+static bool sentinel_date(dt_slice_t cell)
+{
+    for (size_t i = 0; i + SENTINEL_YEAR_LEN <= cell.len; i++)
+        if (memcmp(cell.ptr + i, SENTINEL_YEAR, SENTINEL_YEAR_LEN) == 0) {
+            int64_t t;
+            return dt_date_read(cell.ptr, cell.len, DT_ORDER_NONE, &t, NULL) == DT_DATE_EMPTY;
+        }
+    return false;
+}
+
+/* The call's start time as written: the start column, else, when that is
+ * empty or the sentinel (a failed call has no start), the INVITE column. */
+static dt_slice_t start_cell(const run_t *run, const dt_record_t *fields)
+{
+    dt_slice_t start = dt_record_cell(fields, DT_FIELD_START);
+    if (start.len && (run->schema.column[DT_FIELD_INVITE] == DT_NO_COLUMN || !sentinel_date(start)))
+        return start;
+    return dt_record_cell(fields, DT_FIELD_INVITE);
+}
+
 /* Fills what the optional tables need; where dates matter, reads the start
  * time in the input's order, or says to hold the call back. */
 static dt_date_step_t call_extra(run_t *run, const dt_record_t *all, const dt_record_t *fields,
@@ -438,9 +463,7 @@ static dt_date_step_t call_extra(run_t *run, const dt_record_t *all, const dt_re
 {
     memset(extra, 0, sizeof *extra);
     extra->correlation = dt_record_cell(fields, DT_FIELD_CORRELATION);
-    extra->start = dt_record_cell(fields, DT_FIELD_START);
-    if (extra->start.len == 0)
-        extra->start = dt_record_cell(fields, DT_FIELD_INVITE);
+    extra->start = start_cell(run, fields);
     if (run->need_time) {
         dt_date_status_t status;
         dt_date_step_t step = dt_date_order_read(&run->dates, extra->start.ptr, extra->start.len,
