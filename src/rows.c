@@ -8,12 +8,15 @@
 #include "dt_text.h"
 
 #define NAME_MAX_BYTES 256 /* of a normalised header name, as the schema compares them */
+#define LABEL_MAX 40       /* bytes of a header name as a message quotes it */
+#define LIST_MORE ", ..."  /* ends a list of names cut short */
 
 struct dt_rows {
     FILE *out;
     bool terminal;
     bool started;           /* the first input's header is written */
     char (*names)[NAME_MAX_BYTES]; /* the first input's normalised header names */
+    char (*labels)[LABEL_MAX + 1]; /* the same as written (cut), for messages */
     size_t ncolumns;
     size_t *source_of;      /* output column -> column of the current input */
     uint64_t written;
@@ -41,7 +44,7 @@ void dt_rows_free(dt_rows_t *rows)
     if (rows->part)
         free(rows->buffer);
     else
-        free(rows->names);
+        free(rows->names), free(rows->labels);
     free(rows->source_of);
     free(rows);
 }
@@ -140,25 +143,32 @@ static dt_status_t first_header(dt_rows_t *rows, const dt_record_t *header, dt_e
 {
     rows->ncolumns = header->ncells;
     rows->names = calloc(header->ncells ? header->ncells : 1, sizeof *rows->names);
+    rows->labels = calloc(header->ncells ? header->ncells : 1, sizeof *rows->labels);
     rows->source_of = calloc(header->ncells ? header->ncells : 1, sizeof *rows->source_of);
-    if (!rows->names || !rows->source_of)
+    if (!rows->names || !rows->labels || !rows->source_of)
         return dt_fail(err, DT_ERR_NOMEM, "out of memory");
     for (size_t c = 0; c < header->ncells; c++) {
         dt_schema_normalise(header->cells[c].ptr, header->cells[c].len, rows->names[c],
                             NAME_MAX_BYTES);
+        size_t len = header->cells[c].len < LABEL_MAX ? header->cells[c].len : LABEL_MAX;
+        memcpy(rows->labels[c], header->cells[c].ptr, len);
         rows->source_of[c] = c;
     }
     rows->started = true;
     return put_row(rows, header, NULL, err);
 }
 
-/* Appends "'NAME'" (cut) to a list in buf. */
+/* Appends "'NAME'" (cut) to a list in buf; when it does not fit, the list
+ * ends in ", ..." (room for which is kept). */
 static void list_name(char *buf, size_t cap, const char *name, size_t len)
 {
-    size_t used = strlen(buf);
-    if (used + 8 < cap)
-        snprintf(buf + used, cap - used, "%s'%.*s'", used ? ", " : "", (int)(len > 40 ? 40 : len),
-                 name);
+    size_t used = strlen(buf), shown = len > LABEL_MAX ? LABEL_MAX : len;
+    if (used >= sizeof LIST_MORE - 1 && strcmp(buf + used - (sizeof LIST_MORE - 1), LIST_MORE) == 0)
+        return;
+    if (used + shown + sizeof ", ''" + sizeof LIST_MORE <= cap)
+        snprintf(buf + used, cap - used, "%s'%.*s'", used ? ", " : "", (int)shown, name);
+    else
+        snprintf(buf + used, cap - used, "%s", LIST_MORE);
 }
 
 /* A later input: maps each of the first input's columns to one of its
@@ -183,7 +193,7 @@ static dt_status_t later_header(dt_rows_t *rows, const char *path, const dt_reco
             if (!used[c] && strcmp(names[c], rows->names[k]) == 0)
                 found = c;
         if (found == SIZE_MAX)
-            list_name(missing, sizeof missing, rows->names[k], strlen(rows->names[k]));
+            list_name(missing, sizeof missing, rows->labels[k], strlen(rows->labels[k]));
         else
             used[found] = true, rows->source_of[k] = found;
     }

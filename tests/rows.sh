@@ -82,8 +82,18 @@ printf '%s\n' 'CorrelationId,Final SIP code,Final Microsoft subcode,Trunk' 'f,40
 run "$DRTRIAGE" --rows result=failed "$good" "$WORK/other.csv"
 expect_status "two layouts" 2
 expect_stderr "the differing columns are named" \
-    "other.csv:1: --rows writes one CSV, and this input's columns differ from the first input's (missing 'sbcfqdn'; not in the first: 'Trunk')"
+    "other.csv:1: --rows writes one CSV, and this input's columns differ from the first input's (missing 'SBC FQDN'; not in the first: 'Trunk')"
 expect_true "two layouts: nothing written" test ! -s "$WORK/out"
+wide=$(i=1; while [ $i -le 40 ]; do printf 'Some rather long column name %s,' $i; i=$((i + 1)); done)
+printf '%s\n' "${wide}Final SIP code,Final Microsoft subcode" "$(printf '%0.s,' $(seq 40))403,560403" \
+    >"$WORK/wide.csv"
+run "$DRTRIAGE" --rows result=failed "$WORK/wide.csv" "$good"
+expect_status "two layouts, many columns" 2
+expect_stderr "a list too long for the message ends in '...'" \
+    "missing 'Some rather long column name 1', 'Some rather long column name 2', "
+if grep -q "\.\.\.; not in the first: 'CorrelationId'" "$WORK/err"; then pass; else
+    fail "the list is cut between names, with '...'" "$(cat "$WORK/err")"
+fi
 
 # --- terminal or not ---
 printf '%s\n' "$H" "$(printf 'esc\033[31mred,403,560403,sbc\342\200\256x')" >"$WORK/hostile.csv"

@@ -118,7 +118,7 @@ START_TEST(test_other_layout_refused)
     begin(&s, "a.csv", (const char *[]){"SBC", "SIP", "MS", NULL}, DT_OK);
     begin(&s, "b.csv", (const char *[]){"SBC", "SIP", "Trunk", NULL}, DT_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(s.err.msg, "b.csv:1:"));
-    ck_assert_ptr_nonnull(strstr(s.err.msg, "missing 'ms'"));
+    ck_assert_ptr_nonnull(strstr(s.err.msg, "missing 'MS'"));
     ck_assert_ptr_nonnull(strstr(s.err.msg, "not in the first: 'Trunk'"));
     ck_assert_str_eq(sink_close(&s), "SBC,SIP,MS\r\n");
     free(s.text);
