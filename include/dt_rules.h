@@ -176,6 +176,7 @@ typedef struct {
     size_t nskips, skips_cap;
 
     dt_map_t success_true, success_false; /* normalised values */
+    dt_map_t endpoint_pstn;               /* [values endpoint] pstn: a call's PSTN leg */
     dt_map_t call_type_in, call_type_out; /* whole call-type values */
     const char **call_type_services;      /* [call-type service] names, lowercased */
     size_t ncall_type_services, call_type_services_cap;
@@ -282,6 +283,11 @@ int dt_rules_word_set(const dt_map_t *yes, const dt_map_t *no, const char *text,
  * after-service words ("ByotIn", "UcapOut_transfer", "Emergency_Out").
  * Compared lowercased, blanks around the value ignored. */
 int dt_rules_call_direction(const dt_rules_t *rules, const char *text, size_t len);
+
+/* Whether an endpoint-type value (ACS EndpointType) is one of the [values
+ * endpoint] pstn values: the participant row of a call's PSTN leg. Compared
+ * lowercased, blanks around the value ignored; an empty value is not. */
+bool dt_rules_pstn_endpoint(const dt_rules_t *rules, const char *text, size_t len);
 
 /* The RFC reason phrase of a SIP code, or NULL if the code is not registered. */
 const dt_sip_rule_t *dt_rules_sip(const dt_rules_t *rules, unsigned code);

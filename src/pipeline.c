@@ -71,11 +71,22 @@ typedef struct {
     bool need_direction;            /* a report filter has --direction */
     uint64_t undirected;            /* calls --direction kept: direction unknown */
     char undirected_example[EXAMPLE_MAX]; /* the first such call's call type */
+    uint64_t participants;          /* calls counted from rows of participants that are
+                                       not a PSTN leg ([values endpoint]) */
+    char participant_example[EXAMPLE_MAX]; /* the first such row's endpoint type */
+    char endpoint_column[EXAMPLE_MAX];     /* the endpoint type's header name */
     size_t group_slot[DT_GROUP_COLUMNS_MAX];
     size_t where_slot[DT_WHERE_MAX];
     dt_slice_t view[DT_FIELD_COUNT];
     char group_key[GROUP_KEY_MAX];
 } run_t;
+
+/* Keeps a cell's value, cut to fit, as the example a note quotes. */
+static void example(char out[EXAMPLE_MAX], dt_slice_t cell)
+{
+    snprintf(out, EXAMPLE_MAX, "%.*s", (int)(cell.len < EXAMPLE_MAX - 1 ? cell.len : EXAMPLE_MAX - 1),
+             cell.ptr);
+}
 
 /* Finds each of the columns an option names in the header; DT_ERR_INPUT
  * naming a missing one and the headers there are, closest first. */
@@ -140,9 +151,10 @@ static bool field_needed(const run_t *run, dt_field_t field)
     uint32_t fields = dt_aggregate_fields(run->agg) | dt_filter_fields(&o->filter) |
                       (o->rows ? dt_filter_fields(o->rows) : 0);
     /* Always: the count, the start time (an input's time range, the filters,
-     * the series), the non-PSTN test; with --dedupe, a call's key. */
+     * the series), the non-PSTN test, the endpoint type (which participants
+     * are counted); with --dedupe, a call's key. */
     fields |= 1u << DT_FIELD_WEIGHT | 1u << DT_FIELD_START | 1u << DT_FIELD_INVITE |
-              run->stream_fields;
+              1u << DT_FIELD_ENDPOINT | run->stream_fields;
     if (o->dedupe)
         fields |= 1u << DT_FIELD_CORRELATION | 1u << DT_FIELD_CALL_TYPE;
     return (fields | run->measure_fields) & 1u << field;
@@ -222,6 +234,10 @@ static dt_status_t note_schema(run_t *run, const dt_record_t *header)
     if (count != DT_NO_COLUMN &&
         dt_aggregate_set_count_column(run->agg, header->cells[count].ptr, header->cells[count].len))
         return DT_ERR_NOMEM;
+    size_t endpoint = schema->column[DT_FIELD_ENDPOINT];
+    run->endpoint_column[0] = '\0';
+    if (endpoint != DT_NO_COLUMN)
+        example(run->endpoint_column, header->cells[endpoint]);
     run->stream_fields = 0;
     if (schema->family < DT_FAMILY_COUNT && run->rules->non_pstn[schema->family])
         for (size_t f = 0; f < DT_FIELD_COUNT; f++)
@@ -570,11 +586,12 @@ static dt_status_t on_call(run_t *run, const dt_record_t *record, const dt_recor
         return DT_OK;
     }
     if (subject.has_direction && subject.direction < 0 &&
-        run->undirected++ == 0) {
-        dt_slice_t type = dt_record_cell(fields, DT_FIELD_CALL_TYPE);
-        snprintf(run->undirected_example, sizeof run->undirected_example, "%.*s",
-                 (int)(type.len < EXAMPLE_MAX - 1 ? type.len : EXAMPLE_MAX - 1), type.ptr);
-    }
+        run->undirected++ == 0)
+        example(run->undirected_example, dt_record_cell(fields, DT_FIELD_CALL_TYPE));
+    dt_slice_t endpoint = dt_record_cell(fields, DT_FIELD_ENDPOINT);
+    if (endpoint.len && !dt_rules_pstn_endpoint(run->rules, endpoint.ptr, endpoint.len) &&
+        (run->participants += call->weight) == call->weight)
+        example(run->participant_example, endpoint);
     st = dt_aggregate_call(run->agg, call, &extra);
     if (st == DT_ERR_INPUT)
         return dt_fail(err, st, "%s:%llu: more than %u distinct hours and keys in one input",
@@ -844,6 +861,7 @@ static dt_status_t plan_chunk(void *ctx, const dt_chunk_t *chunk, void **out, dt
     job->run.rows_out = job->rows;
     memset(job->run.span, 0, sizeof job->run.span);
     job->run.undirected = 0;
+    job->run.participants = 0;
     dt_date_order_begin(&job->run.dates, job->order);
     *out = job;
     return DT_OK;
@@ -901,6 +919,10 @@ static dt_status_t take_job(chunked_t *c, chunk_job_t *job, dt_error_t *err)
         memcpy(run->undirected_example, job->run.undirected_example,
                sizeof run->undirected_example);
     run->undirected += job->run.undirected;
+    if (job->run.participants && !run->participants)
+        memcpy(run->participant_example, job->run.participant_example,
+               sizeof run->participant_example);
+    run->participants += job->run.participants;
     if (job->rows && (st = dt_rows_append(run->rows_out, job->rows, err)))
         return st;
     dt_codes_limits_t limits = dt_codes_limits(run->codes);
@@ -1009,6 +1031,21 @@ static void note_undirected(const run_t *run)
                           run->undirected == 1 ? "" : "s", run->undirected_example);
 }
 
+/* The end of an input whose rows are participants (ACS): how many of the
+ * calls counted are rows of participants other than a PSTN leg. */
+static void note_participants(const run_t *run)
+{
+    if (run->participants)
+        dt_aggregate_note(run->agg,
+                          "%s: its rows are participants, not calls: %llu of the calls counted "
+                          "%s not a PSTN leg (endpoint type '%s' first), so a call can count "
+                          "more than once; --where '%s=PSTN' counts the PSTN legs only",
+                          run->path, (unsigned long long)run->participants,
+                          run->participants == 1 ? "is the row of a participant that is"
+                                                 : "are rows of participants that are",
+                          run->participant_example, run->endpoint_column);
+}
+
 /* Reads one source into the aggregate: one input of the report, or one it
  * names as skipped. */
 static dt_status_t run_source(const dt_pipeline_options_t *options, const dt_rules_t *rules,
@@ -1042,8 +1079,10 @@ static dt_status_t run_source(const dt_pipeline_options_t *options, const dt_rul
                         : run_input(run, src, err);
     if (st == DT_OK)
         st = finish_dates(run, err);
-    if (st == DT_OK)
+    if (st == DT_OK) {
         note_undirected(run);
+        note_participants(run);
+    }
     dt_spool_free(run->held);
     if (run->skip_kind && dt_aggregate_skip_current(agg, run->skip_kind, run->skip_reason))
         st = dt_fail(err, DT_ERR_NOMEM, "out of memory");

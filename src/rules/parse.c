@@ -71,6 +71,7 @@ void dt_rules_init(dt_rules_t *rules)
     dt_map_init(&rules->code_index, 0);
     dt_map_init(&rules->origin_index, 0);
     dt_map_init(&rules->success_true, 0);
+    dt_map_init(&rules->endpoint_pstn, 0);
     dt_map_init(&rules->success_false, 0);
     dt_map_init(&rules->call_type_in, 0);
     dt_map_init(&rules->call_type_out, 0);
@@ -93,6 +94,7 @@ void dt_rules_free(dt_rules_t *rules)
     dt_map_free(&rules->code_index);
     dt_map_free(&rules->origin_index);
     dt_map_free(&rules->success_true);
+    dt_map_free(&rules->endpoint_pstn);
     dt_map_free(&rules->success_false);
     dt_map_free(&rules->call_type_in);
     dt_map_free(&rules->call_type_out);
@@ -597,8 +599,15 @@ static dt_status_t add_words(parse_t *ps, dt_map_t *map, const kv_t *kv)
 
 static dt_status_t merge_values(parse_t *ps, const section_t *sec)
 {
+    if (strcmp(sec->arg, "endpoint") == 0) {
+        static const char *const spec[] = {"pstn!", NULL};
+        dt_status_t st = check_keys(ps, sec, spec, "values");
+        return st ? st : add_words(ps, &ps->rules->endpoint_pstn, find_key(sec, "pstn"));
+    }
     if (strcmp(sec->arg, "success") != 0)
-        return fail_at(ps, sec->line, "[values %s]: only [values success] is known", sec->arg);
+        return fail_at(ps, sec->line,
+                       "[values %s]: only [values success] and [values endpoint] are known",
+                       sec->arg);
     static const char *const spec[] = {"true+", "false+", NULL};
     dt_status_t st = check_keys(ps, sec, spec, "values");
     for (size_t i = 0; st == DT_OK && i < sec->nvalues; i++) {
@@ -1237,6 +1246,11 @@ int dt_rules_word_set(const dt_map_t *yes, const dt_map_t *no, const char *text,
     if (dt_map_get(yes, lower, len))
         return 1;
     return dt_map_get(no, lower, len) ? 0 : -1;
+}
+
+bool dt_rules_pstn_endpoint(const dt_rules_t *rules, const char *text, size_t len)
+{
+    return dt_rules_word_set(&rules->endpoint_pstn, &rules->endpoint_pstn, text, len) == 1;
 }
 
 int dt_rules_call_direction(const dt_rules_t *rules, const char *text, size_t len)

@@ -83,6 +83,24 @@ START_TEST(test_digest)
 }
 END_TEST
 
+/* [values endpoint] pstn: which ACS endpoint types are a call's PSTN leg;
+ * the built-in rules know PSTN, in any case, and no other type. */
+START_TEST(test_values_endpoint)
+{
+    dt_rules_t a;
+    tu_rules_embedded(&a);
+    ck_assert(dt_rules_pstn_endpoint(&a, "PSTN", 4));
+    ck_assert(dt_rules_pstn_endpoint(&a, " pstn ", 6));
+    ck_assert(!dt_rules_pstn_endpoint(&a, "VoIP", 4));
+    ck_assert(!dt_rules_pstn_endpoint(&a, "", 0));
+    dt_rules_free(&a);
+    tu_rules_on_base(&a, "ep.rules", "[values endpoint]\npstn = Gateway pstn\n");
+    ck_assert(dt_rules_pstn_endpoint(&a, "gateway", 7));
+    ck_assert(!dt_rules_pstn_endpoint(&a, "bot", 3));
+    dt_rules_free(&a);
+}
+END_TEST
+
 /* The version names the layers and the digest a state carries. */
 START_TEST(test_version)
 {
@@ -471,6 +489,7 @@ static const bad_rules_t bad_rules[] = {
     {"[skip x]\nreason = r\nname = a\n[skip x]\nreason = s\nname = b\n", 4,
      "[skip x] defined twice"},
     {"[values colour]\ntrue = x\n", 1, "only [values success]"},
+    {"[values endpoint]\ntrue = x\n", 2, "unknown key 'true'"},
     {"[ner]\neffective-sip = 486 4860\n", 2, "is not a SIP code"},
     {"[code 1/403]\nphrase = P\nphrase = p\naction = a\nsource = s\n", 1, "listed twice"},
     {"[action a]\ntitle = T\nowner = sbc\ntext = t\n[action a]\ntitle = T\nowner = sbc\ntext = "
@@ -956,6 +975,7 @@ Suite *dt_suite_rules(void)
     tcase_add_test(t, test_action_section);
     tcase_add_test(t, test_digest);
     tcase_add_test(t, test_version);
+    tcase_add_test(t, test_values_endpoint);
     tcase_add_test(t, test_code_section);
     tcase_add_test(t, test_sip_sections);
     tcase_add_test(t, test_origin_sections);
