@@ -360,9 +360,18 @@ static bool same_content(const dt_input_stats_t *a, const dt_input_stats_t *b)
            dt_hash_digest(&a->content) == dt_hash_digest(&b->content);
 }
 
+/* Whether two inputs can hold the same calls: Teams' exports (admin center,
+ * Graph, CQD) all record the tenant's Direct Routing calls, while Azure
+ * Communication Services records calls of its own. */
+static bool may_share_calls(const dt_input_stats_t *a, const dt_input_stats_t *b)
+{
+    return (a->family == DT_FAMILY_ACS) == (b->family == DT_FAMILY_ACS);
+}
+
 /* Inputs given twice (the same content as an earlier one: one note, against
- * the first) and inputs whose time ranges overlap: their common calls are
- * counted twice unless --dedupe drops the repeats. */
+ * the first) and inputs whose time ranges overlap and can hold the same
+ * calls: their common calls are counted twice unless --dedupe drops the
+ * repeats. */
 static bool pair_notes(dt_report_t *r, const dt_aggregate_t *agg, const char **notes, size_t *n)
 {
     const char *twice = "calls in both are counted twice (--dedupe drops repeated calls)";
@@ -381,7 +390,7 @@ static bool pair_notes(dt_report_t *r, const dt_aggregate_t *agg, const char **n
             const dt_input_stats_t *a = &agg->inputs[i], *b = &agg->inputs[j];
             bool same = first[j] == i;
             bool overlap = first[j] == j && first[i] == i && a->has_time && b->has_time &&
-                           a->first <= b->last && b->first <= a->last;
+                           a->first <= b->last && b->first <= a->last && may_share_calls(a, b);
             if (!same && !overlap)
                 continue;
             if (++pairs > PAIR_NOTES_MAX)
