@@ -26,7 +26,7 @@ typedef enum {
     DT_MATCH_PHRASE = 0, /* Microsoft code, SIP code and phrase */
     DT_MATCH_CODES,      /* Microsoft code and SIP code */
     DT_MATCH_MS,         /* Microsoft code alone */
-    DT_MATCH_ORIGIN,     /* origin rule (560xxx: the SBC sent SIP xxx) */
+    DT_MATCH_ORIGIN,     /* origin rule (560NNN: the SBC sent SIP NNN) */
     DT_MATCH_SIP_PHRASE, /* no Microsoft code: SIP code and a documented phrase */
     DT_MATCH_SIP_CODE,   /* the SIP code's own fallback action ([sip N] action) */
     DT_MATCH_SIP_CLASS,  /* only the SIP code's class is known */
@@ -76,7 +76,7 @@ void dt_codes_free(dt_codes_t *codes);
 /* Joins one call's codes and phrase (not NUL-terminated; may be empty) with
  * the table, for a file of the given export family (DT_FAMILY_ANY when it is
  * not known): the family picks the origin rule (dt_rules_origin_for), so the
- * origin, the SIP code a 560xxx code names and the origin rule's fallback
+ * origin, the SIP code a 560NNN code names and the origin rule's fallback
  * action can differ by family; the entries joined do not. The returned match
  * is owned by codes (the lookup) and stays valid until dt_codes_free (or, for uncached
  * keys, until the next lookup). An unmatched key yields level DT_MATCH_NONE.

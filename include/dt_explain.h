@@ -58,7 +58,7 @@ typedef struct {
                             a call with its codes and first phrase would get */
     bool has_ms, has_sip;
     uint64_t ms;         /* the codes explained */
-    unsigned sip;        /* for a 560xxx code alone, the SIP code the SBC sent */
+    unsigned sip;        /* for a 560NNN code alone, the SIP code the SBC sent */
 } dt_explain_item_t;
 
 /* One line of the summary an explanation leads with: an action the items

@@ -6,7 +6,7 @@
  *   3. the first entry for the Microsoft code that may stand for it with
  *      another SIP code (see may_stand_for);
  *   4. for a Microsoft code no entry documents: the origin rule's fallback
- *      action (560xxx: the SBC sent SIP xxx);
+ *      action (560NNN: the SBC sent SIP NNN);
  *   5. with no Microsoft code: an entry for the SIP code whose phrase matches;
  *      with no phrase either, in a [sip-only] family (ACS, whose exports have
  *      no phrase column), the SIP code's entry without a Microsoft code;

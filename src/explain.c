@@ -373,7 +373,7 @@ const char *dt_explain_origin_reason(const dt_rules_t *rules, dt_family_t family
 
 /* True when a call with the item's Microsoft code gets another origin in files
  * of family f than the item shows (the query's family was DT_FAMILY_ANY):
- * the origin rules differ by family (540xxx is SBC-generated in ACS files). */
+ * the origin rules differ by family (540NNN is SBC-generated in ACS files). */
 static bool origin_differs(const dt_rules_t *rules, dt_family_t asked,
                            const dt_explain_item_t *item, dt_family_t f, dt_origin_t *origin)
 {

@@ -38,7 +38,7 @@
     "  -p, --phrase TEXT    TEXT is a phrase even if it starts with a digit or is an\n" \
     "                       action id\n" \
     "      --family FAMILY  answer for files of one export family: tac, graph, cqd or\n" \
-    "                       acs (the origin rules differ: 540xxx is SBC-generated in\n" \
+    "                       acs (the origin rules differ: 540NNN is SBC-generated in\n" \
     "                       ACS files); by default the rules for every family, with\n" \
     "                       the origin in each family where it differs\n" \
     "      --rules PATH     load a rules file or directory on top of the built-in\n" \

@@ -243,7 +243,7 @@ START_TEST(test_ms_catch_all)
         /* their own pairs still join */
         {0, 408, "Establishment timeout", DT_MATCH_PHRASE, "client-media-timeout"},
         {560000, 0, "BYE", DT_MATCH_CODES, "normal-end"},
-        /* a failed call without a SIP code whose 560xxx code names it */
+        /* a failed call without a SIP code whose 560NNN code names it */
         {560486, NONE, NULL, DT_MATCH_MS, "callee-busy"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -338,8 +338,8 @@ START_TEST(test_changed_advice)
 }
 END_TEST
 
-/* The origin rules per export family: 540xxx is SBC-generated in ACS files,
- * Microsoft-generated in TAC, Graph and CQD files; 560xxx is the SBC's in all. */
+/* The origin rules per export family: 540NNN is SBC-generated in ACS files,
+ * Microsoft-generated in TAC, Graph and CQD files; 560NNN is the SBC's in all. */
 START_TEST(test_family_origin)
 {
     dt_code_key_t k = key_of(540487, 487);
@@ -360,7 +360,7 @@ START_TEST(test_family_origin)
                      DT_ORIGIN_MICROSOFT);
     ck_assert_uint_eq(dt_codes_cached(codes), 3);
 
-    /* An undocumented 540xxx code: the ACS 540 rule's action, the SIP class elsewhere. */
+    /* An undocumented 540NNN code: the ACS 540 rule's action, the SIP class elsewhere. */
     k = key_of(540499, 499);
     const dt_match_t *m = dt_codes_lookup(codes, DT_FAMILY_ACS, &k, "", 0, NULL);
     ck_assert_int_eq(m->level, DT_MATCH_ORIGIN);

@@ -489,7 +489,7 @@ START_TEST(test_family_origins)
     free(text);
     fixture_done(&fx);
 
-    /* An undocumented 540xxx code: the ACS rule's action only for ACS files. */
+    /* An undocumented 540NNN code: the ACS rule's action only for ACS files. */
     arg = "540499/499";
     explain_for(&fx, DT_FAMILY_ACS, NULL, &arg, 1);
     ck_assert_int_eq(fx.e.items[0].match.level, DT_MATCH_ORIGIN);
@@ -502,7 +502,7 @@ START_TEST(test_family_origins)
     ck_assert_int_eq(fx.e.items[0].match.level, DT_MATCH_SIP_CLASS);
     fixture_done(&fx);
 
-    /* 560xxx and other codes: the same in every family, nothing beside. */
+    /* 560NNN and other codes: the same in every family, nothing beside. */
     explain_one(&fx, "560403/403");
     text = render(&fx, false);
     ck_assert_msg(!strstr(text, " files     "), "%s", text);

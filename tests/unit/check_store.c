@@ -920,7 +920,7 @@ START_TEST(test_replay_uses_rules_in_effect)
 }
 END_TEST
 
-/* A key is classified with its export's family: a 540xxx code is the SBC's
+/* A key is classified with its export's family: a 540NNN code is the SBC's
  * in an ACS export and Microsoft's in a Teams admin center one, also when
  * the two exports' views of one hour are added up. */
 START_TEST(test_replay_uses_family)
