@@ -116,10 +116,15 @@ bool dt_date_order_parse(const char *text, dt_date_order_t *out);
 #define DT_DATE_TEXT_MAX 21
 
 #define DT_DATE_TEXT (DT_DATE_TEXT_MAX - 1) /* the length of "YYYY-MM-DDTHH:MM:SSZ" */
+#define DT_DATE_DAY_LEN 10 /* the length of its day, "YYYY-MM-DD" */
 
 /* Writes an epoch time as "YYYY-MM-DDTHH:MM:SSZ" into out (cap bytes, at
  * least DT_DATE_TEXT_MAX for every time dt_date_read returns). */
 void dt_date_format(int64_t epoch, char *out, size_t cap);
+
+/* Writes the day of an epoch time, "YYYY-MM-DD", into out (at least
+ * DT_DATE_TEXT_MAX bytes, as dt_date_format takes); returns out. */
+const char *dt_date_format_day(int64_t epoch, char out[DT_DATE_TEXT_MAX]);
 
 typedef enum { DT_BUCKET_HOUR, DT_BUCKET_DAY, DT_BUCKET_WEEK } dt_bucket_t;
 

@@ -46,6 +46,12 @@ void dt_json_null(dt_json_t *j, const char *key);
  * when value is negative (the convention for "no value", as NER without calls). */
 void dt_json_fixed(dt_json_t *j, const char *key, double value, unsigned decimals);
 
+/* An epoch time as dt_date_format writes it, "YYYY-MM-DDTHH:MM:SSZ". */
+void dt_json_time(dt_json_t *j, const char *key, int64_t epoch);
+
+/* The day of an epoch time, "YYYY-MM-DD". */
+void dt_json_day(dt_json_t *j, const char *key, int64_t epoch);
+
 /* A value written by the caller: the emitter writes the separator and key,
  * the caller the raw JSON text right after (e.g. a number it formatted). */
 void dt_json_raw(dt_json_t *j, const char *key, const char *json);

@@ -137,13 +137,6 @@ static void put_day(FILE *out, int64_t t)
     fprintf(out, "%.10s", text);
 }
 
-static void json_time(dt_json_t *j, const char *key, int64_t t, size_t len)
-{
-    char text[DT_DATE_TEXT_MAX];
-    dt_date_format(t, text, sizeof text);
-    dt_json_strn(j, key, text, len);
-}
-
 static dt_status_t list_ingest(void *ctx, const dt_store_ingest_row_t *row, dt_error_t *err)
 {
     (void)err;
@@ -156,7 +149,7 @@ static dt_status_t list_ingest(void *ctx, const dt_store_ingest_row_t *row, dt_e
         dt_json_i64(j, "id", row->id);
         dt_json_str(j, "name", e->name);
         dt_json_str(j, "digest", e->digest);
-        json_time(j, "ingested", e->ingested, DT_DATE_TEXT_MAX - 1);
+        dt_json_time(j, "ingested", e->ingested);
         dt_json_u64(j, "bytes", e->bytes);
         dt_json_str(j, "family", e->family);
         dt_json_u64(j, "rows", e->rows);
@@ -164,8 +157,8 @@ static dt_status_t list_ingest(void *ctx, const dt_store_ingest_row_t *row, dt_e
         dt_json_u64(j, "calls", row->calls);
         dt_json_u64(j, "undated", row->undated);
         if (row->has_time) {
-            json_time(j, "first", row->first, DT_DATE_TEXT_MAX - 1);
-            json_time(j, "last", row->last, DT_DATE_TEXT_MAX - 1);
+            dt_json_time(j, "first", row->first);
+            dt_json_time(j, "last", row->last);
         } else {
             dt_json_null(j, "first");
             dt_json_null(j, "last");
@@ -250,8 +243,8 @@ static void write_runs(history_t *h, const char *key, const char *title, const d
         dt_json_open(&h->j, key, '[');
         for (size_t i = 0; i < n; i++) {
             dt_json_open(&h->j, NULL, '{');
-            json_time(&h->j, "from", runs[i].from, 10);
-            json_time(&h->j, "to", runs[i].to, 10);
+            dt_json_day(&h->j, "from", runs[i].from);
+            dt_json_day(&h->j, "to", runs[i].to);
             if (partial)
                 dt_json_u64(&h->j, "hours", runs[i].hours);
             else
@@ -294,8 +287,8 @@ static dt_status_t write_history(history_t *h, dt_store_t *store, const char *pa
         dt_json_str(&h->j, "store", path);
         dt_json_u64(&h->j, "schema_version", (uint64_t)dt_store_schema_version(store));
         if (any) {
-            json_time(&h->j, "first_hour", first, DT_DATE_TEXT_MAX - 1);
-            json_time(&h->j, "last_hour", last, DT_DATE_TEXT_MAX - 1);
+            dt_json_time(&h->j, "first_hour", first);
+            dt_json_time(&h->j, "last_hour", last);
         } else {
             dt_json_null(&h->j, "first_hour");
             dt_json_null(&h->j, "last_hour");

@@ -327,6 +327,13 @@ void dt_date_format(int64_t epoch, char *out, size_t cap)
              (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60));
 }
 
+const char *dt_date_format_day(int64_t epoch, char out[DT_DATE_TEXT_MAX])
+{
+    dt_date_format(epoch, out, DT_DATE_TEXT_MAX);
+    out[DT_DATE_DAY_LEN] = '\0';
+    return out;
+}
+
 int dt_date_weekday(int64_t epoch)
 {
     return (int)(((day_of(epoch) % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday: Monday = 0 */

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "dt_date.h"
 #include "dt_json.h"
 #include "dt_num.h"
 #include "dt_utf8.h"
@@ -127,6 +128,19 @@ void dt_json_fixed(dt_json_t *j, const char *key, double value, unsigned decimal
 {
     char buf[DT_NUMBER_MAX];
     dt_json_raw(j, key, value < 0 ? "null" : dt_format_fixed(buf, value, decimals));
+}
+
+void dt_json_time(dt_json_t *j, const char *key, int64_t epoch)
+{
+    char text[DT_DATE_LABEL];
+    dt_date_format(epoch, text, sizeof text);
+    dt_json_str(j, key, text);
+}
+
+void dt_json_day(dt_json_t *j, const char *key, int64_t epoch)
+{
+    char text[DT_DATE_TEXT_MAX];
+    dt_json_str(j, key, dt_date_format_day(epoch, text));
 }
 
 void dt_json_raw(dt_json_t *j, const char *key, const char *json)

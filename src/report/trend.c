@@ -380,12 +380,6 @@ const dt_change_t *dt_trend_action(const dt_trend_t *trend, const dt_rules_t *ru
     return NULL;
 }
 
-static const char *day_text(char buf[DT_DATE_TEXT_MAX], int64_t day)
-{
-    dt_date_format(day, buf, DT_DATE_TEXT_MAX);
-    buf[10] = '\0';
-    return buf;
-}
 
 static const char *rate_text(char buf[DT_NUMBER_MAX], const dt_trend_rate_t *rate)
 {
@@ -432,10 +426,10 @@ void dt_change_describe(const dt_report_t *r, const dt_change_t *c, char *out, s
     if (n >= cap)
         return;
     if (c->ongoing)
-        snprintf(out + n, cap - n, "; since %s", day_text(since, c->since));
+        snprintf(out + n, cap - n, "; since %s", dt_date_format_day(c->since, since));
     else
-        snprintf(out + n, cap - n, "; from %s to %s", day_text(since, c->since),
-                 day_text(until, c->until));
+        snprintf(out + n, cap - n, "; from %s to %s", dt_date_format_day(c->since, since),
+                 dt_date_format_day(c->until, until));
 }
 
 void dt_trend_day_actions(const dt_report_t *r, const dt_trend_day_t *day, char *out, size_t cap)

@@ -15,14 +15,6 @@ static void j_ner(dt_json_t *j, const char *key, uint64_t effective, uint64_t ca
     dt_json_fixed(j, key, dt_ner_percent(effective, calls), 2);
 }
 
-/* An epoch time as "YYYY-MM-DDTHH:MM:SSZ". */
-static void j_time(dt_json_t *j, const char *key, int64_t epoch)
-{
-    char text[DT_DATE_LABEL];
-    dt_date_format(epoch, text, sizeof text);
-    dt_json_str(j, key, text);
-}
-
 /* The Health Dashboard's measures of a row (null where not counted): ACD and
  * short calls from its counters, time to failure and the concurrency peak
  * from its stats. */
@@ -62,7 +54,7 @@ static void write_concurrency(dt_json_t *j, const dt_row_stats_t *st)
     dt_json_open(j, "concurrency", '{');
     dt_json_u64(j, "peak", st->peak);
     if (st->peak)
-        j_time(j, "at", st->peak_at);
+        dt_json_time(j, "at", st->peak_at);
     else
         dt_json_null(j, "at");
     if (st->limit)
@@ -102,8 +94,8 @@ static void write_totals(dt_json_t *j, const dt_report_t *r)
     j_ner(j, "ner", t->counts.effective, t->counts.calls);
     dt_json_u64(j, "failed_expected", dt_counts_expected(&t->counts));
     if (r->has_span) {
-        j_time(j, "first_start", r->first);
-        j_time(j, "last_start", r->last);
+        dt_json_time(j, "first_start", r->first);
+        dt_json_time(j, "last_start", r->last);
     } else {
         dt_json_null(j, "first_start");
         dt_json_null(j, "last_start");
@@ -116,9 +108,10 @@ static void write_totals(dt_json_t *j, const dt_report_t *r)
 /* An epoch time as "YYYY-MM-DDTHH:MM:SSZ", or null. */
 static void write_time(dt_json_t *j, const char *key, bool has, int64_t epoch)
 {
-    char text[32];
-    dt_date_format(epoch, text, sizeof text);
-    dt_json_str(j, key, has ? text : NULL);
+    if (has)
+        dt_json_time(j, key, epoch);
+    else
+        dt_json_null(j, key);
 }
 
 void dt_write_json_skipped(dt_json_t *j, const dt_skipped_t *skipped, size_t n)
@@ -355,7 +348,7 @@ static void write_key(dt_json_t *j, key_kind_t kind, const dt_keyed_row_t *row)
         if (row->other)
             dt_json_null(j, "start");
         else
-            j_time(j, "start", row->start);
+            dt_json_time(j, "start", row->start);
         return;
     }
     if (row->other || (kind == KEY_SBC && !*name))
@@ -449,13 +442,6 @@ static void write_notes(dt_json_t *j, const dt_report_t *r)
 
 /* ---- the trend (drtriage trend) ---- */
 
-static void j_day(dt_json_t *j, const char *key, int64_t day)
-{
-    char text[DT_DATE_TEXT_MAX];
-    dt_date_format(day, text, sizeof text);
-    dt_json_strn(j, key, text, 10);
-}
-
 /* A number that may be very small (a p-value), in %g form. */
 static void j_real(dt_json_t *j, const char *key, double value)
 {
@@ -476,8 +462,8 @@ static void j_period(dt_json_t *j, const char *key, int64_t since, int64_t until
                      const dt_counts_t *c)
 {
     dt_json_open(j, key, '{');
-    j_day(j, "since", since);
-    j_day(j, "until", until);
+    dt_json_day(j, "since", since);
+    dt_json_day(j, "until", until);
     dt_json_u64(j, "days", days);
     dt_json_u64(j, "calls", c->calls);
     dt_json_u64(j, "succeeded", c->succeeded);
@@ -526,8 +512,8 @@ static void write_change(dt_json_t *j, const dt_report_t *r, const dt_change_t *
         dt_json_null(j, "rise_percent");
     dt_json_fixed(j, "dispersion", c->dispersion, 2);
     j_real(j, "p_value", c->p_value);
-    j_day(j, "since", c->since);
-    j_day(j, "until", c->until);
+    dt_json_day(j, "since", c->since);
+    dt_json_day(j, "until", c->until);
     dt_json_bool(j, "ongoing", c->ongoing);
     dt_json_close(j, '}');
 }
@@ -539,7 +525,7 @@ static void write_trend_days(dt_json_t *j, const dt_report_t *r, const dt_trend_
     for (size_t d = 0; d < t->ndays; d++) {
         const dt_trend_day_t *day = &t->days[d];
         dt_json_open(j, NULL, '{');
-        j_day(j, "day", day->day);
+        dt_json_day(j, "day", day->day);
         dt_json_bool(j, "window", day->window);
         dt_json_bool(j, "data", day->has_data);
         dt_json_u64(j, "calls", day->counts.calls);
@@ -576,7 +562,7 @@ static void write_trend(dt_json_t *j, const dt_report_t *r)
     dt_json_open(j, "missing_days", '[');
     for (size_t d = 0; d < t->ndays; d++)
         if (t->days[d].window && !t->days[d].has_data && !t->days[d].before_history)
-            j_day(j, NULL, t->days[d].day);
+            dt_json_day(j, NULL, t->days[d].day);
     dt_json_close(j, ']');
     dt_json_u64(j, "min_calls", t->min_calls);
     j_real(j, "alpha", t->alpha);

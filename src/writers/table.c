@@ -643,9 +643,7 @@ static void input_cell(const dt_table_t *t, size_t row, size_t col, dt_cell_t *c
 
 static void set_day(dt_cell_t *c, int64_t day)
 {
-    dt_date_format(day, c->buf, sizeof c->buf);
-    c->buf[10] = '\0';
-    set_text(c, c->buf);
+    set_text(c, dt_date_format_day(day, c->buf));
 }
 
 static const dt_column_t trend_columns[] = {

@@ -1278,12 +1278,6 @@ static void write_notes(const text_t *w)
 
 /* ---- the trend (drtriage trend) ---- */
 
-static const char *day_text(char buf[DT_DATE_TEXT_MAX], int64_t day)
-{
-    dt_date_format(day, buf, DT_DATE_TEXT_MAX);
-    buf[10] = '\0';
-    return buf;
-}
 
 #define FAULTS_BY_ORIGIN "faults by origin" /* over the trend's columns of faults */
 
@@ -1293,8 +1287,9 @@ static void fill_period(const table_t *tab, size_t i, cells_t *cells)
     const dt_trend_t *t = tab->rows;
     const dt_counts_t *c = i ? &t->baseline : &t->window;
     cells->text[0] = i ? "baseline" : "window";
-    cells->text[1] = day_text(cells->buf[1], i ? t->baseline_since : t->window_since);
-    cells->text[2] = day_text(cells->buf[2], (i ? t->window_since : t->until) - DT_DAY_SECONDS);
+    cells->text[1] = dt_date_format_day(i ? t->baseline_since : t->window_since, cells->buf[1]);
+    cells->text[2] =
+        dt_date_format_day((i ? t->window_since : t->until) - DT_DAY_SECONDS, cells->buf[2]);
     cells->text[3] = u64_text(cells->buf[3], c->calls);
     cells->text[4] = ner_text(cells->buf[4], c->effective, c->calls);
     for (int o = 0; o < DT_ORIGIN_COUNT; o++)
@@ -1347,7 +1342,7 @@ static void fill_day(const table_t *tab, size_t i, cells_t *cells)
     const dt_trend_day_t *day = &t->days[t->baseline_days + i];
     const dt_counts_t *c = &day->counts;
     enum { ACTIONS = 4 + DT_ORIGIN_COUNT };
-    cells->text[0] = day_text(cells->buf[0], day->day);
+    cells->text[0] = dt_date_format_day(day->day, cells->buf[0]);
     if (!day->has_data) {
         for (size_t k = 1; k < ACTIONS; k++)
             cells->text[k] = "-";
